@@ -1,0 +1,42 @@
+package dev.ferry.api;
+
+/** BITS_JOB_PROPERTY_ID: the properties of IBackgroundCopyJob5. */
+public enum JobPropertyId {
+  /** Dword: the transfer-policy cost mask. Default {@link CostFlags#TRANSFER_ALWAYS}. */
+  COST_FLAGS(1),
+  /** ClsId: persisted, for a callback object created on demand. */
+  NOTIFICATION_CLSID(2),
+  /** Enable: for servers without Content-Length; interruptions restart the file. */
+  DYNAMIC_CONTENT(3),
+  /** Enable: no progress checkpoints and no temporary file. */
+  HIGH_PERFORMANCE(4),
+  /** Uint64: caps the bytes the job may download. 0 means no cap. */
+  MAX_DOWNLOAD_SIZE(5),
+  /** Target: allows default credentials to be sent to the proxy. */
+  USE_STORED_CREDENTIALS(7),
+  /** Dword: throttles modification callbacks. Default 500 ms. */
+  MINIMUM_NOTIFICATION_INTERVAL_MS(9),
+  /** Enable: the application asks for ranges on demand. */
+  ON_DEMAND_MODE(10);
+
+  private final int value;
+
+  JobPropertyId(int value) {
+    this.value = value;
+  }
+
+  public int value() {
+    return value;
+  }
+
+  /** The id with this value; BG_E_UNKNOWN_PROPERTY_ID otherwise. */
+  public static JobPropertyId of(int value) {
+    for (JobPropertyId id : values()) {
+      if (id.value == value) {
+        return id;
+      }
+    }
+    throw new FerryException(
+        HResult.BG_E_UNKNOWN_PROPERTY_ID, "no job property has the id " + value);
+  }
+}
