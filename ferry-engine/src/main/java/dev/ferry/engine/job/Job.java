@@ -1,0 +1,176 @@
+package dev.ferry.engine.job;
+
+import dev.ferry.api.BackgroundCopyCallback;
+import dev.ferry.api.ErrorContext;
+import dev.ferry.api.JobOwner;
+import dev.ferry.api.JobPriority;
+import dev.ferry.api.JobState;
+import dev.ferry.api.JobType;
+import dev.ferry.api.ProxySettings;
+import dev.ferry.api.ProxyUsage;
+import dev.ferry.engine.notify.Notifier;
+import dev.ferry.engine.store.JobRow;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * A job's authoritative in-memory record. Every field is guarded by the engine lock; the store
+ * holds a copy that is rewritten whenever the job changes.
+ */
+final class Job {
+  /** An error as recorded: what IBackgroundCopyError reports. */
+  record Failure(ErrorContext context, int code, int fileIndex, String protocol, String message) {}
+
+  final UUID id;
+  final long sequence;
+  final JobType type;
+  final long createdMs;
+  final List<JobFile> files = new ArrayList<>();
+  final Notifier notifier;
+
+  JobOwner owner;
+  String displayName;
+  String description = "";
+  JobPriority priority = JobPriority.NORMAL;
+  JobState state = JobState.SUSPENDED;
+  long modifiedMs;
+  long transferredMs;
+  int errorCount;
+  Failure failure;
+  int notifyFlags;
+  long minRetryDelaySeconds = 600;
+  long noProgressTimeoutSeconds = 1_209_600;
+  ProxySettings proxy = ProxySettings.PRECONFIG;
+  String customHeaders;
+  int costFlags;
+  UUID notificationClsid;
+  boolean dynamicContent;
+  boolean highPerformance;
+  long maxDownloadSize;
+  int storedCredentials;
+  int minNotificationIntervalMs = 500;
+  boolean onDemand;
+  boolean resumedOnce;
+
+  /** When the no-progress timer started (first transient error since progress); 0 = not running. */
+  long transientSinceMs;
+
+  long retryAtMs;
+
+  // Not persisted.
+  BackgroundCopyCallback callback;
+  JobRunner runner;
+  long sliceStartNanos;
+  long lastRunMs;
+
+  Job(
+      UUID id,
+      long sequence,
+      JobType type,
+      JobOwner owner,
+      String displayName,
+      long createdMs,
+      Notifier notifier) {
+    this.id = id;
+    this.sequence = sequence;
+    this.type = type;
+    this.owner = owner;
+    this.displayName = displayName;
+    this.createdMs = createdMs;
+    this.modifiedMs = createdMs;
+    this.notifier = notifier;
+  }
+
+  boolean isRunning() {
+    return runner != null;
+  }
+
+  JobRow toRow() {
+    return new JobRow(
+        id,
+        sequence,
+        type.value(),
+        owner.uid(),
+        owner.name(),
+        displayName,
+        description,
+        priority.value(),
+        state.value(),
+        createdMs,
+        modifiedMs,
+        transferredMs,
+        errorCount,
+        failure == null ? null : failure.context().value(),
+        failure == null ? null : failure.code(),
+        failure == null ? null : failure.fileIndex(),
+        failure == null ? null : failure.protocol() + "\n" + failure.message(),
+        notifyFlags,
+        minRetryDelaySeconds,
+        noProgressTimeoutSeconds,
+        proxy.usage().value(),
+        proxy.proxyList(),
+        proxy.bypassList(),
+        customHeaders,
+        costFlags,
+        notificationClsid,
+        dynamicContent,
+        highPerformance,
+        maxDownloadSize,
+        storedCredentials,
+        minNotificationIntervalMs,
+        onDemand,
+        resumedOnce,
+        transientSinceMs,
+        retryAtMs);
+  }
+
+  static Job fromRow(JobRow row, Notifier notifier) {
+    Job job =
+        new Job(
+            row.id(),
+            row.sequence(),
+            JobType.of(row.type()),
+            new JobOwner(row.ownerUid(), row.ownerName()),
+            row.displayName(),
+            row.createdMs(),
+            notifier);
+    job.description = row.description();
+    job.priority = JobPriority.of(row.priority());
+    job.state = JobState.of(row.state());
+    job.modifiedMs = row.modifiedMs();
+    job.transferredMs = row.transferredMs();
+    job.errorCount = row.errorCount();
+    if (row.errorCode() != null) {
+      String protocolAndMessage = row.errorProtocol() == null ? "\n" : row.errorProtocol();
+      int newline = protocolAndMessage.indexOf('\n');
+      String protocol = newline < 0 ? protocolAndMessage : protocolAndMessage.substring(0, newline);
+      String message = newline < 0 ? "" : protocolAndMessage.substring(newline + 1);
+      job.failure =
+          new Failure(
+              ErrorContext.of(row.errorContext()),
+              row.errorCode(),
+              row.errorFile() == null ? -1 : row.errorFile(),
+              protocol.isEmpty() || protocol.equals("null") ? null : protocol,
+              message);
+    }
+    job.notifyFlags = row.notifyFlags();
+    job.minRetryDelaySeconds = row.minRetryDelaySeconds();
+    job.noProgressTimeoutSeconds = row.noProgressTimeoutSeconds();
+    job.proxy =
+        new ProxySettings(ProxyUsage.of(row.proxyUsage()), row.proxyList(), row.proxyBypass());
+    job.customHeaders = row.customHeaders();
+    job.costFlags = row.costFlags();
+    job.notificationClsid = row.notificationClsid();
+    job.dynamicContent = row.dynamicContent();
+    job.highPerformance = row.highPerformance();
+    job.maxDownloadSize = row.maxDownloadSize();
+    job.storedCredentials = row.storedCredentials();
+    job.minNotificationIntervalMs = row.minNotificationIntervalMs();
+    job.onDemand = row.onDemand();
+    job.resumedOnce = row.resumedOnce();
+    job.transientSinceMs = row.transientSinceMs();
+    job.retryAtMs = row.retryAtMs();
+    return job;
+  }
+}

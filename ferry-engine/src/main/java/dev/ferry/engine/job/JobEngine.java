@@ -1,0 +1,1094 @@
+package dev.ferry.engine.job;
+
+import dev.ferry.api.BackgroundCopyCallback;
+import dev.ferry.api.ErrorContext;
+import dev.ferry.api.FerryException;
+import dev.ferry.api.FileRange;
+import dev.ferry.api.HResult;
+import dev.ferry.api.JobOwner;
+import dev.ferry.api.JobPriority;
+import dev.ferry.api.JobState;
+import dev.ferry.api.JobType;
+import dev.ferry.api.NotifyFlag;
+import dev.ferry.engine.EngineConfig;
+import dev.ferry.engine.notify.Notifier;
+import dev.ferry.engine.store.FileRow;
+import dev.ferry.engine.store.JobRow;
+import dev.ferry.engine.store.Store;
+import dev.ferry.engine.transfer.FileTransfer;
+import dev.ferry.engine.transfer.HttpSource;
+import dev.ferry.engine.transfer.LocalFileSource;
+import dev.ferry.engine.transfer.ProxySelection;
+import dev.ferry.engine.transfer.Source;
+import dev.ferry.engine.transfer.TransferFailure;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The engine: the queue of jobs, their state machine (reference §10.2), the scheduler and the
+ * transfers. One lock guards every job; it is never held across network or file I/O other than the
+ * store's small synchronous writes.
+ */
+public final class JobEngine implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(JobEngine.class);
+  static final long MIN_RETRY_DELAY_FLOOR_SECONDS = 5;
+  private static final long MAX_RETRY_AFTER_SECONDS = 3600;
+
+  final EngineConfig config;
+  private final Path dataDir;
+  private final Store store;
+  private final FileChannel lockChannel;
+  private final FileLock dataLock;
+  private final HttpSource http;
+  private final LocalFileSource localFiles = new LocalFileSource();
+  final ReentrantLock lock = new ReentrantLock();
+  private final Condition wake = lock.newCondition();
+
+  /** Every job not in a final state, in creation order. */
+  private final Map<UUID, Job> jobs = new LinkedHashMap<>();
+
+  /**
+   * Runners asked to stop that have not ended yet; a job does not restart until its runner ends.
+   */
+  private final Map<Job, JobRunner> exiting = new java.util.IdentityHashMap<>();
+
+  private final Set<Job> busy = new HashSet<>();
+  private final Thread scheduler;
+  private boolean closed;
+  private long nextSequence;
+
+  private JobEngine(
+      Path dataDir, EngineConfig config, Store store, FileChannel lockChannel, FileLock dataLock) {
+    this.dataDir = dataDir;
+    this.config = config;
+    this.store = store;
+    this.lockChannel = lockChannel;
+    this.dataLock = dataLock;
+    this.http =
+        new HttpSource(
+            config.connectTimeout(),
+            config.readTimeout(),
+            new ProxySelection(config.environment()));
+    recover();
+    this.scheduler = Thread.ofVirtual().name("ferry-scheduler").unstarted(this::scheduleLoop);
+  }
+
+  /**
+   * Opens the engine over {@code dataDir}, creating it (mode 0700) when needed. Only one engine may
+   * use a data directory at a time.
+   */
+  public static JobEngine open(Path dataDir, EngineConfig config) {
+    Path dir = dataDir.toAbsolutePath();
+    FileChannel channel = null;
+    try {
+      if (!Files.isDirectory(dir)) {
+        Files.createDirectories(
+            dir,
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+      }
+      channel =
+          FileChannel.open(
+              dir.resolve("ferry.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+      FileLock fileLock;
+      try {
+        fileLock = channel.tryLock();
+      } catch (OverlappingFileLockException e) {
+        fileLock = null;
+      }
+      if (fileLock == null) {
+        channel.close();
+        throw new FerryException(
+            HResult.E_ACCESSDENIED,
+            "the data directory "
+                + dir
+                + " is in use by another Ferry engine (is ferryd running?)");
+      }
+      Store store = Store.open(dir.resolve("ferry.db"));
+      JobEngine engine = new JobEngine(dir, config, store, channel, fileLock);
+      engine.scheduler.start();
+      return engine;
+    } catch (IOException e) {
+      try {
+        if (channel != null) {
+          channel.close();
+        }
+      } catch (IOException ignored) {
+        // Reporting the first failure matters more.
+      }
+      throw new FerryException(
+          HResult.E_ACCESSDENIED.value(),
+          "cannot open the data directory " + dir + ": " + e.getMessage(),
+          e);
+    }
+  }
+
+  public Path dataDir() {
+    return dataDir;
+  }
+
+  /** A manager acting for {@code caller}; closing it leaves the engine running. */
+  public dev.ferry.api.BackgroundCopyManager manager(JobOwner caller) {
+    return new ManagerView(this, caller, false);
+  }
+
+  /** A manager acting for {@code caller} that closes the engine when it is closed. */
+  public dev.ferry.api.BackgroundCopyManager ownedManager(JobOwner caller) {
+    return ManagerView.owning(this, caller);
+  }
+
+  // --- recovery --------------------------------------------------------------------------------
+
+  private void recover() {
+    Map<JobRow, List<FileRow>> rows = store.loadAll();
+    long maxSequence = 0;
+    for (Map.Entry<JobRow, List<FileRow>> entry : rows.entrySet()) {
+      JobRow row = entry.getKey();
+      maxSequence = Math.max(maxSequence, row.sequence());
+      Job job = Job.fromRow(row, newNotifier(row.id()));
+      for (FileRow fileRow : entry.getValue()) {
+        job.files.add(JobFile.fromRow(fileRow));
+      }
+      if (job.state.isFinal()) {
+        // The process died between recording Cancel/Complete and finishing it: finish it now.
+        finishFinal(job);
+        continue;
+      }
+      for (JobFile file : job.files) {
+        boolean dataGone =
+            !file.state.isCompleted()
+                && !Files.exists(job.highPerformance ? file.localPath : file.tempPath);
+        if (dataGone || (job.highPerformance && !file.state.isTransferred())) {
+          file.state.forget();
+        }
+      }
+      if (job.state == JobState.CONNECTING || job.state == JobState.TRANSFERRING) {
+        job.state = JobState.QUEUED;
+      }
+      jobs.put(job.id, job);
+    }
+    nextSequence = maxSequence + 1;
+  }
+
+  private void finishFinal(Job job) {
+    if (job.state == JobState.ACKNOWLEDGED) {
+      for (JobFile file : job.files) {
+        if (!file.state.isCompleted() && file.state.isTransferred() && !job.highPerformance) {
+          try {
+            Files.move(
+                file.tempPath,
+                file.localPath,
+                StandardCopyOption.ATOMIC_MOVE,
+                StandardCopyOption.REPLACE_EXISTING);
+          } catch (IOException e) {
+            log.warn(
+                "could not finish renaming {} of acknowledged job {}", file.localPath, job.id, e);
+          }
+        }
+      }
+    }
+    deleteWrittenFiles(job, job.state == JobState.ACKNOWLEDGED);
+    store.deleteJob(job.id);
+  }
+
+  // --- queries -----------------------------------------------------------------------------------
+
+  <T> T locked(Supplier<T> work) {
+    lock.lock();
+    try {
+      return work.get();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * The job, if {@code caller} may see it; BG_E_NOT_FOUND otherwise, so existence does not leak.
+   */
+  Job find(JobOwner caller, UUID id) {
+    return locked(() -> {
+      Job job = jobs.get(id);
+      if (job == null || !mayAccess(caller, job)) {
+        throw new FerryException(HResult.BG_E_NOT_FOUND, "no job " + id);
+      }
+      return job;
+    });
+  }
+
+  List<Job> list(JobOwner caller, boolean allUsers) {
+    if (allUsers && !caller.isAdministrator()) {
+      throw new FerryException(
+          HResult.E_ACCESSDENIED, "only an administrator may list every user's jobs");
+    }
+    return locked(() ->
+        jobs.values().stream().filter(j -> allUsers || j.owner.uid() == caller.uid()).toList());
+  }
+
+  static boolean mayAccess(JobOwner caller, Job job) {
+    return caller.isAdministrator() || job.owner.uid() == caller.uid();
+  }
+
+  /** Checks, under the lock, that the caller may change the job and that it is not final. */
+  void checkMutable(JobOwner caller, Job job) {
+    if (!mayAccess(caller, job)) {
+      throw new FerryException(
+          HResult.E_ACCESSDENIED, "job " + job.id + " belongs to another user");
+    }
+    if (job.state.isFinal()) {
+      throw new FerryException(HResult.BG_E_INVALID_STATE, "job " + job.id + " is " + job.state);
+    }
+    if (busy.contains(job)) {
+      throw new FerryException(HResult.BG_E_INVALID_STATE, "job " + job.id + " is being completed");
+    }
+  }
+
+  void checkReadable(JobOwner caller, Job job) {
+    if (!mayAccess(caller, job)) {
+      throw new FerryException(
+          HResult.E_ACCESSDENIED, "job " + job.id + " belongs to another user");
+    }
+  }
+
+  /** Applies a property change: checks, changes, timestamps, persists and notifies. */
+  void mutate(JobOwner caller, Job job, java.util.function.Consumer<Job> change) {
+    lock.lock();
+    try {
+      checkMutable(caller, job);
+      change.accept(job);
+      touch(job);
+      persist(job);
+      modified(job);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  // --- creating jobs and adding files ----------------------------------------------------------
+
+  Job create(JobOwner caller, String displayName, JobType type) {
+    Validation.displayName(displayName, HResult.E_INVALIDARG);
+    if (type == null) {
+      throw new FerryException(HResult.E_INVALIDARG, "a job type is required");
+    }
+    if (type != JobType.DOWNLOAD) {
+      throw new FerryException(
+          HResult.E_NOTIMPL,
+          "Ferry transfers download jobs only; " + type + " jobs are not supported yet");
+    }
+    lock.lock();
+    try {
+      ensureOpen();
+      if (!caller.isAdministrator()) {
+        long own = jobs.values().stream().filter(j -> j.owner.uid() == caller.uid()).count();
+        if (own >= config.maxJobsPerUser()) {
+          throw new FerryException(
+              HResult.BG_E_TOO_MANY_JOBS_PER_USER, "the user already has " + own + " jobs");
+        }
+        if (jobs.size() >= config.maxJobsPerMachine()) {
+          throw new FerryException(
+              HResult.BG_E_TOO_MANY_JOBS_PER_MACHINE,
+              "the machine already has " + jobs.size() + " jobs");
+        }
+      }
+      UUID id = UUID.randomUUID();
+      Job job =
+          new Job(
+              id,
+              nextSequence++,
+              type,
+              caller,
+              displayName,
+              System.currentTimeMillis(),
+              newNotifier(id));
+      job.notifyFlags = NotifyFlag.toMask(NotifyFlag.DEFAULT);
+      job.costFlags = dev.ferry.api.CostFlags.TRANSFER_ALWAYS;
+      store.insertJob(job.toRow());
+      jobs.put(id, job);
+      return job;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** A file to add, already validated except against the job's own state. */
+  record NewFile(String remoteUrl, String localName, List<FileRange> ranges) {}
+
+  List<JobFile> addFiles(JobOwner caller, Job job, List<NewFile> newFiles) {
+    if (newFiles == null || newFiles.isEmpty()) {
+      throw new FerryException(HResult.E_INVALIDARG, "no files given");
+    }
+    List<Path> paths = new ArrayList<>();
+    for (NewFile f : newFiles) {
+      Validation.remoteUrl(f.remoteUrl(), config);
+      paths.add(Validation.localPath(f.localName(), config));
+      if (f.ranges() != null) {
+        Validation.ranges(f.ranges(), config.maxRangesPerFile(), caller.isAdministrator());
+      }
+    }
+    lock.lock();
+    try {
+      checkMutable(caller, job);
+      if (job.type != JobType.DOWNLOAD) {
+        throw new FerryException(HResult.BG_E_TOO_MANY_FILES, "upload jobs take exactly one file");
+      }
+      if (!caller.isAdministrator()
+          && job.files.size() + newFiles.size() > config.maxFilesPerJob()) {
+        throw new FerryException(
+            HResult.BG_E_TOO_MANY_FILES_IN_JOB,
+            "a job may have at most " + config.maxFilesPerJob() + " files");
+      }
+      Set<Path> taken = new HashSet<>();
+      for (JobFile existing : job.files) {
+        taken.add(existing.localPath);
+      }
+      List<JobFile> added = new ArrayList<>();
+      for (int i = 0; i < newFiles.size(); i++) {
+        NewFile f = newFiles.get(i);
+        Path local = paths.get(i);
+        if (!taken.add(local)) {
+          throw new FerryException(HResult.E_INVALIDARG, "the job already writes " + local);
+        }
+        List<FileRange> ranges = f.ranges() == null ? List.of() : f.ranges();
+        if (!ranges.isEmpty() && (job.dynamicContent || job.onDemand)) {
+          throw new FerryException(
+              HResult.BG_E_UNSUPPORTED_JOB_CONFIGURATION,
+              "file ranges cannot be combined with DYNAMIC_CONTENT or ON_DEMAND_MODE");
+        }
+        int index = job.files.size() + i;
+        Path temp = local.resolveSibling(".ferry-" + job.id + "-" + index + ".part");
+        added.add(
+            new JobFile(
+                index,
+                f.remoteUrl(),
+                local,
+                temp,
+                new dev.ferry.engine.transfer.FileState(ranges, config.pieceSize())));
+      }
+      job.files.addAll(added);
+      touch(job);
+      try {
+        store.addFiles(job.toRow(), added.stream().map(file -> file.toRow(job.id)).toList());
+      } catch (RuntimeException e) {
+        job.files.removeAll(added);
+        throw e;
+      }
+      modified(job);
+      return added;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  // --- state changes -----------------------------------------------------------------------------
+
+  void resume(JobOwner caller, Job job) {
+    lock.lock();
+    try {
+      checkMutable(caller, job);
+      if (job.files.isEmpty()) {
+        throw new FerryException(
+            HResult.BG_E_EMPTY, "the job has no files; add one before resuming");
+      }
+      job.resumedOnce = true;
+      switch (job.state) {
+        case SUSPENDED, ERROR, TRANSIENT_ERROR, TRANSFERRED -> {
+          job.state = JobState.QUEUED;
+          job.transientSinceMs = 0;
+          job.retryAtMs = 0;
+        }
+        default -> {}
+      }
+      touch(job);
+      persist(job);
+      modified(job);
+      wake.signalAll();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  void suspend(JobOwner caller, Job job) {
+    lock.lock();
+    try {
+      checkMutable(caller, job);
+      stopRunner(job);
+      job.state = JobState.SUSPENDED;
+      touch(job);
+      persist(job);
+      modified(job);
+      wake.signalAll();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  HResult cancel(JobOwner caller, Job job) {
+    JobRunner stopped;
+    lock.lock();
+    try {
+      checkMutable(caller, job);
+      stopped = stopRunner(job);
+      job.state = JobState.CANCELLED;
+      touch(job);
+      persist(job);
+      jobs.remove(job.id);
+      wake.signalAll();
+    } finally {
+      lock.unlock();
+    }
+    awaitExit(job, stopped);
+    boolean deletedAll = deleteWrittenFiles(job, false);
+    store.deleteJob(job.id);
+    job.notifier.close();
+    return deletedAll ? HResult.S_OK : HResult.BG_S_UNABLE_TO_DELETE_FILES;
+  }
+
+  HResult complete(JobOwner caller, Job job) {
+    JobRunner stopped;
+    JobState before;
+    lock.lock();
+    try {
+      checkMutable(caller, job);
+      before = job.state;
+      stopped = stopRunner(job);
+      if (before.isAction()) {
+        job.state = JobState.SUSPENDED;
+      }
+      busy.add(job);
+    } finally {
+      lock.unlock();
+    }
+    awaitExit(job, stopped);
+    try {
+      boolean partial = false;
+      for (JobFile file : job.files) {
+        if (file.state.isCompleted()) {
+          continue;
+        }
+        if (!file.state.isTransferred()) {
+          partial = true;
+          continue;
+        }
+        if (!job.highPerformance) {
+          try {
+            Files.move(
+                file.tempPath,
+                file.localPath,
+                StandardCopyOption.ATOMIC_MOVE,
+                StandardCopyOption.REPLACE_EXISTING);
+          } catch (IOException e) {
+            int code =
+                e instanceof java.nio.file.AccessDeniedException
+                    ? HResult.E_ACCESSDENIED.value()
+                    : HResult.ERROR_WRITE_FAULT.value();
+            lock.lock();
+            try {
+              job.state = before == JobState.TRANSFERRED ? JobState.TRANSFERRED : job.state;
+              touch(job);
+              persist(job);
+            } finally {
+              lock.unlock();
+            }
+            throw new FerryException(
+                code,
+                "could not move " + file.tempPath + " to " + file.localPath + ": " + e.getMessage(),
+                e);
+          }
+        }
+        file.state.markCompleted();
+        store.updateFile(file.toRow(job.id));
+      }
+      lock.lock();
+      try {
+        job.state = JobState.ACKNOWLEDGED;
+        touch(job);
+        persist(job);
+        jobs.remove(job.id);
+      } finally {
+        lock.unlock();
+      }
+      boolean deletedAll = deleteWrittenFiles(job, true);
+      store.deleteJob(job.id);
+      job.notifier.close();
+      if (!deletedAll) {
+        return HResult.BG_S_UNABLE_TO_DELETE_FILES;
+      }
+      return partial ? HResult.BG_S_PARTIAL_COMPLETE : HResult.S_OK;
+    } finally {
+      lock.lock();
+      try {
+        busy.remove(job);
+        wake.signalAll();
+      } finally {
+        lock.unlock();
+      }
+    }
+  }
+
+  /**
+   * Deletes what the job wrote and did not hand over: every temporary file, and for a
+   * high-performance job the destination files it wrote directly (unless completed).
+   */
+  private boolean deleteWrittenFiles(Job job, boolean keepCompleted) {
+    boolean all = true;
+    for (JobFile file : job.files) {
+      Path written = job.highPerformance ? file.localPath : file.tempPath;
+      if (keepCompleted && file.state.isCompleted() && job.highPerformance) {
+        continue;
+      }
+      try {
+        Files.deleteIfExists(written);
+      } catch (IOException e) {
+        log.warn("could not delete {} of job {}", written, job.id, e);
+        all = false;
+      }
+    }
+    return all;
+  }
+
+  void takeOwnership(JobOwner caller, Job job) {
+    if (!caller.isAdministrator()) {
+      throw new FerryException(
+          HResult.E_ACCESSDENIED, "only an administrator may take ownership of a job");
+    }
+    mutate(
+        caller,
+        job,
+        j -> {
+          j.owner = caller;
+          j.customHeaders = null;
+        });
+  }
+
+  void setPriority(JobOwner caller, Job job, JobPriority priority) {
+    if (priority == null) {
+      throw new FerryException(HResult.E_NOTIMPL, "a priority is required");
+    }
+    mutate(caller, job, j -> j.priority = priority);
+    signal();
+  }
+
+  void setNotifyInterface(JobOwner caller, Job job, BackgroundCopyCallback callback) {
+    lock.lock();
+    try {
+      checkMutable(caller, job);
+      job.callback = callback;
+      if (job.state == JobState.TRANSFERRED) {
+        notifyTransferred(job);
+      } else if (job.state == JobState.ERROR) {
+        notifyError(job);
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  void setRemoteName(JobOwner caller, Job job, JobFile file, String url) {
+    Validation.remoteUrl(url, config);
+    lock.lock();
+    try {
+      checkMutable(caller, job);
+      file.remoteUrl = url;
+      if (job.isRunning()) {
+        stopRunner(job);
+        job.state = JobState.QUEUED;
+      }
+      touch(job);
+      store.update(job.toRow(), List.of(file.toRow(job.id)));
+      modified(job);
+      wake.signalAll();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  // --- scheduling -------------------------------------------------------------------------------
+
+  private void signal() {
+    lock.lock();
+    try {
+      wake.signalAll();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private void scheduleLoop() {
+    lock.lock();
+    try {
+      while (!closed) {
+        long waitMs = schedule();
+        wake.await(waitMs, TimeUnit.MILLISECONDS);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (RuntimeException e) {
+      log.error("the scheduler stopped", e);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** One scheduling pass, under the lock. Returns how long to sleep before the next pass. */
+  private long schedule() {
+    long now = System.currentTimeMillis();
+    long next = now + 60_000;
+    for (Job job : List.copyOf(jobs.values())) {
+      if (job.state != JobState.TRANSIENT_ERROR) {
+        continue;
+      }
+      long deadline = job.transientSinceMs + job.noProgressTimeoutSeconds * 1000;
+      if (job.transientSinceMs > 0 && now >= deadline) {
+        enterError(job);
+      } else if (now >= job.retryAtMs) {
+        job.state = JobState.QUEUED;
+        touch(job);
+        persist(job);
+        modified(job);
+      } else {
+        next =
+            Math.min(
+                next,
+                Math.min(job.retryAtMs, job.transientSinceMs > 0 ? deadline : Long.MAX_VALUE));
+      }
+    }
+    List<Job> runningBackground = new ArrayList<>();
+    List<Job> waitingBackground = new ArrayList<>();
+    for (Job job : jobs.values()) {
+      boolean startable =
+          job.state == JobState.QUEUED
+              && !job.isRunning()
+              && !exiting.containsKey(job)
+              && !busy.contains(job);
+      if (job.priority == JobPriority.FOREGROUND) {
+        if (startable) {
+          start(job);
+        }
+      } else if (job.isRunning()) {
+        runningBackground.add(job);
+      } else if (startable) {
+        waitingBackground.add(job);
+      }
+    }
+    waitingBackground.sort(
+        Comparator.comparingInt((Job j) -> j.priority.value())
+            .thenComparingLong(j -> j.lastRunMs)
+            .thenComparingLong(j -> j.sequence));
+    long sliceNanos = config.timeSlice().toNanos();
+    for (Job candidate : waitingBackground) {
+      if (runningBackground.size() < config.maxBackgroundTransfers()) {
+        start(candidate);
+        runningBackground.add(candidate);
+        continue;
+      }
+      Job victim =
+          runningBackground.stream()
+              .max(
+                  Comparator.comparingInt((Job j) -> j.priority.value())
+                      .thenComparingLong(j -> j.sliceStartNanos))
+              .orElseThrow();
+      boolean outranked = victim.priority.value() > candidate.priority.value();
+      boolean sliceOver =
+          victim.priority == candidate.priority
+              && System.nanoTime() - victim.sliceStartNanos >= sliceNanos;
+      if (outranked || sliceOver) {
+        preempt(victim);
+        runningBackground.remove(victim);
+        start(candidate);
+        runningBackground.add(candidate);
+      } else if (victim.priority == candidate.priority) {
+        long endsIn = (victim.sliceStartNanos + sliceNanos - System.nanoTime()) / 1_000_000;
+        next = Math.min(next, now + Math.max(1, endsIn));
+      }
+    }
+    return Math.max(1, next - now);
+  }
+
+  private void start(Job job) {
+    job.state = JobState.CONNECTING;
+    touch(job);
+    persist(job);
+    modified(job);
+    JobRunner runner = new JobRunner(this, job);
+    job.runner = runner;
+    job.sliceStartNanos = System.nanoTime();
+    runner.start();
+  }
+
+  private void preempt(Job job) {
+    stopRunner(job);
+    job.state = JobState.QUEUED;
+    job.lastRunMs = System.currentTimeMillis();
+    touch(job);
+    persist(job);
+    modified(job);
+  }
+
+  /** Detaches and stops the job's runner (under the lock); returns it so the caller may wait. */
+  private JobRunner stopRunner(Job job) {
+    JobRunner runner = job.runner;
+    if (runner != null) {
+      job.runner = null;
+      exiting.put(job, runner);
+      runner.stop();
+    }
+    return runner != null ? runner : exiting.get(job);
+  }
+
+  private void awaitExit(Job job, JobRunner runner) {
+    if (runner != null) {
+      runner.join();
+    }
+    JobRunner other = locked(() -> exiting.get(job));
+    if (other != null && other != runner) {
+      other.join();
+    }
+  }
+
+  // --- reports from runners
+  // ------------------------------------------------------------------------
+
+  Source sourceFor(URI uri) {
+    return "file".equalsIgnoreCase(uri.getScheme()) ? localFiles : http;
+  }
+
+  JobRunner.Plan nextFile(JobRunner runner, Job job) {
+    return locked(() -> {
+      if (job.runner != runner) {
+        return null;
+      }
+      for (JobFile file : job.files) {
+        if (!file.state.isTransferred() && !file.state.isCompleted()) {
+          FileTransfer.Settings settings =
+              new FileTransfer.Settings(
+                  URI.create(file.remoteUrl),
+                  job.highPerformance ? file.localPath : file.tempPath,
+                  job.customHeaders,
+                  job.proxy,
+                  job.dynamicContent,
+                  !job.highPerformance,
+                  config.checkpointInterval());
+          return new JobRunner.Plan(file, settings);
+        }
+      }
+      return null;
+    });
+  }
+
+  void onConnected(JobRunner runner, Job job) {
+    lock.lock();
+    try {
+      if (job.runner == runner && job.state == JobState.CONNECTING) {
+        job.state = JobState.TRANSFERRING;
+        job.failure = null;
+        touch(job);
+        persist(job);
+        modified(job);
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  void onProgress(JobRunner runner, Job job, long bytes) throws TransferFailure {
+    lock.lock();
+    try {
+      if (job.runner != runner) {
+        return;
+      }
+      job.transientSinceMs = 0;
+      job.modifiedMs = System.currentTimeMillis();
+      if (job.maxDownloadSize > 0) {
+        long total = 0;
+        for (JobFile file : job.files) {
+          total += file.state.bytesTransferred();
+        }
+        if (total > job.maxDownloadSize) {
+          throw TransferFailure.fatal(
+              HResult.BG_E_MAX_DOWNLOAD_SIZE_LIMIT_REACHED,
+              ErrorContext.REMOTE_FILE,
+              null,
+              "the job downloaded more than its MAX_DOWNLOAD_SIZE of "
+                  + job.maxDownloadSize
+                  + " bytes");
+        }
+      }
+      modified(job);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  void onCheckpoint(JobRunner runner, Job job, JobFile file) {
+    lock.lock();
+    try {
+      if (job.state.isFinal() || !jobs.containsKey(job.id)) {
+        return;
+      }
+      store.update(job.toRow(), List.of(file.toRow(job.id)));
+    } catch (RuntimeException e) {
+      log.warn("could not checkpoint job {}", job.id, e);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  void onFileTransferred(JobRunner runner, Job job, JobFile file) {
+    lock.lock();
+    try {
+      if (job.runner != runner) {
+        return;
+      }
+      store.update(job.toRow(), List.of(file.toRow(job.id)));
+      if (wants(job, NotifyFlag.FILE_TRANSFERRED)) {
+        BackgroundCopyCallback callback = job.callback;
+        JobHandle handle = new JobHandle(this, job, job.owner);
+        FileHandle fileHandle = new FileHandle(this, job, file, job.owner);
+        job.notifier.deliverOnce(() -> callback.fileTransferred(handle, fileHandle));
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  void onJobTransferred(JobRunner runner, Job job) {
+    lock.lock();
+    try {
+      if (job.runner != runner) {
+        return;
+      }
+      job.runner = null;
+      exiting.put(job, runner);
+      job.state = JobState.TRANSFERRED;
+      job.failure = null;
+      job.transferredMs = System.currentTimeMillis();
+      touch(job);
+      persist(job);
+      notifyTransferred(job);
+      wake.signalAll();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  void onFailure(JobRunner runner, Job job, JobFile file, TransferFailure failure) {
+    lock.lock();
+    try {
+      if (job.runner != runner || runner.isStopped()) {
+        return;
+      }
+      job.runner = null;
+      exiting.put(job, runner);
+      job.errorCount++;
+      job.failure =
+          new Job.Failure(
+              failure.context(),
+              failure.hresult(),
+              file == null ? -1 : file.index,
+              failure.protocol(),
+              failure.getMessage());
+      long now = System.currentTimeMillis();
+      boolean retry =
+          failure.isTransient()
+              && job.noProgressTimeoutSeconds > 0
+              && job.minRetryDelaySeconds <= job.noProgressTimeoutSeconds;
+      if (retry) {
+        if (job.transientSinceMs == 0) {
+          job.transientSinceMs = now;
+        }
+        retry = now - job.transientSinceMs < job.noProgressTimeoutSeconds * 1000;
+      }
+      log.info("job {} {}: {}", job.id, retry ? "will retry" : "failed", failure.toString());
+      if (retry) {
+        long delay = job.minRetryDelaySeconds;
+        if (failure.retryAfter() != null) {
+          delay =
+              Math.max(delay, Math.min(MAX_RETRY_AFTER_SECONDS, failure.retryAfter().toSeconds()));
+        }
+        job.state = JobState.TRANSIENT_ERROR;
+        job.retryAtMs = now + delay * 1000;
+        touch(job);
+        persist(job);
+        modified(job);
+      } else {
+        enterError(job);
+      }
+      wake.signalAll();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  void onRunnerExit(JobRunner runner, Job job) {
+    lock.lock();
+    try {
+      if (exiting.get(job) == runner) {
+        exiting.remove(job);
+      }
+      if (job.runner == runner) {
+        // Stopped without a report (e.g. shutdown): leave the job queued for the next run.
+        job.runner = null;
+        exiting.remove(job);
+      }
+      wake.signalAll();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private void enterError(Job job) {
+    job.state = JobState.ERROR;
+    touch(job);
+    persist(job);
+    notifyError(job);
+  }
+
+  // --- notifications
+  // ------------------------------------------------------------------------------
+
+  private Notifier newNotifier(UUID id) {
+    Notifier[] self = new Notifier[1];
+    self[0] =
+        new Notifier(
+            id.toString(),
+            () -> {
+              Job job = locked(() -> jobs.get(id));
+              return job == null ? 0 : job.minNotificationIntervalMs & 0xFFFFFFFFL;
+            });
+    return self[0];
+  }
+
+  private boolean wants(Job job, NotifyFlag flag) {
+    return job.callback != null
+        && (job.notifyFlags & NotifyFlag.DISABLE.bit()) == 0
+        && (job.notifyFlags & flag.bit()) != 0;
+  }
+
+  /** A modification notification (never for entering ERROR or TRANSFERRED). */
+  private void modified(Job job) {
+    if (wants(job, NotifyFlag.JOB_MODIFICATION)) {
+      BackgroundCopyCallback callback = job.callback;
+      JobHandle handle = new JobHandle(this, job, job.owner);
+      job.notifier.modification(() -> callback.jobModification(handle));
+    }
+  }
+
+  private void notifyTransferred(Job job) {
+    if (wants(job, NotifyFlag.JOB_TRANSFERRED)) {
+      BackgroundCopyCallback callback = job.callback;
+      JobHandle handle = new JobHandle(this, job, job.owner);
+      job.notifier.mustDeliver(
+          () -> callback.jobTransferred(handle),
+          () ->
+              locked(() ->
+                  job.state == JobState.TRANSFERRED
+                      && job.callback == callback
+                      && wants(job, NotifyFlag.JOB_TRANSFERRED)));
+    }
+  }
+
+  private void notifyError(Job job) {
+    if (wants(job, NotifyFlag.JOB_ERROR) && job.failure != null) {
+      BackgroundCopyCallback callback = job.callback;
+      JobHandle handle = new JobHandle(this, job, job.owner);
+      ErrorView error = new ErrorView(this, job, job.failure, job.owner);
+      job.notifier.mustDeliver(
+          () -> callback.jobError(handle, error),
+          () ->
+              locked(() ->
+                  job.state == JobState.ERROR
+                      && job.callback == callback
+                      && wants(job, NotifyFlag.JOB_ERROR)));
+    }
+  }
+
+  // --- persistence helpers ----------------------------------------------------------------------
+
+  private static void touch(Job job) {
+    job.modifiedMs = System.currentTimeMillis();
+  }
+
+  private void persist(Job job) {
+    store.updateJob(job.toRow());
+  }
+
+  private void ensureOpen() {
+    if (closed) {
+      throw new FerryException(HResult.DO_E_NO_SERVICE, "the engine is closed");
+    }
+  }
+
+  /** Stops every transfer (they checkpoint as they stop) and closes the store. */
+  @Override
+  public void close() {
+    List<JobRunner> running = new ArrayList<>();
+    lock.lock();
+    try {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      for (Job job : jobs.values()) {
+        if (job.runner != null) {
+          running.add(job.runner);
+          job.runner.stop();
+        }
+        job.notifier.close();
+      }
+      running.addAll(exiting.values());
+      wake.signalAll();
+    } finally {
+      lock.unlock();
+    }
+    for (JobRunner runner : running) {
+      runner.join();
+    }
+    try {
+      scheduler.join(Duration.ofSeconds(10));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    lock.lock();
+    try {
+      // Jobs that were transferring are queued again when the engine next opens.
+      for (Job job : jobs.values()) {
+        if (job.state == JobState.CONNECTING || job.state == JobState.TRANSFERRING) {
+          job.state = JobState.QUEUED;
+          persist(job);
+        }
+      }
+    } finally {
+      lock.unlock();
+    }
+    http.close();
+    store.close();
+    try {
+      dataLock.release();
+      lockChannel.close();
+    } catch (IOException ignored) {
+      // The lock goes with the process anyway.
+    }
+  }
+}

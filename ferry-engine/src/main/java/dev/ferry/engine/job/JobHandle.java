@@ -1,0 +1,487 @@
+package dev.ferry.engine.job;
+
+import dev.ferry.api.AuthTarget;
+import dev.ferry.api.BackgroundCopyCallback;
+import dev.ferry.api.BackgroundCopyError;
+import dev.ferry.api.BackgroundCopyFile;
+import dev.ferry.api.BackgroundCopyJob;
+import dev.ferry.api.FerryException;
+import dev.ferry.api.FileInfo;
+import dev.ferry.api.FileRange;
+import dev.ferry.api.HResult;
+import dev.ferry.api.JobOwner;
+import dev.ferry.api.JobPriority;
+import dev.ferry.api.JobProgress;
+import dev.ferry.api.JobPropertyId;
+import dev.ferry.api.JobPropertyValue;
+import dev.ferry.api.JobState;
+import dev.ferry.api.JobTimes;
+import dev.ferry.api.JobType;
+import dev.ferry.api.NotifyFlag;
+import dev.ferry.api.ProxySettings;
+import dev.ferry.api.ProxyUsage;
+import dev.ferry.engine.transfer.CustomHeaders;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+
+/** A caller's view of a job: every call checks the caller's right to it. */
+final class JobHandle implements BackgroundCopyJob {
+  private final JobEngine engine;
+  private final Job job;
+  private final JobOwner caller;
+
+  JobHandle(JobEngine engine, Job job, JobOwner caller) {
+    this.engine = engine;
+    this.job = job;
+    this.caller = caller;
+  }
+
+  private <T> T read(java.util.function.Function<Job, T> getter) {
+    return engine.locked(() -> {
+      engine.checkReadable(caller, job);
+      return getter.apply(job);
+    });
+  }
+
+  // --- files ---
+
+  @Override
+  public BackgroundCopyFile addFile(String remoteUrl, String localName) {
+    return addFiles(List.of(new JobEngine.NewFile(remoteUrl, localName, null))).get(0);
+  }
+
+  @Override
+  public List<BackgroundCopyFile> addFileSet(List<FileInfo> files) {
+    if (files == null) {
+      throw new FerryException(HResult.E_INVALIDARG, "no files given");
+    }
+    return addFiles(
+        files.stream()
+            .map(f -> new JobEngine.NewFile(f.remoteName(), f.localName(), null))
+            .toList());
+  }
+
+  @Override
+  public BackgroundCopyFile addFileWithRanges(
+      String remoteUrl, String localName, List<FileRange> ranges) {
+    if (ranges == null || ranges.isEmpty()) {
+      throw new FerryException(HResult.E_INVALIDARG, "at least one range is required");
+    }
+    return addFiles(List.of(new JobEngine.NewFile(remoteUrl, localName, ranges))).get(0);
+  }
+
+  private List<BackgroundCopyFile> addFiles(List<JobEngine.NewFile> files) {
+    return engine.addFiles(caller, job, files).stream()
+        .<BackgroundCopyFile>map(f -> new FileHandle(engine, job, f, caller))
+        .toList();
+  }
+
+  @Override
+  public List<BackgroundCopyFile> files() {
+    return read(j ->
+        j.files.stream()
+            .<BackgroundCopyFile>map(f -> new FileHandle(engine, j, f, caller))
+            .toList());
+  }
+
+  // --- state ---
+
+  @Override
+  public void suspend() {
+    engine.suspend(caller, job);
+  }
+
+  @Override
+  public void resume() {
+    engine.resume(caller, job);
+  }
+
+  @Override
+  public HResult cancel() {
+    return engine.cancel(caller, job);
+  }
+
+  @Override
+  public HResult complete() {
+    return engine.complete(caller, job);
+  }
+
+  @Override
+  public UUID id() {
+    return job.id;
+  }
+
+  @Override
+  public JobType type() {
+    return job.type;
+  }
+
+  @Override
+  public JobProgress progress() {
+    return read(j -> {
+      long total = 0;
+      long transferred = 0;
+      int done = 0;
+      boolean known = true;
+      for (JobFile file : j.files) {
+        long fileTotal = file.state.bytesTotal();
+        if (fileTotal < 0) {
+          known = false;
+        } else {
+          total += fileTotal;
+        }
+        transferred += file.state.bytesTransferred();
+        if (file.state.isTransferred() || file.state.isCompleted()) {
+          done++;
+        }
+      }
+      return new JobProgress(known ? total : -1, transferred, j.files.size(), done);
+    });
+  }
+
+  @Override
+  public JobTimes times() {
+    return read(j ->
+        new JobTimes(
+            Instant.ofEpochMilli(j.createdMs),
+            Instant.ofEpochMilli(j.modifiedMs),
+            j.transferredMs > 0
+                ? Optional.of(Instant.ofEpochMilli(j.transferredMs))
+                : Optional.empty()));
+  }
+
+  @Override
+  public JobState state() {
+    return read(j -> j.state);
+  }
+
+  @Override
+  public Optional<BackgroundCopyError> error() {
+    return read(j -> {
+      boolean inError = j.state == JobState.ERROR || j.state == JobState.TRANSIENT_ERROR;
+      return inError && j.failure != null
+          ? Optional.<BackgroundCopyError>of(new ErrorView(engine, j, j.failure, caller))
+          : Optional.empty();
+    });
+  }
+
+  @Override
+  public int errorCount() {
+    return read(j -> j.errorCount);
+  }
+
+  @Override
+  public JobOwner owner() {
+    return read(j -> j.owner);
+  }
+
+  @Override
+  public void takeOwnership() {
+    engine.takeOwnership(caller, job);
+  }
+
+  // --- properties ---
+
+  @Override
+  public String displayName() {
+    return read(j -> j.displayName);
+  }
+
+  @Override
+  public void setDisplayName(String displayName) {
+    Validation.displayName(displayName, HResult.BG_E_STRING_TOO_LONG);
+    engine.mutate(caller, job, j -> j.displayName = displayName);
+  }
+
+  @Override
+  public String description() {
+    return read(j -> j.description);
+  }
+
+  @Override
+  public void setDescription(String description) {
+    Validation.description(description);
+    engine.mutate(caller, job, j -> j.description = description);
+  }
+
+  @Override
+  public JobPriority priority() {
+    return read(j -> j.priority);
+  }
+
+  @Override
+  public void setPriority(JobPriority priority) {
+    engine.setPriority(caller, job, priority);
+  }
+
+  @Override
+  public Set<NotifyFlag> notifyFlags() {
+    return read(j -> NotifyFlag.fromMask(j.notifyFlags));
+  }
+
+  @Override
+  public void setNotifyFlags(Set<NotifyFlag> flags) {
+    if (flags == null) {
+      throw new FerryException(
+          HResult.E_INVALIDARG, "notify flags are required (an empty set means none)");
+    }
+    int mask = NotifyFlag.toMask(flags);
+    engine.mutate(caller, job, j -> j.notifyFlags = mask);
+  }
+
+  @Override
+  public Optional<BackgroundCopyCallback> notifyInterface() {
+    return read(j -> Optional.ofNullable(j.callback));
+  }
+
+  @Override
+  public void setNotifyInterface(BackgroundCopyCallback callback) {
+    engine.setNotifyInterface(caller, job, callback);
+  }
+
+  @Override
+  public Duration minimumRetryDelay() {
+    return read(j -> Duration.ofSeconds(j.minRetryDelaySeconds));
+  }
+
+  @Override
+  public void setMinimumRetryDelay(Duration delay) {
+    long seconds = seconds(delay, "retry delay");
+    long effective = Math.max(JobEngine.MIN_RETRY_DELAY_FLOOR_SECONDS, seconds);
+    engine.mutate(caller, job, j -> j.minRetryDelaySeconds = effective);
+  }
+
+  @Override
+  public Duration noProgressTimeout() {
+    return read(j -> Duration.ofSeconds(j.noProgressTimeoutSeconds));
+  }
+
+  @Override
+  public void setNoProgressTimeout(Duration timeout) {
+    long seconds = seconds(timeout, "no-progress timeout");
+    engine.mutate(caller, job, j -> j.noProgressTimeoutSeconds = seconds);
+  }
+
+  private static long seconds(Duration duration, String what) {
+    if (duration == null || duration.isNegative()) {
+      throw new FerryException(HResult.E_INVALIDARG, "the " + what + " must be zero or more");
+    }
+    long seconds = duration.toSeconds() + (duration.toNanosPart() > 0 ? 1 : 0);
+    if (seconds > 0xFFFFFFFFL) {
+      throw new FerryException(
+          HResult.E_INVALIDARG, "the " + what + " does not fit in 32 bits of seconds");
+    }
+    return seconds;
+  }
+
+  @Override
+  public ProxySettings proxySettings() {
+    return read(j -> j.proxy);
+  }
+
+  @Override
+  public void setProxySettings(ProxySettings settings) {
+    if (settings == null) {
+      throw new FerryException(HResult.E_INVALIDARG, "proxy settings are required");
+    }
+    boolean override = settings.usage() == ProxyUsage.OVERRIDE;
+    if (!override && (settings.proxyList() != null || settings.bypassList() != null)) {
+      throw new FerryException(HResult.E_INVALIDARG, "proxy lists may be given only with OVERRIDE");
+    }
+    if (override && (settings.proxyList() == null || settings.proxyList().isBlank())) {
+      throw new FerryException(HResult.E_INVALIDARG, "OVERRIDE needs a proxy list");
+    }
+    if (settings.proxyList() != null && settings.proxyList().length() > Validation.MAX_PROXY_LIST) {
+      throw new FerryException(
+          HResult.BG_E_PROXY_LIST_TOO_LARGE,
+          "the proxy list is longer than " + Validation.MAX_PROXY_LIST + " characters");
+    }
+    if (settings.bypassList() != null
+        && settings.bypassList().length() > Validation.MAX_PROXY_LIST) {
+      throw new FerryException(
+          HResult.BG_E_PROXY_BYPASS_LIST_TOO_LARGE,
+          "the bypass list is longer than " + Validation.MAX_PROXY_LIST + " characters");
+    }
+    engine.mutate(caller, job, j -> j.proxy = settings);
+  }
+
+  @Override
+  public String customHeaders() {
+    return read(j -> j.customHeaders);
+  }
+
+  @Override
+  public void setCustomHeaders(String headers) {
+    if (headers != null && headers.length() > Validation.MAX_CUSTOM_HEADERS) {
+      throw new FerryException(
+          HResult.BG_E_STRING_TOO_LONG,
+          "custom headers are limited to " + Validation.MAX_CUSTOM_HEADERS + " characters");
+    }
+    CustomHeaders.parse(headers);
+    engine.mutate(
+        caller, job, j -> j.customHeaders = headers == null || headers.isEmpty() ? null : headers);
+  }
+
+  @Override
+  public JobPropertyValue getProperty(JobPropertyId id) {
+    if (id == null) {
+      throw new FerryException(HResult.BG_E_UNKNOWN_PROPERTY_ID, "a property id is required");
+    }
+    return read(j -> JobProperties.get(j, id));
+  }
+
+  @Override
+  public void setProperty(JobPropertyId id, JobPropertyValue value) {
+    if (id == null) {
+      throw new FerryException(HResult.BG_E_UNKNOWN_PROPERTY_ID, "a property id is required");
+    }
+    if (value == null) {
+      throw new FerryException(HResult.E_INVALIDARG, "a property value is required");
+    }
+    engine.mutate(caller, job, j -> JobProperties.set(j, id, value));
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof JobHandle other && other.job == job;
+  }
+
+  @Override
+  public int hashCode() {
+    return job.id.hashCode();
+  }
+
+  @Override
+  public String toString() {
+    return "BackgroundCopyJob[" + job.id + " '" + job.displayName + "']";
+  }
+
+  /** The rules of IBackgroundCopyJob5's properties (reference §3.4). */
+  static final class JobProperties {
+    private JobProperties() {}
+
+    static JobPropertyValue get(Job j, JobPropertyId id) {
+      return switch (id) {
+        case COST_FLAGS -> new JobPropertyValue.Dword(j.costFlags);
+        case NOTIFICATION_CLSID ->
+            new JobPropertyValue.ClsId(
+                j.notificationClsid == null ? new UUID(0, 0) : j.notificationClsid);
+        case DYNAMIC_CONTENT -> new JobPropertyValue.Enable(j.dynamicContent);
+        case HIGH_PERFORMANCE -> new JobPropertyValue.Enable(j.highPerformance);
+        case MAX_DOWNLOAD_SIZE -> new JobPropertyValue.Uint64(j.maxDownloadSize);
+        case USE_STORED_CREDENTIALS -> {
+          if (j.storedCredentials == 0) {
+            throw new FerryException(HResult.E_NOT_SET, "USE_STORED_CREDENTIALS has not been set");
+          }
+          yield new JobPropertyValue.Target(AuthTarget.of(j.storedCredentials));
+        }
+        case MINIMUM_NOTIFICATION_INTERVAL_MS ->
+            new JobPropertyValue.Dword(j.minNotificationIntervalMs);
+        case ON_DEMAND_MODE -> new JobPropertyValue.Enable(j.onDemand);
+      };
+    }
+
+    static void set(Job j, JobPropertyId id, JobPropertyValue value) {
+      switch (id) {
+        case COST_FLAGS -> j.costFlags = expect(value, JobPropertyValue.Dword.class, id).value();
+        case NOTIFICATION_CLSID -> {
+          UUID clsid = expect(value, JobPropertyValue.ClsId.class, id).value();
+          j.notificationClsid =
+              clsid.getMostSignificantBits() == 0 && clsid.getLeastSignificantBits() == 0
+                  ? null
+                  : clsid;
+        }
+        case DYNAMIC_CONTENT -> {
+          boolean enable = expect(value, JobPropertyValue.Enable.class, id).value();
+          downloadOnly(j, id);
+          notAfterResume(j, id);
+          if (enable
+              && (j.onDemand || j.files.stream().anyMatch(f -> !f.state.ranges().isEmpty()))) {
+            throw new FerryException(
+                HResult.BG_E_UNSUPPORTED_JOB_CONFIGURATION,
+                "DYNAMIC_CONTENT cannot be combined with file ranges or ON_DEMAND_MODE");
+          }
+          j.dynamicContent = enable;
+        }
+        case HIGH_PERFORMANCE -> {
+          boolean enable = expect(value, JobPropertyValue.Enable.class, id).value();
+          downloadOnly(j, id);
+          if (!j.files.isEmpty()) {
+            throw new FerryException(
+                HResult.BG_E_READ_ONLY_PROPERTY_AFTER_ADDFILE,
+                "HIGH_PERFORMANCE must be set before files are added");
+          }
+          j.highPerformance = enable;
+        }
+        case MAX_DOWNLOAD_SIZE -> {
+          long size = expect(value, JobPropertyValue.Uint64.class, id).value();
+          downloadOnly(j, id);
+          notAfterResume(j, id);
+          if (size < 0) {
+            throw new FerryException(
+                HResult.BG_E_MAX_DOWNLOAD_SIZE_INVALID_VALUE, "MAX_DOWNLOAD_SIZE is too large");
+          }
+          j.maxDownloadSize = size;
+        }
+        case USE_STORED_CREDENTIALS -> {
+          AuthTarget target = expect(value, JobPropertyValue.Target.class, id).value();
+          if (target != AuthTarget.PROXY) {
+            throw new FerryException(
+                HResult.BG_E_USE_STORED_CREDENTIALS_NOT_SUPPORTED,
+                "stored credentials may be used only for the proxy");
+          }
+          j.storedCredentials = target.value();
+        }
+        case MINIMUM_NOTIFICATION_INTERVAL_MS ->
+            j.minNotificationIntervalMs = expect(value, JobPropertyValue.Dword.class, id).value();
+        case ON_DEMAND_MODE -> {
+          boolean enable = expect(value, JobPropertyValue.Enable.class, id).value();
+          downloadOnly(j, id);
+          notAfterResume(j, id);
+          if (enable
+              && (j.dynamicContent
+                  || j.files.stream().anyMatch(f -> !f.state.ranges().isEmpty()))) {
+            throw new FerryException(
+                HResult.BG_E_UNSUPPORTED_JOB_CONFIGURATION,
+                "ON_DEMAND_MODE cannot be combined with DYNAMIC_CONTENT or file ranges");
+          }
+          j.onDemand = enable;
+        }
+      }
+    }
+
+    private static <T extends JobPropertyValue> T expect(
+        JobPropertyValue value, Class<T> type, JobPropertyId id) {
+      if (!type.isInstance(value)) {
+        throw new FerryException(
+            HResult.E_INVALIDARG,
+            id
+                + " takes a "
+                + type.getSimpleName()
+                + " value, not "
+                + value.getClass().getSimpleName());
+      }
+      return type.cast(value);
+    }
+
+    private static void downloadOnly(Job j, JobPropertyId id) {
+      if (j.type != JobType.DOWNLOAD) {
+        throw new FerryException(
+            HResult.BG_E_PROPERTY_SUPPORTED_FOR_DOWNLOAD_JOBS_ONLY,
+            id + " applies to download jobs only");
+      }
+    }
+
+    private static void notAfterResume(Job j, JobPropertyId id) {
+      if (j.resumedOnce) {
+        throw new FerryException(
+            HResult.BG_E_READ_ONLY_PROPERTY_AFTER_RESUME,
+            id + " cannot change once the job has been resumed");
+      }
+    }
+  }
+}

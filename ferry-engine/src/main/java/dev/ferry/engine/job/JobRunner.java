@@ -1,0 +1,132 @@
+package dev.ferry.engine.job;
+
+import dev.ferry.api.ErrorContext;
+import dev.ferry.api.HResult;
+import dev.ferry.engine.transfer.FileTransfer;
+import dev.ferry.engine.transfer.StopSignal;
+import dev.ferry.engine.transfer.TransferFailure;
+import dev.ferry.engine.transfer.TransferListener;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Transfers one job's files strictly in order on a virtual thread, and reports the outcome to the
+ * engine. The engine discards reports from a runner it has already replaced or stopped.
+ */
+final class JobRunner implements Runnable {
+  private static final Logger log = LoggerFactory.getLogger(JobRunner.class);
+
+  /** What the runner needs from one file, captured under the engine lock when it starts it. */
+  record Plan(JobFile file, FileTransfer.Settings settings) {}
+
+  private final JobEngine engine;
+  private final Job job;
+  private final StopSignal stop = new StopSignal();
+  private Thread thread;
+
+  JobRunner(JobEngine engine, Job job) {
+    this.engine = engine;
+    this.job = job;
+  }
+
+  void start() {
+    thread = Thread.ofVirtual().name("ferry-job-" + job.id).start(this);
+  }
+
+  /** Asks the transfer to stop; returns at once. */
+  void stop() {
+    stop.stop();
+  }
+
+  /** Waits until the runner's thread has ended, so nothing writes to the job's files any more. */
+  void join() {
+    Thread t = thread;
+    if (t == null || t == Thread.currentThread()) {
+      return;
+    }
+    boolean interrupted = false;
+    while (true) {
+      try {
+        t.join();
+        break;
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  boolean isStopped() {
+    return stop.isStopped();
+  }
+
+  @Override
+  public void run() {
+    JobFile current = null;
+    try {
+      while (!stop.isStopped()) {
+        Plan plan = engine.nextFile(this, job);
+        if (plan == null) {
+          break;
+        }
+        current = plan.file();
+        JobFile file = current;
+        TransferListener listener =
+            new TransferListener() {
+              @Override
+              public void connected() {
+                engine.onConnected(JobRunner.this, job);
+              }
+
+              @Override
+              public void progressed(long bytes) throws TransferFailure {
+                engine.onProgress(JobRunner.this, job, bytes);
+              }
+
+              @Override
+              public void checkpoint() {
+                engine.onCheckpoint(JobRunner.this, job, file);
+              }
+            };
+        new FileTransfer(
+                engine.sourceFor(plan.settings().uri()),
+                file.state,
+                plan.settings(),
+                listener,
+                stop)
+            .run();
+        if (!stop.isStopped() && file.state.isTransferred()) {
+          engine.onFileTransferred(this, job, file);
+        }
+      }
+      if (!stop.isStopped()) {
+        engine.onJobTransferred(this, job);
+      }
+    } catch (TransferFailure failure) {
+      engine.onFailure(this, job, current, failure);
+    } catch (RuntimeException | Error e) {
+      log.error("transfer of job {} failed unexpectedly", job.id, e);
+      engine.onFailure(
+          this,
+          job,
+          current,
+          new TransferFailure(
+              HResult.E_UNEXPECTED.value(),
+              ErrorContext.GENERAL_QUEUE_MANAGER,
+              true,
+              null,
+              null,
+              String.valueOf(e),
+              e));
+    } finally {
+      engine.onRunnerExit(this, job);
+    }
+  }
+
+  static List<JobFile> pending(Job job) {
+    return job.files.stream().filter(f -> !f.state.isTransferred()).toList();
+  }
+}

@@ -1,0 +1,22 @@
+package dev.ferry.engine.store;
+
+import java.util.UUID;
+
+/**
+ * A job's file as persisted, with its transfer checkpoint: the remote size and validators seen, and
+ * the bitmap of pieces whose bytes were flushed to disk before the checkpoint was written.
+ */
+public record FileRow(
+    UUID jobId,
+    int index,
+    String remoteUrl,
+    String localPath,
+    String tempPath,
+    String ranges,
+    long remoteSize,
+    String etag,
+    String lastModified,
+    int pieceSize,
+    byte[] pieces,
+    boolean completed,
+    String responseHeaders) {}

@@ -1,0 +1,117 @@
+package dev.ferry.engine.store;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+
+/**
+ * The schema, as an ordered list of migrations. The database records the number applied; a newer
+ * Ferry applies the rest in one transaction, and an older one refuses a database it does not know.
+ */
+final class Migrations {
+  private Migrations() {}
+
+  private static final List<List<String>> STEPS =
+      List.of(
+          List.of(
+              """
+              CREATE TABLE jobs (
+                id TEXT PRIMARY KEY,
+                seq INTEGER NOT NULL,
+                type INTEGER NOT NULL,
+                owner_uid INTEGER NOT NULL,
+                owner_name TEXT NOT NULL,
+                display_name TEXT NOT NULL,
+                description TEXT NOT NULL,
+                priority INTEGER NOT NULL,
+                state INTEGER NOT NULL,
+                created_ms INTEGER NOT NULL,
+                modified_ms INTEGER NOT NULL,
+                transferred_ms INTEGER NOT NULL,
+                error_count INTEGER NOT NULL,
+                error_context INTEGER,
+                error_code INTEGER,
+                error_file INTEGER,
+                error_protocol TEXT,
+                notify_flags INTEGER NOT NULL,
+                min_retry_delay_s INTEGER NOT NULL,
+                no_progress_timeout_s INTEGER NOT NULL,
+                proxy_usage INTEGER NOT NULL,
+                proxy_list TEXT,
+                proxy_bypass TEXT,
+                custom_headers TEXT,
+                cost_flags INTEGER NOT NULL,
+                notification_clsid TEXT,
+                dynamic_content INTEGER NOT NULL,
+                high_performance INTEGER NOT NULL,
+                max_download_size INTEGER NOT NULL,
+                stored_credentials INTEGER NOT NULL,
+                min_notification_interval_ms INTEGER NOT NULL,
+                on_demand INTEGER NOT NULL,
+                resumed_once INTEGER NOT NULL,
+                transient_since_ms INTEGER NOT NULL,
+                retry_at_ms INTEGER NOT NULL
+              )
+              """,
+              "CREATE INDEX jobs_owner ON jobs(owner_uid)",
+              """
+              CREATE TABLE files (
+                job_id TEXT NOT NULL,
+                idx INTEGER NOT NULL,
+                remote_url TEXT NOT NULL,
+                local_path TEXT NOT NULL,
+                temp_path TEXT NOT NULL,
+                ranges TEXT,
+                remote_size INTEGER NOT NULL,
+                etag TEXT,
+                last_modified TEXT,
+                piece_size INTEGER NOT NULL,
+                pieces BLOB,
+                completed INTEGER NOT NULL,
+                response_headers TEXT,
+                PRIMARY KEY (job_id, idx)
+              )
+              """));
+
+  static int latest() {
+    return STEPS.size();
+  }
+
+  static void apply(Connection connection) throws SQLException {
+    try (Statement statement = connection.createStatement()) {
+      statement.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)");
+      int current;
+      try (ResultSet rs = statement.executeQuery("SELECT MAX(version) FROM schema_version")) {
+        rs.next();
+        current = rs.getInt(1);
+      }
+      if (current > latest()) {
+        throw new SQLException(
+            "the database has schema version "
+                + current
+                + " but this Ferry knows only "
+                + latest());
+      }
+      if (current == latest()) {
+        return;
+      }
+      connection.setAutoCommit(false);
+      try {
+        for (int step = current; step < latest(); step++) {
+          for (String sql : STEPS.get(step)) {
+            statement.execute(sql);
+          }
+          statement.execute("INSERT INTO schema_version (version) VALUES (" + (step + 1) + ")");
+        }
+        connection.commit();
+      } catch (SQLException e) {
+        connection.rollback();
+        throw e;
+      } finally {
+        connection.setAutoCommit(true);
+      }
+    }
+  }
+}

@@ -1,0 +1,458 @@
+package dev.ferry.engine.transfer;
+
+import dev.ferry.api.ErrorContext;
+import dev.ferry.api.HResult;
+import dev.ferry.api.ProxySettings;
+import dev.ferry.engine.piece.Layout;
+import dev.ferry.engine.piece.PieceMap;
+import dev.ferry.engine.piece.Span;
+import dev.ferry.engine.piece.SpanSet;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedByInterruptException;
+import java.nio.channels.FileChannel;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Fills one file's missing pieces from a source, one request at a time, writing each byte at its
+ * local position. Resumes from the piece map, restarts when the remote version changes, and
+ * checkpoints periodically (flush, then persist) so a crash costs at most one interval of data.
+ */
+public final class FileTransfer {
+  private static final int BUFFER_SIZE = 256 * 1024;
+
+  /** What the transfer needs to know about the file and its job. */
+  public record Settings(
+      URI uri,
+      Path target,
+      String customHeaders,
+      ProxySettings proxy,
+      boolean dynamicContent,
+      boolean checkpoints,
+      Duration checkpointInterval) {}
+
+  private final Source source;
+  private final FileState state;
+  private final Settings settings;
+  private final TransferListener listener;
+  private final StopSignal stop;
+  private final byte[] buffer = new byte[BUFFER_SIZE];
+  private long[] remainingInPiece;
+
+  /** Wanted bytes written since this transfer started, for pieces not complete yet. */
+  private final SpanSet written = new SpanSet();
+
+  private long lastCheckpointNanos = System.nanoTime();
+
+  public FileTransfer(
+      Source source,
+      FileState state,
+      Settings settings,
+      TransferListener listener,
+      StopSignal stop) {
+    this.source = source;
+    this.state = state;
+    this.settings = settings;
+    this.listener = listener;
+    this.stop = stop;
+  }
+
+  /** Runs until the file is transferred or the transfer is stopped. */
+  public void run() throws TransferFailure {
+    if (settings.dynamicContent() && !state.isTransferred()) {
+      state.forget();
+    }
+    try (FileChannel out = openTarget()) {
+      while (!stop.isStopped()) {
+        if (state.isTransferred()) {
+          finish(out);
+          return;
+        }
+        SourceRequest request = nextRequest();
+        SourceResponse response;
+        try {
+          response = source.open(request);
+        } catch (HttpSource.RangeNotSatisfiable e) {
+          handleUnsatisfiable(e);
+          continue;
+        }
+        stop.attach(response);
+        try {
+          if (stop.isStopped()) {
+            return;
+          }
+          listener.connected();
+          state.setResponseHeaders(response.headerBlock());
+          consume(request, response, out);
+        } finally {
+          stop.detach();
+          response.close();
+        }
+        checkpoint(out);
+      }
+    } catch (IOException e) {
+      throw localFailure(e, settings.target());
+    }
+  }
+
+  private FileChannel openTarget() throws TransferFailure {
+    try {
+      return FileChannel.open(
+          settings.target(),
+          StandardOpenOption.CREATE,
+          StandardOpenOption.WRITE,
+          LinkOption.NOFOLLOW_LINKS);
+    } catch (IOException e) {
+      throw localFailure(e, settings.target());
+    }
+  }
+
+  private SourceRequest nextRequest() {
+    PieceMap pieces = state.pieces();
+    long start;
+    long end;
+    if (pieces == null) {
+      if (state.ranges().isEmpty()) {
+        start = 0;
+        end = -1;
+      } else {
+        var first = state.ranges().get(0);
+        start = first.offset();
+        end = first.toEndOfFile() ? -1 : first.offset() + first.length();
+      }
+    } else {
+      Span gap = firstGap(pieces);
+      start = gap.start();
+      end = gap.end() == pieces.fileSize() ? -1 : gap.end();
+    }
+    return new SourceRequest(
+        settings.uri(), start, end, state.validators(), settings.customHeaders(), settings.proxy());
+  }
+
+  /** The first wanted bytes neither in a done piece nor written by this transfer already. */
+  private Span firstGap(PieceMap pieces) {
+    for (Span missing : pieces.missing()) {
+      List<Span> left = written.subtractFrom(missing);
+      if (!left.isEmpty()) {
+        return left.get(0);
+      }
+    }
+    throw new IllegalStateException("no gap left although the piece map is incomplete");
+  }
+
+  /** 416: the file shrank under us (restart) or a range lies beyond its end (fatal). */
+  private void handleUnsatisfiable(HttpSource.RangeNotSatisfiable e) throws TransferFailure {
+    long size = e.remoteSize();
+    boolean shrank = state.remoteSize() >= 0 && size >= 0 && size != state.remoteSize();
+    if (shrank && (state.ranges().isEmpty() || Layout.fits(state.ranges(), size))) {
+      state.resetTo(new Validators(size, null, null));
+      remainingInPiece = null;
+      written.clear();
+      return;
+    }
+    throw e;
+  }
+
+  private void consume(SourceRequest request, SourceResponse response, FileChannel out)
+      throws TransferFailure, IOException {
+    Validators seen = response.validators();
+    long start = response.start();
+    if (seen.size() < 0) {
+      if (!settings.dynamicContent()) {
+        throw TransferFailure.fatal(
+            HResult.BG_E_MISSING_FILE_SIZE,
+            ErrorContext.REMOTE_FILE,
+            source.protocol(),
+            "the server did not say how large the file is (no Content-Length); set DYNAMIC_CONTENT to download it anyway");
+      }
+      if (start != 0) {
+        throw TransferFailure.fatal(
+            HResult.BG_E_INVALID_SERVER_RESPONSE,
+            ErrorContext.REMOTE_FILE,
+            source.protocol(),
+            "partial response without a size");
+      }
+      copyDynamic(response, out);
+      return;
+    }
+    if (state.pieces() == null || !state.validators().sameContentAs(seen)) {
+      if (!state.ranges().isEmpty() && !Layout.fits(state.ranges(), seen.size())) {
+        throw TransferFailure.fatal(
+            HResult.BG_E_INVALID_RANGE,
+            ErrorContext.REMOTE_FILE,
+            source.protocol(),
+            "a requested range lies beyond the end of the " + seen.size() + "-byte remote file");
+      }
+      state.resetTo(seen);
+      remainingInPiece = null;
+      written.clear();
+    }
+    if (start != request.start()) {
+      boolean sentWholeFile = start == 0 && request.wantsRange();
+      if (!sentWholeFile) {
+        throw TransferFailure.fatal(
+            HResult.BG_E_INVALID_SERVER_RESPONSE,
+            ErrorContext.REMOTE_FILE,
+            source.protocol(),
+            "asked for bytes from " + request.start() + " but the response starts at " + start);
+      }
+      if (!state.ranges().isEmpty()) {
+        throw TransferFailure.fatal(
+            HResult.BG_E_INSUFFICIENT_RANGE_SUPPORT,
+            ErrorContext.REMOTE_FILE,
+            source.protocol(),
+            "the server ignores Range requests, so file ranges cannot be downloaded");
+      }
+    }
+    long length = response.length() >= 0 ? response.length() : seen.size() - start;
+    copyBody(response, out, start, start + length);
+  }
+
+  private void copyBody(SourceResponse response, FileChannel out, long start, long end)
+      throws TransferFailure, IOException {
+    PieceMap geometry = state.pieces();
+    if (remainingInPiece == null) {
+      int count = geometry.fileSize() == 0 ? 0 : geometry.pieceOf(geometry.fileSize() - 1) + 1;
+      remainingInPiece = new long[count];
+      Arrays.fill(remainingInPiece, -1);
+    }
+    List<Span> wanted = geometry.layout().wanted();
+    InputStream in = response.body();
+    long remote = start;
+    while (remote < end) {
+      if (stop.isStopped()) {
+        return;
+      }
+      int n = read(in, (int) Math.min(buffer.length, end - remote));
+      if (n < 0) {
+        throw TransferFailure.transientFailure(
+            HResult.BG_E_CONNECTION_CLOSED,
+            ErrorContext.GENERAL_TRANSPORT,
+            source.protocol(),
+            "the connection ended " + (end - remote) + " bytes early",
+            null);
+      }
+      Span chunk = new Span(remote, remote + n);
+      long fresh = 0;
+      for (int i = 0; i < wanted.size(); i++) {
+        Span part = chunk.intersect(wanted.get(i));
+        if (part.isEmpty()) {
+          continue;
+        }
+        write(
+            out,
+            (int) (part.start() - remote),
+            (int) part.length(),
+            geometry.layout().localOffset(i, part.start()));
+        fresh += account(geometry, part);
+      }
+      if (fresh > 0) {
+        state.addTransferred(fresh);
+        listener.progressed(fresh);
+      }
+      remote += n;
+      maybeCheckpoint(out);
+    }
+  }
+
+  /** Counts bytes into their pieces; returns how many were new (not in a piece already done). */
+  private long account(PieceMap geometry, Span part) {
+    long fresh = 0;
+    for (int p = geometry.pieceOf(part.start()); p <= geometry.pieceOf(part.end() - 1); p++) {
+      if (state.isDone(p)) {
+        continue;
+      }
+      Span inPiece = geometry.pieceSpan(p).intersect(part);
+      long bytes = inPiece.length() - written.overlap(inPiece);
+      written.add(inPiece);
+      if (bytes == 0) {
+        continue;
+      }
+      if (remainingInPiece[p] < 0) {
+        remainingInPiece[p] = geometry.wantedBytesIn(p);
+      }
+      remainingInPiece[p] -= bytes;
+      fresh += bytes;
+      if (remainingInPiece[p] <= 0) {
+        state.markDone(p);
+      }
+    }
+    return fresh;
+  }
+
+  private void copyDynamic(SourceResponse response, FileChannel out)
+      throws TransferFailure, IOException {
+    InputStream in = response.body();
+    long position = 0;
+    while (true) {
+      if (stop.isStopped()) {
+        return;
+      }
+      int n = read(in, buffer.length);
+      if (n < 0) {
+        break;
+      }
+      write(out, 0, n, position);
+      position += n;
+      state.addTransferred(n);
+      listener.progressed(n);
+    }
+    try {
+      out.truncate(position);
+    } catch (IOException e) {
+      throw localFailure(e, settings.target());
+    }
+    state.finishDynamic(response.validators(), position);
+  }
+
+  private int read(InputStream in, int length) throws TransferFailure {
+    try {
+      return in.read(buffer, 0, length);
+    } catch (IOException e) {
+      if (stop.isStopped()) {
+        return -1;
+      }
+      throw source instanceof HttpSource
+          ? HttpSource.classify(e, "reading the response")
+          : readFailure(e);
+    }
+  }
+
+  private TransferFailure readFailure(IOException e) {
+    return TransferFailure.transientFailure(
+        HResult.ERROR_READ_FAULT,
+        ErrorContext.REMOTE_FILE,
+        source.protocol(),
+        "reading the source: " + e.getMessage(),
+        e);
+  }
+
+  private void write(FileChannel out, int offset, int length, long position)
+      throws TransferFailure {
+    ByteBuffer data = ByteBuffer.wrap(buffer, offset, length);
+    long at = position;
+    try {
+      while (data.hasRemaining()) {
+        at += out.write(data, at);
+      }
+    } catch (IOException e) {
+      throw localFailure(e, settings.target());
+    }
+  }
+
+  private void maybeCheckpoint(FileChannel out) throws TransferFailure {
+    if (settings.checkpoints()
+        && System.nanoTime() - lastCheckpointNanos >= settings.checkpointInterval().toNanos()) {
+      checkpoint(out);
+    }
+  }
+
+  private void checkpoint(FileChannel out) throws TransferFailure {
+    lastCheckpointNanos = System.nanoTime();
+    if (!settings.checkpoints()) {
+      return;
+    }
+    try {
+      out.force(false);
+    } catch (IOException e) {
+      throw localFailure(e, settings.target());
+    }
+    listener.checkpoint();
+  }
+
+  private void finish(FileChannel out) throws TransferFailure {
+    PieceMap pieces = state.pieces();
+    try {
+      if (out.size() != pieces.layout().localSize()) {
+        out.truncate(pieces.layout().localSize());
+        if (out.size() < pieces.layout().localSize()) {
+          // An empty range layout never writes; make the file its full size anyway.
+          out.write(ByteBuffer.allocate(0), pieces.layout().localSize());
+        }
+      }
+      out.force(true);
+    } catch (IOException e) {
+      throw localFailure(e, settings.target());
+    }
+    if (state.ranges().isEmpty()) {
+      applyLastModified();
+    }
+    listener.checkpoint();
+  }
+
+  private void applyLastModified() {
+    String lastModified = state.validators().lastModified();
+    if (lastModified == null || !(source instanceof HttpSource)) {
+      return;
+    }
+    try {
+      var time =
+          ZonedDateTime.parse(lastModified, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+      Files.setLastModifiedTime(settings.target(), FileTime.from(time));
+    } catch (RuntimeException | IOException ignored) {
+      // The timestamp is a courtesy; the content is what matters.
+    }
+  }
+
+  /** Maps a local file-system failure to its documented code and class. */
+  public static TransferFailure localFailure(IOException e, Path path) {
+    String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    if (e instanceof ClosedByInterruptException) {
+      return TransferFailure.transientFailure(
+          HResult.ERROR_WRITE_FAULT,
+          ErrorContext.LOCAL_FILE,
+          null,
+          "writing " + path + " was interrupted",
+          e);
+    }
+    if (message.contains("No space left") || message.contains("Disk quota exceeded")) {
+      return TransferFailure.transientFailure(
+          HResult.ERROR_DISK_FULL,
+          ErrorContext.LOCAL_FILE,
+          null,
+          "no space left to write " + path,
+          e);
+    }
+    if (e instanceof AccessDeniedException) {
+      return TransferFailure.fatal(
+          HResult.E_ACCESSDENIED,
+          ErrorContext.LOCAL_FILE,
+          null,
+          "cannot write " + path + ": access denied");
+    }
+    if (e instanceof NoSuchFileException) {
+      return TransferFailure.fatal(
+          HResult.ERROR_PATH_NOT_FOUND,
+          ErrorContext.LOCAL_FILE,
+          null,
+          "the directory of " + path + " no longer exists");
+    }
+    if (e instanceof FileSystemException && message.contains("symbolic link")) {
+      return TransferFailure.fatal(
+          HResult.E_ACCESSDENIED,
+          ErrorContext.LOCAL_FILE,
+          null,
+          path + " is a symbolic link; Ferry does not write through links");
+    }
+    return TransferFailure.transientFailure(
+        HResult.ERROR_WRITE_FAULT,
+        ErrorContext.LOCAL_FILE,
+        null,
+        "writing " + path + ": " + message,
+        e);
+  }
+}

@@ -1,0 +1,120 @@
+package dev.ferry.engine.transfer;
+
+import dev.ferry.api.ErrorContext;
+import dev.ferry.api.HResult;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+
+/** Copies from {@code file://} URLs, with the same ranges and change detection as HTTP. */
+public final class LocalFileSource implements Source {
+  @Override
+  public String protocol() {
+    return "file";
+  }
+
+  @Override
+  public SourceResponse open(SourceRequest request) throws TransferFailure {
+    Path path;
+    try {
+      path = Path.of(request.uri());
+    } catch (IllegalArgumentException e) {
+      throw TransferFailure.fatal(
+          HResult.ERROR_INTERNET_INVALID_URL, ErrorContext.REMOTE_FILE, "file", e.getMessage());
+    }
+    try {
+      FileChannel channel = FileChannel.open(path, StandardOpenOption.READ);
+      BasicFileAttributes attributes = Files.readAttributes(path, BasicFileAttributes.class);
+      if (!attributes.isRegularFile()) {
+        channel.close();
+        throw TransferFailure.fatal(
+            HResult.ERROR_FILE_NOT_FOUND,
+            ErrorContext.REMOTE_FILE,
+            "file",
+            path + " is not a regular file");
+      }
+      long size = attributes.size();
+      String version = size + "-" + attributes.lastModifiedTime().toMillis();
+      Validators validators =
+          new Validators(size, "\"" + version + "\"", attributes.lastModifiedTime().toString());
+      boolean sameVersion = request.known().sameContentAs(validators);
+      long start = request.wantsRange() && sameVersion ? request.start() : 0;
+      if (start >= size && size > 0 && request.wantsRange()) {
+        channel.close();
+        throw new HttpSource.RangeNotSatisfiable(size, "");
+      }
+      long end = request.end() >= 0 && sameVersion ? Math.min(request.end(), size) : size;
+      long length = Math.max(0, end - start);
+      channel.position(start);
+      return new FileResponse(channel, start, length, validators);
+    } catch (NoSuchFileException e) {
+      throw TransferFailure.fatal(
+          HResult.ERROR_FILE_NOT_FOUND, ErrorContext.REMOTE_FILE, "file", path + " does not exist");
+    } catch (AccessDeniedException e) {
+      throw TransferFailure.fatal(
+          HResult.E_ACCESSDENIED, ErrorContext.REMOTE_FILE, "file", "cannot read " + path);
+    } catch (IOException e) {
+      throw TransferFailure.transientFailure(
+          HResult.ERROR_READ_FAULT,
+          ErrorContext.REMOTE_FILE,
+          "file",
+          "reading " + path + ": " + e.getMessage(),
+          e);
+    }
+  }
+
+  private record FileResponse(FileChannel channel, long start, long length, Validators validators)
+      implements SourceResponse {
+    @Override
+    public String headerBlock() {
+      return "";
+    }
+
+    @Override
+    public InputStream body() {
+      InputStream all = Channels.newInputStream(channel);
+      return new InputStream() {
+        private long left = length;
+
+        @Override
+        public int read() throws IOException {
+          byte[] one = new byte[1];
+          return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+          if (left <= 0) {
+            return -1;
+          }
+          int n = all.read(b, off, (int) Math.min(len, left));
+          if (n > 0) {
+            left -= n;
+          }
+          return n;
+        }
+      };
+    }
+
+    @Override
+    public void abort() {
+      close();
+    }
+
+    @Override
+    public void close() {
+      try {
+        channel.close();
+      } catch (IOException ignored) {
+        // Nothing was written through this channel.
+      }
+    }
+  }
+}

@@ -1,0 +1,29 @@
+package dev.ferry.engine.transfer;
+
+import java.io.IOException;
+import java.io.InputStream;
+
+/**
+ * An open response body. {@code start} is the remote offset of its first byte: the one asked for,
+ * or 0 when the source sent the whole file instead.
+ */
+public interface SourceResponse extends AutoCloseable {
+  long start();
+
+  /** The number of body bytes announced, or -1 when unknown. */
+  long length();
+
+  /** The current version of the remote file; its size is -1 when the source did not say. */
+  Validators validators();
+
+  /** The complete response header block (for File5's HTTP_RESPONSE_HEADERS), or "". */
+  String headerBlock();
+
+  InputStream body() throws IOException;
+
+  /** Stops the transfer from another thread, unblocking a read in progress. */
+  void abort();
+
+  @Override
+  void close();
+}
