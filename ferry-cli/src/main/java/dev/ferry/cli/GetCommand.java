@@ -12,7 +12,6 @@ import dev.ferry.api.JobState;
 import dev.ferry.engine.Ferry;
 import java.io.PrintWriter;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -26,10 +25,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code ferry get URL...}: a one-shot download through a foreground job, with a progress bar.
- * Like {@code bitsadmin /transfer} it waits through transient errors, completes the job on
- * success and cancels it on a fatal error. Interrupted, it suspends the job; the same command
- * later resumes it where it stopped.
+ * {@code ferry get URL...}: a one-shot download through a foreground job, with a progress bar. Like
+ * {@code bitsadmin /transfer} it waits through transient errors, completes the job on success and
+ * cancels it on a fatal error. Interrupted, it suspends the job; the same command later resumes it
+ * where it stopped.
  */
 @Command(
     name = "get",
@@ -42,7 +41,8 @@ final class GetCommand implements java.util.concurrent.Callable<Integer> {
   @Option(
       names = {"-o", "--output"},
       paramLabel = "FILE",
-      description = "where to write the file (one URL only); default: its name from the URL, in the current directory")
+      description =
+          "where to write the file (one URL only); default: its name from the URL, in the current directory")
   Path output;
 
   @Option(
@@ -78,14 +78,16 @@ final class GetCommand implements java.util.concurrent.Callable<Integer> {
   public Integer call() throws Exception {
     PrintWriter err = spec.commandLine().getErr();
     if (output != null && urls.size() > 1) {
-      throw new CommandLine.ParameterException(spec.commandLine(), "-o takes one URL; use -d for several");
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), "-o takes one URL; use -d for several");
     }
     List<FileInfo> files = new ArrayList<>();
     for (String url : urls) {
       files.add(new FileInfo(url, destination(url).toString()));
     }
     String name = "ferry get " + String.join(" ", urls);
-    try (BackgroundCopyManager manager = Ferry.embedded(dataDir != null ? dataDir : Ferry.defaultDataDir())) {
+    try (BackgroundCopyManager manager =
+        Ferry.embedded(dataDir != null ? dataDir : Ferry.defaultDataDir())) {
       BackgroundCopyJob job = findOrCreate(manager, name, files);
       return follow(job, err);
     } finally {
@@ -115,7 +117,8 @@ final class GetCommand implements java.util.concurrent.Callable<Integer> {
   }
 
   /** An unfinished job from an earlier, interrupted run of the same command, or a new job. */
-  private BackgroundCopyJob findOrCreate(BackgroundCopyManager manager, String name, List<FileInfo> files) {
+  private BackgroundCopyJob findOrCreate(
+      BackgroundCopyManager manager, String name, List<FileInfo> files) {
     for (BackgroundCopyJob existing : manager.enumJobs()) {
       if (existing.displayName().equals(name) && sameFiles(existing, files)) {
         existing.setPriority(priority);
@@ -154,22 +157,25 @@ final class GetCommand implements java.util.concurrent.Callable<Integer> {
   private int follow(BackgroundCopyJob job, PrintWriter err) throws InterruptedException {
     AtomicBoolean interrupted = new AtomicBoolean();
     Thread hook =
-        new Thread(
-            () -> {
-              interrupted.set(true);
-              try {
-                job.suspend();
-              } catch (FerryException ignored) {
-                // Already final: nothing to keep.
-              }
-              try {
-                finished.await();
-              } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-              }
-            });
+        new Thread(() -> {
+          interrupted.set(true);
+          try {
+            job.suspend();
+          } catch (FerryException ignored) {
+            // Already final: nothing to keep.
+          }
+          try {
+            finished.await();
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        });
     Runtime.getRuntime().addShutdownHook(hook);
-    try (Progress progress = quiet ? Progress.silent() : Progress.open(job.displayName(), err)) {
+    String task =
+        job.files().size() == 1
+            ? Path.of(job.files().get(0).localName()).getFileName().toString()
+            : job.files().size() + " files";
+    try (Progress progress = quiet ? Progress.silent() : Progress.open(task, err)) {
       String lastNote = "";
       while (true) {
         JobState state = job.state();
@@ -197,7 +203,10 @@ final class GetCommand implements java.util.concurrent.Callable<Integer> {
               err.println("ferry: interrupted; run the same command again to resume");
               return ExitCodes.INTERRUPTED;
             }
-            err.println("ferry: the job was " + state.name().toLowerCase(Locale.ROOT) + " by another program");
+            err.println(
+                "ferry: the job was "
+                    + state.name().toLowerCase(Locale.ROOT)
+                    + " by another program");
             return ExitCodes.FAILED;
           }
           case TRANSIENT_ERROR -> {
@@ -220,6 +229,12 @@ final class GetCommand implements java.util.concurrent.Callable<Integer> {
 
   private static String describe(BackgroundCopyError error) {
     String file = error.file().map(f -> f.remoteName() + ": ").orElse("");
-    return file + error.errorDescription(Locale.ENGLISH) + " [" + HResult.nameOf(error.code()) + ", " + error.context() + "]";
+    return file
+        + error.errorDescription(Locale.ENGLISH)
+        + " ["
+        + HResult.nameOf(error.code())
+        + ", "
+        + error.context()
+        + "]";
   }
 }

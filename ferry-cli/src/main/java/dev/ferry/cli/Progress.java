@@ -40,8 +40,24 @@ abstract class Progress implements AutoCloseable {
     };
   }
 
+  /**
+   * Whether a person is watching. Since JDK 22 System.console() exists even when output is
+   * redirected, and only its isTerminal() (absent from release 21) tells.
+   */
+  static boolean isTerminal() {
+    java.io.Console console = System.console();
+    if (console == null) {
+      return false;
+    }
+    try {
+      return (Boolean) java.io.Console.class.getMethod("isTerminal").invoke(console);
+    } catch (ReflectiveOperationException olderJdk) {
+      return true;
+    }
+  }
+
   static Progress open(String task, PrintWriter err) {
-    boolean terminal = System.console() != null && System.console().isTerminal();
+    boolean terminal = isTerminal();
     ProgressBarBuilder builder =
         new ProgressBarBuilder()
             .setTaskName(task.length() > 40 ? "…" + task.substring(task.length() - 39) : task)
@@ -54,9 +70,9 @@ abstract class Progress implements AutoCloseable {
                 terminal
                     ? new ConsoleProgressBarConsumer(System.err)
                     : new DelegatingProgressBarConsumer(line -> {
-                          err.println(line.strip());
-                          err.flush();
-                        }));
+                      err.println(line.strip());
+                      err.flush();
+                    }));
     ProgressBar bar = builder.build();
     return new Progress() {
       @Override
@@ -69,19 +85,19 @@ abstract class Progress implements AutoCloseable {
 
       @Override
       void note(String message) {
-        bar.setExtraMessage(message);
+        bar.setExtraMessage(" " + message);
       }
 
       @Override
       void done(JobProgress progress) {
         bar.maxHint(progress.bytesTransferred());
         bar.stepTo(progress.bytesTransferred());
-        bar.setExtraMessage("done");
+        bar.setExtraMessage(" done");
       }
 
       @Override
       void failed() {
-        bar.setExtraMessage("failed");
+        bar.setExtraMessage(" failed");
       }
 
       @Override

@@ -1,0 +1,12 @@
+/**
+ * An in-process HTTP/1.1 origin that the engine's tests download from over real loopback sockets.
+ *
+ * <p>{@link dev.ferry.testkit.TestOrigin} serves {@link dev.ferry.testkit.Content} at paths with
+ * the validators and byte-range semantics that resume logic relies on (strong ETag, Last-Modified,
+ * single byte ranges, If-Range), and can be told to misbehave with a {@link
+ * dev.ferry.testkit.Fault} per path, either until cleared or once. Every request is recorded as a
+ * {@link dev.ferry.testkit.RecordedRequest} so tests can assert what the engine asked for.
+ *
+ * <p>Content is generated or copied on the fly in small chunks, so multi-GiB bodies cost no heap.
+ */
+package dev.ferry.testkit;
