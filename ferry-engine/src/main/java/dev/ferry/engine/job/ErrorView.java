@@ -42,9 +42,11 @@ final class ErrorView implements BackgroundCopyError {
   @Override
   public String errorDescription(Locale locale) {
     String text = Descriptions.describe(failure.code(), locale);
-    return failure.message() == null || failure.message().isEmpty()
-        ? text
-        : text + " " + failure.message();
+    boolean detailAddsNothing =
+        failure.message() == null
+            || failure.message().isEmpty()
+            || dev.ferry.api.HResult.httpStatusOf(failure.code()) > 0;
+    return detailAddsNothing ? text : text + " (" + failure.message() + ")";
   }
 
   @Override
