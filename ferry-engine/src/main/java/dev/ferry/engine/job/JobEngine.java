@@ -968,16 +968,8 @@ public final class JobEngine implements AutoCloseable {
   // --- notifications
   // ------------------------------------------------------------------------------
 
-  private Notifier newNotifier(UUID id) {
-    Notifier[] self = new Notifier[1];
-    self[0] =
-        new Notifier(
-            id.toString(),
-            () -> {
-              Job job = locked(() -> jobs.get(id));
-              return job == null ? 0 : job.minNotificationIntervalMs & 0xFFFFFFFFL;
-            });
-    return self[0];
+  private static Notifier newNotifier(UUID id) {
+    return new Notifier(id.toString());
   }
 
   private boolean wants(Job job, NotifyFlag flag) {
@@ -991,7 +983,8 @@ public final class JobEngine implements AutoCloseable {
     if (wants(job, NotifyFlag.JOB_MODIFICATION)) {
       BackgroundCopyCallback callback = job.callback;
       JobHandle handle = new JobHandle(this, job, job.owner);
-      job.notifier.modification(() -> callback.jobModification(handle));
+      job.notifier.modification(
+          () -> callback.jobModification(handle), job.minNotificationIntervalMs & 0xFFFFFFFFL);
     }
   }
 

@@ -20,6 +20,8 @@ final class JobRunner implements Runnable {
   /** What the runner needs from one file, captured under the engine lock when it starts it. */
   record Plan(JobFile file, FileTransfer.Settings settings) {}
 
+  private static final java.time.Duration STOP_GRACE = java.time.Duration.ofSeconds(2);
+
   private final JobEngine engine;
   private final Job job;
   private final StopSignal stop = new StopSignal();
@@ -34,9 +36,27 @@ final class JobRunner implements Runnable {
     thread = Thread.ofVirtual().name("ferry-job-" + job.id).start(this);
   }
 
-  /** Asks the transfer to stop; returns at once. */
+  /**
+   * Asks the transfer to stop; returns at once. Aborting the response unblocks a read; a runner
+   * still busy after a grace period (connecting to a silent host, say) is interrupted, which closes
+   * its socket. The grace period lets a stopping transfer write its last checkpoint.
+   */
   void stop() {
     stop.stop();
+    Thread t = thread;
+    if (t != null) {
+      Thread.ofVirtual()
+          .name("ferry-stop-" + job.id)
+          .start(() -> {
+            try {
+              if (!t.join(STOP_GRACE)) {
+                t.interrupt();
+              }
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+          });
+    }
   }
 
   /** Waits until the runner's thread has ended, so nothing writes to the job's files any more. */

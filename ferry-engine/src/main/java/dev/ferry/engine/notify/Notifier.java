@@ -6,7 +6,6 @@ import java.util.Deque;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
-import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,7 +28,7 @@ public final class Notifier {
   private record Event(Delivery delivery, BooleanSupplier stillApplies, boolean retried) {}
 
   private final String name;
-  private final LongSupplier minIntervalMillis;
+  private long minIntervalNanos;
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition changed = lock.newCondition();
   private final Deque<Event> events = new ArrayDeque<>();
@@ -38,9 +37,8 @@ public final class Notifier {
   private boolean closed;
   private Thread worker;
 
-  public Notifier(String name, LongSupplier minIntervalMillis) {
+  public Notifier(String name) {
     this.name = name;
-    this.minIntervalMillis = minIntervalMillis;
   }
 
   /** An event that must arrive: delivered (again) until it returns normally, while it applies. */
@@ -53,14 +51,18 @@ public final class Notifier {
     enqueue(new Event(delivery, () -> true, false));
   }
 
-  /** A modification: only the latest pending one is delivered, at most once per interval. */
-  public void modification(Delivery delivery) {
+  /**
+   * A modification: only the latest pending one is delivered, at most once per {@code
+   * minIntervalMillis} (the job's MINIMUM_NOTIFICATION_INTERVAL_MS, unsigned).
+   */
+  public void modification(Delivery delivery, long minIntervalMillis) {
     lock.lock();
     try {
       if (closed) {
         return;
       }
       pendingModification = delivery;
+      minIntervalNanos = minIntervalMillis * 1_000_000L;
       ensureWorker();
       changed.signalAll();
     } finally {
@@ -114,10 +116,7 @@ public final class Notifier {
             worker = null;
             return;
           }
-          long wait =
-              lastModificationNanos
-                  + minIntervalMillis.getAsLong() * 1_000_000L
-                  - System.nanoTime();
+          long wait = lastModificationNanos + minIntervalNanos - System.nanoTime();
           if (wait > 0 && lastModificationNanos != 0) {
             changed.awaitNanos(wait);
             continue;
