@@ -109,15 +109,48 @@ public final class FileTransfer {
     }
   }
 
+  /**
+   * Opens the file the bytes go to. A transfer with no progress starts from a file it creates
+   * itself, so nothing planted at that path beforehand (a link to another file) is written through;
+   * a resumed one refuses a file that has become a symbolic or hard link.
+   */
   private FileChannel openTarget() throws TransferFailure {
+    Path target = settings.target();
     try {
-      return FileChannel.open(
-          settings.target(),
-          StandardOpenOption.CREATE,
-          StandardOpenOption.WRITE,
-          LinkOption.NOFOLLOW_LINKS);
+      if (state.bytesTransferred() == 0) {
+        Files.deleteIfExists(target);
+        return FileChannel.open(
+            target,
+            StandardOpenOption.CREATE_NEW,
+            StandardOpenOption.WRITE,
+            LinkOption.NOFOLLOW_LINKS);
+      }
+      FileChannel channel =
+          FileChannel.open(
+              target,
+              StandardOpenOption.CREATE,
+              StandardOpenOption.WRITE,
+              LinkOption.NOFOLLOW_LINKS);
+      Object links = linkCount(target);
+      if (links instanceof Integer n && n > 1) {
+        channel.close();
+        throw TransferFailure.fatal(
+            HResult.E_ACCESSDENIED,
+            ErrorContext.LOCAL_FILE,
+            null,
+            target + " has other hard links; Ferry does not write through links");
+      }
+      return channel;
     } catch (IOException e) {
-      throw localFailure(e, settings.target());
+      throw localFailure(e, target);
+    }
+  }
+
+  private static Object linkCount(Path target) throws IOException {
+    try {
+      return Files.getAttribute(target, "unix:nlink", LinkOption.NOFOLLOW_LINKS);
+    } catch (UnsupportedOperationException | IllegalArgumentException noUnixView) {
+      return 1;
     }
   }
 
