@@ -2,11 +2,12 @@ package dev.ferry.engine;
 
 import java.time.Duration;
 import java.util.Map;
+import javax.net.ssl.SSLContext;
 
 /**
  * How an engine behaves: the BITS limits (§10.5 of the reference; administrators are exempt), the
  * transfer timeouts, and the scheduling and checkpoint policy. {@link #defaults()} gives the
- * documented values.
+ * documented values; the {@code with…} methods change one aspect.
  *
  * @param pieceSize bytes per piece of the piece map, a power of two
  * @param checkpointInterval how often a running transfer flushes and persists its progress: the
@@ -15,6 +16,7 @@ import java.util.Map;
  *     FOREGROUND jobs always all run
  * @param timeSlice how long a background job runs before another job of its priority gets a turn
  * @param environment where PRECONFIG proxy settings come from
+ * @param tls the TLS context for HTTPS, or null for the JVM's default (its trust store)
  */
 public record EngineConfig(
     int pieceSize,
@@ -29,7 +31,8 @@ public record EngineConfig(
     int maxLocalPathLength,
     int maxBackgroundTransfers,
     Duration timeSlice,
-    Map<String, String> environment) {
+    Map<String, String> environment,
+    SSLContext tls) {
 
   public static EngineConfig defaults() {
     return new EngineConfig(
@@ -45,7 +48,8 @@ public record EngineConfig(
         4096,
         1,
         Duration.ofMinutes(2),
-        System.getenv());
+        System.getenv(),
+        null);
   }
 
   public EngineConfig {
@@ -73,7 +77,8 @@ public record EngineConfig(
         maxLocalPathLength,
         maxBackgroundTransfers,
         timeSlice,
-        environment);
+        environment,
+        tls);
   }
 
   public EngineConfig withLimits(
@@ -91,7 +96,8 @@ public record EngineConfig(
         maxLocalPathLength,
         maxBackgroundTransfers,
         timeSlice,
-        environment);
+        environment,
+        tls);
   }
 
   public EngineConfig withScheduling(int backgroundTransfers, Duration slice) {
@@ -108,7 +114,8 @@ public record EngineConfig(
         maxLocalPathLength,
         backgroundTransfers,
         slice,
-        environment);
+        environment,
+        tls);
   }
 
   public EngineConfig withEnvironment(Map<String, String> env) {
@@ -125,6 +132,25 @@ public record EngineConfig(
         maxLocalPathLength,
         maxBackgroundTransfers,
         timeSlice,
-        env);
+        env,
+        tls);
+  }
+
+  public EngineConfig withTls(SSLContext context) {
+    return new EngineConfig(
+        pieceSize,
+        checkpointInterval,
+        connectTimeout,
+        readTimeout,
+        maxJobsPerUser,
+        maxJobsPerMachine,
+        maxFilesPerJob,
+        maxRangesPerFile,
+        maxUrlLength,
+        maxLocalPathLength,
+        maxBackgroundTransfers,
+        timeSlice,
+        environment,
+        context);
   }
 }

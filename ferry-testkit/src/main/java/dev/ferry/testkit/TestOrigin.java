@@ -35,15 +35,44 @@ public final class TestOrigin implements AutoCloseable {
   private final Routes routes;
   private final int port;
 
-  private TestOrigin(Server server, OriginHandler handler, Routes routes, int port) {
+  private final SelfSignedCertificate certificate;
+
+  private TestOrigin(
+      Server server,
+      OriginHandler handler,
+      Routes routes,
+      int port,
+      SelfSignedCertificate certificate) {
     this.server = server;
     this.handler = handler;
     this.routes = routes;
     this.port = port;
+    this.certificate = certificate;
   }
 
   /** Starts an origin on a free port of {@code 127.0.0.1}. */
   public static TestOrigin start() {
+    return start(null);
+  }
+
+  /**
+   * Starts an HTTPS origin with a fresh self-signed certificate for {@code 127.0.0.1} and {@code
+   * localhost}. Clients trust it through {@link #clientTrust()}; anyone else rejects it, as a
+   * client must reject a certificate it cannot verify.
+   */
+  public static TestOrigin startTls() {
+    return start(SelfSignedCertificate.create());
+  }
+
+  /** An SSL context that trusts this origin's certificate (HTTPS origins only). */
+  public javax.net.ssl.SSLContext clientTrust() {
+    if (certificate == null) {
+      throw new IllegalStateException("this origin speaks plain HTTP");
+    }
+    return certificate.clientContext();
+  }
+
+  private static TestOrigin start(SelfSignedCertificate certificate) {
     QueuedThreadPool threads = new QueuedThreadPool();
     threads.setName("test-origin");
     // A forgotten close() must not keep the test JVM alive.
@@ -55,7 +84,14 @@ public final class TestOrigin implements AutoCloseable {
     http.setSendServerVersion(false);
     // Paths are literal names chosen by tests, so odd ones (a '%' in a file name) must get through.
     http.setUriCompliance(UriCompliance.UNSAFE);
-    ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
+    ServerConnector connector =
+        certificate == null
+            ? new ServerConnector(server, new HttpConnectionFactory(http))
+            : new ServerConnector(
+                server,
+                new org.eclipse.jetty.server.SslConnectionFactory(
+                    certificate.serverFactory(), "http/1.1"),
+                new HttpConnectionFactory(http));
     connector.setHost(HOST);
     connector.setPort(0);
     connector.setIdleTimeout(IDLE_TIMEOUT.toMillis());
@@ -69,7 +105,7 @@ public final class TestOrigin implements AutoCloseable {
       stopQuietly(server, e);
       throw new IllegalStateException("test origin failed to start", e);
     }
-    return new TestOrigin(server, handler, routes, connector.getLocalPort());
+    return new TestOrigin(server, handler, routes, connector.getLocalPort(), certificate);
   }
 
   /**
@@ -83,7 +119,7 @@ public final class TestOrigin implements AutoCloseable {
     try {
       URI uri =
           new URI(
-              "http",
+              certificate == null ? "http" : "https",
               null,
               HOST,
               port,

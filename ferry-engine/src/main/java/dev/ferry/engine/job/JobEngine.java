@@ -91,7 +91,8 @@ public final class JobEngine implements AutoCloseable {
         new HttpSource(
             config.connectTimeout(),
             config.readTimeout(),
-            new ProxySelection(config.environment()));
+            new ProxySelection(config.environment()),
+            config.tls());
     recover();
     this.scheduler = Thread.ofVirtual().name("ferry-scheduler").unstarted(this::scheduleLoop);
   }

@@ -57,7 +57,11 @@ public final class HttpSource implements Source, AutoCloseable {
   private final CloseableHttpClient client;
   private final ProxySelection proxies;
 
-  public HttpSource(Duration connectTimeout, Duration readTimeout, ProxySelection proxies) {
+  public HttpSource(
+      Duration connectTimeout,
+      Duration readTimeout,
+      ProxySelection proxies,
+      javax.net.ssl.SSLContext tls) {
     this.proxies = proxies;
     PoolingHttpClientConnectionManager connections =
         PoolingHttpClientConnectionManagerBuilder.create()
@@ -68,6 +72,10 @@ public final class HttpSource implements Source, AutoCloseable {
                     .build())
             .setDefaultSocketConfig(
                 SocketConfig.custom().setSoTimeout(Timeout.of(readTimeout)).build())
+            .setTlsSocketStrategy(
+                tls == null
+                    ? org.apache.hc.client5.http.ssl.DefaultClientTlsStrategy.createSystemDefault()
+                    : new org.apache.hc.client5.http.ssl.DefaultClientTlsStrategy(tls))
             .setMaxConnTotal(256)
             .setMaxConnPerRoute(32)
             .build();
