@@ -596,6 +596,9 @@ public final class JobEngine implements AutoCloseable {
     try {
       checkMutable(caller, job);
       job.callback = callback;
+      touch(job);
+      persist(job);
+      modified(job);
       if (job.state == JobState.TRANSFERRED) {
         notifyTransferred(job);
       } else if (job.state == JobState.ERROR) {

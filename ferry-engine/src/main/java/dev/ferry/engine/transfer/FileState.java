@@ -131,6 +131,11 @@ public final class FileState {
     transferred = 0;
   }
 
+    /** Counts only the bytes of done pieces, forgetting those of unfinished ones. */
+  synchronized void rewindToCheckpoint() {
+    transferred = pieces == null ? 0 : pieces.bytesDone();
+  }
+
   synchronized void addTransferred(long n) {
     transferred += n;
   }

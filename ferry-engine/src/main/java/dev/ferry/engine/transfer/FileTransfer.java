@@ -73,9 +73,11 @@ public final class FileTransfer {
 
   /** Runs until the file is transferred or the transfer is stopped. */
   public void run() throws TransferFailure {
-    if (settings.dynamicContent() && !state.isTransferred()) {
+        if (settings.dynamicContent() && !state.isTransferred()) {
       state.forget();
     }
+    // Bytes of pieces left unfinished by an earlier attempt are fetched again; stop counting them.
+    state.rewindToCheckpoint();
     try (FileChannel out = openTarget()) {
       while (!stop.isStopped()) {
         if (state.isTransferred()) {
@@ -270,7 +272,10 @@ public final class FileTransfer {
       if (stop.isStopped()) {
         return;
       }
-      int n = read(in, (int) Math.min(buffer.length, end - remote));
+            int n = read(in, (int) Math.min(buffer.length, end - remote));
+      if (n < 0 && stop.isStopped()) {
+        return;
+      }
       if (n < 0) {
         throw TransferFailure.transientFailure(
             HResult.BG_E_CONNECTION_CLOSED,
@@ -335,7 +340,10 @@ public final class FileTransfer {
       if (stop.isStopped()) {
         return;
       }
-      int n = read(in, buffer.length);
+            int n = read(in, buffer.length);
+      if (n < 0 && stop.isStopped()) {
+        return;
+      }
       if (n < 0) {
         break;
       }
@@ -474,7 +482,7 @@ public final class FileTransfer {
           null,
           "the directory of " + path + " no longer exists");
     }
-    if (e instanceof FileSystemException && message.contains("symbolic link")) {
+    if (message.contains("symbolic link") || Files.isSymbolicLink(path)) {
       return TransferFailure.fatal(
           HResult.E_ACCESSDENIED,
           ErrorContext.LOCAL_FILE,
