@@ -352,7 +352,7 @@ class TransferFaultTest {
   @ParameterizedTest(name = "{0}")
   @ValueSource(strings = {"symbolic link", "hard link"})
   void aLinkPlantedAtTheTemporaryPathOfAResumedTransferIsRefused(String kind) throws Exception {
-        // Big enough that a piece is done before the suspend: a transfer with no done piece starts
+    // Big enough that a piece is done before the suspend: a transfer with no done piece starts
     // from a file of its own and simply replaces whatever was planted (tested above).
     fx.origin.put("/slow.bin", Content.random(3L * PIECE, 214));
     fx.origin.fault("/slow.bin", Fault.throttle(PIECE));
@@ -363,7 +363,7 @@ class TransferFaultTest {
     Path temp = Path.of(file.temporaryName());
 
     job.resume();
-        await().atMost(EngineFixture.PATIENCE).until(() -> file.progress().bytesTransferred() > PIECE);
+    await().atMost(EngineFixture.PATIENCE).until(() -> file.progress().bytesTransferred() > PIECE);
     job.suspend();
     Files.delete(temp);
     if (kind.equals("symbolic link")) {

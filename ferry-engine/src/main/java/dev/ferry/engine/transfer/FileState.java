@@ -3,8 +3,12 @@ package dev.ferry.engine.transfer;
 import dev.ferry.api.FileRange;
 import dev.ferry.engine.piece.Layout;
 import dev.ferry.engine.piece.PieceMap;
+import dev.ferry.engine.piece.Span;
+import dev.ferry.engine.piece.SpanSet;
 import java.util.BitSet;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The transfer progress of one file: the remote version seen, the piece map, and a live byte count.
@@ -19,6 +23,15 @@ public final class FileState {
   private long transferred;
   private String responseHeaders = "";
   private boolean completed;
+
+  /**
+   * Bytes of unfinished pieces written in this process. They are in the file, so a transfer that
+   * stops and starts again in the same process (suspend, preemption, a time slice, a retry) goes on
+   * from them; only a restart, which trusts the persisted piece map alone, fetches them again.
+   */
+  private final SpanSet partial = new SpanSet();
+
+  private final Map<Integer, Long> remainingInPiece = new HashMap<>();
 
   public FileState(List<FileRange> ranges, int pieceSize) {
     this.ranges = List.copyOf(ranges);
@@ -122,6 +135,8 @@ public final class FileState {
             ? PieceMap.empty(current.size(), pieceSize, layoutFor(ranges, current.size()))
             : null;
     transferred = 0;
+    partial.clear();
+    remainingInPiece.clear();
   }
 
   /** Forgets all progress (used for content that cannot be resumed). */
@@ -129,11 +144,52 @@ public final class FileState {
     validators = Validators.NONE;
     pieces = null;
     transferred = 0;
+    partial.clear();
+    remainingInPiece.clear();
   }
 
-    /** Counts only the bytes of done pieces, forgetting those of unfinished ones. */
-  synchronized void rewindToCheckpoint() {
-    transferred = pieces == null ? 0 : pieces.bytesDone();
+  /**
+   * The first wanted bytes that are neither in a done piece nor already written into an unfinished
+   * one, or null when every wanted byte is in place.
+   */
+  synchronized Span firstGap() {
+    for (Span missing : pieces.missing()) {
+      List<Span> left = partial.subtractFrom(missing);
+      if (!left.isEmpty()) {
+        return left.get(0);
+      }
+    }
+    return null;
+  }
+
+  /**
+   * Records that the wanted bytes {@code part} were written: pieces whose every wanted byte is now
+   * written become done. Returns how many of the bytes are new, so bytes written twice (a server
+   * that resent them) count once.
+   */
+  synchronized long account(Span part) {
+    long fresh = 0;
+    for (int p = pieces.pieceOf(part.start()); p <= pieces.pieceOf(part.end() - 1); p++) {
+      if (pieces.isDone(p)) {
+        continue;
+      }
+      Span inPiece = pieces.pieceSpan(p).intersect(part);
+      long bytes = inPiece.length() - partial.overlap(inPiece);
+      if (bytes == 0) {
+        continue;
+      }
+      partial.add(inPiece);
+      fresh += bytes;
+      long left = remainingInPiece.getOrDefault(p, pieces.wantedBytesIn(p)) - bytes;
+      if (left <= 0) {
+        pieces.markDone(p);
+        remainingInPiece.remove(p);
+      } else {
+        remainingInPiece.put(p, left);
+      }
+    }
+    transferred += fresh;
+    return fresh;
   }
 
   synchronized void addTransferred(long n) {

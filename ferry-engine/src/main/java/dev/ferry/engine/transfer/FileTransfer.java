@@ -6,7 +6,6 @@ import dev.ferry.api.ProxySettings;
 import dev.ferry.engine.piece.Layout;
 import dev.ferry.engine.piece.PieceMap;
 import dev.ferry.engine.piece.Span;
-import dev.ferry.engine.piece.SpanSet;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -14,7 +13,6 @@ import java.nio.ByteBuffer;
 import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.FileChannel;
 import java.nio.file.AccessDeniedException;
-import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
@@ -24,7 +22,6 @@ import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -51,10 +48,6 @@ public final class FileTransfer {
   private final TransferListener listener;
   private final StopSignal stop;
   private final byte[] buffer = new byte[BUFFER_SIZE];
-  private long[] remainingInPiece;
-
-  /** Wanted bytes written since this transfer started, for pieces not complete yet. */
-  private final SpanSet written = new SpanSet();
 
   private long lastCheckpointNanos = System.nanoTime();
 
@@ -73,11 +66,9 @@ public final class FileTransfer {
 
   /** Runs until the file is transferred or the transfer is stopped. */
   public void run() throws TransferFailure {
-        if (settings.dynamicContent() && !state.isTransferred()) {
+    if (settings.dynamicContent() && !state.isTransferred()) {
       state.forget();
     }
-    // Bytes of pieces left unfinished by an earlier attempt are fetched again; stop counting them.
-    state.rewindToCheckpoint();
     try (FileChannel out = openTarget()) {
       while (!stop.isStopped()) {
         if (state.isTransferred()) {
@@ -119,6 +110,10 @@ public final class FileTransfer {
   private FileChannel openTarget() throws TransferFailure {
     Path target = settings.target();
     try {
+      if (!Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+        // Whatever was written is gone with the file: the piece map must not claim it.
+        state.forget();
+      }
       if (state.bytesTransferred() == 0) {
         Files.deleteIfExists(target);
         return FileChannel.open(
@@ -170,23 +165,12 @@ public final class FileTransfer {
         end = first.toEndOfFile() ? -1 : first.offset() + first.length();
       }
     } else {
-      Span gap = firstGap(pieces);
+      Span gap = state.firstGap();
       start = gap.start();
       end = gap.end() == pieces.fileSize() ? -1 : gap.end();
     }
     return new SourceRequest(
         settings.uri(), start, end, state.validators(), settings.customHeaders(), settings.proxy());
-  }
-
-  /** The first wanted bytes neither in a done piece nor written by this transfer already. */
-  private Span firstGap(PieceMap pieces) {
-    for (Span missing : pieces.missing()) {
-      List<Span> left = written.subtractFrom(missing);
-      if (!left.isEmpty()) {
-        return left.get(0);
-      }
-    }
-    throw new IllegalStateException("no gap left although the piece map is incomplete");
   }
 
   /** 416: the file shrank under us (restart) or a range lies beyond its end (fatal). */
@@ -195,8 +179,6 @@ public final class FileTransfer {
     boolean shrank = state.remoteSize() >= 0 && size >= 0 && size != state.remoteSize();
     if (shrank && (state.ranges().isEmpty() || Layout.fits(state.ranges(), size))) {
       state.resetTo(new Validators(size, null, null));
-      remainingInPiece = null;
-      written.clear();
       return;
     }
     throw e;
@@ -233,8 +215,6 @@ public final class FileTransfer {
             "a requested range lies beyond the end of the " + seen.size() + "-byte remote file");
       }
       state.resetTo(seen);
-      remainingInPiece = null;
-      written.clear();
     }
     if (start != request.start()) {
       boolean sentWholeFile = start == 0 && request.wantsRange();
@@ -260,11 +240,6 @@ public final class FileTransfer {
   private void copyBody(SourceResponse response, FileChannel out, long start, long end)
       throws TransferFailure, IOException {
     PieceMap geometry = state.pieces();
-    if (remainingInPiece == null) {
-      int count = geometry.fileSize() == 0 ? 0 : geometry.pieceOf(geometry.fileSize() - 1) + 1;
-      remainingInPiece = new long[count];
-      Arrays.fill(remainingInPiece, -1);
-    }
     List<Span> wanted = geometry.layout().wanted();
     InputStream in = response.body();
     long remote = start;
@@ -272,7 +247,7 @@ public final class FileTransfer {
       if (stop.isStopped()) {
         return;
       }
-            int n = read(in, (int) Math.min(buffer.length, end - remote));
+      int n = read(in, (int) Math.min(buffer.length, end - remote));
       if (n < 0 && stop.isStopped()) {
         return;
       }
@@ -296,40 +271,14 @@ public final class FileTransfer {
             (int) (part.start() - remote),
             (int) part.length(),
             geometry.layout().localOffset(i, part.start()));
-        fresh += account(geometry, part);
+        fresh += state.account(part);
       }
       if (fresh > 0) {
-        state.addTransferred(fresh);
         listener.progressed(fresh);
       }
       remote += n;
       maybeCheckpoint(out);
     }
-  }
-
-  /** Counts bytes into their pieces; returns how many were new (not in a piece already done). */
-  private long account(PieceMap geometry, Span part) {
-    long fresh = 0;
-    for (int p = geometry.pieceOf(part.start()); p <= geometry.pieceOf(part.end() - 1); p++) {
-      if (state.isDone(p)) {
-        continue;
-      }
-      Span inPiece = geometry.pieceSpan(p).intersect(part);
-      long bytes = inPiece.length() - written.overlap(inPiece);
-      written.add(inPiece);
-      if (bytes == 0) {
-        continue;
-      }
-      if (remainingInPiece[p] < 0) {
-        remainingInPiece[p] = geometry.wantedBytesIn(p);
-      }
-      remainingInPiece[p] -= bytes;
-      fresh += bytes;
-      if (remainingInPiece[p] <= 0) {
-        state.markDone(p);
-      }
-    }
-    return fresh;
   }
 
   private void copyDynamic(SourceResponse response, FileChannel out)
@@ -340,7 +289,7 @@ public final class FileTransfer {
       if (stop.isStopped()) {
         return;
       }
-            int n = read(in, buffer.length);
+      int n = read(in, buffer.length);
       if (n < 0 && stop.isStopped()) {
         return;
       }
