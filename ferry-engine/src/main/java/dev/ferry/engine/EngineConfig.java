@@ -64,93 +64,94 @@ public record EngineConfig(
   }
 
   public EngineConfig withReadTimeout(Duration timeout) {
-    return new EngineConfig(
-        pieceSize,
-        checkpointInterval,
-        connectTimeout,
-        timeout,
-        maxJobsPerUser,
-        maxJobsPerMachine,
-        maxFilesPerJob,
-        maxRangesPerFile,
-        maxUrlLength,
-        maxLocalPathLength,
-        maxBackgroundTransfers,
-        timeSlice,
-        environment,
-        tls);
+    return edit(b -> b.readTimeout = timeout);
+  }
+
+  public EngineConfig withCheckpointInterval(Duration interval) {
+    return edit(b -> b.checkpointInterval = interval);
   }
 
   public EngineConfig withLimits(
       int jobsPerUser, int jobsPerMachine, int filesPerJob, int rangesPerFile) {
-    return new EngineConfig(
-        pieceSize,
-        checkpointInterval,
-        connectTimeout,
-        readTimeout,
-        jobsPerUser,
-        jobsPerMachine,
-        filesPerJob,
-        rangesPerFile,
-        maxUrlLength,
-        maxLocalPathLength,
-        maxBackgroundTransfers,
-        timeSlice,
-        environment,
-        tls);
+    return edit(b -> {
+      b.maxJobsPerUser = jobsPerUser;
+      b.maxJobsPerMachine = jobsPerMachine;
+      b.maxFilesPerJob = filesPerJob;
+      b.maxRangesPerFile = rangesPerFile;
+    });
   }
 
   public EngineConfig withScheduling(int backgroundTransfers, Duration slice) {
-    return new EngineConfig(
-        pieceSize,
-        checkpointInterval,
-        connectTimeout,
-        readTimeout,
-        maxJobsPerUser,
-        maxJobsPerMachine,
-        maxFilesPerJob,
-        maxRangesPerFile,
-        maxUrlLength,
-        maxLocalPathLength,
-        backgroundTransfers,
-        slice,
-        environment,
-        tls);
+    return edit(b -> {
+      b.maxBackgroundTransfers = backgroundTransfers;
+      b.timeSlice = slice;
+    });
   }
 
   public EngineConfig withEnvironment(Map<String, String> env) {
-    return new EngineConfig(
-        pieceSize,
-        checkpointInterval,
-        connectTimeout,
-        readTimeout,
-        maxJobsPerUser,
-        maxJobsPerMachine,
-        maxFilesPerJob,
-        maxRangesPerFile,
-        maxUrlLength,
-        maxLocalPathLength,
-        maxBackgroundTransfers,
-        timeSlice,
-        env,
-        tls);
+    return edit(b -> b.environment = env);
   }
 
   public EngineConfig withTls(SSLContext context) {
-    return new EngineConfig(
-        pieceSize,
-        checkpointInterval,
-        connectTimeout,
-        readTimeout,
-        maxJobsPerUser,
-        maxJobsPerMachine,
-        maxFilesPerJob,
-        maxRangesPerFile,
-        maxUrlLength,
-        maxLocalPathLength,
-        maxBackgroundTransfers,
-        timeSlice,
-        environment,
-        context);
+    return edit(b -> b.tls = context);
+  }
+
+  private EngineConfig edit(java.util.function.Consumer<Editor> change) {
+    Editor editor = new Editor(this);
+    change.accept(editor);
+    return editor.build();
+  }
+
+  /** A mutable copy, so each {@code with…} method names only what it changes. */
+  private static final class Editor {
+    int pieceSize;
+    Duration checkpointInterval;
+    Duration connectTimeout;
+    Duration readTimeout;
+    int maxJobsPerUser;
+    int maxJobsPerMachine;
+    int maxFilesPerJob;
+    int maxRangesPerFile;
+    int maxUrlLength;
+    int maxLocalPathLength;
+    int maxBackgroundTransfers;
+    Duration timeSlice;
+    Map<String, String> environment;
+    SSLContext tls;
+
+    Editor(EngineConfig c) {
+      pieceSize = c.pieceSize;
+      checkpointInterval = c.checkpointInterval;
+      connectTimeout = c.connectTimeout;
+      readTimeout = c.readTimeout;
+      maxJobsPerUser = c.maxJobsPerUser;
+      maxJobsPerMachine = c.maxJobsPerMachine;
+      maxFilesPerJob = c.maxFilesPerJob;
+      maxRangesPerFile = c.maxRangesPerFile;
+      maxUrlLength = c.maxUrlLength;
+      maxLocalPathLength = c.maxLocalPathLength;
+      maxBackgroundTransfers = c.maxBackgroundTransfers;
+      timeSlice = c.timeSlice;
+      environment = c.environment;
+      tls = c.tls;
+    }
+
+    EngineConfig build() {
+      return new EngineConfig(
+          pieceSize,
+          checkpointInterval,
+          connectTimeout,
+          readTimeout,
+          maxJobsPerUser,
+          maxJobsPerMachine,
+          maxFilesPerJob,
+          maxRangesPerFile,
+          maxUrlLength,
+          maxLocalPathLength,
+          maxBackgroundTransfers,
+          timeSlice,
+          environment,
+          tls);
+    }
   }
 }

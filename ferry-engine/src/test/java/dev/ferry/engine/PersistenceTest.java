@@ -27,7 +27,6 @@ import dev.ferry.engine.job.JobEngine;
 import dev.ferry.testkit.Content;
 import dev.ferry.testkit.Fault;
 import dev.ferry.testkit.RecordedRequest;
-import java.lang.reflect.RecordComponent;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -319,7 +318,7 @@ class PersistenceTest {
   @Test
   void suspendCheckpointsWhatTheStoppedTransferHas() throws Exception {
     // No periodic checkpoint will come: whatever survives is what stopping the transfer recorded.
-    fx.restart(withCheckpointInterval(EngineFixture.testConfig(), Duration.ofHours(1)));
+    fx.restart(EngineFixture.testConfig().withCheckpointInterval(Duration.ofHours(1)));
     long size = 8L * MIB;
     Content content = Content.random(size, 16);
     fx.origin.put("/k.bin", content);
@@ -346,7 +345,7 @@ class PersistenceTest {
 
   @Test
   void closeCheckpointsEveryRunningTransfer() throws Exception {
-    fx.restart(withCheckpointInterval(EngineFixture.testConfig(), Duration.ofHours(1)));
+    fx.restart(EngineFixture.testConfig().withCheckpointInterval(Duration.ofHours(1)));
     long size = 8L * MIB;
     Content content = Content.random(size, 17);
     fx.origin.put("/l.bin", content);
@@ -440,22 +439,6 @@ class PersistenceTest {
     await("job " + job.displayName() + " to pass " + bytes + " bytes")
         .atMost(EngineFixture.PATIENCE)
         .untilAsserted(() -> assertThat(job.progress().bytesTransferred()).isGreaterThan(bytes));
-  }
-
-  /** {@code base} with another checkpoint interval, whatever other components the record has. */
-  private static EngineConfig withCheckpointInterval(EngineConfig base, Duration interval)
-      throws ReflectiveOperationException {
-    RecordComponent[] components = EngineConfig.class.getRecordComponents();
-    Object[] values = new Object[components.length];
-    Class<?>[] types = new Class<?>[components.length];
-    for (int i = 0; i < components.length; i++) {
-      types[i] = components[i].getType();
-      values[i] =
-          components[i].getName().equals("checkpointInterval")
-              ? interval
-              : components[i].getAccessor().invoke(base);
-    }
-    return EngineConfig.class.getDeclaredConstructor(types).newInstance(values);
   }
 
   @Test

@@ -405,44 +405,36 @@ public final class JobEngine implements AutoCloseable {
   // --- state changes -----------------------------------------------------------------------------
 
   void resume(JobOwner caller, Job job) {
-    lock.lock();
-    try {
-      checkMutable(caller, job);
-      if (job.files.isEmpty()) {
-        throw new FerryException(
-            HResult.BG_E_EMPTY, "the job has no files; add one before resuming");
-      }
-      job.resumedOnce = true;
-      switch (job.state) {
-        case SUSPENDED, ERROR, TRANSIENT_ERROR, TRANSFERRED -> {
-          job.state = JobState.QUEUED;
-          job.transientSinceMs = 0;
-          job.retryAtMs = 0;
-        }
-        default -> {}
-      }
-      touch(job);
-      persist(job);
-      modified(job);
-      wake.signalAll();
-    } finally {
-      lock.unlock();
-    }
+    mutate(
+        caller,
+        job,
+        j -> {
+          if (j.files.isEmpty()) {
+            throw new FerryException(
+                HResult.BG_E_EMPTY, "the job has no files; add one before resuming");
+          }
+          j.resumedOnce = true;
+          switch (j.state) {
+            case SUSPENDED, ERROR, TRANSIENT_ERROR, TRANSFERRED -> {
+              j.state = JobState.QUEUED;
+              j.transientSinceMs = 0;
+              j.retryAtMs = 0;
+            }
+            default -> {}
+          }
+          wake.signalAll();
+        });
   }
 
   void suspend(JobOwner caller, Job job) {
-    lock.lock();
-    try {
-      checkMutable(caller, job);
-      stopRunner(job);
-      job.state = JobState.SUSPENDED;
-      touch(job);
-      persist(job);
-      modified(job);
-      wake.signalAll();
-    } finally {
-      lock.unlock();
-    }
+    mutate(
+        caller,
+        job,
+        j -> {
+          stopRunner(j);
+          j.state = JobState.SUSPENDED;
+          wake.signalAll();
+        });
   }
 
   HResult cancel(JobOwner caller, Job job) {
