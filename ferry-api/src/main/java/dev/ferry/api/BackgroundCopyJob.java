@@ -157,6 +157,15 @@ public interface BackgroundCopyJob {
   /** SetCustomHeaders: {@code Name: value} lines separated by CRLF; null clears them. */
   void setCustomHeaders(String headers);
 
+  /** Job2::GetNotifyCmdLine. */
+  Optional<NotifyCmdLine> notifyCmdLine();
+
+  /**
+   * Job2::SetNotifyCmdLine: the program to run when the job is transferred or fails, if no callback
+   * takes the notification; null clears it. Stripped by {@link #takeOwnership()}.
+   */
+  void setNotifyCmdLine(NotifyCmdLine commandLine);
+
   /** Job5::GetProperty. */
   JobPropertyValue getProperty(JobPropertyId id);
 

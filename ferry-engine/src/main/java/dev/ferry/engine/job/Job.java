@@ -58,11 +58,15 @@ final class Job {
 
   long retryAtMs;
 
+  /** Job2's notification command line, or null. */
+  dev.ferry.api.NotifyCmdLine notifyCmdLine;
+
   // Not persisted.
   BackgroundCopyCallback callback;
   JobRunner runner;
   long sliceStartNanos;
   long lastRunMs;
+  long lastProgressEventNanos;
 
   Job(
       UUID id,
@@ -122,7 +126,9 @@ final class Job {
         onDemand,
         resumedOnce,
         transientSinceMs,
-        retryAtMs);
+        retryAtMs,
+        notifyCmdLine == null ? null : notifyCmdLine.program(),
+        notifyCmdLine == null ? null : notifyCmdLine.parameters());
   }
 
   static Job fromRow(JobRow row, Notifier notifier) {
@@ -171,6 +177,10 @@ final class Job {
     job.resumedOnce = row.resumedOnce();
     job.transientSinceMs = row.transientSinceMs();
     job.retryAtMs = row.retryAtMs();
+    if (row.notifyProgram() != null) {
+      job.notifyCmdLine =
+          new dev.ferry.api.NotifyCmdLine(row.notifyProgram(), row.notifyParameters());
+    }
     return job;
   }
 }

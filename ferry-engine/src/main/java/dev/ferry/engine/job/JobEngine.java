@@ -64,6 +64,8 @@ public final class JobEngine implements AutoCloseable {
   private final FileLock dataLock;
   private final HttpSource http;
   private final LocalFileSource localFiles = new LocalFileSource();
+  private final dev.ferry.engine.notify.CommandLineNotifier commandLines =
+      new dev.ferry.engine.notify.CommandLineNotifier(dev.ferry.engine.Ferry.currentUser().uid());
   final ReentrantLock lock = new ReentrantLock();
   private final Condition wake = lock.newCondition();
 
@@ -76,6 +78,8 @@ public final class JobEngine implements AutoCloseable {
   private final Map<Job, JobRunner> exiting = new java.util.IdentityHashMap<>();
 
   private final Set<Job> busy = new HashSet<>();
+  private final List<JobListener> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private static final long PROGRESS_EVENT_INTERVAL_NANOS = 250_000_000L;
   private final Thread scheduler;
   private boolean closed;
   private long nextSequence;
@@ -327,6 +331,7 @@ public final class JobEngine implements AutoCloseable {
       job.costFlags = dev.ferry.api.CostFlags.TRANSFER_ALWAYS;
       store.insertJob(job.toRow());
       jobs.put(id, job);
+      publish(job, JobEvent.Kind.CHANGED, -1);
       return job;
     } finally {
       lock.unlock();
@@ -572,6 +577,7 @@ public final class JobEngine implements AutoCloseable {
         j -> {
           j.owner = caller;
           j.customHeaders = null;
+          j.notifyCmdLine = null;
         });
   }
 
@@ -591,6 +597,9 @@ public final class JobEngine implements AutoCloseable {
       touch(job);
       persist(job);
       modified(job);
+      if (callback == null) {
+        return;
+      }
       if (job.state == JobState.TRANSFERRED) {
         notifyTransferred(job);
       } else if (job.state == JobState.ERROR) {
@@ -816,6 +825,11 @@ public final class JobEngine implements AutoCloseable {
       }
       job.transientSinceMs = 0;
       job.modifiedMs = System.currentTimeMillis();
+      long now = System.nanoTime();
+      if (now - job.lastProgressEventNanos >= PROGRESS_EVENT_INTERVAL_NANOS) {
+        job.lastProgressEventNanos = now;
+        publish(job, JobEvent.Kind.PROGRESS, -1);
+      }
       if (job.maxDownloadSize > 0) {
         long total = 0;
         for (JobFile file : job.files) {
@@ -858,6 +872,7 @@ public final class JobEngine implements AutoCloseable {
         return;
       }
       store.update(job.toRow(), List.of(file.toRow(job.id)));
+      publish(job, JobEvent.Kind.FILE_TRANSFERRED, file.index);
       if (wants(job, NotifyFlag.FILE_TRANSFERRED)) {
         BackgroundCopyCallback callback = job.callback;
         JobHandle handle = new JobHandle(this, job, job.owner);
@@ -995,6 +1010,8 @@ public final class JobEngine implements AutoCloseable {
                   job.state == JobState.TRANSFERRED
                       && job.callback == callback
                       && wants(job, NotifyFlag.JOB_TRANSFERRED)));
+    } else {
+      runCommandLine(job, NotifyFlag.JOB_TRANSFERRED);
     }
   }
 
@@ -1010,6 +1027,18 @@ public final class JobEngine implements AutoCloseable {
                   job.state == JobState.ERROR
                       && job.callback == callback
                       && wants(job, NotifyFlag.JOB_ERROR)));
+    } else {
+      runCommandLine(job, NotifyFlag.JOB_ERROR);
+    }
+  }
+
+  /** The command line takes the notifications no live callback takes (BITS's fallback order). */
+  private void runCommandLine(Job job, NotifyFlag flag) {
+    boolean enabled =
+        (job.notifyFlags & NotifyFlag.DISABLE.bit()) == 0 && (job.notifyFlags & flag.bit()) != 0;
+    if (enabled && job.notifyCmdLine != null && job.callback == null) {
+      commandLines.run(
+          job.notifyCmdLine, job.id, job.state.name(), job.owner.uid(), job.owner.name());
     }
   }
 
@@ -1021,6 +1050,38 @@ public final class JobEngine implements AutoCloseable {
 
   private void persist(Job job) {
     store.updateJob(job.toRow());
+    publish(job, JobEvent.Kind.CHANGED, -1);
+  }
+
+  /** Registers an observer of every job; see {@link JobListener} for its duties. */
+  public void addListener(JobListener listener) {
+    listeners.add(listener);
+  }
+
+  public void removeListener(JobListener listener) {
+    listeners.remove(listener);
+  }
+
+  private void publish(Job job, JobEvent.Kind kind, int fileIndex) {
+    if (listeners.isEmpty()) {
+      return;
+    }
+    long total = 0;
+    long transferred = 0;
+    for (JobFile file : job.files) {
+      long fileTotal = file.state.bytesTotal();
+      total = total < 0 || fileTotal < 0 ? -1 : total + fileTotal;
+      transferred += file.state.bytesTransferred();
+    }
+    JobEvent event =
+        new JobEvent(kind, job.id, job.owner.uid(), job.state, total, transferred, fileIndex);
+    for (JobListener listener : listeners) {
+      try {
+        listener.onEvent(event);
+      } catch (RuntimeException e) {
+        log.warn("a job listener failed", e);
+      }
+    }
   }
 
   private void ensureOpen() {

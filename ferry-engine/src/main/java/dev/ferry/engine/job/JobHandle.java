@@ -17,6 +17,7 @@ import dev.ferry.api.JobPropertyValue;
 import dev.ferry.api.JobState;
 import dev.ferry.api.JobTimes;
 import dev.ferry.api.JobType;
+import dev.ferry.api.NotifyCmdLine;
 import dev.ferry.api.NotifyFlag;
 import dev.ferry.api.ProxySettings;
 import dev.ferry.api.ProxyUsage;
@@ -324,6 +325,16 @@ final class JobHandle implements BackgroundCopyJob {
     CustomHeaders.parse(headers);
     engine.mutate(
         caller, job, j -> j.customHeaders = headers == null || headers.isEmpty() ? null : headers);
+  }
+
+  @Override
+  public Optional<NotifyCmdLine> notifyCmdLine() {
+    return read(j -> Optional.ofNullable(j.notifyCmdLine));
+  }
+
+  @Override
+  public void setNotifyCmdLine(NotifyCmdLine commandLine) {
+    engine.mutate(caller, job, j -> j.notifyCmdLine = commandLine);
   }
 
   @Override

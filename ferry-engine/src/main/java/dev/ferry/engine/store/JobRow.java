@@ -41,4 +41,6 @@ public record JobRow(
     boolean onDemand,
     boolean resumedOnce,
     long transientSinceMs,
-    long retryAtMs) {}
+    long retryAtMs,
+    String notifyProgram,
+    String notifyParameters) {}

@@ -73,7 +73,10 @@ final class Migrations {
                 response_headers TEXT,
                 PRIMARY KEY (job_id, idx)
               )
-              """));
+              """),
+          List.of(
+              "ALTER TABLE jobs ADD COLUMN notify_program TEXT",
+              "ALTER TABLE jobs ADD COLUMN notify_parameters TEXT"));
 
   static int latest() {
     return STEPS.size();

@@ -32,8 +32,8 @@ public final class Store implements AutoCloseable {
           + " proxy_usage, proxy_list, proxy_bypass, custom_headers, cost_flags,"
           + " notification_clsid, dynamic_content, high_performance, max_download_size,"
           + " stored_credentials, min_notification_interval_ms, on_demand, resumed_once,"
-          + " transient_since_ms, retry_at_ms";
-  private static final int JOB_COLUMN_COUNT = 35;
+          + " transient_since_ms, retry_at_ms, notify_program, notify_parameters";
+  private static final int JOB_COLUMN_COUNT = 37;
   private static final String FILE_COLUMNS =
       "job_id, idx, remote_url, local_path, temp_path, ranges, remote_size, etag,"
           + " last_modified, piece_size, pieces, completed, response_headers";
@@ -211,6 +211,8 @@ public final class Store implements AutoCloseable {
       ps.setInt(++i, j.resumedOnce() ? 1 : 0);
       ps.setLong(++i, j.transientSinceMs());
       ps.setLong(++i, j.retryAtMs());
+      ps.setString(++i, j.notifyProgram());
+      ps.setString(++i, j.notifyParameters());
       ps.executeUpdate();
     }
   }
@@ -277,7 +279,9 @@ public final class Store implements AutoCloseable {
         rs.getInt("on_demand") != 0,
         rs.getInt("resumed_once") != 0,
         rs.getLong("transient_since_ms"),
-        rs.getLong("retry_at_ms"));
+        rs.getLong("retry_at_ms"),
+        rs.getString("notify_program"),
+        rs.getString("notify_parameters"));
   }
 
   private static FileRow readFile(ResultSet rs) throws SQLException {
