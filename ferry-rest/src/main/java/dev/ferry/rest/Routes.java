@@ -1,0 +1,62 @@
+package dev.ferry.rest;
+
+/**
+ * The paths of ferryd's local API (version 1). Path parameters: {@code {id}} a job's UUID, {@code
+ * {index}} a file's position in its job, {@code {property}} a property's documented number. Every
+ * body is JSON; every failure is a {@link Problem} with the HTTP status of {@link
+ * HttpStatusMapping}.
+ */
+public final class Routes {
+  private Routes() {}
+
+  public static final String PREFIX = "/v1";
+
+  /** GET: the caller's identity ({@link Caller}). */
+  public static final String WHOAMI = PREFIX + "/whoami";
+
+  /**
+   * GET: the caller's jobs ({@code ?allUsers=true}: everybody's, administrators only); POST:
+   * create.
+   */
+  public static final String JOBS = PREFIX + "/jobs";
+
+  /** GET: one job ({@link JobView}); PATCH: change properties ({@link JobPatch}). */
+  public static final String JOB = JOBS + "/{id}";
+
+  /** GET: the job's files; POST: add files ({@link AddFilesRequest}), atomically. */
+  public static final String FILES = JOB + "/files";
+
+  /** PUT: {@link RemoteNameRequest}. */
+  public static final String FILE_REMOTE_NAME = FILES + "/{index}/remote-name";
+
+  /** GET: a file property ({@link PropertyValue}, BITS_FILE_PROPERTY_ID). */
+  public static final String FILE_PROPERTY = FILES + "/{index}/properties/{property}";
+
+  /** POST, no body: resume, suspend, cancel, complete, take-ownership. Answer: {@link Result}. */
+  public static final String ACTION = JOB + "/{action}";
+
+  /** GET / PUT: a Job5 property ({@link PropertyValue}, BITS_JOB_PROPERTY_ID). */
+  public static final String JOB_PROPERTY = JOB + "/properties/{property}";
+
+  /** GET: {@code ?hresult=0x80200001&lang=en}: a readable description ({@link Description}). */
+  public static final String ERROR_DESCRIPTION = PREFIX + "/errors/description";
+
+  /**
+   * GET with {@code Accept: text/event-stream}: server-sent events ({@link EventView}) for every
+   * job the caller may see, or one job with {@code ?job=UUID}.
+   */
+  public static final String EVENTS = PREFIX + "/events";
+
+  /** The actions of {@link #ACTION}. */
+  public static final String RESUME = "resume";
+
+  public static final String SUSPEND = "suspend";
+  public static final String CANCEL = "cancel";
+  public static final String COMPLETE = "complete";
+  public static final String TAKE_OWNERSHIP = "take-ownership";
+
+  /** {@link #JOB} with its id filled in. */
+  public static String job(java.util.UUID id) {
+    return JOBS + "/" + id;
+  }
+}
