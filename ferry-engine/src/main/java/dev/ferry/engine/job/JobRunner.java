@@ -6,7 +6,6 @@ import dev.ferry.engine.transfer.FileTransfer;
 import dev.ferry.engine.transfer.StopSignal;
 import dev.ferry.engine.transfer.TransferFailure;
 import dev.ferry.engine.transfer.TransferListener;
-import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -144,9 +143,5 @@ final class JobRunner implements Runnable {
     } finally {
       engine.onRunnerExit(this, job);
     }
-  }
-
-  static List<JobFile> pending(Job job) {
-    return job.files.stream().filter(f -> !f.state.isTransferred()).toList();
   }
 }

@@ -153,10 +153,6 @@ public final class PieceMap {
     return done.toByteArray();
   }
 
-  public BitSet doneBits() {
-    return (BitSet) done.clone();
-  }
-
   public PieceMap copy() {
     return new PieceMap(fileSize, pieceSize, layout, done);
   }

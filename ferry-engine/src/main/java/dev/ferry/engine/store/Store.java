@@ -97,17 +97,6 @@ public final class Store implements AutoCloseable {
     });
   }
 
-  /** The next creation sequence number. */
-  public long nextSequence() {
-    return locked(() -> {
-      try (Statement statement = connection.createStatement();
-          ResultSet rs = statement.executeQuery("SELECT COALESCE(MAX(seq), 0) + 1 FROM jobs")) {
-        rs.next();
-        return rs.getLong(1);
-      }
-    });
-  }
-
   public void insertJob(JobRow job) {
     transaction(() -> writeJob(job, true));
   }

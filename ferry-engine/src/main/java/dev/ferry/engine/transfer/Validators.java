@@ -1,7 +1,5 @@
 package dev.ferry.engine.transfer;
 
-import java.util.Objects;
-
 /**
  * What identifies one version of a remote file: its size and its ETag or Last-Modified. When any of
  * them changes between two responses, the file restarts from its first byte.
@@ -29,9 +27,5 @@ public record Validators(long size, String etag, String lastModified) {
       return etag;
     }
     return lastModified;
-  }
-
-  public Validators withSize(long newSize) {
-    return Objects.equals(newSize, size) ? this : new Validators(newSize, etag, lastModified);
   }
 }
