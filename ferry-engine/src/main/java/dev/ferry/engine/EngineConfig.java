@@ -17,6 +17,9 @@ import javax.net.ssl.SSLContext;
  * @param timeSlice how long a background job runs before another job of its priority gets a turn
  * @param environment where PRECONFIG proxy settings come from
  * @param tls the TLS context for HTTPS, or null for the JVM's default (its trust store)
+ * @param connectionsPerFile how many connections a FOREGROUND job may open to fetch one file;
+ *     background jobs always use one, to stay out of the way
+ * @param minimumSplit the smallest part worth a connection of its own
  */
 public record EngineConfig(
     int pieceSize,
@@ -32,7 +35,9 @@ public record EngineConfig(
     int maxBackgroundTransfers,
     Duration timeSlice,
     Map<String, String> environment,
-    SSLContext tls) {
+    SSLContext tls,
+    int connectionsPerFile,
+    long minimumSplit) {
 
   public static EngineConfig defaults() {
     return new EngineConfig(
@@ -49,13 +54,19 @@ public record EngineConfig(
         1,
         Duration.ofMinutes(2),
         System.getenv(),
-        null);
+        null,
+        8,
+        4L << 20);
   }
 
   public EngineConfig {
     if (Integer.bitCount(pieceSize) != 1 || pieceSize < 16 * 1024) {
       throw new IllegalArgumentException(
           "piece size must be a power of two of at least 16 KiB: " + pieceSize);
+    }
+    if (connectionsPerFile < 1 || minimumSplit < 64 * 1024) {
+      throw new IllegalArgumentException(
+          "at least one connection per file and parts of at least 64 KiB are required");
     }
     if (maxBackgroundTransfers < 1) {
       throw new IllegalArgumentException("at least one background transfer must be allowed");
@@ -96,6 +107,13 @@ public record EngineConfig(
     return edit(b -> b.tls = context);
   }
 
+  public EngineConfig withConnections(int perFile, long split) {
+    return edit(b -> {
+      b.connectionsPerFile = perFile;
+      b.minimumSplit = split;
+    });
+  }
+
   private EngineConfig edit(java.util.function.Consumer<Editor> change) {
     Editor editor = new Editor(this);
     change.accept(editor);
@@ -118,6 +136,8 @@ public record EngineConfig(
     Duration timeSlice;
     Map<String, String> environment;
     SSLContext tls;
+    int connectionsPerFile;
+    long minimumSplit;
 
     Editor(EngineConfig c) {
       pieceSize = c.pieceSize;
@@ -134,6 +154,8 @@ public record EngineConfig(
       timeSlice = c.timeSlice;
       environment = c.environment;
       tls = c.tls;
+      connectionsPerFile = c.connectionsPerFile;
+      minimumSplit = c.minimumSplit;
     }
 
     EngineConfig build() {
@@ -151,7 +173,9 @@ public record EngineConfig(
           maxBackgroundTransfers,
           timeSlice,
           environment,
-          tls);
+          tls,
+          connectionsPerFile,
+          minimumSplit);
     }
   }
 }

@@ -779,6 +779,17 @@ public final class JobEngine implements AutoCloseable {
     return "file".equalsIgnoreCase(uri.getScheme()) ? localFiles : http;
   }
 
+  /**
+   * Foreground jobs may open several connections per file, like any interactive downloader;
+   * background jobs use one, so they stay out of the way of everything else.
+   */
+  private int connectionsFor(Job job, JobFile file) {
+    boolean network = !"file".equalsIgnoreCase(URI.create(file.remoteUrl).getScheme());
+    return job.priority == JobPriority.FOREGROUND && network && !job.dynamicContent
+        ? config.connectionsPerFile()
+        : 1;
+  }
+
   JobRunner.Plan nextFile(JobRunner runner, Job job) {
     return locked(() -> {
       if (job.runner != runner) {
@@ -794,7 +805,9 @@ public final class JobEngine implements AutoCloseable {
                   job.proxy,
                   job.dynamicContent,
                   !job.highPerformance,
-                  config.checkpointInterval());
+                  config.checkpointInterval(),
+                  connectionsFor(job, file),
+                  config.minimumSplit());
           return new JobRunner.Plan(file, settings);
         }
       }

@@ -162,6 +162,17 @@ public final class FileState {
     return null;
   }
 
+  /** Every wanted byte neither in a done piece nor already written, as spans in local order. */
+  synchronized List<Span> gaps() {
+    List<Span> gaps = new java.util.ArrayList<>();
+    if (pieces != null) {
+      for (Span missing : pieces.missing()) {
+        gaps.addAll(partial.subtractFrom(missing));
+      }
+    }
+    return gaps;
+  }
+
   /**
    * Records that the wanted bytes {@code part} were written: pieces whose every wanted byte is now
    * written become done. Returns how many of the bytes are new, so bytes written twice (a server

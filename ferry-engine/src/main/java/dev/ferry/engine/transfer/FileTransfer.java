@@ -22,6 +22,7 @@ import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -40,7 +41,23 @@ public final class FileTransfer {
       ProxySettings proxy,
       boolean dynamicContent,
       boolean checkpoints,
-      Duration checkpointInterval) {}
+      Duration checkpointInterval,
+      int connections,
+      long minimumSplit) {
+    /** One connection, as for background jobs and tests that count requests. */
+    public Settings withConnections(int count) {
+      return new Settings(
+          uri,
+          target,
+          customHeaders,
+          proxy,
+          dynamicContent,
+          checkpoints,
+          checkpointInterval,
+          count,
+          minimumSplit);
+    }
+  }
 
   private final Source source;
   private final FileState state;
@@ -48,6 +65,12 @@ public final class FileTransfer {
   private final TransferListener listener;
   private final StopSignal stop;
   private final byte[] buffer = new byte[BUFFER_SIZE];
+  private final Segments segments;
+  private final Object checkpointLock = new Object();
+  private final List<Thread> helpers = new ArrayList<>();
+
+  /** Set when a helper saw the server ignore a range: the rest goes over one connection. */
+  private volatile boolean singleConnection;
 
   private long lastCheckpointNanos = System.nanoTime();
 
@@ -62,6 +85,7 @@ public final class FileTransfer {
     this.settings = settings;
     this.listener = listener;
     this.stop = stop;
+    this.segments = new Segments(settings.minimumSplit());
   }
 
   /** Runs until the file is transferred or the transfer is stopped. */
@@ -92,14 +116,117 @@ public final class FileTransfer {
           state.setResponseHeaders(response.headerBlock());
           consume(request, response, out);
         } finally {
-          stop.detach();
+          stop.detach(response);
           response.close();
         }
+        keepClaiming(out);
+        joinHelpers();
         checkpoint(out);
       }
     } catch (IOException e) {
       throw localFailure(e, settings.target());
+    } finally {
+      joinHelpers();
     }
+  }
+
+  /**
+   * After its first response the main connection, like the helpers, takes gaps and halves of other
+   * connections' parts until nothing is left to claim. Its failures end the transfer.
+   */
+  private void keepClaiming(FileChannel out) throws TransferFailure {
+    if (settings.connections() <= 1 || state.pieces() == null || singleConnection) {
+      return;
+    }
+    Segments.Segment segment;
+    while (!stop.isStopped()
+        && !singleConnection
+        && (segment = segments.claim(state.gaps())) != null) {
+      try {
+        fetch(segment, out, buffer);
+      } finally {
+        segments.release(segment);
+      }
+    }
+  }
+
+  /** Starts the helper connections once the first response told the size and validators. */
+  private void startHelpers(FileChannel out) {
+    if (settings.connections() <= 1
+        || !helpers.isEmpty()
+        || state.pieces() == null
+        || singleConnection) {
+      return;
+    }
+    for (int i = 1; i < settings.connections(); i++) {
+      helpers.add(Thread.ofVirtual().name("ferry-connection-" + i).start(() -> helpUntilDone(out)));
+    }
+  }
+
+  private void helpUntilDone(FileChannel out) {
+    byte[] own = new byte[BUFFER_SIZE];
+    Segments.Segment segment;
+    while (!stop.isStopped()
+        && !singleConnection
+        && (segment = segments.claim(state.gaps())) != null) {
+      try {
+        fetch(segment, out, own);
+      } catch (TransferFailure failure) {
+        // One connection failing is not the file failing: its part goes back to the others, and
+        // the main connection reports the error if the server fails it too.
+        return;
+      } finally {
+        segments.release(segment);
+      }
+    }
+  }
+
+  /** Fetches one claimed segment over a connection of its own. */
+  private void fetch(Segments.Segment segment, FileChannel out, byte[] buf) throws TransferFailure {
+    SourceRequest request =
+        new SourceRequest(
+            settings.uri(),
+            segment.cursor(),
+            segment.end(),
+            state.validators(),
+            settings.customHeaders(),
+            settings.proxy());
+    SourceResponse response = source.open(request);
+    stop.attach(response);
+    try {
+      if (response.start() != request.start()
+          || !state.validators().sameContentAs(response.validators())) {
+        // The server ignored the range or the file changed: the main loop sorts that out alone.
+        singleConnection = true;
+        return;
+      }
+      long length = response.length() >= 0 ? response.length() : segment.end() - response.start();
+      copyBody(response, out, segment, response.start() + length, buf);
+    } catch (IOException e) {
+      throw readFailure(e);
+    } finally {
+      stop.detach(response);
+      response.close();
+    }
+  }
+
+  private void joinHelpers() {
+    for (Thread helper : helpers) {
+      boolean interrupted = false;
+      while (true) {
+        try {
+          helper.join();
+          break;
+        } catch (InterruptedException e) {
+          interrupted = true;
+          stop.stop();
+        }
+      }
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    helpers.clear();
   }
 
   /**
@@ -234,20 +361,32 @@ public final class FileTransfer {
       }
     }
     long length = response.length() >= 0 ? response.length() : seen.size() - start;
-    copyBody(response, out, start, start + length);
+    Segments.Segment segment = segments.begin(start, start + length);
+    try {
+      startHelpers(out);
+      copyBody(response, out, segment, start + length, buffer);
+    } finally {
+      segments.release(segment);
+    }
   }
 
-  private void copyBody(SourceResponse response, FileChannel out, long start, long end)
+  /**
+   * Copies a response body into place until its segment's end, which other connections may pull in
+   * while this one runs; bytes past that end are left to whoever took them.
+   */
+  private void copyBody(
+      SourceResponse response, FileChannel out, Segments.Segment segment, long bodyEnd, byte[] buf)
       throws TransferFailure, IOException {
     PieceMap geometry = state.pieces();
     List<Span> wanted = geometry.layout().wanted();
     InputStream in = response.body();
-    long remote = start;
-    while (remote < end) {
+    long remote = segment.cursor();
+    while (remote < Math.min(segment.end(), bodyEnd)) {
       if (stop.isStopped()) {
         return;
       }
-      int n = read(in, (int) Math.min(buffer.length, end - remote));
+      long end = Math.min(segment.end(), bodyEnd);
+      int n = read(in, buf, (int) Math.min(buf.length, end - remote));
       if (n < 0 && stop.isStopped()) {
         return;
       }
@@ -268,6 +407,7 @@ public final class FileTransfer {
         }
         write(
             out,
+            buf,
             (int) (part.start() - remote),
             (int) part.length(),
             geometry.layout().localOffset(i, part.start()));
@@ -277,6 +417,7 @@ public final class FileTransfer {
         listener.progressed(fresh);
       }
       remote += n;
+      segment.advanceTo(remote);
       maybeCheckpoint(out);
     }
   }
@@ -289,14 +430,14 @@ public final class FileTransfer {
       if (stop.isStopped()) {
         return;
       }
-      int n = read(in, buffer.length);
+      int n = read(in, buffer, buffer.length);
       if (n < 0 && stop.isStopped()) {
         return;
       }
       if (n < 0) {
         break;
       }
-      write(out, 0, n, position);
+      write(out, buffer, 0, n, position);
       position += n;
       state.addTransferred(n);
       listener.progressed(n);
@@ -309,9 +450,9 @@ public final class FileTransfer {
     state.finishDynamic(response.validators(), position);
   }
 
-  private int read(InputStream in, int length) throws TransferFailure {
+  private int read(InputStream in, byte[] buf, int length) throws TransferFailure {
     try {
-      return in.read(buffer, 0, length);
+      return in.read(buf, 0, length);
     } catch (IOException e) {
       if (stop.isStopped()) {
         return -1;
@@ -331,9 +472,9 @@ public final class FileTransfer {
         e);
   }
 
-  private void write(FileChannel out, int offset, int length, long position)
+  private void write(FileChannel out, byte[] buf, int offset, int length, long position)
       throws TransferFailure {
-    ByteBuffer data = ByteBuffer.wrap(buffer, offset, length);
+    ByteBuffer data = ByteBuffer.wrap(buf, offset, length);
     long at = position;
     try {
       while (data.hasRemaining()) {
@@ -345,23 +486,30 @@ public final class FileTransfer {
   }
 
   private void maybeCheckpoint(FileChannel out) throws TransferFailure {
-    if (settings.checkpoints()
-        && System.nanoTime() - lastCheckpointNanos >= settings.checkpointInterval().toNanos()) {
+    if (!settings.checkpoints()) {
+      return;
+    }
+    synchronized (checkpointLock) {
+      if (System.nanoTime() - lastCheckpointNanos < settings.checkpointInterval().toNanos()) {
+        return;
+      }
       checkpoint(out);
     }
   }
 
   private void checkpoint(FileChannel out) throws TransferFailure {
-    lastCheckpointNanos = System.nanoTime();
-    if (!settings.checkpoints()) {
-      return;
+    synchronized (checkpointLock) {
+      lastCheckpointNanos = System.nanoTime();
+      if (!settings.checkpoints()) {
+        return;
+      }
+      try {
+        out.force(false);
+      } catch (IOException e) {
+        throw localFailure(e, settings.target());
+      }
+      listener.checkpoint();
     }
-    try {
-      out.force(false);
-    } catch (IOException e) {
-      throw localFailure(e, settings.target());
-    }
-    listener.checkpoint();
   }
 
   private void finish(FileChannel out) throws TransferFailure {

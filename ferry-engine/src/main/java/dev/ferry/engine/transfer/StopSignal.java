@@ -1,36 +1,40 @@
 package dev.ferry.engine.transfer;
 
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
 /**
  * Tells a running transfer to stop (suspend, cancel, preemption, shutdown). Stopping also aborts
- * the response being read, so a transfer blocked in a read returns at once.
+ * every response being read, so connections blocked in a read return at once.
  */
 public final class StopSignal {
   private volatile boolean stopped;
-  private SourceResponse current;
+  private final Set<SourceResponse> open = new HashSet<>();
 
   public boolean isStopped() {
     return stopped;
   }
 
   public void stop() {
-    SourceResponse response;
+    List<SourceResponse> responses;
     synchronized (this) {
       stopped = true;
-      response = current;
+      responses = List.copyOf(open);
     }
-    if (response != null) {
+    for (SourceResponse response : responses) {
       response.abort();
     }
   }
 
   synchronized void attach(SourceResponse response) {
-    current = response;
+    open.add(response);
     if (stopped) {
       response.abort();
     }
   }
 
-  synchronized void detach() {
-    current = null;
+  synchronized void detach(SourceResponse response) {
+    open.remove(response);
   }
 }

@@ -1,0 +1,135 @@
+package dev.ferry.engine;
+
+import static dev.ferry.engine.EngineFixture.awaitState;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ferry.api.BackgroundCopyJob;
+import dev.ferry.api.FileRange;
+import dev.ferry.api.HResult;
+import dev.ferry.api.JobPriority;
+import dev.ferry.api.JobState;
+import dev.ferry.testkit.Content;
+import dev.ferry.testkit.Fault;
+import dev.ferry.testkit.RecordedRequest;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Foreground files are fetched over several connections, each filling its own part. */
+class SegmentedDownloadTest {
+  private static final long MIB = 1 << 20;
+
+  @TempDir Path tmp;
+  EngineFixture fx;
+
+  @BeforeEach
+  void start() {
+    fx = new EngineFixture(tmp, EngineFixture.testConfig().withConnections(4, MIB));
+  }
+
+  @AfterEach
+  void stop() {
+    fx.close();
+  }
+
+  private BackgroundCopyJob foreground(String name) {
+    BackgroundCopyJob job = fx.alice().createJob(name);
+    job.setPriority(JobPriority.FOREGROUND);
+    return job;
+  }
+
+  @Test
+  void aForegroundFileIsSplitAcrossConnectionsAndEndsByteExact() {
+    Content content = Content.random(12 * MIB, 41);
+    fx.origin.put("/big.bin", content);
+    // Per connection, as nginx's limit_rate: more connections are faster.
+    fx.origin.fault("/big.bin", Fault.throttle(4 * MIB));
+    BackgroundCopyJob job = foreground("segmented");
+    Path target = fx.download("big.bin");
+    job.addFile(fx.origin.url("/big.bin"), target.toString());
+    job.resume();
+    awaitState(job, JobState.TRANSFERRED);
+    assertThat(job.complete()).isEqualTo(HResult.S_OK);
+
+    assertThat(EngineFixture.sha256(target)).isEqualTo(content.sha256());
+    List<RecordedRequest> requests = fx.origin.requests("/big.bin");
+    assertThat(requests.stream().filter(r -> r.range().isPresent()).count())
+        .as("parts fetched over connections of their own")
+        .isGreaterThanOrEqualTo(3);
+    assertThat(fx.origin.bytesServed("/big.bin"))
+        .as("no part fetched twice beyond what a split cuts off")
+        .isLessThan(content.size() + 4 * MIB);
+    assertThat(job.progress().bytesTransferred()).isEqualTo(content.size());
+  }
+
+  @Test
+  void rangesOfAForegroundFileAreFetchedInParallelToo() throws Exception {
+    Content content = Content.random(16 * MIB, 42);
+    fx.origin.put("/r.bin", content);
+    fx.origin.fault("/r.bin", Fault.throttle(4 * MIB));
+    BackgroundCopyJob job = foreground("ranges");
+    Path target = fx.download("r.bin");
+    List<FileRange> ranges = List.of(new FileRange(8 * MIB, 6 * MIB), new FileRange(MIB, 3 * MIB));
+    job.addFileWithRanges(fx.origin.url("/r.bin"), target.toString(), ranges);
+    job.resume();
+    awaitState(job, JobState.TRANSFERRED);
+    job.complete();
+    byte[] expected = new byte[(int) (9 * MIB)];
+    System.arraycopy(content.slice(8 * MIB, (int) (6 * MIB)), 0, expected, 0, (int) (6 * MIB));
+    System.arraycopy(
+        content.slice(MIB, (int) (3 * MIB)), 0, expected, (int) (6 * MIB), (int) (3 * MIB));
+    assertThat(java.util.Arrays.mismatch(java.nio.file.Files.readAllBytes(target), expected))
+        .isEqualTo(-1);
+    assertThat(fx.origin.requests("/r.bin").size()).isGreaterThanOrEqualTo(3);
+  }
+
+  @Test
+  void aServerIgnoringRangesFallsBackToOneConnection() {
+    Content content = Content.random(8 * MIB, 43);
+    fx.origin.put("/plain.bin", content);
+    fx.origin.fault("/plain.bin", Fault.ignoreRange());
+    BackgroundCopyJob job = foreground("no ranges");
+    Path target = fx.download("plain.bin");
+    job.addFile(fx.origin.url("/plain.bin"), target.toString());
+    job.resume();
+    awaitState(job, JobState.TRANSFERRED);
+    job.complete();
+    assertThat(EngineFixture.sha256(target)).isEqualTo(content.sha256());
+  }
+
+  @Test
+  void backgroundJobsUseOneConnection() {
+    Content content = Content.random(12 * MIB, 44);
+    fx.origin.put("/bg.bin", content);
+    BackgroundCopyJob job = fx.alice().createJob("background");
+    Path target = fx.download("bg.bin");
+    job.addFile(fx.origin.url("/bg.bin"), target.toString());
+    job.resume();
+    awaitState(job, JobState.TRANSFERRED);
+    job.complete();
+    assertThat(EngineFixture.sha256(target)).isEqualTo(content.sha256());
+    assertThat(fx.origin.requests("/bg.bin")).hasSize(1);
+    assertThat(fx.origin.requests("/bg.bin").get(0).range()).isEqualTo(Optional.empty());
+  }
+
+  @Test
+  void aConnectionResetInOnePartIsRefetchedByTheOthers() {
+    Content content = Content.random(12 * MIB, 45);
+    fx.origin.put("/reset.bin", content);
+    fx.origin.fault("/reset.bin", Fault.throttle(4 * MIB));
+    // The second request (the first helper's part) is cut short.
+    fx.origin.faultOnce("/reset.bin", Fault.throttle(4 * MIB));
+    fx.origin.faultOnce("/reset.bin", Fault.resetAfter(MIB / 2));
+    BackgroundCopyJob job = foreground("reset part");
+    Path target = fx.download("reset.bin");
+    job.addFile(fx.origin.url("/reset.bin"), target.toString());
+    job.resume();
+    awaitState(job, JobState.TRANSFERRED);
+    job.complete();
+    assertThat(EngineFixture.sha256(target)).isEqualTo(content.sha256());
+  }
+}
