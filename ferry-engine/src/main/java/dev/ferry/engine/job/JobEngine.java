@@ -11,6 +11,9 @@ import dev.ferry.api.JobState;
 import dev.ferry.api.JobType;
 import dev.ferry.api.NotifyFlag;
 import dev.ferry.engine.EngineConfig;
+import dev.ferry.engine.bandwidth.BandwidthPolicy;
+import dev.ferry.engine.bandwidth.BucketThrottle;
+import dev.ferry.engine.bandwidth.TokenBucket;
 import dev.ferry.engine.notify.Notifier;
 import dev.ferry.engine.store.FileRow;
 import dev.ferry.engine.store.JobRow;
@@ -20,6 +23,7 @@ import dev.ferry.engine.transfer.HttpSource;
 import dev.ferry.engine.transfer.LocalFileSource;
 import dev.ferry.engine.transfer.ProxySelection;
 import dev.ferry.engine.transfer.Source;
+import dev.ferry.engine.transfer.Throttle;
 import dev.ferry.engine.transfer.TransferFailure;
 import java.io.IOException;
 import java.net.URI;
@@ -78,6 +82,18 @@ public final class JobEngine implements AutoCloseable {
   private final Map<Job, JobRunner> exiting = new java.util.IdentityHashMap<>();
 
   private final Set<Job> busy = new HashSet<>();
+  private volatile BandwidthPolicy policy = BandwidthPolicy.DEFAULT;
+  private volatile boolean foregroundActive;
+  private boolean backgroundBlocked;
+  private final TokenBucket globalBucket = new TokenBucket(() -> policy.global());
+  private final Throttle foregroundThrottle =
+      new BucketThrottle(List.of(new TokenBucket(() -> policy.foreground()), globalBucket));
+  private final Throttle backgroundThrottle =
+      new BucketThrottle(
+          List.of(
+              new TokenBucket(
+                  () -> policy.backgroundAt(java.time.LocalDateTime.now(), foregroundActive)),
+              globalBucket));
   private final List<JobListener> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
   private static final long PROGRESS_EVENT_INTERVAL_NANOS = 250_000_000L;
   private final Thread scheduler;
@@ -660,8 +676,9 @@ public final class JobEngine implements AutoCloseable {
   private long schedule() {
     long now = System.currentTimeMillis();
     long next = now + 60_000;
+    next = Math.min(next, applyPolicyWindow(now));
     for (Job job : List.copyOf(jobs.values())) {
-      if (job.state != JobState.TRANSIENT_ERROR) {
+      if (job.state != JobState.TRANSIENT_ERROR || blockedByPolicy(job)) {
         continue;
       }
       long deadline = job.transientSinceMs + job.noProgressTimeoutSeconds * 1000;
@@ -691,6 +708,8 @@ public final class JobEngine implements AutoCloseable {
         if (startable) {
           start(job);
         }
+      } else if (backgroundBlocked) {
+        continue;
       } else if (job.isRunning()) {
         runningBackground.add(job);
       } else if (startable) {
@@ -728,7 +747,72 @@ public final class JobEngine implements AutoCloseable {
         next = Math.min(next, now + Math.max(1, endsIn));
       }
     }
+    foregroundActive =
+        jobs.values().stream().anyMatch(j -> j.priority == JobPriority.FOREGROUND && j.isRunning());
     return Math.max(1, next - now);
+  }
+
+  // --- bandwidth policy -----------------------------------------------------------------------
+
+  /** The policy in force; changes apply at once, to running transfers too. */
+  public BandwidthPolicy bandwidthPolicy() {
+    return policy;
+  }
+
+  public void setBandwidthPolicy(BandwidthPolicy newPolicy) {
+    policy = java.util.Objects.requireNonNull(newPolicy);
+    signal();
+  }
+
+  private static boolean blockedByPolicy(Job job) {
+    return job.state == JobState.TRANSIENT_ERROR
+        && job.failure != null
+        && job.failure.code() == HResult.BG_E_BLOCKED_BY_POLICY.value();
+  }
+
+  /**
+   * Inside a window whose background cap is 0, background jobs wait in TRANSIENT_ERROR with
+   * BG_E_BLOCKED_BY_POLICY (not counted as errors, and immune to the no-progress timeout); when it
+   * ends they are queued again. Returns when the scheduler must look again.
+   */
+  private long applyPolicyWindow(long nowMs) {
+    java.time.LocalDateTime now = java.time.LocalDateTime.now();
+    backgroundBlocked = policy.backgroundAt(now, false) == 0;
+    long windowEndMs =
+        policy
+            .windowEnd(now)
+            .map(end -> nowMs + java.time.Duration.between(now, end).toMillis())
+            .orElse(Long.MAX_VALUE);
+    for (Job job : List.copyOf(jobs.values())) {
+      if (job.priority == JobPriority.FOREGROUND) {
+        continue;
+      }
+      if (backgroundBlocked && (job.state.isAction() && !blockedByPolicy(job))) {
+        stopRunner(job);
+        job.state = JobState.TRANSIENT_ERROR;
+        job.failure =
+            new Job.Failure(
+                dev.ferry.api.ErrorContext.GENERAL_QUEUE_MANAGER,
+                HResult.BG_E_BLOCKED_BY_POLICY.value(),
+                -1,
+                null,
+                "background transfers are blocked by the bandwidth policy");
+        job.retryAtMs = windowEndMs;
+        touch(job);
+        persist(job);
+        modified(job);
+      } else if (!backgroundBlocked && blockedByPolicy(job)) {
+        job.state = JobState.QUEUED;
+        touch(job);
+        persist(job);
+        modified(job);
+      }
+    }
+    return windowEndMs;
+  }
+
+  private Throttle throttleFor(Job job) {
+    return job.priority == JobPriority.FOREGROUND ? foregroundThrottle : backgroundThrottle;
   }
 
   private void start(Job job) {
@@ -807,7 +891,8 @@ public final class JobEngine implements AutoCloseable {
                   !job.highPerformance,
                   config.checkpointInterval(),
                   connectionsFor(job, file),
-                  config.minimumSplit());
+                  config.minimumSplit(),
+                  throttleFor(job));
           return new JobRunner.Plan(file, settings);
         }
       }

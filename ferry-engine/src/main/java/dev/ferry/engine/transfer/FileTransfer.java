@@ -43,21 +43,8 @@ public final class FileTransfer {
       boolean checkpoints,
       Duration checkpointInterval,
       int connections,
-      long minimumSplit) {
-    /** One connection, as for background jobs and tests that count requests. */
-    public Settings withConnections(int count) {
-      return new Settings(
-          uri,
-          target,
-          customHeaders,
-          proxy,
-          dynamicContent,
-          checkpoints,
-          checkpointInterval,
-          count,
-          minimumSplit);
-    }
-  }
+      long minimumSplit,
+      Throttle throttle) {}
 
   private final Source source;
   private final FileState state;
@@ -386,7 +373,14 @@ public final class FileTransfer {
         return;
       }
       long end = Math.min(segment.end(), bodyEnd);
-      int n = read(in, buf, (int) Math.min(buf.length, end - remote));
+      int n =
+          read(
+              in,
+              buf,
+              (int) Math.min(Math.min(buf.length, settings.throttle().chunkLimit()), end - remote));
+      if (n > 0) {
+        pace(n);
+      }
       if (n < 0 && stop.isStopped()) {
         return;
       }
@@ -430,7 +424,10 @@ public final class FileTransfer {
       if (stop.isStopped()) {
         return;
       }
-      int n = read(in, buffer, buffer.length);
+      int n = read(in, buffer, Math.min(buffer.length, settings.throttle().chunkLimit()));
+      if (n > 0) {
+        pace(n);
+      }
       if (n < 0 && stop.isStopped()) {
         return;
       }
@@ -448,6 +445,16 @@ public final class FileTransfer {
       throw localFailure(e, settings.target());
     }
     state.finishDynamic(response.validators(), position);
+  }
+
+  /** Waits as the bandwidth policy asks; a stop interrupts the wait. */
+  private void pace(int bytes) {
+    try {
+      settings.throttle().pass(bytes);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      stop.stop();
+    }
   }
 
   private int read(InputStream in, byte[] buf, int length) throws TransferFailure {
