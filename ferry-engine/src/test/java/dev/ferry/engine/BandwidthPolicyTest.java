@@ -148,6 +148,21 @@ class BandwidthPolicyTest {
   }
 
   @Test
+  void thePolicySurvivesARestart() {
+    var window =
+        new BandwidthPolicy.Window(
+            EnumSet.of(DayOfWeek.MONDAY), LocalTime.of(8, 0), LocalTime.of(17, 30), 0);
+    BandwidthPolicy policy =
+        BandwidthPolicy.DEFAULT
+            .withGlobal(5 * MIB)
+            .withBackground(MIB)
+            .withWindows(List.of(window));
+    fx.engine().setBandwidthPolicy(policy);
+    fx.restart();
+    assertThat(fx.engine().bandwidthPolicy()).isEqualTo(policy);
+  }
+
+  @Test
   void aTokenBucketPacesToItsRate() throws Exception {
     TokenBucket bucket = new TokenBucket(() -> 1_000_000);
     long started = System.nanoTime();

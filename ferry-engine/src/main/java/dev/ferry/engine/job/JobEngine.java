@@ -82,6 +82,7 @@ public final class JobEngine implements AutoCloseable {
   private final Map<Job, JobRunner> exiting = new java.util.IdentityHashMap<>();
 
   private final Set<Job> busy = new HashSet<>();
+  private static final String POLICY_KEY = "bandwidth_policy";
   private volatile BandwidthPolicy policy = BandwidthPolicy.DEFAULT;
   private volatile boolean foregroundActive;
   private boolean backgroundBlocked;
@@ -114,6 +115,11 @@ public final class JobEngine implements AutoCloseable {
             new ProxySelection(config.environment()),
             config.tls());
     recover();
+    this.policy =
+        store
+            .setting(POLICY_KEY)
+            .map(dev.ferry.engine.bandwidth.PolicyCodec::decode)
+            .orElse(BandwidthPolicy.DEFAULT);
     this.scheduler = Thread.ofVirtual().name("ferry-scheduler").unstarted(this::scheduleLoop);
   }
 
@@ -759,7 +765,9 @@ public final class JobEngine implements AutoCloseable {
     return policy;
   }
 
+  /** Changes the policy, durably: it holds across restarts. */
   public void setBandwidthPolicy(BandwidthPolicy newPolicy) {
+    store.putSetting(POLICY_KEY, dev.ferry.engine.bandwidth.PolicyCodec.encode(newPolicy));
     policy = java.util.Objects.requireNonNull(newPolicy);
     signal();
   }

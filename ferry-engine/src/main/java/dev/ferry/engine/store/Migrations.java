@@ -76,7 +76,8 @@ final class Migrations {
               """),
           List.of(
               "ALTER TABLE jobs ADD COLUMN notify_program TEXT",
-              "ALTER TABLE jobs ADD COLUMN notify_parameters TEXT"));
+              "ALTER TABLE jobs ADD COLUMN notify_parameters TEXT"),
+          List.of("CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL)"));
 
   static int latest() {
     return STEPS.size();

@@ -129,6 +129,32 @@ public final class Store implements AutoCloseable {
     transaction(() -> writeFile(file, false));
   }
 
+  /** An engine-wide setting, such as the bandwidth policy, as text. */
+  public java.util.Optional<String> setting(String key) {
+    return locked(() -> {
+      try (PreparedStatement ps =
+          connection.prepareStatement("SELECT value FROM settings WHERE key = ?")) {
+        ps.setString(1, key);
+        try (ResultSet rs = ps.executeQuery()) {
+          return rs.next()
+              ? java.util.Optional.of(rs.getString(1))
+              : java.util.Optional.<String>empty();
+        }
+      }
+    });
+  }
+
+  public void putSetting(String key, String value) {
+    transaction(() -> {
+      try (PreparedStatement ps =
+          connection.prepareStatement("REPLACE INTO settings (key, value) VALUES (?, ?)")) {
+        ps.setString(1, key);
+        ps.setString(2, value);
+        ps.executeUpdate();
+      }
+    });
+  }
+
   public void deleteJob(UUID id) {
     transaction(() -> {
       try (PreparedStatement ps =
