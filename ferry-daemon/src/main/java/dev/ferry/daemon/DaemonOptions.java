@@ -1,0 +1,244 @@
+package dev.ferry.daemon;
+
+import dev.ferry.engine.Ferry;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+
+/**
+ * How ferryd runs. Built from the command line by {@link #parse(String...)}, or directly by tests
+ * and by {@code ferry daemon}.
+ *
+ * @param socket the Unix socket the API is served on
+ * @param dataDir the engine's data directory
+ * @param system system mode: every local user may connect (socket 0666), root administers
+ * @param tcpPort the optional 127.0.0.1 listener (0 picks a free port); empty for none
+ * @param tokenFile where the TCP bearer token is written (0600)
+ * @param readTimeout the engine's read timeout, empty for the engine default
+ * @param socketMode the socket file's permissions, when not the mode's default (tests only)
+ */
+public record DaemonOptions(
+    Path socket,
+    Path dataDir,
+    boolean system,
+    OptionalInt tcpPort,
+    Path tokenFile,
+    Optional<Duration> readTimeout,
+    Optional<String> socketMode) {
+
+  public static final Path SYSTEM_SOCKET = Path.of("/run/ferry/ferryd.sock");
+  public static final Path SYSTEM_DATA_DIR = Path.of("/var/lib/ferry");
+
+  public static final String USAGE =
+      """
+      Usage: ferry daemon [--system] [--socket PATH] [--data-dir DIR] [--tcp PORT]
+                          [--token-file FILE] [--read-timeout-seconds N] [--socket-mode MODE]
+
+      Runs ferryd in the foreground: the transfer engine and its local REST API.
+        --system                 system mode: socket /run/ferry/ferryd.sock (every local user may
+                                 connect; root administers), data in /var/lib/ferry
+        --socket PATH            the Unix socket (default $XDG_RUNTIME_DIR/ferry/ferryd.sock)
+        --data-dir DIR           the data directory (default $XDG_DATA_HOME/ferry)
+        --tcp PORT               also listen on 127.0.0.1:PORT, with a bearer token (0: any port)
+        --token-file FILE        where the token is written (default DATA-DIR/token)
+        --read-timeout-seconds N how long a transfer waits for data before it counts as stalled
+        --socket-mode MODE       the socket file's octal mode (default 0600, 0666 with --system)
+        -h, --help               show this help
+      SIGTERM stops the daemon cleanly: transfers are checkpointed and resume at the next start.
+      """;
+
+  public DaemonOptions {
+    socket = socket.toAbsolutePath().normalize();
+    dataDir = dataDir.toAbsolutePath().normalize();
+    tokenFile = tokenFile.toAbsolutePath().normalize();
+    socketMode.ifPresent(DaemonOptions::permissions);
+  }
+
+  /** Per-user defaults: the socket under the runtime directory, data under XDG_DATA_HOME. */
+  public static DaemonOptions userDefaults() {
+    Path data = Ferry.defaultDataDir();
+    return new DaemonOptions(
+        defaultUserSocket(),
+        data,
+        false,
+        OptionalInt.empty(),
+        data.resolve("token"),
+        Optional.empty(),
+        Optional.empty());
+  }
+
+  /** {@code $XDG_RUNTIME_DIR/ferry/ferryd.sock}, else {@code /run/user/<uid>/ferry/ferryd.sock}. */
+  public static Path defaultUserSocket() {
+    String runtime = System.getenv("XDG_RUNTIME_DIR");
+    Path base =
+        runtime != null && !runtime.isBlank()
+            ? Path.of(runtime)
+            : Path.of("/run/user", Long.toString(Ferry.currentUser().uid()));
+    return base.resolve("ferry").resolve("ferryd.sock");
+  }
+
+  public DaemonOptions withSocket(Path path) {
+    return new DaemonOptions(path, dataDir, system, tcpPort, tokenFile, readTimeout, socketMode);
+  }
+
+  public DaemonOptions withDataDir(Path dir) {
+    return new DaemonOptions(
+        socket, dir, system, tcpPort, dir.resolve("token"), readTimeout, socketMode);
+  }
+
+  public DaemonOptions withTcp(int port) {
+    return new DaemonOptions(
+        socket, dataDir, system, OptionalInt.of(port), tokenFile, readTimeout, socketMode);
+  }
+
+  public DaemonOptions withReadTimeout(Duration timeout) {
+    return new DaemonOptions(
+        socket, dataDir, system, tcpPort, tokenFile, Optional.of(timeout), socketMode);
+  }
+
+  /** The socket file's permissions: the explicit mode, else 0666 in system mode, else 0600. */
+  public String socketPermissions() {
+    return permissions(socketMode.orElse(system ? "0666" : "0600"));
+  }
+
+  /** A usage error: the message is shown with the usage text and the exit code is 2. */
+  public static final class UsageException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    UsageException(String message) {
+      super(message);
+    }
+  }
+
+  /** Thrown by {@link #parse} for {@code --help}. */
+  public static final class HelpRequested extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    HelpRequested() {
+      super("help");
+    }
+  }
+
+  /**
+   * Parses the command line. Explicit {@code --socket}, {@code --data-dir} and {@code --token-file}
+   * win over the defaults of the chosen mode, whatever the order of the options.
+   */
+  public static DaemonOptions parse(String... args) {
+    Path socket = null;
+    Path dataDir = null;
+    Path tokenFile = null;
+    boolean system = false;
+    OptionalInt tcp = OptionalInt.empty();
+    Optional<Duration> readTimeout = Optional.empty();
+    Optional<String> socketMode = Optional.empty();
+    List<String> rest = new ArrayList<>(List.of(args));
+    while (!rest.isEmpty()) {
+      String arg = rest.removeFirst();
+      String name = arg;
+      String inline = null;
+      int eq = arg.indexOf('=');
+      if (arg.startsWith("--") && eq > 0) {
+        name = arg.substring(0, eq);
+        inline = arg.substring(eq + 1);
+      }
+      switch (name) {
+        case "-h", "--help" -> throw new HelpRequested();
+        case "--system" -> system = true;
+        case "--socket" -> socket = Path.of(value(name, inline, rest));
+        case "--data-dir" -> dataDir = Path.of(value(name, inline, rest));
+        case "--token-file" -> tokenFile = Path.of(value(name, inline, rest));
+        case "--tcp" -> tcp = OptionalInt.of(port(value(name, inline, rest)));
+        case "--read-timeout-seconds" ->
+            readTimeout =
+                Optional.of(Duration.ofSeconds(positive(name, value(name, inline, rest))));
+        case "--socket-mode" -> {
+          String mode = value(name, inline, rest);
+          try {
+            permissions(mode);
+          } catch (IllegalArgumentException e) {
+            throw new UsageException("--socket-mode: " + e.getMessage());
+          }
+          socketMode = Optional.of(mode);
+        }
+        default -> throw new UsageException("unknown option " + arg);
+      }
+    }
+    if (socket == null) {
+      socket = system ? SYSTEM_SOCKET : defaultUserSocket();
+    }
+    if (dataDir == null) {
+      dataDir = system ? SYSTEM_DATA_DIR : Ferry.defaultDataDir();
+    }
+    if (tokenFile == null) {
+      tokenFile = dataDir.resolve("token");
+    }
+    if (socket.toAbsolutePath().toString().length() > 100) {
+      throw new UsageException("the socket path is too long for a Unix socket: " + socket);
+    }
+    if (Files.isDirectory(socket)) {
+      throw new UsageException("--socket names a directory: " + socket);
+    }
+    return new DaemonOptions(socket, dataDir, system, tcp, tokenFile, readTimeout, socketMode);
+  }
+
+  private static String value(String name, String inline, List<String> rest) {
+    if (inline != null) {
+      return inline;
+    }
+    if (rest.isEmpty() || rest.getFirst().startsWith("--")) {
+      throw new UsageException(name + " needs a value");
+    }
+    return rest.removeFirst();
+  }
+
+  private static int port(String text) {
+    int port = positiveOrZero("--tcp", text);
+    if (port > 65535) {
+      throw new UsageException("--tcp: " + text + " is not a port");
+    }
+    return port;
+  }
+
+  private static int positive(String name, String text) {
+    int n = positiveOrZero(name, text);
+    if (n == 0) {
+      throw new UsageException(name + " must be at least 1");
+    }
+    return n;
+  }
+
+  private static int positiveOrZero(String name, String text) {
+    try {
+      int n = Integer.parseInt(text);
+      if (n < 0) {
+        throw new UsageException(name + " must not be negative");
+      }
+      return n;
+    } catch (NumberFormatException e) {
+      throw new UsageException(name + ": '" + text + "' is not a number");
+    }
+  }
+
+  /** An octal mode such as {@code 0600} as the {@code rwx------} form of PosixFilePermissions. */
+  static String permissions(String octal) {
+    int mode;
+    try {
+      mode = Integer.parseInt(octal, 8);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("'" + octal + "' is not an octal mode");
+    }
+    if (mode < 0 || mode > 0777) {
+      throw new IllegalArgumentException("'" + octal + "' is not a file mode");
+    }
+    StringBuilder text = new StringBuilder();
+    String letters = "rwxrwxrwx";
+    for (int bit = 8; bit >= 0; bit--) {
+      text.append((mode & (1 << bit)) != 0 ? letters.charAt(8 - bit) : '-');
+    }
+    return text.toString();
+  }
+}

@@ -1,0 +1,224 @@
+package dev.ferry.daemon;
+
+import dev.ferry.api.FerryException;
+import dev.ferry.api.JobOwner;
+import dev.ferry.daemon.api.ApiServer;
+import dev.ferry.daemon.identity.CallerIdentity;
+import dev.ferry.daemon.identity.UserDirectory;
+import dev.ferry.engine.EngineConfig;
+import dev.ferry.engine.Ferry;
+import dev.ferry.engine.job.JobEngine;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * ferryd: one engine over a data directory, served to the users of this machine on a Unix socket.
+ * {@link #main} runs it in the foreground until SIGTERM (or SIGINT), then stops it cleanly and
+ * exits 0; {@link #start(DaemonOptions)} runs it inside another program.
+ */
+public final class FerryDaemon implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(FerryDaemon.class);
+
+  /** The start of the line printed on stdout once connections are accepted. */
+  public static final String LISTENING = "ferryd listening on ";
+
+  /** Printed before {@link #LISTENING} when there is a TCP listener: the address it listens on. */
+  public static final String TCP_LISTENING = "ferryd tcp listener on ";
+
+  private final DaemonOptions options;
+  private final JobEngine engine;
+  private final ApiServer server;
+  private final Optional<String> token;
+  private final AtomicBoolean closed = new AtomicBoolean();
+
+  private FerryDaemon(
+      DaemonOptions options, JobEngine engine, ApiServer server, Optional<String> token) {
+    this.options = options;
+    this.engine = engine;
+    this.server = server;
+    this.token = token;
+  }
+
+  public static void main(String[] args) {
+    System.exit(run(args, System.out, System.err));
+  }
+
+  /**
+   * Runs the daemon in the foreground until SIGTERM or SIGINT.
+   *
+   * @return the exit code: 0 after a clean stop (or {@code --help}), 1 when it cannot start, 2 for
+   *     a usage error
+   */
+  public static int run(String[] args, PrintStream out, PrintStream err) {
+    DaemonOptions options;
+    try {
+      options = DaemonOptions.parse(args);
+    } catch (DaemonOptions.HelpRequested e) {
+      out.print(DaemonOptions.USAGE);
+      out.flush();
+      return 0;
+    } catch (DaemonOptions.UsageException e) {
+      err.println("ferryd: " + e.getMessage());
+      err.print(DaemonOptions.USAGE);
+      err.flush();
+      return 2;
+    }
+    CountDownLatch stop = new CountDownLatch(1);
+    Signals.onTermination(stop::countDown);
+    FerryDaemon daemon;
+    try {
+      daemon = start(options);
+    } catch (StartupException e) {
+      err.println("ferryd: " + e.getMessage());
+      err.flush();
+      return 1;
+    }
+    // Other ways out (SIGHUP, System.exit elsewhere) still stop the engine cleanly.
+    Runtime.getRuntime().addShutdownHook(new Thread(daemon::close, "ferryd-shutdown"));
+    daemon.tcpPort().ifPresent(port -> out.println(TCP_LISTENING + "127.0.0.1:" + port));
+    out.println(LISTENING + daemon.socket());
+    out.flush();
+    try {
+      stop.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    daemon.close();
+    return 0;
+  }
+
+  /**
+   * Starts a daemon: prepares the socket's directory (removing a stale socket), opens the engine
+   * and serves the API.
+   *
+   * @throws StartupException when another daemon answers on the socket, the socket directory is
+   *     unsafe, the data directory is in use, or the server cannot listen
+   */
+  public static FerryDaemon start(DaemonOptions options) {
+    JobOwner self = Ferry.currentUser();
+    if (options.system() && !self.isAdministrator()) {
+      log.warn("system mode without root: notification programs of other users cannot run");
+    }
+    SocketPlace.prepare(options.socket(), options.system() ? "rwxr-xr-x" : "rwx------", self.uid());
+    if (options.system()) {
+      systemDataDir(options.dataDir());
+    }
+    EngineConfig config = EngineConfig.defaults();
+    if (options.readTimeout().isPresent()) {
+      config = config.withReadTimeout(options.readTimeout().get());
+    }
+    JobEngine engine;
+    try {
+      engine = JobEngine.open(options.dataDir(), config);
+    } catch (FerryException e) {
+      throw new StartupException(e.getMessage(), e);
+    }
+    try {
+      Optional<String> token =
+          options.tcpPort().isPresent()
+              ? Optional.of(TokenFile.create(options.tokenFile()))
+              : Optional.empty();
+      CallerIdentity identity =
+          new CallerIdentity(new UserDirectory(self.name(), self.uid()), self, token.orElse(null));
+      ApiServer server =
+          ApiServer.start(
+              engine,
+              options.socket(),
+              PosixFilePermissions.fromString(options.socketPermissions()),
+              options.tcpPort(),
+              identity);
+      log.info(
+          "ferryd serving {} on {} (data in {}, {} mode)",
+          self,
+          options.socket(),
+          options.dataDir(),
+          options.system() ? "system" : "per-user");
+      return new FerryDaemon(options, engine, server, token);
+    } catch (RuntimeException e) {
+      engine.close();
+      if (e instanceof StartupException) {
+        throw e;
+      }
+      throw new StartupException("cannot serve on " + options.socket() + ": " + rootMessage(e), e);
+    }
+  }
+
+  private static void systemDataDir(Path dir) {
+    try {
+      if (!Files.exists(dir)) {
+        Files.createDirectories(
+            dir,
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+      }
+      Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+    } catch (IOException e) {
+      throw new StartupException("cannot prepare the data directory " + dir + ": " + e, e);
+    }
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    return root == e ? String.valueOf(e.getMessage()) : e.getMessage() + " (" + root + ")";
+  }
+
+  public DaemonOptions options() {
+    return options;
+  }
+
+  public Path socket() {
+    return options.socket();
+  }
+
+  public JobEngine engine() {
+    return engine;
+  }
+
+  /** The port of the TCP listener, if there is one. */
+  public OptionalInt tcpPort() {
+    return server.tcpPort();
+  }
+
+  /** The TCP bearer token, if there is a TCP listener. */
+  public Optional<String> token() {
+    return token;
+  }
+
+  /**
+   * Stops serving (the socket file is removed), then closes the engine, which checkpoints every
+   * running transfer so that it resumes at the next start.
+   */
+  @Override
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    log.info("ferryd stopping");
+    try {
+      server.close();
+    } catch (RuntimeException e) {
+      log.warn("the server did not stop cleanly", e);
+    }
+    engine.close();
+    try {
+      Files.deleteIfExists(options.socket());
+      if (token.isPresent()) {
+        Files.deleteIfExists(options.tokenFile());
+      }
+    } catch (IOException e) {
+      log.warn("could not remove {}: {}", options.socket(), e.getMessage());
+    }
+    log.info("ferryd stopped");
+  }
+}

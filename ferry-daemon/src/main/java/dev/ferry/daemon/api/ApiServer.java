@@ -1,0 +1,126 @@
+package dev.ferry.daemon.api;
+
+import dev.ferry.daemon.identity.CallerIdentity;
+import dev.ferry.engine.job.JobEngine;
+import dev.ferry.rest.Json;
+import dev.ferry.rest.Routes;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.json.JavalinJackson;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.Arrays;
+import java.util.OptionalInt;
+import java.util.Set;
+import org.eclipse.jetty.ee10.servlet.ServletContextRequest;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.ServerConnector;
+
+/**
+ * The HTTP side of ferryd: Javalin on a Unix socket and, when asked, on 127.0.0.1. Javalin adds its
+ * default TCP connector only when no connector is configured, so with the Unix socket always
+ * configured no port is opened unless {@code tcpPort} is given.
+ */
+public final class ApiServer implements AutoCloseable {
+  private final Javalin app;
+  private final JobEndpoints endpoints;
+  private final EventStream events;
+
+  private ApiServer(Javalin app, JobEndpoints endpoints, EventStream events) {
+    this.app = app;
+    this.endpoints = endpoints;
+    this.events = events;
+  }
+
+  /**
+   * Starts serving {@code engine} on {@code socket} (which must not exist), and on 127.0.0.1:{@code
+   * tcpPort} when present.
+   */
+  public static ApiServer start(
+      JobEngine engine,
+      Path socket,
+      Set<PosixFilePermission> socketPermissions,
+      OptionalInt tcpPort,
+      CallerIdentity identity) {
+    JobEndpoints endpoints =
+        new JobEndpoints(engine, dev.ferry.engine.Ferry.currentUser().isAdministrator());
+    EventStream events = new EventStream(engine);
+    byte[] openApi = openApi();
+    Javalin app =
+        Javalin.create(cfg -> {
+          cfg.startup.showJavalinBanner = false;
+          cfg.startup.showOldJavalinVersionWarning = false;
+          cfg.concurrency.useVirtualThreads = true;
+          cfg.http.maxRequestSize = Problems.MAX_BODY;
+          cfg.jsonMapper(new JavalinJackson(Json.mapper(), true));
+          cfg.jetty.addConnector((server, http) -> {
+            UnixSocketConnector connector =
+                new UnixSocketConnector(server, socketPermissions, new HttpConnectionFactory(http));
+            connector.setUnixDomainPath(socket);
+            return connector;
+          });
+          tcpPort.ifPresent(port ->
+              cfg.jetty.addConnector((server, http) -> {
+                ServerConnector connector =
+                    new ServerConnector(server, new HttpConnectionFactory(http));
+                connector.setHost("127.0.0.1");
+                connector.setPort(port);
+                return connector;
+              }));
+          cfg.routes.before(ctx -> identify(ctx, identity));
+          endpoints.register(cfg.routes);
+          events.register(cfg.routes);
+          cfg.routes.get(
+              Routes.PREFIX + "/openapi.yaml",
+              ctx -> ctx.contentType("application/yaml").result(openApi));
+          Problems.register(cfg.routes);
+        });
+    try {
+      app.start();
+    } catch (RuntimeException e) {
+      endpoints.close();
+      throw e;
+    }
+    return new ApiServer(app, endpoints, events);
+  }
+
+  private static void identify(Context ctx, CallerIdentity identity) {
+    ServletContextRequest request = ServletContextRequest.getServletContextRequest(ctx.req());
+    if (request == null) {
+      throw new CallerIdentity.AccessDenied(403, "the caller's connection is not known");
+    }
+    ctx.attribute(
+        JobEndpoints.CALLER,
+        identity.callerOf(request.getConnectionMetaData(), ctx.header("Authorization")));
+  }
+
+  private static byte[] openApi() {
+    try (InputStream in = ApiServer.class.getResourceAsStream("/openapi.yaml")) {
+      if (in == null) {
+        throw new IllegalStateException("openapi.yaml is missing from the daemon's resources");
+      }
+      return in.readAllBytes();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The port of the TCP listener, if there is one. */
+  public OptionalInt tcpPort() {
+    return Arrays.stream(app.jettyServer().server().getConnectors())
+        .filter(ServerConnector.class::isInstance)
+        .mapToInt(c -> ((ServerConnector) c).getLocalPort())
+        .findFirst();
+  }
+
+  /** Ends the event streams and stops the server; the Unix socket file is removed. */
+  @Override
+  public void close() {
+    events.closeAll();
+    app.stop();
+    endpoints.close();
+  }
+}

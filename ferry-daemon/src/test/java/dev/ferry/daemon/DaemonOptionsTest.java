@@ -1,0 +1,93 @@
+package dev.ferry.daemon;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/** The command line of ferryd, parsed without starting anything. */
+class DaemonOptionsTest {
+  @Test
+  void perUserDefaultsAndExplicitValues() {
+    DaemonOptions defaults = DaemonOptions.parse();
+    assertThat(defaults.system()).isFalse();
+    assertThat(defaults.socket()).isEqualTo(DaemonOptions.defaultUserSocket());
+    assertThat(defaults.socket().toString()).endsWith("/ferry/ferryd.sock");
+    assertThat(defaults.tcpPort()).isEmpty();
+    assertThat(defaults.socketPermissions()).isEqualTo("rw-------");
+
+    DaemonOptions options =
+        DaemonOptions.parse(
+            "--socket",
+            "/tmp/x/s.sock",
+            "--data-dir=/tmp/x/data",
+            "--tcp",
+            "8123",
+            "--read-timeout-seconds",
+            "3",
+            "--socket-mode",
+            "0666");
+    assertThat(options.socket()).isEqualTo(Path.of("/tmp/x/s.sock"));
+    assertThat(options.dataDir()).isEqualTo(Path.of("/tmp/x/data"));
+    assertThat(options.tokenFile()).isEqualTo(Path.of("/tmp/x/data/token"));
+    assertThat(options.tcpPort()).hasValue(8123);
+    assertThat(options.readTimeout()).contains(Duration.ofSeconds(3));
+    assertThat(options.socketPermissions()).isEqualTo("rw-rw-rw-");
+  }
+
+  @Test
+  void systemMode() {
+    DaemonOptions system = DaemonOptions.parse("--system");
+    assertThat(system.socket()).isEqualTo(Path.of("/run/ferry/ferryd.sock"));
+    assertThat(system.dataDir()).isEqualTo(Path.of("/var/lib/ferry"));
+    assertThat(system.socketPermissions()).isEqualTo("rw-rw-rw-");
+    // An explicit socket wins whatever the order.
+    assertThat(DaemonOptions.parse("--socket", "/tmp/s.sock", "--system").socket())
+        .isEqualTo(Path.of("/tmp/s.sock"));
+  }
+
+  @Test
+  void rejectsBadOptions() {
+    for (String[] bad :
+        new String[][] {
+          {"--frobnicate"},
+          {"--tcp"},
+          {"--tcp", "http"},
+          {"--tcp", "70000"},
+          {"--read-timeout-seconds", "0"},
+          {"--socket-mode", "0999"},
+          {"--socket", "/tmp/" + "x".repeat(120)},
+        }) {
+      assertThatThrownBy(() -> DaemonOptions.parse(bad))
+          .as(String.join(" ", bad))
+          .isInstanceOf(DaemonOptions.UsageException.class);
+    }
+  }
+
+  @Test
+  void usageErrorsExitWithTwoAndHelpWithZero() {
+    var out = new ByteArrayOutputStream();
+    var err = new ByteArrayOutputStream();
+    int code =
+        FerryDaemon.run(
+            new String[] {"--frobnicate"},
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8));
+    assertThat(code).isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8))
+        .contains("unknown option --frobnicate")
+        .contains("Usage:");
+    int help =
+        FerryDaemon.run(
+            new String[] {"--help"},
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8));
+    assertThat(help).isZero();
+    assertThat(out.toString(StandardCharsets.UTF_8)).startsWith("Usage: ferry daemon");
+  }
+}
