@@ -104,6 +104,29 @@ class DaemonApiTest {
   }
 
   @Test
+  void theBandwidthPolicyIsReadAndReplacedLive() {
+    var policy =
+        new dev.ferry.rest.PolicyView(
+            4L << 20,
+            -1,
+            1L << 20,
+            128 * 1024,
+            List.of(
+                new dev.ferry.rest.PolicyView.Window(
+                    List.of("MONDAY", "FRIDAY"), "08:00", "17:30", 0)));
+    assertThat(http.put("/v1/policy", policy).as(dev.ferry.rest.PolicyView.class))
+        .isEqualTo(policy);
+    assertThat(http.get("/v1/policy").as(dev.ferry.rest.PolicyView.class)).isEqualTo(policy);
+    assertProblem(
+        http.put("/v1/policy", new dev.ferry.rest.PolicyView(0, -1, -1, -1, List.of())),
+        400,
+        HResult.E_INVALIDARG);
+    var unlimited = new dev.ferry.rest.PolicyView(-1, -1, -1, 256 * 1024, List.of());
+    assertThat(http.put("/v1/policy", unlimited).as(dev.ferry.rest.PolicyView.class))
+        .isEqualTo(unlimited);
+  }
+
+  @Test
   void whoamiIsThePeerOfTheSocket() {
     var me = Ferry.currentUser();
     Caller caller = http.get("/v1/whoami").as(Caller.class);

@@ -47,6 +47,12 @@ public final class Routes {
    */
   public static final String EVENTS = PREFIX + "/events";
 
+  /**
+   * GET: the bandwidth policy ({@link PolicyView}); PUT: replace it (the administrator or the
+   * daemon's own user only), effective at once for running transfers too.
+   */
+  public static final String POLICY = PREFIX + "/policy";
+
   /** The actions of {@link #ACTION}. */
   public static final String RESUME = "resume";
 

@@ -72,6 +72,8 @@ public final class ApiServer implements AutoCloseable {
               }));
           cfg.routes.before(ctx -> identify(ctx, identity));
           endpoints.register(cfg.routes);
+          new PolicyEndpoints(engine, dev.ferry.engine.Ferry.currentUser().uid())
+              .register(cfg.routes);
           events.register(cfg.routes);
           cfg.routes.get(
               Routes.PREFIX + "/openapi.yaml",

@@ -1,0 +1,101 @@
+package dev.ferry.daemon.api;
+
+import dev.ferry.api.FerryException;
+import dev.ferry.api.HResult;
+import dev.ferry.api.JobOwner;
+import dev.ferry.engine.bandwidth.BandwidthPolicy;
+import dev.ferry.engine.bandwidth.TokenBucket;
+import dev.ferry.engine.job.JobEngine;
+import dev.ferry.rest.PolicyView;
+import dev.ferry.rest.Routes;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import java.time.DayOfWeek;
+import java.time.LocalTime;
+import java.time.format.DateTimeParseException;
+import java.util.EnumSet;
+import java.util.Set;
+
+/** {@link Routes#POLICY}: everybody may read the bandwidth policy; its owners may change it. */
+final class PolicyEndpoints {
+  private final JobEngine engine;
+  private final long daemonUid;
+
+  PolicyEndpoints(JobEngine engine, long daemonUid) {
+    this.engine = engine;
+    this.daemonUid = daemonUid;
+  }
+
+  void register(RoutesConfig routes) {
+    routes.get(Routes.POLICY, ctx -> ctx.json(view(engine.bandwidthPolicy())));
+    routes.put(Routes.POLICY, this::replace);
+  }
+
+  private void replace(Context ctx) {
+    JobOwner caller = JobEndpoints.caller(ctx);
+    if (!caller.isAdministrator() && caller.uid() != daemonUid) {
+      throw new FerryException(
+          HResult.E_ACCESSDENIED, "only the administrator may change the bandwidth policy");
+    }
+    BandwidthPolicy policy = policy(Requests.body(ctx, PolicyView.class));
+    engine.setBandwidthPolicy(policy);
+    ctx.json(view(policy));
+  }
+
+  static PolicyView view(BandwidthPolicy p) {
+    return new PolicyView(
+        cap(p.global()),
+        cap(p.foreground()),
+        cap(p.background()),
+        cap(p.backgroundWhileForeground()),
+        p.windows().stream()
+            .map(w ->
+                new PolicyView.Window(
+                    w.days().stream().map(DayOfWeek::name).toList(),
+                    w.from().toString(),
+                    w.to().toString(),
+                    w.background()))
+            .toList());
+  }
+
+  static BandwidthPolicy policy(PolicyView v) {
+    try {
+      return new BandwidthPolicy(
+          uncap(v.global()),
+          uncap(v.foreground()),
+          uncap(v.background()),
+          uncap(v.backgroundWhileForeground()),
+          v.windows() == null
+              ? java.util.List.of()
+              : v.windows().stream()
+                  .map(w ->
+                      new BandwidthPolicy.Window(
+                          days(w.days()),
+                          LocalTime.parse(w.from()),
+                          LocalTime.parse(w.to()),
+                          w.background()))
+                  .toList());
+    } catch (IllegalArgumentException | DateTimeParseException | NullPointerException e) {
+      throw new FerryException(
+          HResult.E_INVALIDARG, "not a valid bandwidth policy: " + e.getMessage());
+    }
+  }
+
+  private static Set<DayOfWeek> days(java.util.List<String> names) {
+    Set<DayOfWeek> days = EnumSet.noneOf(DayOfWeek.class);
+    if (names != null) {
+      for (String name : names) {
+        days.add(DayOfWeek.valueOf(name));
+      }
+    }
+    return days;
+  }
+
+  private static long cap(long value) {
+    return value == TokenBucket.UNLIMITED ? -1 : value;
+  }
+
+  private static long uncap(long value) {
+    return value == -1 ? TokenBucket.UNLIMITED : value;
+  }
+}
