@@ -1,0 +1,87 @@
+package dev.ferry.client;
+
+import dev.ferry.api.BackgroundCopyManager;
+import dev.ferry.api.FerryException;
+import dev.ferry.api.JobOwner;
+import dev.ferry.client.transport.Transport;
+import dev.ferry.rest.Caller;
+import dev.ferry.rest.Routes;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * The entry point of the client: a {@link BackgroundCopyManager} that talks to a running ferryd, so
+ * jobs go on after this process exits.
+ *
+ * <pre>{@code
+ * try (BackgroundCopyManager bits = FerryClient.connect(FerryClient.defaultSocket())) {
+ *   BackgroundCopyJob job = bits.createJob("nightly");
+ *   job.addFile("https://example.org/a.iso", "/data/a.iso");
+ *   job.resume();
+ * }
+ * }</pre>
+ */
+public final class FerryClient {
+  private static final Path SYSTEM_SOCKET = Path.of("/run/ferry/ferryd.sock");
+
+  private FerryClient() {}
+
+  /**
+   * Connects to the daemon listening on {@code socket}. Closing the manager closes the connection
+   * and drops this process's callbacks; it does not stop the daemon or the jobs.
+   *
+   * @throws FerryException DO_E_NO_SERVICE when no daemon answers on {@code socket}
+   */
+  public static BackgroundCopyManager connect(Path socket) {
+    Transport transport = new Transport(socket);
+    try {
+      Caller caller = transport.get(Routes.WHOAMI, Caller.class);
+      return new RemoteManager(transport, new JobOwner(caller.uid(), caller.name()));
+    } catch (RuntimeException e) {
+      transport.close();
+      throw e;
+    }
+  }
+
+  /**
+   * Where the daemon listens by default: the per-user socket ({@code
+   * $XDG_RUNTIME_DIR/ferry/ferryd.sock}, else {@code /run/user/<uid>/ferry/ferryd.sock}), or the
+   * system daemon's {@code /run/ferry/ferryd.sock} when only that one exists.
+   */
+  public static Path defaultSocket() {
+    Path perUser = perUserSocket();
+    if (!Files.exists(perUser) && Files.exists(SYSTEM_SOCKET)) {
+      return SYSTEM_SOCKET;
+    }
+    return perUser;
+  }
+
+  /** Whether a daemon answers on {@code socket} (a GET of {@link Routes#WHOAMI} succeeds). */
+  public static boolean isRunning(Path socket) {
+    if (!Files.exists(socket)) {
+      return false;
+    }
+    try (Transport transport = new Transport(socket)) {
+      transport.get(Routes.WHOAMI, Caller.class);
+      return true;
+    } catch (FerryException e) {
+      return false;
+    }
+  }
+
+  private static Path perUserSocket() {
+    String runtime = System.getenv("XDG_RUNTIME_DIR");
+    if (runtime != null && !runtime.isBlank()) {
+      return Path.of(runtime, "ferry", "ferryd.sock");
+    }
+    return Path.of("/run/user", Long.toString(currentUid()), "ferry", "ferryd.sock");
+  }
+
+  private static long currentUid() {
+    try {
+      return ((Number) Files.getAttribute(Path.of("/proc/self"), "unix:uid")).longValue();
+    } catch (Exception notLinux) {
+      return "root".equals(System.getProperty("user.name")) ? 0 : 1000;
+    }
+  }
+}

@@ -1,0 +1,32 @@
+package dev.ferry.client;
+
+import dev.ferry.api.BackgroundCopyManager;
+import dev.ferry.engine.EngineConfig;
+import dev.ferry.engine.Ferry;
+import dev.ferry.engine.job.JobEngine;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+/** The contract against the embedded engine: the reference behaviour. */
+class EmbeddedContractTest extends ManagerContract {
+  private JobEngine engine;
+
+  @Override
+  protected BackgroundCopyManager open(Path dataDir) {
+    engine =
+        JobEngine.open(
+            dataDir,
+            EngineConfig.defaults()
+                .withReadTimeout(Duration.ofSeconds(3))
+                .withEnvironment(Map.of()));
+    return engine.manager(Ferry.currentUser());
+  }
+
+  @Override
+  protected void shutDown() {
+    if (engine != null) {
+      engine.close();
+    }
+  }
+}
