@@ -1,40 +1,31 @@
 package dev.ferry.cli;
 
-import dev.ferry.api.BackgroundCopyError;
 import dev.ferry.api.BackgroundCopyJob;
 import dev.ferry.api.BackgroundCopyManager;
 import dev.ferry.api.FerryException;
 import dev.ferry.api.FileInfo;
 import dev.ferry.api.HResult;
 import dev.ferry.api.JobPriority;
-import dev.ferry.api.JobProgress;
-import dev.ferry.api.JobState;
-import dev.ferry.engine.Ferry;
-import java.io.PrintWriter;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.atomic.AtomicBoolean;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code ferry get URL...}: a one-shot download through a foreground job, with a progress bar. Like
- * {@code bitsadmin /transfer} it waits through transient errors, completes the job on success and
- * cancels it on a fatal error. Interrupted, it suspends the job; the same command later resumes it
- * where it stopped.
+ * {@code ferry get URL...}: a one-shot download through a foreground job, with a progress bar,
+ * through ferryd when one runs and the embedded engine otherwise. Like {@code bitsadmin /transfer}
+ * it waits through transient errors, completes the job on success and cancels it on a fatal error.
+ * Interrupted, it suspends the job; the same command later resumes it where it stopped.
  */
 @Command(
     name = "get",
     mixinStandardHelpOptions = true,
     description = "Download one or more URLs now, with progress, and wait until they are in place.")
-final class GetCommand implements java.util.concurrent.Callable<Integer> {
+final class GetCommand extends Verb {
   @Parameters(arity = "1..*", paramLabel = "URL", description = "http, https or file URLs")
   List<String> urls;
 
@@ -64,39 +55,40 @@ final class GetCommand implements java.util.concurrent.Callable<Integer> {
       description = "give up after this long without progress (default: ${DEFAULT-VALUE})")
   long timeoutSeconds;
 
-  @Option(names = "--data-dir", paramLabel = "DIR", description = "the engine's data directory")
-  Path dataDir;
-
   @Option(
       names = {"-q", "--quiet"},
       description = "no progress output")
   boolean quiet;
 
-  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+  private List<FileInfo> files;
 
   @Override
-  public Integer call() throws Exception {
-    PrintWriter err = spec.commandLine().getErr();
+  void validate() {
     if (output != null && urls.size() > 1) {
-      throw new CommandLine.ParameterException(
-          spec.commandLine(), "-o takes one URL; use -d for several");
+      throw usage("-o takes one URL; use -d for several");
     }
-    List<FileInfo> files = new ArrayList<>();
+    files = new ArrayList<>();
     for (String url : urls) {
       files.add(new FileInfo(url, destination(url).toString()));
     }
-    String name = "ferry get " + String.join(" ", urls);
-    try (BackgroundCopyManager manager =
-        Ferry.embedded(dataDir != null ? dataDir : Ferry.defaultDataDir())) {
-      BackgroundCopyJob job = findOrCreate(manager, name, files);
-      return follow(job, err);
-    } finally {
-      // Closing the engine checkpoints the transfers; only then may an interrupted JVM exit.
-      finished.countDown();
-    }
   }
 
-  private final CountDownLatch finished = new CountDownLatch(1);
+  @Override
+  int run(Session session) throws InterruptedException {
+    String name = "ferry get " + String.join(" ", urls);
+    BackgroundCopyJob job = findOrCreate(session.manager(), name, files);
+    Foreground foreground = foreground(job::suspend);
+    String task =
+        files.size() == 1
+            ? Path.of(files.get(0).localName()).getFileName().toString()
+            : files.size() + " files";
+    try (Progress progress = quiet ? Progress.silent() : Progress.open(task, err())) {
+      return new Follow(job, err(), foreground)
+          .finishing()
+          .onInterrupt("interrupted; run the same command again to resume")
+          .run(progress);
+    }
+  }
 
   private Path destination(String url) {
     if (output != null) {
@@ -152,89 +144,5 @@ final class GetCommand implements java.util.concurrent.Callable<Integer> {
       }
     }
     return true;
-  }
-
-  private int follow(BackgroundCopyJob job, PrintWriter err) throws InterruptedException {
-    AtomicBoolean interrupted = new AtomicBoolean();
-    Thread hook =
-        new Thread(() -> {
-          interrupted.set(true);
-          try {
-            job.suspend();
-          } catch (FerryException ignored) {
-            // Already final: nothing to keep.
-          }
-          try {
-            finished.await();
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-          }
-        });
-    Runtime.getRuntime().addShutdownHook(hook);
-    String task =
-        job.files().size() == 1
-            ? Path.of(job.files().get(0).localName()).getFileName().toString()
-            : job.files().size() + " files";
-    try (Progress progress = quiet ? Progress.silent() : Progress.open(task, err)) {
-      String lastNote = "";
-      while (true) {
-        JobState state = job.state();
-        JobProgress p = job.progress();
-        progress.update(p);
-        switch (state) {
-          case TRANSFERRED -> {
-            HResult result = job.complete();
-            progress.done(p);
-            if (result != HResult.S_OK) {
-              err.println("ferry: " + result.message());
-            }
-            return ExitCodes.OK;
-          }
-          case ERROR -> {
-            String reason = job.error().map(GetCommand::describe).orElse("the transfer failed");
-            job.cancel();
-            progress.failed();
-            err.println("ferry: " + reason);
-            return ExitCodes.FAILED;
-          }
-          case SUSPENDED, CANCELLED, ACKNOWLEDGED -> {
-            if (interrupted.get()) {
-              progress.failed();
-              err.println("ferry: interrupted; run the same command again to resume");
-              return ExitCodes.INTERRUPTED;
-            }
-            err.println(
-                "ferry: the job was "
-                    + state.name().toLowerCase(Locale.ROOT)
-                    + " by another program");
-            return ExitCodes.FAILED;
-          }
-          case TRANSIENT_ERROR -> {
-            String note = job.error().map(GetCommand::describe).orElse("retrying");
-            if (!note.equals(lastNote)) {
-              progress.note("retrying: " + note);
-              lastNote = note;
-            }
-          }
-          default -> lastNote = "";
-        }
-        Thread.sleep(200);
-      }
-    } finally {
-      if (!interrupted.get()) {
-        Runtime.getRuntime().removeShutdownHook(hook);
-      }
-    }
-  }
-
-  private static String describe(BackgroundCopyError error) {
-    String file = error.file().map(f -> f.remoteName() + ": ").orElse("");
-    return file
-        + error.errorDescription(Locale.ENGLISH)
-        + " ["
-        + HResult.nameOf(error.code())
-        + ", "
-        + error.context()
-        + "]";
   }
 }

@@ -140,6 +140,72 @@ class LauncherTest {
   }
 
   @Test
+  void ferryNoBuildRunsAStaleJarWithoutBuilding() throws Exception {
+    Path source = writeSources();
+    writeThinJar(jar);
+    setAge(jar, 2);
+    setAge(source, 1);
+    fakeMaven("exit 97");
+
+    Run run = launch(Map.of("FERRY_NO_BUILD", "1"), "--version");
+
+    assertThat(run.code()).as(run.toString()).isZero();
+    assertThat(run.out()).startsWith("ferry ");
+    assertThat(top.resolve("mvnw.args")).as("no build").doesNotExist();
+
+    Files.delete(jar);
+    Run missing = launch(Map.of("FERRY_NO_BUILD", "1"), "--version");
+    assertThat(missing.code()).as(missing.toString()).isEqualTo(1);
+    assertThat(missing.err()).contains("FERRY_NO_BUILD");
+    assertThat(top.resolve("mvnw.args")).doesNotExist();
+  }
+
+  @Test
+  void ferryDaemonRunsInTheForegroundAndStopsCleanlyOnSigterm() throws Exception {
+    writeSources();
+    writeThinJar(jar);
+    setAge(top.resolve("pom.xml"), 2);
+    try (var tree = Files.walk(top.resolve("ferry-cli/src"))) {
+      for (Path p : tree.toList()) {
+        setAge(p, 2);
+      }
+    }
+    setAge(jar, 1);
+    fakeMaven("exit 97");
+    Path socketDir = Files.createTempDirectory(Path.of("/tmp"), "fd");
+    Path socket = socketDir.resolve("ferryd.sock");
+    Path out = tmp.resolve("daemon.out");
+    Process process =
+        new ProcessBuilder(
+                top.resolve("ferry").toString(),
+                "--socket",
+                socket.toString(),
+                "--data-dir",
+                tmp.resolve("daemon-data").toString(),
+                "daemon")
+            .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+            .redirectOutput(out.toFile())
+            .redirectError(tmp.resolve("daemon.err").toFile())
+            .start();
+    try {
+      org.awaitility.Awaitility.await("ferryd listening")
+          .atMost(java.time.Duration.ofSeconds(90))
+          .until(() -> Files.readString(out).contains("ferryd listening on " + socket));
+      assertThat(dev.ferry.client.FerryClient.isRunning(socket)).isTrue();
+
+      // The launcher execs java: the signal reaches the daemon itself.
+      process.destroy();
+      assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+      assertThat(process.exitValue()).as(Files.readString(tmp.resolve("daemon.err"))).isZero();
+      assertThat(socket).as("the socket is gone with the daemon").doesNotExist();
+    } finally {
+      process.destroyForcibly();
+      Files.deleteIfExists(socket);
+      Files.deleteIfExists(socketDir);
+    }
+  }
+
+  @Test
   void reportsAFailedBuild() throws Exception {
     writeSources();
     fakeMaven("exit 3");
@@ -156,6 +222,10 @@ class LauncherTest {
   record Run(int code, String out, String err) {}
 
   private Run launch(String... args) throws Exception {
+    return launch(Map.of(), args);
+  }
+
+  private Run launch(Map<String, String> extraEnv, String... args) throws Exception {
     List<String> command = new ArrayList<>();
     command.add(top.resolve("ferry").toString());
     command.addAll(List.of(args));
@@ -172,6 +242,8 @@ class LauncherTest {
       env.remove(name);
     }
     env.remove("FERRY_LOG_LEVEL");
+    env.remove("FERRY_NO_BUILD");
+    env.putAll(extraEnv);
     Process process = builder.start();
     if (!process.waitFor(4, TimeUnit.MINUTES)) {
       process.descendants().forEach(ProcessHandle::destroyForcibly);

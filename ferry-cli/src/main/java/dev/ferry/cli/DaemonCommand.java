@@ -1,0 +1,84 @@
+package dev.ferry.cli;
+
+import ch.qos.logback.classic.Level;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Unmatched;
+
+/**
+ * {@code ferry daemon}: runs ferryd in the foreground until SIGTERM or Ctrl+C. The global {@code
+ * --socket} and {@code --data-dir} are passed on; so is anything this verb does not know, for
+ * ferryd to judge.
+ */
+@Command(
+    name = "daemon",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Run ferryd in the foreground: it keeps the jobs transferring and serves the other verbs.",
+      "Per user by default (socket $XDG_RUNTIME_DIR/ferry/ferryd.sock, data ~/.local/share/ferry);"
+          + " --system for the machine (/run/ferry/ferryd.sock, /var/lib/ferry)."
+    })
+final class DaemonCommand implements Callable<Integer> {
+  @ParentCommand FerryCommand ferry;
+
+  @Option(names = "--system", description = "system mode: one daemon for every user (run as root)")
+  boolean system;
+
+  @Option(
+      names = "--tcp",
+      paramLabel = "PORT",
+      description = "also listen on 127.0.0.1:PORT, for callers with the token")
+  Integer tcpPort;
+
+  @Option(
+      names = "--token-file",
+      paramLabel = "FILE",
+      description = "where the TCP token is written (readable by the owner only)")
+  Path tokenFile;
+
+  @Option(
+      names = "--read-timeout-seconds",
+      paramLabel = "N",
+      description = "the engine's network read timeout")
+  Integer readTimeoutSeconds;
+
+  @Unmatched List<String> more = new ArrayList<>();
+
+  @Override
+  public Integer call() {
+    List<String> args = new ArrayList<>();
+    if (ferry.socket != null) {
+      args.addAll(List.of("--socket", ferry.socket.toAbsolutePath().toString()));
+    }
+    if (ferry.dataDir != null) {
+      args.addAll(List.of("--data-dir", ferry.dataDir.toAbsolutePath().toString()));
+    }
+    if (system) {
+      args.add("--system");
+    }
+    if (tcpPort != null) {
+      args.addAll(List.of("--tcp", tcpPort.toString()));
+    }
+    if (tokenFile != null) {
+      args.addAll(List.of("--token-file", tokenFile.toAbsolutePath().toString()));
+    }
+    if (readTimeoutSeconds != null) {
+      args.addAll(List.of("--read-timeout-seconds", readTimeoutSeconds.toString()));
+    }
+    args.addAll(more);
+    // The command line's logging is quiet (errors only); a daemon in a terminal or a journal
+    // should say what it does, unless FERRY_LOG_LEVEL says otherwise.
+    if (System.getenv("FERRY_LOG_LEVEL") == null
+        && LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)
+            instanceof ch.qos.logback.classic.Logger root) {
+      root.setLevel(Level.INFO);
+    }
+    return Daemon.run(args.toArray(String[]::new));
+  }
+}

@@ -1,0 +1,99 @@
+package dev.ferry.cli;
+
+import dev.ferry.api.BackgroundCopyJob;
+import dev.ferry.api.JobPropertyId;
+import dev.ferry.rest.PropertyValue;
+import java.util.Locale;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Parameters;
+
+/** Job5::GetProperty and SetProperty, with values typed as the local API types them. */
+final class PropertyCommands {
+  private PropertyCommands() {}
+
+  /** A property by its documented number (1) or its name (COST_FLAGS, any case). */
+  static final class Id implements CommandLine.ITypeConverter<JobPropertyId> {
+    @Override
+    public JobPropertyId convert(String text) {
+      String t = text.strip();
+      if (!t.isEmpty() && Character.isDigit(t.charAt(0))) {
+        return JobPropertyId.of((int) Numbers.parse(t));
+      }
+      try {
+        return JobPropertyId.valueOf(t.toUpperCase(Locale.ROOT).replace('-', '_'));
+      } catch (IllegalArgumentException e) {
+        throw new CommandLine.TypeConversionException(
+            "'"
+                + text
+                + "' is not a job property; one of "
+                + java.util.Arrays.toString(JobPropertyId.values()));
+      }
+    }
+  }
+
+  private static final String IDS =
+      "the property: its number or name (COST_FLAGS 1, NOTIFICATION_CLSID 2, DYNAMIC_CONTENT 3,"
+          + " HIGH_PERFORMANCE 4, MAX_DOWNLOAD_SIZE 5, USE_STORED_CREDENTIALS 7,"
+          + " MINIMUM_NOTIFICATION_INTERVAL_MS 9, ON_DEMAND_MODE 10)";
+
+  @Command(
+      name = "getproperty",
+      mixinStandardHelpOptions = true,
+      description = "Print a Job5 property (BITS_JOB_PROPERTY_ID).")
+  static final class GetProperty extends JobVerb {
+    @Parameters(index = "1", paramLabel = "ID", converter = Id.class, description = IDS)
+    JobPropertyId id;
+
+    @Mixin JsonOption jsonOption;
+
+    @Override
+    int run(Session session, BackgroundCopyJob job) {
+      PropertyValue value = PropertyValue.of(job.getProperty(id));
+      if (json(jsonOption)) {
+        printJson(value, true);
+      } else {
+        out().println(value.value());
+      }
+      return ExitCodes.OK;
+    }
+  }
+
+  @Command(
+      name = "setproperty",
+      mixinStandardHelpOptions = true,
+      description = "Set a Job5 property (BITS_JOB_PROPERTY_ID).")
+  static final class SetProperty extends JobVerb {
+    @Parameters(index = "1", paramLabel = "ID", converter = Id.class, description = IDS)
+    JobPropertyId id;
+
+    @Parameters(
+        index = "2",
+        paramLabel = "TYPE",
+        description = "DWORD, CLSID, ENABLE, UINT64 or TARGET")
+    String type;
+
+    @Parameters(
+        index = "3",
+        paramLabel = "VALUE",
+        description = "a number (decimal or 0x…), a UUID, true/false, or SERVER/PROXY")
+    String value;
+
+    @Override
+    int run(Session session, BackgroundCopyJob job) {
+      String kind = type.toUpperCase(Locale.ROOT);
+      String text = value.strip();
+      if ((kind.equals("DWORD") || kind.equals("UINT64"))
+          && text.toLowerCase(Locale.ROOT).startsWith("0x")) {
+        text = Long.toUnsignedString(Numbers.parse(text));
+      } else if (kind.equals("ENABLE") || kind.equals("TARGET")) {
+        text =
+            kind.equals("ENABLE") ? text.toLowerCase(Locale.ROOT) : text.toUpperCase(Locale.ROOT);
+      }
+      job.setProperty(id, new PropertyValue(kind, text).toJobPropertyValue());
+      out().println("Property " + id + " of job " + job.id() + " set to " + text + ".");
+      return ExitCodes.OK;
+    }
+  }
+}

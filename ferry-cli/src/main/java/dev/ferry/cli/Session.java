@@ -1,0 +1,79 @@
+package dev.ferry.cli;
+
+import dev.ferry.api.BackgroundCopyJob;
+import dev.ferry.api.BackgroundCopyManager;
+import dev.ferry.engine.Ferry;
+import java.nio.file.Path;
+
+/**
+ * The manager one command talks to: ferryd when one answers on the socket, the embedded engine
+ * otherwise. Closing it closes the client connection or, for the embedded engine, stops its
+ * transfers (checkpointed; they go on at the next open).
+ */
+final class Session implements AutoCloseable {
+  private final BackgroundCopyManager manager;
+  private final Choice choice;
+  private boolean closed;
+
+  private Session(BackgroundCopyManager manager, Choice choice) {
+    this.manager = manager;
+    this.choice = choice;
+  }
+
+  /**
+   * Which manager the options select.
+   *
+   * @param socket where ferryd was looked for (null when it was not: --no-daemon, or --data-dir
+   *     alone)
+   * @param daemon whether ferryd answered there
+   * @param dataDir the embedded engine's data directory (used when {@code daemon} is false)
+   */
+  record Choice(Path socket, boolean daemon, Path dataDir) {
+    /** How the choice reads in messages: "ferryd at PATH" or "the embedded engine in DIR". */
+    String describe() {
+      return daemon ? "ferryd at " + socket : "the embedded engine in " + dataDir;
+    }
+  }
+
+  /**
+   * The rules: {@code --no-daemon} means the embedded engine; so does {@code --data-dir} without
+   * {@code --socket}, since a data directory belongs to the embedded engine (ferryd has its own).
+   * Otherwise ferryd when it answers on the socket (given or default), else the embedded engine.
+   */
+  static Choice choose(Path socket, Path dataDir, boolean noDaemon) {
+    Path data = (dataDir != null ? dataDir : Ferry.defaultDataDir()).toAbsolutePath().normalize();
+    if (noDaemon || (dataDir != null && socket == null)) {
+      return new Choice(null, false, data);
+    }
+    Path where = socket != null ? socket.toAbsolutePath().normalize() : Daemon.defaultSocket();
+    return new Choice(where, Daemon.answers(where), data);
+  }
+
+  static Session open(Path socket, Path dataDir, boolean noDaemon) {
+    Choice choice = choose(socket, dataDir, noDaemon);
+    BackgroundCopyManager manager =
+        choice.daemon() ? Daemon.connect(choice.socket()) : Ferry.embedded(choice.dataDir());
+    return new Session(manager, choice);
+  }
+
+  BackgroundCopyManager manager() {
+    return manager;
+  }
+
+  Choice choice() {
+    return choice;
+  }
+
+  /** The job named by {@code reference}: its id, or its display name among the caller's jobs. */
+  BackgroundCopyJob job(String reference) {
+    return JobReference.resolve(manager, reference);
+  }
+
+  @Override
+  public synchronized void close() {
+    if (!closed) {
+      closed = true;
+      manager.close();
+    }
+  }
+}

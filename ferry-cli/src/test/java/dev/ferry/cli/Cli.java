@@ -1,0 +1,68 @@
+package dev.ferry.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+
+/**
+ * Runs {@code ferry} in-process through the real command line, with the global options given once
+ * (a temporary data directory, a socket nobody listens on…), and captures what it prints.
+ */
+final class Cli {
+  record Result(int code, String out, String err) {
+    /** The output without its final line break. */
+    String value() {
+      return out.stripTrailing();
+    }
+
+    List<String> lines() {
+      return out.lines().toList();
+    }
+
+    @Override
+    public String toString() {
+      return "exit " + code + "\n--- out:\n" + out + "--- err:\n" + err;
+    }
+  }
+
+  private final List<String> global;
+
+  Cli(String... global) {
+    this.global = List.of(global);
+  }
+
+  Result run(String... args) {
+    List<String> all = new ArrayList<>(global);
+    all.addAll(List.of(args));
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    var cli = FerryCommand.commandLine();
+    cli.setOut(new PrintWriter(out, true));
+    cli.setErr(new PrintWriter(err, true));
+    int code = cli.execute(all.toArray(String[]::new));
+    return new Result(code, out.toString(), err.toString());
+  }
+
+  static String sha256(Path file) {
+    try (var in = Files.newInputStream(file)) {
+      MessageDigest digest = MessageDigest.getInstance("SHA-256");
+      byte[] buffer = new byte[1 << 16];
+      for (int n; (n = in.read(buffer)) > 0; ) {
+        digest.update(buffer, 0, n);
+      }
+      return HexFormat.of().formatHex(digest.digest());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

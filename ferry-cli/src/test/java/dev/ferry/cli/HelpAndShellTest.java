@@ -1,0 +1,132 @@
+package dev.ferry.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ferry.rest.Json;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** --help on every verb, the exit code list, shell completion and {@code status}. */
+class HelpAndShellTest {
+  @TempDir Path tmp;
+
+  @Test
+  void everyVerbHasHelpWithTheExitCodes() {
+    var cli = FerryCommand.commandLine();
+    assertThat(cli.getSubcommands().keySet())
+        .contains(
+            "get",
+            "transfer",
+            "wait",
+            "monitor",
+            "create",
+            "addfile",
+            "addfileset",
+            "addfilewithranges",
+            "resume",
+            "suspend",
+            "cancel",
+            "complete",
+            "takeownership",
+            "reset",
+            "list",
+            "info",
+            "listfiles",
+            "setpriority",
+            "setnotifyflags",
+            "setnotifycmdline",
+            "setminretrydelay",
+            "setnoprogresstimeout",
+            "setproxysettings",
+            "setcustomheaders",
+            "setdisplayname",
+            "setdescription",
+            "setproperty",
+            "getproperty",
+            "getstate",
+            "getbytestotal",
+            "getbytestransferred",
+            "getfilestotal",
+            "getfilestransferred",
+            "getcreationtime",
+            "getmodificationtime",
+            "getcompletiontime",
+            "geterror",
+            "geterrorcount",
+            "getpriority",
+            "getowner",
+            "getnotifyflags",
+            "getnotifycmdline",
+            "getminretrydelay",
+            "getnoprogresstimeout",
+            "getproxyusage",
+            "getproxylist",
+            "getproxybypasslist",
+            "gettype",
+            "getdisplayname",
+            "getdescription",
+            "getcustomheaders",
+            "daemon",
+            "status",
+            "completion");
+    Cli ferry = new Cli();
+    for (String verb : cli.getSubcommands().keySet()) {
+      if (verb.equals("help")) {
+        continue;
+      }
+      Cli.Result help = ferry.run(verb, "--help");
+      assertThat(help.code()).as(verb + "\n" + help).isZero();
+      assertThat(help.out())
+          .as(verb)
+          .startsWith("Usage: ferry " + verb)
+          .contains("Exit codes:")
+          .contains("130");
+    }
+    Cli.Result top = ferry.run("--help");
+    assertThat(top.out())
+        .contains("Getters (one value each):")
+        .contains("getstate")
+        .contains("Exit codes:");
+    assertThat(ferry.run("help", "addfile").out()).startsWith("Usage: ferry addfile");
+  }
+
+  @Test
+  void completionPrintsABashScriptForEveryVerb() {
+    Cli.Result script = new Cli().run("completion");
+
+    assertThat(script.code()).as(script.toString()).isZero();
+    assertThat(script.out())
+        .startsWith("#!/usr/bin/env bash")
+        .contains("complete -F _complete_ferry")
+        .contains("addfilewithranges")
+        .contains("getnoprogresstimeout")
+        .contains("--all-users")
+        .contains("FOREGROUND");
+  }
+
+  @Test
+  void statusTellsWhichEngineTheVerbsUse() throws Exception {
+    Path socket = tmp.resolve("nobody.sock");
+    Path data = tmp.resolve("data");
+
+    Cli.Result text =
+        new Cli("--socket", socket.toString(), "--data-dir", data.toString()).run("status");
+    assertThat(text.code()).as(text.toString()).isZero();
+    assertThat(text.out())
+        .contains("the embedded engine in " + data)
+        .contains("No ferryd answers on " + socket);
+
+    StatusCommand.Status status =
+        Json.mapper()
+            .readValue(
+                new Cli("--data-dir", data.toString()).run("status", "--json").out(),
+                StatusCommand.Status.class);
+    assertThat(status.daemon()).isFalse();
+    assertThat(status.manager()).isEqualTo("embedded");
+    assertThat(status.socket()).as("--data-dir alone: no daemon looked for").isNull();
+    assertThat(status.dataDir()).isEqualTo(data.toString());
+    assertThat(Files.exists(data)).as("status does not open the engine").isFalse();
+  }
+}
