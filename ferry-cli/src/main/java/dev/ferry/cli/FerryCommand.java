@@ -137,7 +137,11 @@ public final class FerryCommand implements java.util.concurrent.Callable<Integer
     groups.put("Getters (one value each)", getters);
     groups.put(
         "The daemon and the shell",
-        List.of(new DaemonCommand(), new StatusCommand(), new CompletionCommand()));
+        List.of(
+            new DaemonCommand(),
+            new StatusCommand(),
+            new PolicyCommand(),
+            new CompletionCommand()));
     return groups;
   }
 

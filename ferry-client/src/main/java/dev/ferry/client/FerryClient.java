@@ -56,6 +56,25 @@ public final class FerryClient {
     return perUser;
   }
 
+  /** The daemon's bandwidth policy. */
+  public static dev.ferry.rest.PolicyView policy(Path socket) {
+    try (Transport transport = new Transport(socket)) {
+      return transport.get(Routes.POLICY, dev.ferry.rest.PolicyView.class);
+    }
+  }
+
+  /**
+   * Replaces the daemon's bandwidth policy, at once for running transfers too.
+   *
+   * @throws FerryException E_ACCESSDENIED unless the caller is the administrator or the daemon's
+   *     own user
+   */
+  public static dev.ferry.rest.PolicyView setPolicy(Path socket, dev.ferry.rest.PolicyView policy) {
+    try (Transport transport = new Transport(socket)) {
+      return transport.send("PUT", Routes.POLICY, policy, dev.ferry.rest.PolicyView.class);
+    }
+  }
+
   /** Whether a daemon answers on {@code socket} (a GET of {@link Routes#WHOAMI} succeeds). */
   public static boolean isRunning(Path socket) {
     if (!Files.exists(socket)) {

@@ -17,7 +17,7 @@ import java.util.EnumSet;
 import java.util.Set;
 
 /** {@link Routes#POLICY}: everybody may read the bandwidth policy; its owners may change it. */
-final class PolicyEndpoints {
+public final class PolicyEndpoints {
   private final JobEngine engine;
   private final long daemonUid;
 
@@ -42,7 +42,8 @@ final class PolicyEndpoints {
     ctx.json(view(policy));
   }
 
-  static PolicyView view(BandwidthPolicy p) {
+  /** The policy as the API shows it. */
+  public static PolicyView view(BandwidthPolicy p) {
     return new PolicyView(
         cap(p.global()),
         cap(p.foreground()),
@@ -58,7 +59,8 @@ final class PolicyEndpoints {
             .toList());
   }
 
-  static BandwidthPolicy policy(PolicyView v) {
+  /** The policy a view describes; E_INVALIDARG when it describes none. */
+  public static BandwidthPolicy policy(PolicyView v) {
     try {
       return new BandwidthPolicy(
           uncap(v.global()),

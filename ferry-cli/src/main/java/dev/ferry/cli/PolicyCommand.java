@@ -1,0 +1,233 @@
+package dev.ferry.cli;
+
+import dev.ferry.api.FerryException;
+import dev.ferry.api.HResult;
+import dev.ferry.client.FerryClient;
+import dev.ferry.daemon.api.PolicyEndpoints;
+import dev.ferry.engine.EngineConfig;
+import dev.ferry.engine.job.JobEngine;
+import dev.ferry.rest.Json;
+import dev.ferry.rest.PolicyView;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code policy}: shows the bandwidth policy, or changes parts of it. Changes take effect at once,
+ * for running transfers too, and are stored with the queue.
+ */
+@Command(
+    name = "policy",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Show or change the bandwidth policy. RATE is bytes per second with an optional K, M or G"
+          + " (powers of 1024), or 'unlimited'.",
+      "A window replaces the background cap on some days and hours: DAYS@FROM-TO=RATE, for"
+          + " example mon-fri@08:00-17:00=1M or '*@22:00-06:00=0'; a rate of 0 blocks background"
+          + " jobs (BG_E_BLOCKED_BY_POLICY) until the window ends."
+    })
+final class PolicyCommand implements Callable<Integer> {
+  private static final Pattern WINDOW =
+      Pattern.compile(
+          "([a-z*,\\-]+)@(\\d{1,2}:\\d{2})-(\\d{1,2}:\\d{2})=(\\S+)", Pattern.CASE_INSENSITIVE);
+  private static final List<String> DAYS =
+      List.of("MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY", "SATURDAY", "SUNDAY");
+
+  @ParentCommand FerryCommand ferry;
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
+  @Mixin Verb.JsonOption jsonOption;
+
+  @Option(names = "--global", paramLabel = "RATE", description = "cap for all transfers together")
+  String global;
+
+  @Option(names = "--foreground", paramLabel = "RATE", description = "cap for FOREGROUND jobs")
+  String foreground;
+
+  @Option(
+      names = "--background",
+      paramLabel = "RATE",
+      description = "cap for HIGH, NORMAL and LOW jobs")
+  String background;
+
+  @Option(
+      names = "--background-while-foreground",
+      paramLabel = "RATE",
+      description = "what background jobs fall to while a foreground job transfers")
+  String backgroundWhileForeground;
+
+  @Option(names = "--window", paramLabel = "DAYS@FROM-TO=RATE", description = "add a time window")
+  List<String> windows = new ArrayList<>();
+
+  @Option(names = "--clear-windows", description = "remove every time window first")
+  boolean clearWindows;
+
+  @Override
+  public Integer call() throws Exception {
+    Session.Choice choice = Session.choose(ferry.socket, ferry.dataDir, ferry.noDaemon);
+    boolean change =
+        global != null
+            || foreground != null
+            || background != null
+            || backgroundWhileForeground != null
+            || !windows.isEmpty()
+            || clearWindows;
+    PolicyView shown;
+    if (choice.daemon()) {
+      PolicyView current = FerryClient.policy(choice.socket());
+      shown = change ? FerryClient.setPolicy(choice.socket(), changed(current)) : current;
+    } else {
+      try (JobEngine engine = JobEngine.open(choice.dataDir(), EngineConfig.defaults())) {
+        PolicyView current = PolicyEndpoints.view(engine.bandwidthPolicy());
+        if (change) {
+          engine.setBandwidthPolicy(PolicyEndpoints.policy(changed(current)));
+        }
+        shown = PolicyEndpoints.view(engine.bandwidthPolicy());
+      }
+    }
+    print(shown, spec.commandLine().getOut());
+    return ExitCodes.OK;
+  }
+
+  private PolicyView changed(PolicyView current) {
+    List<PolicyView.Window> newWindows =
+        new ArrayList<>(clearWindows ? List.of() : current.windows());
+    for (String window : windows) {
+      newWindows.add(window(window));
+    }
+    return new PolicyView(
+        global != null ? rate(global) : current.global(),
+        foreground != null ? rate(foreground) : current.foreground(),
+        background != null ? rate(background) : current.background(),
+        backgroundWhileForeground != null
+            ? rate(backgroundWhileForeground)
+            : current.backgroundWhileForeground(),
+        newWindows);
+  }
+
+  /** Bytes per second: a number with an optional K/M/G suffix, or "unlimited" (-1). */
+  static long rate(String text) {
+    String t = text.trim().toUpperCase(Locale.ROOT);
+    if (t.equals("UNLIMITED") || t.equals("-1")) {
+      return -1;
+    }
+    long unit = 1;
+    if (t.endsWith("K") || t.endsWith("M") || t.endsWith("G")) {
+      unit =
+          switch (t.charAt(t.length() - 1)) {
+            case 'K' -> 1L << 10;
+            case 'M' -> 1L << 20;
+            default -> 1L << 30;
+          };
+      t = t.substring(0, t.length() - 1);
+    }
+    try {
+      long value = Math.multiplyExact(Long.parseLong(t), unit);
+      if (value < 0) {
+        throw new NumberFormatException();
+      }
+      return value;
+    } catch (NumberFormatException | ArithmeticException e) {
+      throw new FerryException(
+          HResult.E_INVALIDARG,
+          "'" + text + "' is not a rate (bytes per second, K, M or G, or unlimited)");
+    }
+  }
+
+  static PolicyView.Window window(String text) {
+    Matcher m = WINDOW.matcher(text.trim());
+    if (!m.matches()) {
+      throw new FerryException(
+          HResult.E_INVALIDARG,
+          "a window is DAYS@FROM-TO=RATE, such as mon-fri@08:00-17:00=1M, not '" + text + "'");
+    }
+    long cap = rate(m.group(4));
+    if (cap < 0) {
+      throw new FerryException(
+          HResult.E_INVALIDARG, "a window needs a cap (0 blocks background jobs)");
+    }
+    return new PolicyView.Window(days(m.group(1)), pad(m.group(2)), pad(m.group(3)), cap);
+  }
+
+  private static String pad(String time) {
+    return time.length() == 4 ? "0" + time : time;
+  }
+
+  private static List<String> days(String spec) {
+    if (spec.equals("*")) {
+      return List.of();
+    }
+    List<String> days = new ArrayList<>();
+    for (String part : spec.toUpperCase(Locale.ROOT).split(",")) {
+      int dash = part.indexOf('-');
+      int from = day(dash < 0 ? part : part.substring(0, dash));
+      int to = dash < 0 ? from : day(part.substring(dash + 1));
+      for (int d = from; ; d = (d + 1) % 7) {
+        if (!days.contains(DAYS.get(d))) {
+          days.add(DAYS.get(d));
+        }
+        if (d == to) {
+          break;
+        }
+      }
+    }
+    return days;
+  }
+
+  private static int day(String prefix) {
+    for (int i = 0; i < DAYS.size(); i++) {
+      if (prefix.length() >= 2 && DAYS.get(i).startsWith(prefix)) {
+        return i;
+      }
+    }
+    throw new FerryException(HResult.E_INVALIDARG, "'" + prefix + "' is not a day");
+  }
+
+  private void print(PolicyView policy, PrintWriter out) throws Exception {
+    if (jsonOption.json || ferry.json) {
+      out.println(Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(policy));
+      return;
+    }
+    out.println("global:                      " + show(policy.global()));
+    out.println("foreground:                  " + show(policy.foreground()));
+    out.println("background:                  " + show(policy.background()));
+    out.println("background while foreground: " + show(policy.backgroundWhileForeground()));
+    if (policy.windows().isEmpty()) {
+      out.println("windows:                     none");
+    }
+    for (PolicyView.Window w : policy.windows()) {
+      String days =
+          w.days().isEmpty() || w.days().size() == 7 ? "every day" : String.join(",", w.days());
+      out.println(
+          "window:                      "
+              + days
+              + " "
+              + w.from()
+              + "-"
+              + w.to()
+              + " background "
+              + (w.background() == 0 ? "blocked" : show(w.background())));
+    }
+  }
+
+  private static String show(long rate) {
+    if (rate < 0) {
+      return "unlimited";
+    }
+    if (rate >= 1L << 20 && rate % (1L << 20) == 0) {
+      return (rate >> 20) + " MiB/s";
+    }
+    if (rate >= 1L << 10 && rate % (1L << 10) == 0) {
+      return (rate >> 10) + " KiB/s";
+    }
+    return rate + " B/s";
+  }
+}

@@ -1,0 +1,99 @@
+package dev.ferry.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ferry.client.FerryClient;
+import dev.ferry.rest.Json;
+import dev.ferry.rest.PolicyView;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class PolicyCommandTest {
+  @TempDir Path tmp;
+
+  @Test
+  void changesAndShowsTheEmbeddedEnginesPolicy() throws Exception {
+    Cli ferry = new Cli("--data-dir", tmp.resolve("data").toString());
+    Cli.Result set =
+        ferry.run(
+            "policy",
+            "--global",
+            "8M",
+            "--background",
+            "512K",
+            "--window",
+            "mon-fri@8:00-17:30=0",
+            "--window",
+            "*@22:00-06:00=1M");
+    assertThat(set.code()).as(set.toString()).isZero();
+    assertThat(set.out())
+        .contains("global:                      8 MiB/s")
+        .contains("background:                  512 KiB/s");
+    assertThat(set.out())
+        .contains("MONDAY,TUESDAY,WEDNESDAY,THURSDAY,FRIDAY 08:00-17:30 background blocked");
+
+    Cli.Result json = ferry.run("policy", "--json");
+    PolicyView policy = Json.mapper().readValue(json.out(), PolicyView.class);
+    assertThat(policy.global()).isEqualTo(8L << 20);
+    assertThat(policy.foreground()).isEqualTo(-1);
+    assertThat(policy.windows()).hasSize(2);
+    assertThat(policy.windows().get(1))
+        .as("every day, spelled out")
+        .isEqualTo(
+            new PolicyView.Window(
+                List.of(
+                    "MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY", "SATURDAY", "SUNDAY"),
+                "22:00",
+                "06:00",
+                1L << 20));
+
+    Cli.Result cleared = ferry.run("policy", "--clear-windows", "--global", "unlimited", "--json");
+    PolicyView after = Json.mapper().readValue(cleared.out(), PolicyView.class);
+    assertThat(after.windows()).isEmpty();
+    assertThat(after.global()).isEqualTo(-1);
+    assertThat(after.background()).isEqualTo(512 * 1024);
+  }
+
+  @Test
+  void rejectsMalformedRatesAndWindows() {
+    Cli ferry = new Cli("--data-dir", tmp.resolve("data").toString());
+    for (String[] args :
+        List.of(
+            new String[] {"policy", "--global", "fast"},
+            new String[] {"policy", "--window", "someday@8:00-9:00=0"},
+            new String[] {"policy", "--window", "mon@8-9=0"},
+            new String[] {"policy", "--global", "0"})) {
+      Cli.Result result = ferry.run(args);
+      assertThat(result.code()).as(result.toString()).isEqualTo(ExitCodes.FAILED);
+      assertThat(result.err()).contains("E_INVALIDARG");
+    }
+  }
+
+  @Test
+  void changesTheDaemonsPolicyLive() throws Exception {
+    Path socketDir = Files.createTempDirectory(Path.of("/tmp"), "fd");
+    Path socket = socketDir.resolve("ferryd.sock");
+    try (Ferryd daemon = Ferryd.start(socket, tmp.resolve("daemon-data"))) {
+      Cli ferry =
+          new Cli("--socket", socket.toString(), "--data-dir", tmp.resolve("unused").toString());
+      Cli.Result set = ferry.run("policy", "--foreground", "2M", "--json");
+      assertThat(set.code()).as(set.toString()).isZero();
+      assertThat(FerryClient.policy(socket).foreground()).isEqualTo(2L << 20);
+      assertThat(tmp.resolve("unused")).doesNotExist();
+    } finally {
+      try (Stream<Path> files = Files.walk(socketDir)) {
+        for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
+          Files.deleteIfExists(p);
+        }
+      } catch (IOException ignored) {
+        // Best effort.
+      }
+    }
+  }
+}
