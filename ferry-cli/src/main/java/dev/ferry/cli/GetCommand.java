@@ -73,9 +73,24 @@ final class GetCommand extends Verb {
     }
   }
 
+  /**
+   * The job's name: the command as typed when it fits BITS's 256 characters, else the first URL
+   * and a count (the files themselves still identify the job when the command is run again).
+   */
+  static String displayName(List<String> urls) {
+    String full = "ferry get " + String.join(" ", urls);
+    if (full.length() <= 256) {
+      return full;
+    }
+    String suffix = " (+" + (urls.size() - 1) + " more)";
+    String first = "ferry get " + urls.get(0);
+    return (first.length() + suffix.length() <= 256 ? first : first.substring(0, 256 - suffix.length() - 1) + "…")
+        + suffix;
+  }
+
   @Override
   int run(Session session) throws InterruptedException {
-    String name = "ferry get " + String.join(" ", urls);
+    String name = displayName(urls);
     BackgroundCopyJob job = findOrCreate(session.manager(), name, files);
     Foreground foreground = foreground(job::suspend);
     String task =

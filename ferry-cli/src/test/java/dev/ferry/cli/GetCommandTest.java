@@ -190,4 +190,15 @@ class GetCommandTest {
     }
     return HexFormat.of().formatHex(digest.digest());
   }
+
+  @Test
+  void manyUrlsMakeOneJobWhoseNameFitsTheLimit() {
+    java.util.List<String> urls = new java.util.ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      urls.add("http://127.0.0.1:9/some/fairly/long/path/file-" + i + ".bin");
+    }
+    String name = GetCommand.displayName(urls);
+    org.assertj.core.api.Assertions.assertThat(name).hasSizeLessThanOrEqualTo(256).startsWith("ferry get http://127.0.0.1:9/").endsWith("(+39 more)");
+    org.assertj.core.api.Assertions.assertThat(GetCommand.displayName(java.util.List.of("http://a/b"))).isEqualTo("ferry get http://a/b");
+  }
 }
