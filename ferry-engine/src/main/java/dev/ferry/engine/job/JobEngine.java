@@ -826,6 +826,10 @@ public final class JobEngine implements AutoCloseable {
   }
 
   private void start(Job job) {
+    if (job.priority == JobPriority.FOREGROUND) {
+      // Background jobs yield from this moment, not from the end of the scheduling pass.
+      foregroundActive = true;
+    }
     job.state = JobState.CONNECTING;
     touch(job);
     persist(job);
