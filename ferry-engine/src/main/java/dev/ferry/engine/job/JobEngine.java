@@ -419,7 +419,7 @@ public final class JobEngine implements AutoCloseable {
       try {
         store.addFiles(job.toRow(), added.stream().map(file -> file.toRow(job.id)).toList());
       } catch (RuntimeException e) {
-                job.files.removeAll(added);
+        job.files.removeAll(added);
         throw e;
       }
       publish(job, JobEvent.Kind.CHANGED, -1);
@@ -644,7 +644,7 @@ public final class JobEngine implements AutoCloseable {
         job.state = JobState.QUEUED;
       }
       touch(job);
-            store.update(job.toRow(), List.of(file.toRow(job.id)));
+      store.update(job.toRow(), List.of(file.toRow(job.id)));
       publish(job, JobEvent.Kind.CHANGED, -1);
       modified(job);
       wake.signalAll();

@@ -414,6 +414,9 @@ public final class FileTransfer {
       segment.advanceTo(remote);
       maybeCheckpoint(out);
     }
+    if (remote >= bodyEnd) {
+      response.consumed();
+    }
   }
 
   private void copyDynamic(SourceResponse response, FileChannel out)

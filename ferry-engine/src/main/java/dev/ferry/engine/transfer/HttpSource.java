@@ -350,18 +350,64 @@ public final class HttpSource implements Source, AutoCloseable {
     }
   }
 
-  private record Response(
-      HttpGet request,
-      ClassicHttpResponse response,
-      long start,
-      long length,
-      Validators validators,
-      String headerBlock)
-      implements SourceResponse {
+  /**
+   * An open response. A body read to its end gives its connection back to the pool, so the next
+   * file of a job reuses it; anything else aborts the connection, since draining the rest of a
+   * large body would cost more than a new connection.
+   */
+  private static final class Response implements SourceResponse {
+    private final HttpGet request;
+    private final ClassicHttpResponse response;
+    private final long start;
+    private final long length;
+    private final Validators validators;
+    private final String headerBlock;
+    private volatile boolean consumed;
+
+    Response(
+        HttpGet request,
+        ClassicHttpResponse response,
+        long start,
+        long length,
+        Validators validators,
+        String headerBlock) {
+      this.request = request;
+      this.response = response;
+      this.start = start;
+      this.length = length;
+      this.validators = validators;
+      this.headerBlock = headerBlock;
+    }
+
+    @Override
+    public long start() {
+      return start;
+    }
+
+    @Override
+    public long length() {
+      return length;
+    }
+
+    @Override
+    public Validators validators() {
+      return validators;
+    }
+
+    @Override
+    public String headerBlock() {
+      return headerBlock;
+    }
+
     @Override
     public InputStream body() throws IOException {
       HttpEntity entity = response.getEntity();
       return entity == null ? InputStream.nullInputStream() : entity.getContent();
+    }
+
+    @Override
+    public void consumed() {
+      consumed = true;
     }
 
     @Override
@@ -371,9 +417,7 @@ public final class HttpSource implements Source, AutoCloseable {
 
     @Override
     public void close() {
-      // Closing without draining would read the rest of a large body; abort discards the
-      // connection.
-      if (!request.isCancelled()) {
+      if (!consumed && !request.isCancelled()) {
         request.cancel();
       }
       closeQuietly(response);

@@ -21,6 +21,9 @@ public interface SourceResponse extends AutoCloseable {
 
   InputStream body() throws IOException;
 
+  /** The caller read the whole body: the connection may serve another request. */
+  default void consumed() {}
+
   /** Stops the transfer from another thread, unblocking a read in progress. */
   void abort();
 
