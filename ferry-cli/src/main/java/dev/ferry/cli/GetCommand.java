@@ -74,8 +74,8 @@ final class GetCommand extends Verb {
   }
 
   /**
-   * The job's name: the command as typed when it fits BITS's 256 characters, else the first URL
-   * and a count (the files themselves still identify the job when the command is run again).
+   * The job's name: the command as typed when it fits BITS's 256 characters, else the first URL and
+   * a count (the files themselves still identify the job when the command is run again).
    */
   static String displayName(List<String> urls) {
     String full = "ferry get " + String.join(" ", urls);
@@ -84,7 +84,9 @@ final class GetCommand extends Verb {
     }
     String suffix = " (+" + (urls.size() - 1) + " more)";
     String first = "ferry get " + urls.get(0);
-    return (first.length() + suffix.length() <= 256 ? first : first.substring(0, 256 - suffix.length() - 1) + "…")
+    return (first.length() + suffix.length() <= 256
+            ? first
+            : first.substring(0, 256 - suffix.length() - 1) + "…")
         + suffix;
   }
 

@@ -198,7 +198,12 @@ class GetCommandTest {
       urls.add("http://127.0.0.1:9/some/fairly/long/path/file-" + i + ".bin");
     }
     String name = GetCommand.displayName(urls);
-    org.assertj.core.api.Assertions.assertThat(name).hasSizeLessThanOrEqualTo(256).startsWith("ferry get http://127.0.0.1:9/").endsWith("(+39 more)");
-    org.assertj.core.api.Assertions.assertThat(GetCommand.displayName(java.util.List.of("http://a/b"))).isEqualTo("ferry get http://a/b");
+    org.assertj.core.api.Assertions.assertThat(name)
+        .hasSizeLessThanOrEqualTo(256)
+        .startsWith("ferry get http://127.0.0.1:9/")
+        .endsWith("(+39 more)");
+    org.assertj.core.api.Assertions.assertThat(
+            GetCommand.displayName(java.util.List.of("http://a/b")))
+        .isEqualTo("ferry get http://a/b");
   }
 }
