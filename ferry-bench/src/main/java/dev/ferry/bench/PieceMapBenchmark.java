@@ -5,8 +5,8 @@ import dev.ferry.engine.piece.Layout;
 import dev.ferry.engine.piece.PieceMap;
 import dev.ferry.engine.piece.Span;
 import dev.ferry.engine.piece.SpanSet;
-import dev.ferry.engine.transfer.BenchAccess;
 import dev.ferry.engine.transfer.FileState;
+import dev.ferry.engine.transfer.Validators;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -141,7 +141,7 @@ public class PieceMapBenchmark {
   @OperationsPerInvocation(WHOLE_CHUNKS)
   @OutputTimeUnit(TimeUnit.NANOSECONDS)
   public long accountWholeFile1g() {
-    FileState state = BenchAccess.started(List.of(), PIECE, GIB);
+    FileState state = started(List.of(), PIECE, GIB);
     List<Span> wanted = Layout.wholeFile(GIB).wanted();
     long fresh = 0;
     for (long remote = 0; remote < GIB; remote += CHUNK) {
@@ -155,7 +155,7 @@ public class PieceMapBenchmark {
   @OperationsPerInvocation(RANGE_CHUNKS)
   @OutputTimeUnit(TimeUnit.NANOSECONDS)
   public long accountRanges500() {
-    FileState state = BenchAccess.started(ranges, PIECE, GIB);
+    FileState state = started(ranges, PIECE, GIB);
     List<Span> wanted = rangeLayout.wanted();
     long fresh = 0;
     for (Span range : wanted) {
@@ -174,7 +174,7 @@ public class PieceMapBenchmark {
       if (part.isEmpty()) {
         continue;
       }
-      fresh += BenchAccess.account(state, part);
+      fresh += state.account(part);
     }
     return fresh;
   }
@@ -215,5 +215,12 @@ public class PieceMapBenchmark {
   public long spanSetOverlap1000() {
     long start = (next++ & 1023) * (GIB / 1024);
     return fragmented.overlap(new Span(start, start + CHUNK));
+  }
+
+  /** A file state as a transfer leaves it after the first response: size known, nothing done. */
+  private static FileState started(List<FileRange> ranges, int pieceSize, long remoteSize) {
+    FileState state = new FileState(ranges, pieceSize);
+    state.resetTo(new Validators(remoteSize, "\"bench\"", null));
+    return state;
   }
 }

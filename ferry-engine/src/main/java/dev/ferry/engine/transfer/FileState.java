@@ -128,7 +128,7 @@ public final class FileState {
   }
 
   /** Starts over for a new remote version: no piece is done any more. */
-  synchronized void resetTo(Validators current) {
+  public synchronized void resetTo(Validators current) {
     validators = current;
     pieces =
         current.size() >= 0
@@ -178,7 +178,7 @@ public final class FileState {
    * written become done. Returns how many of the bytes are new, so bytes written twice (a server
    * that resent them) count once.
    */
-  synchronized long account(Span part) {
+  public synchronized long account(Span part) {
     long fresh = 0;
     for (int p = pieces.pieceOf(part.start()); p <= pieces.pieceOf(part.end() - 1); p++) {
       if (pieces.isDone(p)) {

@@ -2,8 +2,6 @@ package dev.ferry.engine.transfer;
 
 /** Paces a transfer: called with the bytes just read; returns once they may be written. */
 public interface Throttle {
-  Throttle NONE = bytes -> {};
-
   void pass(long bytes) throws InterruptedException;
 
   /** The most a connection should read at once, so pacing stays smooth at low rates. */
