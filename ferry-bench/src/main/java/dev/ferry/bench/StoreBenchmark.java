@@ -80,7 +80,8 @@ public class StoreBenchmark {
                 + "Content-Length: "
                 + size
                 + "\r\nLast-Modified: Mon, 01 Jan 2024 00:00:00 GMT\r\n"
-                + "ETag: \"66a1b2c3-40000000\"\r\nAccept-Ranges: bytes\r\n");
+                + "ETag: \"66a1b2c3-40000000\"\r\nAccept-Ranges: bytes\r\n",
+            null);
     store.addFiles(job, List.of(file));
   }
 
@@ -153,6 +154,7 @@ public class StoreBenchmark {
         0,
         0,
         null,
+        null,
         null);
   }
 
@@ -194,7 +196,8 @@ public class StoreBenchmark {
         j.transientSinceMs(),
         j.retryAtMs(),
         j.notifyProgram(),
-        j.notifyParameters());
+        j.notifyParameters(),
+        j.download());
   }
 
   private static FileRow withPieces(FileRow f, byte[] pieces) {
@@ -211,6 +214,7 @@ public class StoreBenchmark {
         f.pieceSize(),
         pieces,
         f.completed(),
-        f.responseHeaders());
+        f.responseHeaders(),
+        f.delivery());
   }
 }

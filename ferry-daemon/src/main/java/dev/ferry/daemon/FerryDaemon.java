@@ -112,7 +112,9 @@ public final class FerryDaemon implements AutoCloseable {
     if (options.system()) {
       systemDataDir(options.dataDir());
     }
-    EngineConfig config = EngineConfig.defaults();
+    // A daemon running as root may serve other users (always in system mode): it must create and
+    // rename each job's files only where, and as, the job's owner could.
+    EngineConfig config = EngineConfig.defaults().withActingForOwners(self.isAdministrator());
     if (options.readTimeout().isPresent()) {
       config = config.withReadTimeout(options.readTimeout().get());
     }

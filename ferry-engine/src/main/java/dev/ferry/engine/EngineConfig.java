@@ -20,6 +20,11 @@ import javax.net.ssl.SSLContext;
  * @param connectionsPerFile how many connections a FOREGROUND job may open to fetch one file;
  *     background jobs always use one, to stay out of the way
  * @param minimumSplit the smallest part worth a connection of its own
+ * @param downloadRetryDelay how long a DO download paused by a transient error waits before it
+ *     tries again (DO: 30 s)
+ * @param actForOwners the engine runs as root for several users (a system daemon): it creates,
+ *     renames and deletes each job's files as that job's owner would be allowed to, and gives the
+ *     files it creates to the owner
  */
 public record EngineConfig(
     int pieceSize,
@@ -37,7 +42,9 @@ public record EngineConfig(
     Map<String, String> environment,
     SSLContext tls,
     int connectionsPerFile,
-    long minimumSplit) {
+    long minimumSplit,
+    Duration downloadRetryDelay,
+    boolean actForOwners) {
 
   public static EngineConfig defaults() {
     return new EngineConfig(
@@ -56,7 +63,9 @@ public record EngineConfig(
         System.getenv(),
         null,
         8,
-        4L << 20);
+        4L << 20,
+        Duration.ofSeconds(30),
+        false);
   }
 
   public EngineConfig {
@@ -72,6 +81,9 @@ public record EngineConfig(
       throw new IllegalArgumentException("at least one background transfer must be allowed");
     }
     environment = Map.copyOf(environment);
+    if (downloadRetryDelay.isNegative() || downloadRetryDelay.toSeconds() < 1) {
+      throw new IllegalArgumentException("a download retry delay is at least a second");
+    }
   }
 
   public EngineConfig withReadTimeout(Duration timeout) {
@@ -114,6 +126,14 @@ public record EngineConfig(
     });
   }
 
+  public EngineConfig withDownloadRetryDelay(Duration delay) {
+    return edit(b -> b.downloadRetryDelay = delay);
+  }
+
+  public EngineConfig withActingForOwners(boolean act) {
+    return edit(b -> b.actForOwners = act);
+  }
+
   private EngineConfig edit(java.util.function.Consumer<Editor> change) {
     Editor editor = new Editor(this);
     change.accept(editor);
@@ -138,6 +158,8 @@ public record EngineConfig(
     SSLContext tls;
     int connectionsPerFile;
     long minimumSplit;
+    Duration downloadRetryDelay;
+    boolean actForOwners;
 
     Editor(EngineConfig c) {
       pieceSize = c.pieceSize;
@@ -156,6 +178,8 @@ public record EngineConfig(
       tls = c.tls;
       connectionsPerFile = c.connectionsPerFile;
       minimumSplit = c.minimumSplit;
+      downloadRetryDelay = c.downloadRetryDelay;
+      actForOwners = c.actForOwners;
     }
 
     EngineConfig build() {
@@ -175,7 +199,9 @@ public record EngineConfig(
           environment,
           tls,
           connectionsPerFile,
-          minimumSplit);
+          minimumSplit,
+          downloadRetryDelay,
+          actForOwners);
     }
   }
 }

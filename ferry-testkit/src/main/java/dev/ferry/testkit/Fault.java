@@ -97,6 +97,39 @@ public sealed interface Fault {
     return new ChangeEtag();
   }
 
+  /**
+   * Honours Range but not If-Range, as servers that never implemented If-Range do: a resumed
+   * request gets the bytes it asked for of whatever the content is now, under the current
+   * validators.
+   */
+  static Fault ignoreIfRange() {
+    return new IgnoreIfRange();
+  }
+
+  /**
+   * Serves the normal response without an ETag, so Last-Modified is the only validator, as static
+   * file servers configured without entity tags answer. If-Range with an entity tag never matches.
+   */
+  static Fault noEtag() {
+    return new NoEtag();
+  }
+
+  /**
+   * Answers 416 with {@code Content-Range: bytes *}{@code /SIZE} (the real size) whatever was
+   * asked, as a server that refuses a range it could have served.
+   */
+  static Fault rangeNotSatisfiable() {
+    return new RangeNotSatisfiable();
+  }
+
+  /**
+   * Serves the normal response (200, 206 or 416) but with {@code Content-Range: value}, sent as
+   * given, so the header disagrees with the body it describes.
+   */
+  static Fault contentRange(String value) {
+    return new ContentRange(value);
+  }
+
   /** See {@link #status(int, Map)}. */
   record Status(int code, Map<String, String> headers) implements Fault {
     public Status {
@@ -165,6 +198,22 @@ public sealed interface Fault {
 
   /** See {@link #changeEtag()}. */
   record ChangeEtag() implements Fault {}
+
+  /** See {@link #ignoreIfRange()}. */
+  record IgnoreIfRange() implements Fault {}
+
+  /** See {@link #noEtag()}. */
+  record NoEtag() implements Fault {}
+
+  /** See {@link #rangeNotSatisfiable()}. */
+  record RangeNotSatisfiable() implements Fault {}
+
+  /** See {@link #contentRange(String)}. */
+  record ContentRange(String value) implements Fault {
+    public ContentRange {
+      Objects.requireNonNull(value, "value");
+    }
+  }
 
   private static void requireNonNegative(long value, String name) {
     if (value < 0) {

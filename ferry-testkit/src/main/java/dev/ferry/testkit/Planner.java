@@ -34,6 +34,15 @@ final class Planner {
     RangeSelection selection =
         switch (fault) {
           case Fault.IgnoreRange f -> RangeSelection.WHOLE;
+          case Fault.IgnoreIfRange f ->
+              range == null ? RangeSelection.WHOLE : RangeSelection.parse(range, resource.size());
+          case Fault.RangeNotSatisfiable f -> RangeSelection.UNSATISFIABLE;
+          // Without an ETag of its own, the server cannot match one.
+          case Fault.NoEtag f ->
+              ifRange != null
+                      && (ifRange.strip().startsWith("\"") || ifRange.strip().startsWith("W/"))
+                  ? RangeSelection.WHOLE
+                  : RangeSelection.of(range, ifRange, resource);
           case Fault.WrongContentRange f ->
               offByOne(RangeSelection.of(range, ifRange, resource), resource.size());
           case null, default -> RangeSelection.of(range, ifRange, resource);
@@ -42,9 +51,11 @@ final class Planner {
     HttpFields.Mutable headers =
         HttpFields.build()
             .put(HttpHeader.CONTENT_TYPE, "application/octet-stream")
-            .put(HttpHeader.ACCEPT_RANGES, "bytes")
-            .put(HttpHeader.ETAG, advertised.etag())
-            .put(HttpHeader.LAST_MODIFIED, advertised.lastModifiedHttp());
+            .put(HttpHeader.ACCEPT_RANGES, "bytes");
+    if (!(fault instanceof Fault.NoEtag)) {
+      headers.put(HttpHeader.ETAG, advertised.etag());
+    }
+    headers.put(HttpHeader.LAST_MODIFIED, advertised.lastModifiedHttp());
     long size = resource.size();
     int status;
     Body body;
@@ -63,6 +74,9 @@ final class Planner {
         body = Body.EMPTY;
         headers.put(HttpHeader.CONTENT_RANGE, "bytes */" + size);
       }
+    }
+    if (fault instanceof Fault.ContentRange f) {
+      headers.put(HttpHeader.CONTENT_RANGE, f.value());
     }
     boolean announceLength = !(fault instanceof Fault.NoContentLength);
     return new Reply(status, headers, body, announceLength, Delivery.of(fault, body.length()));

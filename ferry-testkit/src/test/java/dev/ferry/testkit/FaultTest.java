@@ -265,6 +265,65 @@ class FaultTest extends HttpTestSupport {
   }
 
   @Test
+  void ignoreIfRangeServesTheRangeOfTheCurrentContent() throws Exception {
+    origin.put("f", CONTENT);
+    String oldEtag = header(get("f"), "ETag");
+    Content fresh = Content.random(CONTENT.size(), 5);
+    origin.put("f", fresh);
+    origin.fault("f", Fault.ignoreIfRange());
+
+    HttpResponse<byte[]> response = get("f", "Range", "bytes=10-19", "If-Range", oldEtag);
+
+    assertThat(response.statusCode()).isEqualTo(206);
+    assertThat(response.body()).isEqualTo(fresh.slice(10, 10));
+    assertThat(header(response, "Content-Range")).isEqualTo("bytes 10-19/100000");
+    assertThat(header(response, "ETag")).isNotEqualTo(oldEtag);
+  }
+
+  @Test
+  void noEtagLeavesLastModifiedAsTheOnlyValidator() throws Exception {
+    origin.put("f", CONTENT);
+    String etag = header(get("f"), "ETag");
+    origin.fault("f", Fault.noEtag());
+
+    HttpResponse<byte[]> plain = get("f");
+    String lastModified = header(plain, "Last-Modified");
+    HttpResponse<byte[]> byDate = get("f", "Range", "bytes=0-9", "If-Range", lastModified);
+    HttpResponse<byte[]> byTag = get("f", "Range", "bytes=0-9", "If-Range", etag);
+
+    assertThat(header(plain, "ETag")).isNull();
+    assertThat(lastModified).isNotNull();
+    assertThat(byDate.statusCode()).isEqualTo(206);
+    assertThat(byDate.body()).isEqualTo(CONTENT.slice(0, 10));
+    assertThat(byTag.statusCode()).as("an entity tag cannot match").isEqualTo(200);
+    assertThat(byTag.body()).isEqualTo(CONTENT.bytes());
+  }
+
+  @Test
+  void rangeNotSatisfiableRefusesEvenAGoodRange() throws Exception {
+    origin.put("f", CONTENT);
+    origin.fault("f", Fault.rangeNotSatisfiable());
+
+    HttpResponse<byte[]> response = get("f", "Range", "bytes=0-9");
+
+    assertThat(response.statusCode()).isEqualTo(416);
+    assertThat(header(response, "Content-Range")).isEqualTo("bytes */100000");
+    assertThat(response.body()).isEmpty();
+  }
+
+  @Test
+  void contentRangeOverridesTheHeaderButNotTheBody() throws Exception {
+    origin.put("f", CONTENT);
+    origin.fault("f", Fault.contentRange("bytes 0-9/5"));
+
+    HttpResponse<byte[]> response = get("f", "Range", "bytes=10-19");
+
+    assertThat(response.statusCode()).isEqualTo(206);
+    assertThat(header(response, "Content-Range")).isEqualTo("bytes 0-9/5");
+    assertThat(response.body()).isEqualTo(CONTENT.slice(10, 10));
+  }
+
+  @Test
   void faultOnceQueuesForSuccessiveRequestsThenServiceResumes() throws Exception {
     origin.put("f", CONTENT);
     origin.faultOnce("f", Fault.status(500));

@@ -30,6 +30,7 @@ import org.apache.hc.core5.http.HttpHeaders;
 import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
 import org.apache.hc.core5.http.io.entity.EntityUtils;
 import org.apache.hc.core5.io.CloseMode;
+import org.apache.hc.core5.util.TimeValue;
 import org.apache.hc.core5.util.Timeout;
 
 /**
@@ -64,11 +65,15 @@ public final class Transport implements AutoCloseable {
                     .setDefaultConnectionConfig(
                         ConnectionConfig.custom()
                             .setConnectTimeout(CONNECT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+                            // A pooled connection is checked before reuse, so one left pointing
+                            // at a daemon that has since restarted is replaced, not used.
+                            .setValidateAfterInactivity(TimeValue.ofMilliseconds(1))
                             .build())
                     .build())
-            // A fresh connection per request: a Unix socket connects in microseconds, and no
-            // pooled connection can be left pointing at a daemon that has since restarted.
-            .setConnectionReuseStrategy((request, response, context) -> false)
+            // Connections are kept and reused: HttpClient's Unix-socket adapter leaves two
+            // selectors (and the socket's descriptor) open for every connection it closes, so a
+            // connection per request would leak five descriptors per call (LoadTest found it).
+            .evictIdleConnections(TimeValue.ofSeconds(30))
             // Nothing is sent twice behind the caller's back: a retried POST could add files twice.
             .disableAutomaticRetries()
             .disableRedirectHandling()
@@ -153,6 +158,13 @@ public final class Transport implements AutoCloseable {
       // The connection pool was shut down under the call: this client was closed meanwhile.
       ensureOpen();
       throw e;
+    } catch (IllegalArgumentException e) {
+      // HttpCore reads the peer address of a Unix-socket connection that failed under it (no
+      // descriptor left, peer gone) as port -1: the daemon cannot be reached, nothing more.
+      throw new FerryException(
+          HResult.DO_E_NO_SERVICE.value(),
+          "lost the connection to ferryd at " + socket + ": " + e.getMessage(),
+          e);
     }
   }
 

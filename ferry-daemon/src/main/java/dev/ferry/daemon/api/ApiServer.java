@@ -56,6 +56,7 @@ public final class ApiServer implements AutoCloseable {
           cfg.concurrency.useVirtualThreads = true;
           cfg.http.maxRequestSize = Problems.MAX_BODY;
           cfg.jsonMapper(new JavalinJackson(Json.mapper(), true));
+          cfg.jetty.modifyServer(server -> server.setErrorHandler(new ProblemErrorHandler()));
           cfg.jetty.addConnector((server, http) -> {
             UnixSocketConnector connector =
                 new UnixSocketConnector(server, socketPermissions, new HttpConnectionFactory(http));

@@ -58,6 +58,9 @@ final class Job {
 
   long retryAtMs;
 
+  /** Set when the job is a DO download rather than a BITS job. */
+  DownloadRecord download;
+
   /** Job2's notification command line, or null. */
   dev.ferry.api.NotifyCmdLine notifyCmdLine;
 
@@ -128,7 +131,8 @@ final class Job {
         transientSinceMs,
         retryAtMs,
         notifyCmdLine == null ? null : notifyCmdLine.program(),
-        notifyCmdLine == null ? null : notifyCmdLine.parameters());
+        notifyCmdLine == null ? null : notifyCmdLine.parameters(),
+        download == null ? null : download.encode());
   }
 
   static Job fromRow(JobRow row, Notifier notifier) {
@@ -177,6 +181,9 @@ final class Job {
     job.resumedOnce = row.resumedOnce();
     job.transientSinceMs = row.transientSinceMs();
     job.retryAtMs = row.retryAtMs();
+    if (row.download() != null) {
+      job.download = DownloadRecord.decode(row.download());
+    }
     if (row.notifyProgram() != null) {
       job.notifyCmdLine =
           new dev.ferry.api.NotifyCmdLine(row.notifyProgram(), row.notifyParameters());

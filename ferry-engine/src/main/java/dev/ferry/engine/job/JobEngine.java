@@ -182,6 +182,11 @@ public final class JobEngine implements AutoCloseable {
   }
 
   /** A manager acting for {@code caller} that closes the engine when it is closed. */
+  /** The DO download manager (IDOManager) acting for {@code caller}. */
+  public dev.ferry.api.delivery.DeliveryManager deliveryManager(JobOwner caller) {
+    return new DeliveryView(this, caller);
+  }
+
   public dev.ferry.api.BackgroundCopyManager ownedManager(JobOwner caller) {
     return ManagerView.owning(this, caller);
   }
@@ -203,7 +208,25 @@ public final class JobEngine implements AutoCloseable {
         finishFinal(job);
         continue;
       }
+      if (isVolatile(job)) {
+        // DO keeps a download only when it is NonVolatile; a sink lived in the process that died.
+        job.state = JobState.CANCELLED;
+        finishFinal(job);
+        continue;
+      }
       for (JobFile file : job.files) {
+        if (!job.highPerformance
+            && file.state.isTransferred()
+            && !file.state.isCompleted()
+            && !Files.exists(file.tempPath)
+            && Files.exists(file.localPath)) {
+          // Complete renamed this file, then the process died before recording it. The rename is
+          // atomic, so the file is in place: record that instead of forgetting its bytes, which
+          // would leave a TRANSFERRED job with an untransferred file (and PARTIAL_COMPLETE next).
+          file.state.markCompleted();
+          store.updateFile(file.toRow(job.id));
+          continue;
+        }
         boolean dataGone =
             !file.state.isCompleted()
                 && !Files.exists(job.highPerformance ? file.localPath : file.tempPath);
@@ -219,16 +242,20 @@ public final class JobEngine implements AutoCloseable {
     nextSequence = maxSequence + 1;
   }
 
+  private static boolean isVolatile(Job job) {
+    if (job.download != null
+        && !job.download.flag(dev.ferry.api.delivery.DownloadProperty.NON_VOLATILE)) {
+      return true;
+    }
+    return job.files.stream().anyMatch(f -> f.delivery.sink());
+  }
+
   private void finishFinal(Job job) {
     if (job.state == JobState.ACKNOWLEDGED) {
       for (JobFile file : job.files) {
         if (!file.state.isCompleted() && file.state.isTransferred() && !job.highPerformance) {
           try {
-            Files.move(
-                file.tempPath,
-                file.localPath,
-                StandardCopyOption.ATOMIC_MOVE,
-                StandardCopyOption.REPLACE_EXISTING);
+            moveIntoPlace(job, file);
           } catch (IOException e) {
             log.warn(
                 "could not finish renaming {} of acknowledged job {}", file.localPath, job.id, e);
@@ -257,7 +284,7 @@ public final class JobEngine implements AutoCloseable {
   Job find(JobOwner caller, UUID id) {
     return locked(() -> {
       Job job = jobs.get(id);
-      if (job == null || !mayAccess(caller, job)) {
+      if (job == null || job.download != null || !mayAccess(caller, job)) {
         throw new FerryException(HResult.BG_E_NOT_FOUND, "no job " + id);
       }
       return job;
@@ -270,7 +297,33 @@ public final class JobEngine implements AutoCloseable {
           HResult.E_ACCESSDENIED, "only an administrator may list every user's jobs");
     }
     return locked(() ->
-        jobs.values().stream().filter(j -> allUsers || j.owner.uid() == caller.uid()).toList());
+        jobs.values().stream()
+            .filter(j -> j.download == null && (allUsers || j.owner.uid() == caller.uid()))
+            .toList());
+  }
+
+  /** The caller's DO download; DO_E_JOB_NOT_FOUND for anything else, so nothing leaks. */
+  Job findDownload(JobOwner caller, UUID id) {
+    return locked(() -> {
+      Job job = jobs.get(id);
+      if (job == null || job.download == null || job.owner.uid() != caller.uid()) {
+        throw new FerryException(HResult.DO_E_JOB_NOT_FOUND, "no download " + id);
+      }
+      return job;
+    });
+  }
+
+  /** The caller's own downloads that are not final (IDOManager::EnumDownloads). */
+  List<Job> downloads(JobOwner caller) {
+    return locked(() ->
+        jobs.values().stream()
+            .filter(j -> j.download != null && j.owner.uid() == caller.uid())
+            .toList());
+  }
+
+  /** Every job and download of the caller that is not final. */
+  List<Job> everything(JobOwner caller) {
+    return locked(() -> jobs.values().stream().filter(j -> j.owner.uid() == caller.uid()).toList());
   }
 
   static boolean mayAccess(JobOwner caller, Job job) {
@@ -315,6 +368,17 @@ public final class JobEngine implements AutoCloseable {
   // --- creating jobs and adding files ----------------------------------------------------------
 
   Job create(JobOwner caller, String displayName, JobType type) {
+    return create(caller, displayName, type, null);
+  }
+
+  /** Creates a DO download: a job of its own kind, hidden from the BITS job list. */
+  Job createDownload(JobOwner caller) {
+    DownloadRecord record = new DownloadRecord();
+    Job job = create(caller, "", JobType.DOWNLOAD, record);
+    return job;
+  }
+
+  private Job create(JobOwner caller, String displayName, JobType type, DownloadRecord download) {
     Validation.displayName(displayName, HResult.E_INVALIDARG);
     if (type == null) {
       throw new FerryException(HResult.E_INVALIDARG, "a job type is required");
@@ -351,6 +415,11 @@ public final class JobEngine implements AutoCloseable {
               newNotifier(id));
       job.notifyFlags = NotifyFlag.toMask(NotifyFlag.DEFAULT);
       job.costFlags = dev.ferry.api.CostFlags.TRANSFER_ALWAYS;
+      if (download != null) {
+        job.download = download;
+        job.minRetryDelaySeconds = config.downloadRetryDelay().toSeconds();
+        job.noProgressTimeoutSeconds = DownloadHandle.BACKGROUND_NO_PROGRESS_SECONDS;
+      }
       store.insertJob(job.toRow());
       jobs.put(id, job);
       publish(job, JobEvent.Kind.CHANGED, -1);
@@ -361,7 +430,12 @@ public final class JobEngine implements AutoCloseable {
   }
 
   /** A file to add, already validated except against the job's own state. */
-  record NewFile(String remoteUrl, String localName, List<FileRange> ranges) {}
+  record NewFile(
+      String remoteUrl, String localName, List<FileRange> ranges, DeliverySettings delivery) {
+    NewFile(String remoteUrl, String localName, List<FileRange> ranges) {
+      this(remoteUrl, localName, ranges, DeliverySettings.NONE);
+    }
+  }
 
   List<JobFile> addFiles(JobOwner caller, Job job, List<NewFile> newFiles) {
     if (newFiles == null || newFiles.isEmpty()) {
@@ -405,14 +479,17 @@ public final class JobEngine implements AutoCloseable {
               "file ranges cannot be combined with DYNAMIC_CONTENT or ON_DEMAND_MODE");
         }
         int index = job.files.size() + i;
-        Path temp = local.resolveSibling(".ferry-" + job.id + "-" + index + ".part");
-        added.add(
+        Path temp = JobFile.tempPathFor(local, job.id, index);
+        JobFile file =
             new JobFile(
                 index,
                 f.remoteUrl(),
                 local,
                 temp,
-                new dev.ferry.engine.transfer.FileState(ranges, config.pieceSize())));
+                new dev.ferry.engine.transfer.FileState(
+                    ranges, f.delivery().inPlace(), config.pieceSize()));
+        file.delivery = f.delivery();
+        added.add(file);
       }
       job.files.addAll(added);
       touch(job);
@@ -441,12 +518,24 @@ public final class JobEngine implements AutoCloseable {
             throw new FerryException(
                 HResult.BG_E_EMPTY, "the job has no files; add one before resuming");
           }
+          for (JobFile file : j.files) {
+            if (file.delivery.sinkUnset()) {
+              throw new FerryException(
+                  HResult.DO_E_FILE_DOWNLOADSINK_UNSPECIFIED,
+                  "file "
+                      + file.index
+                      + " has neither a sink path nor a sink interface; set one before resuming");
+            }
+          }
           j.resumedOnce = true;
           switch (j.state) {
             case SUSPENDED, ERROR, TRANSIENT_ERROR, TRANSFERRED -> {
               j.state = JobState.QUEUED;
               j.transientSinceMs = 0;
               j.retryAtMs = 0;
+              if (j.download != null) {
+                j.download.noProgress = false;
+              }
             }
             default -> {}
           }
@@ -514,11 +603,7 @@ public final class JobEngine implements AutoCloseable {
         }
         if (!job.highPerformance) {
           try {
-            Files.move(
-                file.tempPath,
-                file.localPath,
-                StandardCopyOption.ATOMIC_MOVE,
-                StandardCopyOption.REPLACE_EXISTING);
+            moveIntoPlace(job, file);
           } catch (IOException e) {
             int code =
                 e instanceof java.nio.file.AccessDeniedException
@@ -568,6 +653,26 @@ public final class JobEngine implements AutoCloseable {
     }
   }
 
+  /** The owner to act for when this engine works as root for other users, else null. */
+  private JobOwner actingFor(Job job) {
+    return config.actForOwners() && dev.ferry.engine.transfer.OwnerFiles.actsFor(job.owner)
+        ? job.owner
+        : null;
+  }
+
+  private void moveIntoPlace(Job job, JobFile file) throws IOException {
+    JobOwner owner = actingFor(job);
+    if (owner != null) {
+      dev.ferry.engine.transfer.OwnerFiles.move(file.tempPath, file.localPath, owner);
+      return;
+    }
+    Files.move(
+        file.tempPath,
+        file.localPath,
+        StandardCopyOption.ATOMIC_MOVE,
+        StandardCopyOption.REPLACE_EXISTING);
+  }
+
   /**
    * Deletes what the job wrote and did not hand over: every temporary file, and for a
    * high-performance job the destination files it wrote directly (unless completed).
@@ -580,7 +685,12 @@ public final class JobEngine implements AutoCloseable {
         continue;
       }
       try {
-        Files.deleteIfExists(written);
+        JobOwner owner = actingFor(job);
+        if (owner != null) {
+          dev.ferry.engine.transfer.OwnerFiles.delete(written, owner);
+        } else {
+          Files.deleteIfExists(written);
+        }
       } catch (IOException e) {
         log.warn("could not delete {} of job {}", written, job.id, e);
         all = false;
@@ -628,6 +738,101 @@ public final class JobEngine implements AutoCloseable {
       } else if (job.state == JobState.ERROR) {
         notifyError(job);
       }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Adds ranges to an in-place file (a DO download started again for another part): the runner
+   * stops first, so no transfer sees the piece map change under it, and the job queues again.
+   */
+  void extendRanges(JobOwner caller, Job job, JobFile file, List<FileRange> more) {
+    Validation.ranges(more, config.maxRangesPerFile(), caller.isAdministrator());
+    JobRunner stopped;
+    lock.lock();
+    try {
+      checkMutable(caller, job);
+      stopped = stopRunner(job);
+      busy.add(job);
+    } finally {
+      lock.unlock();
+    }
+    awaitExit(job, stopped);
+    lock.lock();
+    try {
+      file.state.addRanges(more);
+      if (job.state.isAction() || job.state == JobState.TRANSFERRED) {
+        job.state = JobState.QUEUED;
+      }
+      touch(job);
+      store.update(job.toRow(), List.of(file.toRow(job.id)));
+      publish(job, JobEvent.Kind.CHANGED, -1);
+      modified(job);
+    } finally {
+      busy.remove(job);
+      wake.signalAll();
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Points a file that has not started at a new place: DO's DownloadSinkFilePath, or a sink file in
+   * the data directory when the bytes go to a caller's sink.
+   */
+  void relocate(JobOwner caller, Job job, JobFile file, Path local, DeliverySettings delivery) {
+    lock.lock();
+    try {
+      checkMutable(caller, job);
+      if (file.state.bytesTransferred() > 0 || file.state.isTransferred()) {
+        throw new FerryException(
+            HResult.DO_E_INVALID_STATE, "file " + file.index + " has started; its sink is fixed");
+      }
+      for (JobFile other : job.files) {
+        if (other != file && other.localPath.equals(local)) {
+          throw new FerryException(HResult.E_INVALIDARG, "the job already writes " + local);
+        }
+      }
+      file.localPath = local;
+      file.tempPath = JobFile.tempPathFor(local, job.id, file.index);
+      file.delivery = delivery;
+      touch(job);
+      store.update(job.toRow(), List.of(file.toRow(job.id)));
+      modified(job);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Where a file whose bytes go to a sink is staged: the owner's corner of the data directory. */
+  Path sinkPath(Job job, int index) {
+    Path dir = dataDir.resolve("sinks").resolve(Long.toString(job.owner.uid()));
+    try {
+      Files.createDirectories(dir);
+      Files.setPosixFilePermissions(
+          dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+    } catch (IOException | UnsupportedOperationException e) {
+      throw new FerryException(
+          HResult.ERROR_WRITE_FAULT, "cannot prepare the sink directory " + dir + ": " + e);
+    }
+    return dir.resolve(job.id + "-" + index + ".data");
+  }
+
+  /** Persists changes made to a job's DO record or file settings under the lock. */
+  void saveDelivery(Job job, JobFile file) {
+    lock.lock();
+    try {
+      if (!jobs.containsKey(job.id)) {
+        return;
+      }
+      touch(job);
+      if (file == null) {
+        persist(job);
+      } else {
+        store.update(job.toRow(), List.of(file.toRow(job.id)));
+      }
+      modified(job);
+      wake.signalAll(); // a priority may have changed
     } finally {
       lock.unlock();
     }
@@ -906,12 +1111,106 @@ public final class JobEngine implements AutoCloseable {
                   config.checkpointInterval(),
                   connectionsFor(job, file),
                   config.minimumSplit(),
-                  throttleFor(job));
+                  throttleFor(job),
+                  file.delivery.decryptionInfo() == null
+                      ? null
+                      : dev.ferry.engine.integrity.DecryptionInfo.parse(
+                          file.delivery.decryptionInfo()),
+                  actingFor(job));
           return new JobRunner.Plan(file, settings);
         }
       }
       return null;
     });
+  }
+
+  /** The largest piece-hash file Ferry fetches: 32 bytes a piece for a 2 TiB file of 1 MiB. */
+  private static final int MAX_PIECE_HASH_FILE = 64 << 20;
+
+  /**
+   * Before a file transfers: when it has IntegrityCheckInfo, fetches and checks its piece-hash file
+   * (on the runner's thread, outside the lock) and makes the file's pieces wait for it. A file
+   * whose check is mandatory does not start without it.
+   */
+  void prepareIntegrity(Job job, JobFile file, FileTransfer.Settings settings)
+      throws TransferFailure {
+    DeliverySettings delivery = locked(() -> file.delivery);
+    if (delivery.integrityCheckInfo() == null || file.state.hasCheck()) {
+      return;
+    }
+    boolean mandatory = Boolean.TRUE.equals(delivery.integrityCheckMandatory());
+    dev.ferry.engine.integrity.PieceHashes hashes;
+    if (delivery.pieceHashes() != null) {
+      hashes = dev.ferry.engine.integrity.PieceHashes.parse(delivery.pieceHashes());
+    } else {
+      var info = dev.ferry.engine.integrity.IntegrityCheckInfo.parse(delivery.integrityCheckInfo());
+      URI location = info.resolve(file.remoteUrl);
+      try {
+        hashes = info.verify(fetchSmall(location, settings));
+      } catch (IllegalArgumentException | TransferFailure e) {
+        if (e instanceof TransferFailure failure && failure.isTransient() && mandatory) {
+          throw failure;
+        }
+        if (mandatory) {
+          throw TransferFailure.fatal(
+              HResult.DO_E_INTEGRITYCHECKINFO_UNAVAILABLE,
+              ErrorContext.REMOTE_FILE,
+              location.getScheme(),
+              "the piece-hash file " + location + " could not be had: " + e.getMessage());
+        }
+        log.warn(
+            "job {} file {}: downloading without integrity checks; the piece-hash file {} could not be had: {}",
+            job.id,
+            file.index,
+            location,
+            e.getMessage());
+        return;
+      }
+    }
+    if (file.state.pieceSize() != hashes.pieceSize() && file.state.bytesTransferred() > 0) {
+      // Bytes written before the hashes were known cannot be checked piece by piece: fetch again.
+      file.state.forget();
+    }
+    file.state.useCheck(hashes);
+    byte[] encoded = hashes.encode();
+    lock.lock();
+    try {
+      file.delivery =
+          file.delivery.withIntegrity(
+              delivery.integrityCheckInfo(), delivery.integrityCheckMandatory(), encoded);
+      if (jobs.containsKey(job.id)) {
+        store.updateFile(file.toRow(job.id));
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private byte[] fetchSmall(URI uri, FileTransfer.Settings settings) throws TransferFailure {
+    Source source = sourceFor(uri);
+    try (dev.ferry.engine.transfer.SourceResponse response =
+        source.open(
+            new dev.ferry.engine.transfer.SourceRequest(
+                uri,
+                0,
+                -1,
+                dev.ferry.engine.transfer.Validators.NONE,
+                settings.customHeaders(),
+                settings.proxy()))) {
+      byte[] body = response.body().readNBytes(MAX_PIECE_HASH_FILE + 1);
+      if (body.length > MAX_PIECE_HASH_FILE) {
+        throw new IllegalArgumentException("the piece-hash file is larger than 64 MiB");
+      }
+      response.consumed();
+      return body;
+    } catch (java.io.IOException e) {
+      throw TransferFailure.transientFailure(
+          HResult.ERROR_READ_FAULT,
+          ErrorContext.REMOTE_FILE,
+          uri.getScheme(),
+          "reading the piece-hash file: " + e.getMessage(),
+          e);
+    }
   }
 
   void onConnected(JobRunner runner, Job job) {
@@ -1044,6 +1343,9 @@ public final class JobEngine implements AutoCloseable {
         retry = now - job.transientSinceMs < job.noProgressTimeoutSeconds * 1000;
       }
       log.info("job {} {}: {}", job.id, retry ? "will retry" : "failed", failure.toString());
+      if (job.download != null) {
+        job.download.noProgress = !retry && failure.isTransient();
+      }
       if (retry) {
         long delay = job.minRetryDelaySeconds;
         if (failure.retryAfter() != null) {
@@ -1103,6 +1405,9 @@ public final class JobEngine implements AutoCloseable {
 
   /** A modification notification (never for entering ERROR or TRANSFERRED). */
   private void modified(Job job) {
+    if (job.download != null) {
+      job.download.changed();
+    }
     if (wants(job, NotifyFlag.JOB_MODIFICATION)) {
       BackgroundCopyCallback callback = job.callback;
       JobHandle handle = new JobHandle(this, job, job.owner);
@@ -1175,6 +1480,9 @@ public final class JobEngine implements AutoCloseable {
   }
 
   private void publish(Job job, JobEvent.Kind kind, int fileIndex) {
+    if (job.download != null) {
+      job.download.changed();
+    }
     if (listeners.isEmpty()) {
       return;
     }

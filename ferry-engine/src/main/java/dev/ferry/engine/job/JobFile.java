@@ -3,6 +3,7 @@ package dev.ferry.engine.job;
 import dev.ferry.api.FileRange;
 import dev.ferry.engine.store.FileRow;
 import dev.ferry.engine.transfer.FileState;
+import dev.ferry.engine.transfer.SourceCounters;
 import dev.ferry.engine.transfer.Validators;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -12,12 +13,21 @@ import java.util.UUID;
 /** One file of a job: where it comes from, where it goes, and its transfer state. */
 final class JobFile {
   final int index;
-  final Path localPath;
-  final Path tempPath;
   final FileState state;
 
   /** Guarded by the engine lock. */
   String remoteUrl;
+
+  /** Guarded by the engine lock; they change only before the first byte (DO's sink path). */
+  Path localPath;
+
+  Path tempPath;
+
+  /** Guarded by the engine lock. */
+  DeliverySettings delivery = DeliverySettings.NONE;
+
+  /** Where a sink file's bytes go; lives in this process only. */
+  volatile dev.ferry.api.delivery.DownloadSink sink;
 
   JobFile(int index, String remoteUrl, Path localPath, Path tempPath, FileState state) {
     this.index = index;
@@ -25,6 +35,10 @@ final class JobFile {
     this.localPath = localPath;
     this.tempPath = tempPath;
     this.state = state;
+  }
+
+  static Path tempPathFor(Path local, java.util.UUID jobId, int index) {
+    return local.resolveSibling(".ferry-" + jobId + "-" + index + ".part");
   }
 
   FileRow toRow(UUID jobId) {
@@ -42,21 +56,32 @@ final class JobFile {
         state.pieceSize(),
         state.pieceBits(),
         state.isCompleted(),
-        state.responseHeaders());
+        state.responseHeaders(),
+        delivery == DeliverySettings.NONE && state.counters().equals(SourceCounters.ZERO)
+            ? null
+            : delivery.withCounters(state.counters()).encode());
   }
 
   static JobFile fromRow(FileRow row) {
     List<FileRange> ranges = decodeRanges(row.ranges());
+    DeliverySettings delivery = DeliverySettings.decode(row.delivery());
     FileState state =
         FileState.restore(
             ranges,
+            delivery.inPlace(),
             row.pieceSize(),
             new Validators(row.remoteSize(), row.etag(), row.lastModified()),
             row.pieces(),
             row.responseHeaders(),
             row.completed());
-    return new JobFile(
-        row.index(), row.remoteUrl(), Path.of(row.localPath()), Path.of(row.tempPath()), state);
+    if (delivery.counters() != null) {
+      state.restoreCounters(delivery.counters());
+    }
+    JobFile file =
+        new JobFile(
+            row.index(), row.remoteUrl(), Path.of(row.localPath()), Path.of(row.tempPath()), state);
+    file.delivery = delivery;
+    return file;
   }
 
   static String encodeRanges(List<FileRange> ranges) {

@@ -78,6 +78,39 @@ final class JobRunner implements Runnable {
     }
   }
 
+  /**
+   * A job's file with a sink interface hands the sink its bytes once they are all verified, range
+   * by range in offset order (DO downloads feed theirs as pieces arrive; see DownloadWatcher).
+   */
+  private static void feedSink(JobFile file) throws TransferFailure {
+    var pieces = file.state.pieces();
+    try (var in =
+        java.nio.channels.FileChannel.open(file.tempPath, java.nio.file.StandardOpenOption.READ)) {
+      for (var span : pieces.layout().wanted()) {
+        long position = span.start();
+        while (position < span.end()) {
+          var chunk =
+              java.nio.ByteBuffer.allocate((int) Math.min(256 * 1024, span.end() - position));
+          while (chunk.hasRemaining()) {
+            if (in.read(chunk, position + chunk.position()) < 0) {
+              throw new java.io.IOException("the staged file ended early");
+            }
+          }
+          chunk.flip();
+          int length = chunk.limit();
+          file.sink.write(position, chunk);
+          position += length;
+        }
+      }
+    } catch (java.io.IOException e) {
+      throw TransferFailure.fatal(
+          HResult.ERROR_WRITE_FAULT,
+          ErrorContext.LOCAL_FILE,
+          null,
+          "the sink of file " + file.index + " failed: " + e.getMessage());
+    }
+  }
+
   boolean isStopped() {
     return stop.isStopped();
   }
@@ -110,6 +143,7 @@ final class JobRunner implements Runnable {
                 engine.onCheckpoint(JobRunner.this, job, file);
               }
             };
+        engine.prepareIntegrity(job, file, plan.settings());
         new FileTransfer(
                 engine.sourceFor(plan.settings().uri()),
                 file.state,
@@ -118,6 +152,9 @@ final class JobRunner implements Runnable {
                 stop)
             .run();
         if (!stop.isStopped() && file.state.isTransferred()) {
+          if (file.sink != null && job.download == null) {
+            feedSink(file);
+          }
           engine.onFileTransferred(this, job, file);
         }
       }

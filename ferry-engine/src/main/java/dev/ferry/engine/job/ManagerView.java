@@ -6,6 +6,11 @@ import dev.ferry.api.FerryException;
 import dev.ferry.api.HResult;
 import dev.ferry.api.JobOwner;
 import dev.ferry.api.JobType;
+import dev.ferry.api.delivery.DeliveryManager;
+import dev.ferry.api.delivery.Download;
+import dev.ferry.api.delivery.DownloadCategory;
+import dev.ferry.api.delivery.FileDeliveryStatus;
+import dev.ferry.api.delivery.PerfSnapshot;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
@@ -13,15 +18,37 @@ import java.util.UUID;
 /**
  * The manager a caller uses; when it owns the engine (embedded use), closing it closes the engine.
  */
-final class ManagerView implements BackgroundCopyManager {
+final class ManagerView implements BackgroundCopyManager, DeliveryManager {
   private final JobEngine engine;
   private final JobOwner caller;
   private final boolean ownsEngine;
+  private final DeliveryView delivery;
 
   ManagerView(JobEngine engine, JobOwner caller, boolean ownsEngine) {
     this.engine = engine;
     this.caller = caller;
     this.ownsEngine = ownsEngine;
+    this.delivery = new DeliveryView(engine, caller);
+  }
+
+  @Override
+  public Download createDownload() {
+    return delivery.createDownload();
+  }
+
+  @Override
+  public List<Download> enumDownloads(DownloadCategory category) {
+    return delivery.enumDownloads(category);
+  }
+
+  @Override
+  public List<FileDeliveryStatus> deliveryStatus() {
+    return delivery.deliveryStatus();
+  }
+
+  @Override
+  public PerfSnapshot perfSnapshot() {
+    return delivery.perfSnapshot();
   }
 
   static BackgroundCopyManager owning(JobEngine engine, JobOwner caller) {

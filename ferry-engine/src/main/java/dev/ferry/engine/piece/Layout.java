@@ -13,8 +13,10 @@ public final class Layout {
   private final List<Span> wanted;
   private final long[] localStarts;
   private final long localSize;
+  private final boolean identity;
 
   private Layout(List<Span> wanted) {
+    this.identity = false;
     this.wanted = List.copyOf(wanted);
     this.localStarts = new long[wanted.size()];
     long position = 0;
@@ -25,8 +27,47 @@ public final class Layout {
     this.localSize = position;
   }
 
+  /** Wanted spans at their own offsets in a local file as large as the remote one. */
+  private Layout(List<Span> wanted, long size) {
+    this.identity = true;
+    this.wanted = List.copyOf(wanted);
+    this.localStarts = new long[wanted.size()];
+    for (int i = 0; i < wanted.size(); i++) {
+      localStarts[i] = wanted.get(i).start();
+    }
+    this.localSize = size;
+  }
+
   public static Layout wholeFile(long size) {
-    return new Layout(size == 0 ? List.of() : List.of(new Span(0, size)));
+    return new Layout(size == 0 ? List.of() : List.of(new Span(0, size)), size);
+  }
+
+  /**
+   * The layout of {@code ranges} written in place: each byte at its remote offset in a local file
+   * as large as the remote one, which is how DO downloads lay out ranges, so that ranges added
+   * later never move bytes already written. Ranges must fit and must not overlap.
+   */
+  public static Layout inPlace(List<FileRange> ranges, long size) {
+    List<Span> spans = new ArrayList<>(ranges.size());
+    for (FileRange range : ranges) {
+      spans.add(new Span(range.offset(), range.end(size)));
+    }
+    spans.sort(java.util.Comparator.comparingLong(Span::start));
+    return new Layout(spans, size);
+  }
+
+  /** How many bytes are wanted. */
+  public long wantedSize() {
+    long total = 0;
+    for (Span span : wanted) {
+      total += span.length();
+    }
+    return total;
+  }
+
+  /** Whether every wanted byte lands at its remote offset. */
+  public boolean isIdentity() {
+    return identity;
   }
 
   /** The layout of {@code ranges} for a remote file of {@code size} bytes; ranges must fit. */
@@ -54,7 +95,7 @@ public final class Layout {
     return wanted;
   }
 
-  /** The size of the local file: the sum of the wanted lengths. */
+  /** The size of the local file: the sum of the wanted lengths, or the remote size in place. */
   public long localSize() {
     return localSize;
   }

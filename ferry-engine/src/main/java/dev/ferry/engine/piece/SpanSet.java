@@ -70,6 +70,34 @@ public final class SpanSet {
     return result;
   }
 
+  /** Takes {@code span}'s bytes out of the set. */
+  public void remove(Span span) {
+    if (span.isEmpty()) {
+      return;
+    }
+    List<Span> keep = new ArrayList<>();
+    Map.Entry<Long, Long> first = spans.floorEntry(span.start());
+    Long from = first != null ? first.getKey() : span.start();
+    List<Long> overlapping = new ArrayList<>();
+    for (Map.Entry<Long, Long> e : spans.tailMap(from, true).entrySet()) {
+      if (e.getKey() >= span.end()) {
+        break;
+      }
+      if (e.getValue() <= span.start()) {
+        continue;
+      }
+      overlapping.add(e.getKey());
+      if (e.getKey() < span.start()) {
+        keep.add(new Span(e.getKey(), span.start()));
+      }
+      if (e.getValue() > span.end()) {
+        keep.add(new Span(span.end(), e.getValue()));
+      }
+    }
+    overlapping.forEach(spans::remove);
+    keep.forEach(this::add);
+  }
+
   public void clear() {
     spans.clear();
   }

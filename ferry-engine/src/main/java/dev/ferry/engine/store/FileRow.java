@@ -4,7 +4,8 @@ import java.util.UUID;
 
 /**
  * A job's file as persisted, with its transfer checkpoint: the remote size and validators seen, and
- * the bitmap of pieces whose bytes were flushed to disk before the checkpoint was written.
+ * the bitmap of pieces whose bytes were flushed to disk before the checkpoint was written. {@code
+ * delivery} holds the DO settings and statistics as JSON, or null.
  */
 public record FileRow(
     UUID jobId,
@@ -19,4 +20,5 @@ public record FileRow(
     int pieceSize,
     byte[] pieces,
     boolean completed,
-    String responseHeaders) {}
+    String responseHeaders,
+    String delivery) {}

@@ -4,7 +4,8 @@ import java.util.UUID;
 
 /**
  * A job as persisted. Times are epoch milliseconds; 0 means "not set". Error fields are null when
- * the job has no error.
+ * the job has no error. {@code download} holds a DO download's properties as JSON and is null for a
+ * BITS job.
  */
 public record JobRow(
     UUID id,
@@ -43,4 +44,5 @@ public record JobRow(
     long transientSinceMs,
     long retryAtMs,
     String notifyProgram,
-    String notifyParameters) {}
+    String notifyParameters,
+    String download) {}

@@ -77,7 +77,10 @@ final class Migrations {
           List.of(
               "ALTER TABLE jobs ADD COLUMN notify_program TEXT",
               "ALTER TABLE jobs ADD COLUMN notify_parameters TEXT"),
-          List.of("CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL)"));
+          List.of("CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL)"),
+          List.of(
+              "ALTER TABLE jobs ADD COLUMN download TEXT",
+              "ALTER TABLE files ADD COLUMN delivery TEXT"));
 
   static int latest() {
     return STEPS.size();

@@ -32,11 +32,11 @@ public final class Store implements AutoCloseable {
           + " proxy_usage, proxy_list, proxy_bypass, custom_headers, cost_flags,"
           + " notification_clsid, dynamic_content, high_performance, max_download_size,"
           + " stored_credentials, min_notification_interval_ms, on_demand, resumed_once,"
-          + " transient_since_ms, retry_at_ms, notify_program, notify_parameters";
-  private static final int JOB_COLUMN_COUNT = 37;
+          + " transient_since_ms, retry_at_ms, notify_program, notify_parameters, download";
+  private static final int JOB_COLUMN_COUNT = 38;
   private static final String FILE_COLUMNS =
       "job_id, idx, remote_url, local_path, temp_path, ranges, remote_size, etag,"
-          + " last_modified, piece_size, pieces, completed, response_headers";
+          + " last_modified, piece_size, pieces, completed, response_headers, delivery";
 
   private final Connection connection;
   private final ReentrantLock lock = new ReentrantLock();
@@ -228,6 +228,7 @@ public final class Store implements AutoCloseable {
       ps.setLong(++i, j.retryAtMs());
       ps.setString(++i, j.notifyProgram());
       ps.setString(++i, j.notifyParameters());
+      ps.setString(++i, j.download());
       ps.executeUpdate();
     }
   }
@@ -237,7 +238,7 @@ public final class Store implements AutoCloseable {
         (insert ? "INSERT" : "REPLACE")
             + " INTO files ("
             + FILE_COLUMNS
-            + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)";
+            + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
     try (PreparedStatement ps = connection.prepareStatement(sql)) {
       int i = 0;
       ps.setString(++i, f.jobId().toString());
@@ -253,6 +254,7 @@ public final class Store implements AutoCloseable {
       ps.setBytes(++i, f.pieces());
       ps.setInt(++i, f.completed() ? 1 : 0);
       ps.setString(++i, f.responseHeaders());
+      ps.setString(++i, f.delivery());
       ps.executeUpdate();
     }
   }
@@ -296,7 +298,8 @@ public final class Store implements AutoCloseable {
         rs.getLong("transient_since_ms"),
         rs.getLong("retry_at_ms"),
         rs.getString("notify_program"),
-        rs.getString("notify_parameters"));
+        rs.getString("notify_parameters"),
+        rs.getString("download"));
   }
 
   private static FileRow readFile(ResultSet rs) throws SQLException {
@@ -313,7 +316,8 @@ public final class Store implements AutoCloseable {
         rs.getInt("piece_size"),
         rs.getBytes("pieces"),
         rs.getInt("completed") != 0,
-        rs.getString("response_headers"));
+        rs.getString("response_headers"),
+        rs.getString("delivery"));
   }
 
   private static void setInteger(PreparedStatement ps, int index, Integer value)

@@ -16,13 +16,26 @@ import java.util.Map;
  * synchronized; the copy loop touches it once per buffer, not per byte.
  */
 public final class FileState {
-  private final List<FileRange> ranges;
-  private final int pieceSize;
+  private List<FileRange> ranges;
+  private final boolean inPlace;
+  private int pieceSize;
   private Validators validators;
   private PieceMap pieces;
   private long transferred;
   private String responseHeaders = "";
+  private ResponseInfo response = ResponseInfo.NONE;
   private boolean completed;
+
+  /** Verifies whole pieces before they count as done; null when there is nothing to check. */
+  private PieceCheck check;
+
+  /** Pieces whose bytes are all written and that wait for {@link #check}. */
+  private final java.util.ArrayDeque<Integer> filled = new java.util.ArrayDeque<>();
+
+  private long bytesFromHttp;
+  private int connections;
+  private long activeMillis;
+  private int piecesRejected;
 
   /**
    * Bytes of unfinished pieces written in this process. They are in the file, so a transfer that
@@ -34,7 +47,15 @@ public final class FileState {
   private final Map<Integer, Long> remainingInPiece = new HashMap<>();
 
   public FileState(List<FileRange> ranges, int pieceSize) {
+    this(ranges, false, pieceSize);
+  }
+
+  /**
+   * @param inPlace whether ranges land at their remote offsets (DO) rather than back to back (BITS)
+   */
+  public FileState(List<FileRange> ranges, boolean inPlace, int pieceSize) {
     this.ranges = List.copyOf(ranges);
+    this.inPlace = inPlace;
     this.pieceSize = pieceSize;
     this.validators = Validators.NONE;
   }
@@ -42,12 +63,13 @@ public final class FileState {
   /** Restores a checkpoint: the pieces recorded done are trusted, the rest will be fetched. */
   public static FileState restore(
       List<FileRange> ranges,
+      boolean inPlace,
       int pieceSize,
       Validators validators,
       byte[] pieces,
       String headers,
       boolean completed) {
-    FileState state = new FileState(ranges, pieceSize);
+    FileState state = new FileState(ranges, inPlace, pieceSize);
     state.completed = completed;
     state.responseHeaders = headers == null ? "" : headers;
     if (validators.size() >= 0 && (ranges.isEmpty() || Layout.fits(ranges, validators.size()))) {
@@ -56,23 +78,118 @@ public final class FileState {
           new PieceMap(
               validators.size(),
               pieceSize,
-              layoutFor(ranges, validators.size()),
+              state.layoutFor(validators.size()),
               BitSet.valueOf(pieces == null ? new byte[0] : pieces));
       state.transferred = state.pieces.bytesDone();
     }
     return state;
   }
 
-  static Layout layoutFor(List<FileRange> ranges, long size) {
-    return ranges.isEmpty() ? Layout.wholeFile(size) : Layout.ranges(ranges, size);
+  private Layout layoutFor(long size) {
+    if (ranges.isEmpty()) {
+      return Layout.wholeFile(size);
+    }
+    return inPlace ? Layout.inPlace(ranges, size) : Layout.ranges(ranges, size);
   }
 
-  public List<FileRange> ranges() {
+  public synchronized List<FileRange> ranges() {
     return ranges;
   }
 
-  public int pieceSize() {
+  public boolean inPlace() {
+    return inPlace;
+  }
+
+  public synchronized int pieceSize() {
     return pieceSize;
+  }
+
+  /**
+   * Sets the hashes to verify pieces against; with no byte written yet, adopts their piece size.
+   */
+  public synchronized void useCheck(PieceCheck newCheck) {
+    if (newCheck != null && newCheck.pieceSize() != pieceSize) {
+      if (transferred > 0 || (pieces != null && pieces.doneCount() > 0)) {
+        throw new IllegalStateException("the piece size cannot change once bytes are written");
+      }
+      pieceSize = newCheck.pieceSize();
+      if (pieces != null) {
+        pieces = PieceMap.empty(validators.size(), pieceSize, layoutFor(validators.size()));
+      }
+      partial.clear();
+      remainingInPiece.clear();
+    }
+    check = newCheck;
+  }
+
+  public synchronized boolean hasCheck() {
+    return check != null;
+  }
+
+  /**
+   * Adds ranges of an in-place file (a DO download started again for another part). Pieces whose
+   * wanted bytes grew are fetched again whole; the others keep their state.
+   */
+  public synchronized void addRanges(List<FileRange> more) {
+    if (!inPlace) {
+      throw new IllegalStateException("only in-place files take more ranges");
+    }
+    if (ranges.isEmpty()) {
+      return; // the whole file is already wanted
+    }
+    List<FileRange> merged = mergeRanges(ranges, more);
+    if (merged.equals(ranges)) {
+      return;
+    }
+    ranges = merged;
+    if (pieces == null) {
+      return;
+    }
+    if (!Layout.fits(ranges, validators.size())) {
+      throw new dev.ferry.api.FerryException(
+          dev.ferry.api.HResult.DO_E_INVALID_RANGE,
+          "a range lies beyond the end of the " + validators.size() + "-byte file");
+    }
+    PieceMap old = pieces;
+    PieceMap grown = PieceMap.empty(validators.size(), pieceSize, layoutFor(validators.size()));
+    long size = validators.size();
+    for (int p = 0; size > 0 && p <= grown.pieceOf(size - 1); p++) {
+      if (old.isDone(p) && old.wantedBytesIn(p) == grown.wantedBytesIn(p)) {
+        grown.markDone(p);
+      }
+    }
+    pieces = grown;
+    partial.clear();
+    remainingInPiece.clear();
+    filled.clear();
+    transferred = grown.bytesDone();
+  }
+
+  /** Sorted union of two range lists, adjacent and overlapping ranges joined. */
+  static List<FileRange> mergeRanges(List<FileRange> a, List<FileRange> b) {
+    List<FileRange> all = new java.util.ArrayList<>(a);
+    all.addAll(b);
+    all.sort(java.util.Comparator.comparingLong(FileRange::offset));
+    List<FileRange> merged = new java.util.ArrayList<>();
+    for (FileRange r : all) {
+      if (!merged.isEmpty()) {
+        FileRange last = merged.get(merged.size() - 1);
+        if (last.toEndOfFile()) {
+          continue;
+        }
+        long lastEnd = last.offset() + last.length();
+        if (r.offset() <= lastEnd) {
+          long length =
+              r.toEndOfFile()
+                  ? FileRange.TO_EOF
+                  : Math.max(lastEnd, r.offset() + r.length()) - last.offset();
+          merged.set(merged.size() - 1, new FileRange(last.offset(), length));
+          continue;
+        }
+      }
+      merged.add(r);
+    }
+    return List.copyOf(merged);
   }
 
   public synchronized Validators validators() {
@@ -86,7 +203,7 @@ public final class FileState {
   /** The wanted bytes: the remote size or the sum of the ranges; -1 while unknown. */
   public synchronized long bytesTotal() {
     if (pieces != null) {
-      return pieces.layout().localSize();
+      return pieces.layout().wantedSize();
     }
     if (!ranges.isEmpty() && ranges.stream().noneMatch(FileRange::toEndOfFile)) {
       return ranges.stream().mapToLong(FileRange::length).sum();
@@ -114,8 +231,37 @@ public final class FileState {
     return responseHeaders;
   }
 
-  synchronized void setResponseHeaders(String headers) {
+  synchronized void setResponse(String headers, ResponseInfo info) {
     responseHeaders = headers == null ? "" : headers;
+    response = info == null ? ResponseInfo.NONE : info;
+  }
+
+  public synchronized ResponseInfo response() {
+    return response;
+  }
+
+  public synchronized SourceCounters counters() {
+    return new SourceCounters(bytesFromHttp, 0, 0, connections, activeMillis, piecesRejected);
+  }
+
+  /** Restores the counters of a checkpoint. */
+  public synchronized void restoreCounters(SourceCounters saved) {
+    bytesFromHttp = saved.bytesFromHttp();
+    connections = saved.connections();
+    activeMillis = saved.activeMillis();
+    piecesRejected = saved.piecesRejected();
+  }
+
+  synchronized void received(long bytes) {
+    bytesFromHttp += bytes;
+  }
+
+  synchronized void opened() {
+    connections++;
+  }
+
+  synchronized void addActive(long millis) {
+    activeMillis += millis;
   }
 
   /** A copy of the piece map, or null while the remote size is unknown. */
@@ -132,11 +278,12 @@ public final class FileState {
     validators = current;
     pieces =
         current.size() >= 0
-            ? PieceMap.empty(current.size(), pieceSize, layoutFor(ranges, current.size()))
+            ? PieceMap.empty(current.size(), pieceSize, layoutFor(current.size()))
             : null;
     transferred = 0;
     partial.clear();
     remainingInPiece.clear();
+    filled.clear();
   }
 
   /** Forgets all progress (used for content that cannot be resumed). */
@@ -146,6 +293,7 @@ public final class FileState {
     transferred = 0;
     partial.clear();
     remainingInPiece.clear();
+    filled.clear();
   }
 
   /**
@@ -193,14 +341,59 @@ public final class FileState {
       fresh += bytes;
       long left = remainingInPiece.getOrDefault(p, pieces.wantedBytesIn(p)) - bytes;
       if (left <= 0) {
-        pieces.markDone(p);
         remainingInPiece.remove(p);
+        if (needsCheck(p)) {
+          filled.add(p);
+        } else {
+          pieces.markDone(p);
+        }
       } else {
         remainingInPiece.put(p, left);
       }
     }
     transferred += fresh;
     return fresh;
+  }
+
+  /** Only whole pieces at their own offsets can be checked against piece hashes. */
+  private boolean needsCheck(int piece) {
+    return check != null
+        && pieces.layout().isIdentity()
+        && pieces.wantedBytesIn(piece) == pieces.pieceSpan(piece).length();
+  }
+
+  /** The pieces written in full since the last call, which wait for verification. */
+  synchronized List<Integer> takeFilled() {
+    List<Integer> taken = List.copyOf(filled);
+    filled.clear();
+    return taken;
+  }
+
+  synchronized PieceCheck check() {
+    return check;
+  }
+
+  /** A filled piece passed its check: it is done. */
+  synchronized void accept(int piece) {
+    if (pieces != null && !pieces.isDone(piece)) {
+      pieces.markDone(piece);
+    }
+  }
+
+  /** A filled piece failed its check: its bytes no longer count and will be fetched again. */
+  synchronized void reject(int piece) {
+    if (pieces == null) {
+      return;
+    }
+    Span span = pieces.pieceSpan(piece);
+    partial.remove(span);
+    remainingInPiece.remove(piece);
+    transferred -= pieces.wantedBytesIn(piece);
+    piecesRejected++;
+  }
+
+  synchronized int piecesRejected() {
+    return piecesRejected;
   }
 
   synchronized void addTransferred(long n) {
@@ -223,6 +416,7 @@ public final class FileState {
   synchronized void finishDynamic(Validators finalVersion, long size) {
     validators = new Validators(size, finalVersion.etag(), finalVersion.lastModified());
     pieces = PieceMap.empty(size, pieceSize, Layout.wholeFile(size));
+    filled.clear();
     for (int i = 0; size > 0 && i <= pieces.pieceOf(size - 1); i++) {
       pieces.markDone(i);
     }

@@ -44,7 +44,39 @@ public final class FileTransfer {
       Duration checkpointInterval,
       int connections,
       long minimumSplit,
-      Throttle throttle) {}
+      Throttle throttle,
+      ContentTransform transform,
+      dev.ferry.api.JobOwner owner) {
+
+    public Settings(
+        URI uri,
+        Path target,
+        String customHeaders,
+        ProxySettings proxy,
+        boolean dynamicContent,
+        boolean checkpoints,
+        Duration checkpointInterval,
+        int connections,
+        long minimumSplit,
+        Throttle throttle) {
+      this(
+          uri,
+          target,
+          customHeaders,
+          proxy,
+          dynamicContent,
+          checkpoints,
+          checkpointInterval,
+          connections,
+          minimumSplit,
+          throttle,
+          null,
+          null);
+    }
+  }
+
+  /** A piece that fails its hash this many times in one run is not a glitch: the source is bad. */
+  private static final int MAX_REJECTIONS_PER_PIECE = 3;
 
   private final Source source;
   private final FileState state;
@@ -55,6 +87,8 @@ public final class FileTransfer {
   private final Segments segments;
   private final Object checkpointLock = new Object();
   private final List<Thread> helpers = new ArrayList<>();
+  private final java.util.Map<Integer, Integer> rejections =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   /** Set when a helper saw the server ignore a range: the rest goes over one connection. */
   private volatile boolean singleConnection;
@@ -80,6 +114,7 @@ public final class FileTransfer {
     if (settings.dynamicContent() && !state.isTransferred()) {
       state.forget();
     }
+    long startNanos = System.nanoTime();
     try (FileChannel out = openTarget()) {
       while (!stop.isStopped()) {
         if (state.isTransferred()) {
@@ -99,8 +134,9 @@ public final class FileTransfer {
           if (stop.isStopped()) {
             return;
           }
+          state.opened();
           listener.connected();
-          state.setResponseHeaders(response.headerBlock());
+          state.setResponse(response.headerBlock(), response.info());
           consume(request, response, out);
         } finally {
           stop.detach(response);
@@ -114,6 +150,7 @@ public final class FileTransfer {
       throw localFailure(e, settings.target());
     } finally {
       joinHelpers();
+      state.addActive((System.nanoTime() - startNanos) / 1_000_000);
     }
   }
 
@@ -179,6 +216,7 @@ public final class FileTransfer {
             settings.customHeaders(),
             settings.proxy());
     SourceResponse response = source.open(request);
+    state.opened();
     stop.attach(response);
     try {
       if (response.start() != request.start()
@@ -228,11 +266,21 @@ public final class FileTransfer {
         // Whatever was written is gone with the file: the piece map must not claim it.
         state.forget();
       }
+      if (settings.owner() != null) {
+        if (state.bytesTransferred() == 0) {
+          OwnerFiles.delete(target, settings.owner());
+        }
+        FileChannel channel =
+            OwnerFiles.open(target, settings.owner(), state.bytesTransferred() == 0);
+        refuseHardLinks(channel, target);
+        return channel;
+      }
       if (state.bytesTransferred() == 0) {
         Files.deleteIfExists(target);
         return FileChannel.open(
             target,
             StandardOpenOption.CREATE_NEW,
+            StandardOpenOption.READ,
             StandardOpenOption.WRITE,
             LinkOption.NOFOLLOW_LINKS);
       }
@@ -240,20 +288,26 @@ public final class FileTransfer {
           FileChannel.open(
               target,
               StandardOpenOption.CREATE,
+              StandardOpenOption.READ,
               StandardOpenOption.WRITE,
               LinkOption.NOFOLLOW_LINKS);
-      Object links = linkCount(target);
-      if (links instanceof Integer n && n > 1) {
-        channel.close();
-        throw TransferFailure.fatal(
-            HResult.E_ACCESSDENIED,
-            ErrorContext.LOCAL_FILE,
-            null,
-            target + " has other hard links; Ferry does not write through links");
-      }
+      refuseHardLinks(channel, target);
       return channel;
     } catch (IOException e) {
       throw localFailure(e, target);
+    }
+  }
+
+  private static void refuseHardLinks(FileChannel channel, Path target)
+      throws IOException, TransferFailure {
+    Object links = linkCount(target);
+    if (links instanceof Integer n && n > 1) {
+      channel.close();
+      throw TransferFailure.fatal(
+          HResult.E_ACCESSDENIED,
+          ErrorContext.LOCAL_FILE,
+          null,
+          target + " has other hard links; Ferry does not write through links");
     }
   }
 
@@ -330,8 +384,22 @@ public final class FileTransfer {
       }
       state.resetTo(seen);
     }
+    PieceCheck check = state.check();
+    if (check != null && check.fileSize() != seen.size()) {
+      throw TransferFailure.fatal(
+          HResult.DO_E_HTTP_BLOCKSIZE_MISMATCH,
+          ErrorContext.REMOTE_FILE,
+          source.protocol(),
+          "the piece-hash file describes "
+              + check.fileSize()
+              + " bytes but the server has "
+              + seen.size());
+    }
+    long length = response.length() >= 0 ? response.length() : seen.size() - start;
     if (start != request.start()) {
-      boolean sentWholeFile = start == 0 && request.wantsRange();
+      // Only an answer that spans the whole file (a 200, or a 206 for all of it) may replace a
+      // range: a partial body starting elsewhere would be written over bytes already in place.
+      boolean sentWholeFile = start == 0 && request.wantsRange() && length == seen.size();
       if (!sentWholeFile) {
         throw TransferFailure.fatal(
             HResult.BG_E_INVALID_SERVER_RESPONSE,
@@ -347,7 +415,6 @@ public final class FileTransfer {
             "the server ignores Range requests, so file ranges cannot be downloaded");
       }
     }
-    long length = response.length() >= 0 ? response.length() : seen.size() - start;
     Segments.Segment segment = segments.begin(start, start + length);
     try {
       startHelpers(out);
@@ -379,6 +446,7 @@ public final class FileTransfer {
               buf,
               (int) Math.min(Math.min(buf.length, settings.throttle().chunkLimit()), end - remote));
       if (n > 0) {
+        state.received(n);
         pace(n);
       }
       if (n < 0 && stop.isStopped()) {
@@ -404,9 +472,11 @@ public final class FileTransfer {
             buf,
             (int) (part.start() - remote),
             (int) part.length(),
-            geometry.layout().localOffset(i, part.start()));
+            geometry.layout().localOffset(i, part.start()),
+            part.start());
         fresh += state.account(part);
       }
+      verifyFilled(out, geometry);
       if (fresh > 0) {
         listener.progressed(fresh);
       }
@@ -429,6 +499,7 @@ public final class FileTransfer {
       }
       int n = read(in, buffer, Math.min(buffer.length, settings.throttle().chunkLimit()));
       if (n > 0) {
+        state.received(n);
         pace(n);
       }
       if (n < 0 && stop.isStopped()) {
@@ -437,7 +508,7 @@ public final class FileTransfer {
       if (n < 0) {
         break;
       }
-      write(out, buffer, 0, n, position);
+      write(out, buffer, 0, n, position, position);
       position += n;
       state.addTransferred(n);
       listener.progressed(n);
@@ -482,8 +553,59 @@ public final class FileTransfer {
         e);
   }
 
-  private void write(FileChannel out, byte[] buf, int offset, int length, long position)
+  /**
+   * Checks the pieces just written in full against their hashes, reading them back from the file
+   * (the page cache still holds them). A piece that fails is forgotten, so the gap search fetches
+   * it again; one that keeps failing ends the transfer.
+   */
+  private void verifyFilled(FileChannel out, PieceMap geometry) throws TransferFailure {
+    PieceCheck check = state.check();
+    if (check == null) {
+      return;
+    }
+    for (int piece : state.takeFilled()) {
+      Span span = geometry.pieceSpan(piece);
+      ByteBuffer content = ByteBuffer.allocate((int) span.length());
+      try {
+        while (content.hasRemaining()) {
+          if (out.read(content, span.start() + content.position()) < 0) {
+            break;
+          }
+        }
+      } catch (IOException e) {
+        throw localFailure(e, settings.target());
+      }
+      if (settings.transform() != null) {
+        // The hashes are of the bytes the server sent, before decryption.
+        settings.transform().apply(content.array(), 0, content.position(), span.start());
+      }
+      content.flip();
+      if (check.matches(piece, content)) {
+        state.accept(piece);
+        continue;
+      }
+      state.reject(piece);
+      int failures = rejections.merge(piece, 1, Integer::sum);
+      if (failures >= MAX_REJECTIONS_PER_PIECE) {
+        throw TransferFailure.fatal(
+            HResult.BG_E_VALIDATION_FAILED,
+            ErrorContext.REMOTE_FILE,
+            source.protocol(),
+            "piece "
+                + piece
+                + " failed its integrity check "
+                + failures
+                + " times; the source keeps sending wrong bytes");
+      }
+    }
+  }
+
+  private void write(
+      FileChannel out, byte[] buf, int offset, int length, long position, long remoteOffset)
       throws TransferFailure {
+    if (settings.transform() != null) {
+      settings.transform().apply(buf, offset, length, remoteOffset);
+    }
     ByteBuffer data = ByteBuffer.wrap(buf, offset, length);
     long at = position;
     try {
@@ -528,8 +650,9 @@ public final class FileTransfer {
       if (out.size() != pieces.layout().localSize()) {
         out.truncate(pieces.layout().localSize());
         if (out.size() < pieces.layout().localSize()) {
-          // An empty range layout never writes; make the file its full size anyway.
-          out.write(ByteBuffer.allocate(0), pieces.layout().localSize());
+          // Nothing wanted was written up to the end (an empty layout, or in-place ranges that
+          // stop short of it): the unwritten last byte is a hole, so writing a zero is exact.
+          out.write(ByteBuffer.allocate(1), pieces.layout().localSize() - 1);
         }
       }
       out.force(true);

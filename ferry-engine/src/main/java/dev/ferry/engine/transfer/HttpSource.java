@@ -40,6 +40,8 @@ import org.apache.hc.core5.http.HttpEntity;
 import org.apache.hc.core5.http.HttpException;
 import org.apache.hc.core5.http.HttpHost;
 import org.apache.hc.core5.http.MalformedChunkCodingException;
+import org.apache.hc.core5.http.MessageConstraintException;
+import org.apache.hc.core5.http.NoHttpResponseException;
 import org.apache.hc.core5.http.ProtocolException;
 import org.apache.hc.core5.http.io.SocketConfig;
 import org.apache.hc.core5.http.protocol.HttpContext;
@@ -103,6 +105,41 @@ public final class HttpSource implements Source, AutoCloseable {
 
   @Override
   public SourceResponse open(SourceRequest request) throws TransferFailure {
+    HttpClientContext context = HttpClientContext.create();
+    try {
+      ProxySelection.Proxy proxy = proxies.select(request.uri(), request.proxy()).orElse(null);
+      context.setAttribute(PROXY_ATTRIBUTE, proxy);
+    } catch (ProxySelection.InvalidProxyException e) {
+      throw TransferFailure.fatal(
+          HResult.BG_E_INVALID_PROXY_INFO, ErrorContext.GENERAL_TRANSPORT, "http", e.getMessage());
+    }
+    HttpGet get = newGet(request);
+    ClassicHttpResponse response;
+    try {
+      try {
+        response = client.executeOpen(null, get, context);
+      } catch (NoHttpResponseException stale) {
+        // A kept-alive connection the server had already closed (or spoiled with bytes past the
+        // last response) fails before any answer; a GET may safely go once more, on a new one.
+        get = newGet(request);
+        response = client.executeOpen(null, get, context);
+      }
+    } catch (IOException e) {
+      throw classify(e, "connecting to " + request.uri().getHost());
+    }
+    boolean handedOver = false;
+    try {
+      SourceResponse opened = interpret(request, get, response, responseInfo(context, response));
+      handedOver = true;
+      return opened;
+    } finally {
+      if (!handedOver) {
+        closeQuietly(response);
+      }
+    }
+  }
+
+  private static HttpGet newGet(SourceRequest request) {
     HttpGet get = new HttpGet(request.uri());
     if (request.wantsRange()) {
       get.setHeader(
@@ -117,33 +154,28 @@ public final class HttpSource implements Source, AutoCloseable {
         CustomHeaders.parse(request.customHeaders()).entrySet()) {
       get.setHeader(header.getKey(), header.getValue());
     }
-    HttpClientContext context = HttpClientContext.create();
-    try {
-      ProxySelection.Proxy proxy = proxies.select(request.uri(), request.proxy()).orElse(null);
-      context.setAttribute(PROXY_ATTRIBUTE, proxy);
-    } catch (ProxySelection.InvalidProxyException e) {
-      throw TransferFailure.fatal(
-          HResult.BG_E_INVALID_PROXY_INFO, ErrorContext.GENERAL_TRANSPORT, "http", e.getMessage());
-    }
-    ClassicHttpResponse response;
-    try {
-      response = client.executeOpen(null, get, context);
-    } catch (IOException e) {
-      throw classify(e, "connecting to " + request.uri().getHost());
-    }
-    boolean handedOver = false;
-    try {
-      SourceResponse opened = interpret(request, get, response);
-      handedOver = true;
-      return opened;
-    } finally {
-      if (!handedOver) {
-        closeQuietly(response);
-      }
-    }
+    return get;
   }
 
-  private SourceResponse interpret(SourceRequest request, HttpGet get, ClassicHttpResponse response)
+  private static ResponseInfo responseInfo(
+      HttpClientContext context, ClassicHttpResponse response) {
+    String address = null;
+    var endpoint = context.getEndpointDetails();
+    if (endpoint != null
+        && endpoint.getRemoteAddress() instanceof java.net.InetSocketAddress remote
+        && remote.getAddress() != null) {
+      address = remote.getAddress().getHostAddress();
+    }
+    String redirect = null;
+    var redirects = context.getRedirectLocations();
+    if (redirects != null && redirects.size() > 0) {
+      redirect = redirects.get(redirects.size() - 1).toString();
+    }
+    return new ResponseInfo(response.getCode(), address, redirect);
+  }
+
+  private SourceResponse interpret(
+      SourceRequest request, HttpGet get, ClassicHttpResponse response, ResponseInfo info)
       throws TransferFailure {
     int code = response.getCode();
     String headers = headerBlock(response);
@@ -153,7 +185,13 @@ public final class HttpSource implements Source, AutoCloseable {
     long announced = entity == null ? -1 : entity.getContentLength();
     if (code == 200) {
       return new Response(
-          get, response, 0, announced, new Validators(announced, etag, lastModified), headers);
+          get,
+          response,
+          0,
+          announced,
+          new Validators(announced, etag, lastModified),
+          headers,
+          info);
     }
     if (code == 206) {
       String contentRange = value(response, "Content-Range");
@@ -179,7 +217,7 @@ public final class HttpSource implements Source, AutoCloseable {
             "inconsistent Content-Range '" + contentRange + "' with Content-Length " + announced);
       }
       return new Response(
-          get, response, first, length, new Validators(total, etag, lastModified), headers);
+          get, response, first, length, new Validators(total, etag, lastModified), headers, info);
     }
     if (code == 416) {
       String contentRange = value(response, "Content-Range");
@@ -295,6 +333,7 @@ public final class HttpSource implements Source, AutoCloseable {
           HResult.BG_E_CONNECTION_CLOSED, ErrorContext.GENERAL_TRANSPORT, "http", detail, e);
     }
     if (cause instanceof MalformedChunkCodingException
+        || cause instanceof MessageConstraintException
         || cause instanceof ProtocolException
         || cause instanceof HttpException) {
       return TransferFailure.transientFailure(
@@ -362,6 +401,7 @@ public final class HttpSource implements Source, AutoCloseable {
     private final long length;
     private final Validators validators;
     private final String headerBlock;
+    private final ResponseInfo info;
     private volatile boolean consumed;
 
     Response(
@@ -370,7 +410,9 @@ public final class HttpSource implements Source, AutoCloseable {
         long start,
         long length,
         Validators validators,
-        String headerBlock) {
+        String headerBlock,
+        ResponseInfo info) {
+      this.info = info;
       this.request = request;
       this.response = response;
       this.start = start;
@@ -397,6 +439,11 @@ public final class HttpSource implements Source, AutoCloseable {
     @Override
     public String headerBlock() {
       return headerBlock;
+    }
+
+    @Override
+    public ResponseInfo info() {
+      return info;
     }
 
     @Override

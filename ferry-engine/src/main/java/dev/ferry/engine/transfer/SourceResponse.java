@@ -19,6 +19,11 @@ public interface SourceResponse extends AutoCloseable {
   /** The complete response header block (for File5's HTTP_RESPONSE_HEADERS), or "". */
   String headerBlock();
 
+  /** The status code, server address and redirect target, where the source has them. */
+  default ResponseInfo info() {
+    return ResponseInfo.NONE;
+  }
+
   InputStream body() throws IOException;
 
   /** The caller read the whole body: the connection may serve another request. */

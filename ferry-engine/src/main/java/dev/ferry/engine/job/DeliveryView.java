@@ -1,0 +1,65 @@
+package dev.ferry.engine.job;
+
+import dev.ferry.api.JobOwner;
+import dev.ferry.api.delivery.DeliveryManager;
+import dev.ferry.api.delivery.Download;
+import dev.ferry.api.delivery.DownloadCategory;
+import dev.ferry.api.delivery.FileDeliveryStatus;
+import dev.ferry.api.delivery.PerfSnapshot;
+import java.util.List;
+import java.util.Objects;
+
+/** IDOManager for one caller of the engine. */
+final class DeliveryView implements DeliveryManager {
+  private final JobEngine engine;
+  private final JobOwner caller;
+
+  DeliveryView(JobEngine engine, JobOwner caller) {
+    this.engine = engine;
+    this.caller = caller;
+  }
+
+  @Override
+  public Download createDownload() {
+    return new DownloadHandle(engine, engine.createDownload(caller), caller);
+  }
+
+  @Override
+  public List<Download> enumDownloads(DownloadCategory category) {
+    return engine.downloads(caller).stream()
+        .map(job -> new DownloadHandle(engine, job, caller))
+        .filter(download -> category == null || matches(download, category))
+        .<Download>map(download -> download)
+        .toList();
+  }
+
+  private boolean matches(DownloadHandle download, DownloadCategory category) {
+    Object value =
+        engine.locked(() -> {
+          Job job = download.job();
+          return switch (category.property()) {
+            case ID -> job.id.toString();
+            case LOCAL_PATH ->
+                job.files.isEmpty()
+                    ? job.download.values.get(category.property())
+                    : job.files.get(0).localPath.toString();
+            case URI ->
+                job.files.isEmpty()
+                    ? job.download.values.get(category.property())
+                    : job.files.get(0).remoteUrl;
+            default -> job.download.values.get(category.property());
+          };
+        });
+    return Objects.equals(value, category.value());
+  }
+
+  @Override
+  public List<FileDeliveryStatus> deliveryStatus() {
+    return engine.locked(() -> DeliveryStats.statusOf(engine.everything(caller)));
+  }
+
+  @Override
+  public PerfSnapshot perfSnapshot() {
+    return engine.locked(() -> DeliveryStats.perf(engine.everything(caller)));
+  }
+}

@@ -1,0 +1,142 @@
+package dev.ferry.engine.job;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ferry.api.delivery.CostPolicy;
+import dev.ferry.api.delivery.DownloadProperty;
+import dev.ferry.api.delivery.DownloadSink;
+import dev.ferry.api.delivery.DownloadStatusCallback;
+import java.util.Base64;
+import java.util.EnumMap;
+import java.util.Iterator;
+import java.util.Map;
+
+/**
+ * What makes a job a DO download: the properties set on it and whether it was started. Guarded by
+ * the engine lock. Callbacks and sinks live in this process only and are not persisted.
+ */
+final class DownloadRecord {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  final Map<DownloadProperty, Object> values = new EnumMap<>(DownloadProperty.class);
+  boolean started;
+
+  /** The download stopped because it made no progress for NoProgressTimeoutSeconds. */
+  boolean noProgress;
+
+  DownloadStatusCallback callback;
+  DownloadSink sink;
+
+  /** A failure of the caller's sink, which pauses the download; not persisted. */
+  int sinkError;
+
+  /** Runs callbacks and feeds the sink; null until needed. */
+  DownloadWatcher watcher;
+
+  private final Object signal = new Object();
+  private long version;
+
+  /** Called by the engine (under its lock) whenever the job changes. */
+  void changed() {
+    synchronized (signal) {
+      version++;
+      signal.notifyAll();
+    }
+  }
+
+  long version() {
+    synchronized (signal) {
+      return version;
+    }
+  }
+
+  /** Waits until the version moves past {@code seen} or the time is up. */
+  void awaitChange(long seen, long millis) throws InterruptedException {
+    long deadline = System.currentTimeMillis() + millis;
+    synchronized (signal) {
+      while (version == seen) {
+        long left = deadline - System.currentTimeMillis();
+        if (left <= 0) {
+          return;
+        }
+        signal.wait(left);
+      }
+    }
+  }
+
+  boolean isSet(DownloadProperty property) {
+    return values.containsKey(property);
+  }
+
+  boolean flag(DownloadProperty property) {
+    return Boolean.TRUE.equals(values.get(property));
+  }
+
+  String text(DownloadProperty property) {
+    return (String) values.get(property);
+  }
+
+  boolean nonVolatile() {
+    return flag(DownloadProperty.NON_VOLATILE) && sink == null;
+  }
+
+  String encode() {
+    ObjectNode root = JSON.createObjectNode();
+    root.put("started", started);
+    root.put("noProgress", noProgress);
+    ObjectNode properties = root.putObject("properties");
+    for (Map.Entry<DownloadProperty, Object> e : values.entrySet()) {
+      String name = e.getKey().name();
+      switch (e.getValue()) {
+        case String s -> properties.put(name, s);
+        case Integer i -> properties.put(name, i);
+        case Long l -> properties.put(name, l);
+        case Boolean b -> properties.put(name, b);
+        case CostPolicy c -> properties.put(name, c.value());
+        case byte[] bytes -> properties.put(name, Base64.getEncoder().encodeToString(bytes));
+        default -> {
+          // Callbacks and sinks belong to the caller's process.
+        }
+      }
+    }
+    return root.toString();
+  }
+
+  static DownloadRecord decode(String json) {
+    DownloadRecord record = new DownloadRecord();
+    try {
+      JsonNode root = JSON.readTree(json);
+      record.started = root.path("started").asBoolean();
+      record.noProgress = root.path("noProgress").asBoolean();
+      Iterator<Map.Entry<String, JsonNode>> fields = root.path("properties").fields();
+      while (fields.hasNext()) {
+        Map.Entry<String, JsonNode> field = fields.next();
+        DownloadProperty property;
+        try {
+          property = DownloadProperty.valueOf(field.getKey());
+        } catch (IllegalArgumentException unknownToThisVersion) {
+          continue;
+        }
+        JsonNode v = field.getValue();
+        Object value =
+            switch (property.type()) {
+              case STRING -> v.asText();
+              case UINT32 -> v.asInt();
+              case UINT64 -> v.asLong();
+              case BOOLEAN -> v.asBoolean();
+              case COST_POLICY -> CostPolicy.of(v.asInt());
+              case BYTES -> Base64.getDecoder().decode(v.asText());
+              case CALLBACK, SINK -> null;
+            };
+        if (value != null) {
+          record.values.put(property, value);
+        }
+      }
+    } catch (JsonProcessingException | IllegalArgumentException e) {
+      throw new IllegalStateException("unreadable DO download record: " + e.getMessage(), e);
+    }
+    return record;
+  }
+}

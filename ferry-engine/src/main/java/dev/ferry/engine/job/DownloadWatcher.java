@@ -1,0 +1,189 @@
+package dev.ferry.engine.job;
+
+import dev.ferry.api.HResult;
+import dev.ferry.api.delivery.DownloadProperty;
+import dev.ferry.api.delivery.DownloadSink;
+import dev.ferry.api.delivery.DownloadState;
+import dev.ferry.api.delivery.DownloadStatus;
+import dev.ferry.api.delivery.DownloadStatusCallback;
+import dev.ferry.engine.piece.PieceMap;
+import dev.ferry.engine.piece.Span;
+import dev.ferry.engine.piece.SpanSet;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.StandardOpenOption;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One download's thread for its caller: feeds verified bytes to the sink in order, and calls the
+ * status callback when the state changes and as often as CallbackFreqSeconds / CallbackFreqPercent
+ * ask while it transfers. Neither ever runs on a transfer thread, so a slow caller slows only
+ * itself.
+ */
+final class DownloadWatcher {
+  private static final Logger log = LoggerFactory.getLogger(DownloadWatcher.class);
+  private static final int CHUNK = 256 * 1024;
+
+  private final JobEngine engine;
+  private final DownloadHandle handle;
+  private final Job job;
+  private final DownloadRecord record;
+
+  /** Remote bytes handed to the sink; guarded by this. */
+  private final SpanSet delivered = new SpanSet();
+
+  private volatile boolean allDelivered;
+
+  DownloadWatcher(JobEngine engine, DownloadHandle handle, Job job) {
+    this.engine = engine;
+    this.handle = handle;
+    this.job = job;
+    this.record = job.download;
+  }
+
+  void start() {
+    Thread.ofVirtual().name("ferry-download-" + job.id).start(this::run);
+  }
+
+  /** Whether the sink (if any) has every wanted byte. */
+  boolean delivered() {
+    return record.sink == null || allDelivered;
+  }
+
+  private void run() {
+    DownloadStatus last = null;
+    long lastCallMs = 0;
+    while (true) {
+      long seen = record.version();
+      pump();
+      DownloadStatus status = DoErrors.run(handle::status);
+      DownloadStatusCallback callback = engine.locked(() -> record.callback);
+      if (callback != null && due(last, status, lastCallMs)) {
+        try {
+          callback.onStatusChange(handle, status);
+        } catch (RuntimeException e) {
+          log.warn("the status callback of download {} failed", job.id, e);
+        }
+        last = status;
+        lastCallMs = System.currentTimeMillis();
+      }
+      if (status.state().isFinal()) {
+        return;
+      }
+      try {
+        record.awaitChange(seen, waitMillis());
+      } catch (InterruptedException e) {
+        return;
+      }
+    }
+  }
+
+  private long waitMillis() {
+    Object seconds = engine.locked(() -> record.values.get(DownloadProperty.CALLBACK_FREQ_SECONDS));
+    long s = seconds instanceof Integer n && n > 0 ? n : 1;
+    return s * 1000;
+  }
+
+  private boolean due(DownloadStatus last, DownloadStatus now, long lastCallMs) {
+    if (last == null
+        || last.state() != now.state()
+        || last.error() != now.error()
+        || last.extendedError() != now.extendedError()) {
+      return true;
+    }
+    if (now.state() != DownloadState.TRANSFERRING
+        || now.bytesTransferred() == last.bytesTransferred()) {
+      return false;
+    }
+    Object seconds = engine.locked(() -> record.values.get(DownloadProperty.CALLBACK_FREQ_SECONDS));
+    int freqSeconds = seconds instanceof Integer n ? n : 1;
+    if (freqSeconds > 0 && System.currentTimeMillis() - lastCallMs >= freqSeconds * 1000L) {
+      return true;
+    }
+    Object percent = engine.locked(() -> record.values.get(DownloadProperty.CALLBACK_FREQ_PERCENT));
+    if (percent instanceof Integer p && p > 0 && now.bytesTotal() > 0) {
+      return (now.bytesTransferred() - last.bytesTransferred()) * 100
+          >= (long) p * now.bytesTotal();
+    }
+    return false;
+  }
+
+  /** Delivers what is left before Finalize, on the caller's thread. */
+  void drain() {
+    pump();
+  }
+
+  /**
+   * Hands the sink every verified byte it has not had, in increasing order within each wanted span;
+   * stops a span at its first missing piece.
+   */
+  private synchronized void pump() {
+    DownloadSink sink = record.sink;
+    if (sink == null || job.files.isEmpty() || record.sinkError != 0) {
+      return;
+    }
+    JobFile file = job.files.get(0);
+    PieceMap pieces = file.state.pieces();
+    if (pieces == null) {
+      return;
+    }
+    boolean complete = true;
+    try (FileChannel in = FileChannel.open(file.tempPath, StandardOpenOption.READ)) {
+      for (Span wanted : pieces.layout().wanted()) {
+        for (Span missing : delivered.subtractFrom(wanted)) {
+          long end = missing.start();
+          while (end < missing.end() && pieces.isDone(pieces.pieceOf(end))) {
+            end = Math.min(missing.end(), pieces.pieceSpan(pieces.pieceOf(end)).end());
+          }
+          deliver(in, sink, new Span(missing.start(), end));
+          if (end < missing.end()) {
+            complete = false;
+            break;
+          }
+        }
+      }
+    } catch (IOException e) {
+      fail(e);
+      return;
+    }
+    boolean wasComplete = allDelivered;
+    allDelivered = complete && file.state.isTransferred();
+    if (allDelivered && !wasComplete) {
+      record.changed();
+    }
+  }
+
+  private void deliver(FileChannel in, DownloadSink sink, Span span) throws IOException {
+    long position = span.start();
+    while (position < span.end()) {
+      ByteBuffer chunk = ByteBuffer.allocate((int) Math.min(CHUNK, span.end() - position));
+      while (chunk.hasRemaining()) {
+        if (in.read(chunk, position + chunk.position()) < 0) {
+          throw new IOException("the staged bytes of " + job.id + " ended early");
+        }
+      }
+      chunk.flip();
+      sink.write(position, chunk);
+      delivered.add(new Span(position, position + chunk.limit()));
+      position += chunk.limit();
+    }
+  }
+
+  private void fail(IOException e) {
+    log.warn("the sink of download {} failed; pausing it", job.id, e);
+    engine.lock.lock();
+    try {
+      record.sinkError = HResult.ERROR_WRITE_FAULT.value();
+    } finally {
+      engine.lock.unlock();
+    }
+    try {
+      engine.suspend(job.owner, job);
+    } catch (RuntimeException ignored) {
+      // Already final: nothing left to pause.
+    }
+    record.changed();
+  }
+}
