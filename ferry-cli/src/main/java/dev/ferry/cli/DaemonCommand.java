@@ -48,6 +48,29 @@ final class DaemonCommand implements Callable<Integer> {
       description = "the engine's network read timeout")
   Integer readTimeoutSeconds;
 
+  @Option(
+      names = "--do-agent",
+      description =
+          "also serve Microsoft's Delivery Optimization agent protocol on 127.0.0.1, for programs"
+              + " built on the DO C++ SDK")
+  boolean doAgent;
+
+  @Option(
+      names = "--do-agent-dir",
+      paramLabel = "DIR",
+      description =
+          "where the agent's restport.<pid> file goes (default: /var/run/deliveryoptimization-agent"
+              + " as root, else $XDG_RUNTIME_DIR/ferry/do-agent); implies --do-agent")
+  Path doAgentDir;
+
+  @Option(
+      names = "--do-agent-user",
+      paramLabel = "USER",
+      description =
+          "who owns the downloads made through the agent (default: the daemon's user; required"
+              + " with --system); implies --do-agent")
+  String doAgentUser;
+
   @Unmatched List<String> more = new ArrayList<>();
 
   @Override
@@ -70,6 +93,15 @@ final class DaemonCommand implements Callable<Integer> {
     }
     if (readTimeoutSeconds != null) {
       args.addAll(List.of("--read-timeout-seconds", readTimeoutSeconds.toString()));
+    }
+    if (doAgent) {
+      args.add("--do-agent");
+    }
+    if (doAgentDir != null) {
+      args.addAll(List.of("--do-agent-dir", doAgentDir.toAbsolutePath().toString()));
+    }
+    if (doAgentUser != null) {
+      args.addAll(List.of("--do-agent-user", doAgentUser));
     }
     args.addAll(more);
     // The command line's logging is quiet (errors only); a daemon in a terminal or a journal

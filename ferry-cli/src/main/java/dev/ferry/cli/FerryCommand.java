@@ -140,6 +140,7 @@ public final class FerryCommand implements java.util.concurrent.Callable<Integer
         List.of(
             new DaemonCommand(),
             new StatusCommand(),
+            new DoCommand(),
             new PolicyCommand(),
             new CompletionCommand()));
     return groups;

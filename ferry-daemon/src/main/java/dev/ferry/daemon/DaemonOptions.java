@@ -1,5 +1,6 @@
 package dev.ferry.daemon;
 
+import dev.ferry.daemon.doagent.DoAgentOptions;
 import dev.ferry.engine.Ferry;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,6 +21,7 @@ import java.util.OptionalInt;
  * @param tokenFile where the TCP bearer token is written (0600)
  * @param readTimeout the engine's read timeout, empty for the engine default
  * @param socketMode the socket file's permissions, when not the mode's default (tests only)
+ * @param doAgent the DO agent listener (Microsoft's agent protocol on 127.0.0.1), when enabled
  */
 public record DaemonOptions(
     Path socket,
@@ -28,7 +30,8 @@ public record DaemonOptions(
     OptionalInt tcpPort,
     Path tokenFile,
     Optional<Duration> readTimeout,
-    Optional<String> socketMode) {
+    Optional<String> socketMode,
+    Optional<DoAgentOptions> doAgent) {
 
   public static final Path SYSTEM_SOCKET = Path.of("/run/ferry/ferryd.sock");
   public static final Path SYSTEM_DATA_DIR = Path.of("/var/lib/ferry");
@@ -37,6 +40,7 @@ public record DaemonOptions(
       """
       Usage: ferry daemon [--system] [--socket PATH] [--data-dir DIR] [--tcp PORT]
                           [--token-file FILE] [--read-timeout-seconds N] [--socket-mode MODE]
+                          [--do-agent] [--do-agent-dir DIR] [--do-agent-user USER]
 
       Runs ferryd in the foreground: the transfer engine and its local REST API.
         --system                 system mode: socket /run/ferry/ferryd.sock (every local user may
@@ -47,6 +51,13 @@ public record DaemonOptions(
         --token-file FILE        where the token is written (default DATA-DIR/token)
         --read-timeout-seconds N how long a transfer waits for data before it counts as stalled
         --socket-mode MODE       the socket file's octal mode (default 0600, 0666 with --system)
+        --do-agent               also serve Microsoft's DO agent protocol on 127.0.0.1 (for
+                                 programs built on the DO C++ SDK); port in DIR/restport.<pid>
+        --do-agent-dir DIR       the agent's run directory (default: as root
+                                 /var/run/deliveryoptimization-agent, else
+                                 $XDG_RUNTIME_DIR/ferry/do-agent); implies --do-agent
+        --do-agent-user USER     who owns the agent's downloads (default: the daemon's user;
+                                 required with --system); implies --do-agent
         -h, --help               show this help
       SIGTERM stops the daemon cleanly: transfers are checkpointed and resume at the next start.
       """;
@@ -56,6 +67,19 @@ public record DaemonOptions(
     dataDir = dataDir.toAbsolutePath().normalize();
     tokenFile = tokenFile.toAbsolutePath().normalize();
     socketMode.ifPresent(DaemonOptions::permissions);
+    doAgent = doAgent == null ? Optional.empty() : doAgent;
+  }
+
+  /** Options without the DO agent. */
+  public DaemonOptions(
+      Path socket,
+      Path dataDir,
+      boolean system,
+      OptionalInt tcpPort,
+      Path tokenFile,
+      Optional<Duration> readTimeout,
+      Optional<String> socketMode) {
+    this(socket, dataDir, system, tcpPort, tokenFile, readTimeout, socketMode, Optional.empty());
   }
 
   /** Per-user defaults: the socket under the runtime directory, data under XDG_DATA_HOME. */
@@ -82,22 +106,29 @@ public record DaemonOptions(
   }
 
   public DaemonOptions withSocket(Path path) {
-    return new DaemonOptions(path, dataDir, system, tcpPort, tokenFile, readTimeout, socketMode);
+    return new DaemonOptions(
+        path, dataDir, system, tcpPort, tokenFile, readTimeout, socketMode, doAgent);
   }
 
   public DaemonOptions withDataDir(Path dir) {
     return new DaemonOptions(
-        socket, dir, system, tcpPort, dir.resolve("token"), readTimeout, socketMode);
+        socket, dir, system, tcpPort, dir.resolve("token"), readTimeout, socketMode, doAgent);
   }
 
   public DaemonOptions withTcp(int port) {
     return new DaemonOptions(
-        socket, dataDir, system, OptionalInt.of(port), tokenFile, readTimeout, socketMode);
+        socket, dataDir, system, OptionalInt.of(port), tokenFile, readTimeout, socketMode, doAgent);
   }
 
   public DaemonOptions withReadTimeout(Duration timeout) {
     return new DaemonOptions(
-        socket, dataDir, system, tcpPort, tokenFile, Optional.of(timeout), socketMode);
+        socket, dataDir, system, tcpPort, tokenFile, Optional.of(timeout), socketMode, doAgent);
+  }
+
+  /** With the DO agent listener. */
+  public DaemonOptions withDoAgent(DoAgentOptions agent) {
+    return new DaemonOptions(
+        socket, dataDir, system, tcpPort, tokenFile, readTimeout, socketMode, Optional.of(agent));
   }
 
   /** The socket file's permissions: the explicit mode, else 0666 in system mode, else 0600. */
@@ -135,6 +166,9 @@ public record DaemonOptions(
     OptionalInt tcp = OptionalInt.empty();
     Optional<Duration> readTimeout = Optional.empty();
     Optional<String> socketMode = Optional.empty();
+    boolean doAgent = false;
+    Path doAgentDir = null;
+    String doAgentUser = null;
     List<String> rest = new ArrayList<>(List.of(args));
     while (!rest.isEmpty()) {
       String arg = rest.removeFirst();
@@ -164,6 +198,15 @@ public record DaemonOptions(
           }
           socketMode = Optional.of(mode);
         }
+        case "--do-agent" -> doAgent = true;
+        case "--do-agent-dir" -> {
+          doAgent = true;
+          doAgentDir = Path.of(value(name, inline, rest));
+        }
+        case "--do-agent-user" -> {
+          doAgent = true;
+          doAgentUser = value(name, inline, rest);
+        }
         default -> throw new UsageException("unknown option " + arg);
       }
     }
@@ -182,7 +225,22 @@ public record DaemonOptions(
     if (Files.isDirectory(socket)) {
       throw new UsageException("--socket names a directory: " + socket);
     }
-    return new DaemonOptions(socket, dataDir, system, tcp, tokenFile, readTimeout, socketMode);
+    Optional<DoAgentOptions> agent = Optional.empty();
+    if (doAgent) {
+      if (system && doAgentUser == null) {
+        throw new UsageException(
+            "--do-agent with --system needs --do-agent-user: the agent's callers are anonymous,"
+                + " so its downloads must belong to a named user rather than root");
+      }
+      var self = Ferry.currentUser();
+      Path dir =
+          doAgentDir != null
+              ? doAgentDir
+              : DoAgentOptions.defaultRunDir(self.isAdministrator(), self.uid());
+      agent = Optional.of(DoAgentOptions.of(dir).withUser(doAgentUser));
+    }
+    return new DaemonOptions(
+        socket, dataDir, system, tcp, tokenFile, readTimeout, socketMode, agent);
   }
 
   private static String value(String name, String inline, List<String> rest) {

@@ -3,6 +3,10 @@ package dev.ferry.daemon;
 import dev.ferry.api.FerryException;
 import dev.ferry.api.JobOwner;
 import dev.ferry.daemon.api.ApiServer;
+import dev.ferry.daemon.api.CallerAccess;
+import dev.ferry.daemon.doagent.AgentAccess;
+import dev.ferry.daemon.doagent.DoAgent;
+import dev.ferry.daemon.doagent.DoAgentOptions;
 import dev.ferry.daemon.identity.CallerIdentity;
 import dev.ferry.daemon.identity.UserDirectory;
 import dev.ferry.engine.EngineConfig;
@@ -38,6 +42,7 @@ public final class FerryDaemon implements AutoCloseable {
   private final JobEngine engine;
   private final ApiServer server;
   private final Optional<String> token;
+  private volatile Optional<DoAgent> doAgent = Optional.empty();
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private FerryDaemon(
@@ -129,8 +134,8 @@ public final class FerryDaemon implements AutoCloseable {
           options.tcpPort().isPresent()
               ? Optional.of(TokenFile.create(options.tokenFile()))
               : Optional.empty();
-      CallerIdentity identity =
-          new CallerIdentity(new UserDirectory(self.name(), self.uid()), self, token.orElse(null));
+      UserDirectory users = new UserDirectory(self.name(), self.uid());
+      CallerIdentity identity = new CallerIdentity(users, self, token.orElse(null));
       ApiServer server =
           ApiServer.start(
               engine,
@@ -144,7 +149,14 @@ public final class FerryDaemon implements AutoCloseable {
           options.socket(),
           options.dataDir(),
           options.system() ? "system" : "per-user");
-      return new FerryDaemon(options, engine, server, token);
+      FerryDaemon daemon = new FerryDaemon(options, engine, server, token);
+      try {
+        daemon.doAgent = options.doAgent().map(agent -> startDoAgent(agent, engine, self, users));
+      } catch (RuntimeException e) {
+        server.close();
+        throw e;
+      }
+      return daemon;
     } catch (RuntimeException e) {
       engine.close();
       if (e instanceof StartupException) {
@@ -153,6 +165,56 @@ public final class FerryDaemon implements AutoCloseable {
       throw new StartupException("cannot serve on " + options.socket() + ": " + rootMessage(e), e);
     }
   }
+
+  // --- DO agent (dev.ferry.daemon.doagent) ---------------------------------------------------
+
+  /**
+   * The agent acts for one owner (its callers are anonymous): the configured user, else the
+   * daemon's. When a root daemon acts for someone else, what requests name is checked against that
+   * user's rights, as the REST API does for its callers.
+   */
+  private static DoAgent startDoAgent(
+      DoAgentOptions agent, JobEngine engine, JobOwner self, UserDirectory users) {
+    JobOwner owner =
+        agent
+            .user()
+            .map(name ->
+                new JobOwner(
+                    users
+                        .uidOf(name)
+                        .orElseThrow(
+                            () -> new StartupException("--do-agent-user: no user " + name)),
+                    name))
+            .orElse(self);
+    AgentAccess access = AgentAccess.NONE;
+    if (self.isAdministrator() && !owner.isAdministrator()) {
+      CallerAccess check = new CallerAccess(true);
+      access =
+          new AgentAccess() {
+            @Override
+            public void checkDestination(String localPath) {
+              check.checkDestination(owner, localPath);
+            }
+
+            @Override
+            public void checkSource(String uri) {
+              check.checkSource(owner, uri);
+            }
+          };
+    }
+    try {
+      return DoAgent.start(engine.deliveryManager(owner), agent, self.isAdministrator(), access);
+    } catch (java.io.UncheckedIOException e) {
+      throw new StartupException(e.getMessage(), e);
+    }
+  }
+
+  /** The DO agent listener, when enabled. */
+  public Optional<DoAgent> doAgent() {
+    return doAgent;
+  }
+
+  // --- end DO agent ----------------------------------------------------------------------------
 
   private static void systemDataDir(Path dir) {
     try {
@@ -207,6 +269,7 @@ public final class FerryDaemon implements AutoCloseable {
       return;
     }
     log.info("ferryd stopping");
+    doAgent.ifPresent(DoAgent::close);
     try {
       server.close();
     } catch (RuntimeException e) {

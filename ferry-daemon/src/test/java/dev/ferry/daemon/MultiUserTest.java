@@ -10,6 +10,7 @@ import dev.ferry.api.HResult;
 import dev.ferry.engine.Ferry;
 import dev.ferry.rest.Caller;
 import dev.ferry.rest.CreateJobRequest;
+import dev.ferry.rest.DownloadView;
 import dev.ferry.rest.JobView;
 import dev.ferry.rest.Problem;
 import dev.ferry.testkit.Content;
@@ -176,6 +177,48 @@ class MultiUserTest {
     assertProblem(user.send("GET", "/v1/jobs/" + second.id(), null), 404, HResult.BG_E_NOT_FOUND);
     root.post("/v1/jobs/" + second.id() + "/cancel", null);
     root.post(rootPath + "/cancel", null);
+  }
+
+  @Test
+  void downloadsBelongToThePeerThatCreatedThem() throws Exception {
+    var mine = root.post("/v1/downloads", null);
+    assertThat(mine.status()).as(mine.body()).isEqualTo(201);
+    String id = mine.as(DownloadView.class).id();
+    assertThat(user.send("GET", "/v1/downloads", null).body()).isEqualTo("[]");
+    assertProblem(user.send("GET", "/v1/downloads/" + id, null), 404, HResult.DO_E_JOB_NOT_FOUND);
+    assertProblem(
+        user.send("POST", "/v1/downloads/" + id + "/abort", null), 404, HResult.DO_E_JOB_NOT_FOUND);
+    assertProblem(
+        user.send("GET", "/v1/downloads/" + id + "/properties/Id", null),
+        404,
+        HResult.DO_E_JOB_NOT_FOUND);
+
+    // The root daemon checks what the user names against the user's rights.
+    assertProblem(
+        user.send(
+            "POST",
+            "/v1/downloads",
+            json(Map.of("properties", Map.of("LocalPath", fx.download("d.bin").toString())))),
+        403,
+        HResult.E_ACCESSDENIED);
+    var theirs =
+        user.send(
+            "POST",
+            "/v1/downloads",
+            json(
+                Map.of(
+                    "properties",
+                    Map.of(
+                        "Uri",
+                        fx.origin.url("/f.bin"),
+                        "LocalPath",
+                        userDownloads.resolve("d.bin").toString()))));
+    assertThat(theirs.status()).as(theirs.body()).isEqualTo(201);
+    String theirId = theirs.as(DownloadView.class).id();
+    assertThat(root.get("/v1/downloads").body()).doesNotContain(theirId).contains(id);
+    assertThat(user.send("POST", "/v1/downloads/" + theirId + "/abort", null).status())
+        .isEqualTo(200);
+    root.post("/v1/downloads/" + id + "/abort", null);
   }
 
   @Test

@@ -307,6 +307,29 @@ class DeliveryOptimizationTest {
   }
 
   @Test
+  void aDownloadWithoutProgressForItsTimeoutPausesWithNoProgress() {
+    fixture.origin.put("down.bin", Content.random(1000, 54));
+    fixture.origin.fault("down.bin", Fault.status(503));
+    Download download = download("down.bin", fixture.download("down.bin"));
+    download.setProperty(DownloadProperty.NO_PROGRESS_TIMEOUT_SECONDS, 60);
+
+    download.start();
+    await()
+        .atMost(Duration.ofMinutes(3))
+        .pollInterval(Duration.ofMillis(200))
+        .until(() -> download.status().isError());
+
+    DownloadStatus status = download.status();
+    assertThat(status.state()).isEqualTo(DownloadState.PAUSED);
+    assertThat(status.error()).isEqualTo(HResult.DO_E_DOWNLOAD_NO_PROGRESS.value());
+    assertThat(status.extendedError()).isEqualTo(HResult.httpError(503));
+    // Start goes on after a fatal pause; with the server back, the download completes.
+    fixture.origin.clearFaults("down.bin");
+    download.start();
+    awaitState(download, DownloadState.TRANSFERRED);
+  }
+
+  @Test
   void aFatalErrorPausesWithTheErrorAndStartTriesAgain() {
     Path local = fixture.download("missing.bin");
     Download download = download("missing.bin", local);

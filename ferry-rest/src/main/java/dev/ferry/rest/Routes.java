@@ -53,6 +53,48 @@ public final class Routes {
    */
   public static final String POLICY = PREFIX + "/policy";
 
+  /**
+   * GET: the caller's DO downloads that are not final ({@link DownloadView}), optionally only those
+   * whose {@code ?property=} (Id, Uri, ContentId, DisplayName, LocalPath) equals {@code &value=};
+   * POST: create one ({@link CreateDownloadRequest}, body optional).
+   */
+  public static final String DOWNLOADS = PREFIX + "/downloads";
+
+  /** GET: one download ({@link DownloadView}). */
+  public static final String DOWNLOAD = DOWNLOADS + "/{id}";
+
+  /**
+   * POST: start (optional {@link StartDownloadRequest}), pause, abort, finalize. Answer: {@link
+   * DownloadView}.
+   */
+  public static final String DOWNLOAD_ACTION = DOWNLOAD + "/{action}";
+
+  /**
+   * GET / PUT: a download property by DO name or number ({@link DownloadPropertyValue}; PUT takes
+   * only its {@code value}).
+   */
+  public static final String DOWNLOAD_PROPERTY = DOWNLOAD + "/properties/{name}";
+
+  /** GET: Get-DeliveryOptimizationStatus, the caller's files (FileDeliveryStatus of ferry-api). */
+  public static final String DELIVERY_STATUS = PREFIX + "/delivery/status";
+
+  /** GET: Get-DeliveryOptimizationPerfSnap, the caller's totals (PerfSnapshot of ferry-api). */
+  public static final String DELIVERY_PERF = PREFIX + "/delivery/perf";
+
+  /** The actions of {@link #DOWNLOAD_ACTION}. */
+  public static final String START = "start";
+
+  public static final String PAUSE = "pause";
+  public static final String ABORT = "abort";
+  public static final String FINALIZE = "finalize";
+
+  /** {@link #DOWNLOAD} with its id filled in. */
+  public static String download(String id) {
+    return DOWNLOADS
+        + "/"
+        + java.net.URLEncoder.encode(id, java.nio.charset.StandardCharsets.UTF_8);
+  }
+
   /** The actions of {@link #ACTION}. */
   public static final String RESUME = "resume";
 

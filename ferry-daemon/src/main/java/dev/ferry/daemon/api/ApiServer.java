@@ -75,6 +75,8 @@ public final class ApiServer implements AutoCloseable {
           endpoints.register(cfg.routes);
           new PolicyEndpoints(engine, dev.ferry.engine.Ferry.currentUser().uid())
               .register(cfg.routes);
+          new DownloadEndpoints(engine, dev.ferry.engine.Ferry.currentUser().isAdministrator())
+              .register(cfg.routes);
           events.register(cfg.routes);
           cfg.routes.get(
               Routes.PREFIX + "/openapi.yaml",

@@ -23,13 +23,13 @@ import java.util.concurrent.TimeUnit;
  * only ever refuses more); it is skipped when the daemon does not run as root, where the kernel
  * already enforces the daemon user's own rights.
  */
-final class CallerAccess {
+public final class CallerAccess {
   private static final int S_ISVTX = 01000;
 
   private final boolean daemonIsRoot;
   private final Map<String, Set<Long>> groups = new ConcurrentHashMap<>();
 
-  CallerAccess(boolean daemonIsRoot) {
+  public CallerAccess(boolean daemonIsRoot) {
     this.daemonIsRoot = daemonIsRoot;
   }
 
@@ -38,7 +38,7 @@ final class CallerAccess {
   }
 
   /** The caller may create or replace {@code localName}. Malformed names are left to the engine. */
-  void checkDestination(JobOwner caller, String localName) {
+  public void checkDestination(JobOwner caller, String localName) {
     if (!applies(caller) || localName == null) {
       return;
     }
@@ -70,7 +70,7 @@ final class CallerAccess {
   }
 
   /** The caller may read the source of a {@code file:} URL; other schemes are not files. */
-  void checkSource(JobOwner caller, String remoteName) {
+  public void checkSource(JobOwner caller, String remoteName) {
     if (!applies(caller)
         || remoteName == null
         || !remoteName.regionMatches(true, 0, "file:", 0, 5)) {

@@ -56,6 +56,14 @@ class ApiFuzzTest {
           new String[] {"GET", Routes.EVENTS},
           new String[] {"GET", Routes.POLICY},
           new String[] {"PUT", Routes.POLICY},
+          new String[] {"GET", Routes.DOWNLOADS},
+          new String[] {"POST", Routes.DOWNLOADS},
+          new String[] {"GET", Routes.DOWNLOAD},
+          new String[] {"POST", Routes.DOWNLOAD_ACTION},
+          new String[] {"GET", Routes.DOWNLOAD_PROPERTY},
+          new String[] {"PUT", Routes.DOWNLOAD_PROPERTY},
+          new String[] {"GET", Routes.DELIVERY_STATUS},
+          new String[] {"GET", Routes.DELIVERY_PERF},
           new String[] {"GET", Routes.PREFIX + "/openapi.yaml"});
 
   static final String[] METHODS = {

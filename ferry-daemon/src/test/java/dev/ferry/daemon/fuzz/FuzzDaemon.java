@@ -279,6 +279,9 @@ final class FuzzDaemon implements AutoCloseable {
     if (type == null || !type.startsWith("application/json")) {
       throw new AssertionError("a failure that is not a Problem for " + request + ": " + r);
     }
+    if (request.startsWith("HEAD ")) {
+      return; // HTTP sends no body with an answer to HEAD, so there is no Problem to read
+    }
     Problem problem;
     try {
       problem = JSON.readValue(r.body(), Problem.class);

@@ -1,0 +1,203 @@
+package dev.ferry.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.ferry.api.delivery.DeliveryManager;
+import dev.ferry.api.delivery.FileDeliveryStatus;
+import dev.ferry.api.delivery.PerfSnapshot;
+import dev.ferry.api.delivery.SwarmStats;
+import dev.ferry.engine.integrity.IntegrityCheckInfo;
+import dev.ferry.engine.integrity.PieceHashes;
+import dev.ferry.rest.Json;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code do}: the Delivery Optimization cmdlets. {@code do status} is
+ * Get-DeliveryOptimizationStatus, {@code do perf} Get-DeliveryOptimizationPerfSnap; both read the
+ * caller's files through the DO manager of whichever engine the other verbs use.
+ */
+@Command(
+    name = "do",
+    mixinStandardHelpOptions = true,
+    description =
+        "Delivery Optimization: per-file status (do status), totals (do perf), and piece hashes"
+            + " for publishers (do hash).",
+    subcommands = {DoCommand.Status.class, DoCommand.Perf.class, DoCommand.Hash.class})
+final class DoCommand implements Callable<Integer> {
+  @ParentCommand FerryCommand ferry;
+  @Spec CommandLine.Model.CommandSpec spec;
+
+  /** {@code ferry do} alone: its help, as a usage error. */
+  @Override
+  public Integer call() {
+    spec.commandLine().usage(spec.commandLine().getErr());
+    return ExitCodes.USAGE;
+  }
+
+  /** What both reports share: the session, the DO manager, JSON output. */
+  abstract static class Report implements Callable<Integer> {
+    @ParentCommand DoCommand parent;
+    @Spec CommandLine.Model.CommandSpec spec;
+    @Mixin Verb.JsonOption jsonOption;
+
+    @Override
+    public final Integer call() {
+      try (Session session = parent.ferry.session()) {
+        DeliveryManager delivery = DeliveryManager.of(session.manager());
+        PrintWriter out = spec.commandLine().getOut();
+        report(delivery, out, jsonOption.json || parent.ferry.json);
+        out.flush();
+        return ExitCodes.OK;
+      }
+    }
+
+    abstract void report(DeliveryManager delivery, PrintWriter out, boolean json);
+
+    static void printJson(PrintWriter out, Object value) {
+      try {
+        out.println(Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(value));
+      } catch (JsonProcessingException e) {
+        throw new IllegalStateException("cannot write " + value + " as JSON", e);
+      }
+    }
+  }
+
+  @Command(
+      name = "status",
+      mixinStandardHelpOptions = true,
+      description =
+          "Get-DeliveryOptimizationStatus: your files that are not final, from DO downloads and"
+              + " jobs, with where their bytes came from.")
+  static final class Status extends Report {
+    @Override
+    void report(DeliveryManager delivery, PrintWriter out, boolean json) {
+      List<FileDeliveryStatus> files = delivery.deliveryStatus();
+      if (json) {
+        printJson(out, files);
+        return;
+      }
+      if (!files.isEmpty()) {
+        Table table =
+            new Table(
+                "FILE",
+                "SIZE",
+                "FROM HTTP",
+                "FROM PEERS",
+                "FROM CACHE",
+                "% PEERS",
+                "STATUS",
+                "PRIORITY",
+                "SOURCE");
+        for (FileDeliveryStatus file : files) {
+          SwarmStats stats = file.stats();
+          table.row(
+              file.localPath().isEmpty() ? "(stream) " + file.ownerId() : file.localPath(),
+              stats.fileSize() < 0 ? "UNKNOWN" : Long.toString(stats.fileSize()),
+              stats.bytesFromHttp(),
+              stats.bytesFromPeers(),
+              stats.bytesFromCacheServer(),
+              String.format(Locale.ROOT, "%.1f", stats.percentPeerCaching()),
+              capitalized(stats.status().name()),
+              stats.isBackground() ? "Background" : "Foreground",
+              stats.sourceUrl());
+        }
+        table.print(out);
+      }
+      out.println("Listed " + files.size() + " file(s).");
+    }
+  }
+
+  @Command(
+      name = "perf",
+      mixinStandardHelpOptions = true,
+      description = "Get-DeliveryOptimizationPerfSnap: totals over your files.")
+  static final class Perf extends Report {
+    @Override
+    void report(DeliveryManager delivery, PrintWriter out, boolean json) {
+      PerfSnapshot perf = delivery.perfSnapshot();
+      if (json) {
+        printJson(out, perf);
+        return;
+      }
+      Table table = new Table("FIELD", "VALUE");
+      for (var component : PerfSnapshot.class.getRecordComponents()) {
+        try {
+          table.row(
+              Character.toUpperCase(component.getName().charAt(0))
+                  + component.getName().substring(1),
+              String.valueOf(component.getAccessor().invoke(perf)));
+        } catch (ReflectiveOperationException e) {
+          throw new IllegalStateException(e);
+        }
+      }
+      table.print(out);
+    }
+  }
+
+  @Command(
+      name = "hash",
+      mixinStandardHelpOptions = true,
+      description =
+          "Writes FILE's piece-hash file (SHA-256 per piece) and prints the IntegrityCheckInfo"
+              + " JSON a download of FILE then takes.")
+  static final class Hash implements Callable<Integer> {
+    @Spec CommandLine.Model.CommandSpec spec;
+
+    @Parameters(paramLabel = "FILE", description = "The file to publish.")
+    Path file;
+
+    @Option(
+        names = {"-o", "--output"},
+        paramLabel = "PHF",
+        description = "Where the piece-hash file goes (default: FILE.phf).")
+    Path output;
+
+    @Option(
+        names = "--url",
+        paramLabel = "URL",
+        description =
+            "Where downloaders will find the piece-hash file; relative to the file's own URL"
+                + " (default: the output's file name).")
+    String url;
+
+    @Option(
+        names = "--piece-size",
+        paramLabel = "BYTES",
+        defaultValue = "1048576",
+        description = "A power of two from 1024 to 1073741824 (default: ${DEFAULT-VALUE}).")
+    int pieceSize;
+
+    @Override
+    public Integer call() throws IOException {
+      Path target = output != null ? output : file.resolveSibling(file.getFileName() + ".phf");
+      PieceHashes hashes;
+      try {
+        hashes = PieceHashes.of(file, pieceSize);
+      } catch (IllegalArgumentException e) {
+        throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+      }
+      Files.write(target, hashes.encode());
+      PrintWriter out = spec.commandLine().getOut();
+      out.println(
+          IntegrityCheckInfo.describe(url != null ? url : target.getFileName().toString(), hashes));
+      out.flush();
+      return ExitCodes.OK;
+    }
+  }
+
+  private static String capitalized(String name) {
+    return name.charAt(0) + name.substring(1).toLowerCase(Locale.ROOT);
+  }
+}
