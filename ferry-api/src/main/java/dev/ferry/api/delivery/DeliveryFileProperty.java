@@ -15,6 +15,10 @@ public enum DeliveryFileProperty {
   INTEGRITY_CHECK_INFO(1, PropertyType.STRING, WRITE_ONLY, DownloadProperty.INTEGRITY_CHECK_INFO),
   INTEGRITY_CHECK_MANDATORY(
       2, PropertyType.BOOLEAN, READ_WRITE, DownloadProperty.INTEGRITY_CHECK_MANDATORY),
+  /**
+   * A {@link DownloadSink} that receives the file once it is transferred, in offset order. It lives
+   * in the caller's process, so a job with such a file does not survive a restart of the engine.
+   */
   DOWNLOAD_SINK_INTERFACE(3, PropertyType.SINK, READ_WRITE, DownloadProperty.STREAM_INTERFACE),
   DOWNLOAD_SINK_FILE_PATH(4, PropertyType.STRING, READ_WRITE, DownloadProperty.LOCAL_PATH),
   /** Deprecated in DO: any use fails with DO_E_UNKNOWN_PROPERTY_ID. */

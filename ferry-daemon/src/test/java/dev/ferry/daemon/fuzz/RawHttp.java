@@ -123,6 +123,9 @@ final class RawHttp {
           while (buffer.hasRemaining()) {
             channel.write(buffer);
           }
+          // Nothing more is coming: a request cut short (headers without their blank line) must
+          // get its answer, or a close, now, not when the server's idle timeout ends the wait.
+          channel.shutdownOutput();
         } catch (IOException refusedMidway) {
           // The daemon may answer (413, 431) and close before reading a huge request to its end.
         }

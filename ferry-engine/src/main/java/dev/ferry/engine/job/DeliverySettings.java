@@ -38,6 +38,10 @@ record DeliverySettings(
   private static final ObjectMapper JSON =
       new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
+  /** Every checkpoint writes the settings: a writer bound to the type skips the lookups. */
+  private static final com.fasterxml.jackson.databind.ObjectWriter WRITER =
+      JSON.writerFor(DeliverySettings.class);
+
   DeliverySettings withCounters(SourceCounters now) {
     return new DeliverySettings(
         fileId,
@@ -110,7 +114,7 @@ record DeliverySettings(
 
   String encode() {
     try {
-      return JSON.writeValueAsString(this);
+      return WRITER.writeValueAsString(this);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException(e);
     }

@@ -181,12 +181,12 @@ public final class JobEngine implements AutoCloseable {
     return new ManagerView(this, caller, false);
   }
 
-  /** A manager acting for {@code caller} that closes the engine when it is closed. */
   /** The DO download manager (IDOManager) acting for {@code caller}. */
   public dev.ferry.api.delivery.DeliveryManager deliveryManager(JobOwner caller) {
     return new DeliveryView(this, caller);
   }
 
+  /** A manager acting for {@code caller} that closes the engine when it is closed. */
   public dev.ferry.api.BackgroundCopyManager ownedManager(JobOwner caller) {
     return ManagerView.owning(this, caller);
   }
@@ -1105,8 +1105,12 @@ public final class JobEngine implements AutoCloseable {
       if (job.runner != runner) {
         return null;
       }
-      for (JobFile file : job.files) {
+      // Files go in order and stay done, so the search starts where the runner's last one was:
+      // a job of a thousand files does not look at every earlier file again for each new one.
+      for (int i = runner.nextFileHint; i < job.files.size(); i++) {
+        JobFile file = job.files.get(i);
         if (!file.state.isTransferred() && !file.state.isCompleted()) {
+          runner.nextFileHint = i;
           FileTransfer.Settings settings =
               new FileTransfer.Settings(
                   URI.create(file.remoteUrl),

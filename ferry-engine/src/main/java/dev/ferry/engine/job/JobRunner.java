@@ -24,6 +24,10 @@ final class JobRunner implements Runnable {
   private final JobEngine engine;
   private final Job job;
   private final StopSignal stop = new StopSignal();
+
+  /** Where the engine looks for this runner's next file; guarded by the engine lock. */
+  int nextFileHint;
+
   private Thread thread;
 
   JobRunner(JobEngine engine, Job job) {

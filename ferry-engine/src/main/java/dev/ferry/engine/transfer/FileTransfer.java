@@ -2,6 +2,7 @@ package dev.ferry.engine.transfer;
 
 import dev.ferry.api.ErrorContext;
 import dev.ferry.api.HResult;
+import dev.ferry.api.JobOwner;
 import dev.ferry.api.ProxySettings;
 import dev.ferry.engine.piece.Layout;
 import dev.ferry.engine.piece.PieceMap;
@@ -24,6 +25,8 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Fills one file's missing pieces from a source, one request at a time, writing each byte at its
@@ -46,7 +49,7 @@ public final class FileTransfer {
       long minimumSplit,
       Throttle throttle,
       ContentTransform transform,
-      dev.ferry.api.JobOwner owner) {
+      JobOwner owner) {
 
     public Settings(
         URI uri,
@@ -87,8 +90,7 @@ public final class FileTransfer {
   private final Segments segments;
   private final Object checkpointLock = new Object();
   private final List<Thread> helpers = new ArrayList<>();
-  private final java.util.Map<Integer, Integer> rejections =
-      new java.util.concurrent.ConcurrentHashMap<>();
+  private final Map<Integer, Integer> rejections = new ConcurrentHashMap<>();
 
   /** Set when a helper saw the server ignore a range: the rest goes over one connection. */
   private volatile boolean singleConnection;
