@@ -38,9 +38,26 @@ final class Problems {
     routes.exception(
         Exception.class,
         (e, ctx) -> {
+          if (endedEarly(e)) {
+            // The caller stopped sending before its body's announced end: its request is bad.
+            send(
+                ctx,
+                400,
+                Problem.of(HResult.E_INVALIDARG, "the request body ended before its length"));
+            return;
+          }
           log.error("unexpected failure of {} {}", ctx.method(), ctx.path(), e);
           send(ctx, 500, Problem.of(HResult.E_UNEXPECTED, "unexpected failure: " + e));
         });
+  }
+
+  private static boolean endedEarly(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof org.eclipse.jetty.io.EofException) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static void javalin(HttpResponseException e, Context ctx) {
