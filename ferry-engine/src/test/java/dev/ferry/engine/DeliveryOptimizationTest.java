@@ -17,6 +17,7 @@ import dev.ferry.api.delivery.DeliveryOptimizationJob;
 import dev.ferry.api.delivery.Download;
 import dev.ferry.api.delivery.DownloadCategory;
 import dev.ferry.api.delivery.DownloadProperty;
+import dev.ferry.api.delivery.DownloadPropertyEx;
 import dev.ferry.api.delivery.DownloadRange;
 import dev.ferry.api.delivery.DownloadSink;
 import dev.ferry.api.delivery.DownloadState;
@@ -208,6 +209,32 @@ class DeliveryOptimizationTest {
 
     assertThat(Files.readAllBytes(local)).isEqualTo(plain);
     assertThat(fixture.origin.requests("secret.bin").size()).isGreaterThan(1);
+  }
+
+  @Test
+  void theInternalExPropertiesMapOntoTheirSuccessors() {
+    Download download = alice.createDownload();
+
+    download.setPropertyEx(DownloadPropertyEx.INTEGRITY_CHECK_MANDATORY, true);
+    download.setPropertyEx(DownloadPropertyEx.CORRELATION_VECTOR, "cv.1");
+    download.setPropertyEx(DownloadPropertyEx.TOTAL_SIZE_BYTES, 1234L);
+
+    assertThat(download.getProperty(DownloadProperty.INTEGRITY_CHECK_MANDATORY)).isEqualTo(true);
+    assertThat(download.getPropertyEx(DownloadPropertyEx.CORRELATION_VECTOR)).isEqualTo("cv.1");
+    assertThat(download.status().bytesTotal()).isEqualTo(1234L);
+    assertThatThrownBy(() -> download.getPropertyEx(DownloadPropertyEx.INTEGRITY_CHECK_INFO))
+        .isInstanceOfSatisfying(
+            FerryException.class, e -> assertThat(e.is(HResult.DO_E_WRITE_ONLY_PROPERTY)).isTrue());
+    for (DownloadPropertyEx reserved :
+        List.of(DownloadPropertyEx.UPDATE_ID, DownloadPropertyEx.TEMP_LOCAL_FILE_USAGE)) {
+      assertThatThrownBy(() -> download.setPropertyEx(reserved, "x"))
+          .isInstanceOfSatisfying(
+              FerryException.class,
+              e -> assertThat(e.is(HResult.DO_E_UNKNOWN_PROPERTY_ID)).isTrue());
+    }
+    assertThatThrownBy(() -> DownloadPropertyEx.of(7))
+        .isInstanceOfSatisfying(
+            FerryException.class, e -> assertThat(e.is(HResult.DO_E_UNKNOWN_PROPERTY_ID)).isTrue());
   }
 
   @Test
