@@ -110,6 +110,22 @@ class DeliveryOptimizationTest {
     }
   }
 
+  /** Serves its bytes with one byte flipped every time a read covers {@code offset}. */
+  private record AlwaysCorrupt(Content real, long offset) implements Content {
+    @Override
+    public long size() {
+      return real.size();
+    }
+
+    @Override
+    public void read(long from, byte[] buf, int off, int len) {
+      real.read(from, buf, off, len);
+      if (from <= offset && offset < from + len) {
+        buf[off + (int) (offset - from)] ^= 0x5a;
+      }
+    }
+  }
+
   private String publishHashes(String path, byte[] bytes) throws Exception {
     Path plain = dir.resolve("plain-" + path);
     Files.write(plain, bytes);
@@ -144,6 +160,21 @@ class DeliveryOptimizationTest {
     assertThat(stats.bytesFromHttp()).isEqualTo(content.size() + MIB);
     assertThat(stats.totalBytesDownloaded()).isEqualTo(stats.bytesFromHttp());
     assertThat(download.status().state()).isEqualTo(DownloadState.FINALIZED);
+  }
+
+  @Test
+  void aPieceThatKeepsFailingItsCheckEndsTheDownload() throws Exception {
+    Content content = Content.random(3L * MIB, 55);
+    String info = publishHashes("bad.bin", content.bytes());
+    fixture.origin.put("bad.bin", new AlwaysCorrupt(content, MIB + 9));
+    Download download = download("bad.bin", fixture.download("bad.bin"));
+    download.setProperty(DownloadProperty.INTEGRITY_CHECK_INFO, info);
+
+    download.start();
+    await().atMost(PATIENCE).until(() -> download.status().isError());
+
+    assertThat(download.status().error()).isEqualTo(HResult.BG_E_VALIDATION_FAILED.value());
+    assertThat(download.status().bytesTransferred()).isEqualTo(2L * MIB);
   }
 
   @Test

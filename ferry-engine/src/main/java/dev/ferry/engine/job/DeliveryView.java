@@ -27,29 +27,26 @@ final class DeliveryView implements DeliveryManager {
   @Override
   public List<Download> enumDownloads(DownloadCategory category) {
     return engine.downloads(caller).stream()
-        .map(job -> new DownloadHandle(engine, job, caller))
-        .filter(download -> category == null || matches(download, category))
-        .<Download>map(download -> download)
+        .filter(job -> category == null || matches(job, category))
+        .<Download>map(job -> new DownloadHandle(engine, job, caller))
         .toList();
   }
 
-  private boolean matches(DownloadHandle download, DownloadCategory category) {
+  private boolean matches(Job job, DownloadCategory category) {
     Object value =
-        engine.locked(() -> {
-          Job job = download.job();
-          return switch (category.property()) {
-            case ID -> job.id.toString();
-            case LOCAL_PATH ->
-                job.files.isEmpty()
-                    ? job.download.values.get(category.property())
-                    : job.files.get(0).localPath.toString();
-            case URI ->
-                job.files.isEmpty()
-                    ? job.download.values.get(category.property())
-                    : job.files.get(0).remoteUrl;
-            default -> job.download.values.get(category.property());
-          };
-        });
+        engine.locked(() ->
+            switch (category.property()) {
+              case ID -> job.id.toString();
+              case LOCAL_PATH ->
+                  job.files.isEmpty()
+                      ? job.download.values.get(category.property())
+                      : job.files.get(0).localPath.toString();
+              case URI ->
+                  job.files.isEmpty()
+                      ? job.download.values.get(category.property())
+                      : job.files.get(0).remoteUrl;
+              default -> job.download.values.get(category.property());
+            });
     return Objects.equals(value, category.value());
   }
 

@@ -71,10 +71,6 @@ final class DownloadHandle implements Download {
     return job.id.toString();
   }
 
-  Job job() {
-    return job;
-  }
-
   // --- life cycle --------------------------------------------------------------------------------
 
   @Override

@@ -78,10 +78,6 @@ final class DownloadRecord {
     return (String) values.get(property);
   }
 
-  boolean nonVolatile() {
-    return flag(DownloadProperty.NON_VOLATILE) && sink == null;
-  }
-
   String encode() {
     ObjectNode root = JSON.createObjectNode();
     root.put("started", started);

@@ -10,7 +10,6 @@ import dev.ferry.engine.piece.PieceMap;
 import dev.ferry.engine.piece.Span;
 import dev.ferry.engine.piece.SpanSet;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.StandardOpenOption;
 import org.slf4j.Logger;
@@ -24,7 +23,6 @@ import org.slf4j.LoggerFactory;
  */
 final class DownloadWatcher {
   private static final Logger log = LoggerFactory.getLogger(DownloadWatcher.class);
-  private static final int CHUNK = 256 * 1024;
 
   private final JobEngine engine;
   private final DownloadHandle handle;
@@ -156,19 +154,8 @@ final class DownloadWatcher {
   }
 
   private void deliver(FileChannel in, DownloadSink sink, Span span) throws IOException {
-    long position = span.start();
-    while (position < span.end()) {
-      ByteBuffer chunk = ByteBuffer.allocate((int) Math.min(CHUNK, span.end() - position));
-      while (chunk.hasRemaining()) {
-        if (in.read(chunk, position + chunk.position()) < 0) {
-          throw new IOException("the staged bytes of " + job.id + " ended early");
-        }
-      }
-      chunk.flip();
-      sink.write(position, chunk);
-      delivered.add(new Span(position, position + chunk.limit()));
-      position += chunk.limit();
-    }
+    SinkCopy.copy(in, sink, span);
+    delivered.add(span);
   }
 
   private void fail(IOException e) {

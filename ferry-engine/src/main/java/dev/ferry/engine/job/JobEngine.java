@@ -900,10 +900,7 @@ public final class JobEngine implements AutoCloseable {
       }
       long deadline = job.transientSinceMs + job.noProgressTimeoutSeconds * 1000;
       if (job.transientSinceMs > 0 && now >= deadline) {
-        if (job.download != null) {
-          job.download.noProgress = true; // DO reports the timeout itself, not its last cause
-        }
-        enterError(job);
+        enterError(job, true);
       } else if (now >= job.retryAtMs) {
         job.state = JobState.QUEUED;
         touch(job);
@@ -1354,9 +1351,6 @@ public final class JobEngine implements AutoCloseable {
         retry = now - job.transientSinceMs < job.noProgressTimeoutSeconds * 1000;
       }
       log.info("job {} {}: {}", job.id, retry ? "will retry" : "failed", failure.toString());
-      if (job.download != null) {
-        job.download.noProgress = !retry && failure.isTransient();
-      }
       if (retry) {
         long delay = job.minRetryDelaySeconds;
         if (failure.retryAfter() != null) {
@@ -1369,7 +1363,8 @@ public final class JobEngine implements AutoCloseable {
         persist(job);
         modified(job);
       } else {
-        enterError(job);
+        // A transient failure that ends the retries is the no-progress timeout running out.
+        enterError(job, failure.isTransient());
       }
       wake.signalAll();
     } finally {
@@ -1394,7 +1389,14 @@ public final class JobEngine implements AutoCloseable {
     }
   }
 
-  private void enterError(Job job) {
+  /**
+   * @param noProgress the no-progress timeout ran out (DO reports DO_E_DOWNLOAD_NO_PROGRESS then,
+   *     not the last cause)
+   */
+  private void enterError(Job job, boolean noProgress) {
+    if (job.download != null) {
+      job.download.noProgress = noProgress;
+    }
     job.state = JobState.ERROR;
     touch(job);
     persist(job);

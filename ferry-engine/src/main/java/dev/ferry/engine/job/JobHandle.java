@@ -35,6 +35,9 @@ import java.util.UUID;
 
 /** A caller's view of a job: every call checks the caller's right to it. */
 final class JobHandle implements BackgroundCopyJob, DeliveryOptimizationJob {
+  private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+      new com.fasterxml.jackson.databind.ObjectMapper();
+
   private final JobEngine engine;
   private final Job job;
   private final JobOwner caller;
@@ -163,7 +166,7 @@ final class JobHandle implements BackgroundCopyJob, DeliveryOptimizationJob {
       throw new FerryException(HResult.DO_E_UNKNOWN_PROPERTY_ID, "no DO job property " + property);
     }
     return read(j -> {
-      var json = new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode();
+      var json = JSON.createObjectNode();
       if (j.failure == null) {
         json.put("HResult", 0);
       } else {

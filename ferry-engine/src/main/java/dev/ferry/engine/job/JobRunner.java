@@ -87,24 +87,10 @@ final class JobRunner implements Runnable {
    * by range in offset order (DO downloads feed theirs as pieces arrive; see DownloadWatcher).
    */
   private static void feedSink(JobFile file) throws TransferFailure {
-    var pieces = file.state.pieces();
     try (var in =
         java.nio.channels.FileChannel.open(file.tempPath, java.nio.file.StandardOpenOption.READ)) {
-      for (var span : pieces.layout().wanted()) {
-        long position = span.start();
-        while (position < span.end()) {
-          var chunk =
-              java.nio.ByteBuffer.allocate((int) Math.min(256 * 1024, span.end() - position));
-          while (chunk.hasRemaining()) {
-            if (in.read(chunk, position + chunk.position()) < 0) {
-              throw new java.io.IOException("the staged file ended early");
-            }
-          }
-          chunk.flip();
-          int length = chunk.limit();
-          file.sink.write(position, chunk);
-          position += length;
-        }
+      for (var span : file.state.pieces().layout().wanted()) {
+        SinkCopy.copy(in, file.sink, span);
       }
     } catch (java.io.IOException e) {
       throw TransferFailure.fatal(

@@ -392,10 +392,6 @@ public final class FileState {
     piecesRejected++;
   }
 
-  synchronized int piecesRejected() {
-    return piecesRejected;
-  }
-
   synchronized void addTransferred(long n) {
     transferred += n;
   }

@@ -49,34 +49,7 @@ public final class FileTransfer {
       long minimumSplit,
       Throttle throttle,
       ContentTransform transform,
-      JobOwner owner) {
-
-    public Settings(
-        URI uri,
-        Path target,
-        String customHeaders,
-        ProxySettings proxy,
-        boolean dynamicContent,
-        boolean checkpoints,
-        Duration checkpointInterval,
-        int connections,
-        long minimumSplit,
-        Throttle throttle) {
-      this(
-          uri,
-          target,
-          customHeaders,
-          proxy,
-          dynamicContent,
-          checkpoints,
-          checkpointInterval,
-          connections,
-          minimumSplit,
-          throttle,
-          null,
-          null);
-    }
-  }
+      JobOwner owner) {}
 
   /** A piece that fails its hash this many times in one run is not a glitch: the source is bad. */
   private static final int MAX_REJECTIONS_PER_PIECE = 3;

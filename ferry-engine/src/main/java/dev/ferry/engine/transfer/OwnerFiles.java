@@ -38,6 +38,14 @@ public final class OwnerFiles {
   private static final Map<Long, Set<Long>> GROUPS = new ConcurrentHashMap<>();
   private static final Map<Long, Long> PRIMARY_GROUP = new ConcurrentHashMap<>();
 
+  /**
+   * User and group names resolved to ids. Every file operation checks its directory's owner, and
+   * looking a name up starts a process, so each name is looked up once.
+   */
+  private static final Map<String, Long> USER_IDS = new ConcurrentHashMap<>();
+
+  private static final Map<String, Long> GROUP_IDS = new ConcurrentHashMap<>();
+
   private OwnerFiles() {}
 
   /** Whether this process acts for someone else: root working for another user's job. */
@@ -129,11 +137,23 @@ public final class OwnerFiles {
   }
 
   private static long uidOf(PosixFileAttributes attributes) throws IOException {
-    return idOf(attributes.owner().getName(), "-u");
+    String name = attributes.owner().getName();
+    Long id = USER_IDS.get(name);
+    if (id == null) {
+      id = idOf(name, "-u");
+      USER_IDS.put(name, id);
+    }
+    return id;
   }
 
   private static long gidOf(PosixFileAttributes attributes) throws IOException {
-    return groupId(attributes.group().getName());
+    String name = attributes.group().getName();
+    Long id = GROUP_IDS.get(name);
+    if (id == null) {
+      id = groupId(name);
+      GROUP_IDS.put(name, id);
+    }
+    return id;
   }
 
   private static void giveTo(PosixFileAttributeView view, JobOwner owner) throws IOException {
