@@ -4,7 +4,9 @@ ferry_pick_jdk() {
   for d in "${JAVA_HOME:-}" $(ls -d /usr/lib/jvm/*/ 2>/dev/null | sort -rV); do
     d=${d%/}
     [ -n "$d" ] && [ -x "$d/bin/javac" ] || continue
-    v=$("$d/bin/javac" -version 2>&1 | sed -E 's/^javac ([0-9]+).*/\1/')
+    # The release file answers without starting a JVM (javac -version costs 0.2 s a command).
+    v=$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$d/release" 2>/dev/null)
+    [ -n "$v" ] || v=$("$d/bin/javac" -version 2>&1 | sed -E 's/^javac ([0-9]+).*/\1/')
     if [ "$v" -ge 21 ] 2>/dev/null; then
       echo "$d"
       return 0

@@ -5,6 +5,7 @@ import dev.ferry.api.JobState;
 import dev.ferry.engine.store.FileRow;
 import dev.ferry.engine.store.JobRow;
 import dev.ferry.engine.store.Store;
+import dev.ferry.engine.transfer.SourceCounters;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -81,7 +82,8 @@ public class StoreBenchmark {
                 + size
                 + "\r\nLast-Modified: Mon, 01 Jan 2024 00:00:00 GMT\r\n"
                 + "ETag: \"66a1b2c3-40000000\"\r\nAccept-Ranges: bytes\r\n",
-            null);
+            null,
+            new SourceCounters(0, 0, 0, 1, 0, 0));
     store.addFiles(job, List.of(file));
   }
 
@@ -215,6 +217,8 @@ public class StoreBenchmark {
         pieces,
         f.completed(),
         f.responseHeaders(),
-        f.delivery());
+        f.delivery(),
+        new SourceCounters(
+            f.counters().bytesFromHttp() + (1 << 20), 0, 0, 1, f.counters().activeMillis() + 1, 0));
   }
 }

@@ -60,29 +60,47 @@ public final class FerryCommand implements java.util.concurrent.Callable<Integer
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   public static void main(String[] args) {
-    System.exit(commandLine().execute(args));
+    System.exit(commandLine(args).execute(args));
   }
 
   /** The command with every verb, ready to execute; tests set its out and err writers. */
   static CommandLine commandLine() {
+    return commandLine(new String[0]);
+  }
+
+  /**
+   * The command ready to execute {@code args}. Building a verb's model costs picocli a pass of
+   * reflection over its class, and building all of them was a fifth of a short download's time:
+   * when the arguments name a verb, only that verb is built. Everything else (no verb, help, a name
+   * that is no verb, and {@code completion}, whose script lists every verb) gets the whole tree.
+   */
+  static CommandLine commandLine(String[] args) {
     CommandLine cli = new CommandLine(new FerryCommand());
+    Map<String, List<VerbEntry>> groups = groups();
+    String verb = verbIn(args, cli.getCommandSpec(), groups);
+    if ("completion".equals(verb)) {
+      verb = null;
+    }
     Map<String, List<String>> names = new LinkedHashMap<>();
-    for (Map.Entry<String, List<Object>> group : groups().entrySet()) {
+    for (Map.Entry<String, List<VerbEntry>> group : groups.entrySet()) {
       List<String> inGroup = new java.util.ArrayList<>();
-      for (Object verb : group.getValue()) {
-        CommandLine sub = verb instanceof CommandLine c ? c : new CommandLine(verb);
-        cli.addSubcommand(sub.getCommandName(), sub);
-        inGroup.add(sub.getCommandName());
+      for (VerbEntry entry : group.getValue()) {
+        if (verb == null || verb.equals(entry.name())) {
+          cli.addSubcommand(entry.name(), entry.line().get());
+        }
+        inGroup.add(entry.name());
       }
       names.put(group.getKey(), inGroup);
     }
-    cli.addSubcommand("help", new CommandLine.HelpCommand());
-    cli.getSubcommands()
-        .get("help")
-        .getCommandSpec()
-        .usageMessage()
-        .description("Show the help of ferry, or of one verb: ferry help VERB.");
-    names.get("The daemon and the shell").add("help");
+    if (verb == null) {
+      cli.addSubcommand("help", new CommandLine.HelpCommand());
+      cli.getSubcommands()
+          .get("help")
+          .getCommandSpec()
+          .usageMessage()
+          .description("Show the help of ferry, or of one verb: ferry help VERB.");
+      names.get("The daemon and the shell").add("help");
+    }
     cli.setExecutionExceptionHandler(new ErrorHandler());
     // After the verbs are added: these settings reach only the subcommands present.
     cli.setCaseInsensitiveEnumValuesAllowed(true);
@@ -94,56 +112,103 @@ public final class FerryCommand implements java.util.concurrent.Callable<Integer
     return cli;
   }
 
+  /**
+   * The verb {@code args} run, or null for none: the first argument that is neither an option of
+   * {@code ferry} nor an option's value.
+   */
+  private static String verbIn(
+      String[] args, CommandLine.Model.CommandSpec root, Map<String, List<VerbEntry>> groups) {
+    for (int i = 0; i < args.length; i++) {
+      String arg = args[i];
+      if (arg.startsWith("-") && !arg.equals("-") && !arg.equals("--")) {
+        CommandLine.Model.OptionSpec option = root.findOption(arg.split("=", 2)[0]);
+        if (option != null && !arg.contains("=") && option.arity().max() > 0) {
+          i++;
+        }
+        continue;
+      }
+      for (List<VerbEntry> group : groups.values()) {
+        for (VerbEntry entry : group) {
+          if (entry.name().equals(arg)) {
+            return arg;
+          }
+        }
+      }
+      return null;
+    }
+    return null;
+  }
+
   /** The verbs in the order and groups the help lists them. */
-  private static Map<String, List<Object>> groups() {
-    Map<String, List<Object>> groups = new LinkedHashMap<>();
+  private static Map<String, List<VerbEntry>> groups() {
+    Map<String, List<VerbEntry>> groups = new LinkedHashMap<>();
     groups.put(
         "Downloads",
-        List.of(new GetCommand(), new TransferCommand(), new WaitCommand(), new MonitorCommand()));
-    groups.put(
-        "Jobs",
         List.of(
-            new CreateCommand(),
-            new FileCommands.AddFile(),
-            new FileCommands.AddFileSet(),
-            new FileCommands.AddFileWithRanges(),
-            ActionCommand.line(ActionCommand.Action.RESUME),
-            ActionCommand.line(ActionCommand.Action.SUSPEND),
-            ActionCommand.line(ActionCommand.Action.CANCEL),
-            ActionCommand.line(ActionCommand.Action.COMPLETE),
-            ActionCommand.line(ActionCommand.Action.TAKE_OWNERSHIP),
-            new ResetCommand()));
+            VerbEntry.of(GetCommand.class, GetCommand::new),
+            VerbEntry.of(TransferCommand.class, TransferCommand::new),
+            VerbEntry.of(WaitCommand.class, WaitCommand::new),
+            VerbEntry.of(MonitorCommand.class, MonitorCommand::new)));
+    List<VerbEntry> jobs = new java.util.ArrayList<>();
+    jobs.add(VerbEntry.of(CreateCommand.class, CreateCommand::new));
+    jobs.add(VerbEntry.of(FileCommands.AddFile.class, FileCommands.AddFile::new));
+    jobs.add(VerbEntry.of(FileCommands.AddFileSet.class, FileCommands.AddFileSet::new));
+    jobs.add(
+        VerbEntry.of(FileCommands.AddFileWithRanges.class, FileCommands.AddFileWithRanges::new));
+    for (ActionCommand.Action action :
+        List.of(
+            ActionCommand.Action.RESUME,
+            ActionCommand.Action.SUSPEND,
+            ActionCommand.Action.CANCEL,
+            ActionCommand.Action.COMPLETE,
+            ActionCommand.Action.TAKE_OWNERSHIP)) {
+      jobs.add(new VerbEntry(action.verb, () -> ActionCommand.line(action)));
+    }
+    jobs.add(VerbEntry.of(ResetCommand.class, ResetCommand::new));
+    groups.put("Jobs", jobs);
     groups.put(
         "Reading jobs",
-        List.of(new ListCommand(), new InfoCommand(), new FileCommands.ListFiles()));
+        List.of(
+            VerbEntry.of(ListCommand.class, ListCommand::new),
+            VerbEntry.of(InfoCommand.class, InfoCommand::new),
+            VerbEntry.of(FileCommands.ListFiles.class, FileCommands.ListFiles::new)));
     groups.put(
         "Setting properties",
         List.of(
-            new Setters.SetPriority(),
-            new Setters.SetNotifyFlags(),
-            new Setters.SetNotifyCmdLine(),
-            new Setters.SetMinRetryDelay(),
-            new Setters.SetNoProgressTimeout(),
-            new Setters.SetProxySettings(),
-            new Setters.SetCustomHeaders(),
-            new Setters.SetDisplayName(),
-            new Setters.SetDescription(),
-            new PropertyCommands.SetProperty()));
-    List<Object> getters = new java.util.ArrayList<>();
+            VerbEntry.of(Setters.SetPriority.class, Setters.SetPriority::new),
+            VerbEntry.of(Setters.SetNotifyFlags.class, Setters.SetNotifyFlags::new),
+            VerbEntry.of(Setters.SetNotifyCmdLine.class, Setters.SetNotifyCmdLine::new),
+            VerbEntry.of(Setters.SetMinRetryDelay.class, Setters.SetMinRetryDelay::new),
+            VerbEntry.of(Setters.SetNoProgressTimeout.class, Setters.SetNoProgressTimeout::new),
+            VerbEntry.of(Setters.SetProxySettings.class, Setters.SetProxySettings::new),
+            VerbEntry.of(Setters.SetCustomHeaders.class, Setters.SetCustomHeaders::new),
+            VerbEntry.of(Setters.SetDisplayName.class, Setters.SetDisplayName::new),
+            VerbEntry.of(Setters.SetDescription.class, Setters.SetDescription::new),
+            VerbEntry.of(PropertyCommands.SetProperty.class, PropertyCommands.SetProperty::new)));
+    List<VerbEntry> getters = new java.util.ArrayList<>();
     for (Getter getter : Getter.values()) {
-      getters.add(GetterCommand.line(getter));
+      getters.add(new VerbEntry(getter.verb, () -> GetterCommand.line(getter)));
     }
-    getters.add(new PropertyCommands.GetProperty());
+    getters.add(
+        VerbEntry.of(PropertyCommands.GetProperty.class, PropertyCommands.GetProperty::new));
     groups.put("Getters (one value each)", getters);
     groups.put(
         "The daemon and the shell",
         List.of(
-            new DaemonCommand(),
-            new StatusCommand(),
-            new DoCommand(),
-            new PolicyCommand(),
-            new CompletionCommand()));
+            VerbEntry.of(DaemonCommand.class, DaemonCommand::new),
+            VerbEntry.of(StatusCommand.class, StatusCommand::new),
+            VerbEntry.of(DoCommand.class, DoCommand::new),
+            VerbEntry.of(PolicyCommand.class, PolicyCommand::new),
+            VerbEntry.of(CompletionCommand.class, CompletionCommand::new)));
     return groups;
+  }
+
+  /** A verb as the help lists it: its name, known before its model is built, and its builder. */
+  record VerbEntry(String name, java.util.function.Supplier<CommandLine> line) {
+    static VerbEntry of(Class<?> type, java.util.function.Supplier<Object> verb) {
+      return new VerbEntry(
+          type.getAnnotation(Command.class).name(), () -> new CommandLine(verb.get()));
+    }
   }
 
   /** The same exit code list at the foot of every command's help. */

@@ -1,7 +1,9 @@
 package dev.ferry.cli;
 
+import dev.ferry.api.BackgroundCopyCallback;
 import dev.ferry.api.BackgroundCopyError;
 import dev.ferry.api.BackgroundCopyJob;
+import dev.ferry.api.FerryException;
 import dev.ferry.api.HResult;
 import dev.ferry.api.JobProgress;
 import dev.ferry.api.JobState;
@@ -51,6 +53,49 @@ final class Follow {
 
   /** Follows the job; the exit code of the verb. */
   int run(Progress progress) throws InterruptedException {
+    boolean woken = wakeOnEvents();
+    try {
+      return follow(progress);
+    } finally {
+      if (woken) {
+        try {
+          job.setNotifyInterface(null);
+        } catch (FerryException finalAlready) {
+          // A completed or cancelled job keeps no callback anyway.
+        }
+      }
+    }
+  }
+
+  /**
+   * Lets the job's own notifications end each wait early, so a finished transfer is completed at
+   * once rather than at the next poll (up to {@link #POLL} later, a fifth of a small download). A
+   * job that has a callback already keeps it, and is polled.
+   */
+  private boolean wakeOnEvents() {
+    if (job.notifyInterface().isPresent()) {
+      return false;
+    }
+    try {
+      job.setNotifyInterface(
+          new BackgroundCopyCallback() {
+            @Override
+            public void jobTransferred(BackgroundCopyJob job) {
+              foreground.wake();
+            }
+
+            @Override
+            public void jobError(BackgroundCopyJob job, BackgroundCopyError error) {
+              foreground.wake();
+            }
+          });
+      return true;
+    } catch (FerryException finalAlready) {
+      return false;
+    }
+  }
+
+  private int follow(Progress progress) throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     String lastNote = "";
     while (true) {

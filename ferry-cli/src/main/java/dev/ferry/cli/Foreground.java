@@ -2,6 +2,7 @@ package dev.ferry.cli;
 
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -16,6 +17,7 @@ final class Foreground {
 
   private final CountDownLatch interrupted = new CountDownLatch(1);
   private final CountDownLatch released = new CountDownLatch(1);
+  private final Semaphore wakeups = new Semaphore(0);
   private final Thread hook;
 
   private Foreground(Runnable onInterrupt) {
@@ -27,6 +29,7 @@ final class Foreground {
             // The job may be final already, or the daemon gone: nothing left to keep.
           } finally {
             interrupted.countDown();
+            wake();
           }
           try {
             released.await(GRACE.toMillis(), TimeUnit.MILLISECONDS);
@@ -46,9 +49,21 @@ final class Foreground {
     return interrupted.getCount() == 0;
   }
 
-  /** Waits up to {@code time}; true when interrupted (at once, or meanwhile). */
+  /**
+   * Waits up to {@code time}, or less when {@link #wake} is called or the verb is interrupted; true
+   * when interrupted (at once, or meanwhile).
+   */
   boolean pause(Duration time) throws InterruptedException {
-    return interrupted.await(time.toMillis(), TimeUnit.MILLISECONDS);
+    if (!interrupted()) {
+      wakeups.tryAcquire(time.toMillis(), TimeUnit.MILLISECONDS);
+      wakeups.drainPermits();
+    }
+    return interrupted();
+  }
+
+  /** Ends the current {@link #pause} early (or the next one, if none is under way). */
+  void wake() {
+    wakeups.release();
   }
 
   /** The verb is done and its session closed: the JVM may go. */

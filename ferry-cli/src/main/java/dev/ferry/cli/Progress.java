@@ -56,6 +56,9 @@ abstract class Progress implements AutoCloseable {
     }
   }
 
+  /** The width of progress lines written to a log rather than a terminal. */
+  private static final int LOG_WIDTH = 80;
+
   static Progress open(String task, PrintWriter err) {
     boolean terminal = isTerminal();
     ProgressBarBuilder builder =
@@ -69,10 +72,14 @@ abstract class Progress implements AutoCloseable {
             .setConsumer(
                 terminal
                     ? new ConsoleProgressBarConsumer(System.err)
-                    : new DelegatingProgressBarConsumer(line -> {
-                      err.println(line.strip());
-                      err.flush();
-                    }));
+                    // A width given up front: asking for it would start a terminal library
+                    // (tens of milliseconds) only to learn there is no terminal.
+                    : new DelegatingProgressBarConsumer(
+                        line -> {
+                          err.println(line.strip());
+                          err.flush();
+                        },
+                        LOG_WIDTH));
     ProgressBar bar = builder.build();
     return new Progress() {
       @Override

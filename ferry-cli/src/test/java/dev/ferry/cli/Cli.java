@@ -44,7 +44,7 @@ final class Cli {
     all.addAll(List.of(args));
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    var cli = FerryCommand.commandLine();
+    var cli = FerryCommand.commandLine(all.toArray(String[]::new));
     cli.setOut(new PrintWriter(out, true));
     cli.setErr(new PrintWriter(err, true));
     int code = cli.execute(all.toArray(String[]::new));

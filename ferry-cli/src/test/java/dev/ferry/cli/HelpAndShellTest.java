@@ -93,6 +93,38 @@ class HelpAndShellTest {
   }
 
   @Test
+  void aCommandLineNamingAVerbBuildsThatVerbAlone() {
+    var all = FerryCommand.commandLine();
+    for (String verb : all.getSubcommands().keySet()) {
+      if (verb.equals("help") || verb.equals("completion")) {
+        continue;
+      }
+      var cli = FerryCommand.commandLine(new String[] {"--data-dir", "/tmp/x", verb, "ARG"});
+      assertThat(cli.getSubcommands().keySet()).as(verb).containsExactly(verb);
+      assertThat(cli.getSubcommands().get(verb).getCommandSpec().options().size())
+          .as(verb)
+          .isEqualTo(all.getSubcommands().get(verb).getCommandSpec().options().size());
+    }
+  }
+
+  @Test
+  void anOptionValueThatLooksLikeAVerbIsNotTheVerb() {
+    var cli = FerryCommand.commandLine(new String[] {"--data-dir", "get", "list"});
+    assertThat(cli.getSubcommands().keySet()).containsExactly("list");
+    cli = FerryCommand.commandLine(new String[] {"--data-dir=list", "get", "URL"});
+    assertThat(cli.getSubcommands().keySet()).containsExactly("get");
+  }
+
+  @Test
+  void helpCompletionAndUnknownVerbsSeeEveryVerb() {
+    int all = FerryCommand.commandLine().getSubcommands().size();
+    for (String[] args :
+        new String[][] {{"help", "get"}, {"completion"}, {"nosuchverb"}, {"--help"}, {}}) {
+      assertThat(FerryCommand.commandLine(args).getSubcommands()).hasSize(all);
+    }
+  }
+
+  @Test
   void completionPrintsABashScriptForEveryVerb() {
     Cli.Result script = new Cli().run("completion");
 

@@ -33,9 +33,9 @@ import org.junit.jupiter.api.io.TempDir;
  * The {@code ./ferry} launcher script, run as a child process: it picks a JDK, rebuilds the jar
  * when it is missing or older than the sources, and runs it with the arguments.
  *
- * <p>The real script (and the {@code scripts/pick-jdk.sh} it sources) is copied from the repository
- * into a scratch tree, where {@code ferry-cli/target/ferry.jar} is a thin jar whose manifest points
- * at this test's class path and {@code ./mvnw} is a stand-in that records how it was called. So the
+ * <p>The real script (and the {@code scripts/*.sh} it sources) is copied from the repository into a
+ * scratch tree, where {@code ferry-cli/target/ferry.jar} is a thin jar whose manifest points at
+ * this test's class path and {@code ./mvnw} is a stand-in that records how it was called. So the
  * script's own logic is what runs, without a nested Maven build inside this Maven build (slow, and
  * it would rewrite the class files this very test runs from). Set {@code FERRY_SKIP_LAUNCHER_TEST}
  * to skip.
@@ -60,7 +60,9 @@ class LauncherTest {
     top = Files.createDirectories(tmp.resolve("top"));
     Files.createDirectories(top.resolve("scripts"));
     Files.copy(repository.resolve("ferry"), top.resolve("ferry"));
-    Files.copy(repository.resolve("scripts/pick-jdk.sh"), top.resolve("scripts/pick-jdk.sh"));
+    for (String script : new String[] {"scripts/pick-jdk.sh", "scripts/jvm-options.sh"}) {
+      Files.copy(repository.resolve(script), top.resolve(script));
+    }
     makeExecutable(top.resolve("ferry"));
     jar = top.resolve("ferry-cli/target/ferry.jar");
     Files.createDirectories(jar.getParent());

@@ -20,6 +20,9 @@ import javax.net.ssl.SSLContext;
  * @param connectionsPerFile how many connections a FOREGROUND job may open to fetch one file;
  *     background jobs always use one, to stay out of the way
  * @param minimumSplit the smallest part worth a connection of its own
+ * @param filesInParallel how many of a FOREGROUND job's files transfer at once, like aria2c's -j
+ *     and wget2's threads: each file's request, flush and checkpoint overlap with the others'.
+ *     Background jobs transfer their files one at a time, in order, as BITS does
  * @param downloadRetryDelay how long a DO download paused by a transient error waits before it
  *     tries again (DO: 30 s)
  * @param actForOwners the engine runs as root for several users (a system daemon): it creates,
@@ -43,6 +46,7 @@ public record EngineConfig(
     SSLContext tls,
     int connectionsPerFile,
     long minimumSplit,
+    int filesInParallel,
     Duration downloadRetryDelay,
     boolean actForOwners) {
 
@@ -64,6 +68,7 @@ public record EngineConfig(
         null,
         8,
         4L << 20,
+        4,
         Duration.ofSeconds(30),
         false);
   }
@@ -76,6 +81,9 @@ public record EngineConfig(
     if (connectionsPerFile < 1 || minimumSplit < 64 * 1024) {
       throw new IllegalArgumentException(
           "at least one connection per file and parts of at least 64 KiB are required");
+    }
+    if (filesInParallel < 1) {
+      throw new IllegalArgumentException("at least one file must transfer at a time");
     }
     if (maxBackgroundTransfers < 1) {
       throw new IllegalArgumentException("at least one background transfer must be allowed");
@@ -126,6 +134,10 @@ public record EngineConfig(
     });
   }
 
+  public EngineConfig withFilesInParallel(int files) {
+    return edit(b -> b.filesInParallel = files);
+  }
+
   public EngineConfig withDownloadRetryDelay(Duration delay) {
     return edit(b -> b.downloadRetryDelay = delay);
   }
@@ -158,6 +170,7 @@ public record EngineConfig(
     SSLContext tls;
     int connectionsPerFile;
     long minimumSplit;
+    int filesInParallel;
     Duration downloadRetryDelay;
     boolean actForOwners;
 
@@ -178,6 +191,7 @@ public record EngineConfig(
       tls = c.tls;
       connectionsPerFile = c.connectionsPerFile;
       minimumSplit = c.minimumSplit;
+      filesInParallel = c.filesInParallel;
       downloadRetryDelay = c.downloadRetryDelay;
       actForOwners = c.actForOwners;
     }
@@ -200,6 +214,7 @@ public record EngineConfig(
           tls,
           connectionsPerFile,
           minimumSplit,
+          filesInParallel,
           downloadRetryDelay,
           actForOwners);
     }

@@ -2,12 +2,10 @@ package dev.ferry.engine.job;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.ferry.engine.transfer.SourceCounters;
 
 /**
- * A file's Delivery Optimization settings and statistics, persisted with the file as JSON.
+ * A file's Delivery Optimization settings, persisted with the file as JSON. A file without any is
+ * stored with none, so a plain BITS job never starts the JSON library.
  *
  * @param fileId DO's file id (AddFileWithRanges); null for a file added the BITS way
  * @param inPlace ranges land at their remote offsets
@@ -29,32 +27,10 @@ record DeliverySettings(
     Boolean integrityCheckMandatory,
     byte[] pieceHashes,
     String decryptionInfo,
-    Long totalSizeBytes,
-    SourceCounters counters) {
+    Long totalSizeBytes) {
 
   static final DeliverySettings NONE =
-      new DeliverySettings(null, false, false, false, null, null, null, null, null, null);
-
-  private static final ObjectMapper JSON =
-      new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
-
-  /** Every checkpoint writes the settings: a writer bound to the type skips the lookups. */
-  private static final com.fasterxml.jackson.databind.ObjectWriter WRITER =
-      JSON.writerFor(DeliverySettings.class);
-
-  DeliverySettings withCounters(SourceCounters now) {
-    return new DeliverySettings(
-        fileId,
-        inPlace,
-        sinkUnset,
-        sink,
-        integrityCheckInfo,
-        integrityCheckMandatory,
-        pieceHashes,
-        decryptionInfo,
-        totalSizeBytes,
-        now);
-  }
+      new DeliverySettings(null, false, false, false, null, null, null, null, null);
 
   DeliverySettings withSink(boolean newSinkUnset, boolean newSink) {
     return new DeliverySettings(
@@ -66,22 +42,12 @@ record DeliverySettings(
         integrityCheckMandatory,
         pieceHashes,
         decryptionInfo,
-        totalSizeBytes,
-        counters);
+        totalSizeBytes);
   }
 
   DeliverySettings withIntegrity(String info, Boolean mandatory, byte[] hashes) {
     return new DeliverySettings(
-        fileId,
-        inPlace,
-        sinkUnset,
-        sink,
-        info,
-        mandatory,
-        hashes,
-        decryptionInfo,
-        totalSizeBytes,
-        counters);
+        fileId, inPlace, sinkUnset, sink, info, mandatory, hashes, decryptionInfo, totalSizeBytes);
   }
 
   DeliverySettings withDecryption(String info) {
@@ -94,8 +60,7 @@ record DeliverySettings(
         integrityCheckMandatory,
         pieceHashes,
         info,
-        totalSizeBytes,
-        counters);
+        totalSizeBytes);
   }
 
   DeliverySettings withTotalSize(Long size) {
@@ -108,13 +73,12 @@ record DeliverySettings(
         integrityCheckMandatory,
         pieceHashes,
         decryptionInfo,
-        size,
-        counters);
+        size);
   }
 
   String encode() {
     try {
-      return WRITER.writeValueAsString(this);
+      return JobJson.MAPPER.writeValueAsString(this);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException(e);
     }
@@ -125,7 +89,7 @@ record DeliverySettings(
       return NONE;
     }
     try {
-      return JSON.readValue(json, DeliverySettings.class);
+      return JobJson.MAPPER.readValue(json, DeliverySettings.class);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("unreadable DO settings: " + e.getMessage(), e);
     }

@@ -144,8 +144,7 @@ final class DownloadHandle implements Download {
                   : null,
               null,
               record.text(DECRYPTION_INFO),
-              (Long) record.values.get(TOTAL_SIZE_BYTES),
-              null);
+              (Long) record.values.get(TOTAL_SIZE_BYTES));
     } finally {
       engine.lock.unlock();
     }

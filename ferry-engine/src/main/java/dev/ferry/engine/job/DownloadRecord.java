@@ -2,7 +2,6 @@ package dev.ferry.engine.job;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ferry.api.delivery.CostPolicy;
 import dev.ferry.api.delivery.DownloadProperty;
@@ -18,8 +17,6 @@ import java.util.Map;
  * the engine lock. Callbacks and sinks live in this process only and are not persisted.
  */
 final class DownloadRecord {
-  private static final ObjectMapper JSON = new ObjectMapper();
-
   final Map<DownloadProperty, Object> values = new EnumMap<>(DownloadProperty.class);
   boolean started;
 
@@ -79,7 +76,7 @@ final class DownloadRecord {
   }
 
   String encode() {
-    ObjectNode root = JSON.createObjectNode();
+    ObjectNode root = JobJson.MAPPER.createObjectNode();
     root.put("started", started);
     root.put("noProgress", noProgress);
     ObjectNode properties = root.putObject("properties");
@@ -103,7 +100,7 @@ final class DownloadRecord {
   static DownloadRecord decode(String json) {
     DownloadRecord record = new DownloadRecord();
     try {
-      JsonNode root = JSON.readTree(json);
+      JsonNode root = JobJson.MAPPER.readTree(json);
       record.started = root.path("started").asBoolean();
       record.noProgress = root.path("noProgress").asBoolean();
       Iterator<Map.Entry<String, JsonNode>> fields = root.path("properties").fields();

@@ -1087,6 +1087,17 @@ public final class JobEngine implements AutoCloseable {
   }
 
   /**
+   * How many of the job's files transfer at once: a FOREGROUND job's several, a background job's
+   * one, in order.
+   */
+  int filesInParallel(Job job) {
+    return locked(() ->
+        job.priority == JobPriority.FOREGROUND && !job.dynamicContent && job.download == null
+            ? Math.min(config.filesInParallel(), job.files.size())
+            : 1);
+  }
+
+  /**
    * Foreground jobs may open several connections per file, like any interactive downloader;
    * background jobs use one, so they stay out of the way of everything else.
    */
@@ -1106,8 +1117,13 @@ public final class JobEngine implements AutoCloseable {
       // a job of a thousand files does not look at every earlier file again for each new one.
       for (int i = runner.nextFileHint; i < job.files.size(); i++) {
         JobFile file = job.files.get(i);
-        if (!file.state.isTransferred() && !file.state.isCompleted()) {
+        if (!file.state.isTransferred()
+            && !file.state.isCompleted()
+            && !runner.inFlight.contains(file)) {
+          // Files before the hint are done or taken: a taken one that stops unfinished stops
+          // the whole runner, so no later search needs to look at it again.
           runner.nextFileHint = i;
+          runner.inFlight.add(file);
           FileTransfer.Settings settings =
               new FileTransfer.Settings(
                   URI.create(file.remoteUrl),

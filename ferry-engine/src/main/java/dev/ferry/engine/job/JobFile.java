@@ -3,7 +3,6 @@ package dev.ferry.engine.job;
 import dev.ferry.api.FileRange;
 import dev.ferry.engine.store.FileRow;
 import dev.ferry.engine.transfer.FileState;
-import dev.ferry.engine.transfer.SourceCounters;
 import dev.ferry.engine.transfer.Validators;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -54,12 +53,11 @@ final class JobFile {
         v.etag(),
         v.lastModified(),
         state.pieceSize(),
-        state.pieceBits(),
+        state.durablePieceBits(),
         state.isCompleted(),
         state.responseHeaders(),
-        delivery == DeliverySettings.NONE && state.counters().equals(SourceCounters.ZERO)
-            ? null
-            : delivery.withCounters(state.counters()).encode());
+        delivery.equals(DeliverySettings.NONE) ? null : delivery.encode(),
+        state.counters());
   }
 
   static JobFile fromRow(FileRow row) {
@@ -74,9 +72,7 @@ final class JobFile {
             row.pieces(),
             row.responseHeaders(),
             row.completed());
-    if (delivery.counters() != null) {
-      state.restoreCounters(delivery.counters());
-    }
+    state.restoreCounters(row.counters());
     JobFile file =
         new JobFile(
             row.index(), row.remoteUrl(), Path.of(row.localPath()), Path.of(row.tempPath()), state);

@@ -35,8 +35,6 @@ import java.util.UUID;
 
 /** A caller's view of a job: every call checks the caller's right to it. */
 final class JobHandle implements BackgroundCopyJob, DeliveryOptimizationJob {
-  private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
-      new com.fasterxml.jackson.databind.ObjectMapper();
 
   private final JobEngine engine;
   private final Job job;
@@ -137,16 +135,7 @@ final class JobHandle implements BackgroundCopyJob, DeliveryOptimizationJob {
     String target = unnamed ? engine.sinkPath(job, job.files.size()).toString() : localName;
     DeliverySettings delivery =
         new DeliverySettings(
-            fileId,
-            true,
-            unnamed,
-            false,
-            null,
-            null,
-            null,
-            null,
-            fileSize >= 0 ? fileSize : null,
-            null);
+            fileId, true, unnamed, false, null, null, null, null, fileSize >= 0 ? fileSize : null);
     List<dev.ferry.api.FileRange> fileRanges =
         checked == null ? null : checked.stream().map(DownloadRange::toFileRange).toList();
     JobFile file =
@@ -166,7 +155,7 @@ final class JobHandle implements BackgroundCopyJob, DeliveryOptimizationJob {
       throw new FerryException(HResult.DO_E_UNKNOWN_PROPERTY_ID, "no DO job property " + property);
     }
     return read(j -> {
-      var json = JSON.createObjectNode();
+      var json = JobJson.MAPPER.createObjectNode();
       if (j.failure == null) {
         json.put("HResult", 0);
       } else {

@@ -6,12 +6,19 @@ import dev.ferry.engine.transfer.FileTransfer;
 import dev.ferry.engine.transfer.StopSignal;
 import dev.ferry.engine.transfer.TransferFailure;
 import dev.ferry.engine.transfer.TransferListener;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Transfers one job's files strictly in order on a virtual thread, and reports the outcome to the
- * engine. The engine discards reports from a runner it has already replaced or stopped.
+ * Transfers one job's files on virtual threads, and reports the outcome to the engine: in order,
+ * one at a time, for background jobs as in BITS; several at once for a FOREGROUND job of many files
+ * ({@link dev.ferry.engine.EngineConfig#filesInParallel}). The engine discards reports from a
+ * runner it has already replaced or stopped.
  */
 final class JobRunner implements Runnable {
   private static final Logger log = LoggerFactory.getLogger(JobRunner.class);
@@ -23,7 +30,17 @@ final class JobRunner implements Runnable {
 
   private final JobEngine engine;
   private final Job job;
+
+  /** The engine's stop (suspend, cancel, preemption, shutdown). */
   private final StopSignal stop = new StopSignal();
+
+  /** What the transfers watch: the engine's stop, or a file's failure stopping the others. */
+  private final StopSignal transfers = new StopSignal();
+
+  private final AtomicReference<Failed> failure = new AtomicReference<>();
+
+  /** The files a worker of this runner has taken; the engine's next-file search skips them. */
+  final Set<JobFile> inFlight = ConcurrentHashMap.newKeySet();
 
   /** Where the engine looks for this runner's next file; guarded by the engine lock. */
   int nextFileHint;
@@ -46,6 +63,7 @@ final class JobRunner implements Runnable {
    */
   void stop() {
     stop.stop();
+    transfers.stop();
     Thread t = thread;
     if (t != null) {
       Thread.ofVirtual()
@@ -107,57 +125,45 @@ final class JobRunner implements Runnable {
 
   @Override
   public void run() {
+    try {
+      List<Thread> others = new ArrayList<>();
+      for (int i = 1; i < engine.filesInParallel(job); i++) {
+        others.add(Thread.ofVirtual().name("ferry-job-" + job.id + "-" + i).start(this::work));
+      }
+      work();
+      joinAll(others);
+      Failed failed = failure.get();
+      if (failed != null) {
+        engine.onFailure(this, job, failed.file(), failed.failure());
+      } else if (!stop.isStopped()) {
+        engine.onJobTransferred(this, job);
+      }
+    } finally {
+      engine.onRunnerExit(this, job);
+    }
+  }
+
+  /** Takes the job's next file not yet taken and transfers it, until none is left or one fails. */
+  private void work() {
     JobFile current = null;
     try {
-      while (!stop.isStopped()) {
+      while (!transfers.isStopped()) {
         Plan plan = engine.nextFile(this, job);
         if (plan == null) {
           break;
         }
         current = plan.file();
-        JobFile file = current;
-        TransferListener listener =
-            new TransferListener() {
-              @Override
-              public void connected() {
-                engine.onConnected(JobRunner.this, job);
-              }
-
-              @Override
-              public void progressed(long bytes) throws TransferFailure {
-                engine.onProgress(JobRunner.this, job, bytes);
-              }
-
-              @Override
-              public void checkpoint() {
-                engine.onCheckpoint(JobRunner.this, job, file);
-              }
-            };
-        engine.prepareIntegrity(job, file, plan.settings());
-        new FileTransfer(
-                engine.sourceFor(plan.settings().uri()),
-                file.state,
-                plan.settings(),
-                listener,
-                stop)
-            .run();
-        if (!stop.isStopped() && file.state.isTransferred()) {
-          if (file.sink != null && job.download == null) {
-            feedSink(file);
-          }
-          engine.onFileTransferred(this, job, file);
+        try {
+          transfer(plan);
+        } finally {
+          inFlight.remove(plan.file());
         }
       }
-      if (!stop.isStopped()) {
-        engine.onJobTransferred(this, job);
-      }
     } catch (TransferFailure failure) {
-      engine.onFailure(this, job, current, failure);
+      fail(current, failure);
     } catch (RuntimeException | Error e) {
       log.error("transfer of job {} failed unexpectedly", job.id, e);
-      engine.onFailure(
-          this,
-          job,
+      fail(
           current,
           new TransferFailure(
               HResult.E_UNEXPECTED.value(),
@@ -167,8 +173,70 @@ final class JobRunner implements Runnable {
               null,
               String.valueOf(e),
               e));
-    } finally {
-      engine.onRunnerExit(this, job);
     }
   }
+
+  /** The first failure is the job's; the files still transferring stop (and checkpoint). */
+  private void fail(JobFile file, TransferFailure failure) {
+    if (this.failure.compareAndSet(null, new Failed(file, failure))) {
+      transfers.stop();
+    }
+  }
+
+  private void transfer(Plan plan) throws TransferFailure {
+    JobFile file = plan.file();
+    TransferListener listener =
+        new TransferListener() {
+          @Override
+          public void connected() {
+            engine.onConnected(JobRunner.this, job);
+          }
+
+          @Override
+          public void progressed(long bytes) throws TransferFailure {
+            engine.onProgress(JobRunner.this, job, bytes);
+          }
+
+          @Override
+          public void checkpoint() {
+            engine.onCheckpoint(JobRunner.this, job, file);
+          }
+        };
+    engine.prepareIntegrity(job, file, plan.settings());
+    new FileTransfer(
+            engine.sourceFor(plan.settings().uri()),
+            file.state,
+            plan.settings(),
+            listener,
+            transfers)
+        .run();
+    if (!transfers.isStopped() && file.state.isTransferred()) {
+      if (file.sink != null && job.download == null) {
+        feedSink(file);
+      }
+      engine.onFileTransferred(this, job, file);
+    }
+  }
+
+  /** Waits for the other workers; an interrupt (a stop past its grace period) reaches them too. */
+  private void joinAll(List<Thread> others) {
+    boolean interrupted = false;
+    for (Thread other : others) {
+      while (true) {
+        try {
+          other.join();
+          break;
+        } catch (InterruptedException e) {
+          interrupted = true;
+          others.forEach(Thread::interrupt);
+        }
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** A file's failure and the file (null before the first file). */
+  private record Failed(JobFile file, TransferFailure failure) {}
 }

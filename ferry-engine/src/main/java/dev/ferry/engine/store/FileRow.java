@@ -1,11 +1,12 @@
 package dev.ferry.engine.store;
 
+import dev.ferry.engine.transfer.SourceCounters;
 import java.util.UUID;
 
 /**
  * A job's file as persisted, with its transfer checkpoint: the remote size and validators seen, and
  * the bitmap of pieces whose bytes were flushed to disk before the checkpoint was written. {@code
- * delivery} holds the DO settings and statistics as JSON, or null.
+ * delivery} holds the DO settings as JSON, or null; {@code counters}, where the bytes came from.
  */
 public record FileRow(
     UUID jobId,
@@ -21,4 +22,5 @@ public record FileRow(
     byte[] pieces,
     boolean completed,
     String responseHeaders,
-    String delivery) {}
+    String delivery,
+    SourceCounters counters) {}

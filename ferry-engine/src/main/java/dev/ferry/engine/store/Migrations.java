@@ -80,13 +80,38 @@ final class Migrations {
           List.of("CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL)"),
           List.of(
               "ALTER TABLE jobs ADD COLUMN download TEXT",
-              "ALTER TABLE files ADD COLUMN delivery TEXT"));
+              "ALTER TABLE files ADD COLUMN delivery TEXT"),
+          // The statistics change at every checkpoint: columns, not JSON to encode each time.
+          List.of(
+              "ALTER TABLE files ADD COLUMN bytes_from_http INTEGER NOT NULL DEFAULT 0",
+              "ALTER TABLE files ADD COLUMN bytes_from_peers INTEGER NOT NULL DEFAULT 0",
+              "ALTER TABLE files ADD COLUMN bytes_from_cache INTEGER NOT NULL DEFAULT 0",
+              "ALTER TABLE files ADD COLUMN connections INTEGER NOT NULL DEFAULT 0",
+              "ALTER TABLE files ADD COLUMN active_ms INTEGER NOT NULL DEFAULT 0",
+              "ALTER TABLE files ADD COLUMN pieces_rejected INTEGER NOT NULL DEFAULT 0",
+              """
+              UPDATE files SET
+                bytes_from_http = coalesce(json_extract(delivery, '$.counters.bytesFromHttp'), 0),
+                bytes_from_peers = coalesce(json_extract(delivery, '$.counters.bytesFromPeers'), 0),
+                bytes_from_cache =
+                  coalesce(json_extract(delivery, '$.counters.bytesFromCacheServer'), 0),
+                connections = coalesce(json_extract(delivery, '$.counters.connections'), 0),
+                active_ms = coalesce(json_extract(delivery, '$.counters.activeMillis'), 0),
+                pieces_rejected = coalesce(json_extract(delivery, '$.counters.piecesRejected'), 0),
+                delivery = nullif(json_remove(delivery, '$.counters'), '{}')
+              WHERE delivery IS NOT NULL
+              """));
 
   static int latest() {
     return STEPS.size();
   }
 
   static void apply(Connection connection) throws SQLException {
+    apply(connection, latest());
+  }
+
+  /** Migrates up to schema {@code target}; tests build older databases with it. */
+  static void apply(Connection connection, int target) throws SQLException {
     try (Statement statement = connection.createStatement()) {
       statement.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)");
       int current;
@@ -101,12 +126,12 @@ final class Migrations {
                 + " but this Ferry knows only "
                 + latest());
       }
-      if (current == latest()) {
+      if (current >= target) {
         return;
       }
       connection.setAutoCommit(false);
       try {
-        for (int step = current; step < latest(); step++) {
+        for (int step = current; step < target; step++) {
           for (String sql : STEPS.get(step)) {
             statement.execute(sql);
           }

@@ -2,6 +2,7 @@ package dev.ferry.engine.store;
 
 import dev.ferry.api.FerryException;
 import dev.ferry.api.HResult;
+import dev.ferry.engine.transfer.SourceCounters;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,7 +40,9 @@ public final class Store implements AutoCloseable {
   private static final int JOB_COLUMN_COUNT = 38;
   private static final String FILE_COLUMNS =
       "job_id, idx, remote_url, local_path, temp_path, ranges, remote_size, etag,"
-          + " last_modified, piece_size, pieces, completed, response_headers, delivery";
+          + " last_modified, piece_size, pieces, completed, response_headers, delivery,"
+          + " bytes_from_http, bytes_from_peers, bytes_from_cache, connections, active_ms,"
+          + " pieces_rejected";
 
   private final Connection connection;
   private final ReentrantLock lock = new ReentrantLock();
@@ -58,6 +61,7 @@ public final class Store implements AutoCloseable {
             file,
             PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
       }
+      SqliteLibrary.useCopyIn(dir);
       Connection connection = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath());
       try (Statement statement = connection.createStatement()) {
         statement.execute("PRAGMA journal_mode=WAL");
@@ -266,7 +270,7 @@ public final class Store implements AutoCloseable {
         (insert ? "INSERT" : "REPLACE")
             + " INTO files ("
             + FILE_COLUMNS
-            + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+            + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
     try (PreparedStatement ps = connection.prepareStatement(sql)) {
       int i = 0;
       ps.setString(++i, f.jobId().toString());
@@ -283,6 +287,13 @@ public final class Store implements AutoCloseable {
       ps.setInt(++i, f.completed() ? 1 : 0);
       ps.setString(++i, f.responseHeaders());
       ps.setString(++i, f.delivery());
+      SourceCounters c = f.counters();
+      ps.setLong(++i, c.bytesFromHttp());
+      ps.setLong(++i, c.bytesFromPeers());
+      ps.setLong(++i, c.bytesFromCacheServer());
+      ps.setInt(++i, c.connections());
+      ps.setLong(++i, c.activeMillis());
+      ps.setInt(++i, c.piecesRejected());
       ps.executeUpdate();
     }
   }
@@ -345,7 +356,14 @@ public final class Store implements AutoCloseable {
         rs.getBytes("pieces"),
         rs.getInt("completed") != 0,
         rs.getString("response_headers"),
-        rs.getString("delivery"));
+        rs.getString("delivery"),
+        new SourceCounters(
+            rs.getLong("bytes_from_http"),
+            rs.getLong("bytes_from_peers"),
+            rs.getLong("bytes_from_cache"),
+            rs.getInt("connections"),
+            rs.getLong("active_ms"),
+            rs.getInt("pieces_rejected")));
   }
 
   private static void setInteger(PreparedStatement ps, int index, Integer value)

@@ -46,6 +46,18 @@ public final class FileState {
 
   private final Map<Integer, Long> remainingInPiece = new HashMap<>();
 
+  /**
+   * The done pieces whose bytes were on disk when a flush last finished: all a checkpoint may
+   * record, so a crash of the machine never leaves a piece recorded done whose bytes were still in
+   * the page cache.
+   */
+  private final BitSet durable = new BitSet();
+
+  /**
+   * Counts resets of the piece map, so a flush that overlapped one does not mark pieces durable.
+   */
+  private long generation;
+
   public FileState(List<FileRange> ranges, int pieceSize) {
     this(ranges, false, pieceSize);
   }
@@ -81,6 +93,7 @@ public final class FileState {
               state.layoutFor(validators.size()),
               BitSet.valueOf(pieces == null ? new byte[0] : pieces));
       state.transferred = state.pieces.bytesDone();
+      state.durable.or(BitSet.valueOf(state.pieces.toBytes()));
     }
     return state;
   }
@@ -159,6 +172,8 @@ public final class FileState {
       }
     }
     pieces = grown;
+    durable.and(BitSet.valueOf(grown.toBytes()));
+    generation++;
     partial.clear();
     remainingInPiece.clear();
     filled.clear();
@@ -269,9 +284,25 @@ public final class FileState {
     return pieces == null ? null : pieces.copy();
   }
 
-  public synchronized byte[] pieceBits() {
-    return pieces == null ? new byte[0] : pieces.toBytes();
+  /** The pieces a checkpoint may record done: those a finished flush put on disk. */
+  public synchronized byte[] durablePieceBits() {
+    return durable.toByteArray();
   }
+
+  /** Taken just before a flush starts: the pieces it will make durable. */
+  synchronized Flush beginFlush() {
+    return new Flush(generation, pieces == null ? new BitSet() : BitSet.valueOf(pieces.toBytes()));
+  }
+
+  /** The flush begun with {@code flush} has finished: its pieces are on disk. */
+  synchronized void flushed(Flush flush) {
+    if (flush.generation() == generation) {
+      durable.or(flush.done());
+    }
+  }
+
+  /** The pieces done when a flush began, and the piece map's generation then. */
+  record Flush(long generation, BitSet done) {}
 
   /** Starts over for a new remote version: no piece is done any more. */
   public synchronized void resetTo(Validators current) {
@@ -281,6 +312,8 @@ public final class FileState {
             ? PieceMap.empty(current.size(), pieceSize, layoutFor(current.size()))
             : null;
     transferred = 0;
+    durable.clear();
+    generation++;
     partial.clear();
     remainingInPiece.clear();
     filled.clear();
@@ -291,6 +324,8 @@ public final class FileState {
     validators = Validators.NONE;
     pieces = null;
     transferred = 0;
+    durable.clear();
+    generation++;
     partial.clear();
     remainingInPiece.clear();
     filled.clear();

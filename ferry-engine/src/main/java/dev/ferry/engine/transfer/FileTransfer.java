@@ -27,6 +27,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Fills one file's missing pieces from a source, one request at a time, writing each byte at its
@@ -61,14 +62,19 @@ public final class FileTransfer {
   private final StopSignal stop;
   private final byte[] buffer = new byte[BUFFER_SIZE];
   private final Segments segments;
-  private final Object checkpointLock = new Object();
   private final List<Thread> helpers = new ArrayList<>();
   private final Map<Integer, Integer> rejections = new ConcurrentHashMap<>();
 
   /** Set when a helper saw the server ignore a range: the rest goes over one connection. */
   private volatile boolean singleConnection;
 
-  private long lastCheckpointNanos = System.nanoTime();
+  private volatile long lastCheckpointNanos = System.nanoTime();
+
+  /** The last periodic checkpoint's thread (under way or done), or null before the first. */
+  private final AtomicReference<Thread> checkpointer = new AtomicReference<>();
+
+  /** Why the last periodic checkpoint failed; the next connection to write reports it. */
+  private volatile TransferFailure checkpointFailure;
 
   public FileTransfer(
       Source source,
@@ -91,41 +97,54 @@ public final class FileTransfer {
     }
     long startNanos = System.nanoTime();
     try (FileChannel out = openTarget()) {
-      while (!stop.isStopped()) {
-        if (state.isTransferred()) {
-          finish(out);
-          return;
-        }
-        SourceRequest request = nextRequest();
-        SourceResponse response;
-        try {
-          response = source.open(request);
-        } catch (HttpSource.RangeNotSatisfiable e) {
-          handleUnsatisfiable(e);
-          continue;
-        }
-        stop.attach(response);
-        try {
-          if (stop.isStopped()) {
-            return;
-          }
-          state.opened();
-          listener.connected();
-          state.setResponse(response.headerBlock(), response.info());
-          consume(request, response, out);
-        } finally {
-          stop.detach(response);
-          response.close();
-        }
-        keepClaiming(out);
+      try {
+        transfer(out);
+      } finally {
+        // Before the channel closes: no connection or flush may still be using it.
         joinHelpers();
-        checkpoint(out);
+        awaitCheckpoint();
       }
     } catch (IOException e) {
       throw localFailure(e, settings.target());
     } finally {
-      joinHelpers();
       state.addActive((System.nanoTime() - startNanos) / 1_000_000);
+    }
+  }
+
+  private void transfer(FileChannel out) throws TransferFailure, IOException {
+    while (!stop.isStopped()) {
+      if (state.isTransferred()) {
+        finish(out);
+        return;
+      }
+      SourceRequest request = nextRequest();
+      SourceResponse response;
+      try {
+        response = source.open(request);
+      } catch (HttpSource.RangeNotSatisfiable e) {
+        handleUnsatisfiable(e);
+        continue;
+      }
+      stop.attach(response);
+      try {
+        if (stop.isStopped()) {
+          return;
+        }
+        state.opened();
+        listener.connected();
+        state.setResponse(response.headerBlock(), response.info());
+        consume(request, response, out);
+      } finally {
+        stop.detach(response);
+        response.close();
+      }
+      keepClaiming(out);
+      joinHelpers();
+      if (!state.isTransferred()) {
+        // A finished file is flushed and recorded once, by finish(): for a small file the flush
+        // and the commit are most of its cost.
+        checkpoint(out);
+      }
     }
   }
 
@@ -592,31 +611,77 @@ public final class FileTransfer {
     }
   }
 
+  /**
+   * Starts a checkpoint when one is due. It runs on a thread of its own: a flush can take a fifth
+   * of a second on a fast download, and every connection would otherwise wait for it.
+   */
   private void maybeCheckpoint(FileChannel out) throws TransferFailure {
-    if (!settings.checkpoints()) {
+    TransferFailure failed = checkpointFailure;
+    if (failed != null) {
+      throw failed;
+    }
+    if (!settings.checkpoints()
+        || System.nanoTime() - lastCheckpointNanos < settings.checkpointInterval().toNanos()) {
       return;
     }
-    synchronized (checkpointLock) {
-      if (System.nanoTime() - lastCheckpointNanos < settings.checkpointInterval().toNanos()) {
-        return;
-      }
-      checkpoint(out);
+    Thread previous = checkpointer.get();
+    if (previous != null && previous.isAlive()) {
+      return;
+    }
+    Thread next =
+        Thread.ofVirtual()
+            .name("ferry-checkpoint")
+            .unstarted(() -> {
+              try {
+                checkpoint(out);
+              } catch (TransferFailure f) {
+                checkpointFailure = f;
+              }
+            });
+    if (checkpointer.compareAndSet(previous, next)) {
+      lastCheckpointNanos = System.nanoTime();
+      next.start();
     }
   }
 
-  private void checkpoint(FileChannel out) throws TransferFailure {
-    synchronized (checkpointLock) {
-      lastCheckpointNanos = System.nanoTime();
-      if (!settings.checkpoints()) {
-        return;
-      }
-      try {
-        out.force(false);
-      } catch (IOException e) {
-        throw localFailure(e, settings.target());
-      }
-      listener.checkpoint();
+  /** Waits for a periodic checkpoint under way, if any. */
+  private void awaitCheckpoint() {
+    Thread running = checkpointer.get();
+    if (running == null) {
+      return;
     }
+    boolean interrupted = false;
+    while (true) {
+      try {
+        running.join();
+        break;
+      } catch (InterruptedException e) {
+        interrupted = true;
+        stop.stop();
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /**
+   * Flushes the file, then records the pieces that were done before the flush began: a piece
+   * finished during the flush may still be only in the page cache, so it waits for the next one.
+   */
+  private void checkpoint(FileChannel out) throws TransferFailure {
+    lastCheckpointNanos = System.nanoTime();
+    if (!settings.checkpoints()) {
+      return;
+    }
+    FileState.Flush flush = state.beginFlush();
+    try {
+      out.force(false);
+    } catch (IOException e) {
+      throw localFailure(e, settings.target());
+    }
+    state.flushed(flush);
+    listener.checkpoint();
   }
 
   private void finish(FileChannel out) throws TransferFailure {
@@ -630,7 +695,9 @@ public final class FileTransfer {
           out.write(ByteBuffer.allocate(1), pieces.layout().localSize() - 1);
         }
       }
+      FileState.Flush flush = state.beginFlush();
       out.force(true);
+      state.flushed(flush);
     } catch (IOException e) {
       throw localFailure(e, settings.target());
     }

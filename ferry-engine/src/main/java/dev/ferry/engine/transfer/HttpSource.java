@@ -33,6 +33,8 @@ import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
 import org.apache.hc.client5.http.impl.routing.DefaultRoutePlanner;
 import org.apache.hc.client5.http.protocol.HttpClientContext;
+import org.apache.hc.client5.http.ssl.DefaultClientTlsStrategy;
+import org.apache.hc.client5.http.ssl.TlsSocketStrategy;
 import org.apache.hc.core5.http.ClassicHttpResponse;
 import org.apache.hc.core5.http.ConnectionClosedException;
 import org.apache.hc.core5.http.Header;
@@ -74,10 +76,7 @@ public final class HttpSource implements Source, AutoCloseable {
                     .build())
             .setDefaultSocketConfig(
                 SocketConfig.custom().setSoTimeout(Timeout.of(readTimeout)).build())
-            .setTlsSocketStrategy(
-                tls == null
-                    ? org.apache.hc.client5.http.ssl.DefaultClientTlsStrategy.createSystemDefault()
-                    : new org.apache.hc.client5.http.ssl.DefaultClientTlsStrategy(tls))
+            .setTlsSocketStrategy(new LazyTls(tls))
             .setMaxConnTotal(256)
             .setMaxConnPerRoute(32)
             .build();
@@ -484,6 +483,43 @@ public final class HttpSource implements Source, AutoCloseable {
         return new HttpHost(p.scheme(), p.host(), p.port());
       }
       return null;
+    }
+  }
+
+  /**
+   * TLS made ready at the first https connection: loading the system trust store costs a one-shot
+   * command tens of milliseconds, and plain http never needs it.
+   */
+  private static final class LazyTls implements TlsSocketStrategy {
+    private final javax.net.ssl.SSLContext tls;
+    private volatile TlsSocketStrategy strategy;
+
+    LazyTls(javax.net.ssl.SSLContext tls) {
+      this.tls = tls;
+    }
+
+    @Override
+    public javax.net.ssl.SSLSocket upgrade(
+        java.net.Socket socket, String target, int port, Object attachment, HttpContext context)
+        throws IOException {
+      return strategy().upgrade(socket, target, port, attachment, context);
+    }
+
+    private TlsSocketStrategy strategy() {
+      TlsSocketStrategy ready = strategy;
+      if (ready == null) {
+        synchronized (this) {
+          ready = strategy;
+          if (ready == null) {
+            ready =
+                tls == null
+                    ? DefaultClientTlsStrategy.createSystemDefault()
+                    : new DefaultClientTlsStrategy(tls);
+            strategy = ready;
+          }
+        }
+      }
+      return ready;
     }
   }
 }

@@ -1,0 +1,92 @@
+package dev.ferry.engine.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ferry.engine.transfer.SourceCounters;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The store against a real SQLite file: its schema migrations and its statistics columns. */
+class StoreTest {
+  @TempDir Path dir;
+
+  @Test
+  void schemaFiveMovesTheStatisticsOutOfTheSettingsJson() throws Exception {
+    Path file = dir.resolve("ferry.db");
+    try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + file)) {
+      Migrations.apply(connection, 4);
+      try (Statement sql = connection.createStatement()) {
+        sql.execute(
+            "INSERT INTO jobs (id, seq, type, owner_uid, owner_name, display_name, description,"
+                + " priority, state, created_ms, modified_ms, transferred_ms, error_count,"
+                + " notify_flags, min_retry_delay_s, no_progress_timeout_s, proxy_usage,"
+                + " cost_flags, dynamic_content, high_performance, max_download_size,"
+                + " stored_credentials, min_notification_interval_ms, on_demand, resumed_once,"
+                + " transient_since_ms, retry_at_ms) VALUES ('00000000-0000-0000-0000-000000000001',"
+                + " 1, 0, 1000, 'u', 'j', '', 2, 1, 0, 0, 0, 0, 3, 600, 1209600, 0, 0, 0, 0, 0, 0,"
+                + " 0, 0, 0, 0, 0)");
+        String fileRow =
+            "INSERT INTO files (job_id, idx, remote_url, local_path, temp_path, remote_size,"
+                + " piece_size, completed, delivery) VALUES"
+                + " ('00000000-0000-0000-0000-000000000001', %d, 'http://h/f', '/tmp/f%d',"
+                + " '/tmp/.f%d', 10, 65536, 0, %s)";
+        sql.execute(
+            fileRow.formatted(
+                0,
+                0,
+                0,
+                "'{\"fileId\":\"a\",\"inPlace\":true,\"counters\":{\"bytesFromHttp\":7,"
+                    + "\"bytesFromPeers\":6,\"bytesFromCacheServer\":5,\"connections\":4,"
+                    + "\"activeMillis\":3,\"piecesRejected\":2}}'"));
+        sql.execute(
+            fileRow.formatted(
+                1,
+                1,
+                1,
+                "'{\"counters\":{\"bytesFromHttp\":9,\"connections\":1,\"activeMillis\":8}}'"));
+        sql.execute(fileRow.formatted(2, 2, 2, "NULL"));
+      }
+    }
+
+    try (Store store = Store.open(file)) {
+      Map<JobRow, List<FileRow>> all = store.loadAll();
+      List<FileRow> files = all.values().iterator().next();
+      assertThat(files.get(0).counters()).isEqualTo(new SourceCounters(7, 6, 5, 4, 3, 2));
+      assertThat(files.get(0).delivery()).isEqualTo("{\"fileId\":\"a\",\"inPlace\":true}");
+      assertThat(files.get(1).counters()).isEqualTo(new SourceCounters(9, 0, 0, 1, 8, 0));
+      assertThat(files.get(1).delivery()).as("nothing but statistics: no settings").isNull();
+      assertThat(files.get(2).counters()).isEqualTo(SourceCounters.ZERO);
+      assertThat(files.get(2).delivery()).isNull();
+
+      FileRow f = files.get(2);
+      SourceCounters later = new SourceCounters(1L << 40, 2, 3, 8, 1234, 1);
+      store.updateFile(
+          new FileRow(
+              f.jobId(),
+              f.index(),
+              f.remoteUrl(),
+              f.localPath(),
+              f.tempPath(),
+              f.ranges(),
+              f.remoteSize(),
+              f.etag(),
+              f.lastModified(),
+              f.pieceSize(),
+              f.pieces(),
+              f.completed(),
+              f.responseHeaders(),
+              f.delivery(),
+              later));
+    }
+    try (Store store = Store.open(file)) {
+      List<FileRow> files = store.loadAll().values().iterator().next();
+      assertThat(files.get(2).counters()).isEqualTo(new SourceCounters(1L << 40, 2, 3, 8, 1234, 1));
+    }
+  }
+}

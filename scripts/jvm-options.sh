@@ -1,0 +1,16 @@
+# Sourced by ./ferry and bench/run after pick-jdk.sh: the JVM options every ferry command runs with,
+# in $ferry_jvm_options; those of a command that ends (every verb but daemon), in
+# $ferry_command_jvm_options; and the JDK's feature version in $ferry_jdk_major.
+ferry_jdk_major=$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$JAVA_HOME/release" 2>/dev/null || true)
+# A short command's heap is small; the serial collector starts fastest and needs no GC threads.
+ferry_jvm_options="--enable-native-access=ALL-UNNAMED -XX:+UseSerialGC"
+# At exit the JVM waits up to 300 ms for threads in native code, and the virtual threads' socket
+# poller always is in native code (epoll_wait): a download that used several connections ended
+# a third of a second after its last byte. Nothing of Ferry's runs in native code at exit.
+if [ "${ferry_jdk_major:-0}" -ge 22 ] 2>/dev/null; then
+  ferry_jvm_options="$ferry_jvm_options -XX:UserThreadWaitAttemptsAtExit=0"
+fi
+# A command that ends has no use for C2: its compiler threads took a third of the CPU of a
+# 1,000-file download and slowed a 1 GiB one by a fifth on two cores, where the copy runs in native
+# code anyway (bench/run; the numbers are in bench/README.md). ferryd keeps both compilers.
+ferry_command_jvm_options="$ferry_jvm_options -XX:TieredStopAtLevel=1"
