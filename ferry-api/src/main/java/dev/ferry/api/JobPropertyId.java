@@ -17,7 +17,13 @@ public enum JobPropertyId {
   /** Dword: throttles modification callbacks. Default 500 ms. */
   MINIMUM_NOTIFICATION_INTERVAL_MS(9),
   /** Enable: the application asks for ranges on demand. */
-  ON_DEMAND_MODE(10);
+  ON_DEMAND_MODE(10),
+  /**
+   * Uint64, a Ferry extension: the most bytes per second the job may transfer, on top of the
+   * engine's bandwidth policy; 0 (the default) means no cap of its own. It may be changed at any
+   * time, and a running transfer follows at once. Its id lies far from BITS's own.
+   */
+  MAX_TRANSFER_RATE(1001);
 
   private final int value;
 

@@ -157,7 +157,8 @@ public class StoreBenchmark {
         0,
         null,
         null,
-        null);
+        null,
+        0);
   }
 
   private static JobRow withModified(JobRow j, long now) {
@@ -199,7 +200,8 @@ public class StoreBenchmark {
         j.retryAtMs(),
         j.notifyProgram(),
         j.notifyParameters(),
-        j.download());
+        j.download(),
+        j.maxTransferRate());
   }
 
   private static FileRow withPieces(FileRow f, byte[] pieces) {

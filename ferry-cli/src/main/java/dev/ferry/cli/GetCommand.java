@@ -6,6 +6,8 @@ import dev.ferry.api.FerryException;
 import dev.ferry.api.FileInfo;
 import dev.ferry.api.HResult;
 import dev.ferry.api.JobPriority;
+import dev.ferry.api.JobPropertyId;
+import dev.ferry.api.JobPropertyValue;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -49,6 +51,14 @@ final class GetCommand extends Verb {
   JobPriority priority;
 
   @Option(
+      names = "--limit-rate",
+      paramLabel = "RATE",
+      description =
+          "cap this download at RATE bytes per second (K, M or G suffix; unlimited lifts it), on"
+              + " top of the bandwidth policy; sets the job's MAX_TRANSFER_RATE")
+  String limitRate;
+
+  @Option(
       names = "--timeout",
       defaultValue = "120",
       paramLabel = "SECONDS",
@@ -61,11 +71,15 @@ final class GetCommand extends Verb {
   boolean quiet;
 
   private List<FileInfo> files;
+  private long maxTransferRate = -1;
 
   @Override
   void validate() {
     if (output != null && urls.size() > 1) {
       throw usage("-o takes one URL; use -d for several");
+    }
+    if (limitRate != null) {
+      maxTransferRate = Math.max(0, PolicyCommand.rate(limitRate));
     }
     files = new ArrayList<>();
     for (String url : urls) {
@@ -131,6 +145,7 @@ final class GetCommand extends Verb {
     for (BackgroundCopyJob existing : manager.enumJobs()) {
       if (existing.displayName().equals(name) && sameFiles(existing, files)) {
         existing.setPriority(priority);
+        limitRate(existing);
         existing.resume();
         return existing;
       }
@@ -140,6 +155,7 @@ final class GetCommand extends Verb {
       job.setPriority(priority);
       job.setMinimumRetryDelay(Duration.ofSeconds(5));
       job.setNoProgressTimeout(Duration.ofSeconds(timeoutSeconds));
+      limitRate(job);
       job.addFileSet(files);
       job.resume();
     } catch (RuntimeException e) {
@@ -147,6 +163,13 @@ final class GetCommand extends Verb {
       throw e;
     }
     return job;
+  }
+
+  private void limitRate(BackgroundCopyJob job) {
+    if (maxTransferRate >= 0) {
+      job.setProperty(
+          JobPropertyId.MAX_TRANSFER_RATE, new JobPropertyValue.Uint64(maxTransferRate));
+    }
   }
 
   private static boolean sameFiles(BackgroundCopyJob job, List<FileInfo> files) {

@@ -113,6 +113,42 @@ class GetCommandTest {
   }
 
   @Test
+  void aRateLimitedDownloadArrivesWholeAndABadRateIsRefusedBeforeAnyRequest() throws Exception {
+    Content content = Content.random(600_000, 6);
+    origin.put("/slow.bin", content);
+    Path target = downloads.resolve("slow.bin");
+
+    Result refused =
+        ferry(
+            "get",
+            "-q",
+            "--limit-rate",
+            "fast",
+            origin.url("/slow.bin"),
+            "-o",
+            target.toString(),
+            "--data-dir",
+            dataDir.toString());
+    assertThat(refused.code()).as(refused.toString()).isEqualTo(ExitCodes.FAILED);
+    assertThat(refused.err()).contains("'fast' is not a rate").contains("E_INVALIDARG");
+    assertThat(origin.requests("/slow.bin")).isEmpty();
+
+    Result result =
+        ferry(
+            "get",
+            "-q",
+            "--limit-rate",
+            "2M",
+            origin.url("/slow.bin"),
+            "-o",
+            target.toString(),
+            "--data-dir",
+            dataDir.toString());
+    assertThat(result.code()).as(result.toString()).isEqualTo(ExitCodes.OK);
+    assertThat(sha256(target)).isEqualTo(content.sha256());
+  }
+
+  @Test
   void outputWithSeveralUrlsIsAUsageError() throws Exception {
     origin.put("/a.bin", Content.random(1000, 4));
     origin.put("/b.bin", Content.random(1000, 5));

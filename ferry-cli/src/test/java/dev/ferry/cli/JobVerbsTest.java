@@ -186,6 +186,8 @@ class JobVerbsTest {
     assertThat(ferry.run("getproperty", job, "DYNAMIC_CONTENT").value()).isEqualTo("true");
     assertOk(ferry.run("setproperty", job, "MAX_DOWNLOAD_SIZE", "UINT64", "1048576"));
     assertThat(ferry.run("getproperty", job, "5").value()).isEqualTo("1048576");
+    assertOk(ferry.run("setproperty", job, "max_transfer_rate", "UINT64", "8388608"));
+    assertThat(ferry.run("getproperty", job, "1001").value()).isEqualTo("8388608");
 
     assertFails(ferry.run("setproperty", job, "COST_FLAGS", "DWORD", "lots"), "E_INVALIDARG");
     assertThat(ferry.run("getproperty", job, "6").code()).isEqualTo(ExitCodes.USAGE);

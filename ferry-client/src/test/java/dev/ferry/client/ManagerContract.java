@@ -453,6 +453,17 @@ abstract class ManagerContract {
         .isEqualTo(new JobPropertyValue.Enable(false));
     assertThat(job.getProperty(JobPropertyId.MAX_DOWNLOAD_SIZE))
         .isEqualTo(new JobPropertyValue.Uint64(0));
+    assertThat(job.getProperty(JobPropertyId.MAX_TRANSFER_RATE))
+        .isEqualTo(new JobPropertyValue.Uint64(0));
+    job.setProperty(JobPropertyId.MAX_TRANSFER_RATE, new JobPropertyValue.Uint64(8 << 20));
+    assertThat(job.getProperty(JobPropertyId.MAX_TRANSFER_RATE))
+        .isEqualTo(new JobPropertyValue.Uint64(8 << 20));
+    assertHResult(
+        () -> job.setProperty(JobPropertyId.MAX_TRANSFER_RATE, new JobPropertyValue.Uint64(-1)),
+        HResult.E_INVALIDARG);
+    assertHResult(
+        () -> job.setProperty(JobPropertyId.MAX_TRANSFER_RATE, new JobPropertyValue.Dword(5)),
+        HResult.E_INVALIDARG);
     assertThat(job.getProperty(JobPropertyId.NOTIFICATION_CLSID))
         .isEqualTo(new JobPropertyValue.ClsId(new UUID(0, 0)));
     assertHResult(() -> job.getProperty(JobPropertyId.USE_STORED_CREDENTIALS), HResult.E_NOT_SET);

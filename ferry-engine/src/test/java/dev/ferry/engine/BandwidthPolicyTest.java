@@ -7,6 +7,8 @@ import static org.awaitility.Awaitility.await;
 import dev.ferry.api.BackgroundCopyJob;
 import dev.ferry.api.HResult;
 import dev.ferry.api.JobPriority;
+import dev.ferry.api.JobPropertyId;
+import dev.ferry.api.JobPropertyValue;
 import dev.ferry.api.JobState;
 import dev.ferry.engine.bandwidth.BandwidthPolicy;
 import dev.ferry.engine.bandwidth.TokenBucket;
@@ -78,6 +80,38 @@ class BandwidthPolicyTest {
     BackgroundCopyJob foreground = job("fg.bin", JobPriority.FOREGROUND, 3 * MIB, 3);
     foreground.resume();
     awaitState(foreground, JobState.TRANSFERRED);
+  }
+
+  @Test
+  void aJobsOwnCapHoldsBesideAnUncappedJob() {
+    BackgroundCopyJob capped = job("capped.bin", JobPriority.FOREGROUND, 6 * MIB, 11);
+    capped.setProperty(JobPropertyId.MAX_TRANSFER_RATE, new JobPropertyValue.Uint64(2 * MIB));
+    assertThat(capped.getProperty(JobPropertyId.MAX_TRANSFER_RATE))
+        .isEqualTo(new JobPropertyValue.Uint64(2 * MIB));
+    BackgroundCopyJob free = job("free.bin", JobPriority.FOREGROUND, 16 * MIB, 12);
+    free.resume();
+    double seconds = secondsToTransfer(capped);
+    assertThat(6.0 / seconds)
+        .as("MiB/s under the job's 2 MiB/s cap")
+        .isLessThanOrEqualTo(2.0 * 1.1 * 6 / 5);
+    assertThat(seconds).isGreaterThanOrEqualTo(0.9 * (6 - 1) / 2.0);
+    awaitState(free, JobState.TRANSFERRED);
+    assertThat(capped.complete()).isEqualTo(HResult.S_OK);
+    assertThat(EngineFixture.sha256(fx.download("capped.bin")))
+        .isEqualTo(Content.random(6 * MIB, 11).sha256());
+  }
+
+  @Test
+  void aJobsOwnCapChangesWhileItTransfers() {
+    BackgroundCopyJob job = job("live-job.bin", JobPriority.FOREGROUND, 64 * MIB, 13);
+    job.setProperty(JobPropertyId.MAX_TRANSFER_RATE, new JobPropertyValue.Uint64(256 * 1024));
+    job.resume();
+    await().atMost(EngineFixture.PATIENCE).until(() -> job.progress().bytesTransferred() > 0);
+    assertThat(job.state()).isIn(JobState.CONNECTING, JobState.TRANSFERRING);
+    // At 256 KiB/s this would take four minutes; lifting the cap must speed up the same transfer.
+    job.setProperty(JobPropertyId.MAX_TRANSFER_RATE, new JobPropertyValue.Uint64(0));
+    awaitState(job, JobState.TRANSFERRED);
+    assertThat(job.complete()).isEqualTo(HResult.S_OK);
   }
 
   @Test

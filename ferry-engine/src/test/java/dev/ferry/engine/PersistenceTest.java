@@ -82,6 +82,7 @@ class PersistenceTest {
     a.setProperty(JobPropertyId.NOTIFICATION_CLSID, new JobPropertyValue.ClsId(clsid));
     a.setProperty(JobPropertyId.DYNAMIC_CONTENT, new JobPropertyValue.Enable(true));
     a.setProperty(JobPropertyId.MAX_DOWNLOAD_SIZE, new JobPropertyValue.Uint64(123_456_789L));
+    a.setProperty(JobPropertyId.MAX_TRANSFER_RATE, new JobPropertyValue.Uint64(3_000_000L));
     a.setProperty(
         JobPropertyId.USE_STORED_CREDENTIALS, new JobPropertyValue.Target(AuthTarget.PROXY));
     a.setProperty(JobPropertyId.MINIMUM_NOTIFICATION_INTERVAL_MS, new JobPropertyValue.Dword(250));
@@ -135,6 +136,8 @@ class PersistenceTest {
         .isEqualTo(new JobPropertyValue.Enable(true));
     assertThat(a2.getProperty(JobPropertyId.MAX_DOWNLOAD_SIZE))
         .isEqualTo(new JobPropertyValue.Uint64(123_456_789L));
+    assertThat(a2.getProperty(JobPropertyId.MAX_TRANSFER_RATE))
+        .isEqualTo(new JobPropertyValue.Uint64(3_000_000L));
     assertThat(a2.getProperty(JobPropertyId.USE_STORED_CREDENTIALS))
         .isEqualTo(new JobPropertyValue.Target(AuthTarget.PROXY));
     assertThat(a2.getProperty(JobPropertyId.MINIMUM_NOTIFICATION_INTERVAL_MS))

@@ -2,6 +2,7 @@ package dev.ferry.engine;
 
 import static dev.ferry.engine.EngineFixture.awaitState;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.ferry.api.BackgroundCopyJob;
 import dev.ferry.api.FileRange;
@@ -12,6 +13,7 @@ import dev.ferry.testkit.Content;
 import dev.ferry.testkit.Fault;
 import dev.ferry.testkit.RecordedRequest;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
@@ -64,6 +66,24 @@ class SegmentedDownloadTest {
         .as("no part fetched twice beyond what a split cuts off")
         .isLessThan(content.size() + 4 * MIB);
     assertThat(job.progress().bytesTransferred()).isEqualTo(content.size());
+  }
+
+  @Test
+  void aConnectionFarSlowerThanTheOthersIsDroppedAndTheOthersFinishItsPart() {
+    Content content = Content.random(24 * MIB, 43);
+    fx.origin.put("/straggler.bin", content);
+    // Only the first connection crawls: at 16 KiB/s its share alone would take many minutes.
+    fx.origin.faultOnce("/straggler.bin", Fault.throttle(16 * 1024));
+    BackgroundCopyJob job = foreground("straggler");
+    Path target = fx.download("straggler.bin");
+    job.addFile(fx.origin.url("/straggler.bin"), target.toString());
+    job.resume();
+    await()
+        .atMost(Duration.ofSeconds(45))
+        .until(() -> job.state() == JobState.TRANSFERRED || job.state() == JobState.ERROR);
+    assertThat(job.state()).isEqualTo(JobState.TRANSFERRED);
+    assertThat(job.complete()).isEqualTo(HResult.S_OK);
+    assertThat(EngineFixture.sha256(target)).isEqualTo(content.sha256());
   }
 
   @Test

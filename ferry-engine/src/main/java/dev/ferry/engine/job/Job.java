@@ -48,6 +48,17 @@ final class Job {
   boolean dynamicContent;
   boolean highPerformance;
   long maxDownloadSize;
+
+  /** MAX_TRANSFER_RATE in bytes per second, 0 for none; read by {@link #rateCap} as bytes flow. */
+  volatile long maxTransferRate;
+
+  /** The job's own cap, which every one of its transfers passes through besides the policy's. */
+  final dev.ferry.engine.bandwidth.TokenBucket rateCap =
+      new dev.ferry.engine.bandwidth.TokenBucket(() ->
+          maxTransferRate == 0
+              ? dev.ferry.engine.bandwidth.TokenBucket.UNLIMITED
+              : maxTransferRate);
+
   int storedCredentials;
   int minNotificationIntervalMs = 500;
   boolean onDemand;
@@ -132,7 +143,8 @@ final class Job {
         retryAtMs,
         notifyCmdLine == null ? null : notifyCmdLine.program(),
         notifyCmdLine == null ? null : notifyCmdLine.parameters(),
-        download == null ? null : download.encode());
+        download == null ? null : download.encode(),
+        maxTransferRate);
   }
 
   static Job fromRow(JobRow row, Notifier notifier) {
@@ -175,6 +187,7 @@ final class Job {
     job.dynamicContent = row.dynamicContent();
     job.highPerformance = row.highPerformance();
     job.maxDownloadSize = row.maxDownloadSize();
+    job.maxTransferRate = row.maxTransferRate();
     job.storedCredentials = row.storedCredentials();
     job.minNotificationIntervalMs = row.minNotificationIntervalMs();
     job.onDemand = row.onDemand();

@@ -87,14 +87,9 @@ public final class JobEngine implements AutoCloseable {
   private volatile boolean foregroundActive;
   private boolean backgroundBlocked;
   private final TokenBucket globalBucket = new TokenBucket(() -> policy.global());
-  private final Throttle foregroundThrottle =
-      new BucketThrottle(List.of(new TokenBucket(() -> policy.foreground()), globalBucket));
-  private final Throttle backgroundThrottle =
-      new BucketThrottle(
-          List.of(
-              new TokenBucket(
-                  () -> policy.backgroundAt(java.time.LocalDateTime.now(), foregroundActive)),
-              globalBucket));
+  private final TokenBucket foregroundBucket = new TokenBucket(() -> policy.foreground());
+  private final TokenBucket backgroundBucket =
+      new TokenBucket(() -> policy.backgroundAt(java.time.LocalDateTime.now(), foregroundActive));
   private final List<JobListener> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
   private static final long PROGRESS_EVENT_INTERVAL_NANOS = 250_000_000L;
   private final Thread scheduler;
@@ -1030,8 +1025,13 @@ public final class JobEngine implements AutoCloseable {
     return windowEndMs;
   }
 
+  /** The job's own cap, then its class's, then everything's. */
   private Throttle throttleFor(Job job) {
-    return job.priority == JobPriority.FOREGROUND ? foregroundThrottle : backgroundThrottle;
+    return new BucketThrottle(
+        List.of(
+            job.rateCap,
+            job.priority == JobPriority.FOREGROUND ? foregroundBucket : backgroundBucket,
+            globalBucket));
   }
 
   private void start(Job job) {

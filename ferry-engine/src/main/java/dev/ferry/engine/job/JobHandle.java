@@ -490,6 +490,7 @@ final class JobHandle implements BackgroundCopyJob, DeliveryOptimizationJob {
         case MINIMUM_NOTIFICATION_INTERVAL_MS ->
             new JobPropertyValue.Dword(j.minNotificationIntervalMs);
         case ON_DEMAND_MODE -> new JobPropertyValue.Enable(j.onDemand);
+        case MAX_TRANSFER_RATE -> new JobPropertyValue.Uint64(j.maxTransferRate);
       };
     }
 
@@ -558,6 +559,15 @@ final class JobHandle implements BackgroundCopyJob, DeliveryOptimizationJob {
                 "ON_DEMAND_MODE cannot be combined with DYNAMIC_CONTENT or file ranges");
           }
           j.onDemand = enable;
+        }
+        case MAX_TRANSFER_RATE -> {
+          long rate = expect(value, JobPropertyValue.Uint64.class, id).value();
+          if (rate < 0) {
+            throw new FerryException(
+                HResult.E_INVALIDARG,
+                "MAX_TRANSFER_RATE is too large: " + Long.toUnsignedString(rate));
+          }
+          j.maxTransferRate = rate;
         }
       }
     }

@@ -45,4 +45,5 @@ public record JobRow(
     long retryAtMs,
     String notifyProgram,
     String notifyParameters,
-    String download) {}
+    String download,
+    long maxTransferRate) {}

@@ -100,7 +100,8 @@ final class Migrations {
                 pieces_rejected = coalesce(json_extract(delivery, '$.counters.piecesRejected'), 0),
                 delivery = nullif(json_remove(delivery, '$.counters'), '{}')
               WHERE delivery IS NOT NULL
-              """));
+              """),
+          List.of("ALTER TABLE jobs ADD COLUMN max_transfer_rate INTEGER NOT NULL DEFAULT 0"));
 
   static int latest() {
     return STEPS.size();

@@ -36,8 +36,9 @@ public final class Store implements AutoCloseable {
           + " proxy_usage, proxy_list, proxy_bypass, custom_headers, cost_flags,"
           + " notification_clsid, dynamic_content, high_performance, max_download_size,"
           + " stored_credentials, min_notification_interval_ms, on_demand, resumed_once,"
-          + " transient_since_ms, retry_at_ms, notify_program, notify_parameters, download";
-  private static final int JOB_COLUMN_COUNT = 38;
+          + " transient_since_ms, retry_at_ms, notify_program, notify_parameters, download,"
+          + " max_transfer_rate";
+  private static final int JOB_COLUMN_COUNT = 39;
   private static final String FILE_COLUMNS =
       "job_id, idx, remote_url, local_path, temp_path, ranges, remote_size, etag,"
           + " last_modified, piece_size, pieces, completed, response_headers, delivery,"
@@ -261,6 +262,7 @@ public final class Store implements AutoCloseable {
       ps.setString(++i, j.notifyProgram());
       ps.setString(++i, j.notifyParameters());
       ps.setString(++i, j.download());
+      ps.setLong(++i, j.maxTransferRate());
       ps.executeUpdate();
     }
   }
@@ -338,7 +340,8 @@ public final class Store implements AutoCloseable {
         rs.getLong("retry_at_ms"),
         rs.getString("notify_program"),
         rs.getString("notify_parameters"),
-        rs.getString("download"));
+        rs.getString("download"),
+        rs.getLong("max_transfer_rate"));
   }
 
   private static FileRow readFile(ResultSet rs) throws SQLException {

@@ -52,6 +52,9 @@ public final class FileTransfer {
       ContentTransform transform,
       JobOwner owner) {}
 
+  /** How often an idle connection looks again for a straggler to take over. */
+  private static final Duration STRAGGLER_CHECK = Duration.ofMillis(250);
+
   /** A piece that fails its hash this many times in one run is not a glitch: the source is bad. */
   private static final int MAX_REJECTIONS_PER_PIECE = 3;
 
@@ -67,6 +70,9 @@ public final class FileTransfer {
 
   /** Set when a helper saw the server ignore a range: the rest goes over one connection. */
   private volatile boolean singleConnection;
+
+  /** The main connection was far slower than the helpers, which took over its part. */
+  private boolean mainDropped;
 
   private volatile long lastCheckpointNanos = System.nanoTime();
 
@@ -153,19 +159,40 @@ public final class FileTransfer {
    * connections' parts until nothing is left to claim. Its failures end the transfer.
    */
   private void keepClaiming(FileChannel out) throws TransferFailure {
-    if (settings.connections() <= 1 || state.pieces() == null || singleConnection) {
+    if (settings.connections() <= 1 || state.pieces() == null || singleConnection || mainDropped) {
       return;
     }
     Segments.Segment segment;
-    while (!stop.isStopped()
-        && !singleConnection
-        && (segment = segments.claim(state.gaps())) != null) {
+    while ((segment = nextSegment()) != null) {
       try {
         fetch(segment, out, buffer);
       } finally {
         segments.release(segment);
       }
+      if (segment.dropped()) {
+        return; // far slower than the others: they finish the file
+      }
     }
+  }
+
+  /**
+   * Work for a connection that finished its part, or null when it should end. While another part is
+   * too young to judge, it waits a little and asks again: that part may be a straggler's.
+   */
+  private Segments.Segment nextSegment() {
+    while (!stop.isStopped() && !singleConnection) {
+      Segments.Segment segment = segments.claim(state.gaps());
+      if (segment != null || !segments.worthWaiting()) {
+        return segment;
+      }
+      try {
+        Thread.sleep(STRAGGLER_CHECK.toMillis());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        stop.stop();
+      }
+    }
+    return null;
   }
 
   /** Starts the helper connections once the first response told the size and validators. */
@@ -184,9 +211,7 @@ public final class FileTransfer {
   private void helpUntilDone(FileChannel out) {
     byte[] own = new byte[BUFFER_SIZE];
     Segments.Segment segment;
-    while (!stop.isStopped()
-        && !singleConnection
-        && (segment = segments.claim(state.gaps())) != null) {
+    while ((segment = nextSegment()) != null) {
       try {
         fetch(segment, out, own);
       } catch (TransferFailure failure) {
@@ -195,6 +220,9 @@ public final class FileTransfer {
         return;
       } finally {
         segments.release(segment);
+      }
+      if (segment.dropped()) {
+        return; // far slower than the others: they finish the file
       }
     }
   }
@@ -416,6 +444,7 @@ public final class FileTransfer {
     } finally {
       segments.release(segment);
     }
+    mainDropped = segment.dropped();
   }
 
   /**

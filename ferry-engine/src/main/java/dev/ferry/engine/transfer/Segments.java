@@ -3,22 +3,47 @@ package dev.ferry.engine.transfer;
 import dev.ferry.engine.piece.Span;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.LongSupplier;
 
 /**
  * The parts of a file that connections are fetching right now. A connection that runs out of work
- * claims a gap nobody fetches, or else takes the second half of the largest part still being
- * fetched (aria2's adaptive splitting), so fast connections end up doing most of the work and all
- * of them finish together.
+ * claims a gap nobody fetches; else it takes over the whole rest of a straggler's part (a
+ * connection far slower than the fastest, which is then dropped); else the second half of the
+ * largest part still being fetched (aria2's adaptive splitting). So fast connections end up doing
+ * most of the work, and one slow connection cannot hold up the end of a file.
  */
 final class Segments {
   /** Bytes of the remote file one connection fetches: {@code [cursor, end)}, end may shrink. */
   static final class Segment {
     private volatile long cursor;
     private volatile long end;
+    private volatile boolean dropped;
+    private final long startCursor;
+    private final long startNanos;
 
-    Segment(long start, long end) {
+    Segment(long start, long end, long nanos) {
       this.cursor = start;
       this.end = end;
+      this.startCursor = start;
+      this.startNanos = nanos;
+    }
+
+    /** Another connection took the rest of this part because this one was far too slow. */
+    boolean dropped() {
+      return dropped;
+    }
+
+    /** Bytes per second since the part began, or -1 while it is too young to judge. */
+    double rate(long nowNanos) {
+      long age = nowNanos - startNanos;
+      return age < JUDGE_AFTER_NANOS ? -1 : (cursor - startCursor) * 1e9 / age;
+    }
+
+    /** Bytes per second over a part that ended, or -1 for one too small to tell. */
+    double finalRate(long nowNanos) {
+      long age = nowNanos - startNanos;
+      long bytes = cursor - startCursor;
+      return age <= 0 || bytes < ALIGNMENT ? -1 : bytes * 1e9 / age;
     }
 
     long cursor() {
@@ -40,26 +65,59 @@ final class Segments {
 
   private static final long ALIGNMENT = 64 * 1024;
 
+  /** How long a part runs before its speed is judged: long enough for TCP to ramp up. */
+  static final long JUDGE_AFTER_NANOS = 2_000_000_000L;
+
+  /** A connection this many times slower than the fastest is dropped. */
+  static final int STRAGGLER_FACTOR = 8;
+
+  /** A straggler is dropped only when it has at least this long left at its own speed. */
+  private static final double WORTH_TAKING_SECONDS = 2;
+
   private final List<Segment> active = new ArrayList<>();
   private final long minimumSplit;
+  private final LongSupplier clock;
+
+  /** The fastest any ended part went: the yardstick once the fast connections are idle. */
+  private double fastestEnded;
 
   Segments(long minimumSplit) {
+    this(minimumSplit, System::nanoTime);
+  }
+
+  Segments(long minimumSplit, LongSupplier clock) {
     this.minimumSplit = minimumSplit;
+    this.clock = clock;
   }
 
   synchronized Segment begin(long start, long end) {
-    Segment segment = new Segment(start, end);
+    Segment segment = new Segment(start, end, clock.getAsLong());
     active.add(segment);
     return segment;
   }
 
   synchronized void release(Segment segment) {
     active.remove(segment);
+    fastestEnded = Math.max(fastestEnded, segment.finalRate(clock.getAsLong()));
   }
 
   /**
-   * Work for an idle connection: the first gap no connection covers, else half of the largest
-   * segment when it is worth splitting, else null.
+   * Whether an idle connection should wait rather than end: a part with work left is still too
+   * young to judge, and may turn out to be a straggler it should take over.
+   */
+  synchronized boolean worthWaiting() {
+    long now = clock.getAsLong();
+    for (Segment segment : active) {
+      if (segment.rate(now) < 0 && segment.remaining() >= ALIGNMENT) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Work for an idle connection: the first gap no connection covers, else the rest of a straggler's
+   * segment, else half of the largest segment when it is worth splitting, else null.
    */
   synchronized Segment claim(List<Span> gaps) {
     for (Span gap : gaps) {
@@ -67,6 +125,14 @@ final class Segments {
       if (free != null) {
         return begin(free.start(), free.end());
       }
+    }
+    Segment straggler = straggler();
+    if (straggler != null) {
+      long from = straggler.cursor();
+      Segment taken = begin(from, straggler.end());
+      straggler.end = from;
+      straggler.dropped = true;
+      return taken;
     }
     Segment largest = null;
     for (Segment segment : active) {
@@ -82,6 +148,32 @@ final class Segments {
     Segment taken = begin(middle, largest.end());
     largest.end = middle;
     return taken;
+  }
+
+  /**
+   * The segment whose connection is far slower than the fastest one and would still take a while,
+   * the one with the most time left first; null when there is none.
+   */
+  private Segment straggler() {
+    long now = clock.getAsLong();
+    double fastest = fastestEnded;
+    for (Segment segment : active) {
+      fastest = Math.max(fastest, segment.rate(now));
+    }
+    Segment worst = null;
+    double worstSecondsLeft = WORTH_TAKING_SECONDS;
+    for (Segment segment : active) {
+      double rate = segment.rate(now);
+      if (rate < 0 || rate * STRAGGLER_FACTOR >= fastest || segment.remaining() < ALIGNMENT) {
+        continue;
+      }
+      double secondsLeft = segment.remaining() / Math.max(rate, 1);
+      if (secondsLeft > worstSecondsLeft) {
+        worst = segment;
+        worstSecondsLeft = secondsLeft;
+      }
+    }
+    return worst;
   }
 
   private Span firstUncovered(Span gap) {
