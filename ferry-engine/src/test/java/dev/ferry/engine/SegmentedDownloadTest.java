@@ -87,6 +87,46 @@ class SegmentedDownloadTest {
   }
 
   @Test
+  void connectionsDoubleWhileEachOneAddsThroughput() {
+    fx.close();
+    fx = new EngineFixture(tmp, EngineFixture.testConfig().withConnections(16, MIB));
+    Content content = Content.random(48 * MIB, 44);
+    fx.origin.put("/ramp.bin", content);
+    // Per connection, as nginx's limit_rate: every connection added adds its 2 MiB/s.
+    fx.origin.fault("/ramp.bin", Fault.throttle(2 * MIB));
+    BackgroundCopyJob job = foreground("ramp");
+    Path target = fx.download("ramp.bin");
+    job.addFile(fx.origin.url("/ramp.bin"), target.toString());
+    job.resume();
+    awaitState(job, JobState.TRANSFERRED);
+    assertThat(job.complete()).isEqualTo(HResult.S_OK);
+    assertThat(EngineFixture.sha256(target)).isEqualTo(content.sha256());
+    int connections = fx.origin.mostConcurrentRequests("/ramp.bin");
+    assertThat(connections).as("more than the 4 a file starts with").isGreaterThan(4);
+    assertThat(connections).as("never more than the configured most").isLessThanOrEqualTo(16);
+  }
+
+  @Test
+  void connectionsStayFewWhenMoreOfThemDoNotRaiseTheRate() {
+    fx.close();
+    fx = new EngineFixture(tmp, EngineFixture.testConfig().withConnections(16, MIB));
+    // One cap for everything: a second, third or tenth connection cannot add anything.
+    fx.engine()
+        .setBandwidthPolicy(dev.ferry.engine.bandwidth.BandwidthPolicy.DEFAULT.withGlobal(8 * MIB));
+    Content content = Content.random(32 * MIB, 45);
+    fx.origin.put("/capped.bin", content);
+    BackgroundCopyJob job = foreground("capped");
+    Path target = fx.download("capped.bin");
+    job.addFile(fx.origin.url("/capped.bin"), target.toString());
+    job.resume();
+    awaitState(job, JobState.TRANSFERRED);
+    assertThat(job.complete()).isEqualTo(HResult.S_OK);
+    assertThat(EngineFixture.sha256(target)).isEqualTo(content.sha256());
+    int connections = fx.origin.mostConcurrentRequests("/capped.bin");
+    assertThat(connections).as("one doubling tried, and no more").isLessThanOrEqualTo(8);
+  }
+
+  @Test
   void rangesOfAForegroundFileAreFetchedInParallelToo() throws Exception {
     Content content = Content.random(16 * MIB, 42);
     fx.origin.put("/r.bin", content);

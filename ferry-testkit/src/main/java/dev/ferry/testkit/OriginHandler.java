@@ -41,8 +41,23 @@ final class OriginHandler extends Handler.Abstract {
     String path = Objects.requireNonNullElse(request.getHttpURI().getDecodedPath(), "/");
     Route route = routes.get(path);
     route.record(new RecordedRequest(request.getMethod(), path, headers(request), Instant.now()));
+    route.began();
+    Callback counted =
+        new Callback() {
+          @Override
+          public void succeeded() {
+            route.ended();
+            callback.succeeded();
+          }
+
+          @Override
+          public void failed(Throwable cause) {
+            route.ended();
+            callback.failed(cause);
+          }
+        };
     new ReplyWriter(request, response, route::addBytesServed, () -> stopping)
-        .send(reply(request, path, route), callback);
+        .send(reply(request, path, route), counted);
     return true;
   }
 

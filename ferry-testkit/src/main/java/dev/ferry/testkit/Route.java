@@ -18,6 +18,8 @@ final class Route {
   private final Queue<Fault> onceFaults = new ConcurrentLinkedQueue<>();
   private final List<RecordedRequest> requests = new ArrayList<>();
   private final LongAdder bytesServed = new LongAdder();
+  private int inFlight;
+  private int mostInFlight;
 
   synchronized void put(Content content) {
     resource = Resource.create(Objects.requireNonNull(content, "content"), nextLastModified);
@@ -62,6 +64,21 @@ final class Route {
 
   void addBytesServed(long count) {
     bytesServed.add(count);
+  }
+
+  /** A response began; see {@link #mostInFlight}. */
+  synchronized void began() {
+    inFlight++;
+    mostInFlight = Math.max(mostInFlight, inFlight);
+  }
+
+  synchronized void ended() {
+    inFlight--;
+  }
+
+  /** The most responses that were being sent at once. */
+  synchronized int mostInFlight() {
+    return mostInFlight;
   }
 
   long bytesServed() {

@@ -191,6 +191,14 @@ public final class TestOrigin implements AutoCloseable {
     return routes.get(path).bytesServed();
   }
 
+  /**
+   * The most requests for {@code path} that were being answered at the same moment: how many
+   * connections a client used at once.
+   */
+  public int mostConcurrentRequests(String path) {
+    return routes.get(path).mostInFlight();
+  }
+
   /** Stops the origin, cutting any stalled or in-flight responses short. */
   @Override
   public void close() {

@@ -23,11 +23,11 @@ import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * Fills one file's missing pieces from a source, one request at a time, writing each byte at its
@@ -52,6 +52,15 @@ public final class FileTransfer {
       ContentTransform transform,
       JobOwner owner) {}
 
+  /** Connections a FOREGROUND file starts with; {@link #ramp} adds more while they pay. */
+  static final int INITIAL_CONNECTIONS = 4;
+
+  /** How long the rate is measured before and after each doubling of the connections. */
+  private static final Duration RAMP_INTERVAL = Duration.ofMillis(300);
+
+  /** A doubling pays when the rate rises at least this much. */
+  private static final double RAMP_GAIN = 1.25;
+
   /** How often an idle connection looks again for a straggler to take over. */
   private static final Duration STRAGGLER_CHECK = Duration.ofMillis(250);
 
@@ -65,7 +74,14 @@ public final class FileTransfer {
   private final StopSignal stop;
   private final byte[] buffer = new byte[BUFFER_SIZE];
   private final Segments segments;
-  private final List<Thread> helpers = new ArrayList<>();
+  private final List<Thread> helpers = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+  /** The thread adding connections while they pay, or null. */
+  private volatile Thread ramp;
+
+  /** Tells {@link #ramp} to stop: the transfer is winding its connections down. */
+  private volatile boolean rampDone;
+
   private final Map<Integer, Integer> rejections = new ConcurrentHashMap<>();
 
   /** Set when a helper saw the server ignore a range: the rest goes over one connection. */
@@ -186,7 +202,7 @@ public final class FileTransfer {
         return segment;
       }
       try {
-        Thread.sleep(STRAGGLER_CHECK.toMillis());
+        segments.awaitChange(STRAGGLER_CHECK);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         stop.stop();
@@ -195,16 +211,58 @@ public final class FileTransfer {
     return null;
   }
 
-  /** Starts the helper connections once the first response told the size and validators. */
+  /**
+   * Starts the helper connections once the first response told the size and validators: enough to
+   * make {@link #INITIAL_CONNECTIONS}, and a thread that adds more while they pay.
+   */
   private void startHelpers(FileChannel out) {
     if (settings.connections() <= 1
         || !helpers.isEmpty()
         || state.pieces() == null
-        || singleConnection) {
-      return;
+        || singleConnection
+        || state.bytesTotal() - state.bytesTransferred() < 2 * settings.minimumSplit()) {
+      return; // a file too small to split is one connection's work
     }
-    for (int i = 1; i < settings.connections(); i++) {
+    int initial = Math.min(settings.connections(), INITIAL_CONNECTIONS);
+    addHelpers(out, 1, initial - 1);
+    if (settings.connections() > initial) {
+      ramp = Thread.ofVirtual().name("ferry-connection-ramp").start(() -> ramp(out, initial));
+    }
+  }
+
+  private void addHelpers(FileChannel out, int first, int count) {
+    for (int i = first; i < first + count; i++) {
       helpers.add(Thread.ofVirtual().name("ferry-connection-" + i).start(() -> helpUntilDone(out)));
+    }
+  }
+
+  /**
+   * Doubles the connections while doubling pays: a server that limits each connection (nginx's
+   * limit_rate, many CDNs) gives more in total to more connections, while on a fast link the CPU or
+   * the disk is the limit and more connections only cost. Each step is judged over one {@link
+   * #RAMP_INTERVAL}: when the last one did not raise the rate by {@link #RAMP_GAIN}, the file keeps
+   * the connections it has.
+   */
+  private void ramp(FileChannel out, int connections) {
+    long lastBytes = state.counters().bytesFromHttp();
+    double lastRate = -1;
+    while (connections < settings.connections()) {
+      LockSupport.parkNanos(RAMP_INTERVAL.toNanos());
+      if (rampDone || stop.isStopped() || singleConnection || mainDropped) {
+        return;
+      }
+      long bytes = state.counters().bytesFromHttp();
+      double rate = bytes - lastBytes;
+      lastBytes = bytes;
+      long left = state.bytesTotal() - state.bytesTransferred();
+      if ((lastRate >= 0 && rate < lastRate * RAMP_GAIN)
+          || left < 2 * settings.minimumSplit() * connections) {
+        return;
+      }
+      int more = Math.min(connections, settings.connections() - connections);
+      addHelpers(out, connections, more);
+      connections += more;
+      lastRate = rate;
     }
   }
 
@@ -258,22 +316,36 @@ public final class FileTransfer {
   }
 
   private void joinHelpers() {
+    rampDone = true;
+    Thread ramping = ramp;
+    if (ramping != null) {
+      LockSupport.unpark(ramping);
+      join(ramping);
+      ramp = null;
+    }
+    segments.wakeAll();
     for (Thread helper : helpers) {
-      boolean interrupted = false;
-      while (true) {
-        try {
-          helper.join();
-          break;
-        } catch (InterruptedException e) {
-          interrupted = true;
-          stop.stop();
-        }
-      }
-      if (interrupted) {
-        Thread.currentThread().interrupt();
-      }
+      join(helper);
     }
     helpers.clear();
+    rampDone = false;
+  }
+
+  /** Waits for a connection's thread; an interrupt stops the transfer and is kept. */
+  private void join(Thread helper) {
+    boolean interrupted = false;
+    while (true) {
+      try {
+        helper.join();
+        break;
+      } catch (InterruptedException e) {
+        interrupted = true;
+        stop.stop();
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   /**
@@ -676,21 +748,8 @@ public final class FileTransfer {
   /** Waits for a periodic checkpoint under way, if any. */
   private void awaitCheckpoint() {
     Thread running = checkpointer.get();
-    if (running == null) {
-      return;
-    }
-    boolean interrupted = false;
-    while (true) {
-      try {
-        running.join();
-        break;
-      } catch (InterruptedException e) {
-        interrupted = true;
-        stop.stop();
-      }
-    }
-    if (interrupted) {
-      Thread.currentThread().interrupt();
+    if (running != null) {
+      join(running);
     }
   }
 

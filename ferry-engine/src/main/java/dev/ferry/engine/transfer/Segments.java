@@ -99,6 +99,17 @@ final class Segments {
   synchronized void release(Segment segment) {
     active.remove(segment);
     fastestEnded = Math.max(fastestEnded, segment.finalRate(clock.getAsLong()));
+    notifyAll();
+  }
+
+  /** Waits until a part ends, {@link #wakeAll} is called, or {@code most} has passed. */
+  synchronized void awaitChange(java.time.Duration most) throws InterruptedException {
+    wait(Math.max(1, most.toMillis()));
+  }
+
+  /** Ends every {@link #awaitChange} under way: the transfer is winding its connections down. */
+  synchronized void wakeAll() {
+    notifyAll();
   }
 
   /**
