@@ -23,10 +23,13 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The persistent queue: one SQLite database in WAL mode with {@code synchronous=FULL}, so that a
- * write is on disk when the call returns. Transfer checkpoints are the exception ({@link
- * #checkpoint}): they are written without waiting for the disk, since losing the last ones to a
- * power cut costs only refetching those bytes (the data they describe was flushed before them), and
- * a process crash loses nothing. One connection, used by one thread at a time.
+ * write is on disk when the call returns. Two writes are the exception, written without waiting for
+ * the disk (durable against a process crash, consistent after a power cut, and on disk with the
+ * next write that waits, since the log is written in order): transfer checkpoints ({@link
+ * #checkpoint}), whose loss to a power cut costs only refetching those bytes (the data they
+ * describe was flushed before them); and a new job ({@link #insertJob}), which is empty and
+ * suspended until the next call (AddFile, Resume) makes it durable. One connection, used by one
+ * thread at a time.
  */
 public final class Store implements AutoCloseable {
   private static final String JOB_COLUMNS =
@@ -105,8 +108,9 @@ public final class Store implements AutoCloseable {
     });
   }
 
+  /** A new job: written without waiting for the disk (see the class comment). */
   public void insertJob(JobRow job) {
-    transaction(() -> writeJob(job, true));
+    relaxed(() -> transaction(() -> writeJob(job, true)));
   }
 
   public void updateJob(JobRow job) {
@@ -139,13 +143,18 @@ public final class Store implements AutoCloseable {
    * after a power cut). Many small files would otherwise pay a disk flush each.
    */
   public void checkpoint(JobRow job, List<FileRow> files) {
+    relaxed(() -> update(job, files));
+  }
+
+  /** Runs {@code writes} with commits that do not wait for the disk. */
+  private void relaxed(Runnable writes) {
     lock.lock();
     try {
       try (Statement statement = connection.createStatement()) {
         statement.execute("PRAGMA synchronous=NORMAL");
       }
       try {
-        update(job, files);
+        writes.run();
       } finally {
         try (Statement statement = connection.createStatement()) {
           statement.execute("PRAGMA synchronous=FULL");
