@@ -17,11 +17,12 @@ import javax.net.ssl.SSLContext;
  * @param timeSlice how long a background job runs before another job of its priority gets a turn
  * @param environment where PRECONFIG proxy settings come from
  * @param tls the TLS context for HTTPS, or null for the JVM's default (its trust store)
- * @param connectionsPerFile the most connections a FOREGROUND job may open to fetch one file (32;
- *     no cap of 16 as in aria2): it starts with 4 and doubles them while doubling raises the rate,
+ * @param connectionsPerFile the most connections a FOREGROUND job may open to fetch one file (64;
+ *     no cap of 16 as in aria2): it starts with 8 and doubles them while doubling raises the rate,
  *     as it does from servers that limit each connection. Background jobs always use one, to stay
  *     out of the way
- * @param minimumSplit the smallest part worth a connection of its own
+ * @param minimumSplit the smallest part worth a connection of its own (1 MiB): also how long the
+ *     last parts of a file take at one connection's speed
  * @param filesInParallel how many of a FOREGROUND job's files transfer at once, like aria2c's -j
  *     and wget2's threads: each file's request, flush and checkpoint overlap with the others'.
  *     Background jobs transfer their files one at a time, in order, as BITS does
@@ -68,8 +69,8 @@ public record EngineConfig(
         Duration.ofMinutes(2),
         System.getenv(),
         null,
-        32,
-        4L << 20,
+        64,
+        1L << 20,
         4,
         Duration.ofSeconds(30),
         false);

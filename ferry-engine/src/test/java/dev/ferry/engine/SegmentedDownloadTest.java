@@ -9,6 +9,7 @@ import dev.ferry.api.FileRange;
 import dev.ferry.api.HResult;
 import dev.ferry.api.JobPriority;
 import dev.ferry.api.JobState;
+import dev.ferry.engine.transfer.FileTransfer;
 import dev.ferry.testkit.Content;
 import dev.ferry.testkit.Fault;
 import dev.ferry.testkit.RecordedRequest;
@@ -89,8 +90,8 @@ class SegmentedDownloadTest {
   @Test
   void connectionsDoubleWhileEachOneAddsThroughput() {
     fx.close();
-    fx = new EngineFixture(tmp, EngineFixture.testConfig().withConnections(16, MIB));
-    Content content = Content.random(48 * MIB, 44);
+    fx = new EngineFixture(tmp, EngineFixture.testConfig().withConnections(32, MIB));
+    Content content = Content.random(64 * MIB, 44);
     fx.origin.put("/ramp.bin", content);
     // Per connection, as nginx's limit_rate: every connection added adds its 2 MiB/s.
     fx.origin.fault("/ramp.bin", Fault.throttle(2 * MIB));
@@ -102,14 +103,16 @@ class SegmentedDownloadTest {
     assertThat(job.complete()).isEqualTo(HResult.S_OK);
     assertThat(EngineFixture.sha256(target)).isEqualTo(content.sha256());
     int connections = fx.origin.mostConcurrentRequests("/ramp.bin");
-    assertThat(connections).as("more than the 4 a file starts with").isGreaterThan(4);
-    assertThat(connections).as("never more than the configured most").isLessThanOrEqualTo(16);
+    assertThat(connections)
+        .as("more than the %d a file starts with", FileTransfer.INITIAL_CONNECTIONS)
+        .isGreaterThan(FileTransfer.INITIAL_CONNECTIONS);
+    assertThat(connections).as("never more than the configured most").isLessThanOrEqualTo(32);
   }
 
   @Test
   void connectionsStayFewWhenMoreOfThemDoNotRaiseTheRate() {
     fx.close();
-    fx = new EngineFixture(tmp, EngineFixture.testConfig().withConnections(16, MIB));
+    fx = new EngineFixture(tmp, EngineFixture.testConfig().withConnections(32, MIB));
     // One cap for everything: a second, third or tenth connection cannot add anything.
     fx.engine()
         .setBandwidthPolicy(dev.ferry.engine.bandwidth.BandwidthPolicy.DEFAULT.withGlobal(8 * MIB));
@@ -123,7 +126,9 @@ class SegmentedDownloadTest {
     assertThat(job.complete()).isEqualTo(HResult.S_OK);
     assertThat(EngineFixture.sha256(target)).isEqualTo(content.sha256());
     int connections = fx.origin.mostConcurrentRequests("/capped.bin");
-    assertThat(connections).as("one doubling tried, and no more").isLessThanOrEqualTo(8);
+    assertThat(connections)
+        .as("one doubling tried, and no more")
+        .isLessThanOrEqualTo(2 * FileTransfer.INITIAL_CONNECTIONS);
   }
 
   @Test

@@ -77,9 +77,9 @@ public final class HttpSource implements Source, AutoCloseable {
             .setDefaultSocketConfig(
                 SocketConfig.custom().setSoTimeout(Timeout.of(readTimeout)).build())
             .setTlsSocketStrategy(new LazyTls(tls))
-            // Room for 4 files at once, each ramped up to 32 connections by a slow server.
-            .setMaxConnTotal(512)
-            .setMaxConnPerRoute(128)
+            // Room for 4 files at once, each ramped up to 64 connections by a slow server.
+            .setMaxConnTotal(1024)
+            .setMaxConnPerRoute(256)
             .build();
     this.client =
         HttpClients.custom()
