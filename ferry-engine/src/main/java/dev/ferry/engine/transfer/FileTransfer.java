@@ -53,8 +53,9 @@ public final class FileTransfer {
       JobOwner owner) {}
 
   /**
-   * Connections a FOREGROUND file starts with; {@link #ramp} adds more while they pay. Eight is
-   * about what a fast link needs (bench/run 1g) and reaches the fastest ramp in two steps.
+   * Connections a FOREGROUND file starts with; {@link #ramp} adds more while they pay. Eight gave
+   * the fastest loopback downloads (bench/run 1g), and from eight a server that limits each
+   * connection gets 32 within 0.4 s (bench/run throttled).
    */
   public static final int INITIAL_CONNECTIONS = 8;
 
@@ -248,6 +249,7 @@ public final class FileTransfer {
    */
   private void ramp(FileChannel out, int connections) {
     long lastBytes = state.counters().bytesFromHttp();
+    long lastNanos = System.nanoTime();
     double lastRate = -1;
     while (connections < settings.connections()) {
       LockSupport.parkNanos(RAMP_INTERVAL.toNanos());
@@ -255,8 +257,10 @@ public final class FileTransfer {
         return;
       }
       long bytes = state.counters().bytesFromHttp();
-      double rate = bytes - lastBytes;
+      long nanos = System.nanoTime();
+      double rate = (bytes - lastBytes) / (double) Math.max(1, nanos - lastNanos);
       lastBytes = bytes;
+      lastNanos = nanos;
       long left = state.bytesTotal() - state.bytesTransferred();
       if ((lastRate >= 0 && rate < lastRate * RAMP_GAIN)
           || left < 2 * settings.minimumSplit() * connections) {
