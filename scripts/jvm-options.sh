@@ -1,7 +1,7 @@
 # Sourced by ./ferry and bench/run after pick-jdk.sh: the JVM options every ferry command runs with,
 # in $ferry_jvm_options; those of a command that ends (every verb but daemon), in
 # $ferry_command_jvm_options; and the JDK's feature version in $ferry_jdk_major.
-ferry_jdk_major=$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$JAVA_HOME/release" 2>/dev/null || true)
+ferry_jdk_major=$(ferry_jdk_version "$JAVA_HOME")
 # A short command's heap is small; the serial collector starts fastest and needs no GC threads.
 ferry_jvm_options="--enable-native-access=ALL-UNNAMED -XX:+UseSerialGC"
 # At exit the JVM waits up to 300 ms for threads in native code, and the virtual threads' socket
@@ -10,7 +10,7 @@ ferry_jvm_options="--enable-native-access=ALL-UNNAMED -XX:+UseSerialGC"
 if [ "${ferry_jdk_major:-0}" -ge 22 ] 2>/dev/null; then
   ferry_jvm_options="$ferry_jvm_options -XX:UserThreadWaitAttemptsAtExit=0"
 fi
-# A command that ends has no use for C2: its compiler threads took a third of the CPU of a
-# 1,000-file download and slowed a 1 GiB one by a fifth on two cores, where the copy runs in native
-# code anyway (bench/run; the numbers are in bench/README.md). ferryd keeps both compilers.
+# A command that ends has no use for C2: on two cores its compiler threads compete with the
+# download, whose copy runs in native code anyway (bench/run 1g small, with and without
+# FERRY_JAVA_OPTS=-XX:TieredStopAtLevel=4: the figures are in bench/README.md). ferryd keeps C2.
 ferry_command_jvm_options="$ferry_jvm_options -XX:TieredStopAtLevel=1"

@@ -127,14 +127,11 @@ public final class FerryCommand implements java.util.concurrent.Callable<Integer
         }
         continue;
       }
-      for (List<VerbEntry> group : groups.values()) {
-        for (VerbEntry entry : group) {
-          if (entry.name().equals(arg)) {
-            return arg;
-          }
-        }
-      }
-      return null;
+      return groups.values().stream()
+              .flatMap(List::stream)
+              .anyMatch(entry -> entry.name().equals(arg))
+          ? arg
+          : null;
     }
     return null;
   }

@@ -108,7 +108,9 @@ public final class JobEngine implements AutoCloseable {
             config.connectTimeout(),
             config.readTimeout(),
             new ProxySelection(config.environment()),
-            config.tls());
+            config.tls(),
+            // One FOREGROUND job at full stretch: every file it transfers at once, fully ramped.
+            config.connectionsPerFile() * config.filesInParallel());
     recover();
     this.policy =
         store

@@ -127,7 +127,8 @@ final class JobRunner implements Runnable {
   public void run() {
     try {
       List<Thread> others = new ArrayList<>();
-      for (int i = 1; i < engine.filesInParallel(job); i++) {
+      int workers = engine.filesInParallel(job);
+      for (int i = 1; i < workers; i++) {
         others.add(Thread.ofVirtual().name("ferry-job-" + job.id + "-" + i).start(this::work));
       }
       work();

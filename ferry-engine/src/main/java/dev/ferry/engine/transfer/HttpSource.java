@@ -61,11 +61,15 @@ public final class HttpSource implements Source, AutoCloseable {
   private final CloseableHttpClient client;
   private final ProxySelection proxies;
 
+  /**
+   * @param connectionsPerRoute the most connections open to one server at once
+   */
   public HttpSource(
       Duration connectTimeout,
       Duration readTimeout,
       ProxySelection proxies,
-      javax.net.ssl.SSLContext tls) {
+      javax.net.ssl.SSLContext tls,
+      int connectionsPerRoute) {
     this.proxies = proxies;
     PoolingHttpClientConnectionManager connections =
         PoolingHttpClientConnectionManagerBuilder.create()
@@ -77,9 +81,8 @@ public final class HttpSource implements Source, AutoCloseable {
             .setDefaultSocketConfig(
                 SocketConfig.custom().setSoTimeout(Timeout.of(readTimeout)).build())
             .setTlsSocketStrategy(new LazyTls(tls))
-            // Room for 4 files at once, each ramped up to 64 connections by a slow server.
-            .setMaxConnTotal(1024)
-            .setMaxConnPerRoute(256)
+            .setMaxConnTotal(4 * connectionsPerRoute)
+            .setMaxConnPerRoute(connectionsPerRoute)
             .build();
     this.client =
         HttpClients.custom()

@@ -66,10 +66,10 @@ final class Segments {
   private static final long ALIGNMENT = 64 * 1024;
 
   /** How long a part runs before its speed is judged: long enough for TCP to ramp up. */
-  static final long JUDGE_AFTER_NANOS = 2_000_000_000L;
+  private static final long JUDGE_AFTER_NANOS = 2_000_000_000L;
 
   /** A connection this many times slower than the fastest is dropped. */
-  static final int STRAGGLER_FACTOR = 8;
+  private static final int STRAGGLER_FACTOR = 8;
 
   /** A straggler is dropped only when it has at least this long left at its own speed. */
   private static final double WORTH_TAKING_SECONDS = 2;
