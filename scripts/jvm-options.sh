@@ -13,4 +13,6 @@ fi
 # A command that ends has no use for C2: on two cores its compiler threads compete with the
 # download, whose copy runs in native code anyway (bench/run 1g small, with and without
 # FERRY_JAVA_OPTS=-XX:TieredStopAtLevel=4: the figures are in bench/README.md). ferryd keeps C2.
-ferry_command_jvm_options="$ferry_jvm_options -XX:TieredStopAtLevel=1"
+# Nor for the performance-data file that jstat reads: the JVM creates it in /tmp at start and
+# syncs it at exit.
+ferry_command_jvm_options="$ferry_jvm_options -XX:TieredStopAtLevel=1 -XX:-UsePerfData"
