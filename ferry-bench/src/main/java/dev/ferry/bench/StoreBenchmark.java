@@ -76,6 +76,7 @@ public class StoreBenchmark {
             "Mon, 01 Jan 2024 00:00:00 GMT",
             1 << 20,
             done.toByteArray(),
+            done.toByteArray(),
             false,
             "HTTP/1.1 200 OK\r\nServer: nginx/1.22.1\r\nContent-Type: application/octet-stream\r\n"
                 + "Content-Length: "
@@ -216,6 +217,7 @@ public class StoreBenchmark {
         f.etag(),
         f.lastModified(),
         f.pieceSize(),
+        pieces,
         pieces,
         f.completed(),
         f.responseHeaders(),

@@ -18,7 +18,7 @@ import javax.net.ssl.SSLContext;
  * @param environment where PRECONFIG proxy settings come from
  * @param tls the TLS context for HTTPS, or null for the JVM's default (its trust store)
  * @param connectionsPerFile the most connections a FOREGROUND job may open to fetch one file (64;
- *     no cap of 16 as in aria2): it starts with 8 and doubles them while doubling raises the rate,
+ *     no cap of 16 as in aria2): it starts with 2 and doubles them while doubling raises the rate,
  *     as it does from servers that limit each connection. Background jobs always use one, to stay
  *     out of the way
  * @param minimumSplit the smallest part worth a connection of its own (1 MiB): also how long the
@@ -31,6 +31,11 @@ import javax.net.ssl.SSLContext;
  * @param actForOwners the engine runs as root for several users (a system daemon): it creates,
  *     renames and deletes each job's files as that job's owner would be allowed to, and gives the
  *     files it creates to the owner
+ * @param bootId the machine's boot ({@link dev.ferry.engine.store.BootId}), or null where unknown.
+ *     Within one boot the page cache outlives a crashed process, so a finished file is recorded
+ *     without a flush, as curl and wget leave theirs, and a restart in the same boot trusts every
+ *     piece written; after a reboot only flushed pieces count. Unknown, every file is flushed
+ *     before it is recorded transferred
  */
 public record EngineConfig(
     int pieceSize,
@@ -51,7 +56,8 @@ public record EngineConfig(
     long minimumSplit,
     int filesInParallel,
     Duration downloadRetryDelay,
-    boolean actForOwners) {
+    boolean actForOwners,
+    String bootId) {
 
   public static EngineConfig defaults() {
     return new EngineConfig(
@@ -73,7 +79,8 @@ public record EngineConfig(
         1L << 20,
         4,
         Duration.ofSeconds(30),
-        false);
+        false,
+        dev.ferry.engine.store.BootId.current());
   }
 
   public EngineConfig {
@@ -149,6 +156,11 @@ public record EngineConfig(
     return edit(b -> b.actForOwners = act);
   }
 
+  /** Tests stand for a reboot with another id, and for an unknown boot with null. */
+  public EngineConfig withBootId(String id) {
+    return edit(b -> b.bootId = id);
+  }
+
   private EngineConfig edit(java.util.function.Consumer<Editor> change) {
     Editor editor = new Editor(this);
     change.accept(editor);
@@ -176,6 +188,7 @@ public record EngineConfig(
     int filesInParallel;
     Duration downloadRetryDelay;
     boolean actForOwners;
+    String bootId;
 
     Editor(EngineConfig c) {
       pieceSize = c.pieceSize;
@@ -197,6 +210,7 @@ public record EngineConfig(
       filesInParallel = c.filesInParallel;
       downloadRetryDelay = c.downloadRetryDelay;
       actForOwners = c.actForOwners;
+      bootId = c.bootId;
     }
 
     EngineConfig build() {
@@ -219,7 +233,8 @@ public record EngineConfig(
           minimumSplit,
           filesInParallel,
           downloadRetryDelay,
-          actForOwners);
+          actForOwners,
+          bootId);
     }
   }
 }

@@ -479,4 +479,57 @@ class PersistenceTest {
     fx.alice().createJob("another");
     assertThat(fx.alice().enumJobs()).hasSize(2);
   }
+
+  /**
+   * A finished file is recorded without a flush. A restart in the same boot trusts it, since the
+   * page cache outlived the engine; after a reboot whatever was not flushed may be gone (here, all
+   * of it: no periodic checkpoint ran), and the job fetches it again.
+   */
+  @Test
+  void aFileFinishedWithoutAFlushIsKeptInTheSameBootAndFetchedAgainAfterAReboot() throws Exception {
+    byte[] body = new byte[3 * MIB + 123];
+    new java.util.Random(5).nextBytes(body);
+    fx.origin.put("/unflushed.bin", body);
+    EngineConfig noPeriodicFlush =
+        EngineFixture.testConfig().withCheckpointInterval(Duration.ofHours(1));
+    fx.restart(noPeriodicFlush.withBootId("boot-1"));
+    BackgroundCopyJob job = fx.manager(BOB).createJob("unflushed");
+    job.addFile(fx.origin.url("/unflushed.bin"), fx.download("unflushed.bin").toString());
+    job.resume();
+    awaitState(job, JobState.TRANSFERRED);
+    Path temp = Path.of(job.files().get(0).temporaryName());
+
+    fx.restart(noPeriodicFlush.withBootId("boot-1"));
+    assertThat(fx.manager(BOB).getJob(job.id()).state()).isEqualTo(JobState.TRANSFERRED);
+    assertThat(fx.origin.bytesServed("/unflushed.bin")).isEqualTo(body.length);
+
+    Files.write(temp, new byte[body.length]);
+    fx.restart(noPeriodicFlush.withBootId("boot-2"));
+    BackgroundCopyJob after = fx.manager(BOB).getJob(job.id());
+    awaitState(after, JobState.TRANSFERRED);
+    assertThat(fx.origin.bytesServed("/unflushed.bin")).isEqualTo(2L * body.length);
+    assertThat(after.complete()).isEqualTo(HResult.S_OK);
+    assertThat(Files.readAllBytes(fx.download("unflushed.bin"))).isEqualTo(body);
+  }
+
+  /** Where the boot cannot be told, a finished file is flushed first, and kept after a reboot. */
+  @Test
+  void withoutABootIdAFinishedFileIsFlushedAndKeptAfterAReboot() throws Exception {
+    byte[] body = new byte[2 * MIB + 7];
+    new java.util.Random(6).nextBytes(body);
+    fx.origin.put("/flushed.bin", body);
+    fx.restart(
+        EngineFixture.testConfig().withCheckpointInterval(Duration.ofHours(1)).withBootId(null));
+    BackgroundCopyJob job = fx.manager(BOB).createJob("flushed");
+    job.addFile(fx.origin.url("/flushed.bin"), fx.download("flushed.bin").toString());
+    job.resume();
+    awaitState(job, JobState.TRANSFERRED);
+
+    fx.restart(EngineFixture.testConfig().withBootId("another-boot"));
+    BackgroundCopyJob after = fx.manager(BOB).getJob(job.id());
+    assertThat(after.state()).isEqualTo(JobState.TRANSFERRED);
+    assertThat(after.complete()).isEqualTo(HResult.S_OK);
+    assertThat(fx.origin.bytesServed("/flushed.bin")).isEqualTo(body.length);
+    assertThat(Files.readAllBytes(fx.download("flushed.bin"))).isEqualTo(body);
+  }
 }

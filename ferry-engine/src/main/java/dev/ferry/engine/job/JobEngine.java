@@ -150,7 +150,7 @@ public final class JobEngine implements AutoCloseable {
                 + dir
                 + " is in use by another Ferry engine (is ferryd running?)");
       }
-      Store store = Store.open(dir.resolve("ferry.db"));
+      Store store = Store.open(dir.resolve("ferry.db"), config.bootId());
       JobEngine engine = new JobEngine(dir, config, store, channel, fileLock);
       engine.scheduler.start();
       return engine;
@@ -211,6 +211,7 @@ public final class JobEngine implements AutoCloseable {
         finishFinal(job);
         continue;
       }
+      boolean refetch = false;
       for (JobFile file : job.files) {
         if (!job.highPerformance
             && file.state.isTransferred()
@@ -230,8 +231,17 @@ public final class JobEngine implements AutoCloseable {
         if (dataGone || (job.highPerformance && !file.state.isTransferred())) {
           file.state.forget();
         }
+        // A transferred file whose last pieces were not flushed when the machine went down.
+        refetch |=
+            !dataGone
+                && job.state == JobState.TRANSFERRED
+                && !file.state.isTransferred()
+                && !file.state.isCompleted();
       }
-      if (job.state == JobState.CONNECTING || job.state == JobState.TRANSFERRING) {
+      if (refetch) {
+        log.info("job {} fetches again what a restart of the machine lost of its files", job.id);
+      }
+      if (job.state == JobState.CONNECTING || job.state == JobState.TRANSFERRING || refetch) {
         job.state = JobState.QUEUED;
       }
       jobs.put(job.id, job);
@@ -1043,7 +1053,7 @@ public final class JobEngine implements AutoCloseable {
     }
     job.state = JobState.CONNECTING;
     touch(job);
-    persist(job);
+    persistRelaxed(job);
     modified(job);
     JobRunner runner = new JobRunner(this, job);
     job.runner = runner;
@@ -1134,6 +1144,7 @@ public final class JobEngine implements AutoCloseable {
                   job.proxy,
                   job.dynamicContent,
                   !job.highPerformance,
+                  config.bootId() == null,
                   config.checkpointInterval(),
                   connectionsFor(job, file),
                   config.minimumSplit(),
@@ -1246,7 +1257,7 @@ public final class JobEngine implements AutoCloseable {
         job.state = JobState.TRANSFERRING;
         job.failure = null;
         touch(job);
-        persist(job);
+        persistRelaxed(job);
         modified(job);
       }
     } finally {
@@ -1333,7 +1344,7 @@ public final class JobEngine implements AutoCloseable {
       job.failure = null;
       job.transferredMs = System.currentTimeMillis();
       touch(job);
-      persist(job);
+      persistRelaxed(job);
       notifyTransferred(job);
       wake.signalAll();
     } finally {
@@ -1498,6 +1509,16 @@ public final class JobEngine implements AutoCloseable {
 
   private void persist(Job job) {
     store.updateJob(job.toRow());
+    publish(job, JobEvent.Kind.CHANGED, -1);
+  }
+
+  /**
+   * Persists a state the engine reached by itself and would reach again after a power cut lost the
+   * record: a restart makes CONNECTING and TRANSFERRING into QUEUED, and a QUEUED job whose files
+   * are all transferred becomes TRANSFERRED again. So the commit does not wait for the disk.
+   */
+  private void persistRelaxed(Job job) {
+    store.checkpoint(job.toRow(), List.of());
     publish(job, JobEvent.Kind.CHANGED, -1);
   }
 

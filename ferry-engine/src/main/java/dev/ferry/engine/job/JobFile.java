@@ -54,6 +54,7 @@ final class JobFile {
         v.lastModified(),
         state.pieceSize(),
         state.durablePieceBits(),
+        state.writtenPieceBits(),
         state.isCompleted(),
         state.responseHeaders(),
         delivery.equals(DeliverySettings.NONE) ? null : delivery.encode(),
@@ -70,6 +71,7 @@ final class JobFile {
             row.pieceSize(),
             new Validators(row.remoteSize(), row.etag(), row.lastModified()),
             row.pieces(),
+            row.writtenPieces(),
             row.responseHeaders(),
             row.completed());
     state.restoreCounters(row.counters());

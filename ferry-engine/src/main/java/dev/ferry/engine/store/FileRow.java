@@ -4,8 +4,10 @@ import dev.ferry.engine.transfer.SourceCounters;
 import java.util.UUID;
 
 /**
- * A job's file as persisted, with its transfer checkpoint: the remote size and validators seen, and
- * the bitmap of pieces whose bytes were flushed to disk before the checkpoint was written. {@code
+ * A job's file as persisted, with its transfer checkpoint: the remote size and validators seen, the
+ * bitmap of pieces whose bytes were flushed to disk before the checkpoint was written ({@code
+ * pieces}), and that of the pieces written by then ({@code writtenPieces}). The store returns the
+ * second only in the boot of the machine that wrote it ({@link BootId}), and null otherwise. {@code
  * delivery} holds the DO settings as JSON, or null; {@code counters}, where the bytes came from.
  */
 public record FileRow(
@@ -20,6 +22,7 @@ public record FileRow(
     String lastModified,
     int pieceSize,
     byte[] pieces,
+    byte[] writtenPieces,
     boolean completed,
     String responseHeaders,
     String delivery,

@@ -101,7 +101,10 @@ final class Migrations {
                 delivery = nullif(json_remove(delivery, '$.counters'), '{}')
               WHERE delivery IS NOT NULL
               """),
-          List.of("ALTER TABLE jobs ADD COLUMN max_transfer_rate INTEGER NOT NULL DEFAULT 0"));
+          List.of("ALTER TABLE jobs ADD COLUMN max_transfer_rate INTEGER NOT NULL DEFAULT 0"),
+          List.of(
+              "ALTER TABLE files ADD COLUMN written_pieces BLOB",
+              "ALTER TABLE files ADD COLUMN written_boot TEXT"));
 
   static int latest() {
     return STEPS.size();

@@ -46,17 +46,29 @@ public final class Store implements AutoCloseable {
       "job_id, idx, remote_url, local_path, temp_path, ranges, remote_size, etag,"
           + " last_modified, piece_size, pieces, completed, response_headers, delivery,"
           + " bytes_from_http, bytes_from_peers, bytes_from_cache, connections, active_ms,"
-          + " pieces_rejected";
+          + " pieces_rejected, written_pieces, written_boot";
 
   private final Connection connection;
   private final ReentrantLock lock = new ReentrantLock();
 
-  private Store(Connection connection) {
+  /** The machine's boot, recorded with the written pieces; null when unknown. */
+  private final String bootId;
+
+  private Store(Connection connection, String bootId) {
     this.connection = connection;
+    this.bootId = bootId;
   }
 
   /** Opens (creating and migrating when needed) the database at {@code file}. */
   public static Store open(Path file) {
+    return open(file, BootId.current());
+  }
+
+  /**
+   * Opens the database at {@code file} for the machine's boot {@code bootId} (null when unknown):
+   * files' written pieces recorded in another boot are not returned.
+   */
+  public static Store open(Path file, String bootId) {
     try {
       Path dir = file.toAbsolutePath().getParent();
       Files.createDirectories(dir);
@@ -73,7 +85,7 @@ public final class Store implements AutoCloseable {
         statement.execute("PRAGMA busy_timeout=10000");
       }
       Migrations.apply(connection);
-      return new Store(connection);
+      return new Store(connection, bootId);
     } catch (SQLException | IOException e) {
       throw new FerryException(
           HResult.BG_E_DATABASE_CORRUPT.value(),
@@ -281,7 +293,7 @@ public final class Store implements AutoCloseable {
         (insert ? "INSERT" : "REPLACE")
             + " INTO files ("
             + FILE_COLUMNS
-            + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+            + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
     try (PreparedStatement ps = connection.prepareStatement(sql)) {
       int i = 0;
       ps.setString(++i, f.jobId().toString());
@@ -305,6 +317,8 @@ public final class Store implements AutoCloseable {
       ps.setInt(++i, c.connections());
       ps.setLong(++i, c.activeMillis());
       ps.setInt(++i, c.piecesRejected());
+      ps.setBytes(++i, bootId == null ? null : f.writtenPieces());
+      ps.setString(++i, bootId);
       ps.executeUpdate();
     }
   }
@@ -353,7 +367,7 @@ public final class Store implements AutoCloseable {
         rs.getLong("max_transfer_rate"));
   }
 
-  private static FileRow readFile(ResultSet rs) throws SQLException {
+  private FileRow readFile(ResultSet rs) throws SQLException {
     return new FileRow(
         UUID.fromString(rs.getString("job_id")),
         rs.getInt("idx"),
@@ -366,6 +380,9 @@ public final class Store implements AutoCloseable {
         rs.getString("last_modified"),
         rs.getInt("piece_size"),
         rs.getBytes("pieces"),
+        bootId != null && bootId.equals(rs.getString("written_boot"))
+            ? rs.getBytes("written_pieces")
+            : null,
         rs.getInt("completed") != 0,
         rs.getString("response_headers"),
         rs.getString("delivery"),

@@ -72,13 +72,18 @@ public final class FileState {
     this.validators = Validators.NONE;
   }
 
-  /** Restores a checkpoint: the pieces recorded done are trusted, the rest will be fetched. */
+  /**
+   * Restores a checkpoint: the pieces recorded done are trusted, the rest will be fetched. {@code
+   * written}, when not null, are the pieces written in this boot of the machine: the page cache
+   * still holds what was not flushed, so they count as done too.
+   */
   public static FileState restore(
       List<FileRange> ranges,
       boolean inPlace,
       int pieceSize,
       Validators validators,
       byte[] pieces,
+      byte[] written,
       String headers,
       boolean completed) {
     FileState state = new FileState(ranges, inPlace, pieceSize);
@@ -86,14 +91,17 @@ public final class FileState {
     state.responseHeaders = headers == null ? "" : headers;
     if (validators.size() >= 0 && (ranges.isEmpty() || Layout.fits(ranges, validators.size()))) {
       state.validators = validators;
+      BitSet flushed = BitSet.valueOf(pieces == null ? new byte[0] : pieces);
+      BitSet done = (BitSet) flushed.clone();
+      if (written != null) {
+        done.or(BitSet.valueOf(written));
+      }
       state.pieces =
-          new PieceMap(
-              validators.size(),
-              pieceSize,
-              state.layoutFor(validators.size()),
-              BitSet.valueOf(pieces == null ? new byte[0] : pieces));
+          new PieceMap(validators.size(), pieceSize, state.layoutFor(validators.size()), done);
       state.transferred = state.pieces.bytesDone();
-      state.durable.or(BitSet.valueOf(state.pieces.toBytes()));
+      // What the piece map kept of the flushed pieces: it drops bits beyond the layout.
+      state.durable.or(flushed);
+      state.durable.and(BitSet.valueOf(state.pieces.toBytes()));
     }
     return state;
   }
@@ -287,6 +295,11 @@ public final class FileState {
   /** The pieces a checkpoint may record done: those a finished flush put on disk. */
   public synchronized byte[] durablePieceBits() {
     return durable.toByteArray();
+  }
+
+  /** The pieces done, flushed or not: all of them are in the file, or in the page cache. */
+  public synchronized byte[] writtenPieceBits() {
+    return pieces == null ? new byte[0] : pieces.toBytes();
   }
 
   /** Taken just before a flush starts: the pieces it will make durable. */

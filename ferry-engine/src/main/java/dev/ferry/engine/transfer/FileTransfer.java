@@ -37,7 +37,14 @@ import java.util.concurrent.locks.LockSupport;
 public final class FileTransfer {
   private static final int BUFFER_SIZE = 256 * 1024;
 
-  /** What the transfer needs to know about the file and its job. */
+  /**
+   * What the transfer needs to know about the file and its job.
+   *
+   * @param checkpoints whether progress is flushed and recorded periodically (not for
+   *     HIGH_PERFORMANCE jobs)
+   * @param flushWhenDone whether the finished file is flushed before it is recorded: only where the
+   *     machine's boot is unknown, so that unflushed pieces cannot be told from lost ones
+   */
   public record Settings(
       URI uri,
       Path target,
@@ -45,6 +52,7 @@ public final class FileTransfer {
       ProxySettings proxy,
       boolean dynamicContent,
       boolean checkpoints,
+      boolean flushWhenDone,
       Duration checkpointInterval,
       int connections,
       long minimumSplit,
@@ -53,11 +61,13 @@ public final class FileTransfer {
       JobOwner owner) {}
 
   /**
-   * Connections a FOREGROUND file starts with; {@link #ramp} adds more while they pay. Starting
-   * with 4 and stepping every 300 ms, bench/run took 2.35 s for 1g and 2.59 s for throttled; with 8
-   * and 200 ms, 1.93 s and 1.97 s (3 repetitions each, same machine and hour).
+   * Connections a FOREGROUND file starts with; {@link #ramp} adds more while they pay. Two already
+   * use both cores where the CPU is the limit, and every connection beyond costs it: 1 GiB from
+   * nginx on loopback took a median 1.24 s starting with 2 and 1.77 s starting with 8 (whose
+   * unconditional first doubling makes 16), curl 1.70 s; 256 MiB from an origin limiting each
+   * connection to 8 MB/s took 1.75 s and 1.42 s, aria2c -x16 2.30 s (4 and 2 runs, interleaved).
    */
-  public static final int INITIAL_CONNECTIONS = 8;
+  public static final int INITIAL_CONNECTIONS = 2;
 
   /** How long the rate is measured before and after each doubling of the connections. */
   private static final Duration RAMP_INTERVAL = Duration.ofMillis(200);
@@ -126,9 +136,12 @@ public final class FileTransfer {
       try {
         transfer(out);
       } finally {
-        // Before the channel closes: no connection or flush may still be using it.
+        // Before the channel closes: no connection may still be using it. A periodic flush has
+        // a channel of its own; a finished file has no need of it, an unfinished one records it.
         joinHelpers();
-        awaitCheckpoint();
+        if (!state.isTransferred()) {
+          awaitCheckpoint();
+        }
       }
     } catch (IOException e) {
       throw localFailure(e, settings.target());
@@ -741,8 +754,10 @@ public final class FileTransfer {
         Thread.ofVirtual()
             .name("ferry-checkpoint")
             .unstarted(() -> {
-              try {
-                checkpoint(out);
+              try (FileChannel own = FileChannel.open(settings.target(), StandardOpenOption.READ)) {
+                checkpoint(own);
+              } catch (IOException e) {
+                checkpointFailure = localFailure(e, settings.target());
               } catch (TransferFailure f) {
                 checkpointFailure = f;
               }
@@ -791,9 +806,11 @@ public final class FileTransfer {
           out.write(ByteBuffer.allocate(1), pieces.layout().localSize() - 1);
         }
       }
-      FileState.Flush flush = state.beginFlush();
-      out.force(true);
-      state.flushed(flush);
+      if (settings.flushWhenDone()) {
+        FileState.Flush flush = state.beginFlush();
+        out.force(true);
+        state.flushed(flush);
+      }
     } catch (IOException e) {
       throw localFailure(e, settings.target());
     }

@@ -12,7 +12,10 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The store against a real SQLite file: its schema migrations and its statistics columns. */
+/**
+ * The store against a real SQLite file: its schema migrations, its statistics columns, and the
+ * written pieces it trusts only within one boot.
+ */
 class StoreTest {
   @TempDir Path dir;
 
@@ -79,6 +82,7 @@ class StoreTest {
               f.lastModified(),
               f.pieceSize(),
               f.pieces(),
+              f.writtenPieces(),
               f.completed(),
               f.responseHeaders(),
               f.delivery(),
@@ -87,6 +91,65 @@ class StoreTest {
     try (Store store = Store.open(file)) {
       List<FileRow> files = store.loadAll().values().iterator().next();
       assertThat(files.get(2).counters()).isEqualTo(new SourceCounters(1L << 40, 2, 3, 8, 1234, 1));
+    }
+  }
+
+  @Test
+  void writtenPiecesComeBackOnlyInTheBootThatRecordedThem() throws Exception {
+    Path file = dir.resolve("ferry.db");
+    try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + file)) {
+      Migrations.apply(connection);
+      try (Statement sql = connection.createStatement()) {
+        sql.execute(
+            "INSERT INTO jobs (id, seq, type, owner_uid, owner_name, display_name, description,"
+                + " priority, state, created_ms, modified_ms, transferred_ms, error_count,"
+                + " notify_flags, min_retry_delay_s, no_progress_timeout_s, proxy_usage,"
+                + " cost_flags, dynamic_content, high_performance, max_download_size,"
+                + " stored_credentials, min_notification_interval_ms, on_demand, resumed_once,"
+                + " transient_since_ms, retry_at_ms) VALUES ('00000000-0000-0000-0000-000000000002',"
+                + " 1, 0, 1000, 'u', 'j', '', 2, 1, 0, 0, 0, 0, 3, 600, 1209600, 0, 0, 0, 0, 0, 0,"
+                + " 0, 0, 0, 0, 0)");
+        sql.execute(
+            "INSERT INTO files (job_id, idx, remote_url, local_path, temp_path, remote_size,"
+                + " piece_size, pieces, completed, written_pieces, written_boot) VALUES"
+                + " ('00000000-0000-0000-0000-000000000002', 0, 'http://h/f', '/tmp/f', '/tmp/.f',"
+                + " 10, 65536, x'01', 0, x'07', 'boot-a')");
+      }
+    }
+
+    assertThat(onlyFile(file, "boot-a").writtenPieces()).containsExactly(7);
+    assertThat(onlyFile(file, "boot-b").writtenPieces()).as("after a reboot").isNull();
+    assertThat(onlyFile(file, null).writtenPieces()).as("boot unknown").isNull();
+    assertThat(onlyFile(file, "boot-b").pieces()).as("flushed ones always").containsExactly(1);
+
+    FileRow f = onlyFile(file, "boot-b");
+    try (Store store = Store.open(file, "boot-b")) {
+      store.updateFile(
+          new FileRow(
+              f.jobId(),
+              f.index(),
+              f.remoteUrl(),
+              f.localPath(),
+              f.tempPath(),
+              f.ranges(),
+              f.remoteSize(),
+              f.etag(),
+              f.lastModified(),
+              f.pieceSize(),
+              f.pieces(),
+              new byte[] {3},
+              f.completed(),
+              f.responseHeaders(),
+              f.delivery(),
+              f.counters()));
+    }
+    assertThat(onlyFile(file, "boot-b").writtenPieces()).containsExactly(3);
+    assertThat(onlyFile(file, "boot-a").writtenPieces()).isNull();
+  }
+
+  private static FileRow onlyFile(Path file, String bootId) {
+    try (Store store = Store.open(file, bootId)) {
+      return store.loadAll().values().iterator().next().get(0);
     }
   }
 }

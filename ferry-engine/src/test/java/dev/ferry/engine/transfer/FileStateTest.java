@@ -84,8 +84,30 @@ class FileStateTest {
             PIECE,
             new Validators(4L * PIECE, "\"v1\"", null),
             recorded.toByteArray(),
+            null,
             "",
             false);
     assertThat(durable(state)).isEqualTo(recorded);
+  }
+
+  @Test
+  void piecesWrittenInThisBootCountAsDoneButNotAsDurable() {
+    BitSet flushed = new BitSet();
+    flushed.set(0);
+    BitSet written = new BitSet();
+    written.set(0, 3);
+    FileState state =
+        FileState.restore(
+            List.of(),
+            false,
+            PIECE,
+            new Validators(4L * PIECE, "\"v1\"", null),
+            flushed.toByteArray(),
+            written.toByteArray(),
+            "",
+            false);
+    assertThat(state.bytesTransferred()).isEqualTo(3L * PIECE);
+    assertThat(BitSet.valueOf(state.writtenPieceBits())).isEqualTo(written);
+    assertThat(durable(state)).isEqualTo(flushed);
   }
 }
