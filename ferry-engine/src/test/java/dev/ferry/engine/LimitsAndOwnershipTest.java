@@ -18,11 +18,13 @@ import dev.ferry.api.JobPriority;
 import dev.ferry.api.JobState;
 import dev.ferry.api.JobType;
 import dev.ferry.testkit.Content;
+import dev.ferry.testkit.Fault;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.function.Function;
 import java.util.stream.Stream;
@@ -487,5 +489,31 @@ class LimitsAndOwnershipTest {
             assertThat(HResult.hex(((FerryException) e).hresult()))
                 .as("HRESULT of %s", e)
                 .isEqualTo(HResult.hex(expected.value())));
+  }
+
+  @Test
+  void aCookieSetForOneUsersJobNeverReachesAnotherUsersRequests() {
+    fx.origin.put("/landing.bin", SMALL_CONTENT);
+    fx.origin.fault(
+        "/login.bin",
+        Fault.status(
+            302,
+            Map.of(
+                "Location",
+                fx.origin.url("/landing.bin"),
+                "Set-Cookie",
+                "session=alice-only; Path=/")));
+    BackgroundCopyJob mine = alice.createJob("alice's");
+    mine.addFile(fx.origin.url("/login.bin"), local("alice.bin"));
+    mine.resume();
+    awaitState(mine, JobState.TRANSFERRED);
+    BackgroundCopyJob theirs = bob.createJob("bob's");
+    theirs.addFile(fx.origin.url("/landing.bin"), local("bob.bin"));
+    theirs.resume();
+    awaitState(theirs, JobState.TRANSFERRED);
+
+    assertThat(fx.origin.requests("/landing.bin"))
+        .hasSizeGreaterThanOrEqualTo(2)
+        .allSatisfy(request -> assertThat(request.header("cookie")).isEmpty());
   }
 }

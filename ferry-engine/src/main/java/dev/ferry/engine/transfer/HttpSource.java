@@ -89,6 +89,9 @@ public final class HttpSource implements Source, AutoCloseable {
             .setConnectionManager(connections)
             .disableContentCompression()
             .disableAutomaticRetries()
+            // One client serves every user's jobs: a cookie jar would carry one user's session
+            // into another's requests. It also spares each small file's request two steps.
+            .disableCookieManagement()
             .setUserAgent("Ferry/0.1")
             .setRoutePlanner(new JobRoutePlanner())
             .setDefaultRequestConfig(
