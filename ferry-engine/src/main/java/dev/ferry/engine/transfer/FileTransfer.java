@@ -75,6 +75,13 @@ public final class FileTransfer {
   /** A doubling pays when the rate rises at least this much. */
   private static final double RAMP_GAIN = 1.25;
 
+  /**
+   * A doubling that raised the rate this much found each connection held to a rate of its own: the
+   * next step quadruples. From 2 connections, an origin that limits each connection to 8 MB/s gave
+   * 256 MiB in 1.43 s instead of 1.72 s; on loopback the step is never taken.
+   */
+  private static final double RAMP_LEAP = 1.75;
+
   /** How often an idle connection looks again for a straggler to take over. */
   private static final Duration STRAGGLER_CHECK = Duration.ofMillis(250);
 
@@ -258,8 +265,9 @@ public final class FileTransfer {
    * limit_rate, many CDNs) gives more in total to more connections, while on a fast link the CPU or
    * the disk is the limit and more connections only cost. The first doubling comes after one {@link
    * #RAMP_INTERVAL} unconditionally (there is nothing to compare it with yet); each further one
-   * only when the last raised the rate by {@link #RAMP_GAIN}. A file keeps the connections it has,
-   * and no doubling starts once the rest of the file is too small to split among them.
+   * only when the last raised the rate by {@link #RAMP_GAIN}, and it quadruples when the last
+   * raised it by {@link #RAMP_LEAP}. A file keeps the connections it has, and no step starts once
+   * the rest of the file is too small to split among them.
    */
   private void ramp(FileChannel out, int connections) {
     long lastBytes = state.counters().bytesFromHttp();
@@ -280,7 +288,8 @@ public final class FileTransfer {
           || left < 2 * settings.minimumSplit() * connections) {
         return;
       }
-      int more = Math.min(connections, settings.connections() - connections);
+      int factor = lastRate > 0 && rate >= lastRate * RAMP_LEAP ? 4 : 2;
+      int more = Math.min(connections * (factor - 1), settings.connections() - connections);
       addHelpers(out, connections, more);
       connections += more;
       lastRate = rate;
