@@ -77,16 +77,7 @@ class FileStateTest {
     BitSet recorded = new BitSet();
     recorded.set(1);
     recorded.set(3);
-    FileState state =
-        FileState.restore(
-            List.of(),
-            false,
-            PIECE,
-            new Validators(4L * PIECE, "\"v1\"", null),
-            recorded.toByteArray(),
-            null,
-            "",
-            false);
+    FileState state = restoreFourPieces(recorded.toByteArray(), null);
     assertThat(durable(state)).isEqualTo(recorded);
   }
 
@@ -96,18 +87,22 @@ class FileStateTest {
     flushed.set(0);
     BitSet written = new BitSet();
     written.set(0, 3);
-    FileState state =
-        FileState.restore(
-            List.of(),
-            false,
-            PIECE,
-            new Validators(4L * PIECE, "\"v1\"", null),
-            flushed.toByteArray(),
-            written.toByteArray(),
-            "",
-            false);
+    FileState state = restoreFourPieces(flushed.toByteArray(), written.toByteArray());
     assertThat(state.bytesTransferred()).isEqualTo(3L * PIECE);
     assertThat(BitSet.valueOf(state.writtenPieceBits())).isEqualTo(written);
     assertThat(durable(state)).isEqualTo(flushed);
+  }
+
+  /** A file of four pieces restored from a checkpoint: flushed pieces, and written ones or null. */
+  private static FileState restoreFourPieces(byte[] flushed, byte[] written) {
+    return FileState.restore(
+        List.of(),
+        false,
+        PIECE,
+        new Validators(4L * PIECE, "\"v1\"", null),
+        flushed,
+        written,
+        "",
+        false);
   }
 }
