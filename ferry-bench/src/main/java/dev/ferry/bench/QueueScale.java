@@ -204,7 +204,7 @@ public final class QueueScale {
       System.out.printf(
           Locale.ROOT,
           row,
-          "create (createJob + addFile; AddFile waits for the disk)",
+          "create (createJob + addFile; on disk with the first Resume)",
           String.format(
               Locale.ROOT,
               "%.0f jobs/s  (%d in %.2f s; per job median %.2f ms, p99 %.2f ms)",

@@ -23,12 +23,12 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The persistent queue: one SQLite database in WAL mode with {@code synchronous=FULL}, so that a
- * write is on disk when the call returns. Two writes are the exception, written without waiting for
- * the disk (durable against a process crash, consistent after a power cut, and on disk with the
+ * write is on disk when the call returns. Some writes are the exception, written without waiting
+ * for the disk (durable against a process crash, consistent after a power cut, and on disk with the
  * next write that waits, since the log is written in order): transfer checkpoints ({@link
- * #checkpoint}), whose loss to a power cut costs only refetching those bytes (the data they
- * describe was flushed before them); and a new job ({@link #insertJob}), which is empty and
- * suspended until the next call (AddFile, Resume) makes it durable. One connection, used by one
+ * #checkpoint}), whose loss to a power cut costs only refetching bytes; a new job ({@link
+ * #insertJob}); and whatever the engine passes to {@link #withoutWaiting}: the setup of a job not
+ * yet resumed, and states the engine would reach again by itself. One connection, used by one
  * thread at a time.
  */
 public final class Store implements AutoCloseable {
@@ -156,6 +156,14 @@ public final class Store implements AutoCloseable {
    */
   public void checkpoint(JobRow job, List<FileRow> files) {
     relaxed(() -> update(job, files));
+  }
+
+  /**
+   * Runs {@code writes}, calls of this store, with commits that do not wait for the disk (see the
+   * class comment).
+   */
+  public void withoutWaiting(Runnable writes) {
+    relaxed(writes);
   }
 
   /** Runs {@code writes} with commits that do not wait for the disk. */
