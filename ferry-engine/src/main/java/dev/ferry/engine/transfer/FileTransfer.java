@@ -21,8 +21,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -835,8 +833,7 @@ public final class FileTransfer {
       return;
     }
     try {
-      var time =
-          ZonedDateTime.parse(lastModified, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+      var time = HttpDate.parse(lastModified);
       Files.setLastModifiedTime(settings.target(), FileTime.from(time));
     } catch (RuntimeException | IOException ignored) {
       // The timestamp is a courtesy; the content is what matters.

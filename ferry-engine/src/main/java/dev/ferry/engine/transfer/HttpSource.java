@@ -12,9 +12,6 @@ import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -287,11 +284,10 @@ public final class HttpSource implements Source, AutoCloseable {
       return seconds >= 0 ? Duration.ofSeconds(seconds) : null;
     } catch (NumberFormatException notSeconds) {
       try {
-        Instant at =
-            ZonedDateTime.parse(value.trim(), DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+        Instant at = HttpDate.parse(value);
         Duration wait = Duration.between(Instant.now(), at);
         return wait.isNegative() ? Duration.ZERO : wait;
-      } catch (DateTimeParseException notDate) {
+      } catch (java.time.DateTimeException notDate) {
         return null;
       }
     }
