@@ -106,6 +106,17 @@ public class StoreBenchmark {
     store.update(withModified(job, now), List.of(withPieces(file, done.toByteArray())));
   }
 
+  /**
+   * The same through {@code Store.checkpoint}, as a transfer records it: the commit does not wait
+   * for the disk, so what is left is the statements' own cost.
+   */
+  @Benchmark
+  public void checkpointWithoutWaiting() {
+    done.set(piece++ % (fileGiB << 10));
+    long now = System.currentTimeMillis();
+    store.checkpoint(withModified(job, now), List.of(withPieces(file, done.toByteArray())));
+  }
+
   /** A property change: the job row alone. */
   @Benchmark
   public void updateJob() {

@@ -48,8 +48,21 @@ public final class Store implements AutoCloseable {
           + " bytes_from_http, bytes_from_peers, bytes_from_cache, connections, active_ms,"
           + " pieces_rejected, written_pieces, written_boot";
 
+  private static final String INSERT_JOB = jobSql("INSERT");
+  private static final String REPLACE_JOB = jobSql("REPLACE");
+  private static final String INSERT_FILE = fileSql("INSERT");
+  private static final String REPLACE_FILE = fileSql("REPLACE");
+  private static final String SYNCHRONOUS_NORMAL = "PRAGMA synchronous=NORMAL";
+  private static final String SYNCHRONOUS_FULL = "PRAGMA synchronous=FULL";
+
   private final Connection connection;
   private final ReentrantLock lock = new ReentrantLock();
+
+  /**
+   * The writes' statements, prepared once: sqlite-jdbc parses a statement again each time it is
+   * prepared, and a job of many small files writes two rows for each file.
+   */
+  private final Map<String, PreparedStatement> statements = new HashMap<>();
 
   /** The machine's boot, recorded with the written pieces; null when unknown. */
   private final String bootId;
@@ -170,15 +183,11 @@ public final class Store implements AutoCloseable {
   private void relaxed(Runnable writes) {
     lock.lock();
     try {
-      try (Statement statement = connection.createStatement()) {
-        statement.execute("PRAGMA synchronous=NORMAL");
-      }
+      statement(SYNCHRONOUS_NORMAL).execute();
       try {
         writes.run();
       } finally {
-        try (Statement statement = connection.createStatement()) {
-          statement.execute("PRAGMA synchronous=FULL");
-        }
+        statement(SYNCHRONOUS_FULL).execute();
       }
     } catch (SQLException e) {
       throw storeFailure(e);
@@ -235,6 +244,10 @@ public final class Store implements AutoCloseable {
   public void close() {
     lock.lock();
     try {
+      for (PreparedStatement statement : statements.values()) {
+        statement.close();
+      }
+      statements.clear();
       connection.close();
     } catch (SQLException e) {
       // Closing a WAL database only checkpoints; the data is already durable.
@@ -243,92 +256,104 @@ public final class Store implements AutoCloseable {
     }
   }
 
-  private void writeJob(JobRow j, boolean insert) throws SQLException {
-    String sql =
-        (insert ? "INSERT" : "REPLACE")
-            + " INTO jobs ("
-            + JOB_COLUMNS
-            + ") VALUES ("
-            + "?,".repeat(JOB_COLUMN_COUNT - 1)
-            + "?)";
-    try (PreparedStatement ps = connection.prepareStatement(sql)) {
-      int i = 0;
-      ps.setString(++i, j.id().toString());
-      ps.setLong(++i, j.sequence());
-      ps.setInt(++i, j.type());
-      ps.setLong(++i, j.ownerUid());
-      ps.setString(++i, j.ownerName());
-      ps.setString(++i, j.displayName());
-      ps.setString(++i, j.description());
-      ps.setInt(++i, j.priority());
-      ps.setInt(++i, j.state());
-      ps.setLong(++i, j.createdMs());
-      ps.setLong(++i, j.modifiedMs());
-      ps.setLong(++i, j.transferredMs());
-      ps.setInt(++i, j.errorCount());
-      setInteger(ps, ++i, j.errorContext());
-      setInteger(ps, ++i, j.errorCode());
-      setInteger(ps, ++i, j.errorFile());
-      ps.setString(++i, j.errorProtocol());
-      ps.setInt(++i, j.notifyFlags());
-      ps.setLong(++i, j.minRetryDelaySeconds());
-      ps.setLong(++i, j.noProgressTimeoutSeconds());
-      ps.setInt(++i, j.proxyUsage());
-      ps.setString(++i, j.proxyList());
-      ps.setString(++i, j.proxyBypass());
-      ps.setString(++i, j.customHeaders());
-      ps.setInt(++i, j.costFlags());
-      ps.setString(++i, j.notificationClsid() == null ? null : j.notificationClsid().toString());
-      ps.setInt(++i, j.dynamicContent() ? 1 : 0);
-      ps.setInt(++i, j.highPerformance() ? 1 : 0);
-      ps.setLong(++i, j.maxDownloadSize());
-      ps.setInt(++i, j.storedCredentials());
-      ps.setInt(++i, j.minNotificationIntervalMs());
-      ps.setInt(++i, j.onDemand() ? 1 : 0);
-      ps.setInt(++i, j.resumedOnce() ? 1 : 0);
-      ps.setLong(++i, j.transientSinceMs());
-      ps.setLong(++i, j.retryAtMs());
-      ps.setString(++i, j.notifyProgram());
-      ps.setString(++i, j.notifyParameters());
-      ps.setString(++i, j.download());
-      ps.setLong(++i, j.maxTransferRate());
-      ps.executeUpdate();
+  private static String jobSql(String verb) {
+    return verb
+        + " INTO jobs ("
+        + JOB_COLUMNS
+        + ") VALUES ("
+        + "?,".repeat(JOB_COLUMN_COUNT - 1)
+        + "?)";
+  }
+
+  private static String fileSql(String verb) {
+    return verb
+        + " INTO files ("
+        + FILE_COLUMNS
+        + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+  }
+
+  /** The statement for {@code sql}, prepared on first use; callers hold the lock. */
+  private PreparedStatement statement(String sql) throws SQLException {
+    PreparedStatement statement = statements.get(sql);
+    if (statement == null) {
+      statement = connection.prepareStatement(sql);
+      statements.put(sql, statement);
     }
+    return statement;
+  }
+
+  private void writeJob(JobRow j, boolean insert) throws SQLException {
+    PreparedStatement ps = statement(insert ? INSERT_JOB : REPLACE_JOB);
+    int i = 0;
+    ps.setString(++i, j.id().toString());
+    ps.setLong(++i, j.sequence());
+    ps.setInt(++i, j.type());
+    ps.setLong(++i, j.ownerUid());
+    ps.setString(++i, j.ownerName());
+    ps.setString(++i, j.displayName());
+    ps.setString(++i, j.description());
+    ps.setInt(++i, j.priority());
+    ps.setInt(++i, j.state());
+    ps.setLong(++i, j.createdMs());
+    ps.setLong(++i, j.modifiedMs());
+    ps.setLong(++i, j.transferredMs());
+    ps.setInt(++i, j.errorCount());
+    setInteger(ps, ++i, j.errorContext());
+    setInteger(ps, ++i, j.errorCode());
+    setInteger(ps, ++i, j.errorFile());
+    ps.setString(++i, j.errorProtocol());
+    ps.setInt(++i, j.notifyFlags());
+    ps.setLong(++i, j.minRetryDelaySeconds());
+    ps.setLong(++i, j.noProgressTimeoutSeconds());
+    ps.setInt(++i, j.proxyUsage());
+    ps.setString(++i, j.proxyList());
+    ps.setString(++i, j.proxyBypass());
+    ps.setString(++i, j.customHeaders());
+    ps.setInt(++i, j.costFlags());
+    ps.setString(++i, j.notificationClsid() == null ? null : j.notificationClsid().toString());
+    ps.setInt(++i, j.dynamicContent() ? 1 : 0);
+    ps.setInt(++i, j.highPerformance() ? 1 : 0);
+    ps.setLong(++i, j.maxDownloadSize());
+    ps.setInt(++i, j.storedCredentials());
+    ps.setInt(++i, j.minNotificationIntervalMs());
+    ps.setInt(++i, j.onDemand() ? 1 : 0);
+    ps.setInt(++i, j.resumedOnce() ? 1 : 0);
+    ps.setLong(++i, j.transientSinceMs());
+    ps.setLong(++i, j.retryAtMs());
+    ps.setString(++i, j.notifyProgram());
+    ps.setString(++i, j.notifyParameters());
+    ps.setString(++i, j.download());
+    ps.setLong(++i, j.maxTransferRate());
+    ps.executeUpdate();
   }
 
   private void writeFile(FileRow f, boolean insert) throws SQLException {
-    String sql =
-        (insert ? "INSERT" : "REPLACE")
-            + " INTO files ("
-            + FILE_COLUMNS
-            + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
-    try (PreparedStatement ps = connection.prepareStatement(sql)) {
-      int i = 0;
-      ps.setString(++i, f.jobId().toString());
-      ps.setInt(++i, f.index());
-      ps.setString(++i, f.remoteUrl());
-      ps.setString(++i, f.localPath());
-      ps.setString(++i, f.tempPath());
-      ps.setString(++i, f.ranges());
-      ps.setLong(++i, f.remoteSize());
-      ps.setString(++i, f.etag());
-      ps.setString(++i, f.lastModified());
-      ps.setInt(++i, f.pieceSize());
-      ps.setBytes(++i, f.pieces());
-      ps.setInt(++i, f.completed() ? 1 : 0);
-      ps.setString(++i, f.responseHeaders());
-      ps.setString(++i, f.delivery());
-      SourceCounters c = f.counters();
-      ps.setLong(++i, c.bytesFromHttp());
-      ps.setLong(++i, c.bytesFromPeers());
-      ps.setLong(++i, c.bytesFromCacheServer());
-      ps.setInt(++i, c.connections());
-      ps.setLong(++i, c.activeMillis());
-      ps.setInt(++i, c.piecesRejected());
-      ps.setBytes(++i, bootId == null ? null : f.writtenPieces());
-      ps.setString(++i, bootId);
-      ps.executeUpdate();
-    }
+    PreparedStatement ps = statement(insert ? INSERT_FILE : REPLACE_FILE);
+    int i = 0;
+    ps.setString(++i, f.jobId().toString());
+    ps.setInt(++i, f.index());
+    ps.setString(++i, f.remoteUrl());
+    ps.setString(++i, f.localPath());
+    ps.setString(++i, f.tempPath());
+    ps.setString(++i, f.ranges());
+    ps.setLong(++i, f.remoteSize());
+    ps.setString(++i, f.etag());
+    ps.setString(++i, f.lastModified());
+    ps.setInt(++i, f.pieceSize());
+    ps.setBytes(++i, f.pieces());
+    ps.setInt(++i, f.completed() ? 1 : 0);
+    ps.setString(++i, f.responseHeaders());
+    ps.setString(++i, f.delivery());
+    SourceCounters c = f.counters();
+    ps.setLong(++i, c.bytesFromHttp());
+    ps.setLong(++i, c.bytesFromPeers());
+    ps.setLong(++i, c.bytesFromCacheServer());
+    ps.setInt(++i, c.connections());
+    ps.setLong(++i, c.activeMillis());
+    ps.setInt(++i, c.piecesRejected());
+    ps.setBytes(++i, bootId == null ? null : f.writtenPieces());
+    ps.setString(++i, bootId);
+    ps.executeUpdate();
   }
 
   private static JobRow readJob(ResultSet rs) throws SQLException {
