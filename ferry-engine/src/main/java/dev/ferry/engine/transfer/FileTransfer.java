@@ -63,7 +63,8 @@ public final class FileTransfer {
    * use both cores where the CPU is the limit, and every connection beyond costs it: 1 GiB from
    * nginx on loopback took a median 1.24 s starting with 2 and 1.77 s starting with 8 (whose
    * unconditional first doubling makes 16), curl 1.70 s; 256 MiB from an origin limiting each
-   * connection to 8 MB/s took 1.75 s and 1.42 s, aria2c -x16 2.30 s (4 and 2 runs, interleaved).
+   * connection to 8 MB/s took 1.75 s and 1.42 s before {@link #RAMP_LEAP}, aria2c -x16 2.30 s (4
+   * and 2 runs, interleaved).
    */
   public static final int INITIAL_CONNECTIONS = 2;
 
@@ -141,10 +142,11 @@ public final class FileTransfer {
       try {
         transfer(out);
       } finally {
-        // Before the channel closes: no connection may still be using it. A periodic flush has
-        // a channel of its own; a finished file has no need of it, an unfinished one records it.
+        // Before the channel closes: no connection may still be using it, nor a periodic flush
+        // that shares it. One with a channel of its own is waited for only by an unfinished file,
+        // which records it.
         joinHelpers();
-        if (!state.isTransferred()) {
+        if (!state.isTransferred() || settings.owner() != null) {
           awaitCheckpoint();
         }
       }
@@ -761,8 +763,15 @@ public final class FileTransfer {
         Thread.ofVirtual()
             .name("ferry-checkpoint")
             .unstarted(() -> {
-              try (FileChannel own = FileChannel.open(settings.target(), StandardOpenOption.READ)) {
-                checkpoint(own);
+              // A channel of its own, so that a file which ends meanwhile closes without waiting
+              // for the flush. Not on another user's behalf: opening a path that user controls
+              // could block (a FIFO put in the file's place), so the transfer's channel serves.
+              try (FileChannel own =
+                  settings.owner() == null
+                      ? FileChannel.open(
+                          settings.target(), StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)
+                      : null) {
+                checkpoint(own != null ? own : out);
               } catch (IOException e) {
                 checkpointFailure = localFailure(e, settings.target());
               } catch (TransferFailure f) {
