@@ -427,7 +427,7 @@ public final class JobEngine implements AutoCloseable {
         job.minRetryDelaySeconds = config.downloadRetryDelay().toSeconds();
         job.noProgressTimeoutSeconds = DownloadHandle.BACKGROUND_NO_PROGRESS_SECONDS;
       }
-      store.insertJob(job.toRow());
+      write(job, () -> store.insertJob(job.toRow()));
       jobs.put(id, job);
       publish(job, JobEvent.Kind.CHANGED, -1);
       return job;
@@ -1536,7 +1536,7 @@ public final class JobEngine implements AutoCloseable {
    * are all transferred becomes TRANSFERRED again. So the commit does not wait for the disk.
    */
   private void persistRelaxed(Job job) {
-    store.checkpoint(job.toRow(), List.of());
+    store.withoutWaiting(() -> store.updateJob(job.toRow()));
     publish(job, JobEvent.Kind.CHANGED, -1);
   }
 

@@ -26,10 +26,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * write is on disk when the call returns. Some writes are the exception, written without waiting
  * for the disk (durable against a process crash, consistent after a power cut, and on disk with the
  * next write that waits, since the log is written in order): transfer checkpoints ({@link
- * #checkpoint}), whose loss to a power cut costs only refetching bytes; a new job ({@link
- * #insertJob}); and whatever the engine passes to {@link #withoutWaiting}: the setup of a job not
- * yet resumed, and states the engine would reach again by itself. One connection, used by one
- * thread at a time.
+ * #checkpoint}), whose loss to a power cut costs only refetching bytes, and whatever the engine
+ * passes to {@link #withoutWaiting}: the setup of a job not yet resumed, and states the engine
+ * would reach again by itself. One connection, used by one thread at a time.
  */
 public final class Store implements AutoCloseable {
   private static final String JOB_COLUMNS =
@@ -41,7 +40,6 @@ public final class Store implements AutoCloseable {
           + " stored_credentials, min_notification_interval_ms, on_demand, resumed_once,"
           + " transient_since_ms, retry_at_ms, notify_program, notify_parameters, download,"
           + " max_transfer_rate";
-  private static final int JOB_COLUMN_COUNT = 39;
   private static final String FILE_COLUMNS =
       "job_id, idx, remote_url, local_path, temp_path, ranges, remote_size, etag,"
           + " last_modified, piece_size, pieces, completed, response_headers, delivery,"
@@ -63,6 +61,9 @@ public final class Store implements AutoCloseable {
    * prepared, and a job of many small files writes two rows for each file.
    */
   private final Map<String, PreparedStatement> statements = new HashMap<>();
+
+  /** How deep {@link #withoutWaiting} calls nest; guarded by the lock. */
+  private int relaxedDepth;
 
   /** The machine's boot, recorded with the written pieces; null when unknown. */
   private final String bootId;
@@ -133,9 +134,9 @@ public final class Store implements AutoCloseable {
     });
   }
 
-  /** A new job: written without waiting for the disk (see the class comment). */
+  /** A new job. */
   public void insertJob(JobRow job) {
-    relaxed(() -> transaction(() -> writeJob(job, true)));
+    transaction(() -> writeJob(job, true));
   }
 
   public void updateJob(JobRow job) {
@@ -168,26 +169,25 @@ public final class Store implements AutoCloseable {
    * after a power cut). Many small files would otherwise pay a disk flush each.
    */
   public void checkpoint(JobRow job, List<FileRow> files) {
-    relaxed(() -> update(job, files));
+    withoutWaiting(() -> update(job, files));
   }
 
   /**
    * Runs {@code writes}, calls of this store, with commits that do not wait for the disk (see the
-   * class comment).
+   * class comment). Calls may nest: the outermost one sets the mode and restores it.
    */
   public void withoutWaiting(Runnable writes) {
-    relaxed(writes);
-  }
-
-  /** Runs {@code writes} with commits that do not wait for the disk. */
-  private void relaxed(Runnable writes) {
     lock.lock();
     try {
-      statement(SYNCHRONOUS_NORMAL).execute();
+      if (relaxedDepth++ == 0) {
+        statement(SYNCHRONOUS_NORMAL).execute();
+      }
       try {
         writes.run();
       } finally {
-        statement(SYNCHRONOUS_FULL).execute();
+        if (--relaxedDepth == 0) {
+          statement(SYNCHRONOUS_FULL).execute();
+        }
       }
     } catch (SQLException e) {
       throw storeFailure(e);
@@ -257,19 +257,16 @@ public final class Store implements AutoCloseable {
   }
 
   private static String jobSql(String verb) {
-    return verb
-        + " INTO jobs ("
-        + JOB_COLUMNS
-        + ") VALUES ("
-        + "?,".repeat(JOB_COLUMN_COUNT - 1)
-        + "?)";
+    return verb + " INTO jobs (" + JOB_COLUMNS + ") VALUES (" + placeholders(JOB_COLUMNS) + ")";
   }
 
   private static String fileSql(String verb) {
-    return verb
-        + " INTO files ("
-        + FILE_COLUMNS
-        + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+    return verb + " INTO files (" + FILE_COLUMNS + ") VALUES (" + placeholders(FILE_COLUMNS) + ")";
+  }
+
+  /** One "?" for each of {@code columns}, comma-separated. */
+  private static String placeholders(String columns) {
+    return String.join(",", java.util.Collections.nCopies(columns.split(",").length, "?"));
   }
 
   /** The statement for {@code sql}, prepared on first use; callers hold the lock. */
