@@ -104,7 +104,10 @@ final class Migrations {
           List.of("ALTER TABLE jobs ADD COLUMN max_transfer_rate INTEGER NOT NULL DEFAULT 0"),
           List.of(
               "ALTER TABLE files ADD COLUMN written_pieces BLOB",
-              "ALTER TABLE files ADD COLUMN written_boot TEXT"));
+              "ALTER TABLE files ADD COLUMN written_boot TEXT"),
+          // Nothing reads jobs by owner (the engine loads every job at open), and every write of a
+          // job row rewrote the index's page as well.
+          List.of("DROP INDEX jobs_owner"));
 
   static int latest() {
     return STEPS.size();

@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.StringJoiner;
 import java.util.UUID;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -31,8 +32,12 @@ import java.util.concurrent.locks.ReentrantLock;
  * would reach again by itself. One connection, used by one thread at a time.
  */
 public final class Store implements AutoCloseable {
-  private static final String JOB_COLUMNS =
-      "id, seq, type, owner_uid, owner_name, display_name, description, priority, state,"
+  /**
+   * The columns a write binds, keys last: an insert names them all, an update sets the others and
+   * finds the row by the keys, so both bind in the same order.
+   */
+  private static final String JOB_VALUES =
+      "seq, type, owner_uid, owner_name, display_name, description, priority, state,"
           + " created_ms, modified_ms, transferred_ms, error_count, error_context, error_code,"
           + " error_file, error_protocol, notify_flags, min_retry_delay_s, no_progress_timeout_s,"
           + " proxy_usage, proxy_list, proxy_bypass, custom_headers, cost_flags,"
@@ -40,16 +45,21 @@ public final class Store implements AutoCloseable {
           + " stored_credentials, min_notification_interval_ms, on_demand, resumed_once,"
           + " transient_since_ms, retry_at_ms, notify_program, notify_parameters, download,"
           + " max_transfer_rate";
-  private static final String FILE_COLUMNS =
-      "job_id, idx, remote_url, local_path, temp_path, ranges, remote_size, etag,"
+
+  private static final String JOB_KEYS = "id";
+  private static final String JOB_COLUMNS = JOB_VALUES + ", " + JOB_KEYS;
+  private static final String FILE_VALUES =
+      "remote_url, local_path, temp_path, ranges, remote_size, etag,"
           + " last_modified, piece_size, pieces, completed, response_headers, delivery,"
           + " bytes_from_http, bytes_from_peers, bytes_from_cache, connections, active_ms,"
           + " pieces_rejected, written_pieces, written_boot";
+  private static final String FILE_KEYS = "job_id, idx";
+  private static final String FILE_COLUMNS = FILE_VALUES + ", " + FILE_KEYS;
 
-  private static final String INSERT_JOB = jobSql("INSERT");
-  private static final String REPLACE_JOB = jobSql("REPLACE");
-  private static final String INSERT_FILE = fileSql("INSERT");
-  private static final String REPLACE_FILE = fileSql("REPLACE");
+  private static final String INSERT_JOB = insert("jobs", JOB_COLUMNS);
+  private static final String UPDATE_JOB = update("jobs", JOB_VALUES, JOB_KEYS);
+  private static final String INSERT_FILE = insert("files", FILE_COLUMNS);
+  private static final String UPDATE_FILE = update("files", FILE_VALUES, FILE_KEYS);
   private static final String SYNCHRONOUS_NORMAL = "PRAGMA synchronous=NORMAL";
   private static final String SYNCHRONOUS_FULL = "PRAGMA synchronous=FULL";
 
@@ -256,12 +266,31 @@ public final class Store implements AutoCloseable {
     }
   }
 
-  private static String jobSql(String verb) {
-    return verb + " INTO jobs (" + JOB_COLUMNS + ") VALUES (" + placeholders(JOB_COLUMNS) + ")";
+  private static String insert(String table, String columns) {
+    return "INSERT INTO " + table + " (" + columns + ") VALUES (" + placeholders(columns) + ")";
   }
 
-  private static String fileSql(String verb) {
-    return verb + " INTO files (" + FILE_COLUMNS + ") VALUES (" + placeholders(FILE_COLUMNS) + ")";
+  /**
+   * An update of the row {@code keys} name, not a REPLACE: SQLite carries a REPLACE out as a delete
+   * and an insert under a new rowid, which moves the row to another page and rewrites the primary
+   * key's index too, so a small file's checkpoint wrote twice the pages (counted in the WAL). Nor
+   * does an update bring back a row deleted meanwhile.
+   */
+  private static String update(String table, String values, String keys) {
+    return "UPDATE "
+        + table
+        + " SET "
+        + assignments(values, ", ")
+        + " WHERE "
+        + assignments(keys, " AND ");
+  }
+
+  private static String assignments(String columns, String separator) {
+    StringJoiner joined = new StringJoiner(separator);
+    for (String column : columns.split(",")) {
+      joined.add(column.strip() + " = ?");
+    }
+    return joined.toString();
   }
 
   /** One "?" for each of {@code columns}, comma-separated. */
@@ -280,9 +309,8 @@ public final class Store implements AutoCloseable {
   }
 
   private void writeJob(JobRow j, boolean insert) throws SQLException {
-    PreparedStatement ps = statement(insert ? INSERT_JOB : REPLACE_JOB);
+    PreparedStatement ps = statement(insert ? INSERT_JOB : UPDATE_JOB);
     int i = 0;
-    ps.setString(++i, j.id().toString());
     ps.setLong(++i, j.sequence());
     ps.setInt(++i, j.type());
     ps.setLong(++i, j.ownerUid());
@@ -321,14 +349,13 @@ public final class Store implements AutoCloseable {
     ps.setString(++i, j.notifyParameters());
     ps.setString(++i, j.download());
     ps.setLong(++i, j.maxTransferRate());
+    ps.setString(++i, j.id().toString());
     ps.executeUpdate();
   }
 
   private void writeFile(FileRow f, boolean insert) throws SQLException {
-    PreparedStatement ps = statement(insert ? INSERT_FILE : REPLACE_FILE);
+    PreparedStatement ps = statement(insert ? INSERT_FILE : UPDATE_FILE);
     int i = 0;
-    ps.setString(++i, f.jobId().toString());
-    ps.setInt(++i, f.index());
     ps.setString(++i, f.remoteUrl());
     ps.setString(++i, f.localPath());
     ps.setString(++i, f.tempPath());
@@ -350,6 +377,8 @@ public final class Store implements AutoCloseable {
     ps.setInt(++i, c.piecesRejected());
     ps.setBytes(++i, bootId == null ? null : f.writtenPieces());
     ps.setString(++i, bootId);
+    ps.setString(++i, f.jobId().toString());
+    ps.setInt(++i, f.index());
     ps.executeUpdate();
   }
 

@@ -97,6 +97,55 @@ class StoreTest {
     assertThat(onlyFile(file, "boot-a").writtenPieces()).isNull();
   }
 
+  @Test
+  void aCheckpointAfterTheJobWasDeletedDoesNotBringItBack() throws Exception {
+    Path file = dir.resolve("ferry.db");
+    try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + file)) {
+      Migrations.apply(connection);
+      try (Statement sql = connection.createStatement()) {
+        sql.execute(insertJob("00000000-0000-0000-0000-000000000003"));
+        sql.execute(
+            "INSERT INTO files (job_id, idx, remote_url, local_path, temp_path, remote_size,"
+                + " piece_size, completed) VALUES ('00000000-0000-0000-0000-000000000003', 0,"
+                + " 'http://h/f', '/tmp/f', '/tmp/.f', 10, 65536, 0)");
+      }
+    }
+
+    try (Store store = Store.open(file)) {
+      Map.Entry<JobRow, List<FileRow>> job = store.loadAll().entrySet().iterator().next();
+      store.deleteJob(job.getKey().id());
+      // A transfer's last checkpoint can race a cancel that deleted the job.
+      store.checkpoint(job.getKey(), job.getValue());
+      store.updateJob(job.getKey());
+    }
+    try (Store store = Store.open(file)) {
+      assertThat(store.loadAll()).as("no job comes back from the dead").isEmpty();
+    }
+  }
+
+  @Test
+  void schemaEightDropsTheOwnerIndexAndKeepsTheJobs() throws Exception {
+    Path file = dir.resolve("ferry.db");
+    try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + file)) {
+      Migrations.apply(connection, 7);
+      try (Statement sql = connection.createStatement()) {
+        sql.execute(insertJob("00000000-0000-0000-0000-000000000004"));
+      }
+    }
+
+    try (Store store = Store.open(file)) {
+      assertThat(store.loadAll().keySet())
+          .extracting(JobRow::ownerUid, JobRow::displayName)
+          .containsExactly(org.assertj.core.groups.Tuple.tuple(1000L, "j"));
+    }
+    try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + file);
+        Statement sql = connection.createStatement();
+        var indexes =
+            sql.executeQuery("SELECT name FROM sqlite_master WHERE name = 'jobs_owner'")) {
+      assertThat(indexes.next()).as("jobs_owner is gone").isFalse();
+    }
+  }
+
   /** A job row with every column that has no default, in the columns of schema 4. */
   private static String insertJob(String id) {
     return "INSERT INTO jobs (id, seq, type, owner_uid, owner_name, display_name, description,"
