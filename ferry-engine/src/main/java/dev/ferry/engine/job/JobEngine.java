@@ -696,7 +696,9 @@ public final class JobEngine implements AutoCloseable {
     boolean all = true;
     for (JobFile file : job.files) {
       Path written = job.highPerformance ? file.localPath : file.tempPath;
-      if (keepCompleted && file.state.isCompleted() && job.highPerformance) {
+      if (keepCompleted && file.state.isCompleted()) {
+        // In place: a high-performance job's file stays; anyone else's temporary file was
+        // renamed, and nothing is left to delete.
         continue;
       }
       try {

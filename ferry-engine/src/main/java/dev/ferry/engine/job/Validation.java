@@ -4,12 +4,15 @@ import dev.ferry.api.FerryException;
 import dev.ferry.api.FileRange;
 import dev.ferry.api.HResult;
 import dev.ferry.engine.EngineConfig;
+import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -124,14 +127,31 @@ final class Validation {
       throw new FerryException(
           HResult.E_ACCESSDENIED, "the directory " + parent + " is not writable");
     }
-    if (Files.isSymbolicLink(path)) {
+    BasicFileAttributes existing = attributesOf(path);
+    if (existing != null && existing.isSymbolicLink()) {
       throw new FerryException(
           HResult.E_ACCESSDENIED, name + " is a symbolic link; Ferry does not write through links");
     }
-    if (Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) {
+    if (existing != null && existing.isDirectory()) {
       throw new FerryException(HResult.E_INVALIDARG, name + " is a directory");
     }
     return path;
+  }
+
+  /**
+   * What is at {@code path} itself (a link is not followed), or null when nothing is: one lookup,
+   * where asking "a link?" and then "a directory?" cost the JDK an exception each for the usual
+   * missing file.
+   */
+  private static BasicFileAttributes attributesOf(Path path) {
+    try {
+      return Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+    } catch (NoSuchFileException e) {
+      return null;
+    } catch (IOException e) {
+      throw new FerryException(
+          HResult.E_ACCESSDENIED, "cannot look at " + path + ": " + e.getMessage());
+    }
   }
 
   /**

@@ -14,6 +14,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.FileChannel;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
@@ -386,27 +387,31 @@ public final class FileTransfer {
   private FileChannel openTarget() throws TransferFailure {
     Path target = settings.target();
     try {
-      if (!Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
-        // Whatever was written is gone with the file: the piece map must not claim it.
+      // A file with nothing transferred starts afresh; so does one whose file is gone, since
+      // whatever was written went with it and the piece map must not claim it.
+      boolean fresh =
+          state.bytesTransferred() == 0 || !Files.exists(target, LinkOption.NOFOLLOW_LINKS);
+      if (fresh) {
         state.forget();
       }
       if (settings.owner() != null) {
-        if (state.bytesTransferred() == 0) {
+        if (fresh) {
           OwnerFiles.delete(target, settings.owner());
         }
-        FileChannel channel =
-            OwnerFiles.open(target, settings.owner(), state.bytesTransferred() == 0);
+        FileChannel channel = OwnerFiles.open(target, settings.owner(), fresh);
         refuseHardLinks(channel, target);
         return channel;
       }
-      if (state.bytesTransferred() == 0) {
-        Files.deleteIfExists(target);
-        return FileChannel.open(
-            target,
-            StandardOpenOption.CREATE_NEW,
-            StandardOpenOption.READ,
-            StandardOpenOption.WRITE,
-            LinkOption.NOFOLLOW_LINKS);
+      if (fresh) {
+        // Usually nothing is there: create first and delete only what is found, since each
+        // check of a missing path costs the JDK an exception, and a job of many small files
+        // made thousands of them.
+        try {
+          return createNew(target);
+        } catch (FileAlreadyExistsException e) {
+          Files.delete(target);
+          return createNew(target);
+        }
       }
       FileChannel channel =
           FileChannel.open(
@@ -420,6 +425,15 @@ public final class FileTransfer {
     } catch (IOException e) {
       throw localFailure(e, target);
     }
+  }
+
+  private static FileChannel createNew(Path target) throws IOException {
+    return FileChannel.open(
+        target,
+        StandardOpenOption.CREATE_NEW,
+        StandardOpenOption.READ,
+        StandardOpenOption.WRITE,
+        LinkOption.NOFOLLOW_LINKS);
   }
 
   private static void refuseHardLinks(FileChannel channel, Path target)
