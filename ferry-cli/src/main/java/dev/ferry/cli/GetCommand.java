@@ -8,7 +8,13 @@ import dev.ferry.api.HResult;
 import dev.ferry.api.JobPriority;
 import dev.ferry.api.JobPropertyId;
 import dev.ferry.api.JobPropertyValue;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -28,8 +34,16 @@ import picocli.CommandLine.Parameters;
     mixinStandardHelpOptions = true,
     description = "Download one or more URLs now, with progress, and wait until they are in place.")
 final class GetCommand extends Verb {
-  @Parameters(arity = "1..*", paramLabel = "URL", description = "http, https or file URLs")
-  List<String> urls;
+  @Parameters(arity = "0..*", paramLabel = "URL", description = "http, https or file URLs")
+  List<String> urls = new ArrayList<>();
+
+  @Option(
+      names = {"-i", "--input-file"},
+      paramLabel = "FILE",
+      description =
+          "read URLs from FILE (- for standard input), one per line, after those on the command"
+              + " line; blank lines and lines starting with # are skipped, as by wget -i")
+  String inputFile;
 
   @Option(
       names = {"-o", "--output"},
@@ -75,6 +89,12 @@ final class GetCommand extends Verb {
 
   @Override
   void validate() {
+    if (inputFile != null) {
+      urls.addAll(readUrls(inputFile));
+    }
+    if (urls.isEmpty()) {
+      throw usage("no URL: give at least one, or -i FILE");
+    }
     if (output != null && urls.size() > 1) {
       throw usage("-o takes one URL; use -d for several");
     }
@@ -84,6 +104,28 @@ final class GetCommand extends Verb {
     files = new ArrayList<>();
     for (String url : urls) {
       files.add(new FileInfo(url, destination(url).toString()));
+    }
+  }
+
+  /** The URLs of an input file, or of standard input for "-". */
+  private List<String> readUrls(String source) {
+    try {
+      BufferedReader in =
+          source.equals("-")
+              ? new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))
+              : Files.newBufferedReader(Path.of(source), StandardCharsets.UTF_8);
+      try (in) {
+        List<String> read = new ArrayList<>();
+        for (String line; (line = in.readLine()) != null; ) {
+          String url = line.strip();
+          if (!url.isEmpty() && !url.startsWith("#")) {
+            read.add(url);
+          }
+        }
+        return read;
+      }
+    } catch (IOException | InvalidPathException e) {
+      throw usage("cannot read the URLs in " + source + ": " + e.getMessage());
     }
   }
 

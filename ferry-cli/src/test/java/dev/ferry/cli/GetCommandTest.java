@@ -91,6 +91,58 @@ class GetCommandTest {
   }
 
   @Test
+  void readsUrlsFromAnInputFileAfterThoseOnTheCommandLine() throws Exception {
+    Content one = Content.random(120_000, 7);
+    Content two = Content.random(80_000, 8);
+    Content three = Content.random(50_000, 9);
+    origin.put("/one.bin", one);
+    origin.put("/two.bin", two);
+    origin.put("/three.bin", three);
+    Path list =
+        Files.writeString(
+            tmp.resolve("urls.txt"),
+            "# made by a script\n\n  "
+                + origin.url("/two.bin")
+                + "  \n"
+                + origin.url("/three.bin")
+                + "\n");
+
+    Result result =
+        ferry(
+            "get",
+            "-q",
+            origin.url("/one.bin"),
+            "-i",
+            list.toString(),
+            "-d",
+            downloads.toString(),
+            "--data-dir",
+            dataDir.toString());
+
+    assertThat(result.code()).as(result.toString()).isEqualTo(ExitCodes.OK);
+    assertThat(sha256(downloads.resolve("one.bin"))).isEqualTo(one.sha256());
+    assertThat(sha256(downloads.resolve("two.bin"))).isEqualTo(two.sha256());
+    assertThat(sha256(downloads.resolve("three.bin"))).isEqualTo(three.sha256());
+    assertThat(listing(downloads)).containsExactlyInAnyOrder("one.bin", "two.bin", "three.bin");
+    assertThat(jobsLeft()).isEmpty();
+  }
+
+  @Test
+  void anUnreadableInputFileOrNoUrlAtAllIsAUsageError() throws Exception {
+    Path empty = Files.writeString(tmp.resolve("empty.txt"), "# nothing yet\n");
+
+    Result missing =
+        ferry("get", "-i", tmp.resolve("absent.txt").toString(), "--data-dir", dataDir.toString());
+    Result none = ferry("get", "-i", empty.toString(), "--data-dir", dataDir.toString());
+
+    assertThat(missing.code()).as(missing.toString()).isEqualTo(ExitCodes.USAGE);
+    assertThat(missing.err()).contains("absent.txt");
+    assertThat(none.code()).as(none.toString()).isEqualTo(ExitCodes.USAGE);
+    assertThat(none.err()).contains("no URL");
+    assertThat(dataDir).as("no engine was opened").doesNotExist();
+  }
+
+  @Test
   void aMissingRemoteFileFailsWithTheHttpErrorAndLeavesNothingBehind() throws Exception {
     Path target = downloads.resolve("missing.bin");
 
