@@ -206,6 +206,18 @@ public final class Store implements AutoCloseable {
     }
   }
 
+  /** Whether a commit now waits for the disk ({@code synchronous=FULL}); for tests. */
+  boolean waitsForDisk() {
+    lock.lock();
+    try (ResultSet rs = statement("PRAGMA synchronous").executeQuery()) {
+      return rs.next() && rs.getInt(1) == 2;
+    } catch (SQLException e) {
+      throw storeFailure(e);
+    } finally {
+      lock.unlock();
+    }
+  }
+
   public void updateFile(FileRow file) {
     transaction(() -> writeFile(file, false));
   }

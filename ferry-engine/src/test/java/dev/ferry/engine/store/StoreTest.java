@@ -1,6 +1,7 @@
 package dev.ferry.engine.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ferry.engine.transfer.SourceCounters;
 import java.nio.file.Path;
@@ -120,6 +121,26 @@ class StoreTest {
     }
     try (Store store = Store.open(file)) {
       assertThat(store.loadAll()).as("no job comes back from the dead").isEmpty();
+    }
+  }
+
+  @Test
+  void writesWithoutWaitingNestAndOnlyTheOutermostRestoresTheWait() {
+    try (Store store = Store.open(dir.resolve("ferry.db"))) {
+      assertThat(store.waitsForDisk()).as("by default").isTrue();
+      store.withoutWaiting(() -> {
+        assertThat(store.waitsForDisk()).isFalse();
+        store.withoutWaiting(() -> assertThat(store.waitsForDisk()).isFalse());
+        assertThat(store.waitsForDisk()).as("after an inner call").isFalse();
+      });
+      assertThat(store.waitsForDisk()).as("after the outermost").isTrue();
+
+      assertThatThrownBy(() ->
+              store.withoutWaiting(() -> {
+                throw new IllegalStateException("a write failed");
+              }))
+          .hasMessage("a write failed");
+      assertThat(store.waitsForDisk()).as("after a failed write").isTrue();
     }
   }
 
