@@ -34,8 +34,6 @@ import java.util.concurrent.locks.LockSupport;
  * checkpoints periodically (flush, then persist) so a crash costs at most one interval of data.
  */
 public final class FileTransfer {
-  private static final int BUFFER_SIZE = 256 * 1024;
-
   /**
    * What the transfer needs to know about the file and its job.
    *
@@ -93,7 +91,10 @@ public final class FileTransfer {
   private final Settings settings;
   private final TransferListener listener;
   private final StopSignal stop;
-  private final byte[] buffer = new byte[BUFFER_SIZE];
+
+  /** The main connection's buffer, taken while {@link #run} runs. */
+  private byte[] buffer;
+
   private final Segments segments;
   private final List<Thread> helpers = new java.util.concurrent.CopyOnWriteArrayList<>();
 
@@ -139,6 +140,7 @@ public final class FileTransfer {
       state.forget();
     }
     long startNanos = System.nanoTime();
+    buffer = CopyBuffers.take();
     try (FileChannel out = openTarget()) {
       try {
         transfer(out);
@@ -154,6 +156,8 @@ public final class FileTransfer {
     } catch (IOException e) {
       throw localFailure(e, settings.target());
     } finally {
+      CopyBuffers.give(buffer);
+      buffer = null;
       state.addActive((System.nanoTime() - startNanos) / 1_000_000);
     }
   }
@@ -298,21 +302,25 @@ public final class FileTransfer {
   }
 
   private void helpUntilDone(FileChannel out) {
-    byte[] own = new byte[BUFFER_SIZE];
-    Segments.Segment segment;
-    while ((segment = nextSegment()) != null) {
-      try {
-        fetch(segment, out, own);
-      } catch (TransferFailure failure) {
-        // One connection failing is not the file failing: its part goes back to the others, and
-        // the main connection reports the error if the server fails it too.
-        return;
-      } finally {
-        segments.release(segment);
+    byte[] own = CopyBuffers.take();
+    try {
+      Segments.Segment segment;
+      while ((segment = nextSegment()) != null) {
+        try {
+          fetch(segment, out, own);
+        } catch (TransferFailure failure) {
+          // One connection failing is not the file failing: its part goes back to the others,
+          // and the main connection reports the error if the server fails it too.
+          return;
+        } finally {
+          segments.release(segment);
+        }
+        if (segment.dropped()) {
+          return; // far slower than the others: they finish the file
+        }
       }
-      if (segment.dropped()) {
-        return; // far slower than the others: they finish the file
-      }
+    } finally {
+      CopyBuffers.give(own);
     }
   }
 
