@@ -226,23 +226,10 @@ public class StoreBenchmark {
   }
 
   private static FileRow withPieces(FileRow f, byte[] pieces) {
-    return new FileRow(
-        f.jobId(),
-        f.index(),
-        f.remoteUrl(),
-        f.localPath(),
-        f.tempPath(),
-        f.ranges(),
-        f.remoteSize(),
-        f.etag(),
-        f.lastModified(),
-        f.pieceSize(),
+    SourceCounters c = f.counters();
+    return f.withProgress(
         pieces,
         pieces,
-        f.completed(),
-        f.responseHeaders(),
-        f.delivery(),
-        new SourceCounters(
-            f.counters().bytesFromHttp() + (1 << 20), 0, 0, 1, f.counters().activeMillis() + 1, 0));
+        new SourceCounters(c.bytesFromHttp() + (1 << 20), 0, 0, 1, c.activeMillis() + 1, 0));
   }
 }

@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -84,10 +85,7 @@ class GetCommandTest {
             dataDir.toString());
 
     assertThat(result.code()).as(result.toString()).isEqualTo(ExitCodes.OK);
-    assertThat(sha256(downloads.resolve("one.bin"))).isEqualTo(one.sha256());
-    assertThat(sha256(downloads.resolve("two.bin"))).isEqualTo(two.sha256());
-    assertThat(listing(downloads)).containsExactlyInAnyOrder("one.bin", "two.bin");
-    assertThat(jobsLeft()).isEmpty();
+    assertDownloadedExactly(Map.of("one.bin", one, "two.bin", two));
   }
 
   @Test
@@ -120,11 +118,7 @@ class GetCommandTest {
             dataDir.toString());
 
     assertThat(result.code()).as(result.toString()).isEqualTo(ExitCodes.OK);
-    assertThat(sha256(downloads.resolve("one.bin"))).isEqualTo(one.sha256());
-    assertThat(sha256(downloads.resolve("two.bin"))).isEqualTo(two.sha256());
-    assertThat(sha256(downloads.resolve("three.bin"))).isEqualTo(three.sha256());
-    assertThat(listing(downloads)).containsExactlyInAnyOrder("one.bin", "two.bin", "three.bin");
-    assertThat(jobsLeft()).isEmpty();
+    assertDownloadedExactly(Map.of("one.bin", one, "two.bin", two, "three.bin", three));
   }
 
   @Test
@@ -253,6 +247,17 @@ class GetCommandTest {
     cli.setErr(new PrintWriter(err, true));
     int code = cli.execute(args);
     return new Result(code, out.toString(), err.toString());
+  }
+
+  /** The download directory holds exactly these files, byte for byte, and no job is left. */
+  private void assertDownloadedExactly(Map<String, Content> expected) throws Exception {
+    for (Map.Entry<String, Content> file : expected.entrySet()) {
+      assertThat(sha256(downloads.resolve(file.getKey())))
+          .as(file.getKey())
+          .isEqualTo(file.getValue().sha256());
+    }
+    assertThat(listing(downloads)).containsExactlyInAnyOrderElementsOf(expected.keySet());
+    assertThat(jobsLeft()).isEmpty();
   }
 
   /** The jobs a new engine on the data directory finds: what the command left behind. */

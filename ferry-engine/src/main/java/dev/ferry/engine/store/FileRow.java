@@ -26,4 +26,26 @@ public record FileRow(
     boolean completed,
     String responseHeaders,
     String delivery,
-    SourceCounters counters) {}
+    SourceCounters counters) {
+
+  /** This file further on: its flushed and written pieces and its counters replaced. */
+  public FileRow withProgress(byte[] pieces, byte[] writtenPieces, SourceCounters counters) {
+    return new FileRow(
+        jobId,
+        index,
+        remoteUrl,
+        localPath,
+        tempPath,
+        ranges,
+        remoteSize,
+        etag,
+        lastModified,
+        pieceSize,
+        pieces,
+        writtenPieces,
+        completed,
+        responseHeaders,
+        delivery,
+        counters);
+  }
+}

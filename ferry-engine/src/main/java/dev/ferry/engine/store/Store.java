@@ -15,6 +15,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Types;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -307,7 +308,7 @@ public final class Store implements AutoCloseable {
 
   /** One "?" for each of {@code columns}, comma-separated. */
   private static String placeholders(String columns) {
-    return String.join(",", java.util.Collections.nCopies(columns.split(",").length, "?"));
+    return String.join(",", Collections.nCopies(columns.split(",").length, "?"));
   }
 
   /** The statement for {@code sql}, prepared on first use; callers hold the lock. */

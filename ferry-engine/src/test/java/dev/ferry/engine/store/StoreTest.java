@@ -22,33 +22,28 @@ class StoreTest {
 
   @Test
   void schemaFiveMovesTheStatisticsOutOfTheSettingsJson() throws Exception {
-    Path file = dir.resolve("ferry.db");
-    try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + file)) {
-      Migrations.apply(connection, 4);
-      try (Statement sql = connection.createStatement()) {
-        sql.execute(insertJob("00000000-0000-0000-0000-000000000001"));
-        String fileRow =
-            "INSERT INTO files (job_id, idx, remote_url, local_path, temp_path, remote_size,"
-                + " piece_size, completed, delivery) VALUES"
-                + " ('00000000-0000-0000-0000-000000000001', %d, 'http://h/f', '/tmp/f%d',"
-                + " '/tmp/.f%d', 10, 65536, 0, %s)";
-        sql.execute(
+    String fileRow =
+        "INSERT INTO files (job_id, idx, remote_url, local_path, temp_path, remote_size,"
+            + " piece_size, completed, delivery) VALUES"
+            + " ('00000000-0000-0000-0000-000000000001', %d, 'http://h/f', '/tmp/f%d',"
+            + " '/tmp/.f%d', 10, 65536, 0, %s)";
+    Path file =
+        database(
+            4,
+            insertJob("00000000-0000-0000-0000-000000000001"),
             fileRow.formatted(
                 0,
                 0,
                 0,
                 "'{\"fileId\":\"a\",\"inPlace\":true,\"counters\":{\"bytesFromHttp\":7,"
                     + "\"bytesFromPeers\":6,\"bytesFromCacheServer\":5,\"connections\":4,"
-                    + "\"activeMillis\":3,\"piecesRejected\":2}}'"));
-        sql.execute(
+                    + "\"activeMillis\":3,\"piecesRejected\":2}}'"),
             fileRow.formatted(
                 1,
                 1,
                 1,
-                "'{\"counters\":{\"bytesFromHttp\":9,\"connections\":1,\"activeMillis\":8}}'"));
-        sql.execute(fileRow.formatted(2, 2, 2, "NULL"));
-      }
-    }
+                "'{\"counters\":{\"bytesFromHttp\":9,\"connections\":1,\"activeMillis\":8}}'"),
+            fileRow.formatted(2, 2, 2, "NULL"));
 
     try (Store store = Store.open(file)) {
       Map<JobRow, List<FileRow>> all = store.loadAll();
@@ -62,7 +57,7 @@ class StoreTest {
 
       FileRow f = files.get(2);
       SourceCounters later = new SourceCounters(1L << 40, 2, 3, 8, 1234, 1);
-      store.updateFile(copy(f, f.writtenPieces(), later));
+      store.updateFile(f.withProgress(f.pieces(), f.writtenPieces(), later));
     }
     try (Store store = Store.open(file)) {
       List<FileRow> files = store.loadAll().values().iterator().next();
@@ -72,18 +67,14 @@ class StoreTest {
 
   @Test
   void writtenPiecesComeBackOnlyInTheBootThatRecordedThem() throws Exception {
-    Path file = dir.resolve("ferry.db");
-    try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + file)) {
-      Migrations.apply(connection);
-      try (Statement sql = connection.createStatement()) {
-        sql.execute(insertJob("00000000-0000-0000-0000-000000000002"));
-        sql.execute(
+    Path file =
+        database(
+            Migrations.latest(),
+            insertJob("00000000-0000-0000-0000-000000000002"),
             "INSERT INTO files (job_id, idx, remote_url, local_path, temp_path, remote_size,"
                 + " piece_size, pieces, completed, written_pieces, written_boot) VALUES"
                 + " ('00000000-0000-0000-0000-000000000002', 0, 'http://h/f', '/tmp/f', '/tmp/.f',"
                 + " 10, 65536, x'01', 0, x'07', 'boot-a')");
-      }
-    }
 
     assertThat(onlyFile(file, "boot-a").writtenPieces()).containsExactly(7);
     assertThat(onlyFile(file, "boot-b").writtenPieces()).as("after a reboot").isNull();
@@ -92,7 +83,7 @@ class StoreTest {
 
     FileRow f = onlyFile(file, "boot-b");
     try (Store store = Store.open(file, "boot-b")) {
-      store.updateFile(copy(f, new byte[] {3}, f.counters()));
+      store.updateFile(f.withProgress(f.pieces(), new byte[] {3}, f.counters()));
     }
     assertThat(onlyFile(file, "boot-b").writtenPieces()).containsExactly(3);
     assertThat(onlyFile(file, "boot-a").writtenPieces()).isNull();
@@ -100,17 +91,13 @@ class StoreTest {
 
   @Test
   void aCheckpointAfterTheJobWasDeletedDoesNotBringItBack() throws Exception {
-    Path file = dir.resolve("ferry.db");
-    try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + file)) {
-      Migrations.apply(connection);
-      try (Statement sql = connection.createStatement()) {
-        sql.execute(insertJob("00000000-0000-0000-0000-000000000003"));
-        sql.execute(
+    Path file =
+        database(
+            Migrations.latest(),
+            insertJob("00000000-0000-0000-0000-000000000003"),
             "INSERT INTO files (job_id, idx, remote_url, local_path, temp_path, remote_size,"
                 + " piece_size, completed) VALUES ('00000000-0000-0000-0000-000000000003', 0,"
                 + " 'http://h/f', '/tmp/f', '/tmp/.f', 10, 65536, 0)");
-      }
-    }
 
     try (Store store = Store.open(file)) {
       Map.Entry<JobRow, List<FileRow>> job = store.loadAll().entrySet().iterator().next();
@@ -146,13 +133,7 @@ class StoreTest {
 
   @Test
   void schemaEightDropsTheOwnerIndexAndKeepsTheJobs() throws Exception {
-    Path file = dir.resolve("ferry.db");
-    try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + file)) {
-      Migrations.apply(connection, 7);
-      try (Statement sql = connection.createStatement()) {
-        sql.execute(insertJob("00000000-0000-0000-0000-000000000004"));
-      }
-    }
+    Path file = database(7, insertJob("00000000-0000-0000-0000-000000000004"));
 
     try (Store store = Store.open(file)) {
       assertThat(store.loadAll().keySet())
@@ -167,6 +148,19 @@ class StoreTest {
     }
   }
 
+  /** A database of schema {@code version} in which {@code statements} have run. */
+  private Path database(int version, String... statements) throws Exception {
+    Path file = dir.resolve("ferry.db");
+    try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + file);
+        Statement sql = connection.createStatement()) {
+      Migrations.apply(connection, version);
+      for (String statement : statements) {
+        sql.execute(statement);
+      }
+    }
+    return file;
+  }
+
   /** A job row with every column that has no default, in the columns of schema 4. */
   private static String insertJob(String id) {
     return "INSERT INTO jobs (id, seq, type, owner_uid, owner_name, display_name, description,"
@@ -178,26 +172,6 @@ class StoreTest {
         + id
         + "', 1, 0, 1000, 'u', 'j', '', 2, 1, 0, 0, 0, 0, 3, 600, 1209600, 0, 0, 0, 0, 0, 0,"
         + " 0, 0, 0, 0, 0)";
-  }
-
-  private static FileRow copy(FileRow f, byte[] writtenPieces, SourceCounters counters) {
-    return new FileRow(
-        f.jobId(),
-        f.index(),
-        f.remoteUrl(),
-        f.localPath(),
-        f.tempPath(),
-        f.ranges(),
-        f.remoteSize(),
-        f.etag(),
-        f.lastModified(),
-        f.pieceSize(),
-        f.pieces(),
-        writtenPieces,
-        f.completed(),
-        f.responseHeaders(),
-        f.delivery(),
-        counters);
   }
 
   private static FileRow onlyFile(Path file, String bootId) {
