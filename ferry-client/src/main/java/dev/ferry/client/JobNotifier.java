@@ -247,7 +247,7 @@ final class JobNotifier {
    */
   private JobView read() {
     try {
-      JobView view = job.view();
+      JobView view = job.summary();
       return JobState.valueOf(view.state()).isFinal() ? null : view;
     } catch (FerryException e) {
       if (!e.is(HResult.BG_E_NOT_FOUND)) {

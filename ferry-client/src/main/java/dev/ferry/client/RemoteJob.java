@@ -59,7 +59,8 @@ final class RemoteJob implements BackgroundCopyJob {
     this.id = id;
     this.type = type;
     this.path = Routes.job(id);
-    this.lastSeen = seen;
+    // A view listed without its files knows none yet; the files arrive with the first full view.
+    this.lastSeen = seen.files() == null ? seen.withFiles(List.of()) : seen;
   }
 
   RemoteManager manager() {
@@ -73,12 +74,35 @@ final class RemoteJob implements BackgroundCopyJob {
       lastSeen = view;
       return view;
     } catch (FerryException e) {
-      JobView gone = finalView(e);
-      if (gone != null) {
-        return gone;
-      }
-      throw e;
+      return finalViewOrThrow(e);
     }
+  }
+
+  /**
+   * Like {@link #view} but without the files: what every getter but those of the files reads, so
+   * that following a job of thousands of files does not fetch them all on each poll.
+   */
+  JobView summary() {
+    try {
+      JobView view = transport.get(path + "?" + Routes.WITHOUT_FILES, JobView.class);
+      if (view.progress().filesTotal() != lastSeen.files().size()) {
+        // Files were added since the last full view: fetch them once, so that the job still
+        // lists them after the daemon forgets it.
+        return view();
+      }
+      lastSeen = view.withFiles(lastSeen.files());
+      return view;
+    } catch (FerryException e) {
+      return finalViewOrThrow(e);
+    }
+  }
+
+  private JobView finalViewOrThrow(FerryException e) {
+    JobView gone = finalView(e);
+    if (gone != null) {
+      return gone;
+    }
+    throw e;
   }
 
   private JobView finalView(FerryException e) {
@@ -249,32 +273,32 @@ final class RemoteJob implements BackgroundCopyJob {
 
   @Override
   public JobProgress progress() {
-    return Views.progress(view());
+    return Views.progress(summary());
   }
 
   @Override
   public JobTimes times() {
-    return Views.times(view());
+    return Views.times(summary());
   }
 
   @Override
   public JobState state() {
-    return JobState.valueOf(view().state());
+    return JobState.valueOf(summary().state());
   }
 
   @Override
   public Optional<BackgroundCopyError> error() {
-    return Optional.ofNullable(view().error()).map(e -> new RemoteError(this, e));
+    return Optional.ofNullable(summary().error()).map(e -> new RemoteError(this, e));
   }
 
   @Override
   public int errorCount() {
-    return view().errorCount();
+    return summary().errorCount();
   }
 
   @Override
   public JobOwner owner() {
-    JobView.Owner owner = view().owner();
+    JobView.Owner owner = summary().owner();
     return new JobOwner(owner.uid(), owner.name());
   }
 
@@ -287,7 +311,7 @@ final class RemoteJob implements BackgroundCopyJob {
 
   @Override
   public String displayName() {
-    return view().displayName();
+    return summary().displayName();
   }
 
   @Override
@@ -300,7 +324,7 @@ final class RemoteJob implements BackgroundCopyJob {
 
   @Override
   public String description() {
-    return view().description();
+    return summary().description();
   }
 
   @Override
@@ -314,7 +338,7 @@ final class RemoteJob implements BackgroundCopyJob {
 
   @Override
   public JobPriority priority() {
-    return JobPriority.valueOf(view().priority());
+    return JobPriority.valueOf(summary().priority());
   }
 
   @Override
@@ -327,7 +351,7 @@ final class RemoteJob implements BackgroundCopyJob {
 
   @Override
   public Set<NotifyFlag> notifyFlags() {
-    return NotifyFlag.fromMask(view().notifyFlags());
+    return NotifyFlag.fromMask(summary().notifyFlags());
   }
 
   @Override
@@ -350,7 +374,7 @@ final class RemoteJob implements BackgroundCopyJob {
    */
   @Override
   public void setNotifyInterface(BackgroundCopyCallback callback) {
-    JobState state = JobState.valueOf(view().state());
+    JobState state = JobState.valueOf(summary().state());
     if (state.isFinal()) {
       throw new FerryException(HResult.BG_E_INVALID_STATE, "job " + id + " is " + state);
     }
@@ -359,7 +383,7 @@ final class RemoteJob implements BackgroundCopyJob {
 
   @Override
   public Duration minimumRetryDelay() {
-    return Duration.ofSeconds(view().minimumRetryDelaySeconds());
+    return Duration.ofSeconds(summary().minimumRetryDelaySeconds());
   }
 
   @Override
@@ -369,7 +393,7 @@ final class RemoteJob implements BackgroundCopyJob {
 
   @Override
   public Duration noProgressTimeout() {
-    return Duration.ofSeconds(view().noProgressTimeoutSeconds());
+    return Duration.ofSeconds(summary().noProgressTimeoutSeconds());
   }
 
   @Override
@@ -392,7 +416,7 @@ final class RemoteJob implements BackgroundCopyJob {
 
   @Override
   public ProxySettings proxySettings() {
-    return Views.proxy(view());
+    return Views.proxy(summary());
   }
 
   @Override
@@ -408,7 +432,7 @@ final class RemoteJob implements BackgroundCopyJob {
 
   @Override
   public String customHeaders() {
-    return view().customHeaders();
+    return summary().customHeaders();
   }
 
   @Override
@@ -418,7 +442,7 @@ final class RemoteJob implements BackgroundCopyJob {
 
   @Override
   public Optional<NotifyCmdLine> notifyCmdLine() {
-    return Optional.ofNullable(view().notifyCmdLine())
+    return Optional.ofNullable(summary().notifyCmdLine())
         .map(c -> new NotifyCmdLine(c.program(), c.parameters()));
   }
 

@@ -74,7 +74,8 @@ final class RemoteManager implements BackgroundCopyManager, DeliveryManager {
   public List<BackgroundCopyJob> enumJobs(boolean allUsers) {
     List<JobView> views =
         transport.get(
-            Routes.JOBS + (allUsers ? "?allUsers=true" : ""),
+            // Each job's files come with its first full view, if they are asked for.
+            Routes.JOBS + "?" + (allUsers ? "allUsers=true&" : "") + Routes.WITHOUT_FILES,
             transport.json().getTypeFactory().constructCollectionType(List.class, JobView.class));
     return views.stream().<BackgroundCopyJob>map(this::job).toList();
   }

@@ -1,13 +1,22 @@
 package dev.ferry.client;
 
 import static dev.ferry.client.TestSupport.assertHResult;
+import static dev.ferry.client.TestSupport.awaitState;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.ferry.api.BackgroundCopyCallback;
+import dev.ferry.api.BackgroundCopyFile;
 import dev.ferry.api.BackgroundCopyJob;
 import dev.ferry.api.BackgroundCopyManager;
+import dev.ferry.api.FerryException;
+import dev.ferry.api.FileInfo;
 import dev.ferry.api.HResult;
+import dev.ferry.api.JobState;
+import dev.ferry.testkit.Content;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The same contract against {@link FerryClient} talking to a real ferryd process. */
@@ -41,6 +50,30 @@ class DaemonContractTest extends ManagerContract {
     assertHResult(job::state, HResult.DO_E_NO_SERVICE);
     assertThat(manager.getJob(job.id()).displayName()).isEqualTo("outlives its client");
     assertThat(FerryClient.isRunning(daemon.socket)).isTrue();
+  }
+
+  @Test
+  void aJobCompletedByAnotherClientStillListsItsFilesHere() {
+    BackgroundCopyJob job = manager.createJob("completed elsewhere");
+    job.addFileSet(
+        List.of(
+            new FileInfo(serve("a.bin", Content.random(1000, 31)), local("a.bin")),
+            new FileInfo(serve("b.bin", Content.random(2000, 32)), local("b.bin"))));
+    job.setNotifyInterface(new BackgroundCopyCallback() {});
+    job.resume();
+    // The state is polled without the files; the job must still know them once it is gone.
+    awaitState(job, JobState.TRANSFERRED);
+    try (BackgroundCopyManager other = FerryClient.connect(daemon.socket)) {
+      assertThat(other.getJob(job.id()).complete()).isEqualTo(HResult.S_OK);
+    }
+    // Not found until the event stream tells this client why the daemon forgot the job.
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .ignoreException(FerryException.class)
+        .until(() -> job.state() == JobState.ACKNOWLEDGED);
+    assertThat(job.files())
+        .extracting(BackgroundCopyFile::localName)
+        .containsExactly(local("a.bin"), local("b.bin"));
   }
 
   @Test

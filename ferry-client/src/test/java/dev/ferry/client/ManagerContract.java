@@ -119,7 +119,7 @@ abstract class ManagerContract {
 
   // --- helpers ---------------------------------------------------------------------------------
 
-  private String serve(String name, Content content) {
+  String serve(String name, Content content) {
     String path = "/" + testName + "/" + name;
     origin.put(path, content);
     return origin.url(path);
@@ -129,7 +129,7 @@ abstract class ManagerContract {
     return origin.url("/" + testName + "/missing/" + name);
   }
 
-  private String local(String name) {
+  String local(String name) {
     return downloads.resolve(name).toString();
   }
 

@@ -157,6 +157,41 @@ class DaemonApiTest {
   }
 
   @Test
+  void jobsReadWithoutTheirFilesOnRequest() {
+    JobView job = http.post("/v1/jobs", new CreateJobRequest("summary", null)).as(JobView.class);
+    http.post(
+        "/v1/jobs/" + job.id() + "/files",
+        new AddFilesRequest(
+            List.of(
+                new AddFilesRequest.NewFile(
+                    url("/small.bin"), fx.download("summary-a.bin").toString(), null),
+                new AddFilesRequest.NewFile(
+                    url("/small.bin"), fx.download("summary-b.bin").toString(), null))));
+
+    var summary = http.get("/v1/jobs/" + job.id() + "?files=false");
+    assertThat(summary.status()).as(summary.body()).isEqualTo(200);
+    assertThat(summary.body()).doesNotContain("\"files\"");
+    JobView read = summary.as(JobView.class);
+    assertThat(read.files()).isNull();
+    assertThat(read.progress().filesTotal()).isEqualTo(2);
+    assertThat(read.displayName()).isEqualTo("summary");
+    assertThat(http.get("/v1/jobs/" + job.id()).as(JobView.class).files()).hasSize(2);
+    assertThat(http.get("/v1/jobs/" + job.id() + "?files=true").as(JobView.class).files())
+        .hasSize(2);
+
+    List<JobView> listed = http.get("/v1/jobs?files=false").as(JOBS);
+    assertThat(listed).extracting(JobView::id).contains(job.id());
+    assertThat(listed).allSatisfy(view -> assertThat(view.files()).isNull());
+    assertThat(http.get("/v1/jobs").as(JOBS))
+        .filteredOn(view -> view.id().equals(job.id()))
+        .singleElement()
+        .satisfies(view -> assertThat(view.files()).hasSize(2));
+
+    assertProblem(http.get("/v1/jobs/" + job.id() + "?files=no"), 400, HResult.E_INVALIDARG);
+    http.post("/v1/jobs/" + job.id() + "/cancel", null);
+  }
+
+  @Test
   void patchAppliesEverySetter() {
     JobView job = http.post("/v1/jobs", new CreateJobRequest("before", null)).as(JobView.class);
     JobPatch patch =

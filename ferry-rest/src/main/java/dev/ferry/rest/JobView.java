@@ -41,13 +41,49 @@ public record JobView(
 
   public record CommandLine(String program, String parameters) {}
 
+  /** This view with {@code files} in place of its own. */
+  public JobView withFiles(List<FileView> files) {
+    return new JobView(
+        id,
+        displayName,
+        description,
+        type,
+        state,
+        priority,
+        owner,
+        progress,
+        times,
+        errorCount,
+        error,
+        notifyFlags,
+        minimumRetryDelaySeconds,
+        noProgressTimeoutSeconds,
+        proxy,
+        customHeaders,
+        notifyCmdLine,
+        files);
+  }
+
   /** Reads every getter of {@code job} once. */
   public static JobView of(BackgroundCopyJob job) {
+    return of(job, true);
+  }
+
+  /**
+   * Every getter but the files ({@code files} is null, absent from the JSON): what a client polling
+   * a job's state and progress needs, in a view whose size does not grow with the job's files.
+   */
+  public static JobView summaryOf(BackgroundCopyJob job) {
+    return of(job, false);
+  }
+
+  private static JobView of(BackgroundCopyJob job, boolean withFiles) {
     var progress = job.progress();
     var times = job.times();
     var proxy = job.proxySettings();
     var owner = job.owner();
-    var files = job.files();
+    var files = withFiles ? job.files() : null;
+    var error = job.error();
     return new JobView(
         job.id().toString(),
         job.displayName(),
@@ -66,15 +102,17 @@ public record JobView(
             times.modificationTime().toString(),
             times.transferCompletionTime().map(Object::toString).orElse(null)),
         job.errorCount(),
-        job.error().map(e -> ErrorView.of(e, files)).orElse(null),
+        error.map(e -> ErrorView.of(e, files != null ? files : job.files())).orElse(null),
         NotifyFlag.toMask(job.notifyFlags()),
         job.minimumRetryDelay().toSeconds(),
         job.noProgressTimeout().toSeconds(),
         new Proxy(proxy.usage().name(), proxy.proxyList(), proxy.bypassList()),
         job.customHeaders(),
         job.notifyCmdLine().map(c -> new CommandLine(c.program(), c.parameters())).orElse(null),
-        java.util.stream.IntStream.range(0, files.size())
-            .mapToObj(i -> FileView.of(i, files.get(i)))
-            .toList());
+        files == null
+            ? null
+            : java.util.stream.IntStream.range(0, files.size())
+                .mapToObj(i -> FileView.of(i, files.get(i)))
+                .toList());
   }
 }

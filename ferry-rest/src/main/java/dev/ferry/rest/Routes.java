@@ -15,13 +15,19 @@ public final class Routes {
   public static final String WHOAMI = PREFIX + "/whoami";
 
   /**
-   * GET: the caller's jobs ({@code ?allUsers=true}: everybody's, administrators only); POST:
-   * create.
+   * GET: the caller's jobs ({@code ?allUsers=true}: everybody's, administrators only; {@code
+   * ?files=false}: without their files); POST: create.
    */
   public static final String JOBS = PREFIX + "/jobs";
 
-  /** GET: one job ({@link JobView}); PATCH: change properties ({@link JobPatch}). */
+  /**
+   * GET: one job ({@link JobView}; {@code ?files=false}: without its files, as {@link
+   * JobView#summaryOf}); PATCH: change properties ({@link JobPatch}).
+   */
   public static final String JOB = JOBS + "/{id}";
+
+  /** The query that leaves the files out of a job or a list of jobs. */
+  public static final String WITHOUT_FILES = "files=false";
 
   /** GET: the job's files; POST: add files ({@link AddFilesRequest}), atomically. */
   public static final String FILES = JOB + "/files";

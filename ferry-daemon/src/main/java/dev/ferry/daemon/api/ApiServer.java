@@ -5,6 +5,7 @@ import dev.ferry.engine.job.JobEngine;
 import dev.ferry.rest.Json;
 import dev.ferry.rest.Routes;
 import io.javalin.Javalin;
+import io.javalin.compression.CompressionStrategy;
 import io.javalin.http.Context;
 import io.javalin.json.JavalinJackson;
 import java.io.IOException;
@@ -55,6 +56,9 @@ public final class ApiServer implements AutoCloseable {
           cfg.startup.showOldJavalinVersionWarning = false;
           cfg.concurrency.useVirtualThreads = true;
           cfg.http.maxRequestSize = Problems.MAX_BODY;
+          // Its clients are on this machine: compressing a job's view cost the daemon more CPU
+          // than sending it (gzip was the daemon's busiest code while a client polled a large job).
+          cfg.http.compressionStrategy = CompressionStrategy.NONE;
           cfg.jsonMapper(new JavalinJackson(Json.mapper(), true));
           cfg.jetty.modifyServer(server -> server.setErrorHandler(new ProblemErrorHandler()));
           cfg.jetty.addConnector((server, http) -> {

@@ -55,7 +55,7 @@ final class JobEndpoints {
     routes.get(Routes.WHOAMI, this::whoami);
     routes.get(Routes.JOBS, this::listJobs);
     routes.post(Routes.JOBS, this::createJob);
-    routes.get(Routes.JOB, ctx -> ctx.json(JobView.of(job(ctx))));
+    routes.get(Routes.JOB, ctx -> ctx.json(view(ctx, job(ctx))));
     routes.patch(Routes.JOB, this::patchJob);
     routes.get(Routes.FILES, this::listFiles);
     routes.post(Routes.FILES, this::addFiles);
@@ -100,7 +100,12 @@ final class JobEndpoints {
 
   private void listJobs(Context ctx) {
     boolean allUsers = Requests.flag(ctx, "allUsers");
-    ctx.json(manager(ctx).enumJobs(allUsers).stream().map(JobView::of).toList());
+    ctx.json(manager(ctx).enumJobs(allUsers).stream().map(job -> view(ctx, job)).toList());
+  }
+
+  /** The job with its files, unless the request asks for {@code files=false}. */
+  private static JobView view(Context ctx, BackgroundCopyJob job) {
+    return Requests.flag(ctx, "files", true) ? JobView.of(job) : JobView.summaryOf(job);
   }
 
   private void createJob(Context ctx) {

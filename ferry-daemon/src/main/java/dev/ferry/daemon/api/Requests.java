@@ -53,9 +53,13 @@ final class Requests {
 
   /** A boolean query parameter: absent is false; only {@code true} and {@code false} are valid. */
   static boolean flag(Context ctx, String name) {
+    return flag(ctx, name, false);
+  }
+
+  static boolean flag(Context ctx, String name, boolean absent) {
     String text = ctx.queryParam(name);
     if (text == null) {
-      return false;
+      return absent;
     }
     return switch (text) {
       case "true" -> true;
