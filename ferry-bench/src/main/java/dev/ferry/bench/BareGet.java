@@ -19,15 +19,17 @@ import org.apache.hc.client5.http.classic.methods.HttpGet;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.apache.hc.client5.http.impl.classic.HttpClients;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
+import org.apache.hc.client5.http.ssl.DefaultClientTlsStrategy;
+import org.apache.hc.client5.http.ssl.TlsSocketStrategy;
 import org.apache.hc.core5.io.CloseMode;
 
 /**
  * The small-files scenario's reference: what the HTTP library Ferry is built on costs by itself. It
  * downloads a list of URLs the way Ferry does (Apache HttpClient 5's classic API, {@code -j}
  * virtual threads sharing a pool of kept-alive connections, each body copied into a new file
- * through a FileChannel) and does nothing else: no job, no store, no part file, no checks. A fresh
- * JVM running only this is the floor a JVM downloader built on this library starts from; bench/run
- * times it beside Ferry, wget2 and aria2c.
+ * through a FileChannel, TLS set up only if used) and does nothing else: no job, no store, no part
+ * file, no checks. A fresh JVM running only this is the floor a JVM downloader built on this
+ * library starts from; bench/run times it beside Ferry, wget2 and aria2c.
  *
  * <pre>
  * java -cp ferry-bench/target/benchmarks.jar dev.ferry.bench.BareGet -d DIR -i LIST [-j 4]</pre>
@@ -67,6 +69,10 @@ public final class BareGet {
         HttpClients.custom()
             .setConnectionManager(
                 PoolingHttpClientConnectionManagerBuilder.create()
+                    // TLS set up on first use, as Ferry does: the default strategy loads the
+                    // JDK's trusted certificates while the client is built.
+                    .setTlsSocketStrategy((socket, target, port, attachment, context) ->
+                        Tls.STRATEGY.upgrade(socket, target, port, attachment, context))
                     .setMaxConnTotal(parallel)
                     .setMaxConnPerRoute(parallel)
                     .build())
@@ -123,6 +129,11 @@ public final class BareGet {
           }
           return null;
         });
+  }
+
+  /** Built on first use only. */
+  private static final class Tls {
+    static final TlsSocketStrategy STRATEGY = DefaultClientTlsStrategy.createSystemDefault();
   }
 
   private static String fileName(String url) {

@@ -4,6 +4,7 @@ import dev.ferry.api.BackgroundCopyManager;
 import dev.ferry.client.FerryClient;
 import dev.ferry.daemon.FerryDaemon;
 import java.nio.file.Path;
+import java.util.Optional;
 
 /** Finding, reaching and running ferryd: the one place the command line meets those modules. */
 final class Daemon {
@@ -17,8 +18,8 @@ final class Daemon {
     return FerryClient.isRunning(socket);
   }
 
-  static BackgroundCopyManager connect(Path socket) {
-    return FerryClient.connect(socket);
+  static Optional<BackgroundCopyManager> connectIfRunning(Path socket) {
+    return FerryClient.connectIfRunning(socket);
   }
 
   /**

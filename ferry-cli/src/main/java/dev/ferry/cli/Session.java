@@ -41,19 +41,36 @@ final class Session implements AutoCloseable {
    * Otherwise ferryd when it answers on the socket (given or default), else the embedded engine.
    */
   static Choice choose(Path socket, Path dataDir, boolean noDaemon) {
+    Choice embedded = embeddedUnlessLookingForTheDaemon(dataDir, socket, noDaemon);
+    if (embedded.socket() == null) {
+      return embedded;
+    }
+    return new Choice(embedded.socket(), Daemon.answers(embedded.socket()), embedded.dataDir());
+  }
+
+  /** Opens what {@link #choose} would choose, asking the daemon once instead of twice. */
+  static Session open(Path socket, Path dataDir, boolean noDaemon) {
+    Choice choice = embeddedUnlessLookingForTheDaemon(dataDir, socket, noDaemon);
+    if (choice.socket() != null) {
+      var daemon = Daemon.connectIfRunning(choice.socket());
+      if (daemon.isPresent()) {
+        return new Session(daemon.get(), new Choice(choice.socket(), true, choice.dataDir()));
+      }
+    }
+    return new Session(Ferry.embedded(choice.dataDir()), choice);
+  }
+
+  /**
+   * The embedded engine's choice, with the socket to look for ferryd on unless the rules say not.
+   */
+  private static Choice embeddedUnlessLookingForTheDaemon(
+      Path dataDir, Path socket, boolean noDaemon) {
     Path data = (dataDir != null ? dataDir : Ferry.defaultDataDir()).toAbsolutePath().normalize();
     if (noDaemon || (dataDir != null && socket == null)) {
       return new Choice(null, false, data);
     }
     Path where = socket != null ? socket.toAbsolutePath().normalize() : Daemon.defaultSocket();
-    return new Choice(where, Daemon.answers(where), data);
-  }
-
-  static Session open(Path socket, Path dataDir, boolean noDaemon) {
-    Choice choice = choose(socket, dataDir, noDaemon);
-    BackgroundCopyManager manager =
-        choice.daemon() ? Daemon.connect(choice.socket()) : Ferry.embedded(choice.dataDir());
-    return new Session(manager, choice);
+    return new Choice(where, false, data);
   }
 
   BackgroundCopyManager manager() {

@@ -2,12 +2,14 @@ package dev.ferry.client;
 
 import dev.ferry.api.BackgroundCopyManager;
 import dev.ferry.api.FerryException;
+import dev.ferry.api.HResult;
 import dev.ferry.api.JobOwner;
 import dev.ferry.client.transport.Transport;
 import dev.ferry.rest.Caller;
 import dev.ferry.rest.Routes;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 
 /**
  * The entry point of the client: a {@link BackgroundCopyManager} that talks to a running ferryd, so
@@ -39,6 +41,25 @@ public final class FerryClient {
       return new RemoteManager(transport, new JobOwner(caller.uid(), caller.name()));
     } catch (RuntimeException e) {
       transport.close();
+      throw e;
+    }
+  }
+
+  /**
+   * Connects to the daemon on {@code socket} if one answers there; empty when none does (no socket,
+   * or nothing listening on it). One request, where {@link #isRunning} and then {@link #connect}
+   * made two.
+   */
+  public static Optional<BackgroundCopyManager> connectIfRunning(Path socket) {
+    if (!Files.exists(socket)) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(connect(socket));
+    } catch (FerryException e) {
+      if (e.is(HResult.DO_E_NO_SERVICE)) {
+        return Optional.empty();
+      }
       throw e;
     }
   }

@@ -80,5 +80,10 @@ class DaemonContractTest extends ManagerContract {
   void theDaemonIsRunningAndSeesThisProcessUser() {
     assertThat(FerryClient.isRunning(daemon.socket)).isTrue();
     assertThat(manager.caller()).isEqualTo(dev.ferry.engine.Ferry.currentUser());
+    var found = FerryClient.connectIfRunning(daemon.socket);
+    assertThat(found).isPresent();
+    try (BackgroundCopyManager other = found.get()) {
+      assertThat(other.caller()).isEqualTo(dev.ferry.engine.Ferry.currentUser());
+    }
   }
 }

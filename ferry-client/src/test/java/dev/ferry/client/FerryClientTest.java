@@ -34,6 +34,7 @@ class FerryClientTest {
     FerryException e = assertHResult(() -> FerryClient.connect(socket), HResult.DO_E_NO_SERVICE);
     assertThat(e.getMessage()).isEqualTo("ferryd is not running at " + socket);
     assertThat(FerryClient.isRunning(socket)).isFalse();
+    assertThat(FerryClient.connectIfRunning(socket)).isEmpty();
   }
 
   @Test
@@ -45,6 +46,7 @@ class FerryClientTest {
     assertThat(Files.exists(socket)).isTrue();
 
     assertThat(FerryClient.isRunning(socket)).isFalse();
+    assertThat(FerryClient.connectIfRunning(socket)).isEmpty();
     FerryException e = assertHResult(() -> FerryClient.connect(socket), HResult.DO_E_NO_SERVICE);
     assertThat(e.getMessage()).contains("ferryd is not running at " + socket);
   }

@@ -12,11 +12,13 @@ import dev.ferry.rest.Routes;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.ConnectException;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLSocket;
 import org.apache.hc.client5.http.classic.methods.HttpUriRequestBase;
 import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.config.RequestConfig;
@@ -29,6 +31,7 @@ import org.apache.hc.core5.http.ContentType;
 import org.apache.hc.core5.http.HttpHeaders;
 import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
 import org.apache.hc.core5.http.io.entity.EntityUtils;
+import org.apache.hc.core5.http.protocol.HttpContext;
 import org.apache.hc.core5.io.CloseMode;
 import org.apache.hc.core5.util.TimeValue;
 import org.apache.hc.core5.util.Timeout;
@@ -69,6 +72,9 @@ public final class Transport implements AutoCloseable {
                             // at a daemon that has since restarted is replaced, not used.
                             .setValidateAfterInactivity(TimeValue.ofMilliseconds(1))
                             .build())
+                    // The default strategy loads the JDK's trusted certificates as the client is
+                    // built: 90 ms of each command's start, for a socket that never speaks TLS.
+                    .setTlsSocketStrategy(Transport::noTls)
                     .build())
             // Connections are kept and reused: HttpClient's Unix-socket adapter leaves two
             // selectors (and the socket's descriptor) open for every connection it closes, so a
@@ -95,6 +101,12 @@ public final class Transport implements AutoCloseable {
 
   public Path socket() {
     return socket;
+  }
+
+  private static SSLSocket noTls(
+      Socket socket, String target, int port, Object attachment, HttpContext context)
+      throws IOException {
+    throw new IOException("ferryd's socket speaks plain HTTP, never TLS");
   }
 
   /** The mapper that reads the daemon's answers; it tolerates fields a newer daemon adds. */
