@@ -56,8 +56,8 @@ public final class ApiServer implements AutoCloseable {
           cfg.startup.showOldJavalinVersionWarning = false;
           cfg.concurrency.useVirtualThreads = true;
           cfg.http.maxRequestSize = Problems.MAX_BODY;
-          // Its clients are on this machine: compressing a job's view cost the daemon more CPU
-          // than sending it (gzip was the daemon's busiest code while a client polled a large job).
+          // Its clients are on this machine, so compression saves no time and costs CPU at both
+          // ends: gzip was 2 % of the daemon's samples while a `ferry get` of 1,000 files ran.
           cfg.http.compressionStrategy = CompressionStrategy.NONE;
           cfg.jsonMapper(new JavalinJackson(Json.mapper(), true));
           cfg.jetty.modifyServer(server -> server.setErrorHandler(new ProblemErrorHandler()));

@@ -55,7 +55,7 @@ final class JobEndpoints {
     routes.get(Routes.WHOAMI, this::whoami);
     routes.get(Routes.JOBS, this::listJobs);
     routes.post(Routes.JOBS, this::createJob);
-    routes.get(Routes.JOB, ctx -> ctx.json(view(ctx, job(ctx))));
+    routes.get(Routes.JOB, ctx -> ctx.json(view(job(ctx), withFiles(ctx))));
     routes.patch(Routes.JOB, this::patchJob);
     routes.get(Routes.FILES, this::listFiles);
     routes.post(Routes.FILES, this::addFiles);
@@ -100,12 +100,17 @@ final class JobEndpoints {
 
   private void listJobs(Context ctx) {
     boolean allUsers = Requests.flag(ctx, "allUsers");
-    ctx.json(manager(ctx).enumJobs(allUsers).stream().map(job -> view(ctx, job)).toList());
+    boolean withFiles = withFiles(ctx);
+    ctx.json(manager(ctx).enumJobs(allUsers).stream().map(job -> view(job, withFiles)).toList());
   }
 
-  /** The job with its files, unless the request asks for {@code files=false}. */
-  private static JobView view(Context ctx, BackgroundCopyJob job) {
-    return Requests.flag(ctx, "files", true) ? JobView.of(job) : JobView.summaryOf(job);
+  /** Whether the request wants the files too: unless it says {@code files=false}. */
+  private static boolean withFiles(Context ctx) {
+    return Requests.flag(ctx, "files", true);
+  }
+
+  private static JobView view(BackgroundCopyJob job, boolean withFiles) {
+    return withFiles ? JobView.of(job) : JobView.summaryOf(job);
   }
 
   private void createJob(Context ctx) {

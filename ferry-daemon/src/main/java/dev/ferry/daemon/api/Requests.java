@@ -56,6 +56,7 @@ final class Requests {
     return flag(ctx, name, false);
   }
 
+  /** A boolean query parameter, {@code absent} when it is not given. */
   static boolean flag(Context ctx, String name, boolean absent) {
     String text = ctx.queryParam(name);
     if (text == null) {
