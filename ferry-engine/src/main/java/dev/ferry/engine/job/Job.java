@@ -10,6 +10,7 @@ import dev.ferry.api.ProxySettings;
 import dev.ferry.api.ProxyUsage;
 import dev.ferry.engine.notify.Notifier;
 import dev.ferry.engine.store.JobRow;
+import dev.ferry.engine.transfer.ProgressTotals;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -26,7 +27,13 @@ final class Job {
   final long sequence;
   final JobType type;
   final long createdMs;
+
+  /** Changed only through {@link #addFiles} and {@link #removeFiles}, which keep the totals. */
   final List<JobFile> files = new ArrayList<>();
+
+  /** The files' progress summed as they change: read on every event and poll. */
+  final ProgressTotals progress = new ProgressTotals();
+
   final Notifier notifier;
 
   JobOwner owner;
@@ -38,6 +45,23 @@ final class Job {
   long transferredMs;
   int errorCount;
   Failure failure;
+
+  /** Adds files at the end, counting each in {@link #progress}. */
+  void addFiles(List<JobFile> added) {
+    for (JobFile file : added) {
+      file.state.countIn(progress);
+    }
+    files.addAll(added);
+  }
+
+  /** Takes back files {@link #addFiles} added. */
+  void removeFiles(List<JobFile> removed) {
+    files.removeAll(removed);
+    for (JobFile file : removed) {
+      file.state.countOut();
+    }
+  }
+
   int notifyFlags;
   long minRetryDelaySeconds = 600;
   long noProgressTimeoutSeconds = 1_209_600;

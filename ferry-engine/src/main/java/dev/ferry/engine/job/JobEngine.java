@@ -197,9 +197,7 @@ public final class JobEngine implements AutoCloseable {
       JobRow row = entry.getKey();
       maxSequence = Math.max(maxSequence, row.sequence());
       Job job = Job.fromRow(row, newNotifier(row.id()));
-      for (FileRow fileRow : entry.getValue()) {
-        job.files.add(JobFile.fromRow(fileRow));
-      }
+      job.addFiles(entry.getValue().stream().map(JobFile::fromRow).toList());
       if (job.state.isFinal()) {
         // The process died between recording Cancel/Complete and finishing it: finish it now.
         finishFinal(job);
@@ -498,7 +496,7 @@ public final class JobEngine implements AutoCloseable {
         file.delivery = f.delivery();
         added.add(file);
       }
-      job.files.addAll(added);
+      job.addFiles(added);
       touch(job);
       try {
         write(
@@ -507,7 +505,7 @@ public final class JobEngine implements AutoCloseable {
                 store.addFiles(
                     job.toRow(), added.stream().map(file -> file.toRow(job.id)).toList()));
       } catch (RuntimeException e) {
-        job.files.removeAll(added);
+        job.removeFiles(added);
         throw e;
       }
       publish(job, JobEvent.Kind.CHANGED, -1);
@@ -1285,10 +1283,7 @@ public final class JobEngine implements AutoCloseable {
         publish(job, JobEvent.Kind.PROGRESS, -1);
       }
       if (job.maxDownloadSize > 0) {
-        long total = 0;
-        for (JobFile file : job.files) {
-          total += file.state.bytesTransferred();
-        }
+        long total = job.progress.bytesTransferred();
         if (total > job.maxDownloadSize) {
           throw TransferFailure.fatal(
               HResult.BG_E_MAX_DOWNLOAD_SIZE_LIMIT_REACHED,
@@ -1558,15 +1553,15 @@ public final class JobEngine implements AutoCloseable {
     if (listeners.isEmpty()) {
       return;
     }
-    long total = 0;
-    long transferred = 0;
-    for (JobFile file : job.files) {
-      long fileTotal = file.state.bytesTotal();
-      total = total < 0 || fileTotal < 0 ? -1 : total + fileTotal;
-      transferred += file.state.bytesTransferred();
-    }
     JobEvent event =
-        new JobEvent(kind, job.id, job.owner.uid(), job.state, total, transferred, fileIndex);
+        new JobEvent(
+            kind,
+            job.id,
+            job.owner.uid(),
+            job.state,
+            job.progress.bytesTotal(),
+            job.progress.bytesTransferred(),
+            fileIndex);
     for (JobListener listener : listeners) {
       try {
         listener.onEvent(event);

@@ -220,25 +220,12 @@ final class JobHandle implements BackgroundCopyJob, DeliveryOptimizationJob {
 
   @Override
   public JobProgress progress() {
-    return read(j -> {
-      long total = 0;
-      long transferred = 0;
-      int done = 0;
-      boolean known = true;
-      for (JobFile file : j.files) {
-        long fileTotal = file.state.bytesTotal();
-        if (fileTotal < 0) {
-          known = false;
-        } else {
-          total += fileTotal;
-        }
-        transferred += file.state.bytesTransferred();
-        if (file.state.isTransferred() || file.state.isCompleted()) {
-          done++;
-        }
-      }
-      return new JobProgress(known ? total : -1, transferred, j.files.size(), done);
-    });
+    return read(j ->
+        new JobProgress(
+            j.progress.bytesTotal(),
+            j.progress.bytesTransferred(),
+            j.files.size(),
+            j.progress.filesDone()));
   }
 
   @Override

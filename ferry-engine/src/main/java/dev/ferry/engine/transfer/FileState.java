@@ -58,6 +58,13 @@ public final class FileState {
    */
   private long generation;
 
+  /** The sums this file is counted in, or null; with this file's part as last counted. */
+  private ProgressTotals totals;
+
+  private long countedTotal;
+  private long countedBytes;
+  private boolean countedDone;
+
   public FileState(List<FileRange> ranges, int pieceSize) {
     this(ranges, false, pieceSize);
   }
@@ -106,6 +113,55 @@ public final class FileState {
     return state;
   }
 
+  /** Counts this file in {@code into} from now on: its part now, and every change to it. */
+  public synchronized void countIn(ProgressTotals into) {
+    if (totals != null) {
+      throw new IllegalStateException("the file is counted already");
+    }
+    totals = into;
+    countedTotal = bytesTotal();
+    countedBytes = transferred;
+    countedDone = isDone();
+    into.count(1, countedTotal, countedBytes, countedDone);
+  }
+
+  /** Takes this file's part out of the sums it was counted in. */
+  public synchronized void countOut() {
+    if (totals != null) {
+      totals.count(-1, countedTotal, countedBytes, countedDone);
+      totals = null;
+    }
+  }
+
+  private boolean isDone() {
+    return completed || (pieces != null && pieces.isComplete());
+  }
+
+  /** After a change of the byte count only: neither the size nor any piece's state moved. */
+  private void recountBytes() {
+    recount(countedTotal, countedDone);
+  }
+
+  /** After a change that may have finished the file, but not changed its size. */
+  private void recountBytesAndDone() {
+    recount(countedTotal, isDone());
+  }
+
+  /** After a change of anything, the size included. */
+  private void recountAll() {
+    recount(bytesTotal(), isDone());
+  }
+
+  private void recount(long total, boolean done) {
+    if (totals != null
+        && (total != countedTotal || transferred != countedBytes || done != countedDone)) {
+      totals.change(countedTotal, countedBytes, countedDone, total, transferred, done);
+      countedTotal = total;
+      countedBytes = transferred;
+      countedDone = done;
+    }
+  }
+
   private Layout layoutFor(long size) {
     if (ranges.isEmpty()) {
       return Layout.wholeFile(size);
@@ -139,6 +195,7 @@ public final class FileState {
       }
       partial.clear();
       remainingInPiece.clear();
+      recountAll();
     }
     check = newCheck;
   }
@@ -164,6 +221,7 @@ public final class FileState {
     }
     ranges = merged;
     if (pieces == null) {
+      recountAll();
       return;
     }
     if (!Layout.fits(ranges, validators.size())) {
@@ -186,6 +244,7 @@ public final class FileState {
     remainingInPiece.clear();
     filled.clear();
     transferred = grown.bytesDone();
+    recountAll();
   }
 
   /** Sorted union of two range lists, adjacent and overlapping ranges joined. */
@@ -248,6 +307,7 @@ public final class FileState {
 
   public synchronized void markCompleted() {
     completed = true;
+    recountBytesAndDone();
   }
 
   public synchronized String responseHeaders() {
@@ -330,6 +390,7 @@ public final class FileState {
     partial.clear();
     remainingInPiece.clear();
     filled.clear();
+    recountAll();
   }
 
   /** Forgets all progress (used for content that cannot be resumed). */
@@ -342,6 +403,7 @@ public final class FileState {
     partial.clear();
     remainingInPiece.clear();
     filled.clear();
+    recountAll();
   }
 
   /**
@@ -376,6 +438,7 @@ public final class FileState {
    */
   public synchronized long account(Span part) {
     long fresh = 0;
+    boolean finishedPiece = false;
     for (int p = pieces.pieceOf(part.start()); p <= pieces.pieceOf(part.end() - 1); p++) {
       if (pieces.isDone(p)) {
         continue;
@@ -394,12 +457,19 @@ public final class FileState {
           filled.add(p);
         } else {
           pieces.markDone(p);
+          finishedPiece = true;
         }
       } else {
         remainingInPiece.put(p, left);
       }
     }
     transferred += fresh;
+    // Asking whether every piece is done costs a count over the piece map: only after one was.
+    if (finishedPiece) {
+      recountBytesAndDone();
+    } else {
+      recountBytes();
+    }
     return fresh;
   }
 
@@ -425,6 +495,7 @@ public final class FileState {
   synchronized void accept(int piece) {
     if (pieces != null && !pieces.isDone(piece)) {
       pieces.markDone(piece);
+      recountBytesAndDone();
     }
   }
 
@@ -438,10 +509,12 @@ public final class FileState {
     remainingInPiece.remove(piece);
     transferred -= pieces.wantedBytesIn(piece);
     piecesRejected++;
+    recountBytes();
   }
 
   synchronized void addTransferred(long n) {
     transferred += n;
+    recountBytes();
   }
 
   synchronized boolean markDone(int piece) {
@@ -449,6 +522,7 @@ public final class FileState {
       return false;
     }
     pieces.markDone(piece);
+    recountBytesAndDone();
     return true;
   }
 
@@ -465,5 +539,6 @@ public final class FileState {
       pieces.markDone(i);
     }
     transferred = size;
+    recountAll();
   }
 }
