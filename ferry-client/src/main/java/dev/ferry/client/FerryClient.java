@@ -98,12 +98,10 @@ public final class FerryClient {
 
   /** Whether a daemon answers on {@code socket} (a GET of {@link Routes#WHOAMI} succeeds). */
   public static boolean isRunning(Path socket) {
-    if (!Files.exists(socket)) {
-      return false;
-    }
-    try (Transport transport = new Transport(socket)) {
-      transport.get(Routes.WHOAMI, Caller.class);
-      return true;
+    try {
+      Optional<BackgroundCopyManager> daemon = connectIfRunning(socket);
+      daemon.ifPresent(BackgroundCopyManager::close);
+      return daemon.isPresent();
     } catch (FerryException e) {
       return false;
     }

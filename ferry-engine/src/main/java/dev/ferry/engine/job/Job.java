@@ -46,22 +46,6 @@ final class Job {
   int errorCount;
   Failure failure;
 
-  /** Adds files at the end, counting each in {@link #progress}. */
-  void addFiles(List<JobFile> added) {
-    for (JobFile file : added) {
-      file.state.countIn(progress);
-    }
-    files.addAll(added);
-  }
-
-  /** Takes back files {@link #addFiles} added. */
-  void removeFiles(List<JobFile> removed) {
-    files.removeAll(removed);
-    for (JobFile file : removed) {
-      file.state.countOut();
-    }
-  }
-
   int notifyFlags;
   long minRetryDelaySeconds = 600;
   long noProgressTimeoutSeconds = 1_209_600;
@@ -126,6 +110,22 @@ final class Job {
 
   boolean isRunning() {
     return runner != null;
+  }
+
+  /** Adds files at the end, counting each in {@link #progress}. */
+  void addFiles(List<JobFile> added) {
+    for (JobFile file : added) {
+      file.state.countIn(progress);
+    }
+    files.addAll(added);
+  }
+
+  /** Takes back files {@link #addFiles} added. */
+  void removeFiles(List<JobFile> removed) {
+    files.removeAll(removed);
+    for (JobFile file : removed) {
+      file.state.countOut();
+    }
   }
 
   JobRow toRow() {

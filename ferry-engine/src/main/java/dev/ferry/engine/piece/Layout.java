@@ -14,6 +14,7 @@ public final class Layout {
   private final long[] localStarts;
   private final long localSize;
   private final boolean identity;
+  private final long wantedSize;
 
   private Layout(List<Span> wanted) {
     this.identity = false;
@@ -25,6 +26,7 @@ public final class Layout {
       position += wanted.get(i).length();
     }
     this.localSize = position;
+    this.wantedSize = position;
   }
 
   /** Wanted spans at their own offsets in a local file as large as the remote one. */
@@ -36,6 +38,7 @@ public final class Layout {
       localStarts[i] = wanted.get(i).start();
     }
     this.localSize = size;
+    this.wantedSize = wanted.stream().mapToLong(Span::length).sum();
   }
 
   public static Layout wholeFile(long size) {
@@ -58,11 +61,7 @@ public final class Layout {
 
   /** How many bytes are wanted. */
   public long wantedSize() {
-    long total = 0;
-    for (Span span : wanted) {
-      total += span.length();
-    }
-    return total;
+    return wantedSize;
   }
 
   /** Whether every wanted byte lands at its remote offset. */

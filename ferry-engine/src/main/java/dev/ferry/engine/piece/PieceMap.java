@@ -19,6 +19,15 @@ public final class PieceMap {
   private final BitSet done;
   private final BitSet needed;
 
+  /**
+   * The cardinalities of {@link #done} and {@link #needed}, kept as they change: a job's progress
+   * asks whether a file is complete each time a piece finishes, and counting bits each time was
+   * linear in the file's pieces.
+   */
+  private int doneCount;
+
+  private final int neededCount;
+
   public PieceMap(long fileSize, int pieceSize, Layout layout, BitSet done) {
     if (Integer.bitCount(pieceSize) != 1) {
       throw new IllegalArgumentException("piece size must be a power of two: " + pieceSize);
@@ -34,6 +43,8 @@ public final class PieceMap {
     }
     this.done = (BitSet) done.clone();
     this.done.and(needed);
+    this.doneCount = this.done.cardinality();
+    this.neededCount = needed.cardinality();
   }
 
   public static PieceMap empty(long fileSize, int pieceSize, Layout layout) {
@@ -67,25 +78,27 @@ public final class PieceMap {
   }
 
   public void markDone(int index) {
-    if (needed.get(index)) {
+    if (needed.get(index) && !done.get(index)) {
       done.set(index);
+      doneCount++;
     }
   }
 
   public void clear() {
     done.clear();
+    doneCount = 0;
   }
 
   public boolean isComplete() {
-    return done.cardinality() == needed.cardinality();
+    return doneCount == neededCount;
   }
 
   public int neededCount() {
-    return needed.cardinality();
+    return neededCount;
   }
 
   public int doneCount() {
-    return done.cardinality();
+    return doneCount;
   }
 
   /** How many wanted bytes piece {@code index} holds, over every wanted span. */

@@ -137,24 +137,14 @@ public final class FileState {
     return completed || (pieces != null && pieces.isComplete());
   }
 
-  /** After a change of the byte count only: neither the size nor any piece's state moved. */
-  private void recountBytes() {
-    recount(countedTotal, countedDone);
-  }
-
-  /** After a change that may have finished the file, but not changed its size. */
-  private void recountBytesAndDone() {
-    recount(countedTotal, isDone());
-  }
-
-  /** After a change of anything, the size included. */
-  private void recountAll() {
-    recount(bytesTotal(), isDone());
-  }
-
-  private void recount(long total, boolean done) {
-    if (totals != null
-        && (total != countedTotal || transferred != countedBytes || done != countedDone)) {
+  /** Tells the sums this file is counted in what the last change did to its part. */
+  private void recount() {
+    if (totals == null) {
+      return;
+    }
+    long total = bytesTotal();
+    boolean done = isDone();
+    if (total != countedTotal || transferred != countedBytes || done != countedDone) {
       totals.change(countedTotal, countedBytes, countedDone, total, transferred, done);
       countedTotal = total;
       countedBytes = transferred;
@@ -195,7 +185,7 @@ public final class FileState {
       }
       partial.clear();
       remainingInPiece.clear();
-      recountAll();
+      recount();
     }
     check = newCheck;
   }
@@ -221,7 +211,7 @@ public final class FileState {
     }
     ranges = merged;
     if (pieces == null) {
-      recountAll();
+      recount();
       return;
     }
     if (!Layout.fits(ranges, validators.size())) {
@@ -244,7 +234,7 @@ public final class FileState {
     remainingInPiece.clear();
     filled.clear();
     transferred = grown.bytesDone();
-    recountAll();
+    recount();
   }
 
   /** Sorted union of two range lists, adjacent and overlapping ranges joined. */
@@ -307,7 +297,7 @@ public final class FileState {
 
   public synchronized void markCompleted() {
     completed = true;
-    recountBytesAndDone();
+    recount();
   }
 
   public synchronized String responseHeaders() {
@@ -390,7 +380,7 @@ public final class FileState {
     partial.clear();
     remainingInPiece.clear();
     filled.clear();
-    recountAll();
+    recount();
   }
 
   /** Forgets all progress (used for content that cannot be resumed). */
@@ -403,7 +393,7 @@ public final class FileState {
     partial.clear();
     remainingInPiece.clear();
     filled.clear();
-    recountAll();
+    recount();
   }
 
   /**
@@ -438,7 +428,6 @@ public final class FileState {
    */
   public synchronized long account(Span part) {
     long fresh = 0;
-    boolean finishedPiece = false;
     for (int p = pieces.pieceOf(part.start()); p <= pieces.pieceOf(part.end() - 1); p++) {
       if (pieces.isDone(p)) {
         continue;
@@ -457,19 +446,13 @@ public final class FileState {
           filled.add(p);
         } else {
           pieces.markDone(p);
-          finishedPiece = true;
         }
       } else {
         remainingInPiece.put(p, left);
       }
     }
     transferred += fresh;
-    // Asking whether every piece is done costs a count over the piece map: only after one was.
-    if (finishedPiece) {
-      recountBytesAndDone();
-    } else {
-      recountBytes();
-    }
+    recount();
     return fresh;
   }
 
@@ -495,7 +478,7 @@ public final class FileState {
   synchronized void accept(int piece) {
     if (pieces != null && !pieces.isDone(piece)) {
       pieces.markDone(piece);
-      recountBytesAndDone();
+      recount();
     }
   }
 
@@ -509,12 +492,12 @@ public final class FileState {
     remainingInPiece.remove(piece);
     transferred -= pieces.wantedBytesIn(piece);
     piecesRejected++;
-    recountBytes();
+    recount();
   }
 
   synchronized void addTransferred(long n) {
     transferred += n;
-    recountBytes();
+    recount();
   }
 
   synchronized boolean markDone(int piece) {
@@ -522,7 +505,7 @@ public final class FileState {
       return false;
     }
     pieces.markDone(piece);
-    recountBytesAndDone();
+    recount();
     return true;
   }
 
@@ -539,6 +522,6 @@ public final class FileState {
       pieces.markDone(i);
     }
     transferred = size;
-    recountAll();
+    recount();
   }
 }

@@ -25,6 +25,8 @@ class PieceMapTest {
     PieceMap map = PieceMap.empty(size, PIECE, Layout.wholeFile(size));
     map.markDone(1);
     map.markDone(3);
+    map.markDone(3);
+    assertThat(map.doneCount()).as("a piece marked twice counts once").isEqualTo(2);
     assertThat(map.missing()).containsExactly(new Span(0, PIECE), new Span(2L * PIECE, 3L * PIECE));
     assertThat(map.bytesDone()).isEqualTo(2L * PIECE);
     assertThat(map.isComplete()).isFalse();
@@ -32,6 +34,9 @@ class PieceMapTest {
     map.markDone(2);
     assertThat(map.isComplete()).isTrue();
     assertThat(map.missing()).isEmpty();
+    map.clear();
+    assertThat(map.doneCount()).isZero();
+    assertThat(map.isComplete()).isFalse();
   }
 
   @Test
