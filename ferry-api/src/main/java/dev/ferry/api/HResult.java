@@ -39,6 +39,7 @@ public enum HResult {
   ERROR_INTERNET_SECURE_FAILURE(
       0x80072F8F, "A security error occurred: the server's certificate could not be verified."),
   ERROR_INTERNET_INVALID_URL(0x80072EE5, "The URL is invalid."),
+  INET_E_INVALID_URL(0x800C0002, "The URL could not be parsed or its scheme is not supported."),
 
   BG_S_ERROR_CONTEXT_NONE(0x00200006, "No error."),
   BG_S_PARTIAL_COMPLETE(
@@ -188,6 +189,23 @@ public enum HResult {
   DO_E_FATAL_CORE_ERROR(0x80D06802, "A fatal error occurred in the download core.");
 
   private static final int HTTP_ERROR_BASE = 0x80190000;
+  private static final int ERRNO_BASE = 0xC0D00000;
+
+  /** Linux's numbers for the errors a file operation commonly reports. */
+  private static final Map<Integer, String> ERRNO_NAMES =
+      Map.ofEntries(
+          Map.entry(1, "EPERM"),
+          Map.entry(2, "ENOENT"),
+          Map.entry(5, "EIO"),
+          Map.entry(13, "EACCES"),
+          Map.entry(17, "EEXIST"),
+          Map.entry(20, "ENOTDIR"),
+          Map.entry(21, "EISDIR"),
+          Map.entry(28, "ENOSPC"),
+          Map.entry(30, "EROFS"),
+          Map.entry(36, "ENAMETOOLONG"),
+          Map.entry(40, "ELOOP"));
+
   private static final Map<Integer, HResult> BY_VALUE = new HashMap<>();
 
   static {
@@ -243,6 +261,20 @@ public enum HResult {
     return win32Error <= 0 ? win32Error : (win32Error & 0x0000FFFF) | 0x80070000;
   }
 
+  /**
+   * A failed system call's errno as Microsoft's Linux DO agent reports it (its
+   * HRESULT_FROM_XPLAT_SYSERR: severity and customer bits, facility 0xD0, the errno below): {@code
+   * EEXIST} (17) is {@code 0xC0D00011}.
+   */
+  public static int fromErrno(int errno) {
+    return ERRNO_BASE | (errno & 0x0000FFFF);
+  }
+
+  /** The errno carried by a {@link #fromErrno} code, or -1. */
+  public static int errnoOf(int hresult) {
+    return (hresult & 0xFFFF0000) == ERRNO_BASE ? hresult & 0x0000FFFF : -1;
+  }
+
   /** The symbolic name of a code: its constant name, BG_E_HTTP_ERROR_nnn, or its hex value. */
   public static String nameOf(int hresult) {
     HResult known = BY_VALUE.get(hresult);
@@ -250,7 +282,11 @@ public enum HResult {
       return known.name();
     }
     int status = httpStatusOf(hresult);
-    return status > 0 ? "BG_E_HTTP_ERROR_" + status : hex(hresult);
+    if (status > 0) {
+      return "BG_E_HTTP_ERROR_" + status;
+    }
+    int errno = errnoOf(hresult);
+    return errno > 0 && ERRNO_NAMES.containsKey(errno) ? ERRNO_NAMES.get(errno) : hex(hresult);
   }
 
   /** A readable English description of any code. */
@@ -262,6 +298,14 @@ public enum HResult {
     int status = httpStatusOf(hresult);
     if (status > 0) {
       return "The server returned HTTP status " + status + " (" + HttpStatusText.of(status) + ").";
+    }
+    int errno = errnoOf(hresult);
+    if (errno > 0) {
+      String name = ERRNO_NAMES.get(errno);
+      return "A file operation failed with errno "
+          + errno
+          + (name == null ? "" : " (" + name + ")")
+          + ".";
     }
     return "Error " + hex(hresult) + ".";
   }

@@ -42,6 +42,19 @@ class HResultTest {
   }
 
   @Test
+  void buildsTheLinuxAgentsErrnoCodes() {
+    assertThat(HResult.fromErrno(17)).isEqualTo(0xC0D00011);
+    assertThat(HResult.fromErrno(2)).isEqualTo(0xC0D00002);
+    assertThat(HResult.errnoOf(0xC0D00011)).isEqualTo(17);
+    assertThat(HResult.errnoOf(HResult.E_ACCESSDENIED.value())).isEqualTo(-1);
+    assertThat(HResult.nameOf(0xC0D00011)).isEqualTo("EEXIST");
+    assertThat(HResult.nameOf(0xC0D00063)).isEqualTo("0xC0D00063");
+    assertThat(HResult.describe(0xC0D00002)).contains("errno 2").contains("ENOENT");
+    assertThat(HResult.succeeded(HResult.fromErrno(13))).isFalse();
+    assertThat(HResult.INET_E_INVALID_URL.value()).isEqualTo(0x800C0002);
+  }
+
+  @Test
   void successCodesAreNotExceptions() {
     assertThat(HResult.succeeded(HResult.BG_S_PARTIAL_COMPLETE.value())).isTrue();
     assertThat(HResult.succeeded(HResult.BG_E_EMPTY.value())).isFalse();

@@ -56,8 +56,9 @@ public record DaemonOptions(
         --do-agent-dir DIR       the agent's run directory (default: as root
                                  /var/run/deliveryoptimization-agent, else
                                  $XDG_RUNTIME_DIR/ferry/do-agent); implies --do-agent
-        --do-agent-user USER     who owns the agent's downloads (default: the daemon's user;
-                                 required with --system); implies --do-agent
+        --do-agent-user USER     the user, not root, whose rights the agent's downloads run
+                                 with (default: the daemon's user, whose programs alone may
+                                 then use the agent; required as root); implies --do-agent
         -h, --help               show this help
       SIGTERM stops the daemon cleanly: transfers are checkpointed and resume at the next start.
       """;
@@ -227,12 +228,18 @@ public record DaemonOptions(
     }
     Optional<DoAgentOptions> agent = Optional.empty();
     if (doAgent) {
-      if (system && doAgentUser == null) {
-        throw new UsageException(
-            "--do-agent with --system needs --do-agent-user: the agent's callers are anonymous,"
-                + " so its downloads must belong to a named user rather than root");
-      }
       var self = Ferry.currentUser();
+      if ((system || self.isAdministrator()) && doAgentUser == null) {
+        throw new UsageException(
+            "--do-agent "
+                + (system ? "with --system" : "as root")
+                + " needs --do-agent-user USER: the agent's callers are anonymous, so its"
+                + " downloads must run with the rights of a named user other than root");
+      }
+      if ("root".equals(doAgentUser) || "0".equals(doAgentUser)) {
+        throw new UsageException(
+            "--do-agent-user must not be root: the agent's callers are anonymous");
+      }
       Path dir =
           doAgentDir != null
               ? doAgentDir

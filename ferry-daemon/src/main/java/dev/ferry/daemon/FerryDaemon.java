@@ -5,12 +5,14 @@ import dev.ferry.api.JobOwner;
 import dev.ferry.daemon.api.ApiServer;
 import dev.ferry.daemon.api.CallerAccess;
 import dev.ferry.daemon.doagent.AgentAccess;
+import dev.ferry.daemon.doagent.AgentCallers;
 import dev.ferry.daemon.doagent.DoAgent;
 import dev.ferry.daemon.doagent.DoAgentOptions;
 import dev.ferry.daemon.identity.CallerIdentity;
 import dev.ferry.daemon.identity.UserDirectory;
 import dev.ferry.engine.EngineConfig;
 import dev.ferry.engine.Ferry;
+import dev.ferry.engine.job.DownloadPlacement;
 import dev.ferry.engine.job.JobEngine;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -169,41 +171,47 @@ public final class FerryDaemon implements AutoCloseable {
   // --- DO agent (dev.ferry.daemon.doagent) ---------------------------------------------------
 
   /**
-   * The agent acts for one owner (its callers are anonymous): the configured user, else the
-   * daemon's. When a root daemon acts for someone else, what requests name is checked against that
-   * user's rights, as the REST API does for its callers.
+   * The agent's callers are anonymous, so its downloads run with the rights of one named user who
+   * is not root: the user of {@code --do-agent-user} (a root daemon acts as that user, checking
+   * what requests name against that user's rights) or, for a daemon that is not root, its own user,
+   * whose agent then serves that user's programs only.
    */
   private static DoAgent startDoAgent(
       DoAgentOptions agent, JobEngine engine, JobOwner self, UserDirectory users) {
-    JobOwner owner =
-        agent
-            .user()
-            .map(name ->
-                new JobOwner(
-                    users
-                        .uidOf(name)
-                        .orElseThrow(
-                            () -> new StartupException("--do-agent-user: no user " + name)),
-                    name))
-            .orElse(self);
+    JobOwner owner = self;
+    if (agent.user().isPresent()) {
+      String name = agent.user().get();
+      long uid =
+          users
+              .uidOf(name)
+              .orElseThrow(() -> new StartupException("--do-agent-user: no user " + name));
+      owner = new JobOwner(uid, name);
+    }
+    if (owner.isAdministrator()) {
+      throw new StartupException(
+          "the DO agent must not act as root: its callers are anonymous, so its downloads run"
+              + " with the rights of the user named by --do-agent-user, which must not be root");
+    }
+    if (!self.isAdministrator() && owner.uid() != self.uid()) {
+      throw new StartupException(
+          "--do-agent-user: only a daemon running as root can act as " + owner.name());
+    }
     AgentAccess access = AgentAccess.NONE;
-    if (self.isAdministrator() && !owner.isAdministrator()) {
+    AgentCallers callers = AgentCallers.anyone();
+    if (self.isAdministrator()) {
       CallerAccess check = new CallerAccess(true);
-      access =
-          new AgentAccess() {
-            @Override
-            public void checkDestination(String localPath) {
-              check.checkDestination(owner, localPath);
-            }
-
-            @Override
-            public void checkSource(String uri) {
-              check.checkSource(owner, uri);
-            }
-          };
+      JobOwner acting = owner;
+      access = localPath -> check.checkDestination(acting, localPath);
+    } else {
+      callers = AgentCallers.onlyUser(self.uid());
     }
     try {
-      return DoAgent.start(engine.deliveryManager(owner), agent, self.isAdministrator(), access);
+      return DoAgent.start(
+          engine.deliveryManager(owner, DownloadPlacement.CREATED_IN_PLACE),
+          agent,
+          self.isAdministrator(),
+          access,
+          callers);
     } catch (java.io.UncheckedIOException e) {
       throw new StartupException(e.getMessage(), e);
     }

@@ -52,6 +52,33 @@ final class DaemonFixture implements AutoCloseable {
     return downloads.resolve(name);
   }
 
+  /**
+   * The arguments that start the DO agent with its port file in {@code runDir}. As root the agent
+   * must act as an unprivileged user ({@link OtherUser#NAME}), who is then given the downloads
+   * directory; otherwise it acts as this user.
+   */
+  List<String> agentArguments(Path runDir) {
+    List<String> args = new java.util.ArrayList<>(List.of("--do-agent-dir", runDir.toString()));
+    if (dev.ferry.engine.Ferry.currentUser().isAdministrator()) {
+      OtherUser.ensureExists();
+      try {
+        Files.setPosixFilePermissions(
+            dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        giveTo(downloads, OtherUser.NAME);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      args.addAll(List.of("--do-agent-user", OtherUser.NAME));
+    }
+    return args;
+  }
+
+  /** Makes {@code user} the owner of {@code path}. */
+  static void giveTo(Path path, String user) throws IOException {
+    Files.setOwner(
+        path, path.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName(user));
+  }
+
   /** Creates a job with one file from the origin; the job stays SUSPENDED. */
   static JobView createJobWithFile(UnixHttp http, String name, String url, Path local) {
     JobView job = http.post("/v1/jobs", new CreateJobRequest(name, null)).as(JobView.class);

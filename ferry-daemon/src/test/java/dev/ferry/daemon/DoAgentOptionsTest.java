@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.ferry.daemon.doagent.DoAgentOptions;
 import dev.ferry.engine.Ferry;
 import java.nio.file.Path;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /** The DO agent's options on ferryd's command line. */
@@ -18,11 +19,17 @@ class DoAgentOptionsTest {
 
   @Test
   void doAgentUsesTheDefaultRunDirectory() {
-    DoAgentOptions agent = DaemonOptions.parse("--do-agent").doAgent().orElseThrow();
     var self = Ferry.currentUser();
+    DoAgentOptions agent =
+        (self.isAdministrator()
+                ? DaemonOptions.parse("--do-agent", "--do-agent-user", "nobody")
+                : DaemonOptions.parse("--do-agent"))
+            .doAgent()
+            .orElseThrow();
     assertThat(agent.runDir())
         .isEqualTo(DoAgentOptions.defaultRunDir(self.isAdministrator(), self.uid()));
-    assertThat(agent.user()).isEmpty();
+    assertThat(agent.user())
+        .isEqualTo(self.isAdministrator() ? Optional.of("nobody") : Optional.empty());
     assertThat(agent.bindAddress().isLoopbackAddress()).isTrue();
     assertThat(agent.allowRemote()).isFalse();
     assertThat(agent.firstPort()).isEqualTo(50000);
@@ -34,11 +41,29 @@ class DoAgentOptionsTest {
 
   @Test
   void aDirectoryOrUserImpliesTheAgent() {
-    DaemonOptions options = DaemonOptions.parse("--do-agent-dir=/tmp/agent-x");
+    DaemonOptions options =
+        DaemonOptions.parse("--do-agent-dir=/tmp/agent-x", "--do-agent-user=nobody");
     assertThat(options.doAgent().orElseThrow().runDir()).isEqualTo(Path.of("/tmp/agent-x"));
     assertThat(DaemonOptions.parse("--do-agent-user", "nobody").doAgent().orElseThrow().user())
         .contains("nobody");
     assertThat(options.withSocket(Path.of("/tmp/other.sock")).doAgent()).isPresent();
+  }
+
+  @Test
+  void rootNeedsAnUnprivilegedUserForTheAgent() {
+    if (Ferry.currentUser().isAdministrator()) {
+      assertThatThrownBy(() -> DaemonOptions.parse("--do-agent"))
+          .isInstanceOf(DaemonOptions.UsageException.class)
+          .hasMessageContaining("--do-agent-user")
+          .hasMessageContaining("root");
+      assertThatThrownBy(() -> DaemonOptions.parse("--do-agent-dir", "/tmp/agent-y"))
+          .isInstanceOf(DaemonOptions.UsageException.class);
+    }
+    for (String root : new String[] {"root", "0"}) {
+      assertThatThrownBy(() -> DaemonOptions.parse("--do-agent-user", root))
+          .isInstanceOf(DaemonOptions.UsageException.class)
+          .hasMessageContaining("must not be root");
+    }
   }
 
   @Test

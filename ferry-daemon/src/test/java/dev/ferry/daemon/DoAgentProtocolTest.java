@@ -8,6 +8,7 @@ import static org.awaitility.Awaitility.await;
 import dev.ferry.api.HResult;
 import dev.ferry.daemon.SdkClient.Reply;
 import dev.ferry.daemon.doagent.AgentAccess;
+import dev.ferry.daemon.doagent.AgentCallers;
 import dev.ferry.daemon.doagent.DoAgent;
 import dev.ferry.daemon.doagent.DoAgentOptions;
 import dev.ferry.engine.EngineConfig;
@@ -52,7 +53,7 @@ class DoAgentProtocolTest {
   void startDaemon() {
     fx = new DaemonFixture();
     runDir = fx.dir.resolve("agent-run");
-    daemon = fx.startDaemon("--do-agent-dir", runDir.toString());
+    daemon = fx.startDaemon(fx.agentArguments(runDir).toArray(String[]::new));
     sdk = SdkClient.connect(runDir);
   }
 
@@ -174,6 +175,9 @@ class DoAgentProtocolTest {
     fx.origin.put("/aborted.bin", Content.random(4 << 20, 13));
     fx.origin.fault("/aborted.bin", Fault.throttle(256 * 1024));
     Path dir = Files.createDirectories(fx.download("aborted"));
+    if (Ferry.currentUser().isAdministrator()) {
+      DaemonFixture.giveTo(dir, OtherUser.NAME);
+    }
     Path local = dir.resolve("aborted.bin");
     String id = create(fx.origin.url("/aborted.bin"), local);
     ok(sdk.post("start", "Id", id));
@@ -383,7 +387,8 @@ class DoAgentProtocolTest {
                 DoAgentOptions.of(fx.dir.resolve("bind-run"))
                     .withBinding(InetAddress.getByName("0.0.0.0"), false),
                 false,
-                AgentAccess.NONE);
+                AgentAccess.NONE,
+                AgentCallers.anyone());
         Socket socket = new Socket()) {
       socket.connect(new InetSocketAddress(external.get(), agent.port()), 10_000);
       socket

@@ -25,22 +25,57 @@ final class OtherUser {
     this.scratch = scratch;
   }
 
+  /** A second throw-away user, for checks that need two users besides root. */
+  static final String SECOND = "ferrytest2";
+
   /** Creates the throw-away system user when it does not exist yet. */
   static void ensureExists() {
-    if (run(List.of("id", "-u", NAME)).exitCode() == 0) {
+    ensureExists(NAME);
+  }
+
+  static void ensureExists(String name) {
+    if (run(List.of("id", "-u", name)).exitCode() == 0) {
       return;
     }
     Result created =
         run(
             List.of(
-                "useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin", NAME));
-    if (created.exitCode() != 0 && run(List.of("id", "-u", NAME)).exitCode() != 0) {
+                "useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin", name));
+    if (created.exitCode() != 0 && run(List.of("id", "-u", name)).exitCode() != 0) {
       throw new IllegalStateException("useradd failed: " + created.output());
     }
   }
 
   static long uid() {
-    return Long.parseLong(run(List.of("id", "-u", NAME)).output().strip());
+    return uid(NAME);
+  }
+
+  static long uid(String name) {
+    return Long.parseLong(run(List.of("id", "-u", name)).output().strip());
+  }
+
+  /**
+   * Sends {@code request} (a whole HTTP/1.1 request that asks to close the connection) as {@code
+   * user} to a TCP port on 127.0.0.1, with bash's /dev/tcp; the raw reply.
+   */
+  static String sendTcp(String user, int port, String request) {
+    Result result =
+        run(
+            List.of(
+                "runuser",
+                "-u",
+                user,
+                "--",
+                "bash",
+                "-c",
+                "exec 3<>/dev/tcp/127.0.0.1/$1 && printf '%s' \"$2\" >&3 && timeout 30 cat <&3",
+                "send",
+                Integer.toString(port),
+                request));
+    if (result.exitCode() != 0 && result.output().isEmpty()) {
+      throw new IllegalStateException("request as " + user + " failed: " + result.output());
+    }
+    return result.output();
   }
 
   static boolean hasCurl() {

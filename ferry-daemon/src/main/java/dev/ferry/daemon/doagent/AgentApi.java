@@ -303,8 +303,32 @@ final class AgentApi implements AgentHttpServer.Handler {
       if (value.getKey() == DownloadProperty.LOCAL_PATH) {
         access.checkDestination((String) value.getValue());
       } else if (value.getKey() == DownloadProperty.URI) {
-        access.checkSource((String) value.getValue());
+        checkUrl((String) value.getValue());
       }
+    }
+  }
+
+  /**
+   * The agent takes http and https URLs with a host, nothing else (INET_E_INVALID_URL): a {@code
+   * file:} URL would let any local caller read files with the rights of the agent's user.
+   */
+  static void checkUrl(String text) {
+    if (text.isEmpty()) {
+      throw new FerryException(HResult.E_INVALIDARG, "Uri must not be empty");
+    }
+    java.net.URI uri;
+    try {
+      uri = new java.net.URI(text);
+    } catch (java.net.URISyntaxException e) {
+      throw new FerryException(HResult.INET_E_INVALID_URL, "not a URL: " + e.getMessage());
+    }
+    String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+    if (!scheme.equals("http") && !scheme.equals("https")) {
+      throw new FerryException(
+          HResult.INET_E_INVALID_URL, "the agent downloads http and https URLs only: " + text);
+    }
+    if (uri.getHost() == null || uri.getHost().isEmpty()) {
+      throw new FerryException(HResult.INET_E_INVALID_URL, "the URL names no host: " + text);
     }
   }
 

@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
@@ -58,14 +59,17 @@ final class AgentHttpServer implements AutoCloseable {
   private final ServerSocket socket;
   private final Handler handler;
   private final boolean allowRemote;
+  private final AgentCallers callers;
   private final Set<Socket> connections = ConcurrentHashMap.newKeySet();
   private final Thread acceptor;
   private volatile boolean closed;
 
-  private AgentHttpServer(ServerSocket socket, Handler handler, boolean allowRemote) {
+  private AgentHttpServer(
+      ServerSocket socket, Handler handler, boolean allowRemote, AgentCallers callers) {
     this.socket = socket;
     this.handler = handler;
     this.allowRemote = allowRemote;
+    this.callers = callers;
     this.acceptor = Thread.ofVirtual().name("do-agent-accept").unstarted(this::acceptLoop);
   }
 
@@ -76,7 +80,12 @@ final class AgentHttpServer implements AutoCloseable {
    * @throws IOException when every port is taken
    */
   static AgentHttpServer start(
-      InetAddress address, int firstPort, int lastPort, boolean allowRemote, Handler handler)
+      InetAddress address,
+      int firstPort,
+      int lastPort,
+      boolean allowRemote,
+      AgentCallers callers,
+      Handler handler)
       throws IOException {
     IOException last = null;
     for (int port = firstPort; port <= lastPort; port++) {
@@ -93,7 +102,7 @@ final class AgentHttpServer implements AutoCloseable {
         server.close();
         throw e;
       }
-      AgentHttpServer agent = new AgentHttpServer(server, handler, allowRemote);
+      AgentHttpServer agent = new AgentHttpServer(server, handler, allowRemote, callers);
       agent.acceptor.start();
       return agent;
     }
@@ -134,6 +143,15 @@ final class AgentHttpServer implements AutoCloseable {
       InputStream in = new BufferedInputStream(connection.getInputStream());
       OutputStream out = connection.getOutputStream();
       InetAddress peer = connection.getInetAddress();
+      Optional<String> refused =
+          peer.isLoopbackAddress() ? callers.refusal(connection) : Optional.empty();
+      if (refused.isPresent()) {
+        log.warn("refused a DO agent connection: {}", refused.get());
+        out.write(AgentReply.error(HResult.E_ACCESSDENIED.value()).closing().encode());
+        out.flush();
+        lingeringClose(connection, in);
+        return;
+      }
       boolean keepAlive = true;
       while (keepAlive && !closed) {
         AgentReply reply;
@@ -186,6 +204,11 @@ final class AgentHttpServer implements AutoCloseable {
   private AgentReply dispatch(AgentRequest request) {
     if (!allowRemote && !request.peer().isLoopbackAddress()) {
       log.warn("refused a DO agent request from {}", request.peer().getHostAddress());
+      return AgentReply.error(HResult.E_ACCESSDENIED.value()).closing();
+    }
+    Optional<String> foreign = RequestOrigin.refusal(request, allowRemote);
+    if (foreign.isPresent()) {
+      log.warn("refused a DO agent request: {}", foreign.get());
       return AgentReply.error(HResult.E_ACCESSDENIED.value()).closing();
     }
     try {

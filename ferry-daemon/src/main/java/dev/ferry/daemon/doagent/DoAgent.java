@@ -28,11 +28,16 @@ public final class DoAgent implements AutoCloseable {
    *
    * @param sharedPortFile whether users other than the daemon's must read the port file (a root
    *     daemon: the SDK runs as other users)
-   * @param access checks the destinations and {@code file:} sources requests name, for the owner
+   * @param access checks the destinations requests name, for the owner
+   * @param callers which local users are served
    * @throws UncheckedIOException when no port is free or the port file cannot be written
    */
   public static DoAgent start(
-      DeliveryManager manager, DoAgentOptions options, boolean sharedPortFile, AgentAccess access) {
+      DeliveryManager manager,
+      DoAgentOptions options,
+      boolean sharedPortFile,
+      AgentAccess access,
+      AgentCallers callers) {
     AgentHttpServer server;
     try {
       server =
@@ -41,6 +46,7 @@ public final class DoAgent implements AutoCloseable {
               options.firstPort(),
               options.lastPort(),
               options.allowRemote(),
+              callers,
               new AgentApi(manager, access));
     } catch (IOException e) {
       throw new UncheckedIOException("the DO agent cannot listen: " + e.getMessage(), e);

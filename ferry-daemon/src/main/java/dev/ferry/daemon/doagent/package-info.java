@@ -5,16 +5,20 @@
  * through ferryd unchanged. {@code ferry daemon --do-agent} turns it on.
  *
  * <p>Identity: the protocol carries no credentials, and a loopback TCP connection says nothing
- * about who opened it. Every download created through the agent therefore belongs to one owner: the
- * daemon's own user, or in system mode the user named by {@code --do-agent-user} (required there,
- * so that the agent never writes files as root on behalf of an unknown local user). Any local
- * program can use and control every agent download, exactly as with Microsoft's agent; they are
- * invisible to other callers of ferryd's own API unless those act as the same owner.
+ * about who opened it. Every download created through the agent therefore runs with the rights of
+ * one named user who is never root: as root, the user named by {@code --do-agent-user} (required),
+ * an account of its own as Microsoft's agent has, and then every local program is served; as any
+ * other user, ferryd's own user, and then only that user's programs are served ({@link
+ * AgentCallers}). Destinations are created by the first start with O_CREAT|O_EXCL as that user and
+ * written in place, as the agent does, so nothing already there is replaced and no link is
+ * followed; only http and https URLs are taken. Requests that a web page could send (an {@code
+ * Origin}, or a {@code Host} that is not a loopback address or {@code localhost}) are refused
+ * ({@link RequestOrigin}).
  *
  * <p>Deliberate differences from the agent: {@code download/enumerate} is implemented ({@code
  * {"Ids":[...]}}, optionally filtered by Uri, DownloadFilePath, Id, ContentId or DisplayName);
  * {@code getproperty}/{@code setproperty} accept every download property with a text form, not only
- * Id, Uri, DownloadFilePath and NoProgressTimeoutSeconds; a refused non-loopback peer gets 403 with
- * E_ACCESSDENIED rather than 400 with E_INVALIDARG.
+ * Id, Uri, DownloadFilePath and NoProgressTimeoutSeconds; a refused non-loopback peer, a refused
+ * user and a request from a web page get 403 with E_ACCESSDENIED rather than 400 with E_INVALIDARG.
  */
 package dev.ferry.daemon.doagent;

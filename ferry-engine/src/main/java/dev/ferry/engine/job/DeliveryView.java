@@ -13,15 +13,18 @@ import java.util.Objects;
 final class DeliveryView implements DeliveryManager {
   private final JobEngine engine;
   private final JobOwner caller;
+  private final DownloadPlacement placement;
 
-  DeliveryView(JobEngine engine, JobOwner caller) {
+  DeliveryView(JobEngine engine, JobOwner caller, DownloadPlacement placement) {
     this.engine = engine;
     this.caller = caller;
+    this.placement = Objects.requireNonNull(placement);
   }
 
+  /** New downloads are placed as {@code placement}; every download of the caller is listed. */
   @Override
   public Download createDownload() {
-    return new DownloadHandle(engine, engine.createDownload(caller), caller);
+    return new DownloadHandle(engine, engine.createDownload(caller, placement), caller);
   }
 
   @Override

@@ -88,6 +88,10 @@ final class DownloadHandle implements Download {
             }
           }
           case PAUSED -> {
+            if (engine.locked(job::createsDestination)) {
+              // As the agent's open() of its own file: gone means ENOENT, and nothing is made anew.
+              dev.ferry.engine.transfer.CreatedFiles.checkPresent(job.files.get(0).localPath);
+            }
             if (checked != null) {
               extend(checked);
             }
@@ -149,15 +153,26 @@ final class DownloadHandle implements Download {
       engine.lock.unlock();
     }
     Path target = sink != null ? engine.sinkPath(job, 0) : Path.of(local);
-    if (sink == null) {
+    boolean created = engine.locked(job::createsDestination) && sink == null;
+    if (created) {
+      dev.ferry.engine.transfer.CreatedFiles.create(target, engine.actingFor(job));
+    } else if (sink == null) {
       createParents(target);
     }
     List<FileRange> fileRanges = toFileRanges(ranges);
-    List<JobFile> added =
-        engine.addFiles(
-            caller,
-            job,
-            List.of(new JobEngine.NewFile(uri, target.toString(), fileRanges, delivery)));
+    List<JobFile> added;
+    try {
+      added =
+          engine.addFiles(
+              caller,
+              job,
+              List.of(new JobEngine.NewFile(uri, target.toString(), fileRanges, delivery)));
+    } catch (RuntimeException e) {
+      if (created) {
+        engine.deleteQuietly(job, target);
+      }
+      throw e;
+    }
     added.get(0).sink = sink;
     engine.lock.lock();
     try {
@@ -436,7 +451,10 @@ final class DownloadHandle implements Download {
       case URI -> Validation.remoteUrl((String) value, engine.config);
       case LOCAL_PATH -> {
         Path path = Path.of((String) value);
-        if (!path.isAbsolute() || ((String) value).length() > engine.config.maxLocalPathLength()) {
+        // The agent's way takes any path and fails the first start with ENOENT for a relative one.
+        boolean relativeAllowed = engine.locked(job::createsDestination);
+        if ((!path.isAbsolute() && !relativeAllowed)
+            || ((String) value).length() > engine.config.maxLocalPathLength()) {
           throw new FerryException(
               HResult.E_INVALIDARG, "LocalPath must be an absolute path: " + value);
         }

@@ -20,6 +20,9 @@ final class DownloadRecord {
   final Map<DownloadProperty, Object> values = new EnumMap<>(DownloadProperty.class);
   boolean started;
 
+  /** Fixed when the download is created. */
+  DownloadPlacement placement = DownloadPlacement.STAGED;
+
   /** The download stopped because it made no progress for NoProgressTimeoutSeconds. */
   boolean noProgress;
 
@@ -67,6 +70,10 @@ final class DownloadRecord {
     return values.containsKey(property);
   }
 
+  boolean createdInPlace() {
+    return placement == DownloadPlacement.CREATED_IN_PLACE;
+  }
+
   boolean flag(DownloadProperty property) {
     return Boolean.TRUE.equals(values.get(property));
   }
@@ -79,6 +86,9 @@ final class DownloadRecord {
     ObjectNode root = JobJson.MAPPER.createObjectNode();
     root.put("started", started);
     root.put("noProgress", noProgress);
+    if (placement != DownloadPlacement.STAGED) {
+      root.put("placement", placement.name());
+    }
     ObjectNode properties = root.putObject("properties");
     for (Map.Entry<DownloadProperty, Object> e : values.entrySet()) {
       String name = e.getKey().name();
@@ -103,6 +113,8 @@ final class DownloadRecord {
       JsonNode root = JobJson.MAPPER.readTree(json);
       record.started = root.path("started").asBoolean();
       record.noProgress = root.path("noProgress").asBoolean();
+      record.placement =
+          DownloadPlacement.valueOf(root.path("placement").asText(DownloadPlacement.STAGED.name()));
       Iterator<Map.Entry<String, JsonNode>> fields = root.path("properties").fields();
       while (fields.hasNext()) {
         Map.Entry<String, JsonNode> field = fields.next();

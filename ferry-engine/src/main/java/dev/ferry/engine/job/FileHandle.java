@@ -182,7 +182,7 @@ final class FileHandle implements BackgroundCopyFile, DeliveryOptimizationFile {
 
   @Override
   public String temporaryName() {
-    return (job.highPerformance ? file.localPath : file.tempPath).toString();
+    return job.writtenPath(file).toString();
   }
 
   @Override

@@ -112,6 +112,25 @@ final class Job {
     return runner != null;
   }
 
+  /**
+   * Whether the bytes go straight to the destination, without a temporary file: BITS's
+   * HIGH_PERFORMANCE, or a DO download that created its destination ({@link
+   * DownloadPlacement#CREATED_IN_PLACE}).
+   */
+  boolean writesInPlace() {
+    return highPerformance || createsDestination();
+  }
+
+  /** A DO download whose first start created its destination, which it must never replace. */
+  boolean createsDestination() {
+    return download != null && download.createdInPlace();
+  }
+
+  /** Where the file's bytes are written until Complete. */
+  java.nio.file.Path writtenPath(JobFile file) {
+    return writesInPlace() ? file.localPath : file.tempPath;
+  }
+
   /** Adds files at the end, counting each in {@link #progress}. */
   void addFiles(List<JobFile> added) {
     for (JobFile file : added) {

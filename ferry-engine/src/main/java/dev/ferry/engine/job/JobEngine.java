@@ -180,7 +180,13 @@ public final class JobEngine implements AutoCloseable {
 
   /** The DO download manager (IDOManager) acting for {@code caller}. */
   public dev.ferry.api.delivery.DeliveryManager deliveryManager(JobOwner caller) {
-    return new DeliveryView(this, caller);
+    return deliveryManager(caller, DownloadPlacement.STAGED);
+  }
+
+  /** The DO download manager acting for {@code caller}, creating downloads placed as given. */
+  public dev.ferry.api.delivery.DeliveryManager deliveryManager(
+      JobOwner caller, DownloadPlacement placement) {
+    return new DeliveryView(this, caller, placement);
   }
 
   /** A manager acting for {@code caller} that closes the engine when it is closed. */
@@ -211,7 +217,7 @@ public final class JobEngine implements AutoCloseable {
       }
       boolean refetch = false;
       for (JobFile file : job.files) {
-        if (!job.highPerformance
+        if (!job.writesInPlace()
             && file.state.isTransferred()
             && !file.state.isCompleted()
             && !Files.exists(file.tempPath)
@@ -225,7 +231,7 @@ public final class JobEngine implements AutoCloseable {
         }
         boolean dataGone =
             !file.state.isCompleted()
-                && !Files.exists(job.highPerformance ? file.localPath : file.tempPath);
+                && !Files.exists(job.writtenPath(file), java.nio.file.LinkOption.NOFOLLOW_LINKS);
         if (dataGone || (job.highPerformance && !file.state.isTransferred())) {
           file.state.forget();
         }
@@ -258,7 +264,7 @@ public final class JobEngine implements AutoCloseable {
   private void finishFinal(Job job) {
     if (job.state == JobState.ACKNOWLEDGED) {
       for (JobFile file : job.files) {
-        if (!file.state.isCompleted() && file.state.isTransferred() && !job.highPerformance) {
+        if (!file.state.isCompleted() && file.state.isTransferred() && !job.writesInPlace()) {
           try {
             moveIntoPlace(job, file);
           } catch (IOException e) {
@@ -377,10 +383,10 @@ public final class JobEngine implements AutoCloseable {
   }
 
   /** Creates a DO download: a job of its own kind, hidden from the BITS job list. */
-  Job createDownload(JobOwner caller) {
+  Job createDownload(JobOwner caller, DownloadPlacement placement) {
     DownloadRecord record = new DownloadRecord();
-    Job job = create(caller, "", JobType.DOWNLOAD, record);
-    return job;
+    record.placement = placement;
+    return create(caller, "", JobType.DOWNLOAD, record);
   }
 
   private Job create(JobOwner caller, String displayName, JobType type, DownloadRecord download) {
@@ -610,7 +616,7 @@ public final class JobEngine implements AutoCloseable {
           partial = true;
           continue;
         }
-        if (!job.highPerformance) {
+        if (!job.writesInPlace()) {
           try {
             moveIntoPlace(job, file);
           } catch (IOException e) {
@@ -666,8 +672,27 @@ public final class JobEngine implements AutoCloseable {
     }
   }
 
+  /**
+   * Deletes one file the job wrote, as its owner where this engine acts for others; false (and a
+   * warning) when it could not.
+   */
+  boolean deleteQuietly(Job job, Path file) {
+    try {
+      JobOwner owner = actingFor(job);
+      if (owner != null) {
+        dev.ferry.engine.transfer.OwnerFiles.delete(file, owner);
+      } else {
+        Files.deleteIfExists(file);
+      }
+      return true;
+    } catch (IOException e) {
+      log.warn("could not delete {} of job {}", file, job.id, e);
+      return false;
+    }
+  }
+
   /** The owner to act for when this engine works as root for other users, else null. */
-  private JobOwner actingFor(Job job) {
+  JobOwner actingFor(Job job) {
     return config.actForOwners() && dev.ferry.engine.transfer.OwnerFiles.actsFor(job.owner)
         ? job.owner
         : null;
@@ -693,23 +718,13 @@ public final class JobEngine implements AutoCloseable {
   private boolean deleteWrittenFiles(Job job, boolean keepCompleted) {
     boolean all = true;
     for (JobFile file : job.files) {
-      Path written = job.highPerformance ? file.localPath : file.tempPath;
+      Path written = job.writtenPath(file);
       if (keepCompleted && file.state.isCompleted()) {
         // In place: a high-performance job's file stays; anyone else's temporary file was
         // renamed, and nothing is left to delete.
         continue;
       }
-      try {
-        JobOwner owner = actingFor(job);
-        if (owner != null) {
-          dev.ferry.engine.transfer.OwnerFiles.delete(written, owner);
-        } else {
-          Files.deleteIfExists(written);
-        }
-      } catch (IOException e) {
-        log.warn("could not delete {} of job {}", written, job.id, e);
-        all = false;
-      }
+      all &= deleteQuietly(job, written);
     }
     return all;
   }
@@ -1143,7 +1158,7 @@ public final class JobEngine implements AutoCloseable {
           FileTransfer.Settings settings =
               new FileTransfer.Settings(
                   URI.create(file.remoteUrl),
-                  job.highPerformance ? file.localPath : file.tempPath,
+                  job.writtenPath(file),
                   job.customHeaders,
                   job.proxy,
                   job.dynamicContent,
@@ -1157,7 +1172,8 @@ public final class JobEngine implements AutoCloseable {
                       ? null
                       : dev.ferry.engine.integrity.DecryptionInfo.parse(
                           file.delivery.decryptionInfo()),
-                  actingFor(job));
+                  actingFor(job),
+                  job.createsDestination());
           return new JobRunner.Plan(file, settings);
         }
       }

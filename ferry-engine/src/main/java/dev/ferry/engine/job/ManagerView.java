@@ -28,7 +28,7 @@ final class ManagerView implements BackgroundCopyManager, DeliveryManager {
     this.engine = engine;
     this.caller = caller;
     this.ownsEngine = ownsEngine;
-    this.delivery = new DeliveryView(engine, caller);
+    this.delivery = new DeliveryView(engine, caller, DownloadPlacement.STAGED);
   }
 
   @Override

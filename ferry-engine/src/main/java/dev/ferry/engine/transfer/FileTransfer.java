@@ -18,12 +18,15 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
@@ -55,7 +58,8 @@ public final class FileTransfer {
       long minimumSplit,
       Throttle throttle,
       ContentTransform transform,
-      JobOwner owner) {}
+      JobOwner owner,
+      boolean createdBefore) {}
 
   /**
    * Connections a FOREGROUND file starts with; {@link #ramp} adds more while they pay. Two already
@@ -394,54 +398,83 @@ public final class FileTransfer {
    */
   private FileChannel openTarget() throws TransferFailure {
     Path target = settings.target();
+    if (settings.createdBefore()) {
+      return openCreated(target);
+    }
     try {
       // A file with nothing transferred starts afresh; so does one whose file is gone, since
       // whatever was written went with it and the piece map must not claim it.
       boolean fresh =
           state.bytesTransferred() == 0 || !Files.exists(target, LinkOption.NOFOLLOW_LINKS);
-      if (fresh) {
-        state.forget();
+      if (!fresh) {
+        return open(target, OwnerFiles.Creation.IF_MISSING);
       }
+      state.forget();
       if (settings.owner() != null) {
-        if (fresh) {
-          OwnerFiles.delete(target, settings.owner());
-        }
-        FileChannel channel = OwnerFiles.open(target, settings.owner(), fresh);
-        refuseHardLinks(channel, target);
-        return channel;
+        OwnerFiles.delete(target, settings.owner());
+        return open(target, OwnerFiles.Creation.NEW);
       }
-      if (fresh) {
-        // Usually nothing is there: create first and delete only what is found, since each
-        // check of a missing path costs the JDK an exception, and a job of many small files
-        // made thousands of them.
-        try {
-          return createNew(target);
-        } catch (FileAlreadyExistsException e) {
-          Files.delete(target);
-          return createNew(target);
-        }
+      // Usually nothing is there: create first and delete only what is found, since each check
+      // of a missing path costs the JDK an exception, and a job of many small files made
+      // thousands of them.
+      try {
+        return open(target, OwnerFiles.Creation.NEW);
+      } catch (FileAlreadyExistsException e) {
+        Files.delete(target);
+        return open(target, OwnerFiles.Creation.NEW);
       }
-      FileChannel channel =
-          FileChannel.open(
-              target,
-              StandardOpenOption.CREATE,
-              StandardOpenOption.READ,
-              StandardOpenOption.WRITE,
-              LinkOption.NOFOLLOW_LINKS);
-      refuseHardLinks(channel, target);
-      return channel;
     } catch (IOException e) {
       throw localFailure(e, target);
     }
   }
 
-  private static FileChannel createNew(Path target) throws IOException {
-    return FileChannel.open(
-        target,
-        StandardOpenOption.CREATE_NEW,
-        StandardOpenOption.READ,
-        StandardOpenOption.WRITE,
-        LinkOption.NOFOLLOW_LINKS);
+  /**
+   * Opens a destination the download created when it first started ({@link CreatedFiles}): that
+   * file or nothing, never created, replaced or deleted here, never through a link.
+   */
+  private FileChannel openCreated(Path target) throws TransferFailure {
+    if (state.bytesTransferred() == 0) {
+      state.forget();
+    }
+    try {
+      return open(target, OwnerFiles.Creation.NEVER);
+    } catch (IOException e) {
+      throw new TransferFailure(
+          HResult.fromErrno(CreatedFiles.errnoOf(e)),
+          ErrorContext.LOCAL_FILE,
+          false,
+          null,
+          null,
+          "cannot open " + target + ", which this download created: " + e.getMessage(),
+          e);
+    }
+  }
+
+  /**
+   * Opens the target for reading and writing without following a link, as the job's owner where
+   * this engine acts for one; a file that already existed must have no other hard links.
+   */
+  private FileChannel open(Path target, OwnerFiles.Creation creation)
+      throws IOException, TransferFailure {
+    FileChannel channel;
+    if (settings.owner() != null) {
+      channel = OwnerFiles.open(target, settings.owner(), creation);
+    } else {
+      Set<OpenOption> options = new HashSet<>();
+      options.add(StandardOpenOption.READ);
+      options.add(StandardOpenOption.WRITE);
+      options.add(LinkOption.NOFOLLOW_LINKS);
+      switch (creation) {
+        case NEW -> options.add(StandardOpenOption.CREATE_NEW);
+        case IF_MISSING -> options.add(StandardOpenOption.CREATE);
+        case NEVER -> {}
+      }
+      channel = FileChannel.open(target, options);
+    }
+    if (creation != OwnerFiles.Creation.NEW) {
+      refuseHardLinks(channel, target);
+    }
+    return channel;
   }
 
   private static void refuseHardLinks(FileChannel channel, Path target)

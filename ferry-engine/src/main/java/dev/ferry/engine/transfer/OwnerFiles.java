@@ -53,13 +53,27 @@ public final class OwnerFiles {
     return PROCESS_UID == 0 && owner != null && owner.uid() != 0;
   }
 
-  /** Opens (creating it when {@code create}) the file for writing and reading, as its owner. */
-  public static FileChannel open(Path file, JobOwner owner, boolean createNew) throws IOException {
+  /** Whether {@link #open} may create the file. */
+  public enum Creation {
+    /** Create it; fail if anything is at its name (O_CREAT|O_EXCL). */
+    NEW,
+    /** Open it, creating it when nothing is there (O_CREAT). */
+    IF_MISSING,
+    /** Open it only if it exists. */
+    NEVER
+  }
+
+  /** Opens the file for writing and reading, as its owner, creating it as {@code creation} says. */
+  public static FileChannel open(Path file, JobOwner owner, Creation creation) throws IOException {
     try (SecureDirectoryStream<Path> dir = openDirectory(file.getParent(), owner)) {
       Set<OpenOption> options = new HashSet<>();
       options.add(StandardOpenOption.READ);
       options.add(StandardOpenOption.WRITE);
-      options.add(createNew ? StandardOpenOption.CREATE_NEW : StandardOpenOption.CREATE);
+      switch (creation) {
+        case NEW -> options.add(StandardOpenOption.CREATE_NEW);
+        case IF_MISSING -> options.add(StandardOpenOption.CREATE);
+        case NEVER -> {}
+      }
       options.add(LinkOption.NOFOLLOW_LINKS);
       Path name = file.getFileName();
       SeekableByteChannel channel = dir.newByteChannel(name, options);

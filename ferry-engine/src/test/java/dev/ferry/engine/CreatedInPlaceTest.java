@@ -1,0 +1,204 @@
+package dev.ferry.engine;
+
+import static dev.ferry.engine.EngineFixture.PATIENCE;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.ferry.api.FerryException;
+import dev.ferry.api.HResult;
+import dev.ferry.api.delivery.DeliveryManager;
+import dev.ferry.api.delivery.Download;
+import dev.ferry.api.delivery.DownloadProperty;
+import dev.ferry.api.delivery.DownloadState;
+import dev.ferry.engine.job.DownloadPlacement;
+import dev.ferry.testkit.Content;
+import dev.ferry.testkit.Fault;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * DO downloads placed as Microsoft's Linux agent places them ({@link
+ * DownloadPlacement#CREATED_IN_PLACE}): the first start creates the destination exclusively and the
+ * bytes are written there; nothing already at that name is ever replaced.
+ */
+class CreatedInPlaceTest {
+  private static final int ENOENT = HResult.fromErrno(2);
+  private static final int EEXIST = HResult.fromErrno(17);
+
+  @TempDir Path dir;
+  private EngineFixture fixture;
+  private DeliveryManager agent;
+
+  @BeforeEach
+  void start() {
+    fixture = new EngineFixture(dir);
+    agent =
+        fixture.engine().deliveryManager(EngineFixture.ALICE, DownloadPlacement.CREATED_IN_PLACE);
+  }
+
+  @AfterEach
+  void stop() {
+    fixture.close();
+  }
+
+  private Download download(String path, String local) {
+    Download download = agent.createDownload();
+    download.setProperty(DownloadProperty.URI, fixture.origin.url(path));
+    download.setProperty(DownloadProperty.LOCAL_PATH, local);
+    return download;
+  }
+
+  /** A download of 4 MiB from a slow origin, started and past its first bytes. */
+  private Download startSlowly(String path, Path local) {
+    fixture.origin.put(path, Content.random(4 << 20, path.hashCode()));
+    fixture.origin.fault(path, Fault.throttle(256 * 1024));
+    Download download = download(path, local.toString());
+    download.start(null);
+    await().atMost(PATIENCE).until(() -> download.status().bytesTransferred() > 0);
+    return download;
+  }
+
+  private static void awaitState(Download download, DownloadState state) {
+    await("download to reach " + state)
+        .atMost(PATIENCE)
+        .pollInterval(Duration.ofMillis(20))
+        .untilAsserted(() -> assertThat(download.status().state()).isEqualTo(state));
+  }
+
+  private static int errorOf(Runnable call) {
+    try {
+      call.run();
+    } catch (FerryException e) {
+      return e.hresult();
+    }
+    throw new AssertionError("no error");
+  }
+
+  private String[] names() throws IOException {
+    try (Stream<Path> files = Files.list(fixture.downloads)) {
+      return files.map(p -> p.getFileName().toString()).sorted().toArray(String[]::new);
+    }
+  }
+
+  @Test
+  void theFirstStartCreatesTheFileAndTheBytesGoStraightThere() throws IOException {
+    Content content = Content.random(3 << 20, 1);
+    fixture.origin.put("/a.bin", content);
+    Path local = fixture.downloads.resolve("a.bin");
+    Download download = download("/a.bin", local.toString());
+    assertThat(Files.exists(local)).isFalse();
+
+    download.start(null);
+    assertThat(Files.exists(local)).as("created by start").isTrue();
+    awaitState(download, DownloadState.TRANSFERRED);
+    assertThat(EngineFixture.sha256(local)).isEqualTo(content.sha256());
+    assertThat(names()).containsExactly("a.bin");
+
+    download.finalizeDownload();
+    assertThat(EngineFixture.sha256(local)).isEqualTo(content.sha256());
+    assertThat(names()).containsExactly("a.bin");
+  }
+
+  @Test
+  void anythingAlreadyThereFailsTheStartAndIsLeftAlone() throws IOException {
+    fixture.origin.put("/b.bin", Content.random(1 << 20, 2));
+    Path existing = Files.writeString(fixture.downloads.resolve("existing.txt"), "mine\n");
+    Path aim = fixture.dir.resolve("aim.txt");
+    Path link = Files.createSymbolicLink(fixture.downloads.resolve("link.txt"), aim);
+
+    for (Path taken : new Path[] {existing, link, fixture.downloads}) {
+      Download download = download("/b.bin", taken.toString());
+      assertThat(errorOf(() -> download.start(null))).as("%s", taken).isEqualTo(EEXIST);
+      assertThat(download.status().state()).isEqualTo(DownloadState.CREATED);
+      download.abort();
+    }
+    assertThat(Files.readString(existing)).isEqualTo("mine\n");
+    assertThat(Files.isSymbolicLink(link)).isTrue();
+    assertThat(Files.exists(aim)).isFalse();
+  }
+
+  @Test
+  void aMissingDirectoryOrARelativePathIsENOENTAtStart() {
+    fixture.origin.put("/c.bin", Content.random(1 << 20, 3));
+    Path missing = fixture.downloads.resolve("no-such-dir").resolve("c.bin");
+    Download inMissing = download("/c.bin", missing.toString());
+    assertThat(errorOf(() -> inMissing.start(null))).isEqualTo(ENOENT);
+    assertThat(Files.exists(missing.getParent())).as("no directory is made").isFalse();
+
+    Download relative = download("/c.bin", "relative/c.bin");
+    assertThat(errorOf(() -> relative.start(null))).isEqualTo(ENOENT);
+    inMissing.abort();
+    relative.abort();
+  }
+
+  @Test
+  void aFileDeletedWhilePausedFailsTheNextStart() throws IOException {
+    Path local = fixture.downloads.resolve("d.bin");
+    Download download = startSlowly("/d.bin", local);
+    download.pause();
+    Files.delete(local);
+
+    assertThat(errorOf(() -> download.start(null))).isEqualTo(ENOENT);
+    assertThat(Files.exists(local)).as("never made anew").isFalse();
+    assertThat(download.status().state()).isEqualTo(DownloadState.PAUSED);
+    download.abort();
+  }
+
+  @Test
+  void abortDeletesTheFileTheDownloadCreated() throws IOException {
+    Download download = startSlowly("/e.bin", fixture.downloads.resolve("e.bin"));
+    download.abort();
+    assertThat(names()).isEmpty();
+  }
+
+  @Test
+  void aNonVolatileDownloadGoesOnInItsFileAfterARestart() throws IOException {
+    Content content = Content.random(4 << 20, 6);
+    fixture.origin.put("/f.bin", content);
+    fixture.origin.fault("/f.bin", Fault.throttle(512 * 1024));
+    Path local = fixture.downloads.resolve("f.bin");
+    Download download = download("/f.bin", local.toString());
+    download.setProperty(DownloadProperty.NON_VOLATILE, true);
+    String id = download.id();
+    download.start(null);
+    await().atMost(PATIENCE).until(() -> download.status().bytesTransferred() > 1 << 20);
+    download.pause();
+
+    fixture.restart();
+    fixture.origin.clearFaults("/f.bin");
+    agent =
+        fixture.engine().deliveryManager(EngineFixture.ALICE, DownloadPlacement.CREATED_IN_PLACE);
+    Download again =
+        agent.enumDownloads(null).stream().filter(d -> d.id().equals(id)).findFirst().orElseThrow();
+    again.start(null);
+    awaitState(again, DownloadState.TRANSFERRED);
+    assertThat(EngineFixture.sha256(local)).isEqualTo(content.sha256());
+    assertThat(fixture.origin.requests("/f.bin"))
+        .as("the restarted transfer asked for the rest only")
+        .anySatisfy(r -> assertThat(r.range()).isPresent());
+    again.finalizeDownload();
+    assertThat(names()).containsExactly("f.bin");
+  }
+
+  @Test
+  void stagedDownloadsStillUseATemporaryFile() throws IOException {
+    fixture.origin.put("/g.bin", Content.random(1 << 20, 7));
+    fixture.origin.fault("/g.bin", Fault.throttle(128 * 1024));
+    Path local = fixture.downloads.resolve("g.bin");
+    Download download = DeliveryManager.of(fixture.alice()).createDownload();
+    download.setProperty(DownloadProperty.URI, fixture.origin.url("/g.bin"));
+    download.setProperty(DownloadProperty.LOCAL_PATH, local.toString());
+    download.start(null);
+    await().atMost(PATIENCE).until(() -> download.status().bytesTransferred() > 0);
+    assertThat(Files.exists(local)).isFalse();
+    assertThat(names()).singleElement().asString().startsWith(".ferry-").endsWith(".part");
+    download.abort();
+  }
+}
