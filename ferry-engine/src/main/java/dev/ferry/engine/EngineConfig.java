@@ -1,5 +1,6 @@
 package dev.ferry.engine;
 
+import dev.ferry.spi.Clock;
 import java.time.Duration;
 import java.util.Map;
 import javax.net.ssl.SSLContext;
@@ -36,6 +37,7 @@ import javax.net.ssl.SSLContext;
  *     without a flush, as curl and wget leave theirs, and a restart in the same boot trusts every
  *     piece written; after a reboot only flushed pieces count. Unknown, every file is flushed
  *     before it is recorded transferred
+ * @param clock where every part of the engine reads the time
  */
 public record EngineConfig(
     int pieceSize,
@@ -57,7 +59,8 @@ public record EngineConfig(
     int filesInParallel,
     Duration downloadRetryDelay,
     boolean actForOwners,
-    String bootId) {
+    String bootId,
+    Clock clock) {
 
   public static EngineConfig defaults() {
     return new EngineConfig(
@@ -80,7 +83,8 @@ public record EngineConfig(
         4,
         Duration.ofSeconds(30),
         false,
-        dev.ferry.engine.store.BootId.current());
+        dev.ferry.engine.store.BootId.current(),
+        Clock.SYSTEM);
   }
 
   public EngineConfig {
@@ -99,6 +103,7 @@ public record EngineConfig(
       throw new IllegalArgumentException("at least one background transfer must be allowed");
     }
     environment = Map.copyOf(environment);
+    java.util.Objects.requireNonNull(clock, "clock");
     if (downloadRetryDelay.isNegative() || downloadRetryDelay.toSeconds() < 1) {
       throw new IllegalArgumentException("a download retry delay is at least a second");
     }
@@ -161,6 +166,11 @@ public record EngineConfig(
     return edit(b -> b.bootId = id);
   }
 
+  /** Where the engine reads the time; tests pass one they move themselves. */
+  public EngineConfig withClock(Clock newClock) {
+    return edit(b -> b.clock = newClock);
+  }
+
   private EngineConfig edit(java.util.function.Consumer<Editor> change) {
     Editor editor = new Editor(this);
     change.accept(editor);
@@ -189,6 +199,7 @@ public record EngineConfig(
     Duration downloadRetryDelay;
     boolean actForOwners;
     String bootId;
+    Clock clock;
 
     Editor(EngineConfig c) {
       pieceSize = c.pieceSize;
@@ -211,6 +222,7 @@ public record EngineConfig(
       downloadRetryDelay = c.downloadRetryDelay;
       actForOwners = c.actForOwners;
       bootId = c.bootId;
+      clock = c.clock;
     }
 
     EngineConfig build() {
@@ -234,7 +246,8 @@ public record EngineConfig(
           filesInParallel,
           downloadRetryDelay,
           actForOwners,
-          bootId);
+          bootId,
+          clock);
     }
   }
 }

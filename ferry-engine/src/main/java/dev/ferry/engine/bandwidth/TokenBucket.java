@@ -1,5 +1,6 @@
 package dev.ferry.engine.bandwidth;
 
+import dev.ferry.spi.Clock;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 
@@ -13,11 +14,14 @@ public final class TokenBucket {
   public static final long UNLIMITED = Long.MAX_VALUE;
 
   private final LongSupplier bytesPerSecond;
+  private final Clock clock;
   private double tokens;
-  private long lastNanos = System.nanoTime();
+  private long lastNanos;
 
-  public TokenBucket(LongSupplier bytesPerSecond) {
+  public TokenBucket(LongSupplier bytesPerSecond, Clock clock) {
     this.bytesPerSecond = bytesPerSecond;
+    this.clock = clock;
+    this.lastNanos = clock.nanoTime();
   }
 
   /** The current cap, {@link #UNLIMITED} for none. */
@@ -28,7 +32,7 @@ public final class TokenBucket {
   /** Accounts for {@code bytes} just transferred; returns how long the caller must pause. */
   public synchronized long debtNanos(long bytes) {
     long rate = rate();
-    long now = System.nanoTime();
+    long now = clock.nanoTime();
     if (rate == UNLIMITED) {
       lastNanos = now;
       tokens = 0;

@@ -52,12 +52,15 @@ final class DownloadRecord {
     }
   }
 
-  /** Waits until the version moves past {@code seen} or the time is up. */
+  /**
+   * Waits until the version moves past {@code seen} or the time is up: a real wait, which a caller
+   * repeats after reading the engine's clock.
+   */
   void awaitChange(long seen, long millis) throws InterruptedException {
-    long deadline = System.currentTimeMillis() + millis;
+    long deadline = System.nanoTime() + millis * 1_000_000;
     synchronized (signal) {
       while (version == seen) {
-        long left = deadline - System.currentTimeMillis();
+        long left = (deadline - System.nanoTime()) / 1_000_000;
         if (left <= 0) {
           return;
         }

@@ -65,7 +65,7 @@ final class DownloadWatcher {
           log.warn("the status callback of download {} failed", job.id, e);
         }
         last = status;
-        lastCallMs = System.currentTimeMillis();
+        lastCallMs = engine.clock().millis();
       }
       if (status.state().isFinal()) {
         return;
@@ -97,7 +97,7 @@ final class DownloadWatcher {
     }
     Object seconds = engine.locked(() -> record.values.get(DownloadProperty.CALLBACK_FREQ_SECONDS));
     int freqSeconds = seconds instanceof Integer n ? n : 1;
-    if (freqSeconds > 0 && System.currentTimeMillis() - lastCallMs >= freqSeconds * 1000L) {
+    if (freqSeconds > 0 && engine.clock().millis() - lastCallMs >= freqSeconds * 1000L) {
       return true;
     }
     Object percent = engine.locked(() -> record.values.get(DownloadProperty.CALLBACK_FREQ_PERCENT));

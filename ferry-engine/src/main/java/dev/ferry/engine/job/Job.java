@@ -61,11 +61,7 @@ final class Job {
   volatile long maxTransferRate;
 
   /** The job's own cap, which every one of its transfers passes through besides the policy's. */
-  final dev.ferry.engine.bandwidth.TokenBucket rateCap =
-      new dev.ferry.engine.bandwidth.TokenBucket(() ->
-          maxTransferRate == 0
-              ? dev.ferry.engine.bandwidth.TokenBucket.UNLIMITED
-              : maxTransferRate);
+  final dev.ferry.engine.bandwidth.TokenBucket rateCap;
 
   int storedCredentials;
   int minNotificationIntervalMs = 500;
@@ -97,7 +93,8 @@ final class Job {
       JobOwner owner,
       String displayName,
       long createdMs,
-      Notifier notifier) {
+      Notifier notifier,
+      dev.ferry.spi.Clock clock) {
     this.id = id;
     this.sequence = sequence;
     this.type = type;
@@ -106,6 +103,13 @@ final class Job {
     this.createdMs = createdMs;
     this.modifiedMs = createdMs;
     this.notifier = notifier;
+    this.rateCap =
+        new dev.ferry.engine.bandwidth.TokenBucket(
+            () ->
+                maxTransferRate == 0
+                    ? dev.ferry.engine.bandwidth.TokenBucket.UNLIMITED
+                    : maxTransferRate,
+            clock);
   }
 
   boolean isRunning() {
@@ -190,7 +194,7 @@ final class Job {
         maxTransferRate);
   }
 
-  static Job fromRow(JobRow row, Notifier notifier) {
+  static Job fromRow(JobRow row, Notifier notifier, dev.ferry.spi.Clock clock) {
     Job job =
         new Job(
             row.id(),
@@ -199,7 +203,8 @@ final class Job {
             new JobOwner(row.ownerUid(), row.ownerName()),
             row.displayName(),
             row.createdMs(),
-            notifier);
+            notifier,
+            clock);
     job.description = row.description();
     job.priority = JobPriority.of(row.priority());
     job.state = JobState.of(row.state());

@@ -15,6 +15,9 @@ import dev.ferry.engine.bandwidth.BandwidthPolicy;
 import dev.ferry.engine.bandwidth.BucketThrottle;
 import dev.ferry.engine.bandwidth.TokenBucket;
 import dev.ferry.engine.notify.Notifier;
+import dev.ferry.engine.schedule.Decision;
+import dev.ferry.engine.schedule.JobSnapshot;
+import dev.ferry.engine.schedule.Scheduler;
 import dev.ferry.engine.store.FileRow;
 import dev.ferry.engine.store.JobRow;
 import dev.ferry.engine.store.Store;
@@ -37,7 +40,6 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -62,6 +64,8 @@ public final class JobEngine implements AutoCloseable {
   private static final long MAX_RETRY_AFTER_SECONDS = 3600;
 
   final EngineConfig config;
+  private final dev.ferry.spi.Clock clock;
+  private final Scheduler scheduler;
   private final Path dataDir;
   private final Store store;
   private final FileChannel lockChannel;
@@ -85,14 +89,12 @@ public final class JobEngine implements AutoCloseable {
   private static final String POLICY_KEY = "bandwidth_policy";
   private volatile BandwidthPolicy policy = BandwidthPolicy.DEFAULT;
   private volatile boolean foregroundActive;
-  private boolean backgroundBlocked;
-  private final TokenBucket globalBucket = new TokenBucket(() -> policy.global());
-  private final TokenBucket foregroundBucket = new TokenBucket(() -> policy.foreground());
-  private final TokenBucket backgroundBucket =
-      new TokenBucket(() -> policy.backgroundAt(java.time.LocalDateTime.now(), foregroundActive));
+  private final TokenBucket globalBucket;
+  private final TokenBucket foregroundBucket;
+  private final TokenBucket backgroundBucket;
   private final List<JobListener> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
   private static final long PROGRESS_EVENT_INTERVAL_NANOS = 250_000_000L;
-  private final Thread scheduler;
+  private final Thread schedulerThread;
   private boolean closed;
   private long nextSequence;
 
@@ -100,6 +102,12 @@ public final class JobEngine implements AutoCloseable {
       Path dataDir, EngineConfig config, Store store, FileChannel lockChannel, FileLock dataLock) {
     this.dataDir = dataDir;
     this.config = config;
+    this.clock = config.clock();
+    this.scheduler = new Scheduler(config.maxBackgroundTransfers(), config.timeSlice());
+    this.globalBucket = new TokenBucket(() -> policy.global(), clock);
+    this.foregroundBucket = new TokenBucket(() -> policy.foreground(), clock);
+    this.backgroundBucket =
+        new TokenBucket(() -> policy.backgroundAt(clock.dateTime(), foregroundActive), clock);
     this.store = store;
     this.lockChannel = lockChannel;
     this.dataLock = dataLock;
@@ -117,7 +125,9 @@ public final class JobEngine implements AutoCloseable {
             .setting(POLICY_KEY)
             .map(dev.ferry.engine.bandwidth.PolicyCodec::decode)
             .orElse(BandwidthPolicy.DEFAULT);
-    this.scheduler = Thread.ofVirtual().name("ferry-scheduler").unstarted(this::scheduleLoop);
+    // A clock that jumps (a test's) makes the scheduler look again at once.
+    clock.onAdvance(this::signal);
+    this.schedulerThread = Thread.ofVirtual().name("ferry-scheduler").unstarted(this::scheduleLoop);
   }
 
   /**
@@ -152,7 +162,7 @@ public final class JobEngine implements AutoCloseable {
       }
       Store store = Store.open(dir.resolve("ferry.db"), config.bootId());
       JobEngine engine = new JobEngine(dir, config, store, channel, fileLock);
-      engine.scheduler.start();
+      engine.schedulerThread.start();
       return engine;
     } catch (IOException e) {
       try {
@@ -171,6 +181,10 @@ public final class JobEngine implements AutoCloseable {
 
   public Path dataDir() {
     return dataDir;
+  }
+
+  dev.ferry.spi.Clock clock() {
+    return clock;
   }
 
   /** A manager acting for {@code caller}; closing it leaves the engine running. */
@@ -202,7 +216,7 @@ public final class JobEngine implements AutoCloseable {
     for (Map.Entry<JobRow, List<FileRow>> entry : rows.entrySet()) {
       JobRow row = entry.getKey();
       maxSequence = Math.max(maxSequence, row.sequence());
-      Job job = Job.fromRow(row, newNotifier(row.id()));
+      Job job = Job.fromRow(row, newNotifier(row.id()), clock);
       job.addFiles(entry.getValue().stream().map(JobFile::fromRow).toList());
       if (job.state.isFinal()) {
         // The process died between recording Cancel/Complete and finishing it: finish it now.
@@ -422,8 +436,9 @@ public final class JobEngine implements AutoCloseable {
               type,
               caller,
               displayName,
-              System.currentTimeMillis(),
-              newNotifier(id));
+              clock.millis(),
+              newNotifier(id),
+              clock);
       job.notifyFlags = NotifyFlag.toMask(NotifyFlag.DEFAULT);
       job.costFlags = dev.ferry.api.CostFlags.TRANSFER_ALWAYS;
       if (download != null) {
@@ -915,84 +930,73 @@ public final class JobEngine implements AutoCloseable {
     }
   }
 
-  /** One scheduling pass, under the lock. Returns how long to sleep before the next pass. */
+  /** One scheduling pass, under the lock: returns how long to wait before the next pass. */
   private long schedule() {
-    long now = System.currentTimeMillis();
-    long next = now + 60_000;
-    next = Math.min(next, applyPolicyWindow(now));
-    for (Job job : List.copyOf(jobs.values())) {
-      if (job.state != JobState.TRANSIENT_ERROR || blockedByPolicy(job)) {
-        continue;
-      }
-      long deadline = job.transientSinceMs + job.noProgressTimeoutSeconds * 1000;
-      if (job.transientSinceMs > 0 && now >= deadline) {
-        enterError(job, true);
-      } else if (now >= job.retryAtMs) {
-        job.state = JobState.QUEUED;
-        touch(job);
-        persist(job);
-        modified(job);
-      } else {
-        next =
-            Math.min(
-                next,
-                Math.min(job.retryAtMs, job.transientSinceMs > 0 ? deadline : Long.MAX_VALUE));
-      }
-    }
-    List<Job> runningBackground = new ArrayList<>();
-    List<Job> waitingBackground = new ArrayList<>();
+    long nowMs = clock.millis();
+    java.time.LocalDateTime now =
+        java.time.LocalDateTime.ofInstant(java.time.Instant.ofEpochMilli(nowMs), clock.zone());
+    List<JobSnapshot> snapshots = new ArrayList<>(jobs.size());
     for (Job job : jobs.values()) {
-      boolean startable =
-          job.state == JobState.QUEUED
-              && !job.isRunning()
-              && !exiting.containsKey(job)
-              && !busy.contains(job);
-      if (job.priority == JobPriority.FOREGROUND) {
-        if (startable) {
-          start(job);
-        }
-      } else if (backgroundBlocked) {
-        continue;
-      } else if (job.isRunning()) {
-        runningBackground.add(job);
-      } else if (startable) {
-        waitingBackground.add(job);
+      snapshots.add(snapshot(job));
+    }
+    Scheduler.Plan plan = scheduler.plan(snapshots, policy, nowMs, now, clock.nanoTime());
+    for (Decision decision : plan.decisions()) {
+      Job job = jobs.get(decision.job());
+      switch (decision) {
+        case Decision.Block b -> blockByPolicy(job, b.untilMs());
+        case Decision.Unblock u -> requeue(job);
+        case Decision.Retry r -> requeue(job);
+        case Decision.TimeOut t -> enterError(job, true);
+        case Decision.Start s -> start(job);
+        case Decision.Preempt p -> preempt(job);
       }
     }
-    waitingBackground.sort(
-        Comparator.comparingInt((Job j) -> j.priority.value())
-            .thenComparingLong(j -> j.lastRunMs)
-            .thenComparingLong(j -> j.sequence));
-    long sliceNanos = config.timeSlice().toNanos();
-    for (Job candidate : waitingBackground) {
-      if (runningBackground.size() < config.maxBackgroundTransfers()) {
-        start(candidate);
-        runningBackground.add(candidate);
-        continue;
-      }
-      Job victim =
-          runningBackground.stream()
-              .max(
-                  Comparator.comparingInt((Job j) -> j.priority.value())
-                      .thenComparingLong(j -> j.sliceStartNanos))
-              .orElseThrow();
-      boolean outranked = victim.priority.value() > candidate.priority.value();
-      boolean sliceOver =
-          victim.priority == candidate.priority
-              && System.nanoTime() - victim.sliceStartNanos >= sliceNanos;
-      if (outranked || sliceOver) {
-        preempt(victim);
-        runningBackground.remove(victim);
-        start(candidate);
-        runningBackground.add(candidate);
-      } else if (victim.priority == candidate.priority) {
-        long endsIn = (victim.sliceStartNanos + sliceNanos - System.nanoTime()) / 1_000_000;
-        next = Math.min(next, now + Math.max(1, endsIn));
-      }
-    }
-    foregroundActive =
-        jobs.values().stream().anyMatch(j -> j.priority == JobPriority.FOREGROUND && j.isRunning());
-    return Math.max(1, next - now);
+    foregroundActive = plan.foregroundActive();
+    return plan.waitMs();
+  }
+
+  private JobSnapshot snapshot(Job job) {
+    return new JobSnapshot(
+        job.id,
+        job.priority,
+        job.state,
+        job.isRunning(),
+        !exiting.containsKey(job) && !busy.contains(job),
+        blockedByPolicy(job),
+        job.transientSinceMs,
+        job.noProgressTimeoutSeconds,
+        job.retryAtMs,
+        job.lastRunMs,
+        job.sequence,
+        job.sliceStartNanos);
+  }
+
+  private void requeue(Job job) {
+    job.state = JobState.QUEUED;
+    touch(job);
+    persist(job);
+    modified(job);
+  }
+
+  /**
+   * Inside a window whose background cap is 0, background jobs wait in TRANSIENT_ERROR with
+   * BG_E_BLOCKED_BY_POLICY (not counted as errors, and immune to the no-progress timeout) until it
+   * ends.
+   */
+  private void blockByPolicy(Job job, long untilMs) {
+    stopRunner(job);
+    job.state = JobState.TRANSIENT_ERROR;
+    job.failure =
+        new Job.Failure(
+            ErrorContext.GENERAL_QUEUE_MANAGER,
+            HResult.BG_E_BLOCKED_BY_POLICY.value(),
+            -1,
+            null,
+            "background transfers are blocked by the bandwidth policy");
+    job.retryAtMs = untilMs;
+    touch(job);
+    persist(job);
+    modified(job);
   }
 
   // --- bandwidth policy -----------------------------------------------------------------------
@@ -1015,47 +1019,6 @@ public final class JobEngine implements AutoCloseable {
         && job.failure.code() == HResult.BG_E_BLOCKED_BY_POLICY.value();
   }
 
-  /**
-   * Inside a window whose background cap is 0, background jobs wait in TRANSIENT_ERROR with
-   * BG_E_BLOCKED_BY_POLICY (not counted as errors, and immune to the no-progress timeout); when it
-   * ends they are queued again. Returns when the scheduler must look again.
-   */
-  private long applyPolicyWindow(long nowMs) {
-    java.time.LocalDateTime now = java.time.LocalDateTime.now();
-    backgroundBlocked = policy.backgroundAt(now, false) == 0;
-    long windowEndMs =
-        policy
-            .windowEnd(now)
-            .map(end -> nowMs + java.time.Duration.between(now, end).toMillis())
-            .orElse(Long.MAX_VALUE);
-    for (Job job : List.copyOf(jobs.values())) {
-      if (job.priority == JobPriority.FOREGROUND) {
-        continue;
-      }
-      if (backgroundBlocked && (job.state.isAction() && !blockedByPolicy(job))) {
-        stopRunner(job);
-        job.state = JobState.TRANSIENT_ERROR;
-        job.failure =
-            new Job.Failure(
-                dev.ferry.api.ErrorContext.GENERAL_QUEUE_MANAGER,
-                HResult.BG_E_BLOCKED_BY_POLICY.value(),
-                -1,
-                null,
-                "background transfers are blocked by the bandwidth policy");
-        job.retryAtMs = windowEndMs;
-        touch(job);
-        persist(job);
-        modified(job);
-      } else if (!backgroundBlocked && blockedByPolicy(job)) {
-        job.state = JobState.QUEUED;
-        touch(job);
-        persist(job);
-        modified(job);
-      }
-    }
-    return windowEndMs;
-  }
-
   /** The job's own cap, then its class's, then everything's. */
   private Throttle throttleFor(Job job) {
     return new BucketThrottle(
@@ -1076,14 +1039,14 @@ public final class JobEngine implements AutoCloseable {
     modified(job);
     JobRunner runner = new JobRunner(this, job);
     job.runner = runner;
-    job.sliceStartNanos = System.nanoTime();
+    job.sliceStartNanos = clock.nanoTime();
     runner.start();
   }
 
   private void preempt(Job job) {
     stopRunner(job);
     job.state = JobState.QUEUED;
-    job.lastRunMs = System.currentTimeMillis();
+    job.lastRunMs = clock.millis();
     touch(job);
     persist(job);
     modified(job);
@@ -1292,8 +1255,8 @@ public final class JobEngine implements AutoCloseable {
         return;
       }
       job.transientSinceMs = 0;
-      job.modifiedMs = System.currentTimeMillis();
-      long now = System.nanoTime();
+      job.modifiedMs = clock.millis();
+      long now = clock.nanoTime();
       if (now - job.lastProgressEventNanos >= PROGRESS_EVENT_INTERVAL_NANOS) {
         job.lastProgressEventNanos = now;
         publish(job, JobEvent.Kind.PROGRESS, -1);
@@ -1359,7 +1322,7 @@ public final class JobEngine implements AutoCloseable {
       exiting.put(job, runner);
       job.state = JobState.TRANSFERRED;
       job.failure = null;
-      job.transferredMs = System.currentTimeMillis();
+      job.transferredMs = clock.millis();
       touch(job);
       persistRelaxed(job);
       notifyTransferred(job);
@@ -1385,7 +1348,7 @@ public final class JobEngine implements AutoCloseable {
               file == null ? -1 : file.index,
               failure.protocol(),
               failure.getMessage());
-      long now = System.currentTimeMillis();
+      long now = clock.millis();
       boolean retry =
           failure.isTransient()
               && job.noProgressTimeoutSeconds > 0
@@ -1452,8 +1415,8 @@ public final class JobEngine implements AutoCloseable {
   // --- notifications
   // ------------------------------------------------------------------------------
 
-  private static Notifier newNotifier(UUID id) {
-    return new Notifier(id.toString());
+  private Notifier newNotifier(UUID id) {
+    return new Notifier(id.toString(), clock);
   }
 
   private boolean wants(Job job, NotifyFlag flag) {
@@ -1520,8 +1483,8 @@ public final class JobEngine implements AutoCloseable {
 
   // --- persistence helpers ----------------------------------------------------------------------
 
-  private static void touch(Job job) {
-    job.modifiedMs = System.currentTimeMillis();
+  private void touch(Job job) {
+    job.modifiedMs = clock.millis();
   }
 
   private void persist(Job job) {
@@ -1619,7 +1582,7 @@ public final class JobEngine implements AutoCloseable {
       runner.join();
     }
     try {
-      scheduler.join(Duration.ofSeconds(10));
+      schedulerThread.join(Duration.ofSeconds(10));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }

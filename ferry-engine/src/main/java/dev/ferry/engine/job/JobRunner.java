@@ -209,7 +209,8 @@ final class JobRunner implements Runnable {
             file.state,
             plan.settings(),
             listener,
-            transfers)
+            transfers,
+            engine.clock())
         .run();
     if (!transfers.isStopped() && file.state.isTransferred()) {
       if (file.sink != null && job.download == null) {

@@ -1,5 +1,6 @@
 package dev.ferry.engine.notify;
 
+import dev.ferry.spi.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -28,6 +29,7 @@ public final class Notifier {
   private record Event(Delivery delivery, BooleanSupplier stillApplies, boolean retried) {}
 
   private final String name;
+  private final Clock clock;
   private long minIntervalNanos;
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition changed = lock.newCondition();
@@ -37,8 +39,9 @@ public final class Notifier {
   private boolean closed;
   private Thread worker;
 
-  public Notifier(String name) {
+  public Notifier(String name, Clock clock) {
     this.name = name;
+    this.clock = clock;
   }
 
   /** An event that must arrive: delivered (again) until it returns normally, while it applies. */
@@ -116,14 +119,14 @@ public final class Notifier {
             worker = null;
             return;
           }
-          long wait = lastModificationNanos + minIntervalNanos - System.nanoTime();
+          long wait = lastModificationNanos + minIntervalNanos - clock.nanoTime();
           if (wait > 0 && lastModificationNanos != 0) {
             changed.awaitNanos(wait);
             continue;
           }
           modification = pendingModification;
           pendingModification = null;
-          lastModificationNanos = System.nanoTime();
+          lastModificationNanos = clock.nanoTime();
         }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();

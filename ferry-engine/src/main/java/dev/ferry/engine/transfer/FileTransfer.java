@@ -116,7 +116,9 @@ public final class FileTransfer {
   /** The main connection was far slower than the helpers, which took over its part. */
   private volatile boolean mainDropped;
 
-  private volatile long lastCheckpointNanos = System.nanoTime();
+  private final dev.ferry.spi.Clock clock;
+
+  private volatile long lastCheckpointNanos;
 
   /** The last periodic checkpoint's thread (under way or done), or null before the first. */
   private final AtomicReference<Thread> checkpointer = new AtomicReference<>();
@@ -129,7 +131,10 @@ public final class FileTransfer {
       FileState state,
       Settings settings,
       TransferListener listener,
-      StopSignal stop) {
+      StopSignal stop,
+      dev.ferry.spi.Clock clock) {
+    this.clock = clock;
+    this.lastCheckpointNanos = clock.nanoTime();
     this.source = source;
     this.state = state;
     this.settings = settings;
@@ -143,7 +148,7 @@ public final class FileTransfer {
     if (settings.dynamicContent() && !state.isTransferred()) {
       state.forget();
     }
-    long startNanos = System.nanoTime();
+    long startNanos = clock.nanoTime();
     buffer = CopyBuffers.take();
     try (FileChannel out = openTarget()) {
       try {
@@ -162,7 +167,7 @@ public final class FileTransfer {
     } finally {
       CopyBuffers.give(buffer);
       buffer = null;
-      state.addActive((System.nanoTime() - startNanos) / 1_000_000);
+      state.addActive((clock.nanoTime() - startNanos) / 1_000_000);
     }
   }
 
@@ -280,7 +285,7 @@ public final class FileTransfer {
    */
   private void ramp(FileChannel out, int connections) {
     long lastBytes = state.counters().bytesFromHttp();
-    long lastNanos = System.nanoTime();
+    long lastNanos = clock.nanoTime();
     double lastRate = -1;
     while (connections < settings.connections()) {
       LockSupport.parkNanos(RAMP_INTERVAL.toNanos());
@@ -288,7 +293,7 @@ public final class FileTransfer {
         return;
       }
       long bytes = state.counters().bytesFromHttp();
-      long nanos = System.nanoTime();
+      long nanos = clock.nanoTime();
       double rate = (bytes - lastBytes) / (double) Math.max(1, nanos - lastNanos);
       lastBytes = bytes;
       lastNanos = nanos;
@@ -807,7 +812,7 @@ public final class FileTransfer {
       throw failed;
     }
     if (!settings.checkpoints()
-        || System.nanoTime() - lastCheckpointNanos < settings.checkpointInterval().toNanos()) {
+        || clock.nanoTime() - lastCheckpointNanos < settings.checkpointInterval().toNanos()) {
       return;
     }
     Thread previous = checkpointer.get();
@@ -834,7 +839,7 @@ public final class FileTransfer {
               }
             });
     if (checkpointer.compareAndSet(previous, next)) {
-      lastCheckpointNanos = System.nanoTime();
+      lastCheckpointNanos = clock.nanoTime();
       next.start();
     }
   }
@@ -852,7 +857,7 @@ public final class FileTransfer {
    * finished during the flush may still be only in the page cache, so it waits for the next one.
    */
   private void checkpoint(FileChannel out) throws TransferFailure {
-    lastCheckpointNanos = System.nanoTime();
+    lastCheckpointNanos = clock.nanoTime();
     if (!settings.checkpoints()) {
       return;
     }
