@@ -6,7 +6,7 @@ import dev.ferry.engine.piece.PieceMap;
 import dev.ferry.engine.piece.Span;
 import dev.ferry.engine.piece.SpanSet;
 import dev.ferry.engine.transfer.FileState;
-import dev.ferry.engine.transfer.Validators;
+import dev.ferry.spi.Validators;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;

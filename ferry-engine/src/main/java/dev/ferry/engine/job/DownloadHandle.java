@@ -24,7 +24,7 @@ import dev.ferry.api.delivery.DownloadState;
 import dev.ferry.api.delivery.DownloadStatus;
 import dev.ferry.api.delivery.DownloadStatusCallback;
 import dev.ferry.engine.transfer.CustomHeaders;
-import dev.ferry.engine.transfer.ResponseInfo;
+import dev.ferry.spi.ResponseInfo;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -22,12 +22,12 @@ import dev.ferry.engine.store.FileRow;
 import dev.ferry.engine.store.JobRow;
 import dev.ferry.engine.store.Store;
 import dev.ferry.engine.transfer.FileTransfer;
-import dev.ferry.engine.transfer.HttpSource;
-import dev.ferry.engine.transfer.LocalFileSource;
-import dev.ferry.engine.transfer.ProxySelection;
-import dev.ferry.engine.transfer.Source;
 import dev.ferry.engine.transfer.Throttle;
-import dev.ferry.engine.transfer.TransferFailure;
+import dev.ferry.file.LocalFileSource;
+import dev.ferry.http.HttpSource;
+import dev.ferry.http.ProxySelection;
+import dev.ferry.spi.Source;
+import dev.ferry.spi.TransferFailure;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.channels.FileChannel;
@@ -118,7 +118,8 @@ public final class JobEngine implements AutoCloseable {
             new ProxySelection(config.environment()),
             config.tls(),
             // One FOREGROUND job at full stretch: every file it transfers at once, fully ramped.
-            config.connectionsPerFile() * config.filesInParallel());
+            config.connectionsPerFile() * config.filesInParallel(),
+            clock);
     recover();
     this.policy =
         store
@@ -1208,13 +1209,13 @@ public final class JobEngine implements AutoCloseable {
 
   private byte[] fetchSmall(URI uri, FileTransfer.Settings settings) throws TransferFailure {
     Source source = sourceFor(uri);
-    try (dev.ferry.engine.transfer.SourceResponse response =
+    try (dev.ferry.spi.SourceResponse response =
         source.open(
-            new dev.ferry.engine.transfer.SourceRequest(
+            new dev.ferry.spi.SourceRequest(
                 uri,
                 0,
                 -1,
-                dev.ferry.engine.transfer.Validators.NONE,
+                dev.ferry.spi.Validators.NONE,
                 settings.customHeaders(),
                 settings.proxy()))) {
       byte[] body = response.body().readNBytes(MAX_PIECE_HASH_FILE + 1);

@@ -3,7 +3,7 @@ package dev.ferry.engine.job;
 import dev.ferry.api.FileRange;
 import dev.ferry.engine.store.FileRow;
 import dev.ferry.engine.transfer.FileState;
-import dev.ferry.engine.transfer.Validators;
+import dev.ferry.spi.Validators;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

@@ -5,6 +5,8 @@ import dev.ferry.engine.piece.Layout;
 import dev.ferry.engine.piece.PieceMap;
 import dev.ferry.engine.piece.Span;
 import dev.ferry.engine.piece.SpanSet;
+import dev.ferry.spi.ResponseInfo;
+import dev.ferry.spi.Validators;
 import java.util.BitSet;
 import java.util.HashMap;
 import java.util.List;

@@ -7,6 +7,12 @@ import dev.ferry.api.ProxySettings;
 import dev.ferry.engine.piece.Layout;
 import dev.ferry.engine.piece.PieceMap;
 import dev.ferry.engine.piece.Span;
+import dev.ferry.spi.RangeNotSatisfiable;
+import dev.ferry.spi.Source;
+import dev.ferry.spi.SourceRequest;
+import dev.ferry.spi.SourceResponse;
+import dev.ferry.spi.TransferFailure;
+import dev.ferry.spi.Validators;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -181,7 +187,7 @@ public final class FileTransfer {
       SourceResponse response;
       try {
         response = source.open(request);
-      } catch (HttpSource.RangeNotSatisfiable e) {
+      } catch (RangeNotSatisfiable e) {
         handleUnsatisfiable(e);
         continue;
       }
@@ -356,7 +362,7 @@ public final class FileTransfer {
       long length = response.length() >= 0 ? response.length() : segment.end() - response.start();
       copyBody(response, out, segment, response.start() + length, buf);
     } catch (IOException e) {
-      throw readFailure(e);
+      throw source.classify(e, "reading the response");
     } finally {
       stop.detach(response);
       response.close();
@@ -526,7 +532,7 @@ public final class FileTransfer {
   }
 
   /** 416: the file shrank under us (restart) or a range lies beyond its end (fatal). */
-  private void handleUnsatisfiable(HttpSource.RangeNotSatisfiable e) throws TransferFailure {
+  private void handleUnsatisfiable(RangeNotSatisfiable e) throws TransferFailure {
     long size = e.remoteSize();
     boolean shrank = state.remoteSize() >= 0 && size >= 0 && size != state.remoteSize();
     if (shrank && (state.ranges().isEmpty() || Layout.fits(state.ranges(), size))) {
@@ -723,19 +729,8 @@ public final class FileTransfer {
       if (stop.isStopped()) {
         return -1;
       }
-      throw source instanceof HttpSource
-          ? HttpSource.classify(e, "reading the response")
-          : readFailure(e);
+      throw source.classify(e, "reading the response");
     }
-  }
-
-  private TransferFailure readFailure(IOException e) {
-    return TransferFailure.transientFailure(
-        HResult.ERROR_READ_FAULT,
-        ErrorContext.REMOTE_FILE,
-        source.protocol(),
-        "reading the source: " + e.getMessage(),
-        e);
   }
 
   /**
@@ -897,16 +892,15 @@ public final class FileTransfer {
   }
 
   private void applyLastModified() {
-    String lastModified = state.validators().lastModified();
-    if (lastModified == null || !(source instanceof HttpSource)) {
-      return;
-    }
-    try {
-      var time = HttpDate.parse(lastModified);
-      Files.setLastModifiedTime(settings.target(), FileTime.from(time));
-    } catch (RuntimeException | IOException ignored) {
-      // The timestamp is a courtesy; the content is what matters.
-    }
+    source
+        .modificationTime(state.validators())
+        .ifPresent(time -> {
+          try {
+            Files.setLastModifiedTime(settings.target(), FileTime.from(time));
+          } catch (IOException ignored) {
+            // The timestamp is a courtesy; the content is what matters.
+          }
+        });
   }
 
   /** Maps a local file-system failure to its documented code and class. */

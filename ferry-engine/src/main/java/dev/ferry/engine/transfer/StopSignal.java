@@ -1,5 +1,6 @@
 package dev.ferry.engine.transfer;
 
+import dev.ferry.spi.SourceResponse;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;

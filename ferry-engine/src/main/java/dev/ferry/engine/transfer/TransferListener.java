@@ -1,5 +1,7 @@
 package dev.ferry.engine.transfer;
 
+import dev.ferry.spi.TransferFailure;
+
 /** What a file transfer tells its job while it runs. Called on the transfer's thread. */
 public interface TransferListener {
   /** The source answered: the job is now transferring. */

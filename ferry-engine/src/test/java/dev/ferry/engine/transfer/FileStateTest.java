@@ -3,6 +3,7 @@ package dev.ferry.engine.transfer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ferry.engine.piece.Span;
+import dev.ferry.spi.Validators;
 import java.util.BitSet;
 import java.util.List;
 import org.junit.jupiter.api.Test;

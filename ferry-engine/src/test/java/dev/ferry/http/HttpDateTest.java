@@ -1,4 +1,4 @@
-package dev.ferry.engine.transfer;
+package dev.ferry.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package dev.ferry.engine.transfer;
+package dev.ferry.spi;
 
 import dev.ferry.api.ErrorContext;
 import dev.ferry.api.HResult;

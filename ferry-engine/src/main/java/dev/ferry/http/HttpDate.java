@@ -1,4 +1,4 @@
-package dev.ferry.engine.transfer;
+package dev.ferry.http;
 
 import java.time.DateTimeException;
 import java.time.Instant;

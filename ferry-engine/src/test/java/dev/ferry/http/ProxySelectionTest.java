@@ -1,12 +1,12 @@
-package dev.ferry.engine.transfer;
+package dev.ferry.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ferry.api.ProxySettings;
 import dev.ferry.api.ProxyUsage;
-import dev.ferry.engine.transfer.ProxySelection.InvalidProxyException;
-import dev.ferry.engine.transfer.ProxySelection.Proxy;
+import dev.ferry.http.ProxySelection.InvalidProxyException;
+import dev.ferry.http.ProxySelection.Proxy;
 import java.net.URI;
 import java.util.Map;
 import java.util.Optional;

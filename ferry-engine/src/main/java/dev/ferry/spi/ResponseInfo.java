@@ -1,4 +1,4 @@
-package dev.ferry.engine.transfer;
+package dev.ferry.spi;
 
 /**
  * What DO reports about the last response: its status code, the server's address, and where

@@ -1,7 +1,17 @@
-package dev.ferry.engine.transfer;
+package dev.ferry.http;
 
 import dev.ferry.api.ErrorContext;
 import dev.ferry.api.HResult;
+import dev.ferry.engine.transfer.CustomHeaders;
+import dev.ferry.spi.Clock;
+import dev.ferry.spi.RangeNotSatisfiable;
+import dev.ferry.spi.ResponseInfo;
+import dev.ferry.spi.Source;
+import dev.ferry.spi.SourceKind;
+import dev.ferry.spi.SourceRequest;
+import dev.ferry.spi.SourceResponse;
+import dev.ferry.spi.TransferFailure;
+import dev.ferry.spi.Validators;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
@@ -13,6 +23,7 @@ import java.net.UnknownHostException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.net.ssl.SSLException;
@@ -58,6 +69,8 @@ public final class HttpSource implements Source, AutoCloseable {
   private final CloseableHttpClient client;
   private final ProxySelection proxies;
 
+  private final Clock clock;
+
   /**
    * @param connectionsPerRoute the most connections open to one server at once
    */
@@ -66,8 +79,10 @@ public final class HttpSource implements Source, AutoCloseable {
       Duration readTimeout,
       ProxySelection proxies,
       javax.net.ssl.SSLContext tls,
-      int connectionsPerRoute) {
+      int connectionsPerRoute,
+      Clock clock) {
     this.proxies = proxies;
+    this.clock = clock;
     PoolingHttpClientConnectionManager connections =
         PoolingHttpClientConnectionManagerBuilder.create()
             .setDefaultConnectionConfig(
@@ -102,8 +117,31 @@ public final class HttpSource implements Source, AutoCloseable {
   }
 
   @Override
+  public SourceKind kind() {
+    return SourceKind.ORIGIN;
+  }
+
+  @Override
   public String protocol() {
     return "http";
+  }
+
+  @Override
+  public TransferFailure classify(IOException e, String doing) {
+    return classifyFailure(e, doing);
+  }
+
+  /** Last-Modified, which the finished file keeps as its modification time. */
+  @Override
+  public Optional<Instant> modificationTime(Validators validators) {
+    if (validators.lastModified() == null) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(HttpDate.parse(validators.lastModified()));
+    } catch (java.time.DateTimeException e) {
+      return Optional.empty();
+    }
   }
 
   @Override
@@ -128,7 +166,7 @@ public final class HttpSource implements Source, AutoCloseable {
         response = client.executeOpen(null, get, context);
       }
     } catch (IOException e) {
-      throw classify(e, "connecting to " + request.uri().getHost());
+      throw classifyFailure(e, "connecting to " + request.uri().getHost());
     }
     boolean handedOver = false;
     try {
@@ -232,40 +270,22 @@ public final class HttpSource implements Source, AutoCloseable {
           total = -1;
         }
       }
-      throw new RangeNotSatisfiable(total, headers);
+      throw new RangeNotSatisfiable(
+          total,
+          "http",
+          "the server answered 416 Range Not Satisfiable (remote size " + total + ")");
     }
     throw statusFailure(code, response);
   }
 
-  /** HTTP 416: the request starts past the end of the remote file. */
-  public static final class RangeNotSatisfiable extends TransferFailure {
-    private static final long serialVersionUID = 1L;
-    private final long remoteSize;
-
-    RangeNotSatisfiable(long remoteSize, String headers) {
-      super(
-          HResult.BG_E_INVALID_RANGE.value(),
-          ErrorContext.REMOTE_FILE,
-          false,
-          "http",
-          null,
-          "the server answered 416 Range Not Satisfiable (remote size " + remoteSize + ")",
-          null);
-      this.remoteSize = remoteSize;
-    }
-
-    public long remoteSize() {
-      return remoteSize;
-    }
-  }
-
-  private static TransferFailure statusFailure(int code, ClassicHttpResponse response) {
+  private TransferFailure statusFailure(int code, ClassicHttpResponse response) {
     int hresult =
         code >= 100 && code <= 999
             ? HResult.httpError(code)
             : HResult.BG_E_INVALID_SERVER_RESPONSE.value();
     boolean transientError = code == 408 || code == 429 || code >= 500;
-    Duration retryAfter = transientError ? retryAfter(value(response, "Retry-After")) : null;
+    Duration retryAfter =
+        transientError ? retryAfter(value(response, "Retry-After"), clock.millis()) : null;
     String message = "the server answered " + code + " " + response.getReasonPhrase();
     if (code >= 300 && code < 400) {
       message += " (a redirect without a usable Location)";
@@ -275,7 +295,8 @@ public final class HttpSource implements Source, AutoCloseable {
         hresult, ErrorContext.REMOTE_FILE, transientError, "http", retryAfter, message, null);
   }
 
-  static Duration retryAfter(String value) {
+  /** Retry-After in seconds or as a date, measured from {@code nowMillis}. */
+  static Duration retryAfter(String value, long nowMillis) {
     if (value == null || value.isBlank()) {
       return null;
     }
@@ -285,7 +306,7 @@ public final class HttpSource implements Source, AutoCloseable {
     } catch (NumberFormatException notSeconds) {
       try {
         Instant at = HttpDate.parse(value);
-        Duration wait = Duration.between(Instant.now(), at);
+        Duration wait = Duration.between(Instant.ofEpochMilli(nowMillis), at);
         return wait.isNegative() ? Duration.ZERO : wait;
       } catch (java.time.DateTimeException notDate) {
         return null;
@@ -294,7 +315,7 @@ public final class HttpSource implements Source, AutoCloseable {
   }
 
   /** Maps an I/O failure of the network side to its documented code and class. */
-  static TransferFailure classify(IOException e, String doing) {
+  static TransferFailure classifyFailure(IOException e, String doing) {
     String detail =
         doing
             + ": "

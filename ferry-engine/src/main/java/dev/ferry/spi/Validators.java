@@ -1,4 +1,4 @@
-package dev.ferry.engine.transfer;
+package dev.ferry.spi;
 
 /**
  * What identifies one version of a remote file: its size and its ETag or Last-Modified. When any of

@@ -1,4 +1,4 @@
-package dev.ferry.engine.transfer;
+package dev.ferry.spi;
 
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,7 +1,14 @@
-package dev.ferry.engine.transfer;
+package dev.ferry.file;
 
 import dev.ferry.api.ErrorContext;
 import dev.ferry.api.HResult;
+import dev.ferry.spi.RangeNotSatisfiable;
+import dev.ferry.spi.Source;
+import dev.ferry.spi.SourceKind;
+import dev.ferry.spi.SourceRequest;
+import dev.ferry.spi.SourceResponse;
+import dev.ferry.spi.TransferFailure;
+import dev.ferry.spi.Validators;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.Channels;
@@ -16,8 +23,23 @@ import java.nio.file.attribute.BasicFileAttributes;
 /** Copies from {@code file://} URLs, with the same ranges and change detection as HTTP. */
 public final class LocalFileSource implements Source {
   @Override
+  public SourceKind kind() {
+    return SourceKind.LOCAL_FILE;
+  }
+
+  @Override
   public String protocol() {
     return "file";
+  }
+
+  @Override
+  public TransferFailure classify(IOException e, String doing) {
+    return TransferFailure.transientFailure(
+        HResult.ERROR_READ_FAULT,
+        ErrorContext.REMOTE_FILE,
+        "file",
+        doing + ": " + e.getMessage(),
+        e);
   }
 
   @Override
@@ -49,7 +71,8 @@ public final class LocalFileSource implements Source {
       long start = request.start();
       if (start >= size && size > 0 && request.wantsRange()) {
         channel.close();
-        throw new HttpSource.RangeNotSatisfiable(size, "");
+        throw new RangeNotSatisfiable(
+            size, "file", "the range starts past the end of the " + size + "-byte file " + path);
       }
       long end = request.end() >= 0 ? Math.min(request.end(), size) : size;
       long length = Math.max(0, end - start);
