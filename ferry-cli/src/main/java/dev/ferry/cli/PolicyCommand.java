@@ -4,8 +4,8 @@ import dev.ferry.api.FerryException;
 import dev.ferry.api.HResult;
 import dev.ferry.client.FerryClient;
 import dev.ferry.daemon.api.PolicyEndpoints;
+import dev.ferry.engine.Engine;
 import dev.ferry.engine.EngineConfig;
-import dev.ferry.engine.job.JobEngine;
 import dev.ferry.rest.Json;
 import dev.ferry.rest.PolicyView;
 import java.io.PrintWriter;
@@ -85,7 +85,7 @@ final class PolicyCommand implements Callable<Integer> {
       PolicyView current = FerryClient.policy(choice.socket());
       shown = change ? FerryClient.setPolicy(choice.socket(), changed(current)) : current;
     } else {
-      try (JobEngine engine = JobEngine.open(choice.dataDir(), EngineConfig.defaults())) {
+      try (Engine engine = dev.ferry.engine.Ferry.open(choice.dataDir(), EngineConfig.defaults())) {
         PolicyView current = PolicyEndpoints.view(engine.bandwidthPolicy());
         if (change) {
           engine.setBandwidthPolicy(PolicyEndpoints.policy(changed(current)));

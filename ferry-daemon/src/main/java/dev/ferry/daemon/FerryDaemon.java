@@ -10,10 +10,10 @@ import dev.ferry.daemon.doagent.DoAgent;
 import dev.ferry.daemon.doagent.DoAgentOptions;
 import dev.ferry.daemon.identity.CallerIdentity;
 import dev.ferry.daemon.identity.UserDirectory;
+import dev.ferry.engine.Engine;
 import dev.ferry.engine.EngineConfig;
 import dev.ferry.engine.Ferry;
 import dev.ferry.engine.job.DownloadPlacement;
-import dev.ferry.engine.job.JobEngine;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -41,14 +41,14 @@ public final class FerryDaemon implements AutoCloseable {
   public static final String TCP_LISTENING = "ferryd tcp listener on ";
 
   private final DaemonOptions options;
-  private final JobEngine engine;
+  private final Engine engine;
   private final ApiServer server;
   private final Optional<String> token;
   private volatile Optional<DoAgent> doAgent = Optional.empty();
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private FerryDaemon(
-      DaemonOptions options, JobEngine engine, ApiServer server, Optional<String> token) {
+      DaemonOptions options, Engine engine, ApiServer server, Optional<String> token) {
     this.options = options;
     this.engine = engine;
     this.server = server;
@@ -125,9 +125,9 @@ public final class FerryDaemon implements AutoCloseable {
     if (options.readTimeout().isPresent()) {
       config = config.withReadTimeout(options.readTimeout().get());
     }
-    JobEngine engine;
+    Engine engine;
     try {
-      engine = JobEngine.open(options.dataDir(), config);
+      engine = Ferry.open(options.dataDir(), config);
     } catch (FerryException e) {
       throw new StartupException(e.getMessage(), e);
     }
@@ -177,7 +177,7 @@ public final class FerryDaemon implements AutoCloseable {
    * whose agent then serves that user's programs only.
    */
   private static DoAgent startDoAgent(
-      DoAgentOptions agent, JobEngine engine, JobOwner self, UserDirectory users) {
+      DoAgentOptions agent, Engine engine, JobOwner self, UserDirectory users) {
     JobOwner owner = self;
     if (agent.user().isPresent()) {
       String name = agent.user().get();
@@ -253,7 +253,7 @@ public final class FerryDaemon implements AutoCloseable {
     return options.socket();
   }
 
-  public JobEngine engine() {
+  public Engine engine() {
     return engine;
   }
 

@@ -24,7 +24,7 @@ public final class Ferry {
   }
 
   /** Opens an engine that serves several callers (the daemon). */
-  public static JobEngine open(Path dataDir, EngineConfig config) {
+  public static Engine open(Path dataDir, EngineConfig config) {
     return JobEngine.open(dataDir, config);
   }
 

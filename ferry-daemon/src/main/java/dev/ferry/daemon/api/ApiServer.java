@@ -1,7 +1,7 @@
 package dev.ferry.daemon.api;
 
 import dev.ferry.daemon.identity.CallerIdentity;
-import dev.ferry.engine.job.JobEngine;
+import dev.ferry.engine.Engine;
 import dev.ferry.rest.Json;
 import dev.ferry.rest.Routes;
 import io.javalin.Javalin;
@@ -41,7 +41,7 @@ public final class ApiServer implements AutoCloseable {
    * tcpPort} when present.
    */
   public static ApiServer start(
-      JobEngine engine,
+      Engine engine,
       Path socket,
       Set<PosixFilePermission> socketPermissions,
       OptionalInt tcpPort,

@@ -9,7 +9,7 @@ import dev.ferry.api.delivery.Download;
 import dev.ferry.api.delivery.DownloadCategory;
 import dev.ferry.api.delivery.DownloadProperty;
 import dev.ferry.api.delivery.DownloadRange;
-import dev.ferry.engine.job.JobEngine;
+import dev.ferry.engine.Engine;
 import dev.ferry.rest.CreateDownloadRequest;
 import dev.ferry.rest.DownloadPropertyValue;
 import dev.ferry.rest.DownloadView;
@@ -38,7 +38,7 @@ import java.util.Map;
 public final class DownloadEndpoints {
   private static final int REMEMBERED = 10_000;
 
-  private final JobEngine engine;
+  private final Engine engine;
   private final CallerAccess access;
   private final Map<String, Known> known =
       new LinkedHashMap<>() {
@@ -50,7 +50,7 @@ public final class DownloadEndpoints {
 
   private record Known(long ownerUid, Download download) {}
 
-  DownloadEndpoints(JobEngine engine, boolean daemonIsRoot) {
+  DownloadEndpoints(Engine engine, boolean daemonIsRoot) {
     this.engine = engine;
     this.access = new CallerAccess(daemonIsRoot);
   }

@@ -3,7 +3,7 @@ package dev.ferry.daemon.api;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.ferry.api.HResult;
 import dev.ferry.api.JobOwner;
-import dev.ferry.engine.job.JobEngine;
+import dev.ferry.engine.Engine;
 import dev.ferry.engine.job.JobEvent;
 import dev.ferry.engine.job.JobListener;
 import dev.ferry.rest.EventView;
@@ -37,11 +37,11 @@ final class EventStream {
   static final Duration KEEP_ALIVE = Duration.ofSeconds(15);
   static final int QUEUE_CAPACITY = 1024;
 
-  private final JobEngine engine;
+  private final Engine engine;
   private final Set<Subscription> open = ConcurrentHashMap.newKeySet();
   private final SseHandler sse = new SseHandler(this::serve);
 
-  EventStream(JobEngine engine) {
+  EventStream(Engine engine) {
     this.engine = engine;
   }
 

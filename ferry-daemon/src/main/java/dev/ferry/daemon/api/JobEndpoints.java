@@ -10,7 +10,7 @@ import dev.ferry.api.HResult;
 import dev.ferry.api.JobOwner;
 import dev.ferry.api.JobPropertyId;
 import dev.ferry.api.JobType;
-import dev.ferry.engine.job.JobEngine;
+import dev.ferry.engine.Engine;
 import dev.ferry.rest.AddFilesRequest;
 import dev.ferry.rest.Caller;
 import dev.ferry.rest.CreateJobRequest;
@@ -35,11 +35,11 @@ import java.util.UUID;
 final class JobEndpoints {
   static final String CALLER = "ferry.caller";
 
-  private final JobEngine engine;
+  private final Engine engine;
   private final FinalJobs finalJobs = new FinalJobs();
   private final CallerAccess access;
 
-  JobEndpoints(JobEngine engine, boolean daemonIsRoot) {
+  JobEndpoints(Engine engine, boolean daemonIsRoot) {
     this.engine = engine;
     this.access = new CallerAccess(daemonIsRoot);
     engine.addListener(finalJobs);

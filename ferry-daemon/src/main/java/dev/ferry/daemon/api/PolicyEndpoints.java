@@ -3,9 +3,9 @@ package dev.ferry.daemon.api;
 import dev.ferry.api.FerryException;
 import dev.ferry.api.HResult;
 import dev.ferry.api.JobOwner;
+import dev.ferry.engine.Engine;
 import dev.ferry.engine.bandwidth.BandwidthPolicy;
 import dev.ferry.engine.bandwidth.TokenBucket;
-import dev.ferry.engine.job.JobEngine;
 import dev.ferry.rest.PolicyView;
 import dev.ferry.rest.Routes;
 import io.javalin.config.RoutesConfig;
@@ -18,10 +18,10 @@ import java.util.Set;
 
 /** {@link Routes#POLICY}: everybody may read the bandwidth policy; its owners may change it. */
 public final class PolicyEndpoints {
-  private final JobEngine engine;
+  private final Engine engine;
   private final long daemonUid;
 
-  PolicyEndpoints(JobEngine engine, long daemonUid) {
+  PolicyEndpoints(Engine engine, long daemonUid) {
     this.engine = engine;
     this.daemonUid = daemonUid;
   }

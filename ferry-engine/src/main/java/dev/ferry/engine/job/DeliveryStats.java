@@ -28,8 +28,8 @@ final class DeliveryStats {
       size = file.delivery.totalSizeBytes();
     }
     String fileId = file.delivery.fileId();
-    if (fileId == null && job.download != null) {
-      fileId = job.download.text(DownloadProperty.CONTENT_ID);
+    if (fileId == null && DownloadRecord.isDownload(job)) {
+      fileId = DownloadRecord.of(job).text(DownloadProperty.CONTENT_ID);
     }
     return new SwarmStats(
         fileId == null ? job.id + "/" + file.index : fileId,
@@ -73,7 +73,7 @@ final class DeliveryStats {
         rows.add(
             new FileDeliveryStatus(
                 job.id.toString(),
-                job.download != null,
+                DownloadRecord.isDownload(job),
                 file.delivery.sink() ? "" : file.localPath.toString(),
                 of(job, file)));
       }

@@ -42,13 +42,13 @@ final class DeliveryView implements DeliveryManager {
               case ID -> job.id.toString();
               case LOCAL_PATH ->
                   job.files.isEmpty()
-                      ? job.download.values.get(category.property())
+                      ? DownloadRecord.of(job).values.get(category.property())
                       : job.files.get(0).localPath.toString();
               case URI ->
                   job.files.isEmpty()
-                      ? job.download.values.get(category.property())
+                      ? DownloadRecord.of(job).values.get(category.property())
                       : job.files.get(0).remoteUrl;
-              default -> job.download.values.get(category.property());
+              default -> DownloadRecord.of(job).values.get(category.property());
             });
     return Objects.equals(value, category.value());
   }

@@ -63,7 +63,7 @@ final class DownloadHandle implements Download {
     this.engine = engine;
     this.job = job;
     this.caller = caller;
-    this.record = job.download;
+    this.record = DownloadRecord.of(job);
   }
 
   @Override
@@ -152,10 +152,10 @@ final class DownloadHandle implements Download {
     } finally {
       engine.lock.unlock();
     }
-    Path target = sink != null ? engine.sinkPath(job, 0) : Path.of(local);
+    Path target = sink != null ? engine.placement.sinkPath(job, 0) : Path.of(local);
     boolean created = engine.locked(job::createsDestination) && sink == null;
     if (created) {
-      dev.ferry.engine.transfer.CreatedFiles.create(target, engine.actingFor(job));
+      dev.ferry.engine.transfer.CreatedFiles.create(target, engine.placement.actingFor(job));
     } else if (sink == null) {
       createParents(target);
     }
@@ -169,7 +169,7 @@ final class DownloadHandle implements Download {
               List.of(new JobEngine.NewFile(uri, target.toString(), fileRanges, delivery)));
     } catch (RuntimeException e) {
       if (created) {
-        engine.deleteQuietly(job, target);
+        engine.placement.deleteQuietly(job, target);
       }
       throw e;
     }
@@ -296,7 +296,7 @@ final class DownloadHandle implements Download {
 
   /** DODownloadState as read off the job (under the engine lock). */
   static DownloadState stateOf(Job job) {
-    DownloadRecord record = job.download;
+    DownloadRecord record = DownloadRecord.of(job);
     return switch (job.state) {
       case SUSPENDED -> record.started ? DownloadState.PAUSED : DownloadState.CREATED;
       case QUEUED, CONNECTING, TRANSFERRING -> DownloadState.TRANSFERRING;
@@ -324,20 +324,20 @@ final class DownloadHandle implements Download {
       if (total < 0 && file.delivery.totalSizeBytes() != null) {
         total = file.delivery.totalSizeBytes();
       }
-    } else if (job.download.values.get(TOTAL_SIZE_BYTES) instanceof Long size) {
+    } else if (DownloadRecord.of(job).values.get(TOTAL_SIZE_BYTES) instanceof Long size) {
       total = size;
     }
     int error = 0;
     int extended = 0;
-    if (job.download.sinkError != 0 && state == DownloadState.PAUSED) {
-      error = job.download.sinkError;
+    if (DownloadRecord.of(job).sinkError != 0 && state == DownloadState.PAUSED) {
+      error = DownloadRecord.of(job).sinkError;
       extended = error;
     } else if (job.failure != null && state == DownloadState.PAUSED) {
       if (job.state == JobState.TRANSIENT_ERROR) {
         extended = job.failure.code();
       } else if (job.state == JobState.ERROR) {
         error =
-            job.download.noProgress
+            DownloadRecord.of(job).noProgress
                 ? HResult.DO_E_DOWNLOAD_NO_PROGRESS.value()
                 : job.failure.code();
         extended = job.failure.code();

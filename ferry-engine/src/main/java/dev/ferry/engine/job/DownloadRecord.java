@@ -16,7 +16,7 @@ import java.util.Map;
  * What makes a job a DO download: the properties set on it and whether it was started. Guarded by
  * the engine lock. Callbacks and sinks live in this process only and are not persisted.
  */
-final class DownloadRecord {
+final class DownloadRecord implements JobKind {
   final Map<DownloadProperty, Object> values = new EnumMap<>(DownloadProperty.class);
   boolean started;
 
@@ -39,7 +39,8 @@ final class DownloadRecord {
   private long version;
 
   /** Called by the engine (under its lock) whenever the job changes. */
-  void changed() {
+  @Override
+  public void changed() {
     synchronized (signal) {
       version++;
       signal.notifyAll();
@@ -77,6 +78,55 @@ final class DownloadRecord {
     return placement == DownloadPlacement.CREATED_IN_PLACE;
   }
 
+  /** The DO record of a download job. */
+  static DownloadRecord of(Job job) {
+    return (DownloadRecord) job.kind;
+  }
+
+  /** Whether the job is a DO download. */
+  static boolean isDownload(Job job) {
+    return job.kind instanceof DownloadRecord;
+  }
+
+  // --- what the engine asks of a download (JobKind) ----------------------------------------------
+
+  @Override
+  public boolean isBitsJob() {
+    return false;
+  }
+
+  /** DO keeps a download across a restart only when it is NonVolatile. */
+  @Override
+  public boolean keptAcrossRestart() {
+    return flag(DownloadProperty.NON_VOLATILE);
+  }
+
+  @Override
+  public boolean filesInParallel() {
+    return false;
+  }
+
+  @Override
+  public boolean createsDestination() {
+    return createdInPlace();
+  }
+
+  /** A download's watcher feeds its sink as pieces arrive. */
+  @Override
+  public boolean runnerFeedsSinks() {
+    return false;
+  }
+
+  @Override
+  public void resumed() {
+    noProgress = false;
+  }
+
+  @Override
+  public void enteredError(boolean timedOut) {
+    noProgress = timedOut;
+  }
+
   boolean flag(DownloadProperty property) {
     return Boolean.TRUE.equals(values.get(property));
   }
@@ -85,7 +135,8 @@ final class DownloadRecord {
     return (String) values.get(property);
   }
 
-  String encode() {
+  @Override
+  public String encode() {
     ObjectNode root = JobJson.MAPPER.createObjectNode();
     root.put("started", started);
     root.put("noProgress", noProgress);

@@ -38,7 +38,7 @@ final class DownloadWatcher {
     this.engine = engine;
     this.handle = handle;
     this.job = job;
-    this.record = job.download;
+    this.record = DownloadRecord.of(job);
   }
 
   void start() {

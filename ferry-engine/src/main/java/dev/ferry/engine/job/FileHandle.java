@@ -133,7 +133,7 @@ final class FileHandle implements BackgroundCopyFile, DeliveryOptimizationFile {
               caller,
               job,
               file,
-              engine.sinkPath(job, file.index),
+              engine.placement.sinkPath(job, file.index),
               d.withSink(v == null, v != null));
         }
         default -> throw new FerryException(HResult.DO_E_UNKNOWN_PROPERTY_ID, property.name());

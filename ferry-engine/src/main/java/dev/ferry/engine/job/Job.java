@@ -73,8 +73,8 @@ final class Job {
 
   long retryAtMs;
 
-  /** Set when the job is a DO download rather than a BITS job. */
-  DownloadRecord download;
+  /** What kind of job this is, with that kind's state of it. */
+  JobKind kind = JobKind.BITS;
 
   /** Job2's notification command line, or null. */
   dev.ferry.api.NotifyCmdLine notifyCmdLine;
@@ -127,7 +127,7 @@ final class Job {
 
   /** A DO download whose first start created its destination, which it must never replace. */
   boolean createsDestination() {
-    return download != null && download.createdInPlace();
+    return kind.createsDestination();
   }
 
   /** Where the file's bytes are written until Complete. */
@@ -190,11 +190,18 @@ final class Job {
         retryAtMs,
         notifyCmdLine == null ? null : notifyCmdLine.program(),
         notifyCmdLine == null ? null : notifyCmdLine.parameters(),
-        download == null ? null : download.encode(),
+        kind.encode(),
         maxTransferRate);
   }
 
-  static Job fromRow(JobRow row, Notifier notifier, dev.ferry.spi.Clock clock) {
+  /**
+   * @param kinds turns a persisted kind state into the job's kind ({@link JobKind#BITS} for null)
+   */
+  static Job fromRow(
+      JobRow row,
+      Notifier notifier,
+      dev.ferry.spi.Clock clock,
+      java.util.function.Function<String, JobKind> kinds) {
     Job job =
         new Job(
             row.id(),
@@ -242,9 +249,7 @@ final class Job {
     job.resumedOnce = row.resumedOnce();
     job.transientSinceMs = row.transientSinceMs();
     job.retryAtMs = row.retryAtMs();
-    if (row.download() != null) {
-      job.download = DownloadRecord.decode(row.download());
-    }
+    job.kind = kinds.apply(row.download());
     if (row.notifyProgram() != null) {
       job.notifyCmdLine =
           new dev.ferry.api.NotifyCmdLine(row.notifyProgram(), row.notifyParameters());

@@ -1,7 +1,6 @@
 package dev.ferry.engine.job;
 
 import dev.ferry.api.BackgroundCopyCallback;
-import dev.ferry.api.ErrorContext;
 import dev.ferry.api.FerryException;
 import dev.ferry.api.FileRange;
 import dev.ferry.api.HResult;
@@ -12,17 +11,8 @@ import dev.ferry.api.JobType;
 import dev.ferry.api.NotifyFlag;
 import dev.ferry.engine.EngineConfig;
 import dev.ferry.engine.bandwidth.BandwidthPolicy;
-import dev.ferry.engine.bandwidth.BucketThrottle;
-import dev.ferry.engine.bandwidth.TokenBucket;
-import dev.ferry.engine.notify.Notifier;
-import dev.ferry.engine.schedule.Decision;
-import dev.ferry.engine.schedule.JobSnapshot;
-import dev.ferry.engine.schedule.Scheduler;
-import dev.ferry.engine.store.FileRow;
-import dev.ferry.engine.store.JobRow;
 import dev.ferry.engine.store.Store;
 import dev.ferry.engine.transfer.FileTransfer;
-import dev.ferry.engine.transfer.Throttle;
 import dev.ferry.file.LocalFileSource;
 import dev.ferry.http.HttpSource;
 import dev.ferry.http.ProxySelection;
@@ -35,7 +25,6 @@ import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
@@ -46,7 +35,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
@@ -58,44 +46,37 @@ import org.slf4j.LoggerFactory;
  * transfers. One lock guards every job; it is never held across network or file I/O other than the
  * store's small synchronous writes.
  */
-public final class JobEngine implements AutoCloseable {
+public final class JobEngine implements dev.ferry.engine.Engine {
   private static final Logger log = LoggerFactory.getLogger(JobEngine.class);
   static final long MIN_RETRY_DELAY_FLOOR_SECONDS = 5;
-  private static final long MAX_RETRY_AFTER_SECONDS = 3600;
 
   final EngineConfig config;
-  private final dev.ferry.spi.Clock clock;
-  private final Scheduler scheduler;
+  final dev.ferry.spi.Clock clock;
   private final Path dataDir;
-  private final Store store;
+  final Store store;
+  final FilePlacement placement;
+  final Notifications notifications;
+  final Transfers transfers;
+  final RunnerReports reports;
+  private final IntegrityPrefetch integrity;
   private final FileChannel lockChannel;
   private final FileLock dataLock;
   private final HttpSource http;
   private final LocalFileSource localFiles = new LocalFileSource();
-  private final dev.ferry.engine.notify.CommandLineNotifier commandLines =
-      new dev.ferry.engine.notify.CommandLineNotifier(dev.ferry.engine.Ferry.currentUser().uid());
   final ReentrantLock lock = new ReentrantLock();
-  private final Condition wake = lock.newCondition();
+  final Condition wake = lock.newCondition();
 
   /** Every job not in a final state, in creation order. */
-  private final Map<UUID, Job> jobs = new LinkedHashMap<>();
+  final Map<UUID, Job> jobs = new LinkedHashMap<>();
 
   /**
    * Runners asked to stop that have not ended yet; a job does not restart until its runner ends.
    */
-  private final Map<Job, JobRunner> exiting = new java.util.IdentityHashMap<>();
+  final Map<Job, JobRunner> exiting = new java.util.IdentityHashMap<>();
 
-  private final Set<Job> busy = new HashSet<>();
-  private static final String POLICY_KEY = "bandwidth_policy";
-  private volatile BandwidthPolicy policy = BandwidthPolicy.DEFAULT;
-  private volatile boolean foregroundActive;
-  private final TokenBucket globalBucket;
-  private final TokenBucket foregroundBucket;
-  private final TokenBucket backgroundBucket;
+  final Set<Job> busy = new HashSet<>();
   private final List<JobListener> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
-  private static final long PROGRESS_EVENT_INTERVAL_NANOS = 250_000_000L;
-  private final Thread schedulerThread;
-  private boolean closed;
+  boolean closed;
   private long nextSequence;
 
   private JobEngine(
@@ -103,11 +84,6 @@ public final class JobEngine implements AutoCloseable {
     this.dataDir = dataDir;
     this.config = config;
     this.clock = config.clock();
-    this.scheduler = new Scheduler(config.maxBackgroundTransfers(), config.timeSlice());
-    this.globalBucket = new TokenBucket(() -> policy.global(), clock);
-    this.foregroundBucket = new TokenBucket(() -> policy.foreground(), clock);
-    this.backgroundBucket =
-        new TokenBucket(() -> policy.backgroundAt(clock.dateTime(), foregroundActive), clock);
     this.store = store;
     this.lockChannel = lockChannel;
     this.dataLock = dataLock;
@@ -120,15 +96,22 @@ public final class JobEngine implements AutoCloseable {
             // One FOREGROUND job at full stretch: every file it transfers at once, fully ramped.
             config.connectionsPerFile() * config.filesInParallel(),
             clock);
-    recover();
-    this.policy =
-        store
-            .setting(POLICY_KEY)
-            .map(dev.ferry.engine.bandwidth.PolicyCodec::decode)
-            .orElse(BandwidthPolicy.DEFAULT);
+    this.placement = new FilePlacement(config, dataDir);
+    this.notifications = new Notifications(this, clock);
+    this.integrity = new IntegrityPrefetch(this);
+    // The kinds of jobs this engine knows: BITS jobs, and DO downloads, which carry a record.
+    this.nextSequence =
+        new Recovery(
+                store,
+                placement,
+                notifications,
+                clock,
+                state -> state == null ? JobKind.BITS : DownloadRecord.decode(state))
+            .recover(jobs);
     // A clock that jumps (a test's) makes the scheduler look again at once.
     clock.onAdvance(this::signal);
-    this.schedulerThread = Thread.ofVirtual().name("ferry-scheduler").unstarted(this::scheduleLoop);
+    this.transfers = new Transfers(this);
+    this.reports = new RunnerReports(this);
   }
 
   /**
@@ -163,7 +146,7 @@ public final class JobEngine implements AutoCloseable {
       }
       Store store = Store.open(dir.resolve("ferry.db"), config.bootId());
       JobEngine engine = new JobEngine(dir, config, store, channel, fileLock);
-      engine.schedulerThread.start();
+      engine.transfers.startLoop();
       return engine;
     } catch (IOException e) {
       try {
@@ -180,6 +163,7 @@ public final class JobEngine implements AutoCloseable {
     }
   }
 
+  @Override
   public Path dataDir() {
     return dataDir;
   }
@@ -189,16 +173,19 @@ public final class JobEngine implements AutoCloseable {
   }
 
   /** A manager acting for {@code caller}; closing it leaves the engine running. */
+  @Override
   public dev.ferry.api.BackgroundCopyManager manager(JobOwner caller) {
     return new ManagerView(this, caller, false);
   }
 
   /** The DO download manager (IDOManager) acting for {@code caller}. */
+  @Override
   public dev.ferry.api.delivery.DeliveryManager deliveryManager(JobOwner caller) {
     return deliveryManager(caller, DownloadPlacement.STAGED);
   }
 
   /** The DO download manager acting for {@code caller}, creating downloads placed as given. */
+  @Override
   public dev.ferry.api.delivery.DeliveryManager deliveryManager(
       JobOwner caller, DownloadPlacement placement) {
     return new DeliveryView(this, caller, placement);
@@ -210,88 +197,6 @@ public final class JobEngine implements AutoCloseable {
   }
 
   // --- recovery --------------------------------------------------------------------------------
-
-  private void recover() {
-    Map<JobRow, List<FileRow>> rows = store.loadAll();
-    long maxSequence = 0;
-    for (Map.Entry<JobRow, List<FileRow>> entry : rows.entrySet()) {
-      JobRow row = entry.getKey();
-      maxSequence = Math.max(maxSequence, row.sequence());
-      Job job = Job.fromRow(row, newNotifier(row.id()), clock);
-      job.addFiles(entry.getValue().stream().map(JobFile::fromRow).toList());
-      if (job.state.isFinal()) {
-        // The process died between recording Cancel/Complete and finishing it: finish it now.
-        finishFinal(job);
-        continue;
-      }
-      if (isVolatile(job)) {
-        // DO keeps a download only when it is NonVolatile; a sink lived in the process that died.
-        job.state = JobState.CANCELLED;
-        finishFinal(job);
-        continue;
-      }
-      boolean refetch = false;
-      for (JobFile file : job.files) {
-        if (!job.writesInPlace()
-            && file.state.isTransferred()
-            && !file.state.isCompleted()
-            && !Files.exists(file.tempPath)
-            && Files.exists(file.localPath)) {
-          // Complete renamed this file, then the process died before recording it. The rename is
-          // atomic, so the file is in place: record that instead of forgetting its bytes, which
-          // would leave a TRANSFERRED job with an untransferred file (and PARTIAL_COMPLETE next).
-          file.state.markCompleted();
-          store.updateFile(file.toRow(job.id));
-          continue;
-        }
-        boolean dataGone =
-            !file.state.isCompleted()
-                && !Files.exists(job.writtenPath(file), java.nio.file.LinkOption.NOFOLLOW_LINKS);
-        if (dataGone || (job.highPerformance && !file.state.isTransferred())) {
-          file.state.forget();
-        }
-        // A transferred file whose last pieces were not flushed when the machine went down.
-        refetch |=
-            !dataGone
-                && job.state == JobState.TRANSFERRED
-                && !file.state.isTransferred()
-                && !file.state.isCompleted();
-      }
-      if (refetch) {
-        log.info("job {} fetches again what a restart of the machine lost of its files", job.id);
-      }
-      if (job.state == JobState.CONNECTING || job.state == JobState.TRANSFERRING || refetch) {
-        job.state = JobState.QUEUED;
-      }
-      jobs.put(job.id, job);
-    }
-    nextSequence = maxSequence + 1;
-  }
-
-  private static boolean isVolatile(Job job) {
-    if (job.download != null
-        && !job.download.flag(dev.ferry.api.delivery.DownloadProperty.NON_VOLATILE)) {
-      return true;
-    }
-    return job.files.stream().anyMatch(f -> f.delivery.sink());
-  }
-
-  private void finishFinal(Job job) {
-    if (job.state == JobState.ACKNOWLEDGED) {
-      for (JobFile file : job.files) {
-        if (!file.state.isCompleted() && file.state.isTransferred() && !job.writesInPlace()) {
-          try {
-            moveIntoPlace(job, file);
-          } catch (IOException e) {
-            log.warn(
-                "could not finish renaming {} of acknowledged job {}", file.localPath, job.id, e);
-          }
-        }
-      }
-    }
-    deleteWrittenFiles(job, job.state == JobState.ACKNOWLEDGED);
-    store.deleteJob(job.id);
-  }
 
   // --- queries -----------------------------------------------------------------------------------
 
@@ -310,7 +215,7 @@ public final class JobEngine implements AutoCloseable {
   Job find(JobOwner caller, UUID id) {
     return locked(() -> {
       Job job = jobs.get(id);
-      if (job == null || job.download != null || !mayAccess(caller, job)) {
+      if (job == null || !job.kind.isBitsJob() || !mayAccess(caller, job)) {
         throw new FerryException(HResult.BG_E_NOT_FOUND, "no job " + id);
       }
       return job;
@@ -324,7 +229,7 @@ public final class JobEngine implements AutoCloseable {
     }
     return locked(() ->
         jobs.values().stream()
-            .filter(j -> j.download == null && (allUsers || j.owner.uid() == caller.uid()))
+            .filter(j -> j.kind.isBitsJob() && (allUsers || j.owner.uid() == caller.uid()))
             .toList());
   }
 
@@ -332,7 +237,7 @@ public final class JobEngine implements AutoCloseable {
   Job findDownload(JobOwner caller, UUID id) {
     return locked(() -> {
       Job job = jobs.get(id);
-      if (job == null || job.download == null || job.owner.uid() != caller.uid()) {
+      if (job == null || !DownloadRecord.isDownload(job) || job.owner.uid() != caller.uid()) {
         throw new FerryException(HResult.DO_E_JOB_NOT_FOUND, "no download " + id);
       }
       return job;
@@ -343,7 +248,7 @@ public final class JobEngine implements AutoCloseable {
   List<Job> downloads(JobOwner caller) {
     return locked(() ->
         jobs.values().stream()
-            .filter(j -> j.download != null && j.owner.uid() == caller.uid())
+            .filter(j -> DownloadRecord.isDownload(j) && j.owner.uid() == caller.uid())
             .toList());
   }
 
@@ -385,7 +290,7 @@ public final class JobEngine implements AutoCloseable {
       change.accept(job);
       touch(job);
       persist(job);
-      modified(job);
+      notifications.modified(job);
     } finally {
       lock.unlock();
     }
@@ -438,12 +343,12 @@ public final class JobEngine implements AutoCloseable {
               caller,
               displayName,
               clock.millis(),
-              newNotifier(id),
+              notifications.newNotifier(id),
               clock);
       job.notifyFlags = NotifyFlag.toMask(NotifyFlag.DEFAULT);
       job.costFlags = dev.ferry.api.CostFlags.TRANSFER_ALWAYS;
       if (download != null) {
-        job.download = download;
+        job.kind = download;
         job.minRetryDelaySeconds = config.downloadRetryDelay().toSeconds();
         job.noProgressTimeoutSeconds = DownloadHandle.BACKGROUND_NO_PROGRESS_SECONDS;
       }
@@ -531,7 +436,7 @@ public final class JobEngine implements AutoCloseable {
         throw e;
       }
       publish(job, JobEvent.Kind.CHANGED, -1);
-      modified(job);
+      notifications.modified(job);
       return added;
     } finally {
       lock.unlock();
@@ -564,9 +469,7 @@ public final class JobEngine implements AutoCloseable {
               j.state = JobState.QUEUED;
               j.transientSinceMs = 0;
               j.retryAtMs = 0;
-              if (j.download != null) {
-                j.download.noProgress = false;
-              }
+              j.kind.resumed();
             }
             default -> {}
           }
@@ -579,7 +482,7 @@ public final class JobEngine implements AutoCloseable {
         caller,
         job,
         j -> {
-          stopRunner(j);
+          transfers.stopRunner(j);
           j.state = JobState.SUSPENDED;
           wake.signalAll();
         });
@@ -590,7 +493,7 @@ public final class JobEngine implements AutoCloseable {
     lock.lock();
     try {
       checkMutable(caller, job);
-      stopped = stopRunner(job);
+      stopped = transfers.stopRunner(job);
       job.state = JobState.CANCELLED;
       touch(job);
       persist(job);
@@ -599,8 +502,8 @@ public final class JobEngine implements AutoCloseable {
     } finally {
       lock.unlock();
     }
-    awaitExit(job, stopped);
-    boolean deletedAll = deleteWrittenFiles(job, false);
+    transfers.awaitExit(job, stopped);
+    boolean deletedAll = placement.deleteWrittenFiles(job, false);
     store.deleteJob(job.id);
     job.notifier.close();
     return deletedAll ? HResult.S_OK : HResult.BG_S_UNABLE_TO_DELETE_FILES;
@@ -613,7 +516,7 @@ public final class JobEngine implements AutoCloseable {
     try {
       checkMutable(caller, job);
       before = job.state;
-      stopped = stopRunner(job);
+      stopped = transfers.stopRunner(job);
       if (before.isAction()) {
         job.state = JobState.SUSPENDED;
       }
@@ -621,7 +524,7 @@ public final class JobEngine implements AutoCloseable {
     } finally {
       lock.unlock();
     }
-    awaitExit(job, stopped);
+    transfers.awaitExit(job, stopped);
     try {
       boolean partial = false;
       for (JobFile file : job.files) {
@@ -634,7 +537,7 @@ public final class JobEngine implements AutoCloseable {
         }
         if (!job.writesInPlace()) {
           try {
-            moveIntoPlace(job, file);
+            placement.moveIntoPlace(job, file);
           } catch (IOException e) {
             int code =
                 e instanceof java.nio.file.AccessDeniedException
@@ -670,7 +573,7 @@ public final class JobEngine implements AutoCloseable {
       } finally {
         lock.unlock();
       }
-      boolean deletedAll = deleteWrittenFiles(job, true);
+      boolean deletedAll = placement.deleteWrittenFiles(job, true);
       store.deleteJob(job.id);
       job.notifier.close();
       if (!deletedAll) {
@@ -686,63 +589,6 @@ public final class JobEngine implements AutoCloseable {
         lock.unlock();
       }
     }
-  }
-
-  /**
-   * Deletes one file the job wrote, as its owner where this engine acts for others; false (and a
-   * warning) when it could not.
-   */
-  boolean deleteQuietly(Job job, Path file) {
-    try {
-      JobOwner owner = actingFor(job);
-      if (owner != null) {
-        dev.ferry.engine.transfer.OwnerFiles.delete(file, owner);
-      } else {
-        Files.deleteIfExists(file);
-      }
-      return true;
-    } catch (IOException e) {
-      log.warn("could not delete {} of job {}", file, job.id, e);
-      return false;
-    }
-  }
-
-  /** The owner to act for when this engine works as root for other users, else null. */
-  JobOwner actingFor(Job job) {
-    return config.actForOwners() && dev.ferry.engine.transfer.OwnerFiles.actsFor(job.owner)
-        ? job.owner
-        : null;
-  }
-
-  private void moveIntoPlace(Job job, JobFile file) throws IOException {
-    JobOwner owner = actingFor(job);
-    if (owner != null) {
-      dev.ferry.engine.transfer.OwnerFiles.move(file.tempPath, file.localPath, owner);
-      return;
-    }
-    Files.move(
-        file.tempPath,
-        file.localPath,
-        StandardCopyOption.ATOMIC_MOVE,
-        StandardCopyOption.REPLACE_EXISTING);
-  }
-
-  /**
-   * Deletes what the job wrote and did not hand over: every temporary file, and for a
-   * high-performance job the destination files it wrote directly (unless completed).
-   */
-  private boolean deleteWrittenFiles(Job job, boolean keepCompleted) {
-    boolean all = true;
-    for (JobFile file : job.files) {
-      Path written = job.writtenPath(file);
-      if (keepCompleted && file.state.isCompleted()) {
-        // In place: a high-performance job's file stays; anyone else's temporary file was
-        // renamed, and nothing is left to delete.
-        continue;
-      }
-      all &= deleteQuietly(job, written);
-    }
-    return all;
   }
 
   void takeOwnership(JobOwner caller, Job job) {
@@ -775,14 +621,14 @@ public final class JobEngine implements AutoCloseable {
       job.callback = callback;
       touch(job);
       persist(job);
-      modified(job);
+      notifications.modified(job);
       if (callback == null) {
         return;
       }
       if (job.state == JobState.TRANSFERRED) {
-        notifyTransferred(job);
+        notifications.notifyTransferred(job);
       } else if (job.state == JobState.ERROR) {
-        notifyError(job);
+        notifications.notifyError(job);
       }
     } finally {
       lock.unlock();
@@ -799,12 +645,12 @@ public final class JobEngine implements AutoCloseable {
     lock.lock();
     try {
       checkMutable(caller, job);
-      stopped = stopRunner(job);
+      stopped = transfers.stopRunner(job);
       busy.add(job);
     } finally {
       lock.unlock();
     }
-    awaitExit(job, stopped);
+    transfers.awaitExit(job, stopped);
     lock.lock();
     try {
       file.state.addRanges(more);
@@ -814,7 +660,7 @@ public final class JobEngine implements AutoCloseable {
       touch(job);
       store.update(job.toRow(), List.of(file.toRow(job.id)));
       publish(job, JobEvent.Kind.CHANGED, -1);
-      modified(job);
+      notifications.modified(job);
     } finally {
       busy.remove(job);
       wake.signalAll();
@@ -844,24 +690,10 @@ public final class JobEngine implements AutoCloseable {
       file.delivery = delivery;
       touch(job);
       store.update(job.toRow(), List.of(file.toRow(job.id)));
-      modified(job);
+      notifications.modified(job);
     } finally {
       lock.unlock();
     }
-  }
-
-  /** Where a file whose bytes go to a sink is staged: the owner's corner of the data directory. */
-  Path sinkPath(Job job, int index) {
-    Path dir = dataDir.resolve("sinks").resolve(Long.toString(job.owner.uid()));
-    try {
-      Files.createDirectories(dir);
-      Files.setPosixFilePermissions(
-          dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
-    } catch (IOException | UnsupportedOperationException e) {
-      throw new FerryException(
-          HResult.ERROR_WRITE_FAULT, "cannot prepare the sink directory " + dir + ": " + e);
-    }
-    return dir.resolve(job.id + "-" + index + ".data");
   }
 
   /** Persists changes made to a job's DO record or file settings under the lock. */
@@ -877,7 +709,7 @@ public final class JobEngine implements AutoCloseable {
       } else {
         store.update(job.toRow(), List.of(file.toRow(job.id)));
       }
-      modified(job);
+      notifications.modified(job);
       wake.signalAll(); // a priority may have changed
     } finally {
       lock.unlock();
@@ -891,13 +723,13 @@ public final class JobEngine implements AutoCloseable {
       checkMutable(caller, job);
       file.remoteUrl = url;
       if (job.isRunning()) {
-        stopRunner(job);
+        transfers.stopRunner(job);
         job.state = JobState.QUEUED;
       }
       touch(job);
       store.update(job.toRow(), List.of(file.toRow(job.id)));
       publish(job, JobEvent.Kind.CHANGED, -1);
-      modified(job);
+      notifications.modified(job);
       wake.signalAll();
     } finally {
       lock.unlock();
@@ -906,7 +738,7 @@ public final class JobEngine implements AutoCloseable {
 
   // --- scheduling -------------------------------------------------------------------------------
 
-  private void signal() {
+  void signal() {
     lock.lock();
     try {
       wake.signalAll();
@@ -915,164 +747,7 @@ public final class JobEngine implements AutoCloseable {
     }
   }
 
-  private void scheduleLoop() {
-    lock.lock();
-    try {
-      while (!closed) {
-        long waitMs = schedule();
-        wake.await(waitMs, TimeUnit.MILLISECONDS);
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    } catch (RuntimeException e) {
-      log.error("the scheduler stopped", e);
-    } finally {
-      lock.unlock();
-    }
-  }
-
-  /** One scheduling pass, under the lock: returns how long to wait before the next pass. */
-  private long schedule() {
-    long nowMs = clock.millis();
-    java.time.LocalDateTime now =
-        java.time.LocalDateTime.ofInstant(java.time.Instant.ofEpochMilli(nowMs), clock.zone());
-    List<JobSnapshot> snapshots = new ArrayList<>(jobs.size());
-    for (Job job : jobs.values()) {
-      snapshots.add(snapshot(job));
-    }
-    Scheduler.Plan plan = scheduler.plan(snapshots, policy, nowMs, now, clock.nanoTime());
-    for (Decision decision : plan.decisions()) {
-      Job job = jobs.get(decision.job());
-      switch (decision) {
-        case Decision.Block b -> blockByPolicy(job, b.untilMs());
-        case Decision.Unblock u -> requeue(job);
-        case Decision.Retry r -> requeue(job);
-        case Decision.TimeOut t -> enterError(job, true);
-        case Decision.Start s -> start(job);
-        case Decision.Preempt p -> preempt(job);
-      }
-    }
-    foregroundActive = plan.foregroundActive();
-    return plan.waitMs();
-  }
-
-  private JobSnapshot snapshot(Job job) {
-    return new JobSnapshot(
-        job.id,
-        job.priority,
-        job.state,
-        job.isRunning(),
-        !exiting.containsKey(job) && !busy.contains(job),
-        blockedByPolicy(job),
-        job.transientSinceMs,
-        job.noProgressTimeoutSeconds,
-        job.retryAtMs,
-        job.lastRunMs,
-        job.sequence,
-        job.sliceStartNanos);
-  }
-
-  private void requeue(Job job) {
-    job.state = JobState.QUEUED;
-    touch(job);
-    persist(job);
-    modified(job);
-  }
-
-  /**
-   * Inside a window whose background cap is 0, background jobs wait in TRANSIENT_ERROR with
-   * BG_E_BLOCKED_BY_POLICY (not counted as errors, and immune to the no-progress timeout) until it
-   * ends.
-   */
-  private void blockByPolicy(Job job, long untilMs) {
-    stopRunner(job);
-    job.state = JobState.TRANSIENT_ERROR;
-    job.failure =
-        new Job.Failure(
-            ErrorContext.GENERAL_QUEUE_MANAGER,
-            HResult.BG_E_BLOCKED_BY_POLICY.value(),
-            -1,
-            null,
-            "background transfers are blocked by the bandwidth policy");
-    job.retryAtMs = untilMs;
-    touch(job);
-    persist(job);
-    modified(job);
-  }
-
   // --- bandwidth policy -----------------------------------------------------------------------
-
-  /** The policy in force; changes apply at once, to running transfers too. */
-  public BandwidthPolicy bandwidthPolicy() {
-    return policy;
-  }
-
-  /** Changes the policy, durably: it holds across restarts. */
-  public void setBandwidthPolicy(BandwidthPolicy newPolicy) {
-    store.putSetting(POLICY_KEY, dev.ferry.engine.bandwidth.PolicyCodec.encode(newPolicy));
-    policy = java.util.Objects.requireNonNull(newPolicy);
-    signal();
-  }
-
-  private static boolean blockedByPolicy(Job job) {
-    return job.state == JobState.TRANSIENT_ERROR
-        && job.failure != null
-        && job.failure.code() == HResult.BG_E_BLOCKED_BY_POLICY.value();
-  }
-
-  /** The job's own cap, then its class's, then everything's. */
-  private Throttle throttleFor(Job job) {
-    return new BucketThrottle(
-        List.of(
-            job.rateCap,
-            job.priority == JobPriority.FOREGROUND ? foregroundBucket : backgroundBucket,
-            globalBucket));
-  }
-
-  private void start(Job job) {
-    if (job.priority == JobPriority.FOREGROUND) {
-      // Background jobs yield from this moment, not from the end of the scheduling pass.
-      foregroundActive = true;
-    }
-    job.state = JobState.CONNECTING;
-    touch(job);
-    persistRelaxed(job);
-    modified(job);
-    JobRunner runner = new JobRunner(this, job);
-    job.runner = runner;
-    job.sliceStartNanos = clock.nanoTime();
-    runner.start();
-  }
-
-  private void preempt(Job job) {
-    stopRunner(job);
-    job.state = JobState.QUEUED;
-    job.lastRunMs = clock.millis();
-    touch(job);
-    persist(job);
-    modified(job);
-  }
-
-  /** Detaches and stops the job's runner (under the lock); returns it so the caller may wait. */
-  private JobRunner stopRunner(Job job) {
-    JobRunner runner = job.runner;
-    if (runner != null) {
-      job.runner = null;
-      exiting.put(job, runner);
-      runner.stop();
-    }
-    return runner != null ? runner : exiting.get(job);
-  }
-
-  private void awaitExit(Job job, JobRunner runner) {
-    if (runner != null) {
-      runner.join();
-    }
-    JobRunner other = locked(() -> exiting.get(job));
-    if (other != null && other != runner) {
-      other.join();
-    }
-  }
 
   // --- reports from runners
   // ------------------------------------------------------------------------
@@ -1087,7 +762,7 @@ public final class JobEngine implements AutoCloseable {
    */
   int filesInParallel(Job job) {
     return locked(() ->
-        job.priority == JobPriority.FOREGROUND && !job.dynamicContent && job.download == null
+        job.priority == JobPriority.FOREGROUND && !job.dynamicContent && job.kind.filesInParallel()
             ? Math.min(config.filesInParallel(), job.files.size())
             : 1);
   }
@@ -1131,12 +806,12 @@ public final class JobEngine implements AutoCloseable {
                   config.checkpointInterval(),
                   connectionsFor(job, file),
                   config.minimumSplit(),
-                  throttleFor(job),
+                  transfers.throttleFor(job),
                   file.delivery.decryptionInfo() == null
                       ? null
                       : dev.ferry.engine.integrity.DecryptionInfo.parse(
                           file.delivery.decryptionInfo()),
-                  actingFor(job),
+                  placement.actingFor(job),
                   job.createsDestination());
           return new JobRunner.Plan(file, settings);
         }
@@ -1145,350 +820,71 @@ public final class JobEngine implements AutoCloseable {
     });
   }
 
-  /** The largest piece-hash file Ferry fetches: 32 bytes a piece for a 2 TiB file of 1 MiB. */
-  private static final int MAX_PIECE_HASH_FILE = 64 << 20;
+  // --- the bandwidth policy, held by the transfers ----------------------------------------------
 
-  /**
-   * Before a file transfers: when it has IntegrityCheckInfo, fetches and checks its piece-hash file
-   * (on the runner's thread, outside the lock) and makes the file's pieces wait for it. A file
-   * whose check is mandatory does not start without it.
-   */
-  void prepareIntegrity(Job job, JobFile file, FileTransfer.Settings settings)
-      throws TransferFailure {
-    DeliverySettings delivery = locked(() -> file.delivery);
-    if (delivery.integrityCheckInfo() == null || file.state.hasCheck()) {
-      return;
-    }
-    boolean mandatory = Boolean.TRUE.equals(delivery.integrityCheckMandatory());
-    dev.ferry.engine.integrity.PieceHashes hashes;
-    if (delivery.pieceHashes() != null) {
-      hashes = dev.ferry.engine.integrity.PieceHashes.parse(delivery.pieceHashes());
-    } else {
-      var info = dev.ferry.engine.integrity.IntegrityCheckInfo.parse(delivery.integrityCheckInfo());
-      URI location = info.resolve(file.remoteUrl);
-      try {
-        hashes = info.verify(fetchSmall(location, settings));
-      } catch (IllegalArgumentException | TransferFailure e) {
-        if (e instanceof TransferFailure failure && failure.isTransient() && mandatory) {
-          throw failure;
-        }
-        if (mandatory) {
-          throw TransferFailure.fatal(
-              HResult.DO_E_INTEGRITYCHECKINFO_UNAVAILABLE,
-              ErrorContext.REMOTE_FILE,
-              location.getScheme(),
-              "the piece-hash file " + location + " could not be had: " + e.getMessage());
-        }
-        log.warn(
-            "job {} file {}: downloading without integrity checks; the piece-hash file {} could not be had: {}",
-            job.id,
-            file.index,
-            location,
-            e.getMessage());
-        return;
-      }
-    }
-    if (file.state.pieceSize() != hashes.pieceSize() && file.state.bytesTransferred() > 0) {
-      // Bytes written before the hashes were known cannot be checked piece by piece: fetch again.
-      file.state.forget();
-    }
-    file.state.useCheck(hashes);
-    byte[] encoded = hashes.encode();
-    lock.lock();
-    try {
-      file.delivery =
-          file.delivery.withIntegrity(
-              delivery.integrityCheckInfo(), delivery.integrityCheckMandatory(), encoded);
-      if (jobs.containsKey(job.id)) {
-        store.updateFile(file.toRow(job.id));
-      }
-    } finally {
-      lock.unlock();
-    }
+  /** The policy in force; changes apply at once, to running transfers too. */
+  @Override
+  public BandwidthPolicy bandwidthPolicy() {
+    return transfers.bandwidthPolicy();
   }
 
-  private byte[] fetchSmall(URI uri, FileTransfer.Settings settings) throws TransferFailure {
-    Source source = sourceFor(uri);
-    try (dev.ferry.spi.SourceResponse response =
-        source.open(
-            new dev.ferry.spi.SourceRequest(
-                uri,
-                0,
-                -1,
-                dev.ferry.spi.Validators.NONE,
-                settings.customHeaders(),
-                settings.proxy()))) {
-      byte[] body = response.body().readNBytes(MAX_PIECE_HASH_FILE + 1);
-      if (body.length > MAX_PIECE_HASH_FILE) {
-        throw new IllegalArgumentException("the piece-hash file is larger than 64 MiB");
-      }
-      response.consumed();
-      return body;
-    } catch (java.io.IOException e) {
-      throw TransferFailure.transientFailure(
-          HResult.ERROR_READ_FAULT,
-          ErrorContext.REMOTE_FILE,
-          uri.getScheme(),
-          "reading the piece-hash file: " + e.getMessage(),
-          e);
-    }
+  /** Changes the policy, durably: it holds across restarts. */
+  @Override
+  public void setBandwidthPolicy(BandwidthPolicy newPolicy) {
+    transfers.setBandwidthPolicy(newPolicy);
   }
+
+  // --- reports from runners (see RunnerReports) -------------------------------------------------
 
   void onConnected(JobRunner runner, Job job) {
-    lock.lock();
-    try {
-      if (job.runner == runner && job.state == JobState.CONNECTING) {
-        job.state = JobState.TRANSFERRING;
-        job.failure = null;
-        touch(job);
-        persistRelaxed(job);
-        modified(job);
-      }
-    } finally {
-      lock.unlock();
-    }
+    reports.onConnected(runner, job);
   }
 
   void onProgress(JobRunner runner, Job job, long bytes) throws TransferFailure {
-    lock.lock();
-    try {
-      if (job.runner != runner) {
-        return;
-      }
-      job.transientSinceMs = 0;
-      job.modifiedMs = clock.millis();
-      long now = clock.nanoTime();
-      if (now - job.lastProgressEventNanos >= PROGRESS_EVENT_INTERVAL_NANOS) {
-        job.lastProgressEventNanos = now;
-        publish(job, JobEvent.Kind.PROGRESS, -1);
-      }
-      if (job.maxDownloadSize > 0) {
-        long total = job.progress.bytesTransferred();
-        if (total > job.maxDownloadSize) {
-          throw TransferFailure.fatal(
-              HResult.BG_E_MAX_DOWNLOAD_SIZE_LIMIT_REACHED,
-              ErrorContext.REMOTE_FILE,
-              null,
-              "the job downloaded more than its MAX_DOWNLOAD_SIZE of "
-                  + job.maxDownloadSize
-                  + " bytes");
-        }
-      }
-      modified(job);
-    } finally {
-      lock.unlock();
-    }
+    reports.onProgress(runner, job, bytes);
   }
 
   void onCheckpoint(JobRunner runner, Job job, JobFile file) {
-    lock.lock();
-    try {
-      if (job.state.isFinal() || !jobs.containsKey(job.id)) {
-        return;
-      }
-      store.checkpoint(job.toRow(), List.of(file.toRow(job.id)));
-    } catch (RuntimeException e) {
-      log.warn("could not checkpoint job {}", job.id, e);
-    } finally {
-      lock.unlock();
-    }
+    reports.onCheckpoint(runner, job, file);
   }
 
   void onFileTransferred(JobRunner runner, Job job, JobFile file) {
-    lock.lock();
-    try {
-      if (job.runner != runner) {
-        return;
-      }
-      // The transfer's last checkpoint recorded the file; the job's own state follows.
-      publish(job, JobEvent.Kind.FILE_TRANSFERRED, file.index);
-      if (wants(job, NotifyFlag.FILE_TRANSFERRED)) {
-        BackgroundCopyCallback callback = job.callback;
-        JobHandle handle = new JobHandle(this, job, job.owner);
-        FileHandle fileHandle = new FileHandle(this, job, file, job.owner);
-        job.notifier.deliverOnce(() -> callback.fileTransferred(handle, fileHandle));
-      }
-    } finally {
-      lock.unlock();
-    }
+    reports.onFileTransferred(runner, job, file);
   }
 
   void onJobTransferred(JobRunner runner, Job job) {
-    lock.lock();
-    try {
-      if (job.runner != runner) {
-        return;
-      }
-      job.runner = null;
-      exiting.put(job, runner);
-      job.state = JobState.TRANSFERRED;
-      job.failure = null;
-      job.transferredMs = clock.millis();
-      touch(job);
-      persistRelaxed(job);
-      notifyTransferred(job);
-      wake.signalAll();
-    } finally {
-      lock.unlock();
-    }
+    reports.onJobTransferred(runner, job);
   }
 
   void onFailure(JobRunner runner, Job job, JobFile file, TransferFailure failure) {
-    lock.lock();
-    try {
-      if (job.runner != runner || runner.isStopped()) {
-        return;
-      }
-      job.runner = null;
-      exiting.put(job, runner);
-      job.errorCount++;
-      job.failure =
-          new Job.Failure(
-              failure.context(),
-              failure.hresult(),
-              file == null ? -1 : file.index,
-              failure.protocol(),
-              failure.getMessage());
-      long now = clock.millis();
-      boolean retry =
-          failure.isTransient()
-              && job.noProgressTimeoutSeconds > 0
-              && job.minRetryDelaySeconds <= job.noProgressTimeoutSeconds;
-      if (retry) {
-        if (job.transientSinceMs == 0) {
-          job.transientSinceMs = now;
-        }
-        retry = now - job.transientSinceMs < job.noProgressTimeoutSeconds * 1000;
-      }
-      log.info("job {} {}: {}", job.id, retry ? "will retry" : "failed", failure.toString());
-      if (retry) {
-        long delay = job.minRetryDelaySeconds;
-        if (failure.retryAfter() != null) {
-          delay =
-              Math.max(delay, Math.min(MAX_RETRY_AFTER_SECONDS, failure.retryAfter().toSeconds()));
-        }
-        job.state = JobState.TRANSIENT_ERROR;
-        job.retryAtMs = now + delay * 1000;
-        touch(job);
-        persist(job);
-        modified(job);
-      } else {
-        // A transient failure that ends the retries is the no-progress timeout running out.
-        enterError(job, failure.isTransient());
-      }
-      wake.signalAll();
-    } finally {
-      lock.unlock();
-    }
+    reports.onFailure(runner, job, file, failure);
   }
 
   void onRunnerExit(JobRunner runner, Job job) {
-    lock.lock();
-    try {
-      if (exiting.get(job) == runner) {
-        exiting.remove(job);
-      }
-      if (job.runner == runner) {
-        // Stopped without a report (e.g. shutdown): leave the job queued for the next run.
-        job.runner = null;
-        exiting.remove(job);
-      }
-      wake.signalAll();
-    } finally {
-      lock.unlock();
-    }
+    reports.onRunnerExit(runner, job);
   }
 
-  /**
-   * @param noProgress the no-progress timeout ran out (DO reports DO_E_DOWNLOAD_NO_PROGRESS then,
-   *     not the last cause)
-   */
-  private void enterError(Job job, boolean noProgress) {
-    if (job.download != null) {
-      job.download.noProgress = noProgress;
-    }
-    job.state = JobState.ERROR;
-    touch(job);
-    persist(job);
-    notifyError(job);
+  /** Before a file transfers: its piece-hash file, when it has IntegrityCheckInfo. */
+  void prepareIntegrity(Job job, JobFile file, FileTransfer.Settings settings)
+      throws TransferFailure {
+    integrity.prepare(job, file, settings);
+  }
+
+  /** Whether the job is still one of the engine's (not final). Call under the lock. */
+  boolean isListed(Job job) {
+    return jobs.containsKey(job.id);
   }
 
   // --- notifications
   // ------------------------------------------------------------------------------
 
-  private Notifier newNotifier(UUID id) {
-    return new Notifier(id.toString(), clock);
-  }
-
-  private boolean wants(Job job, NotifyFlag flag) {
-    return job.callback != null
-        && (job.notifyFlags & NotifyFlag.DISABLE.bit()) == 0
-        && (job.notifyFlags & flag.bit()) != 0;
-  }
-
-  /** A modification notification (never for entering ERROR or TRANSFERRED). */
-  private void modified(Job job) {
-    if (job.download != null) {
-      job.download.changed();
-    }
-    if (wants(job, NotifyFlag.JOB_MODIFICATION)) {
-      BackgroundCopyCallback callback = job.callback;
-      JobHandle handle = new JobHandle(this, job, job.owner);
-      job.notifier.modification(
-          () -> callback.jobModification(handle), job.minNotificationIntervalMs & 0xFFFFFFFFL);
-    }
-  }
-
-  private void notifyTransferred(Job job) {
-    if (wants(job, NotifyFlag.JOB_TRANSFERRED)) {
-      BackgroundCopyCallback callback = job.callback;
-      JobHandle handle = new JobHandle(this, job, job.owner);
-      job.notifier.mustDeliver(
-          () -> callback.jobTransferred(handle),
-          () ->
-              locked(() ->
-                  job.state == JobState.TRANSFERRED
-                      && job.callback == callback
-                      && wants(job, NotifyFlag.JOB_TRANSFERRED)));
-    } else {
-      runCommandLine(job, NotifyFlag.JOB_TRANSFERRED);
-    }
-  }
-
-  private void notifyError(Job job) {
-    if (wants(job, NotifyFlag.JOB_ERROR) && job.failure != null) {
-      BackgroundCopyCallback callback = job.callback;
-      JobHandle handle = new JobHandle(this, job, job.owner);
-      ErrorView error = new ErrorView(this, job, job.failure, job.owner);
-      job.notifier.mustDeliver(
-          () -> callback.jobError(handle, error),
-          () ->
-              locked(() ->
-                  job.state == JobState.ERROR
-                      && job.callback == callback
-                      && wants(job, NotifyFlag.JOB_ERROR)));
-    } else {
-      runCommandLine(job, NotifyFlag.JOB_ERROR);
-    }
-  }
-
-  /** The command line takes the notifications no live callback takes (BITS's fallback order). */
-  private void runCommandLine(Job job, NotifyFlag flag) {
-    boolean enabled =
-        (job.notifyFlags & NotifyFlag.DISABLE.bit()) == 0 && (job.notifyFlags & flag.bit()) != 0;
-    if (enabled && job.notifyCmdLine != null && job.callback == null) {
-      commandLines.run(
-          job.notifyCmdLine, job.id, job.state.name(), job.owner.uid(), job.owner.name());
-    }
-  }
-
   // --- persistence helpers ----------------------------------------------------------------------
 
-  private void touch(Job job) {
+  void touch(Job job) {
     job.modifiedMs = clock.millis();
   }
 
-  private void persist(Job job) {
+  void persist(Job job) {
     write(job, () -> store.updateJob(job.toRow()));
     publish(job, JobEvent.Kind.CHANGED, -1);
   }
@@ -1512,24 +908,24 @@ public final class JobEngine implements AutoCloseable {
    * record: a restart makes CONNECTING and TRANSFERRING into QUEUED, and a QUEUED job whose files
    * are all transferred becomes TRANSFERRED again. So the commit does not wait for the disk.
    */
-  private void persistRelaxed(Job job) {
+  void persistRelaxed(Job job) {
     store.withoutWaiting(() -> store.updateJob(job.toRow()));
     publish(job, JobEvent.Kind.CHANGED, -1);
   }
 
   /** Registers an observer of every job; see {@link JobListener} for its duties. */
+  @Override
   public void addListener(JobListener listener) {
     listeners.add(listener);
   }
 
+  @Override
   public void removeListener(JobListener listener) {
     listeners.remove(listener);
   }
 
-  private void publish(Job job, JobEvent.Kind kind, int fileIndex) {
-    if (job.download != null) {
-      job.download.changed();
-    }
+  void publish(Job job, JobEvent.Kind kind, int fileIndex) {
+    job.kind.changed();
     if (listeners.isEmpty()) {
       return;
     }
@@ -1583,7 +979,7 @@ public final class JobEngine implements AutoCloseable {
       runner.join();
     }
     try {
-      schedulerThread.join(Duration.ofSeconds(10));
+      transfers.awaitLoopEnd(Duration.ofSeconds(10));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }

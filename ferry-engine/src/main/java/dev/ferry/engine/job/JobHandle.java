@@ -132,7 +132,8 @@ final class JobHandle implements BackgroundCopyJob, DeliveryOptimizationJob {
       }
     }
     boolean unnamed = localName == null;
-    String target = unnamed ? engine.sinkPath(job, job.files.size()).toString() : localName;
+    String target =
+        unnamed ? engine.placement.sinkPath(job, job.files.size()).toString() : localName;
     DeliverySettings delivery =
         new DeliverySettings(
             fileId, true, unnamed, false, null, null, null, null, fileSize >= 0 ? fileSize : null);

@@ -213,7 +213,7 @@ final class JobRunner implements Runnable {
             engine.clock())
         .run();
     if (!transfers.isStopped() && file.state.isTransferred()) {
-      if (file.sink != null && job.download == null) {
+      if (file.sink != null && job.kind.runnerFeedsSinks()) {
         feedSink(file);
       }
       engine.onFileTransferred(this, job, file);

@@ -1,0 +1,42 @@
+package dev.ferry.engine;
+
+import dev.ferry.api.BackgroundCopyManager;
+import dev.ferry.api.JobOwner;
+import dev.ferry.api.delivery.DeliveryManager;
+import dev.ferry.engine.bandwidth.BandwidthPolicy;
+import dev.ferry.engine.job.DownloadPlacement;
+import dev.ferry.engine.job.JobListener;
+import java.nio.file.Path;
+
+/**
+ * An engine shared by several callers, as the daemon holds it: managers acting for each caller, the
+ * machine's bandwidth policy, and a feed of every job's changes. {@link Ferry#open} opens one.
+ */
+public interface Engine extends AutoCloseable {
+  /** A manager acting for {@code caller}; closing it leaves the engine running. */
+  BackgroundCopyManager manager(JobOwner caller);
+
+  /** The DO download manager (IDOManager) acting for {@code caller}. */
+  DeliveryManager deliveryManager(JobOwner caller);
+
+  /** The DO download manager acting for {@code caller}, creating downloads placed as given. */
+  DeliveryManager deliveryManager(JobOwner caller, DownloadPlacement placement);
+
+  /** The policy in force; changes apply at once, to running transfers too. */
+  BandwidthPolicy bandwidthPolicy();
+
+  /** Changes the policy, durably: it holds across restarts. */
+  void setBandwidthPolicy(BandwidthPolicy policy);
+
+  /** Registers an observer of every job; see {@link JobListener} for its duties. */
+  void addListener(JobListener listener);
+
+  void removeListener(JobListener listener);
+
+  /** The directory holding the engine's store. */
+  Path dataDir();
+
+  /** Stops every transfer (they checkpoint as they stop) and closes the store. */
+  @Override
+  void close();
+}
