@@ -404,7 +404,7 @@ final class JobHandle implements BackgroundCopyJob, DeliveryOptimizationJob {
     return "BackgroundCopyJob[" + job.id + " '" + job.displayName + "']";
   }
 
-  /** The rules of IBackgroundCopyJob5's properties (reference §3.4). */
+  /** The rules of IBackgroundCopyJob5's properties (docs/bits-semantics.md#job-properties). */
   static final class JobProperties {
     private JobProperties() {}
 
