@@ -116,8 +116,9 @@ final class Table<R, C extends Enum<C>> {
   /**
    * An update of the row the keys name, not a REPLACE: SQLite carries a REPLACE out as a delete and
    * an insert under a new rowid, which moves the row to another page and rewrites the primary key's
-   * index too, so a small file's checkpoint wrote twice the pages (counted in the WAL). Nor does an
-   * update bring back a row deleted meanwhile.
+   * index too, so a checkpoint wrote more pages to the WAL (frames per checkpoint and the
+   * benchmark's figures: bench/README.md, StoreBenchmark). Nor does an update bring back a row
+   * deleted meanwhile.
    */
   String update() {
     return "UPDATE "
