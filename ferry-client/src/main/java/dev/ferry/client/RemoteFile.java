@@ -1,11 +1,10 @@
 package dev.ferry.client;
 
+import dev.ferry.api.ArgumentRules;
 import dev.ferry.api.BackgroundCopyFile;
-import dev.ferry.api.FerryException;
 import dev.ferry.api.FileProgress;
 import dev.ferry.api.FilePropertyId;
 import dev.ferry.api.FileRange;
-import dev.ferry.api.HResult;
 import dev.ferry.client.transport.RoutePaths;
 import dev.ferry.rest.FileView;
 import dev.ferry.rest.PropertyValue;
@@ -69,9 +68,7 @@ final class RemoteFile implements BackgroundCopyFile {
 
   @Override
   public String getProperty(FilePropertyId id) {
-    if (id == null) {
-      throw new FerryException(HResult.BG_E_UNKNOWN_PROPERTY_ID, "a property id is required");
-    }
+    ArgumentRules.propertyId(id);
     PropertyValue value =
         job.manager()
             .transport
@@ -84,10 +81,7 @@ final class RemoteFile implements BackgroundCopyFile {
   /** Every file property is read-only, so this never needs the daemon. */
   @Override
   public void setProperty(FilePropertyId id, String value) {
-    if (id == null) {
-      throw new FerryException(HResult.BG_E_UNKNOWN_PROPERTY_ID, "a property id is required");
-    }
-    throw new FerryException(HResult.BG_E_READ_ONLY_PROPERTY, id + " is read-only");
+    ArgumentRules.setFileProperty(id);
   }
 
   @Override

@@ -1,6 +1,7 @@
 package dev.ferry.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.ferry.api.ArgumentRules;
 import dev.ferry.api.BackgroundCopyCallback;
 import dev.ferry.api.BackgroundCopyError;
 import dev.ferry.api.BackgroundCopyFile;
@@ -151,11 +152,8 @@ final class RemoteJob implements BackgroundCopyJob {
 
   @Override
   public List<BackgroundCopyFile> addFileSet(List<FileInfo> files) {
-    if (files == null) {
-      throw new FerryException(HResult.E_INVALIDARG, "no files given");
-    }
     return addFiles(
-        files.stream()
+        ArgumentRules.fileSet(files).stream()
             .map(f -> new AddFilesRequest.NewFile(f.remoteName(), f.localName(), null))
             .toList());
   }
@@ -164,10 +162,8 @@ final class RemoteJob implements BackgroundCopyJob {
   public BackgroundCopyFile addFileWithRanges(
       String remoteUrl, String localName, List<FileRange> ranges) {
     // An empty list would read as "no ranges" on the wire: reject it here, as the engine does.
-    if (ranges == null || ranges.isEmpty()) {
-      throw new FerryException(HResult.E_INVALIDARG, "at least one range is required");
-    }
-    List<FileView.Range> wire = ranges.stream().map(FileView.Range::of).toList();
+    List<FileView.Range> wire =
+        ArgumentRules.ranges(ranges).stream().map(FileView.Range::of).toList();
     return addFiles(List.of(new AddFilesRequest.NewFile(remoteUrl, localName, wire))).get(0);
   }
 
@@ -356,11 +352,7 @@ final class RemoteJob implements BackgroundCopyJob {
 
   @Override
   public void setNotifyFlags(Set<NotifyFlag> flags) {
-    if (flags == null) {
-      throw new FerryException(
-          HResult.E_INVALIDARG, "notify flags are required (an empty set means none)");
-    }
-    patch(Patches.notifyFlags(NotifyFlag.toMask(flags)));
+    patch(Patches.notifyFlags(ArgumentRules.notifyFlags(flags)));
   }
 
   @Override
@@ -388,7 +380,7 @@ final class RemoteJob implements BackgroundCopyJob {
 
   @Override
   public void setMinimumRetryDelay(Duration delay) {
-    patch(Patches.minimumRetryDelay(seconds(delay, "retry delay")));
+    patch(Patches.minimumRetryDelay(ArgumentRules.seconds(delay, "retry delay")));
   }
 
   @Override
@@ -398,20 +390,7 @@ final class RemoteJob implements BackgroundCopyJob {
 
   @Override
   public void setNoProgressTimeout(Duration timeout) {
-    patch(Patches.noProgressTimeout(seconds(timeout, "no-progress timeout")));
-  }
-
-  /** Whole seconds, rounded up, as the engine stores them; the wire carries seconds. */
-  private static long seconds(Duration duration, String what) {
-    if (duration == null || duration.isNegative()) {
-      throw new FerryException(HResult.E_INVALIDARG, "the " + what + " must be zero or more");
-    }
-    long seconds = duration.toSeconds() + (duration.toNanosPart() > 0 ? 1 : 0);
-    if (seconds > 0xFFFFFFFFL) {
-      throw new FerryException(
-          HResult.E_INVALIDARG, "the " + what + " does not fit in 32 bits of seconds");
-    }
-    return seconds;
+    patch(Patches.noProgressTimeout(ArgumentRules.seconds(timeout, "no-progress timeout")));
   }
 
   @Override
@@ -421,9 +400,7 @@ final class RemoteJob implements BackgroundCopyJob {
 
   @Override
   public void setProxySettings(ProxySettings settings) {
-    if (settings == null) {
-      throw new FerryException(HResult.E_INVALIDARG, "proxy settings are required");
-    }
+    ArgumentRules.proxySettings(settings);
     patch(
         Patches.proxy(
             new JobView.Proxy(
@@ -437,7 +414,7 @@ final class RemoteJob implements BackgroundCopyJob {
 
   @Override
   public void setCustomHeaders(String headers) {
-    patch(Patches.customHeaders(headers));
+    patch(Patches.customHeaders(ArgumentRules.customHeaders(headers)));
   }
 
   @Override
@@ -457,20 +434,14 @@ final class RemoteJob implements BackgroundCopyJob {
 
   @Override
   public JobPropertyValue getProperty(JobPropertyId id) {
-    if (id == null) {
-      throw new FerryException(HResult.BG_E_UNKNOWN_PROPERTY_ID, "a property id is required");
-    }
+    ArgumentRules.propertyId(id);
     return transport.get(propertyPath(id), PropertyValue.class).toJobPropertyValue();
   }
 
   @Override
   public void setProperty(JobPropertyId id, JobPropertyValue value) {
-    if (id == null) {
-      throw new FerryException(HResult.BG_E_UNKNOWN_PROPERTY_ID, "a property id is required");
-    }
-    if (value == null) {
-      throw new FerryException(HResult.E_INVALIDARG, "a property value is required");
-    }
+    ArgumentRules.propertyId(id);
+    ArgumentRules.propertyValue(value);
     change(() -> transport.send("PUT", propertyPath(id), PropertyValue.of(value), (Class<?>) null));
   }
 

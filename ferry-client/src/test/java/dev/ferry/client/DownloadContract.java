@@ -39,10 +39,11 @@ import org.junit.jupiter.api.TestInstance;
 
 /**
  * The contract of IDOManager / IDODownload ({@link DeliveryManager}, {@link Download}): every
- * property's access rules and every transition of DODownloadState (bits-do-api.md §12.4, §12.5),
- * written against the interfaces only and run against the embedded engine and against a real ferryd
- * through {@link FerryClient}. A throttled origin holds downloads in TRANSFERRING long enough to
- * act on them there.
+ * property's access rules and every transition of DODownloadState ({@code
+ * docs/bits-semantics.md#download-properties}, {@code #download-transitions}), written against the
+ * interfaces only and run against the embedded engine and against a real ferryd through {@link
+ * FerryClient}. A throttled origin holds downloads in TRANSFERRING long enough to act on them
+ * there.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class DownloadContract {
@@ -380,7 +381,7 @@ abstract class DownloadContract {
     }
   }
 
-  // --- transitions of §12.5 --------------------------------------------------------------------
+  // --- transitions (docs/bits-semantics.md#download-transitions) --------------------------------
 
   @Test
   void fromCreated(TestInfo info) {

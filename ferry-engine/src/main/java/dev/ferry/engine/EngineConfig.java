@@ -6,9 +6,9 @@ import java.util.Map;
 import javax.net.ssl.SSLContext;
 
 /**
- * How an engine behaves: the BITS limits (§10.5 of the reference; administrators are exempt), the
- * transfer timeouts, and the scheduling and checkpoint policy. {@link #defaults()} gives the
- * documented values; the {@code with…} methods change one aspect.
+ * How an engine behaves: the BITS limits ({@code docs/bits-semantics.md#limits}; administrators are
+ * exempt), the transfer timeouts, and the scheduling and checkpoint policy. {@link #defaults()}
+ * gives the documented values; the {@code with…} methods change one aspect.
  *
  * @param pieceSize bytes per piece of the piece map, a power of two
  * @param checkpointInterval how often a running transfer flushes and persists its progress: the

@@ -9,9 +9,10 @@ import java.time.format.DateTimeFormatter;
 /**
  * Dates of HTTP headers (Last-Modified, Retry-After). The form servers send, IMF-fixdate ("Sun, 06
  * Nov 1994 08:49:37 GMT"), is read by position (its weekday unchecked); anything else, and any
- * field out of range, goes through java.time's RFC 1123 parser. java.time's parser was a tenth of
- * each small file's transfer in a profile of 1,000 files of 100 KiB, most of it code run too few
- * times to be compiled.
+ * field out of range, goes through java.time's RFC 1123 parser. That parser is general and costly
+ * for one date, most of its code runs too few times in a download to be compiled, and a download of
+ * many small files reads a date for each. Its share of such a download: bench/README.md ("Figures
+ * behind choices in the code").
  */
 final class HttpDate {
   private static final String MONTHS = "JanFebMarAprMayJunJulAugSepOctNovDec";

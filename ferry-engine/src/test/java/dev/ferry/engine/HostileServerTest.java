@@ -51,9 +51,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Hostile and broken servers, through the real engine over real sockets: every misbehaviour ends in
- * the documented state, context and HRESULT (reference §7, §10.4), the bytes on disk are never
- * wrong (the temporary file only ever holds a prefix of the content, the destination only ever the
- * whole content), and whatever is recoverable recovers to the exact file.
+ * the documented state, context and HRESULT ({@code docs/bits-semantics.md#errors}), the bytes on
+ * disk are never wrong (the temporary file only ever holds a prefix of the content, the destination
+ * only ever the whole content), and whatever is recoverable recovers to the exact file.
  *
  * <p>Byte-level faults (resets, stalls, drips, early ends) come from a {@link FaultProxy} in front
  * of the origin, which the engine reaches as if it were the server; HTTP-level faults come from the

@@ -47,8 +47,10 @@ import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The job properties: IBackgroundCopyJob5's GetProperty/SetProperty rules (reference §3.4), their
- * effect on transfers, and the plain property methods of §3.3.
+ * The job properties: IBackgroundCopyJob5's GetProperty/SetProperty rules ({@code
+ * docs/bits-semantics.md#job-properties}), their effect on transfers, and the plain property
+ * methods (display name, description, notify flags, retry delay, proxy, custom headers and the
+ * like).
  */
 class JobPropertiesTest {
   private static final String SMALL = "/small.bin";
@@ -680,7 +682,10 @@ class JobPropertiesTest {
     return Arguments.of(name, change);
   }
 
-  /** Reference §4: ModificationTime is updated by adding files, any Set* call and Suspend. */
+  /**
+   * ModificationTime is updated by adding files, any Set* call and Suspend ({@code
+   * docs/bits-semantics.md#times}).
+   */
   @ParameterizedTest(name = "{0}")
   @MethodSource("changes")
   void everyChangeAdvancesTheModificationTime(String name, Change change) {

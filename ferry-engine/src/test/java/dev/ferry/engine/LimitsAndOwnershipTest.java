@@ -38,8 +38,9 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The limits of reference §10.5 (administrators exempt), the argument checks of AddFile and
- * AddFileWithRanges, and who may see and change whose jobs (§2, §13.2).
+ * The limits (administrators exempt), the argument checks of AddFile and AddFileWithRanges, and who
+ * may see and change whose jobs: {@code docs/bits-semantics.md#limits}, {@code #argument-rules} and
+ * {@code #ownership}.
  */
 class LimitsAndOwnershipTest {
   private static final int JOBS_PER_USER = 2;

@@ -33,8 +33,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * BackgroundCopyCallback (reference §8): which events arrive, when, how often, on which thread, and
- * that delivery is at least once.
+ * BackgroundCopyCallback ({@code docs/bits-semantics.md#notifications}): which events arrive, when,
+ * how often, on which thread, and that delivery is at least once.
  *
  * <p>Transferred, error and file notifications of one job are delivered in order, so a later one
  * arriving proves that no earlier one is still on its way; modification notifications have no such
@@ -123,7 +123,7 @@ class NotificationTest {
     BackgroundCopyJob job = jobFor("/down.bin", Content.random(1000, 3));
     fx.origin.fault("/down.bin", Fault.status(503));
     // A retry delay (at least 5 s) longer than the no-progress timeout makes the error final at
-    // once (reference §10.2).
+    // once (docs/bits-semantics.md#retries).
     job.setNoProgressTimeout(Duration.ofSeconds(1));
     Recorder recorder = new Recorder();
     job.setNotifyInterface(recorder);

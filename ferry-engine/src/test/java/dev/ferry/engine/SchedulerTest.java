@@ -32,9 +32,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The scheduling rules of reference §10.3 as JobEngine.schedule() implements them: all FOREGROUND
- * jobs at once beside {@code maxBackgroundTransfers} (here one) background job, priority
- * preemption, round robin within a priority, files of a job one after another.
+ * The scheduling rules ({@code docs/bits-semantics.md#scheduling}) as JobEngine.schedule()
+ * implements them: all FOREGROUND jobs at once beside {@code maxBackgroundTransfers} (here one)
+ * background job, priority preemption, round robin within a priority, files of a job one after
+ * another.
  *
  * <p>The origin is throttled (mostly to {@value #RATE} bytes/s) so that transfers last seconds and
  * their states can be observed; a test lifts the throttle when it wants a file finished, or leaves

@@ -61,9 +61,10 @@ import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The job life cycle of reference §10.2, driven only through the public API against a real engine
- * and a real origin. The logon/logoff, network-loss, bandwidth-policy, JobInactivityTimeout and
- * MaxDownloadTime rows are not applicable to Ferry and are not walked.
+ * The job life cycle ({@code docs/bits-semantics.md#transitions}, whose table these rows follow),
+ * driven only through the public API against a real engine and a real origin. Ferry has no
+ * transitions on logon/logoff, network loss, JobInactivityTimeout or MaxDownloadTime, so none are
+ * walked; those of the bandwidth policy's windows are BandwidthPolicyTest's.
  */
 class StateMachineTest {
   /** Served at full speed. */
@@ -126,7 +127,7 @@ class StateMachineTest {
   // The transition table, row by row
   // ================================================================================================
 
-  /** One row (or a few closely related rows) of the §10.2 table. */
+  /** One row (or a few closely related rows) of the transition table. */
   @FunctionalInterface
   interface Walk {
     void walk(StateMachineTest test) throws Exception;

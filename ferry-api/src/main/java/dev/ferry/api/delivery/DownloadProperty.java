@@ -81,13 +81,7 @@ public enum DownloadProperty {
 
   /** The property with this number; DO_E_UNKNOWN_PROPERTY_ID for any other. */
   public static DownloadProperty of(int value) {
-    for (DownloadProperty property : values()) {
-      if (property.value == value) {
-        return property;
-      }
-    }
-    throw new FerryException(
-        HResult.DO_E_UNKNOWN_PROPERTY_ID, "no download property has the number " + value);
+    return PropertyNumbers.byNumber(values(), DownloadProperty::value, value, "download property");
   }
 
   /**

@@ -1,8 +1,5 @@
 package dev.ferry.api.delivery;
 
-import dev.ferry.api.FerryException;
-import dev.ferry.api.HResult;
-
 /**
  * DODownloadPropertyEx, the deprecated IDODownloadInternal properties. Each maps onto the
  * DODownloadProperty that superseded it; the reserved ones that never had a meaning fail with
@@ -31,20 +28,11 @@ public enum DownloadPropertyEx {
 
   /** The property that replaced it; DO_E_UNKNOWN_PROPERTY_ID for the reserved ones. */
   public DownloadProperty current() {
-    if (current == null) {
-      throw new FerryException(
-          HResult.DO_E_UNKNOWN_PROPERTY_ID, this + " is reserved and has no meaning");
-    }
-    return current;
+    return PropertyNumbers.standsFor(current, this, "is reserved and has no meaning");
   }
 
   public static DownloadPropertyEx of(int value) {
-    for (DownloadPropertyEx property : values()) {
-      if (property.value == value) {
-        return property;
-      }
-    }
-    throw new FerryException(
-        HResult.DO_E_UNKNOWN_PROPERTY_ID, "no DODownloadPropertyEx has the number " + value);
+    return PropertyNumbers.byNumber(
+        values(), DownloadPropertyEx::value, value, "DODownloadPropertyEx");
   }
 }

@@ -57,7 +57,7 @@ public final class ApiServer implements AutoCloseable {
           cfg.concurrency.useVirtualThreads = true;
           cfg.http.maxRequestSize = Problems.MAX_BODY;
           // Its clients are on this machine, so compression saves no time and costs CPU at both
-          // ends: gzip was 2 % of the daemon's samples while a `ferry get` of 1,000 files ran.
+          // ends (its share of the daemon's CPU: bench/README.md, "Figures behind choices").
           cfg.http.compressionStrategy = CompressionStrategy.NONE;
           cfg.jsonMapper(new JavalinJackson(Json.mapper(), true));
           cfg.jetty.modifyServer(server -> server.setErrorHandler(new ProblemErrorHandler()));

@@ -4,7 +4,10 @@ import dev.ferry.api.FerryException;
 import dev.ferry.api.HResult;
 import java.util.Map;
 
-/** DO methods report DO_E_ codes where the shared engine speaks BITS (reference §3.1). */
+/**
+ * DO methods report DO_E_ codes where the shared engine speaks BITS ({@code
+ * docs/bits-semantics.md#do-error-codes}).
+ */
 final class DoErrors {
   private DoErrors() {}
 

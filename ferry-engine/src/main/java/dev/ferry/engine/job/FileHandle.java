@@ -1,5 +1,6 @@
 package dev.ferry.engine.job;
 
+import dev.ferry.api.ArgumentRules;
 import dev.ferry.api.BackgroundCopyFile;
 import dev.ferry.api.FerryException;
 import dev.ferry.api.FileProgress;
@@ -187,9 +188,7 @@ final class FileHandle implements BackgroundCopyFile, DeliveryOptimizationFile {
 
   @Override
   public String getProperty(FilePropertyId id) {
-    if (id == null) {
-      throw new FerryException(HResult.BG_E_UNKNOWN_PROPERTY_ID, "a property id is required");
-    }
+    ArgumentRules.propertyId(id);
     engine.locked(() -> {
       engine.checkReadable(caller, job);
       return null;
@@ -201,10 +200,7 @@ final class FileHandle implements BackgroundCopyFile, DeliveryOptimizationFile {
 
   @Override
   public void setProperty(FilePropertyId id, String value) {
-    if (id == null) {
-      throw new FerryException(HResult.BG_E_UNKNOWN_PROPERTY_ID, "a property id is required");
-    }
-    throw new FerryException(HResult.BG_E_READ_ONLY_PROPERTY, id + " is read-only");
+    ArgumentRules.setFileProperty(id);
   }
 
   @Override

@@ -42,9 +42,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The engine: the queue of jobs, their state machine (reference §10.2), the scheduler and the
- * transfers. One lock guards every job; it is never held across network or file I/O other than the
- * store's small synchronous writes.
+ * The engine: the queue of jobs, their state machine ({@code docs/bits-semantics.md#transitions}),
+ * the scheduler ({@code #scheduling}) and the transfers. One lock guards every job; it is never
+ * held across network or file I/O other than the store's small synchronous writes.
  */
 public final class JobEngine implements dev.ferry.engine.Engine {
   private static final Logger log = LoggerFactory.getLogger(JobEngine.class);

@@ -1,5 +1,6 @@
 package dev.ferry.engine.job;
 
+import dev.ferry.api.ArgumentRules;
 import dev.ferry.api.AuthTarget;
 import dev.ferry.api.BackgroundCopyCallback;
 import dev.ferry.api.BackgroundCopyError;
@@ -20,7 +21,6 @@ import dev.ferry.api.JobType;
 import dev.ferry.api.NotifyCmdLine;
 import dev.ferry.api.NotifyFlag;
 import dev.ferry.api.ProxySettings;
-import dev.ferry.api.ProxyUsage;
 import dev.ferry.api.delivery.DeliveryJobProperty;
 import dev.ferry.api.delivery.DeliveryOptimizationFile;
 import dev.ferry.api.delivery.DeliveryOptimizationJob;
@@ -62,11 +62,8 @@ final class JobHandle implements BackgroundCopyJob, DeliveryOptimizationJob {
 
   @Override
   public List<BackgroundCopyFile> addFileSet(List<FileInfo> files) {
-    if (files == null) {
-      throw new FerryException(HResult.E_INVALIDARG, "no files given");
-    }
     return addFiles(
-        files.stream()
+        ArgumentRules.fileSet(files).stream()
             .map(f -> new JobEngine.NewFile(f.remoteName(), f.localName(), null))
             .toList());
   }
@@ -74,9 +71,7 @@ final class JobHandle implements BackgroundCopyJob, DeliveryOptimizationJob {
   @Override
   public BackgroundCopyFile addFileWithRanges(
       String remoteUrl, String localName, List<FileRange> ranges) {
-    if (ranges == null || ranges.isEmpty()) {
-      throw new FerryException(HResult.E_INVALIDARG, "at least one range is required");
-    }
+    ArgumentRules.ranges(ranges);
     return addFiles(List.of(new JobEngine.NewFile(remoteUrl, localName, ranges))).get(0);
   }
 
@@ -311,11 +306,7 @@ final class JobHandle implements BackgroundCopyJob, DeliveryOptimizationJob {
 
   @Override
   public void setNotifyFlags(Set<NotifyFlag> flags) {
-    if (flags == null) {
-      throw new FerryException(
-          HResult.E_INVALIDARG, "notify flags are required (an empty set means none)");
-    }
-    int mask = NotifyFlag.toMask(flags);
+    int mask = ArgumentRules.notifyFlags(flags);
     engine.mutate(caller, job, j -> j.notifyFlags = mask);
   }
 
@@ -336,7 +327,7 @@ final class JobHandle implements BackgroundCopyJob, DeliveryOptimizationJob {
 
   @Override
   public void setMinimumRetryDelay(Duration delay) {
-    long seconds = seconds(delay, "retry delay");
+    long seconds = ArgumentRules.seconds(delay, "retry delay");
     long effective = Math.max(JobEngine.MIN_RETRY_DELAY_FLOOR_SECONDS, seconds);
     engine.mutate(caller, job, j -> j.minRetryDelaySeconds = effective);
   }
@@ -348,20 +339,8 @@ final class JobHandle implements BackgroundCopyJob, DeliveryOptimizationJob {
 
   @Override
   public void setNoProgressTimeout(Duration timeout) {
-    long seconds = seconds(timeout, "no-progress timeout");
+    long seconds = ArgumentRules.seconds(timeout, "no-progress timeout");
     engine.mutate(caller, job, j -> j.noProgressTimeoutSeconds = seconds);
-  }
-
-  private static long seconds(Duration duration, String what) {
-    if (duration == null || duration.isNegative()) {
-      throw new FerryException(HResult.E_INVALIDARG, "the " + what + " must be zero or more");
-    }
-    long seconds = duration.toSeconds() + (duration.toNanosPart() > 0 ? 1 : 0);
-    if (seconds > 0xFFFFFFFFL) {
-      throw new FerryException(
-          HResult.E_INVALIDARG, "the " + what + " does not fit in 32 bits of seconds");
-    }
-    return seconds;
   }
 
   @Override
@@ -371,27 +350,7 @@ final class JobHandle implements BackgroundCopyJob, DeliveryOptimizationJob {
 
   @Override
   public void setProxySettings(ProxySettings settings) {
-    if (settings == null) {
-      throw new FerryException(HResult.E_INVALIDARG, "proxy settings are required");
-    }
-    boolean override = settings.usage() == ProxyUsage.OVERRIDE;
-    if (!override && (settings.proxyList() != null || settings.bypassList() != null)) {
-      throw new FerryException(HResult.E_INVALIDARG, "proxy lists may be given only with OVERRIDE");
-    }
-    if (override && (settings.proxyList() == null || settings.proxyList().isBlank())) {
-      throw new FerryException(HResult.E_INVALIDARG, "OVERRIDE needs a proxy list");
-    }
-    if (settings.proxyList() != null && settings.proxyList().length() > Validation.MAX_PROXY_LIST) {
-      throw new FerryException(
-          HResult.BG_E_PROXY_LIST_TOO_LARGE,
-          "the proxy list is longer than " + Validation.MAX_PROXY_LIST + " characters");
-    }
-    if (settings.bypassList() != null
-        && settings.bypassList().length() > Validation.MAX_PROXY_LIST) {
-      throw new FerryException(
-          HResult.BG_E_PROXY_BYPASS_LIST_TOO_LARGE,
-          "the bypass list is longer than " + Validation.MAX_PROXY_LIST + " characters");
-    }
+    ArgumentRules.proxySettings(settings);
     engine.mutate(caller, job, j -> j.proxy = settings);
   }
 
@@ -402,11 +361,7 @@ final class JobHandle implements BackgroundCopyJob, DeliveryOptimizationJob {
 
   @Override
   public void setCustomHeaders(String headers) {
-    if (headers != null && headers.length() > Validation.MAX_CUSTOM_HEADERS) {
-      throw new FerryException(
-          HResult.BG_E_STRING_TOO_LONG,
-          "custom headers are limited to " + Validation.MAX_CUSTOM_HEADERS + " characters");
-    }
+    ArgumentRules.customHeaders(headers);
     CustomHeaders.parse(headers);
     engine.mutate(
         caller, job, j -> j.customHeaders = headers == null || headers.isEmpty() ? null : headers);
@@ -424,20 +379,14 @@ final class JobHandle implements BackgroundCopyJob, DeliveryOptimizationJob {
 
   @Override
   public JobPropertyValue getProperty(JobPropertyId id) {
-    if (id == null) {
-      throw new FerryException(HResult.BG_E_UNKNOWN_PROPERTY_ID, "a property id is required");
-    }
+    ArgumentRules.propertyId(id);
     return read(j -> JobProperties.get(j, id));
   }
 
   @Override
   public void setProperty(JobPropertyId id, JobPropertyValue value) {
-    if (id == null) {
-      throw new FerryException(HResult.BG_E_UNKNOWN_PROPERTY_ID, "a property id is required");
-    }
-    if (value == null) {
-      throw new FerryException(HResult.E_INVALIDARG, "a property value is required");
-    }
+    ArgumentRules.propertyId(id);
+    ArgumentRules.propertyValue(value);
     engine.mutate(caller, job, j -> JobProperties.set(j, id, value));
   }
 
@@ -456,7 +405,7 @@ final class JobHandle implements BackgroundCopyJob, DeliveryOptimizationJob {
     return "BackgroundCopyJob[" + job.id + " '" + job.displayName + "']";
   }
 
-  /** The rules of IBackgroundCopyJob5's properties (reference §3.4). */
+  /** The rules of IBackgroundCopyJob5's properties (docs/bits-semantics.md#job-properties). */
   static final class JobProperties {
     private JobProperties() {}
 

@@ -24,8 +24,6 @@ import java.util.Locale;
 final class Validation {
   static final int MAX_DISPLAY_NAME = 256;
   static final int MAX_DESCRIPTION = 1024;
-  static final int MAX_PROXY_LIST = 4000;
-  static final int MAX_CUSTOM_HEADERS = 16 * 1024;
 
   private Validation() {}
 

@@ -69,11 +69,9 @@ public final class FileTransfer {
 
   /**
    * Connections a FOREGROUND file starts with; {@link #ramp} adds more while they pay. Two already
-   * use both cores where the CPU is the limit, and every connection beyond costs it: 1 GiB from
-   * nginx on loopback took a median 1.24 s starting with 2 and 1.77 s starting with 8 (whose
-   * unconditional first doubling makes 16), curl 1.70 s; 256 MiB from an origin limiting each
-   * connection to 8 MB/s took 1.75 s and 1.42 s before {@link #RAMP_LEAP}, aria2c -x16 2.30 s (4
-   * and 2 runs, interleaved).
+   * use both cores where the CPU is the limit, and every connection beyond costs it; an origin that
+   * holds each connection to a rate of its own is met by the ramp rather than by starting wide. The
+   * runs that chose 2 over 8 are in bench/README.md ("Figures behind choices in the code").
    */
   public static final int INITIAL_CONNECTIONS = 2;
 
@@ -85,8 +83,9 @@ public final class FileTransfer {
 
   /**
    * A doubling that raised the rate this much found each connection held to a rate of its own: the
-   * next step quadruples. From 2 connections, an origin that limits each connection to 8 MB/s gave
-   * 256 MiB in 1.43 s instead of 1.72 s; in three traced runs on loopback it was not taken.
+   * next step quadruples, so from 2 connections such an origin is at 64 after 3 steps instead of 5.
+   * The runs behind it, and loopback runs that never took it: bench/README.md ("Figures behind
+   * choices in the code").
    */
   private static final double RAMP_LEAP = 1.75;
 

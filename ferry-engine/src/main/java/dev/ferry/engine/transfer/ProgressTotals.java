@@ -2,9 +2,10 @@ package dev.ferry.engine.transfer;
 
 /**
  * The progress of a set of files (a job's) summed as the files change, so that reading it does not
- * visit every file: a job's progress is read on every event and every poll, and summing 8,000 files
- * each time took a quarter of ferryd's CPU while such a job ran. Each {@link FileState} counted in
- * reports its own changes ({@link FileState#countIn}).
+ * visit every file: a job's progress is read on every event and every poll, so summing every file
+ * each time costs in proportion to the files times the reads, which for a job of thousands of files
+ * through ferryd was a large share of its CPU (bench/README.md, "Figures behind choices in the
+ * code"). Each {@link FileState} counted in reports its own changes ({@link FileState#countIn}).
  */
 public final class ProgressTotals {
   private long knownBytes;

@@ -7,9 +7,13 @@ import dev.ferry.engine.transfer.SourceCounters;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -145,6 +149,110 @@ class StoreTest {
         var indexes =
             sql.executeQuery("SELECT name FROM sqlite_master WHERE name = 'jobs_owner'")) {
       assertThat(indexes.next()).as("jobs_owner is gone").isFalse();
+    }
+  }
+
+  @Test
+  void theDeclaredColumnsAreTheSchemasWithTheirTypesAndKeys() throws Exception {
+    Path file = dir.resolve("ferry.db");
+    Store.open(file).close();
+    try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + file)) {
+      for (Table<?, ?> table : List.of(JobColumn.TABLE, FileColumn.TABLE)) {
+        Map<String, String> schema = new LinkedHashMap<>();
+        List<String> primaryKey = new ArrayList<>();
+        try (Statement sql = connection.createStatement();
+            ResultSet rs = sql.executeQuery("PRAGMA table_info(" + table.name() + ")")) {
+          while (rs.next()) {
+            schema.put(rs.getString("name"), rs.getString("type"));
+            if (rs.getInt("pk") > 0) {
+              primaryKey.add(rs.getString("name"));
+            }
+          }
+        }
+        Map<String, String> declared = new LinkedHashMap<>();
+        table
+            .columns()
+            .forEach(column -> declared.put(column.name(), column.binding().type().sql()));
+        assertThat(declared).as(table.name()).containsExactlyInAnyOrderEntriesOf(schema);
+        assertThat(table.keys())
+            .as(table.name())
+            .extracting(Table.Column::name)
+            .containsExactlyElementsOf(primaryKey);
+      }
+    }
+  }
+
+  @Test
+  void everyColumnComesBackAsItWasWritten() {
+    UUID id = UUID.fromString("00000000-0000-0000-0000-000000000005");
+    JobRow job =
+        new JobRow(
+            id,
+            2,
+            3,
+            4,
+            "owner",
+            "display",
+            "description",
+            5,
+            6,
+            7,
+            8,
+            9,
+            10,
+            11,
+            12,
+            13,
+            "protocol",
+            14,
+            15,
+            16,
+            17,
+            "proxies",
+            "bypass",
+            "headers",
+            18,
+            UUID.fromString("00000000-0000-0000-0000-000000000019"),
+            true,
+            true,
+            20,
+            21,
+            22,
+            true,
+            true,
+            23,
+            24,
+            "program",
+            "parameters",
+            "{\"download\":1}",
+            25);
+    FileRow file =
+        new FileRow(
+            id,
+            0,
+            "http://h/f",
+            "/tmp/f",
+            "/tmp/.f",
+            "0-9",
+            26,
+            "\"etag\"",
+            "modified",
+            27,
+            new byte[] {28},
+            new byte[] {29},
+            true,
+            "headers",
+            "{\"delivery\":1}",
+            new SourceCounters(30, 31, 32, 33, 34, 35));
+    Path database = dir.resolve("ferry.db");
+    try (Store store = Store.open(database, "boot")) {
+      store.insertJob(job);
+      store.addFiles(job, List.of(file));
+    }
+    try (Store store = Store.open(database, "boot")) {
+      Map.Entry<JobRow, List<FileRow>> read = store.loadAll().entrySet().iterator().next();
+      assertThat(read.getKey()).isEqualTo(job);
+      assertThat(read.getValue()).singleElement().usingRecursiveComparison().isEqualTo(file);
     }
   }
 

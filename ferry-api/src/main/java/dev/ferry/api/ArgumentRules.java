@@ -1,0 +1,155 @@
+package dev.ferry.api;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The argument rules every implementation of {@link BackgroundCopyJob} and {@link
+ * BackgroundCopyFile} applies before it does anything else, each failing with the HRESULT named
+ * here. The embedded engine and the daemon's client both apply them, so a bad argument fails the
+ * same way, with the same text, through either: ferry-client's contract suites run the same
+ * assertions against both. What depends on the job's state, the engine's configuration or the
+ * machine (URLs, local paths, how many ranges, the syntax of headers) the engine checks itself.
+ */
+public final class ArgumentRules {
+  /** The longest proxy list, and the longest bypass list, in characters. */
+  public static final int MAX_PROXY_LIST = 4000;
+
+  /** The longest block of custom headers, in characters. */
+  public static final int MAX_CUSTOM_HEADERS = 16 * 1024;
+
+  /** The longest retry delay or no-progress timeout, in seconds: what 32 bits hold. */
+  public static final long MAX_SECONDS = 0xFFFFFFFFL;
+
+  private ArgumentRules() {}
+
+  /** AddFileSet: the list is required ({@code E_INVALIDARG}). */
+  public static List<FileInfo> fileSet(List<FileInfo> files) {
+    if (files == null) {
+      throw new FerryException(HResult.E_INVALIDARG, "no files given");
+    }
+    return files;
+  }
+
+  /**
+   * AddFileWithRanges: at least one range ({@code E_INVALIDARG}); an empty list would otherwise
+   * read as the whole file.
+   */
+  public static List<FileRange> ranges(List<FileRange> ranges) {
+    if (ranges == null || ranges.isEmpty()) {
+      throw new FerryException(HResult.E_INVALIDARG, "at least one range is required");
+    }
+    return ranges;
+  }
+
+  /**
+   * SetNotifyFlags: a set is required, the empty set meaning none ({@code E_INVALIDARG}).
+   *
+   * @return the flags as BITS's bit mask
+   */
+  public static int notifyFlags(Set<NotifyFlag> flags) {
+    if (flags == null) {
+      throw new FerryException(
+          HResult.E_INVALIDARG, "notify flags are required (an empty set means none)");
+    }
+    return NotifyFlag.toMask(flags);
+  }
+
+  /**
+   * SetMinimumRetryDelay and SetNoProgressTimeout: a duration of zero or more ({@code
+   * E_INVALIDARG}) whose whole seconds, rounded up, fit in 32 bits ({@code E_INVALIDARG}); {@code
+   * what} names it in the message.
+   *
+   * @return the whole seconds, rounded up, as BITS stores them
+   */
+  public static long seconds(Duration duration, String what) {
+    if (duration == null || duration.isNegative()) {
+      throw new FerryException(HResult.E_INVALIDARG, "the " + what + " must be zero or more");
+    }
+    long seconds = duration.toSeconds() + (duration.toNanosPart() > 0 ? 1 : 0);
+    if (seconds > MAX_SECONDS) {
+      throw new FerryException(
+          HResult.E_INVALIDARG, "the " + what + " does not fit in 32 bits of seconds");
+    }
+    return seconds;
+  }
+
+  /**
+   * SetProxySettings: settings are required ({@code E_INVALIDARG}); lists only with {@link
+   * ProxyUsage#OVERRIDE}, which needs a proxy list that is not blank ({@code E_INVALIDARG}); each
+   * list at most {@link #MAX_PROXY_LIST} characters ({@code BG_E_PROXY_LIST_TOO_LARGE}, {@code
+   * BG_E_PROXY_BYPASS_LIST_TOO_LARGE}).
+   */
+  public static ProxySettings proxySettings(ProxySettings settings) {
+    if (settings == null) {
+      throw new FerryException(HResult.E_INVALIDARG, "proxy settings are required");
+    }
+    boolean override = settings.usage() == ProxyUsage.OVERRIDE;
+    if (!override && (settings.proxyList() != null || settings.bypassList() != null)) {
+      throw new FerryException(HResult.E_INVALIDARG, "proxy lists may be given only with OVERRIDE");
+    }
+    if (override && (settings.proxyList() == null || settings.proxyList().isBlank())) {
+      throw new FerryException(HResult.E_INVALIDARG, "OVERRIDE needs a proxy list");
+    }
+    if (settings.proxyList() != null && settings.proxyList().length() > MAX_PROXY_LIST) {
+      throw new FerryException(
+          HResult.BG_E_PROXY_LIST_TOO_LARGE,
+          "the proxy list is longer than " + MAX_PROXY_LIST + " characters");
+    }
+    if (settings.bypassList() != null && settings.bypassList().length() > MAX_PROXY_LIST) {
+      throw new FerryException(
+          HResult.BG_E_PROXY_BYPASS_LIST_TOO_LARGE,
+          "the bypass list is longer than " + MAX_PROXY_LIST + " characters");
+    }
+    return settings;
+  }
+
+  /**
+   * SetCustomHeaders: at most {@link #MAX_CUSTOM_HEADERS} characters ({@code
+   * BG_E_STRING_TOO_LONG}); null clears them.
+   */
+  public static String customHeaders(String headers) {
+    if (headers != null && headers.length() > MAX_CUSTOM_HEADERS) {
+      throw new FerryException(
+          HResult.BG_E_STRING_TOO_LONG,
+          "custom headers are limited to " + MAX_CUSTOM_HEADERS + " characters");
+    }
+    return headers;
+  }
+
+  /** A job's GetProperty and SetProperty: an id is required ({@code BG_E_UNKNOWN_PROPERTY_ID}). */
+  public static JobPropertyId propertyId(JobPropertyId id) {
+    requireId(id);
+    return id;
+  }
+
+  /** A job's SetProperty: a value is required ({@code E_INVALIDARG}). */
+  public static JobPropertyValue propertyValue(JobPropertyValue value) {
+    if (value == null) {
+      throw new FerryException(HResult.E_INVALIDARG, "a property value is required");
+    }
+    return value;
+  }
+
+  /** A file's GetProperty: an id is required ({@code BG_E_UNKNOWN_PROPERTY_ID}). */
+  public static FilePropertyId propertyId(FilePropertyId id) {
+    requireId(id);
+    return id;
+  }
+
+  /**
+   * A file's SetProperty, which always fails: an id is required ({@code BG_E_UNKNOWN_PROPERTY_ID}),
+   * and every file property is read-only ({@code BG_E_READ_ONLY_PROPERTY}).
+   */
+  public static void setFileProperty(FilePropertyId id) {
+    requireId(id);
+    throw new FerryException(HResult.BG_E_READ_ONLY_PROPERTY, id + " is read-only");
+  }
+
+  private static void requireId(Object id) {
+    if (id == null) {
+      throw new FerryException(HResult.BG_E_UNKNOWN_PROPERTY_ID, "a property id is required");
+    }
+  }
+}
