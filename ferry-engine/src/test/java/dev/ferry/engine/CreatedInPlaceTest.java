@@ -188,6 +188,63 @@ class CreatedInPlaceTest {
   }
 
   @Test
+  void theNoProgressTimeoutMayBeAsShortAsTheAgentsTenSeconds() {
+    Download created = download("/h.bin", fixture.downloads.resolve("h.bin").toString());
+    created.setProperty(DownloadProperty.NO_PROGRESS_TIMEOUT_SECONDS, 10);
+    assertThat(created.getProperty(DownloadProperty.NO_PROGRESS_TIMEOUT_SECONDS)).isEqualTo(10);
+    assertThat(errorOf(() -> created.setProperty(DownloadProperty.NO_PROGRESS_TIMEOUT_SECONDS, 9)))
+        .isEqualTo(HResult.E_INVALIDARG.value());
+    Download staged = DeliveryManager.of(fixture.alice()).createDownload();
+    assertThat(errorOf(() -> staged.setProperty(DownloadProperty.NO_PROGRESS_TIMEOUT_SECONDS, 10)))
+        .as("Ferry's own DO API keeps its floor of 60 s")
+        .isEqualTo(HResult.E_INVALIDARG.value());
+  }
+
+  /** On the engine's clock: the agent retries after 2, 4, 8 and 16 seconds, then every 30. */
+  @Test
+  void aRetryingDownloadWaitsAsTheAgentDoes() {
+    FakeClock clock = new FakeClock(java.time.Instant.parse("2026-12-07T09:00:00Z"));
+    fixture.restart(EngineFixture.testConfig().withClock(clock));
+    agent =
+        fixture.engine().deliveryManager(EngineFixture.ALICE, DownloadPlacement.CREATED_IN_PLACE);
+    Content content = Content.random(200_000, 8);
+    fixture.origin.put("/retry.bin", content);
+    fixture.origin.fault("/retry.bin", Fault.status(503));
+    Path local = fixture.downloads.resolve("retry.bin");
+    Download download = download("/retry.bin", local.toString());
+    download.start(null);
+    awaitRetrying(download, "/retry.bin", 1);
+
+    int requests = 1;
+    for (long wait : new long[] {2, 4, 8, 16, 30, 30}) {
+      // A second short of the delay, nothing happens; at the delay, the next attempt comes.
+      clock.advance(Duration.ofSeconds(wait - 1));
+      int before = requests;
+      await()
+          .during(Duration.ofMillis(300))
+          .atMost(PATIENCE)
+          .until(() -> fixture.origin.requests("/retry.bin").size() == before);
+      clock.advance(Duration.ofSeconds(1));
+      awaitRetrying(download, "/retry.bin", ++requests);
+    }
+    fixture.origin.clearFaults("/retry.bin");
+    clock.advance(Duration.ofSeconds(30));
+    awaitState(download, DownloadState.TRANSFERRED);
+    assertThat(EngineFixture.sha256(local)).isEqualTo(content.sha256());
+  }
+
+  /** Waits until the origin has seen {@code count} requests and the download waits to retry. */
+  private void awaitRetrying(Download download, String path, int count) {
+    await(count + " requests, then a wait to retry")
+        .atMost(PATIENCE)
+        .until(() ->
+            fixture.origin.requests(path).size() >= count
+                && download.status().state() == DownloadState.PAUSED
+                && download.status().extendedError() != 0);
+    assertThat(fixture.origin.requests(path)).hasSize(count);
+  }
+
+  @Test
   void stagedDownloadsStillUseATemporaryFile() throws IOException {
     fixture.origin.put("/g.bin", Content.random(1 << 20, 7));
     fixture.origin.fault("/g.bin", Fault.throttle(128 * 1024));

@@ -43,6 +43,9 @@ final class DownloadHandle implements Download {
   static final long FOREGROUND_NO_PROGRESS_SECONDS = 3_600;
   static final int MIN_NO_PROGRESS_SECONDS = 60;
 
+  /** Microsoft's Linux agent checks progress every 10 seconds, so it takes no shorter timeout. */
+  static final int AGENT_MIN_NO_PROGRESS_SECONDS = 10;
+
   /** Properties that shape the file, so they may change only before the first start. */
   private static final Set<DownloadProperty> BEFORE_START =
       EnumSet.of(
@@ -462,10 +465,13 @@ final class DownloadHandle implements Download {
       case DISPLAY_NAME -> Validation.displayName((String) value, HResult.E_INVALIDARG);
       case HTTP_CUSTOM_HEADERS, HTTP_CUSTOM_AUTH_HEADERS -> CustomHeaders.parse((String) value);
       case NO_PROGRESS_TIMEOUT_SECONDS -> {
-        if ((Integer) value < MIN_NO_PROGRESS_SECONDS) {
+        int floor =
+            engine.locked(job::createsDestination)
+                ? AGENT_MIN_NO_PROGRESS_SECONDS
+                : MIN_NO_PROGRESS_SECONDS;
+        if ((Integer) value < floor) {
           throw new FerryException(
-              HResult.E_INVALIDARG,
-              "NoProgressTimeoutSeconds must be at least " + MIN_NO_PROGRESS_SECONDS);
+              HResult.E_INVALIDARG, "NoProgressTimeoutSeconds must be at least " + floor);
         }
       }
       case CALLBACK_FREQ_PERCENT -> {

@@ -117,6 +117,21 @@ final class DownloadRecord implements JobKind {
     return false;
   }
 
+  /**
+   * Placed as Microsoft's Linux agent places it, a download retries as that agent does: after 2, 4,
+   * 8 and 16 seconds, then every 30.
+   */
+  @Override
+  public long retryDelaySeconds(long minRetryDelaySeconds, int failuresInARow) {
+    if (!createdInPlace()) {
+      return minRetryDelaySeconds;
+    }
+    return failuresInARow >= 5 ? AGENT_RETRY_CAP_SECONDS : 1L << failuresInARow;
+  }
+
+  /** The agent's longest wait between retries. */
+  static final long AGENT_RETRY_CAP_SECONDS = 30;
+
   @Override
   public void resumed() {
     noProgress = false;

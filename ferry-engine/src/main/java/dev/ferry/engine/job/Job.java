@@ -73,6 +73,9 @@ final class Job {
 
   long retryAtMs;
 
+  /** Transient failures since the job last received bytes or was resumed; not persisted. */
+  int failuresInARow;
+
   /** What kind of job this is, with that kind's state of it. */
   JobKind kind = JobKind.BITS;
 

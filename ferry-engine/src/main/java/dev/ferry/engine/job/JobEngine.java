@@ -468,6 +468,7 @@ public final class JobEngine implements dev.ferry.engine.Engine {
             case SUSPENDED, ERROR, TRANSIENT_ERROR, TRANSFERRED -> {
               j.state = JobState.QUEUED;
               j.transientSinceMs = 0;
+              j.failuresInARow = 0;
               j.retryAtMs = 0;
               j.kind.resumed();
             }

@@ -47,6 +47,17 @@ public interface JobKind {
    */
   default void enteredError(boolean noProgress) {}
 
+  /**
+   * How long the job waits before it tries again after a transient failure.
+   *
+   * @param minRetryDelaySeconds the job's minimum retry delay
+   * @param failuresInARow transient failures since the job last received bytes or was resumed, this
+   *     one included (1 for the first)
+   */
+  default long retryDelaySeconds(long minRetryDelaySeconds, int failuresInARow) {
+    return minRetryDelaySeconds;
+  }
+
   /** The kind's own state of the job, persisted with it; null when there is none (BITS). */
   String encode();
 

@@ -48,6 +48,7 @@ final class RunnerReports {
         return;
       }
       job.transientSinceMs = 0;
+      job.failuresInARow = 0;
       job.modifiedMs = engine.clock.millis();
       long now = engine.clock.nanoTime();
       if (now - job.lastProgressEventNanos >= PROGRESS_EVENT_INTERVAL_NANOS) {
@@ -154,7 +155,7 @@ final class RunnerReports {
       }
       log.info("job {} {}: {}", job.id, retry ? "will retry" : "failed", failure.toString());
       if (retry) {
-        long delay = job.minRetryDelaySeconds;
+        long delay = job.kind.retryDelaySeconds(job.minRetryDelaySeconds, ++job.failuresInARow);
         if (failure.retryAfter() != null) {
           delay =
               Math.max(delay, Math.min(MAX_RETRY_AFTER_SECONDS, failure.retryAfter().toSeconds()));
