@@ -41,6 +41,7 @@ public record DaemonOptions(
       Usage: ferry daemon [--system] [--socket PATH] [--data-dir DIR] [--tcp PORT]
                           [--token-file FILE] [--read-timeout-seconds N] [--socket-mode MODE]
                           [--do-agent] [--do-agent-dir DIR] [--do-agent-user USER]
+                          [--do-agent-config-dir DIR]
 
       Runs ferryd in the foreground: the transfer engine and its local REST API.
         --system                 system mode: socket /run/ferry/ferryd.sock (every local user may
@@ -59,6 +60,10 @@ public record DaemonOptions(
         --do-agent-user USER     the user, not root, whose rights the agent's downloads run
                                  with (default: the daemon's user, whose programs alone may
                                  then use the agent; required as root); implies --do-agent
+        --do-agent-config-dir DIR
+                                 where the agent's admin-config.json and sdk-config.json are
+                                 (default /etc/deliveryoptimization-agent, which a root daemon
+                                 creates); implies --do-agent
         -h, --help               show this help
       SIGTERM stops the daemon cleanly: transfers are checkpointed and resume at the next start.
       """;
@@ -170,6 +175,7 @@ public record DaemonOptions(
     boolean doAgent = false;
     Path doAgentDir = null;
     String doAgentUser = null;
+    Path doAgentConfigDir = null;
     List<String> rest = new ArrayList<>(List.of(args));
     while (!rest.isEmpty()) {
       String arg = rest.removeFirst();
@@ -208,6 +214,10 @@ public record DaemonOptions(
           doAgent = true;
           doAgentUser = value(name, inline, rest);
         }
+        case "--do-agent-config-dir" -> {
+          doAgent = true;
+          doAgentConfigDir = Path.of(value(name, inline, rest));
+        }
         default -> throw new UsageException("unknown option " + arg);
       }
     }
@@ -244,7 +254,9 @@ public record DaemonOptions(
           doAgentDir != null
               ? doAgentDir
               : DoAgentOptions.defaultRunDir(self.isAdministrator(), self.uid());
-      agent = Optional.of(DoAgentOptions.of(dir).withUser(doAgentUser));
+      DoAgentOptions options = DoAgentOptions.of(dir).withUser(doAgentUser);
+      agent =
+          Optional.of(doAgentConfigDir == null ? options : options.withConfigDir(doAgentConfigDir));
     }
     return new DaemonOptions(
         socket, dataDir, system, tcp, tokenFile, readTimeout, socketMode, agent);

@@ -199,6 +199,7 @@ public final class FerryDaemon implements AutoCloseable {
     AgentAccess access = AgentAccess.NONE;
     AgentCallers callers = AgentCallers.anyone();
     if (self.isAdministrator()) {
+      agentConfigDir(agent.configDir());
       CallerAccess check = new CallerAccess(true);
       JobOwner acting = owner;
       access = localPath -> check.checkDestination(acting, localPath);
@@ -214,6 +215,28 @@ public final class FerryDaemon implements AutoCloseable {
           callers);
     } catch (java.io.UncheckedIOException e) {
       throw new StartupException(e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Creates the agent's configuration directory, as the agent's installation does, so that the
+   * SDK's {@code deliveryoptimization_set_iot_connection_string} has a place to write {@code
+   * sdk-config.json}. The agent's package gives it to the agent's account and makes it writable by
+   * that account's group; here it is root's, mode 0755: any local caller can have the agent write
+   * whatever its user may write, so that user must not be able to write the agent's own
+   * configuration (turning off the check of remote callers, or naming a cache host).
+   */
+  private static void agentConfigDir(Path dir) {
+    if (Files.isDirectory(dir)) {
+      return;
+    }
+    try {
+      Files.createDirectories(
+          dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
+      Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+      log.info("created the DO agent configuration directory {}", dir);
+    } catch (IOException e) {
+      throw new StartupException("cannot create the DO agent configuration directory " + dir, e);
     }
   }
 

@@ -53,12 +53,19 @@ final class DaemonFixture implements AutoCloseable {
   }
 
   /**
-   * The arguments that start the DO agent with its port file in {@code runDir}. As root the agent
-   * must act as an unprivileged user ({@link OtherUser#NAME}), who is then given the downloads
-   * directory; otherwise it acts as this user.
+   * The arguments that start the DO agent with its port file in {@code runDir} and its
+   * configuration directory in this fixture's (a root daemon would create the machine's otherwise).
+   * As root the agent must act as an unprivileged user ({@link OtherUser#NAME}), who is then given
+   * the downloads directory; otherwise it acts as this user.
    */
   List<String> agentArguments(Path runDir) {
-    List<String> args = new java.util.ArrayList<>(List.of("--do-agent-dir", runDir.toString()));
+    List<String> args =
+        new java.util.ArrayList<>(
+            List.of(
+                "--do-agent-dir",
+                runDir.toString(),
+                "--do-agent-config-dir",
+                agentConfigDir().toString()));
     if (dev.ferry.engine.Ferry.currentUser().isAdministrator()) {
       OtherUser.ensureExists();
       try {
@@ -71,6 +78,11 @@ final class DaemonFixture implements AutoCloseable {
       args.addAll(List.of("--do-agent-user", OtherUser.NAME));
     }
     return args;
+  }
+
+  /** Where the DO agent's configuration files of this fixture's daemons are. */
+  Path agentConfigDir() {
+    return dir.resolve("agent-etc");
   }
 
   /** Makes {@code user} the owner of {@code path}. */

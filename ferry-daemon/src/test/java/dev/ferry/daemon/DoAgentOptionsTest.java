@@ -34,6 +34,7 @@ class DoAgentOptionsTest {
     assertThat(agent.allowRemote()).isFalse();
     assertThat(agent.firstPort()).isEqualTo(50000);
     assertThat(agent.lastPort()).isEqualTo(60999);
+    assertThat(agent.configDir()).isEqualTo(Path.of("/etc/deliveryoptimization-agent"));
     if (self.isAdministrator()) {
       assertThat(agent.runDir()).isEqualTo(Path.of("/var/run/deliveryoptimization-agent"));
     }
@@ -47,6 +48,12 @@ class DoAgentOptionsTest {
     assertThat(DaemonOptions.parse("--do-agent-user", "nobody").doAgent().orElseThrow().user())
         .contains("nobody");
     assertThat(options.withSocket(Path.of("/tmp/other.sock")).doAgent()).isPresent();
+    assertThat(
+            DaemonOptions.parse("--do-agent-config-dir", "/tmp/agent-etc", "--do-agent-user=nobody")
+                .doAgent()
+                .orElseThrow()
+                .configDir())
+        .isEqualTo(Path.of("/tmp/agent-etc"));
   }
 
   @Test

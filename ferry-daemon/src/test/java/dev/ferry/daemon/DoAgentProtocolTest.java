@@ -2,33 +2,18 @@ package dev.ferry.daemon;
 
 import static dev.ferry.daemon.DaemonFixture.PATIENCE;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assumptions.assumeThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.ferry.api.HResult;
 import dev.ferry.daemon.SdkClient.Reply;
-import dev.ferry.daemon.doagent.AgentAccess;
-import dev.ferry.daemon.doagent.AgentCallers;
-import dev.ferry.daemon.doagent.DoAgent;
-import dev.ferry.daemon.doagent.DoAgentOptions;
-import dev.ferry.engine.EngineConfig;
 import dev.ferry.engine.Ferry;
-import dev.ferry.engine.job.JobEngine;
 import dev.ferry.testkit.Content;
 import dev.ferry.testkit.Fault;
 import java.io.IOException;
-import java.net.Inet4Address;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.NetworkInterface;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.util.Collections;
-import java.util.Optional;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -208,6 +193,9 @@ class DoAgentProtocolTest {
     Reply failed = status(id);
     assertThat(failed.text("Status")).isEqualTo("Paused");
     assertThat(failed.errorCode()).isEqualTo(HResult.httpError(404));
+    assertThat(failed.text("ExtendedErrorCode"))
+        .as("the agent reports the cause once, as ErrorCode")
+        .isEqualTo("0");
     ok(sdk.post("abort", "Id", id));
   }
 
@@ -239,20 +227,20 @@ class DoAgentProtocolTest {
         .isEqualTo(other);
     ok(sdk.post("setproperty", "Id", id, "NoProgressTimeoutSeconds", "120"));
     Reply timeout = sdk.get("getproperty", "Id", id, "PropertyKey", "NoProgressTimeoutSeconds");
-    assertThat(timeout.json().get("NoProgressTimeoutSeconds").isNumber()).isTrue();
-    assertThat(timeout.number("NoProgressTimeoutSeconds")).isEqualTo(120);
+    assertThat(timeout.json().get("NoProgressTimeoutSeconds").isTextual())
+        .as("the agent writes every value as a JSON string")
+        .isTrue();
+    assertThat(timeout.text("NoProgressTimeoutSeconds")).isEqualTo("120");
     ok(sdk.post("setproperty", "Id", id, "DisplayName", "nightly", "ForegroundPriority", "true"));
     assertThat(sdk.get("getproperty", "Id", id, "PropertyKey", "DisplayName").text("DisplayName"))
         .isEqualTo("nightly");
     assertThat(
             sdk.get("getproperty", "Id", id, "PropertyKey", "ForegroundPriority")
-                .json()
-                .get("ForegroundPriority")
-                .asBoolean())
-        .isTrue();
+                .text("ForegroundPriority"))
+        .isEqualTo("true");
     ok(sdk.post("setproperty", "Id", id, "CostPolicy", "NoRoaming"));
-    assertThat(sdk.get("getproperty", "Id", id, "PropertyKey", "CostPolicy").number("CostPolicy"))
-        .isEqualTo(3);
+    assertThat(sdk.get("getproperty", "Id", id, "PropertyKey", "CostPolicy").text("CostPolicy"))
+        .isEqualTo("3");
     ok(sdk.post("abort", "Id", id));
   }
 
@@ -346,73 +334,33 @@ class DoAgentProtocolTest {
     error(sdk.send("GET", "download/getstatus?Id=%zz"), 400, HResult.E_INVALIDARG.value());
   }
 
-  @Test
-  void oversizedOrChunkedRequestsAreRefusedAndTheConnectionClosed() throws IOException {
-    try (SdkClient own = SdkClient.connect(runDir)) {
-      Reply tooLong = own.send("GET", "download/getstatus?Id=" + "x".repeat(9000));
-      assertThat(tooLong.status()).isEqualTo(414);
-      assertThat(own.closedByServer()).isTrue();
-    }
-    try (SdkClient own = SdkClient.connect(runDir)) {
-      StringBuilder request = new StringBuilder("GET download/enumerate HTTP/1.1\r\n");
-      for (int i = 0; i < 65; i++) {
-        request.append("X-Header-").append(i).append(": 1\r\n");
-      }
-      assertThat(own.raw(request.append("\r\n").toString()).status()).isEqualTo(431);
-      assertThat(own.closedByServer()).isTrue();
-    }
-    try (SdkClient own = SdkClient.connect(runDir)) {
-      Reply chunked =
-          own.raw(
-              "POST download/create HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-                  + "Transfer-Encoding: chunked\r\n\r\n0\r\n\r\n");
-      assertThat(chunked.status()).isEqualTo(400);
-      assertThat(own.closedByServer()).isTrue();
-    }
-  }
-
   /**
-   * A listener bound to every address, reached from this machine's own non-loopback address: the
-   * peer is not loopback, so it is refused. Skipped on a machine with only loopback.
+   * What the agent's parser cannot take (here: a request line over ferryd's 8 KiB, more than 64
+   * headers, a chunked body, a request line that is not one) gets the agent's answer: {@code 400
+   * BadRequest} without a body (so without Content-Length), and the connection is closed.
    */
   @Test
-  void nonLoopbackPeersAreRefused() throws IOException {
-    Optional<InetAddress> external = nonLoopbackAddress();
-    assumeThat(external).as("a non-loopback IPv4 address").isPresent();
-    Path data = fx.dir.resolve("bind-data");
-    try (JobEngine engine = JobEngine.open(data, EngineConfig.defaults());
-        DoAgent agent =
-            DoAgent.start(
-                engine.deliveryManager(Ferry.currentUser()),
-                DoAgentOptions.of(fx.dir.resolve("bind-run"))
-                    .withBinding(InetAddress.getByName("0.0.0.0"), false),
-                false,
-                AgentAccess.NONE,
-                AgentCallers.anyone());
-        Socket socket = new Socket()) {
-      socket.connect(new InetSocketAddress(external.get(), agent.port()), 10_000);
-      socket
-          .getOutputStream()
-          .write(
-              "GET download/enumerate HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
-                  .getBytes(StandardCharsets.US_ASCII));
-      Reply refused = SdkClient.readReply(socket.getInputStream());
-      assertThat(refused.status()).isEqualTo(403);
-      assertThat(refused.errorCode()).isEqualTo(HResult.E_ACCESSDENIED.value());
+  void unreadableRequestsGet400WithoutABodyAndTheConnectionClosed() throws IOException {
+    StringBuilder manyHeaders = new StringBuilder("GET download/enumerate HTTP/1.1\r\n");
+    for (int i = 0; i < 65; i++) {
+      manyHeaders.append("X-Header-").append(i).append(": 1\r\n");
     }
-  }
-
-  private static Optional<InetAddress> nonLoopbackAddress() throws IOException {
-    for (NetworkInterface nic : Collections.list(NetworkInterface.getNetworkInterfaces())) {
-      if (!nic.isUp() || nic.isLoopback()) {
-        continue;
-      }
-      for (InetAddress address : Collections.list(nic.getInetAddresses())) {
-        if (address instanceof Inet4Address && !address.isLoopbackAddress()) {
-          return Optional.of(address);
-        }
+    for (String request :
+        new String[] {
+          "GET download/getstatus?Id=" + "x".repeat(9000) + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n",
+          manyHeaders.append("\r\n").toString(),
+          "POST download/create HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+              + "Transfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
+          "NONSENSE\r\n\r\n",
+        }) {
+      try (SdkClient own = SdkClient.connect(runDir)) {
+        Reply refused = own.raw(request);
+        assertThat(refused.status()).as(request).isEqualTo(400);
+        assertThat(refused.reason()).isEqualTo("BadRequest");
+        assertThat(refused.bodySize()).isZero();
+        assertThat(refused.headers()).doesNotContainKey("Content-Length");
+        assertThat(own.closedByServer()).isTrue();
       }
     }
-    return Optional.empty();
   }
 }

@@ -275,7 +275,8 @@ class DoAgentSecurityTest {
             DoAgent.start(
                 engine.deliveryManager(
                     new JobOwner(uid, OtherUser.NAME), DownloadPlacement.CREATED_IN_PLACE),
-                DoAgentOptions.of(fx.dir.resolve("per-user-run")),
+                DoAgentOptions.of(fx.dir.resolve("per-user-run"))
+                    .withConfigDir(fx.agentConfigDir()),
                 false,
                 AgentAccess.NONE,
                 AgentCallers.onlyUser(uid))) {

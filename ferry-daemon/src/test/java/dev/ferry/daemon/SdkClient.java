@@ -20,11 +20,12 @@ import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
- * Speaks the agent protocol exactly as Microsoft's C++ SDK does on Linux (do_port_finder.cpp,
- * download_impl.cpp, do_http_client.cpp): the newest {@code restport*} file names the port; one
- * kept-alive connection to 127.0.0.1; request lines without a leading slash and without a body;
- * only {@code Host} and {@code User-Agent}. Replies are parsed as strictly as the SDK parses them:
- * anything it would choke on fails the test.
+ * Speaks the agent protocol exactly as Microsoft's C++ SDK does on Linux: the newest {@code
+ * restport*} file names the port; one kept-alive connection to 127.0.0.1; request lines without a
+ * leading slash and without a body; only {@code Host} and {@code User-Agent}. Replies are parsed as
+ * strictly as the SDK parses them: anything it would choke on fails the test (a reason phrase of
+ * other than letters, digits and spaces, a {@code Content-Length} not spelled so, a chunked body, a
+ * reply over 2048 bytes). As the SDK, a reply without {@code Content-Length} has no body.
  */
 final class SdkClient implements AutoCloseable {
   static final int MAX_REPLY = 2048;
@@ -146,15 +147,19 @@ final class SdkClient implements AutoCloseable {
   }
 
   /**
-   * Reads one reply: a status line with a non-empty reason phrase, headers with {@code
-   * Content-Length} spelled exactly so, no chunked encoding, the whole reply at most {@value
-   * #MAX_REPLY} bytes, and any ErrorCode within signed 32-bit range.
+   * Reads one reply: a status line whose reason phrase is letters, digits and spaces, headers with
+   * {@code Content-Length} spelled exactly so (none: no body), no chunked encoding, the whole reply
+   * at most {@value #MAX_REPLY} bytes, and any ErrorCode (a number or, as in status replies, text)
+   * within signed 32-bit range.
    */
   static Reply readReply(InputStream in) throws IOException {
     ByteArrayOutputStream all = new ByteArrayOutputStream();
     String statusLine = line(in, all);
     String[] parts = statusLine.split(" ", 3);
-    if (parts.length != 3 || !parts[0].equals("HTTP/1.1") || parts[2].isBlank()) {
+    if (parts.length != 3
+        || !parts[0].equals("HTTP/1.1")
+        || !parts[1].matches("\\d+")
+        || !parts[2].matches("[a-zA-Z0-9 ]+")) {
       throw new AssertionError("the SDK rejects the status line '" + statusLine + "'");
     }
     int status = Integer.parseInt(parts[1]);
@@ -170,10 +175,12 @@ final class SdkClient implements AutoCloseable {
       throw new AssertionError("the SDK cannot read chunked replies: " + headers);
     }
     String length = headers.get("Content-Length");
-    if (length == null) {
-      throw new AssertionError("no header spelled exactly 'Content-Length': " + headers);
+    if (length == null
+        && headers.keySet().stream().anyMatch(h -> h.equalsIgnoreCase("Content-Length"))) {
+      throw new AssertionError(
+          "the SDK finds no header spelled exactly 'Content-Length': " + headers);
     }
-    int size = Integer.parseInt(length);
+    int size = length == null ? 0 : Integer.parseInt(length);
     if (all.size() + size > MAX_REPLY) {
       throw new AssertionError("reply of " + (all.size() + size) + " bytes exceeds " + MAX_REPLY);
     }
@@ -181,16 +188,27 @@ final class SdkClient implements AutoCloseable {
     if (body.length != size) {
       throw new AssertionError("the body ended after " + body.length + " of " + size + " bytes");
     }
-    JsonNode json = Json.mapper().readTree(body);
+    JsonNode json = size == 0 ? Json.mapper().createObjectNode() : Json.mapper().readTree(body);
     if (json.has("ErrorCode")) {
-      long code = json.get("ErrorCode").asLong();
-      if (!json.get("ErrorCode").isIntegralNumber()
-          || code < Integer.MIN_VALUE
-          || code > Integer.MAX_VALUE) {
-        throw new AssertionError("ErrorCode outside signed 32-bit range: " + json);
+      JsonNode code = json.get("ErrorCode");
+      boolean int32 =
+          code.isIntegralNumber()
+              ? code.canConvertToInt()
+              : code.isTextual() && isInt(code.asText());
+      if (!int32) {
+        throw new AssertionError("ErrorCode is not a signed 32-bit number: " + json);
       }
     }
-    return new Reply(status, parts[2], headers, json);
+    return new Reply(status, parts[2], headers, json, size);
+  }
+
+  private static boolean isInt(String text) {
+    try {
+      Integer.parseInt(text);
+      return true;
+    } catch (NumberFormatException e) {
+      return false;
+    }
   }
 
   private static String line(InputStream in, ByteArrayOutputStream all) throws IOException {
@@ -215,8 +233,9 @@ final class SdkClient implements AutoCloseable {
     }
   }
 
-  /** One reply. */
-  record Reply(int status, String reason, Map<String, String> headers, JsonNode json) {
+  /** One reply; {@code bodySize} 0 when it had none. */
+  record Reply(
+      int status, String reason, Map<String, String> headers, JsonNode json, int bodySize) {
     int errorCode() {
       return json.path("ErrorCode").asInt();
     }

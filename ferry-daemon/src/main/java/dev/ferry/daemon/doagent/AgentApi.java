@@ -12,6 +12,7 @@ import dev.ferry.api.delivery.DeliveryManager;
 import dev.ferry.api.delivery.Download;
 import dev.ferry.api.delivery.DownloadCategory;
 import dev.ferry.api.delivery.DownloadProperty;
+import dev.ferry.api.delivery.DownloadState;
 import dev.ferry.api.delivery.DownloadStatus;
 import dev.ferry.rest.Json;
 import java.io.IOException;
@@ -34,6 +35,13 @@ import java.util.Objects;
 final class AgentApi implements AgentHttpServer.Handler {
   /** HRESULT_FROM_WIN32(ERROR_NOT_SUPPORTED): the agent's E_UNSUPPORTED, for an unknown verb. */
   static final int E_UNSUPPORTED = HResult.fromWin32(50);
+
+  /**
+   * The agent's no-progress timeout when the caller sets none: it gives up on a download that has
+   * moved no byte in 30 checks 10 s apart. The DO API's default (a day for a background download)
+   * would keep an SDK caller's {@code download_url_to_path} waiting a day for a dead server.
+   */
+  static final long NO_PROGRESS_SECONDS = 300;
 
   private enum Verb {
     CREATE("POST"),
@@ -111,13 +119,18 @@ final class AgentApi implements AgentHttpServer.Handler {
     }
   }
 
-  /** {@code download/<verb>}, case-insensitive as in the agent; E_UNSUPPORTED otherwise. */
+  /**
+   * {@code download/<verb>}, case-insensitive as in the agent; E_UNSUPPORTED otherwise. As the
+   * agent splits the decoded path, empty segments do not count: {@code /download/create/} and
+   * {@code download//create} name create.
+   */
   private static Verb verb(AgentRequest request) {
     String path = AgentRequest.percentDecode(request.path());
-    String[] parts = path.split("/", -1);
-    if (parts.length == 2 && parts[0].equalsIgnoreCase("download")) {
+    List<String> parts =
+        java.util.Arrays.stream(path.split("/")).filter(part -> !part.isEmpty()).toList();
+    if (parts.size() == 2 && parts.get(0).equalsIgnoreCase("download")) {
       for (Verb verb : Verb.values()) {
-        if (verb.name().equalsIgnoreCase(parts[1]) && verb.method.equals(request.method())) {
+        if (verb.name().equalsIgnoreCase(parts.get(1)) && verb.method.equals(request.method())) {
           return verb;
         }
       }
@@ -176,6 +189,10 @@ final class AgentApi implements AgentHttpServer.Handler {
       values.add(
           Map.entry(setting.getKey().property(), parse(setting.getKey(), setting.getValue())));
     }
+    if (values.stream()
+        .noneMatch(v -> v.getKey() == DownloadProperty.NO_PROGRESS_TIMEOUT_SECONDS)) {
+      values.add(Map.entry(DownloadProperty.NO_PROGRESS_TIMEOUT_SECONDS, NO_PROGRESS_SECONDS));
+    }
     checkAccess(values);
     return dev.ferry.daemon.api.DownloadEndpoints.createWith(manager, values).id();
   }
@@ -227,13 +244,39 @@ final class AgentApi implements AgentHttpServer.Handler {
     throw new FerryException(HResult.E_NOT_SET, "no download " + id);
   }
 
-  /** The agent's status: a state name, sizes (0 while unknown) and signed 32-bit codes. */
+  /**
+   * The agent's status: a state name, sizes (0 while unknown) and signed 32-bit codes, every value
+   * a JSON string as the agent writes them ({@code "BytesTotal":"1837"}). Two of its ways are not
+   * the DO API's, which the engine follows:
+   *
+   * <ul>
+   *   <li>A download that failed for a reason worth retrying and waits to try again is {@code
+   *       Paused} with error 0 and the cause as the extended error in the DO API; the agent keeps
+   *       it {@code Transferring} with the cause as ErrorCode (and 0 as ExtendedErrorCode) while it
+   *       retries, and so does this reply. An SDK caller then keeps waiting, as it would with the
+   *       agent, until the download makes progress or the no-progress timeout ends it.
+   *   <li>A download stopped by a failure carries the cause as both error and extended error in the
+   *       DO API; the agent reports it once, as ErrorCode, with 0 as ExtendedErrorCode. When the
+   *       no-progress timeout stopped it, both give ErrorCode DO_E_DOWNLOAD_NO_PROGRESS and the
+   *       last cause as ExtendedErrorCode.
+   * </ul>
+   */
   private static void status(DownloadStatus status, ObjectNode reply) {
-    reply.put("Status", status.state().displayName());
-    reply.put("BytesTotal", Math.max(0, status.bytesTotal()));
-    reply.put("BytesTransferred", Math.max(0, status.bytesTransferred()));
-    reply.put("ErrorCode", status.error());
-    reply.put("ExtendedErrorCode", status.extendedError());
+    DownloadState state = status.state();
+    int error = status.error();
+    int extended = status.extendedError();
+    if (state == DownloadState.PAUSED && error == 0 && extended != 0) {
+      state = DownloadState.TRANSFERRING;
+      error = extended;
+      extended = 0;
+    } else if (error != 0 && extended == error) {
+      extended = 0;
+    }
+    reply.put("Status", state.displayName());
+    reply.put("BytesTotal", Long.toString(Math.max(0, status.bytesTotal())));
+    reply.put("BytesTransferred", Long.toString(Math.max(0, status.bytesTransferred())));
+    reply.put("ErrorCode", Integer.toString(error));
+    reply.put("ExtendedErrorCode", Integer.toString(extended));
   }
 
   private void getProperty(List<Map.Entry<Key, String>> parameters, ObjectNode reply) {
@@ -251,13 +294,14 @@ final class AgentApi implements AgentHttpServer.Handler {
             ? DownloadProperty.LOCAL_PATH
             : DownloadProperty.named(name);
     Object value = download(parameters).getProperty(property);
+    // As text, as the agent writes every value ("NoProgressTimeoutSeconds":"300").
     switch (value) {
       case null -> reply.putNull(name);
       case String text -> reply.put(name, text);
-      case Boolean flag -> reply.put(name, flag);
-      case Integer number -> reply.put(name, number.longValue());
-      case Long number -> reply.put(name, number);
-      case CostPolicy policy -> reply.put(name, policy.value());
+      case Boolean flag -> reply.put(name, flag.toString());
+      case Integer number -> reply.put(name, number.toString());
+      case Long number -> reply.put(name, number.toString());
+      case CostPolicy policy -> reply.put(name, Integer.toString(policy.value()));
       case byte[] bytes -> reply.put(name, Base64.getEncoder().encodeToString(bytes));
       default ->
           throw new FerryException(

@@ -13,15 +13,14 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
-import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,10 +34,14 @@ import org.slf4j.LoggerFactory;
  * writes is simpler than bending a general one.
  *
  * <p>One virtual thread serves each connection, requests one after another (keep-alive, as the SDK
- * keeps one connection for all its calls). Limits: request line and each header line {@value
- * #MAX_LINE} bytes, {@value #MAX_HEADERS} headers, a body of {@value #MAX_BODY} bytes; a request
- * beyond them is answered with an error and the connection closed. Chunked request bodies are
- * refused for the same reason (nothing in the protocol sends them).
+ * keeps one connection for all its calls). As in the agent, an idle connection is never closed (the
+ * SDK would reconnect, but each reconnection costs it a quarter of a second or more); only when
+ * {@link DoAgentOptions#maxConnections} are open is the one idle longest closed for a new one.
+ * Limits: request line and each header line {@value #MAX_LINE} bytes, {@value #MAX_HEADERS}
+ * headers, a body of {@value #MAX_BODY} bytes (the agent reads at most 2048 bytes a request, so
+ * these are wider). A request that cannot be read, beyond them, or with a chunked body (nothing in
+ * the protocol sends one) is answered as the agent answers what its parser rejects: {@code 400
+ * BadRequest} without a body, and the connection is closed.
  */
 final class AgentHttpServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(AgentHttpServer.class);
@@ -47,29 +50,43 @@ final class AgentHttpServer implements AutoCloseable {
   static final int MAX_HEADERS = 64;
   static final int MAX_BODY = 64 * 1024;
 
-  /** How long a connection may sit idle between requests before it is closed. */
-  static final Duration IDLE_TIMEOUT = Duration.ofMinutes(10);
-
   /** Handles one parsed request; a {@link FerryException} becomes the agent's error reply. */
   @FunctionalInterface
   interface Handler {
     AgentReply handle(AgentRequest request);
   }
 
+  /** An open connection: whether a request is being read or answered, and since when it is idle. */
+  private static final class Connection {
+    final Socket socket;
+    volatile boolean busy;
+    volatile long idleSinceNanos = System.nanoTime();
+
+    Connection(Socket socket) {
+      this.socket = socket;
+    }
+  }
+
   private final ServerSocket socket;
   private final Handler handler;
-  private final boolean allowRemote;
+  private final BooleanSupplier remoteAllowed;
   private final AgentCallers callers;
-  private final Set<Socket> connections = ConcurrentHashMap.newKeySet();
+  private final int maxConnections;
+  private final Map<Socket, Connection> connections = new ConcurrentHashMap<>();
   private final Thread acceptor;
   private volatile boolean closed;
 
   private AgentHttpServer(
-      ServerSocket socket, Handler handler, boolean allowRemote, AgentCallers callers) {
+      ServerSocket socket,
+      Handler handler,
+      BooleanSupplier remoteAllowed,
+      AgentCallers callers,
+      int maxConnections) {
     this.socket = socket;
     this.handler = handler;
-    this.allowRemote = allowRemote;
+    this.remoteAllowed = remoteAllowed;
     this.callers = callers;
+    this.maxConnections = maxConnections;
     this.acceptor = Thread.ofVirtual().name("do-agent-accept").unstarted(this::acceptLoop);
   }
 
@@ -77,14 +94,17 @@ final class AgentHttpServer implements AutoCloseable {
    * Listens on the first free port of {@code firstPort..lastPort} at {@code address}, as the agent
    * does, so the SDK's port file is the only thing a client needs.
    *
+   * @param remoteAllowed asked for each request from an address that is not loopback: whether it is
+   *     served (the agent's {@code RestControllerValidateRemoteAddr=false})
    * @throws IOException when every port is taken
    */
   static AgentHttpServer start(
       InetAddress address,
       int firstPort,
       int lastPort,
-      boolean allowRemote,
+      BooleanSupplier remoteAllowed,
       AgentCallers callers,
+      int maxConnections,
       Handler handler)
       throws IOException {
     IOException last = null;
@@ -102,7 +122,8 @@ final class AgentHttpServer implements AutoCloseable {
         server.close();
         throw e;
       }
-      AgentHttpServer agent = new AgentHttpServer(server, handler, allowRemote, callers);
+      AgentHttpServer agent =
+          new AgentHttpServer(server, handler, remoteAllowed, callers, maxConnections);
       agent.acceptor.start();
       return agent;
     }
@@ -129,22 +150,44 @@ final class AgentHttpServer implements AutoCloseable {
         }
         return;
       }
-      connections.add(connection);
-      Thread.ofVirtual()
-          .name("do-agent-conn-" + connection.getPort())
-          .start(() -> serve(connection));
+      Connection open = new Connection(connection);
+      connections.put(connection, open);
+      if (connections.size() > maxConnections) {
+        closeLongestIdle(open);
+      }
+      Thread.ofVirtual().name("do-agent-conn-" + connection.getPort()).start(() -> serve(open));
     }
   }
 
-  private void serve(Socket connection) {
+  /** Closes the connection idle longest, other than {@code fresh}; none if all are busy. */
+  private void closeLongestIdle(Connection fresh) {
+    Connection oldest = null;
+    for (Connection c : connections.values()) {
+      if (c != fresh && !c.busy && (oldest == null || c.idleSinceNanos < oldest.idleSinceNanos)) {
+        oldest = c;
+      }
+    }
+    if (oldest != null) {
+      log.info(
+          "{} DO agent connections are open: closing the one idle longest", connections.size());
+      try {
+        oldest.socket.close();
+      } catch (IOException ignored) {
+        // Gone already.
+      }
+    }
+  }
+
+  private void serve(Connection open) {
+    Socket connection = open.socket;
     try (connection) {
-      connection.setSoTimeout((int) IDLE_TIMEOUT.toMillis());
       connection.setTcpNoDelay(true);
       InputStream in = new BufferedInputStream(connection.getInputStream());
       OutputStream out = connection.getOutputStream();
       InetAddress peer = connection.getInetAddress();
-      Optional<String> refused =
-          peer.isLoopbackAddress() ? callers.refusal(connection) : Optional.empty();
+      // Every caller, also one from a non-loopback address of this machine (served only when the
+      // configuration allows it), is checked: a per-user agent serves its own user alone.
+      Optional<String> refused = callers.refusal(connection);
       if (refused.isPresent()) {
         log.warn("refused a DO agent connection: {}", refused.get());
         out.write(AgentReply.error(HResult.E_ACCESSDENIED.value()).closing().encode());
@@ -155,7 +198,13 @@ final class AgentHttpServer implements AutoCloseable {
       boolean keepAlive = true;
       while (keepAlive && !closed) {
         AgentReply reply;
-        AgentRequest request = null;
+        AgentRequest request;
+        in.mark(1);
+        if (in.read() < 0) {
+          return; // the client closed the connection between requests
+        }
+        in.reset();
+        open.busy = true;
         try {
           request = read(in, peer);
           if (request == null) {
@@ -164,17 +213,19 @@ final class AgentHttpServer implements AutoCloseable {
           reply = dispatch(request);
           keepAlive = !reply.close() && wantsKeepAlive(request);
         } catch (Malformed e) {
-          reply = new AgentReply(e.status, "{\"ErrorCode\":" + e.hresult + "}", true);
-          out.write(reply.encode());
+          log.debug("malformed DO agent request: {}", e.getMessage());
+          out.write(AgentReply.malformed().encode());
           out.flush();
           lingeringClose(connection, in);
           return;
         }
         out.write((keepAlive ? reply : reply.closing()).encode());
         out.flush();
+        open.idleSinceNanos = System.nanoTime();
+        open.busy = false;
       }
-    } catch (SocketTimeoutException | SocketException e) {
-      // An idle client, or one that went away: nothing to answer.
+    } catch (SocketException e) {
+      // The client went away, or the connection was closed for a newer one.
     } catch (IOException e) {
       log.debug("DO agent connection ended: {}", e.toString());
     } finally {
@@ -202,11 +253,13 @@ final class AgentHttpServer implements AutoCloseable {
   }
 
   private AgentReply dispatch(AgentRequest request) {
-    if (!allowRemote && !request.peer().isLoopbackAddress()) {
+    boolean remote = !request.peer().isLoopbackAddress();
+    if (remote && !remoteAllowed.getAsBoolean()) {
+      // As the agent answers such a caller, request after request.
       log.warn("refused a DO agent request from {}", request.peer().getHostAddress());
-      return AgentReply.error(HResult.E_ACCESSDENIED.value()).closing();
+      return AgentReply.error(HResult.E_INVALIDARG.value());
     }
-    Optional<String> foreign = RequestOrigin.refusal(request, allowRemote);
+    Optional<String> foreign = RequestOrigin.refusal(request, remote);
     if (foreign.isPresent()) {
       log.warn("refused a DO agent request: {}", foreign.get());
       return AgentReply.error(HResult.E_ACCESSDENIED.value()).closing();
@@ -251,18 +304,18 @@ final class AgentHttpServer implements AutoCloseable {
         || parts[0].isEmpty()
         || parts[1].isEmpty()
         || !parts[2].startsWith("HTTP/1.")) {
-      throw new Malformed(400, "malformed request line: " + abbreviate(line));
+      throw new Malformed("malformed request line: " + abbreviate(line));
     }
     Map<String, String> headers = new HashMap<>();
     headers.put(":version", parts[2]);
     int count = 0;
     for (String header = readLine(in, false); !header.isEmpty(); header = readLine(in, false)) {
       if (++count > MAX_HEADERS) {
-        throw new Malformed(431, "more than " + MAX_HEADERS + " headers");
+        throw new Malformed("more than " + MAX_HEADERS + " headers");
       }
       int colon = header.indexOf(':');
       if (colon <= 0 || header.charAt(0) == ' ' || header.charAt(0) == '\t') {
-        throw new Malformed(400, "malformed header: " + abbreviate(header));
+        throw new Malformed("malformed header: " + abbreviate(header));
       }
       headers.put(
           header.substring(0, colon).strip().toLowerCase(Locale.ROOT),
@@ -276,7 +329,7 @@ final class AgentHttpServer implements AutoCloseable {
   private static byte[] readBody(InputStream in, Map<String, String> headers) throws IOException {
     String encoding = headers.get("transfer-encoding");
     if (encoding != null && !encoding.equalsIgnoreCase("identity")) {
-      throw new Malformed(400, "chunked request bodies are not supported");
+      throw new Malformed("chunked request bodies are not supported");
     }
     String length = headers.get("content-length");
     if (length == null) {
@@ -286,13 +339,13 @@ final class AgentHttpServer implements AutoCloseable {
     try {
       size = Long.parseLong(length.strip());
     } catch (NumberFormatException e) {
-      throw new Malformed(400, "malformed Content-Length");
+      throw new Malformed("malformed Content-Length");
     }
     if (size < 0) {
-      throw new Malformed(400, "malformed Content-Length");
+      throw new Malformed("malformed Content-Length");
     }
     if (size > MAX_BODY) {
-      throw new Malformed(413, "body larger than " + MAX_BODY + " bytes");
+      throw new Malformed("body larger than " + MAX_BODY + " bytes");
     }
     byte[] body = in.readNBytes((int) size);
     if (body.length < size) {
@@ -322,7 +375,7 @@ final class AgentHttpServer implements AutoCloseable {
         return new String(bytes, 0, end, StandardCharsets.ISO_8859_1);
       }
       if (line.size() >= MAX_LINE) {
-        throw new Malformed(eofAllowed ? 414 : 431, "a line is longer than " + MAX_LINE + " bytes");
+        throw new Malformed("a line is longer than " + MAX_LINE + " bytes");
       }
       line.write(b);
     }
@@ -332,15 +385,12 @@ final class AgentHttpServer implements AutoCloseable {
     return text.length() <= 80 ? text : text.substring(0, 80) + "...";
   }
 
-  /** A request that cannot be read; answered with {@code status} and the connection closed. */
+  /** A request that cannot be read: {@link AgentReply#malformed()}, and the connection closed. */
   static final class Malformed extends IOException {
     private static final long serialVersionUID = 1L;
-    final int status;
-    final int hresult = HResult.E_INVALIDARG.value();
 
-    Malformed(int status, String message) {
+    Malformed(String message) {
       super(message);
-      this.status = status;
     }
   }
 
@@ -353,7 +403,7 @@ final class AgentHttpServer implements AutoCloseable {
     } catch (IOException e) {
       log.debug("closing the DO agent listener: {}", e.toString());
     }
-    for (Socket connection : connections) {
+    for (Socket connection : connections.keySet()) {
       try {
         connection.close();
       } catch (IOException ignored) {

@@ -4,9 +4,11 @@ import dev.ferry.api.HResult;
 import java.nio.charset.StandardCharsets;
 
 /**
- * A reply of the agent: a status and a JSON body, always present so that {@code Content-Length} is
- * always sent.
+ * A reply of the agent: a status and a JSON body. As the agent writes its replies, {@code
+ * Content-Length} is sent with a body and left out without one, and the reason phrase is the
+ * agent's name for the status, without spaces ({@code BadRequest}).
  *
+ * @param json the body; empty for none
  * @param close whether the connection ends after this reply
  */
 record AgentReply(int status, String json, boolean close) {
@@ -22,14 +24,20 @@ record AgentReply(int status, String json, boolean close) {
     return new AgentReply(statusFor(hresult), "{\"ErrorCode\":" + hresult + "}", false);
   }
 
+  /** The agent's answer to a request its parser rejects: 400 without a body; then it closes. */
+  static AgentReply malformed() {
+    return new AgentReply(400, "", true);
+  }
+
   AgentReply closing() {
     return new AgentReply(status, json, true);
   }
 
   /**
-   * The agent's mapping (RestHttpController::_HttpStatusFromHRESULT), widened to Ferry's own
-   * not-found codes: not found 404, out of memory 503, the agent's own failures 500, everything
-   * else 400. A refused peer gets 403, which the agent does not have (it answers 400).
+   * The agent's mapping from HRESULT to status, widened to Ferry's own not-found codes: not found
+   * 404, out of memory 503, the agent's own failures 500, everything else 400. ferryd's own
+   * refusals, which the agent does not have (a user a per-user agent does not serve, a request from
+   * a web page, a destination the agent's user may not write), carry E_ACCESSDENIED and get 403.
    */
   static int statusFor(int hresult) {
     HResult code = HResult.of(hresult).orElse(null);
@@ -53,8 +61,10 @@ record AgentReply(int status, String json, boolean close) {
     byte[] body = json.getBytes(StandardCharsets.UTF_8);
     StringBuilder head = new StringBuilder(128);
     head.append("HTTP/1.1 ").append(status).append(' ').append(reason(status)).append("\r\n");
-    head.append("Content-Type: application/json\r\n");
-    head.append("Content-Length: ").append(body.length).append("\r\n");
+    if (body.length > 0) {
+      head.append("Content-Type: application/json\r\n");
+      head.append("Content-Length: ").append(body.length).append("\r\n");
+    }
     head.append("Server: ferryd-do-agent\r\n");
     if (close) {
       head.append("Connection: close\r\n");
@@ -67,20 +77,19 @@ record AgentReply(int status, String json, boolean close) {
     return all;
   }
 
+  /**
+   * The agent's reason phrases, which are the names of its status constants; {@code Forbidden}, for
+   * ferryd's own refusals, is named the same way.
+   */
   static String reason(int status) {
     return switch (status) {
       case 200 -> "OK";
-      case 400 -> "Bad Request";
+      case 400 -> "BadRequest";
       case 403 -> "Forbidden";
-      case 404 -> "Not Found";
-      case 408 -> "Request Timeout";
-      case 413 -> "Content Too Large";
-      case 414 -> "URI Too Long";
-      case 431 -> "Request Header Fields Too Large";
-      case 500 -> "Internal Server Error";
-      case 501 -> "Not Implemented";
-      case 503 -> "Service Unavailable";
-      default -> "Status";
+      case 404 -> "NotFound";
+      case 500 -> "InternalError";
+      case 503 -> "ServiceUnavailable";
+      default -> "StatusDescription";
     };
   }
 }

@@ -17,14 +17,17 @@ public final class DoAgent implements AutoCloseable {
 
   private final AgentHttpServer server;
   private final PortFile portFile;
+  private final AgentConfig config;
 
-  private DoAgent(AgentHttpServer server, PortFile portFile) {
+  private DoAgent(AgentHttpServer server, PortFile portFile, AgentConfig config) {
     this.server = server;
     this.portFile = portFile;
+    this.config = config;
   }
 
   /**
-   * Starts listening and writes the port file.
+   * Reads the agent's configuration ({@link AgentConfig}), starts listening and writes the port
+   * file.
    *
    * @param sharedPortFile whether users other than the daemon's must read the port file (a root
    *     daemon: the SDK runs as other users)
@@ -38,6 +41,7 @@ public final class DoAgent implements AutoCloseable {
       boolean sharedPortFile,
       AgentAccess access,
       AgentCallers callers) {
+    AgentConfig config = AgentConfig.load(options.configDir());
     AgentHttpServer server;
     try {
       server =
@@ -45,8 +49,9 @@ public final class DoAgent implements AutoCloseable {
               options.bindAddress(),
               options.firstPort(),
               options.lastPort(),
-              options.allowRemote(),
+              () -> options.allowRemote() || !config.current().validateRemoteAddr(),
               callers,
+              options.maxConnections(),
               new AgentApi(manager, access));
     } catch (IOException e) {
       throw new UncheckedIOException("the DO agent cannot listen: " + e.getMessage(), e);
@@ -58,7 +63,7 @@ public final class DoAgent implements AutoCloseable {
           server.address().getHostAddress(),
           server.port(),
           portFile.path());
-      return new DoAgent(server, portFile);
+      return new DoAgent(server, portFile, config);
     } catch (IOException | RuntimeException e) {
       server.close();
       throw new UncheckedIOException(
@@ -73,6 +78,11 @@ public final class DoAgent implements AutoCloseable {
 
   public Path portFile() {
     return portFile.path();
+  }
+
+  /** The agent's configuration files as last read. */
+  public AgentConfig config() {
+    return config;
   }
 
   /** Removes the port file, then stops listening and ends open connections. */

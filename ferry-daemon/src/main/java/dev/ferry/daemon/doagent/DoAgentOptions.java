@@ -12,10 +12,15 @@ import java.util.Optional;
  * @param user the user every download created through the agent belongs to; empty for the daemon's
  *     own user
  * @param bindAddress the address to listen on; 127.0.0.1 unless a test needs another
- * @param allowRemote whether peers that are not loopback addresses are served (the agent's {@code
- *     RestControllerValidateRemoteAddr=false})
+ * @param allowRemote whether peers that are not loopback addresses are served whatever the
+ *     configuration says (the agent's {@code RestControllerValidateRemoteAddr=false} in {@code
+ *     admin-config.json} does the same)
  * @param firstPort the first port tried
  * @param lastPort the last port tried
+ * @param configDir where {@code admin-config.json} and {@code sdk-config.json} are read ({@link
+ *     AgentConfig})
+ * @param maxConnections how many connections may be open at once; past that the one idle longest is
+ *     closed (the SDK reconnects by itself)
  */
 public record DoAgentOptions(
     Path runDir,
@@ -23,27 +28,50 @@ public record DoAgentOptions(
     InetAddress bindAddress,
     boolean allowRemote,
     int firstPort,
-    int lastPort) {
+    int lastPort,
+    Path configDir,
+    int maxConnections) {
 
   /** The agent's own run directory, used when the daemon runs as root. */
   public static final Path SYSTEM_RUN_DIR = Path.of("/var/run/deliveryoptimization-agent");
 
+  /** The agent's configuration directory, where its package puts it and the SDK writes. */
+  public static final Path CONFIG_DIR = Path.of("/etc/deliveryoptimization-agent");
+
   public static final int FIRST_PORT = 50000;
   public static final int LAST_PORT = 60999;
 
+  /**
+   * Open connections before the longest idle is closed. The agent never closes an idle connection,
+   * and neither does ferryd below this many: each costs a descriptor, and a local program opening
+   * connections without end must not take every descriptor the engine needs.
+   */
+  public static final int MAX_CONNECTIONS = 512;
+
   public DoAgentOptions {
     runDir = runDir.toAbsolutePath().normalize();
+    configDir = configDir.toAbsolutePath().normalize();
     Objects.requireNonNull(user);
     Objects.requireNonNull(bindAddress);
     if (firstPort < 1 || lastPort > 65535 || firstPort > lastPort) {
       throw new IllegalArgumentException("bad port range " + firstPort + ".." + lastPort);
     }
+    if (maxConnections < 1) {
+      throw new IllegalArgumentException("maxConnections must be positive: " + maxConnections);
+    }
   }
 
-  /** Loopback, the agent's port range, the daemon's own user. */
+  /** Loopback, the agent's port range and configuration directory, the daemon's own user. */
   public static DoAgentOptions of(Path runDir) {
     return new DoAgentOptions(
-        runDir, Optional.empty(), InetAddress.getLoopbackAddress(), false, FIRST_PORT, LAST_PORT);
+        runDir,
+        Optional.empty(),
+        InetAddress.getLoopbackAddress(),
+        false,
+        FIRST_PORT,
+        LAST_PORT,
+        CONFIG_DIR,
+        MAX_CONNECTIONS);
   }
 
   /**
@@ -64,14 +92,33 @@ public record DoAgentOptions(
 
   public DoAgentOptions withUser(String name) {
     return new DoAgentOptions(
-        runDir, Optional.ofNullable(name), bindAddress, allowRemote, firstPort, lastPort);
+        runDir,
+        Optional.ofNullable(name),
+        bindAddress,
+        allowRemote,
+        firstPort,
+        lastPort,
+        configDir,
+        maxConnections);
   }
 
   public DoAgentOptions withBinding(InetAddress address, boolean remote) {
-    return new DoAgentOptions(runDir, user, address, remote, firstPort, lastPort);
+    return new DoAgentOptions(
+        runDir, user, address, remote, firstPort, lastPort, configDir, maxConnections);
   }
 
   public DoAgentOptions withPorts(int first, int last) {
-    return new DoAgentOptions(runDir, user, bindAddress, allowRemote, first, last);
+    return new DoAgentOptions(
+        runDir, user, bindAddress, allowRemote, first, last, configDir, maxConnections);
+  }
+
+  public DoAgentOptions withConfigDir(Path dir) {
+    return new DoAgentOptions(
+        runDir, user, bindAddress, allowRemote, firstPort, lastPort, dir, maxConnections);
+  }
+
+  public DoAgentOptions withMaxConnections(int max) {
+    return new DoAgentOptions(
+        runDir, user, bindAddress, allowRemote, firstPort, lastPort, configDir, max);
   }
 }

@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -27,8 +28,10 @@ final class PortFile implements AutoCloseable {
 
   /**
    * Writes the file for {@code port}, replacing it atomically so a reader never sees it half
-   * written. Port files of agents that are no longer running are removed first, so that the newest
-   * file is ours even when clocks are coarse.
+   * written. First, as the agent does when it starts, every other file whose name contains {@code
+   * restport} is removed: the SDK takes the newest such file, whatever its name, and a stale one
+   * (left by an agent that did not stop cleanly, or written by hand) could otherwise send it to a
+   * port nobody listens on, or to another program.
    *
    * @param shared whether other users must read it (0644, directory 0755) or only this user (0600,
    *     directory 0700)
@@ -42,7 +45,7 @@ final class PortFile implements AutoCloseable {
     }
     removeStale(dir);
     Path path = dir.resolve(PREFIX + ProcessHandle.current().pid());
-    Path temporary = dir.resolve(".restport-" + ProcessHandle.current().pid() + ".tmp");
+    Path temporary = dir.resolve(".port-" + ProcessHandle.current().pid() + ".tmp");
     Files.deleteIfExists(temporary);
     Files.createFile(
         temporary,
@@ -61,18 +64,21 @@ final class PortFile implements AutoCloseable {
     return new PortFile(path);
   }
 
+  /** Removes every entry but directories whose name contains {@code restport} (a link itself). */
   private static void removeStale(Path dir) {
-    try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, PREFIX + "*")) {
+    try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*restport*")) {
       for (Path file : files) {
-        String pid = file.getFileName().toString().substring(PREFIX.length());
-        if (pid.chars().allMatch(Character::isDigit)
-            && !pid.isEmpty()
-            && ProcessHandle.of(Long.parseLong(pid)).isEmpty()) {
+        if (Files.isDirectory(file, LinkOption.NOFOLLOW_LINKS)) {
+          continue;
+        }
+        try {
           Files.deleteIfExists(file);
           log.info("removed the stale DO agent port file {}", file);
+        } catch (IOException e) {
+          log.warn("could not remove the stale DO agent port file {}: {}", file, e.toString());
         }
       }
-    } catch (IOException | NumberFormatException e) {
+    } catch (IOException e) {
       log.debug("could not look for stale port files in {}: {}", dir, e.toString());
     }
   }

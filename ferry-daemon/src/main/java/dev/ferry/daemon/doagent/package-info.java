@@ -18,7 +18,10 @@
  * <p>Deliberate differences from the agent: {@code download/enumerate} is implemented ({@code
  * {"Ids":[...]}}, optionally filtered by Uri, DownloadFilePath, Id, ContentId or DisplayName);
  * {@code getproperty}/{@code setproperty} accept every download property with a text form, not only
- * Id, Uri, DownloadFilePath and NoProgressTimeoutSeconds; a refused non-loopback peer, a refused
- * user and a request from a web page get 403 with E_ACCESSDENIED rather than 400 with E_INVALIDARG.
+ * Id, Uri, DownloadFilePath and NoProgressTimeoutSeconds; ferryd's own refusals (a user a per-user
+ * agent does not serve, a request from a web page, a destination the agent's user may not write,
+ * checked at create) get 403 with E_ACCESSDENIED; the configuration directory a root ferryd creates
+ * is root's (see {@link AgentConfig}); requests are read up to 8 KiB a line rather than 2048 bytes
+ * in all. The README's section on the agent protocol lists the rest.
  */
 package dev.ferry.daemon.doagent;
