@@ -169,19 +169,11 @@ public final class FerryCommand implements java.util.concurrent.Callable<Integer
             VerbEntry.of(ListCommand.class, ListCommand::new),
             VerbEntry.of(InfoCommand.class, InfoCommand::new),
             VerbEntry.of(FileCommands.ListFiles.class, FileCommands.ListFiles::new)));
-    groups.put(
-        "Setting properties",
-        List.of(
-            VerbEntry.of(Setters.SetPriority.class, Setters.SetPriority::new),
-            VerbEntry.of(Setters.SetNotifyFlags.class, Setters.SetNotifyFlags::new),
-            VerbEntry.of(Setters.SetNotifyCmdLine.class, Setters.SetNotifyCmdLine::new),
-            VerbEntry.of(Setters.SetMinRetryDelay.class, Setters.SetMinRetryDelay::new),
-            VerbEntry.of(Setters.SetNoProgressTimeout.class, Setters.SetNoProgressTimeout::new),
-            VerbEntry.of(Setters.SetProxySettings.class, Setters.SetProxySettings::new),
-            VerbEntry.of(Setters.SetCustomHeaders.class, Setters.SetCustomHeaders::new),
-            VerbEntry.of(Setters.SetDisplayName.class, Setters.SetDisplayName::new),
-            VerbEntry.of(Setters.SetDescription.class, Setters.SetDescription::new),
-            VerbEntry.of(PropertyCommands.SetProperty.class, PropertyCommands.SetProperty::new)));
+    List<VerbEntry> setters = new java.util.ArrayList<>();
+    for (Setter setter : Setter.values()) {
+      setters.add(new VerbEntry(setter.verb, () -> SetterCommand.line(setter)));
+    }
+    groups.put("Setting properties", setters);
     List<VerbEntry> getters = new java.util.ArrayList<>();
     for (Getter getter : Getter.values()) {
       getters.add(new VerbEntry(getter.verb, () -> GetterCommand.line(getter)));
