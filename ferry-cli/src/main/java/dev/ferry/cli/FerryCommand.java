@@ -102,6 +102,7 @@ public final class FerryCommand implements java.util.concurrent.Callable<Integer
       names.get("The daemon and the shell").add("help");
     }
     cli.setExecutionExceptionHandler(new ErrorHandler());
+    cli.setParameterExceptionHandler(new UsageErrors());
     // After the verbs are added: these settings reach only the subcommands present.
     cli.setCaseInsensitiveEnumValuesAllowed(true);
     cli.getHelpSectionMap()

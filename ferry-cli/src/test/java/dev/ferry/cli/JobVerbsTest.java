@@ -327,9 +327,6 @@ class JobVerbsTest {
     assertFails(
         ferry.run("addfile", job, origin.url("/x"), tmp.resolve("no/such/dir/x").toString()),
         "E_INVALIDARG");
-    assertFails(
-        ferry.run("addfile", job, "gopher://x/y", downloads.resolve("y").toString()),
-        "E_INVALIDARG");
     assertFails(ferry.run("setnotifycmdline", job, "relative/prog"), "E_INVALIDARG");
     assertFails(ferry.run("setproxysettings", job, "OVERRIDE"), "E_INVALIDARG");
     assertFails(ferry.run("setnotifyflags", job, "0x100"), "E_NOTIMPL");
@@ -346,6 +343,7 @@ class JobVerbsTest {
           {},
           {"no-such-verb"},
           {"addfile", job, "http://127.0.0.1/x"},
+          {"addfile", job, "gopher://x/y", "/tmp/y"},
           {"setpriority", job, "URGENT"},
           {"setminretrydelay", job, "-5"},
           {"setnoprogresstimeout", job, "soon"},
