@@ -219,7 +219,12 @@ public final class FerryCommand implements java.util.concurrent.Callable<Integer
 
   /** The manager the options select, opened; close it when done. */
   Session session() {
-    return Session.open(socket, dataDir, noDaemon);
+    return session(false);
+  }
+
+  /** The same; {@code share}: the embedded engine is shared while this command holds it. */
+  Session session(boolean share) {
+    return Session.open(socket, dataDir, noDaemon, share);
   }
 
   /** {@code ferry} alone: the help, as a usage error. */

@@ -116,6 +116,11 @@ final class GetCommand extends Verb {
   private List<FileInfo> files;
 
   @Override
+  boolean sharesEngine() {
+    return true;
+  }
+
+  @Override
   void validate() {
     if (inputFile != null) {
       urls.addAll(readUrls(inputFile));
@@ -247,7 +252,7 @@ final class GetCommand extends Verb {
     if (jobs.isEmpty()) {
       return ExitCodes.OK;
     }
-    GetRun run = new GetRun(this, manager, jobs, skipped);
+    GetRun run = new GetRun(this, session, jobs, skipped);
     Foreground foreground = foreground(run::suspendAll);
     return run.follow(foreground);
   }

@@ -4,7 +4,6 @@ import dev.ferry.api.BackgroundCopyCallback;
 import dev.ferry.api.BackgroundCopyError;
 import dev.ferry.api.BackgroundCopyFile;
 import dev.ferry.api.BackgroundCopyJob;
-import dev.ferry.api.BackgroundCopyManager;
 import dev.ferry.api.FerryException;
 import dev.ferry.api.FileInfo;
 import dev.ferry.api.HResult;
@@ -42,7 +41,7 @@ final class GetRun {
   private static final int LISTED_FILES = 200;
 
   private final GetCommand command;
-  private final BackgroundCopyManager manager;
+  private final Session session;
   private final PrintWriter err;
   private final List<Tracked> active = new CopyOnWriteArrayList<>();
   private final List<String> failures = new ArrayList<>();
@@ -56,7 +55,7 @@ final class GetRun {
 
   /** One job being followed, and what its errors have been so far. */
   private static final class Tracked {
-    final BackgroundCopyJob job;
+    BackgroundCopyJob job;
     int errorCount;
     int lastCode;
     int attempts;
@@ -67,13 +66,9 @@ final class GetRun {
     }
   }
 
-  GetRun(
-      GetCommand command,
-      BackgroundCopyManager manager,
-      List<BackgroundCopyJob> jobs,
-      int skipped) {
+  GetRun(GetCommand command, Session session, List<BackgroundCopyJob> jobs, int skipped) {
     this.command = command;
-    this.manager = manager;
+    this.session = session;
     this.err = command.err();
     this.skipped = skipped;
     int files = 0;
@@ -124,6 +119,9 @@ final class GetRun {
             state = t.job.state();
             p = t.job.progress();
           } catch (FerryException gone) {
+            if (gone.is(HResult.DO_E_NO_SERVICE) && takeOver()) {
+              break;
+            }
             failAll(t, "job " + t.job.id() + " is gone: " + gone.getMessage());
             continue;
           }
@@ -224,6 +222,22 @@ final class GetRun {
     return done + "/" + filesWanted + " files" + inFlight;
   }
 
+  /**
+   * The command that shared the embedded engine with this one has ended: this one opens the engine
+   * (or becomes the client of the next command sharing it) and follows the same jobs there.
+   */
+  private boolean takeOver() {
+    if (!session.reopen()) {
+      return false;
+    }
+    for (Tracked t : active) {
+      t.job = session.manager().getJob(t.job.id());
+      t.errorCount = t.job.errorCount();
+      wakeOnEvents(t.job);
+    }
+    return true;
+  }
+
   private void finish(Tracked t, JobProgress p) {
     HResult result = t.job.complete();
     if (result != HResult.S_OK) {
@@ -264,7 +278,7 @@ final class GetRun {
     t.job.complete();
     active.remove(t);
     if (!rest.isEmpty()) {
-      BackgroundCopyJob next = command.create(manager, rest);
+      BackgroundCopyJob next = command.create(session.manager(), rest);
       wakeOnEvents(next);
       active.add(new Tracked(next));
     }

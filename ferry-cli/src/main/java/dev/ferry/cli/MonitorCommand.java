@@ -42,6 +42,11 @@ final class MonitorCommand extends Verb {
   @Mixin JsonOption jsonOption;
 
   @Override
+  boolean sharesEngine() {
+    return true;
+  }
+
+  @Override
   void validate() {
     if (!(refreshSeconds > 0) || refreshSeconds > 86_400) {
       throw usage("--refresh takes a number of seconds above 0");

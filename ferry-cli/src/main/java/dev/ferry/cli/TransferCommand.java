@@ -47,6 +47,11 @@ final class TransferCommand extends Verb {
   private final List<FileInfo> files = new ArrayList<>();
 
   @Override
+  boolean sharesEngine() {
+    return true;
+  }
+
+  @Override
   void validate() {
     if (pairs.size() % 2 != 0) {
       throw usage("URL and LOCAL come in pairs; '" + pairs.get(pairs.size() - 1) + "' has none");

@@ -30,6 +30,11 @@ final class WaitCommand extends JobVerb {
   boolean quiet;
 
   @Override
+  boolean sharesEngine() {
+    return true;
+  }
+
+  @Override
   int run(Session session, BackgroundCopyJob job) throws InterruptedException {
     Foreground foreground = foreground(() -> {});
     try (Progress progress =
