@@ -101,6 +101,11 @@ public final class FerryCommand implements java.util.concurrent.Callable<Integer
           .description("Show the help of ferry, or of one verb: ferry help VERB.");
       names.get("The daemon and the shell").add("help");
     }
+    // ferry daemon runs ferryd itself: --no-daemon means nothing there.
+    CommandLine daemon = cli.getSubcommands().get("daemon");
+    if (daemon != null) {
+      daemon.getCommandSpec().remove(daemon.getCommandSpec().findOption("--no-daemon"));
+    }
     cli.setExecutionExceptionHandler(new ErrorHandler());
     cli.setParameterExceptionHandler(new UsageErrors());
     // After the verbs are added: these settings reach only the subcommands present.
@@ -236,9 +241,19 @@ public final class FerryCommand implements java.util.concurrent.Callable<Integer
 
   static final class Version implements CommandLine.IVersionProvider {
     @Override
-    public String[] getVersion() {
-      String version = FerryCommand.class.getPackage().getImplementationVersion();
-      return new String[] {"ferry " + (version == null ? "development build" : version)};
+    public String[] getVersion() throws java.io.IOException {
+      // The build writes the project's version into this resource (ferry-cli's pom filters it),
+      // so classes run from a checkout say it as well as the jar does.
+      java.util.Properties build = new java.util.Properties();
+      try (var in = FerryCommand.class.getResourceAsStream("version.properties")) {
+        if (in != null) {
+          build.load(in);
+        }
+      }
+      return new String[] {
+        "ferry " + build.getProperty("version", "(version unknown: not built by Maven)"),
+        "Java " + Runtime.version() + " (" + System.getProperty("java.vendor", "?") + ")"
+      };
     }
   }
 }

@@ -13,7 +13,8 @@ final class UsageErrors implements CommandLine.IParameterExceptionHandler {
   public int handleParseException(CommandLine.ParameterException e, String[] args) {
     CommandLine cli = e.getCommandLine();
     PrintWriter err = cli.getErr();
-    if (ErrorHandler.json(cli.getCommandSpec().root().commandLine().getParseResult())) {
+    // The parse failed, so its result may not hold the option: the words typed do.
+    if (java.util.Arrays.asList(args).contains("--json")) {
       ErrorHandler.printJson(
           err, dev.ferry.rest.Problem.of(dev.ferry.api.HResult.E_INVALIDARG, e.getMessage()));
       return ExitCodes.USAGE;
