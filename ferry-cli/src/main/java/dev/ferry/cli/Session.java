@@ -18,7 +18,7 @@ import java.util.Optional;
  */
 final class Session implements AutoCloseable {
   /** How long a command waits for an engine held by a command that does not share it. */
-  private static final Duration WAIT_FOR_ENGINE = Duration.ofSeconds(30);
+  private static final Duration WAIT_FOR_ENGINE = Duration.ofSeconds(10);
 
   private final Path socket;
   private final Path dataDir;
