@@ -45,6 +45,14 @@ final class Pty implements AutoCloseable {
 
   /** {@code java … dev.ferry.cli.FerryCommand ARGS} on a new pseudo-terminal. */
   static Pty ferry(Path scratch, String... args) {
+    return ferryRedirected(scratch, "", args);
+  }
+
+  /**
+   * The same with a shell redirection after the command ({@code 2>FILE}, {@code >FILE}), so that
+   * one of its streams is a file while the others stay on the terminal.
+   */
+  static Pty ferryRedirected(Path scratch, String redirection, String... args) {
     assumeThat(Files.isExecutable(Path.of("/usr/bin/script")))
         .as("util-linux's script makes the pseudo-terminal")
         .isTrue();
@@ -56,7 +64,10 @@ final class Pty implements AutoCloseable {
     command.add(System.getProperty("java.class.path"));
     command.add(FerryCommand.class.getName());
     command.addAll(List.of(args));
-    String line = "exec " + command.stream().map(Pty::quote).collect(Collectors.joining(" "));
+    String line =
+        "exec "
+            + command.stream().map(Pty::quote).collect(Collectors.joining(" "))
+            + (redirection.isEmpty() ? "" : " " + redirection);
     try {
       ProcessBuilder builder =
           new ProcessBuilder(
