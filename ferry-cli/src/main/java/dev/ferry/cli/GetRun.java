@@ -251,29 +251,41 @@ final class GetRun {
 
   /**
    * A file or the job failed for good. The job is cancelled when it has no other file to save; else
-   * it is completed (keeping what was transferred) and the files still missing go on in a new job.
+   * it is completed (keeping what was transferred) and, when the error names its file, the other
+   * files still missing go on in a new job (an error of the whole job ends them all).
    */
   private void failed(Tracked t, Optional<BackgroundCopyError> error, String suffix) {
     String reason = error.map(Follow::describe).orElse("the transfer failed") + suffix;
     Optional<BackgroundCopyFile> bad = error.flatMap(BackgroundCopyError::file);
     List<BackgroundCopyFile> files = t.job.files();
-    if (bad.isEmpty() || files.size() == 1) {
-      failures.add(reason);
+    failures.add(reason);
+    if (files.size() == 1) {
       t.job.cancel();
       active.remove(t);
       return;
     }
-    failures.add(reason);
     List<FileInfo> rest = new ArrayList<>();
     for (BackgroundCopyFile f : files) {
       var fp = f.progress();
       if (fp.transferred()) {
         filesDone++;
         bytesDone += fp.bytesTransferred();
-      } else if (!(f.remoteName().equals(bad.get().remoteName())
-          && f.localName().equals(bad.get().localName()))) {
+      } else if (bad.isPresent()
+          && !(f.remoteName().equals(bad.get().remoteName())
+              && f.localName().equals(bad.get().localName()))) {
         rest.add(new FileInfo(f.remoteName(), f.localName()));
       }
+    }
+    if (bad.isPresent() && unreachable(error.get().code())) {
+      // The other files from a host that does not answer would each wait out the same attempts.
+      String host = host(bad.get().remoteName());
+      rest.removeIf(f -> {
+        boolean same = host != null && host.equals(host(f.remoteName()));
+        if (same) {
+          failures.add(f.remoteName() + ": not tried, " + host + " did not answer");
+        }
+        return same;
+      });
     }
     t.job.complete();
     active.remove(t);
@@ -281,6 +293,19 @@ final class GetRun {
       BackgroundCopyJob next = command.create(session.manager(), rest);
       wakeOnEvents(next);
       active.add(new Tracked(next));
+    }
+  }
+
+  private static boolean unreachable(int code) {
+    return code == HResult.ERROR_INTERNET_NAME_NOT_RESOLVED.value()
+        || code == HResult.ERROR_INTERNET_CANNOT_CONNECT.value();
+  }
+
+  private static String host(String url) {
+    try {
+      return java.net.URI.create(url).getRawAuthority();
+    } catch (IllegalArgumentException e) {
+      return null;
     }
   }
 

@@ -462,6 +462,38 @@ class GetCommandTest {
     assertThat(result.err().lines().filter(l -> l.startsWith("ferry: done ("))).hasSize(1);
   }
 
+  @Test
+  void aHostThatRefusesIsGivenUpOnceForAllItsUrlsAndTheOthersArrive() throws Exception {
+    int closed;
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+      closed = socket.getLocalPort();
+    }
+    Content one = Content.random(120_000, 23);
+    Content two = Content.random(130_000, 24);
+    origin.put("/one.bin", one);
+    origin.put("/two.bin", two);
+
+    Result result =
+        ferry(
+            "get",
+            "http://127.0.0.1:" + closed + "/a.bin",
+            origin.url("/one.bin"),
+            "http://127.0.0.1:" + closed + "/b.bin",
+            origin.url("/two.bin"),
+            "-d",
+            downloads.toString(),
+            "--data-dir",
+            dataDir.toString());
+
+    assertThat(result.code()).as(result.toString()).isEqualTo(ExitCodes.FAILED);
+    assertDownloadedExactly(Map.of("one.bin", one, "two.bin", two));
+    assertThat(result.err())
+        .contains("ferry: 2 of 4 file(s) downloaded (")
+        .contains("2 failed:")
+        .contains("gave up after " + GetRun.REFUSED_ATTEMPTS + " attempts")
+        .contains(": not tried, 127.0.0.1:" + closed + " did not answer");
+  }
+
   // --- helpers ----------------------------------------------------------------------------------
 
   record Result(int code, String out, String err) {}
