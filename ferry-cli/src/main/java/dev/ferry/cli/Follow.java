@@ -123,6 +123,10 @@ final class Follow {
           return end(progress, ExitCodes.FAILED, reason);
         }
         case SUSPENDED -> {
+          if (foreground.interruptRequested()) {
+            foreground.pause(POLL);
+            continue;
+          }
           return end(
               progress,
               ExitCodes.FAILED,

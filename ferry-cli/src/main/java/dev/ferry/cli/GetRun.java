@@ -149,6 +149,10 @@ final class GetRun {
               }
             }
             case SUSPENDED, CANCELLED, ACKNOWLEDGED -> {
+              if (state == JobState.SUSPENDED && foreground.interruptRequested()) {
+                // Suspended by this command's own Ctrl+C, which the next turn reports.
+                continue;
+              }
               failAll(
                   t,
                   "job "
