@@ -1,6 +1,7 @@
 package dev.ferry.cli;
 
 import dev.ferry.api.BackgroundCopyJob;
+import dev.ferry.api.FerryException;
 import dev.ferry.api.HResult;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -46,7 +47,44 @@ final class ActionCommand extends JobVerb {
     CommandLine line = new CommandLine(new ActionCommand(action));
     line.getCommandSpec().name(action.verb);
     line.getCommandSpec().usageMessage().description(action.description);
+    if (action == Action.COMPLETE) {
+      line.getCommandSpec()
+          .addOption(
+              CommandLine.Model.OptionSpec.builder("--force")
+                  .type(boolean.class)
+                  .description(
+                      "complete even though some files are not transferred: those are deleted"
+                          + " (BITS's BG_S_PARTIAL_COMPLETE)")
+                  .build());
+    }
     return line;
+  }
+
+  /**
+   * BITS completes a job in any state and deletes the files not transferred yet, as a success
+   * (BG_S_PARTIAL_COMPLETE). A person typing complete too early would lose data without a word, so
+   * the command line asks for --force first.
+   */
+  private void refuseToDropFiles(BackgroundCopyJob job) {
+    if (Boolean.TRUE.equals(spec.findOption("--force").getValue())) {
+      return;
+    }
+    var progress = job.progress();
+    int missing = progress.filesTotal() - progress.filesTransferred();
+    if (missing > 0) {
+      throw new FerryException(
+          HResult.BG_E_INVALID_STATE,
+          missing
+              + " of the "
+              + progress.filesTotal()
+              + " file(s) of job "
+              + job.id()
+              + " are not transferred ("
+              + job.state()
+              + "); completing it now would delete them. Wait for it ('ferry wait "
+              + job.id()
+              + "'), or add --force to keep only the transferred files");
+    }
   }
 
   @Override
@@ -62,7 +100,10 @@ final class ActionCommand extends JobVerb {
             yield HResult.S_OK;
           }
           case CANCEL -> job.cancel();
-          case COMPLETE -> job.complete();
+          case COMPLETE -> {
+            refuseToDropFiles(job);
+            yield job.complete();
+          }
           case TAKE_OWNERSHIP -> {
             job.takeOwnership();
             yield HResult.S_OK;

@@ -110,6 +110,10 @@ final class DaemonCommand implements Callable<Integer> {
         && LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)
             instanceof ch.qos.logback.classic.Logger root) {
       root.setLevel(Level.INFO);
+      // The HTTP server's own start-up lines say nothing ferryd's do not.
+      for (String noisy : new String[] {"org.eclipse.jetty", "io.javalin"}) {
+        ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(noisy)).setLevel(Level.WARN);
+      }
     }
     return Daemon.run(args.toArray(String[]::new));
   }

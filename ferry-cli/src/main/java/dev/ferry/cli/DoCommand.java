@@ -104,7 +104,13 @@ final class DoCommand implements Callable<Integer> {
           SwarmStats stats = file.stats();
           table.row(
               file.localPath().isEmpty() ? "(stream) " + file.ownerId() : file.localPath(),
-              stats.fileSize() < 0 ? "UNKNOWN" : Long.toString(stats.fileSize()),
+              // The engine reports an unknown size as 0, as DO's DOSwarmStats does; only a
+              // finished file's 0 is a size.
+              stats.fileSize() < 0
+                      || (stats.fileSize() == 0
+                          && stats.status() != dev.ferry.api.delivery.SwarmStatus.COMPLETE)
+                  ? "UNKNOWN"
+                  : Long.toString(stats.fileSize()),
               stats.bytesFromHttp(),
               stats.bytesFromPeers(),
               stats.bytesFromCacheServer(),

@@ -101,7 +101,13 @@ public final class FerryCommand implements java.util.concurrent.Callable<Integer
           .description("Show the help of ferry, or of one verb: ferry help VERB.");
       names.get("The daemon and the shell").add("help");
     }
+    // ferry daemon runs ferryd itself: --no-daemon means nothing there.
+    CommandLine daemon = cli.getSubcommands().get("daemon");
+    if (daemon != null) {
+      daemon.getCommandSpec().remove(daemon.getCommandSpec().findOption("--no-daemon"));
+    }
     cli.setExecutionExceptionHandler(new ErrorHandler());
+    cli.setParameterExceptionHandler(new UsageErrors());
     // After the verbs are added: these settings reach only the subcommands present.
     cli.setCaseInsensitiveEnumValuesAllowed(true);
     cli.getHelpSectionMap()
@@ -169,19 +175,11 @@ public final class FerryCommand implements java.util.concurrent.Callable<Integer
             VerbEntry.of(ListCommand.class, ListCommand::new),
             VerbEntry.of(InfoCommand.class, InfoCommand::new),
             VerbEntry.of(FileCommands.ListFiles.class, FileCommands.ListFiles::new)));
-    groups.put(
-        "Setting properties",
-        List.of(
-            VerbEntry.of(Setters.SetPriority.class, Setters.SetPriority::new),
-            VerbEntry.of(Setters.SetNotifyFlags.class, Setters.SetNotifyFlags::new),
-            VerbEntry.of(Setters.SetNotifyCmdLine.class, Setters.SetNotifyCmdLine::new),
-            VerbEntry.of(Setters.SetMinRetryDelay.class, Setters.SetMinRetryDelay::new),
-            VerbEntry.of(Setters.SetNoProgressTimeout.class, Setters.SetNoProgressTimeout::new),
-            VerbEntry.of(Setters.SetProxySettings.class, Setters.SetProxySettings::new),
-            VerbEntry.of(Setters.SetCustomHeaders.class, Setters.SetCustomHeaders::new),
-            VerbEntry.of(Setters.SetDisplayName.class, Setters.SetDisplayName::new),
-            VerbEntry.of(Setters.SetDescription.class, Setters.SetDescription::new),
-            VerbEntry.of(PropertyCommands.SetProperty.class, PropertyCommands.SetProperty::new)));
+    List<VerbEntry> setters = new java.util.ArrayList<>();
+    for (Setter setter : Setter.values()) {
+      setters.add(new VerbEntry(setter.verb, () -> SetterCommand.line(setter)));
+    }
+    groups.put("Setting properties", setters);
     List<VerbEntry> getters = new java.util.ArrayList<>();
     for (Getter getter : Getter.values()) {
       getters.add(new VerbEntry(getter.verb, () -> GetterCommand.line(getter)));
@@ -226,7 +224,12 @@ public final class FerryCommand implements java.util.concurrent.Callable<Integer
 
   /** The manager the options select, opened; close it when done. */
   Session session() {
-    return Session.open(socket, dataDir, noDaemon);
+    return session(false);
+  }
+
+  /** The same; {@code share}: the embedded engine is shared while this command holds it. */
+  Session session(boolean share) {
+    return Session.open(socket, dataDir, noDaemon, share);
   }
 
   /** {@code ferry} alone: the help, as a usage error. */
@@ -238,9 +241,19 @@ public final class FerryCommand implements java.util.concurrent.Callable<Integer
 
   static final class Version implements CommandLine.IVersionProvider {
     @Override
-    public String[] getVersion() {
-      String version = FerryCommand.class.getPackage().getImplementationVersion();
-      return new String[] {"ferry " + (version == null ? "development build" : version)};
+    public String[] getVersion() throws java.io.IOException {
+      // The build writes the project's version into this resource (ferry-cli's pom filters it),
+      // so classes run from a checkout say it as well as the jar does.
+      java.util.Properties build = new java.util.Properties();
+      try (var in = FerryCommand.class.getResourceAsStream("version.properties")) {
+        if (in != null) {
+          build.load(in);
+        }
+      }
+      return new String[] {
+        "ferry " + build.getProperty("version", "(version unknown: not built by Maven)"),
+        "Java " + Runtime.version() + " (" + System.getProperty("java.vendor", "?") + ")"
+      };
     }
   }
 }

@@ -41,6 +41,14 @@ final class FileCommands {
     String local;
 
     @Override
+    void validate() {
+      Urls.problem(url)
+          .ifPresent(problem -> {
+            throw usage(problem);
+          });
+    }
+
+    @Override
     int run(Session session, BackgroundCopyJob job) {
       String path = absolute(local);
       job.addFile(url, path);
@@ -119,6 +127,14 @@ final class FileCommands {
         paramLabel = "RANGES",
         description = "offset:length,… where the length may be eof (to the end of the file)")
     String ranges;
+
+    @Override
+    void validate() {
+      Urls.problem(url)
+          .ifPresent(problem -> {
+            throw usage(problem);
+          });
+    }
 
     @Override
     int run(Session session, BackgroundCopyJob job) {

@@ -97,68 +97,80 @@ final class Follow {
 
   private int follow(Progress progress) throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
-    String lastNote = "";
     while (true) {
       if (foreground.interrupted()) {
-        progress.failed();
-        err.println("ferry: " + interruptedMessage);
-        return ExitCodes.INTERRUPTED;
+        return end(progress, ExitCodes.INTERRUPTED, interruptedMessage);
       }
       JobState state = job.state();
       JobProgress p = job.progress();
-      progress.update(p);
+      progress.update(p.bytesTransferred(), p.sizeKnown() ? p.bytesTotal() : -1, "");
       switch (state) {
         case TRANSFERRED -> {
+          String note = null;
           if (finish) {
             HResult result = job.complete();
             if (result != HResult.S_OK) {
-              err.println("ferry: " + result.message() + " [" + result.name() + "]");
+              note = result.message() + " [" + result.name() + "]";
             }
           }
-          progress.done(p);
-          return ExitCodes.OK;
+          return end(progress, ExitCodes.OK, note);
         }
         case ERROR -> {
           String reason = job.error().map(Follow::describe).orElse("the transfer failed");
           if (finish) {
             job.cancel();
           }
-          progress.failed();
-          err.println("ferry: " + reason);
-          return ExitCodes.FAILED;
+          return end(progress, ExitCodes.FAILED, reason);
         }
         case SUSPENDED -> {
-          progress.failed();
-          err.println("ferry: job " + job.id() + " is suspended; it transfers again once resumed");
-          return ExitCodes.FAILED;
+          if (foreground.interruptRequested()) {
+            foreground.pause(POLL);
+            continue;
+          }
+          return end(
+              progress,
+              ExitCodes.FAILED,
+              "job " + job.id() + " is suspended; it transfers again once resumed");
         }
         case CANCELLED, ACKNOWLEDGED -> {
-          progress.failed();
-          err.println(
-              "ferry: job "
+          return end(
+              progress,
+              ExitCodes.FAILED,
+              "job "
                   + job.id()
                   + " was "
                   + state.name().toLowerCase(Locale.ROOT)
                   + " by another program");
-          return ExitCodes.FAILED;
         }
-        case TRANSIENT_ERROR -> {
-          String note = job.error().map(Follow::describe).orElse("retrying");
-          if (!note.equals(lastNote)) {
-            progress.note("retrying: " + note);
-            lastNote = note;
-          }
-        }
-        default -> lastNote = "";
+        case TRANSIENT_ERROR ->
+            progress.note(
+                "retrying: "
+                    + job.error().map(Follow::describe).orElse("a transient error")
+                    + " (error "
+                    + job.errorCount()
+                    + ")");
+        default -> progress.note(null);
       }
       if (!timeout.isZero() && System.nanoTime() - deadline > 0) {
-        progress.failed();
-        err.println(
-            "ferry: gave up after " + timeout.toSeconds() + " s: job " + job.id() + " is " + state);
-        return ExitCodes.FAILED;
+        return end(
+            progress,
+            ExitCodes.FAILED,
+            "gave up after " + timeout.toSeconds() + " s: job " + job.id() + " is " + state);
       }
       foreground.pause(POLL);
     }
+  }
+
+  /**
+   * Closes the display, then says why it ended (on a line of its own), and returns {@code code}.
+   */
+  private int end(Progress progress, int code, String message) {
+    progress.close();
+    if (message != null) {
+      err.println("ferry: " + message);
+      err.flush();
+    }
+    return code;
   }
 
   /** An error as one line: the file, the description, the context, then [NAME 0x…]. */

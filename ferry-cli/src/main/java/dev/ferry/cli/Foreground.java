@@ -18,11 +18,13 @@ final class Foreground {
   private final CountDownLatch interrupted = new CountDownLatch(1);
   private final CountDownLatch released = new CountDownLatch(1);
   private final Semaphore wakeups = new Semaphore(0);
+  private volatile boolean requested;
   private final Thread hook;
 
   private Foreground(Runnable onInterrupt) {
     this.hook =
         new Thread(() -> {
+          requested = true;
           try {
             onInterrupt.run();
           } catch (RuntimeException ignored) {
@@ -47,6 +49,14 @@ final class Foreground {
 
   boolean interrupted() {
     return interrupted.getCount() == 0;
+  }
+
+  /**
+   * Whether Ctrl+C has come, even if the verb's reaction is still running: a job found SUSPENDED
+   * then was suspended by that reaction, not by another program.
+   */
+  boolean interruptRequested() {
+    return requested;
   }
 
   /**

@@ -1,5 +1,6 @@
 package dev.ferry.cli;
 
+import dev.ferry.api.BackgroundCopyFile;
 import dev.ferry.api.BackgroundCopyJob;
 import dev.ferry.api.BackgroundCopyManager;
 import dev.ferry.api.FerryException;
@@ -8,32 +9,48 @@ import dev.ferry.api.HResult;
 import dev.ferry.api.JobPriority;
 import dev.ferry.api.JobPropertyId;
 import dev.ferry.api.JobPropertyValue;
+import dev.ferry.api.JobState;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
  * {@code ferry get URL...}: a one-shot download through a foreground job, with a progress bar,
- * through ferryd when one runs and the embedded engine otherwise. Like {@code bitsadmin /transfer}
- * it waits through transient errors, completes the job on success and cancels it on a fatal error.
- * Interrupted, it suspends the job; the same command later resumes it where it stopped.
+ * through ferryd when one runs and the embedded engine otherwise. It completes the job on success;
+ * a URL that fails is reported and the others are still downloaded (as by wget and aria2c).
+ * Interrupted, it suspends the job; the same URL to the same file later resumes it where it
+ * stopped. An existing file is not replaced unless {@code --overwrite} says so.
  */
 @Command(
     name = "get",
     mixinStandardHelpOptions = true,
-    description = "Download one or more URLs now, with progress, and wait until they are in place.")
+    description = {
+      "Download one or more URLs now, with progress, and wait until they are in place.",
+      "Ctrl+C suspends the download; the same URL to the same file resumes it. A URL that fails"
+          + " does not stop the others; the summary lists the failures (exit 1)."
+    })
 final class GetCommand extends Verb {
+  /** The display names of get's jobs start with this, so a later get can find them. */
+  static final String NAME_PREFIX = "ferry get ";
+
   @Parameters(arity = "0..*", paramLabel = "URL", description = "http, https or file URLs")
   List<String> urls = new ArrayList<>();
 
@@ -49,14 +66,22 @@ final class GetCommand extends Verb {
       names = {"-o", "--output"},
       paramLabel = "FILE",
       description =
-          "where to write the file (one URL only); default: its name from the URL, in the current directory")
+          "where to write the file (one URL only); default: its name from the URL, in the current"
+              + " directory")
   Path output;
 
   @Option(
       names = {"-d", "--dir"},
       paramLabel = "DIR",
-      description = "the directory for the files; default: the current directory")
+      description =
+          "the directory for the files, created when missing; default: the current directory")
   Path directory;
+
+  @Option(
+      names = "--overwrite",
+      description =
+          "replace files that exist already (default: leave them and skip their URLs, as wget -nc)")
+  boolean overwrite;
 
   @Option(
       names = "--priority",
@@ -67,25 +92,33 @@ final class GetCommand extends Verb {
   @Option(
       names = "--limit-rate",
       paramLabel = "RATE",
+      converter = PolicyCommand.Rate.class,
       description =
           "cap this download at RATE bytes per second (K, M or G suffix; unlimited lifts it), on"
               + " top of the bandwidth policy; sets the job's MAX_TRANSFER_RATE")
-  String limitRate;
+  Long limitRate;
 
   @Option(
       names = "--timeout",
       defaultValue = "120",
       paramLabel = "SECONDS",
-      description = "give up after this long without progress (default: ${DEFAULT-VALUE})")
+      converter = Numbers.Seconds.class,
+      description =
+          "give up after this long without progress (default: ${DEFAULT-VALUE}); a name that does"
+              + " not resolve or a refused connection gives up sooner")
   long timeoutSeconds;
 
   @Option(
       names = {"-q", "--quiet"},
-      description = "no progress output")
+      description = "no progress output and no summary; errors only")
   boolean quiet;
 
   private List<FileInfo> files;
-  private long maxTransferRate = -1;
+
+  @Override
+  boolean sharesEngine() {
+    return true;
+  }
 
   @Override
   void validate() {
@@ -98,12 +131,31 @@ final class GetCommand extends Verb {
     if (output != null && urls.size() > 1) {
       throw usage("-o takes one URL; use -d for several");
     }
-    if (limitRate != null) {
-      maxTransferRate = Math.max(0, PolicyCommand.rate(limitRate));
+    if (output != null && directory != null) {
+      throw usage("-o and -d do not go together; -o names the file itself");
+    }
+    for (String url : urls) {
+      Urls.problem(url)
+          .ifPresent(problem -> {
+            throw usage(problem);
+          });
+    }
+    if (directory != null && Files.exists(directory) && !Files.isDirectory(directory)) {
+      throw usage("-d " + directory + ": not a directory");
+    }
+    if (output != null && Files.isDirectory(output)) {
+      throw usage("-o " + output + " is a directory; use -d for a directory");
     }
     files = new ArrayList<>();
+    Map<String, String> byDestination = new HashMap<>();
     for (String url : urls) {
-      files.add(new FileInfo(url, destination(url).toString()));
+      String local = destination(url).toString();
+      String other = byDestination.putIfAbsent(local, url);
+      if (other != null) {
+        throw usage(
+            other + " and " + url + " would both be saved as " + local + "; use -o for each");
+      }
+      files.add(new FileInfo(url, local));
     }
   }
 
@@ -124,80 +176,156 @@ final class GetCommand extends Verb {
         }
         return read;
       }
-    } catch (IOException | InvalidPathException e) {
-      throw usage("cannot read the URLs in " + source + ": " + e.getMessage());
+    } catch (NoSuchFileException e) {
+      throw usage("-i " + source + ": no such file");
+    } catch (AccessDeniedException e) {
+      throw usage("-i " + source + ": permission denied");
+    } catch (IOException e) {
+      throw usage("-i " + source + ": " + (Files.isDirectory(Path.of(source)) ? "a directory" : e));
+    } catch (InvalidPathException e) {
+      throw usage("-i " + source + ": not a file name (" + e.getReason() + ")");
     }
   }
 
   /**
-   * The job's name: the command as typed when it fits BITS's 256 characters, else the first URL and
-   * a count (the files themselves still identify the job when the command is run again).
+   * The job's name: the URL and where it goes, which is what a later run must match to resume it
+   * and what tells two downloads of one URL apart in {@code ferry list}. Cut to BITS's 256
+   * characters (the files themselves still identify the job).
    */
-  static String displayName(List<String> urls) {
-    String full = "ferry get " + String.join(" ", urls);
+  static String displayName(List<FileInfo> files) {
+    String where =
+        files.size() == 1
+            ? " -o " + files.get(0).localName()
+            : " -d " + Path.of(files.get(0).localName()).getParent();
+    String full =
+        NAME_PREFIX
+            + files.stream().map(FileInfo::remoteName).collect(Collectors.joining(" "))
+            + where;
     if (full.length() <= 256) {
       return full;
     }
-    String suffix = " (+" + (urls.size() - 1) + " more)";
-    String first = "ferry get " + urls.get(0);
+    String suffix = " (+" + (files.size() - 1) + " more)" + where;
+    String first = NAME_PREFIX + files.get(0).remoteName();
     return (first.length() + suffix.length() <= 256
             ? first
-            : first.substring(0, 256 - suffix.length() - 1) + "…")
+            : first.substring(0, Math.max(NAME_PREFIX.length(), 256 - suffix.length() - 1)) + "…")
         + suffix;
   }
 
   @Override
   int run(Session session) throws InterruptedException {
-    String name = displayName(urls);
-    BackgroundCopyJob job = findOrCreate(session.manager(), name, files);
-    Foreground foreground = foreground(job::suspend);
-    String task =
-        files.size() == 1
-            ? Path.of(files.get(0).localName()).getFileName().toString()
-            : files.size() + " files";
-    try (Progress progress = quiet ? Progress.silent() : Progress.open(task, err())) {
-      return new Follow(job, err(), foreground)
-          .finishing()
-          .onInterrupt("interrupted; run the same command again to resume")
-          .run(progress);
-    }
-  }
-
-  private Path destination(String url) {
-    if (output != null) {
-      return output.toAbsolutePath().normalize();
-    }
-    Path dir = (directory != null ? directory : Path.of("")).toAbsolutePath().normalize();
-    String path;
     try {
-      path = URI.create(url).getPath();
-    } catch (IllegalArgumentException e) {
-      throw new FerryException(HResult.E_INVALIDARG, "not a valid URL: " + url);
+      Path dir = directory != null ? directory : output != null ? output.getParent() : null;
+      if (dir != null) {
+        Files.createDirectories(dir.toAbsolutePath());
+      }
+    } catch (IOException e) {
+      throw new FerryException(
+          HResult.ERROR_PATH_NOT_FOUND, "cannot create the directory: " + e.getMessage());
     }
-    String fileName = path == null ? "" : path.substring(path.lastIndexOf('/') + 1);
-    if (fileName.isEmpty() || fileName.equals(".") || fileName.equals("..")) {
-      fileName = "index.html";
-    }
-    return dir.resolve(fileName);
-  }
-
-  /** An unfinished job from an earlier, interrupted run of the same command, or a new job. */
-  private BackgroundCopyJob findOrCreate(
-      BackgroundCopyManager manager, String name, List<FileInfo> files) {
-    for (BackgroundCopyJob existing : manager.enumJobs()) {
-      if (existing.displayName().equals(name) && sameFiles(existing, files)) {
-        existing.setPriority(priority);
-        limitRate(existing);
-        existing.resume();
-        return existing;
+    BackgroundCopyManager manager = session.manager();
+    List<String> notes = new ArrayList<>();
+    List<BackgroundCopyJob> jobs = new ArrayList<>();
+    List<FileInfo> wanted = new ArrayList<>(files);
+    resumeEarlierRuns(manager, wanted, jobs, notes);
+    List<FileInfo> fresh = new ArrayList<>();
+    int skipped = 0;
+    for (FileInfo file : wanted) {
+      if (!overwrite && Files.exists(Path.of(file.localName()))) {
+        notes.add(
+            file.localName()
+                + " exists; "
+                + file.remoteName()
+                + " skipped (--overwrite replaces it)");
+        skipped++;
+      } else {
+        fresh.add(file);
       }
     }
-    BackgroundCopyJob job = manager.createJob(name);
+    if (!fresh.isEmpty()) {
+      jobs.add(create(manager, fresh));
+    }
+    for (String note : notes) {
+      err().println("ferry: " + note);
+    }
+    err().flush();
+    if (jobs.isEmpty()) {
+      return ExitCodes.OK;
+    }
+    GetRun run = new GetRun(this, session, jobs, skipped);
+    Foreground foreground = foreground(run::suspendAll);
+    return run.follow(foreground);
+  }
+
+  /**
+   * Takes over the unfinished jobs of earlier gets whose every file is one this run wants (the same
+   * URL to the same file): they are resumed, not started again. Earlier jobs that share a URL or a
+   * file with this run but not all of their files are left alone, and said so, with how to resume
+   * or remove them: nothing piles up unseen.
+   */
+  private void resumeEarlierRuns(
+      BackgroundCopyManager manager,
+      List<FileInfo> wanted,
+      List<BackgroundCopyJob> jobs,
+      List<String> notes) {
+    Set<String> urlsWanted = wanted.stream().map(FileInfo::remoteName).collect(Collectors.toSet());
+    Set<String> localsWanted = wanted.stream().map(FileInfo::localName).collect(Collectors.toSet());
+    for (BackgroundCopyJob earlier : manager.enumJobs(false)) {
+      List<BackgroundCopyFile> earlierFiles;
+      JobState state;
+      try {
+        if (!earlier.displayName().startsWith(NAME_PREFIX)) {
+          continue;
+        }
+        state = earlier.state();
+        earlierFiles = earlier.files();
+      } catch (FerryException gone) {
+        continue;
+      }
+      if (state == JobState.CANCELLED || state == JobState.ACKNOWLEDGED) {
+        continue;
+      }
+      Map<String, String> pairs = new LinkedHashMap<>();
+      for (BackgroundCopyFile f : earlierFiles) {
+        pairs.put(f.remoteName(), f.localName());
+      }
+      boolean all =
+          !pairs.isEmpty()
+              && pairs.entrySet().stream()
+                  .allMatch(e -> wanted.contains(new FileInfo(e.getKey(), e.getValue())));
+      if (all) {
+        setUp(earlier);
+        earlier.resume();
+        jobs.add(earlier);
+        wanted.removeIf(f -> f.localName().equals(pairs.get(f.remoteName())));
+        continue;
+      }
+      boolean overlaps =
+          pairs.keySet().stream().anyMatch(urlsWanted::contains)
+              || pairs.values().stream().anyMatch(localsWanted::contains);
+      if (overlaps) {
+        long bytes = earlier.progress().bytesTransferred();
+        notes.add(
+            "an earlier, unfinished get ("
+                + state
+                + ", "
+                + Progress.mib(bytes)
+                + " on disk) is left as it was: job "
+                + earlier.id()
+                + " '"
+                + earlier.displayName()
+                + "'; run that command again to resume it, or 'ferry cancel "
+                + earlier.id()
+                + "' to delete its partial files");
+      }
+    }
+  }
+
+  /** A new job for {@code files}, resumed. */
+  BackgroundCopyJob create(BackgroundCopyManager manager, List<FileInfo> files) {
+    BackgroundCopyJob job = manager.createJob(displayName(files));
     try {
-      job.setPriority(priority);
-      job.setMinimumRetryDelay(Duration.ofSeconds(5));
-      job.setNoProgressTimeout(Duration.ofSeconds(timeoutSeconds));
-      limitRate(job);
+      setUp(job);
       job.addFileSet(files);
       job.resume();
     } catch (RuntimeException e) {
@@ -207,24 +335,30 @@ final class GetCommand extends Verb {
     return job;
   }
 
-  private void limitRate(BackgroundCopyJob job) {
-    if (maxTransferRate >= 0) {
+  private void setUp(BackgroundCopyJob job) {
+    job.setPriority(priority);
+    job.setMinimumRetryDelay(Duration.ofSeconds(5));
+    job.setNoProgressTimeout(Duration.ofSeconds(timeoutSeconds));
+    if (limitRate != null) {
       job.setProperty(
-          JobPropertyId.MAX_TRANSFER_RATE, new JobPropertyValue.Uint64(maxTransferRate));
+          JobPropertyId.MAX_TRANSFER_RATE, new JobPropertyValue.Uint64(Math.max(0, limitRate)));
     }
   }
 
-  private static boolean sameFiles(BackgroundCopyJob job, List<FileInfo> files) {
-    var existing = job.files();
-    if (existing.size() != files.size()) {
-      return false;
+  private Path destination(String url) {
+    if (output != null) {
+      return output.toAbsolutePath().normalize();
     }
-    for (int i = 0; i < files.size(); i++) {
-      if (!existing.get(i).remoteName().equals(files.get(i).remoteName())
-          || !existing.get(i).localName().equals(files.get(i).localName())) {
-        return false;
-      }
+    Path dir = (directory != null ? directory : Path.of("")).toAbsolutePath().normalize();
+    String path = URI.create(url).getPath();
+    String fileName = path == null ? "" : path.substring(path.lastIndexOf('/') + 1);
+    if (fileName.isEmpty() || fileName.equals(".") || fileName.equals("..")) {
+      fileName = "index.html";
     }
-    return true;
+    return dir.resolve(fileName);
+  }
+
+  boolean quiet() {
+    return quiet;
   }
 }

@@ -3,7 +3,6 @@ package dev.ferry.cli;
 import dev.ferry.rest.JobView;
 import java.time.Duration;
 import java.time.LocalTime;
-import java.time.temporal.ChronoUnit;
 import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -19,6 +18,10 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = "Show your jobs, refreshed every few seconds until Ctrl+C.")
 final class MonitorCommand extends Verb {
+  /** Always with seconds: LocalTime's own text drops them at :00, and the header jumped. */
+  private static final java.time.format.DateTimeFormatter CLOCK =
+      java.time.format.DateTimeFormatter.ofPattern("HH:mm:ss");
+
   @Option(names = "--all-users", description = "every user's jobs (administrators only)")
   boolean allUsers;
 
@@ -39,6 +42,11 @@ final class MonitorCommand extends Verb {
   @Mixin JsonOption jsonOption;
 
   @Override
+  boolean sharesEngine() {
+    return true;
+  }
+
+  @Override
   void validate() {
     if (!(refreshSeconds > 0) || refreshSeconds > 86_400) {
       throw usage("--refresh takes a number of seconds above 0");
@@ -52,7 +60,7 @@ final class MonitorCommand extends Verb {
   int run(Session session) throws InterruptedException {
     Foreground foreground = foreground(() -> {});
     boolean json = json(jsonOption);
-    boolean terminal = !json && Progress.isTerminal();
+    boolean terminal = !json && Terminal.isTerminal(Terminal.STDOUT);
     Duration refresh = Duration.ofMillis(Math.round(refreshSeconds * 1000));
     for (int shown = 1; ; shown++) {
       List<JobView> jobs = Views.of(session.manager().enumJobs(allUsers));
@@ -66,7 +74,7 @@ final class MonitorCommand extends Verb {
         }
         out()
             .println(
-                LocalTime.now().truncatedTo(ChronoUnit.SECONDS)
+                LocalTime.now().format(CLOCK)
                     + "  "
                     + jobs.size()
                     + " job(s) in "

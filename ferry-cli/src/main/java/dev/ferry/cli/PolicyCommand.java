@@ -1,7 +1,5 @@
 package dev.ferry.cli;
 
-import dev.ferry.api.FerryException;
-import dev.ferry.api.HResult;
 import dev.ferry.client.FerryClient;
 import dev.ferry.daemon.api.PolicyEndpoints;
 import dev.ferry.engine.Engine;
@@ -15,6 +13,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -46,26 +45,40 @@ final class PolicyCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
   @Mixin Verb.JsonOption jsonOption;
 
-  @Option(names = "--global", paramLabel = "RATE", description = "cap for all transfers together")
-  String global;
+  @Option(
+      names = "--global",
+      paramLabel = "RATE",
+      converter = Rate.class,
+      description = "cap for all transfers together")
+  Long global;
 
-  @Option(names = "--foreground", paramLabel = "RATE", description = "cap for FOREGROUND jobs")
-  String foreground;
+  @Option(
+      names = "--foreground",
+      paramLabel = "RATE",
+      converter = Rate.class,
+      description = "cap for FOREGROUND jobs")
+  Long foreground;
 
   @Option(
       names = "--background",
       paramLabel = "RATE",
+      converter = Rate.class,
       description = "cap for HIGH, NORMAL and LOW jobs")
-  String background;
+  Long background;
 
   @Option(
       names = "--background-while-foreground",
       paramLabel = "RATE",
+      converter = Rate.class,
       description = "what background jobs fall to while a foreground job transfers")
-  String backgroundWhileForeground;
+  Long backgroundWhileForeground;
 
-  @Option(names = "--window", paramLabel = "DAYS@FROM-TO=RATE", description = "add a time window")
-  List<String> windows = new ArrayList<>();
+  @Option(
+      names = "--window",
+      paramLabel = "DAYS@FROM-TO=RATE",
+      converter = WindowConverter.class,
+      description = "add a time window")
+  List<PolicyView.Window> windows = new ArrayList<>();
 
   @Option(names = "--clear-windows", description = "remove every time window first")
   boolean clearWindows;
@@ -100,17 +113,34 @@ final class PolicyCommand implements Callable<Integer> {
   private PolicyView changed(PolicyView current) {
     List<PolicyView.Window> newWindows =
         new ArrayList<>(clearWindows ? List.of() : current.windows());
-    for (String window : windows) {
-      newWindows.add(window(window));
-    }
+    newWindows.addAll(windows);
     return new PolicyView(
-        global != null ? rate(global) : current.global(),
-        foreground != null ? rate(foreground) : current.foreground(),
-        background != null ? rate(background) : current.background(),
+        global != null ? global : current.global(),
+        foreground != null ? foreground : current.foreground(),
+        background != null ? background : current.background(),
         backgroundWhileForeground != null
-            ? rate(backgroundWhileForeground)
+            ? backgroundWhileForeground
             : current.backgroundWhileForeground(),
         newWindows);
+  }
+
+  /**
+   * A RATE argument; a malformed one is a wrong command line (exit 2), found before any engine is
+   * opened.
+   */
+  static final class Rate implements CommandLine.ITypeConverter<Long> {
+    @Override
+    public Long convert(String text) {
+      return rate(text);
+    }
+  }
+
+  /** A --window argument, checked as {@link Rate} is. */
+  static final class WindowConverter implements CommandLine.ITypeConverter<PolicyView.Window> {
+    @Override
+    public PolicyView.Window convert(String text) {
+      return window(text);
+    }
   }
 
   /** Bytes per second: a number with an optional K/M/G suffix, or "unlimited" (-1). */
@@ -136,8 +166,7 @@ final class PolicyCommand implements Callable<Integer> {
       }
       return value;
     } catch (NumberFormatException | ArithmeticException e) {
-      throw new FerryException(
-          HResult.E_INVALIDARG,
+      throw new CommandLine.TypeConversionException(
           "'" + text + "' is not a rate (bytes per second, K, M or G, or unlimited)");
     }
   }
@@ -145,20 +174,28 @@ final class PolicyCommand implements Callable<Integer> {
   static PolicyView.Window window(String text) {
     Matcher m = WINDOW.matcher(text.trim());
     if (!m.matches()) {
-      throw new FerryException(
-          HResult.E_INVALIDARG,
+      throw new CommandLine.TypeConversionException(
           "a window is DAYS@FROM-TO=RATE, such as mon-fri@08:00-17:00=1M, not '" + text + "'");
     }
     long cap = rate(m.group(4));
     if (cap < 0) {
-      throw new FerryException(
-          HResult.E_INVALIDARG, "a window needs a cap (0 blocks background jobs)");
+      throw new CommandLine.TypeConversionException(
+          "a window needs a cap (0 blocks background jobs)");
     }
-    return new PolicyView.Window(days(m.group(1)), pad(m.group(2)), pad(m.group(3)), cap);
+    return new PolicyView.Window(
+        days(m.group(1)), time(m.group(2), text), time(m.group(3), text), cap);
   }
 
-  private static String pad(String time) {
-    return time.length() == 4 ? "0" + time : time;
+  /** HH:MM of a day, 00:00 to 23:59. */
+  private static String time(String time, String window) {
+    String padded = time.length() == 4 ? "0" + time : time;
+    int hours = Integer.parseInt(padded.substring(0, 2));
+    int minutes = Integer.parseInt(padded.substring(3));
+    if (hours > 23 || minutes > 59) {
+      throw new CommandLine.TypeConversionException(
+          "'" + time + "' in '" + window + "' is not a time of day (00:00 to 23:59)");
+    }
+    return padded;
   }
 
   private static List<String> days(String spec) {
@@ -188,7 +225,8 @@ final class PolicyCommand implements Callable<Integer> {
         return i;
       }
     }
-    throw new FerryException(HResult.E_INVALIDARG, "'" + prefix + "' is not a day");
+    throw new CommandLine.TypeConversionException(
+        "'" + prefix + "' is not a day (mon, tue… sun, or *)");
   }
 
   private void print(PolicyView policy, PrintWriter out) throws Exception {

@@ -9,7 +9,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
-/** Job5::GetProperty and SetProperty, with values typed as the local API types them. */
+/**
+ * Job5::GetProperty (SetProperty is a {@link Setter}), with values typed as the local API types
+ * them.
+ */
 final class PropertyCommands {
   private PropertyCommands() {}
 
@@ -33,7 +36,7 @@ final class PropertyCommands {
     }
   }
 
-  private static final String IDS =
+  static final String IDS =
       "the property: its number or name (COST_FLAGS 1, NOTIFICATION_CLSID 2, DYNAMIC_CONTENT 3,"
           + " HIGH_PERFORMANCE 4, MAX_DOWNLOAD_SIZE 5, USE_STORED_CREDENTIALS 7,"
           + " MINIMUM_NOTIFICATION_INTERVAL_MS 9, ON_DEMAND_MODE 10, and Ferry's"
@@ -57,43 +60,6 @@ final class PropertyCommands {
       } else {
         out().println(value.value());
       }
-      return ExitCodes.OK;
-    }
-  }
-
-  @Command(
-      name = "setproperty",
-      mixinStandardHelpOptions = true,
-      description = "Set a Job5 property (BITS_JOB_PROPERTY_ID).")
-  static final class SetProperty extends JobVerb {
-    @Parameters(index = "1", paramLabel = "ID", converter = Id.class, description = IDS)
-    JobPropertyId id;
-
-    @Parameters(
-        index = "2",
-        paramLabel = "TYPE",
-        description = "DWORD, CLSID, ENABLE, UINT64 or TARGET")
-    String type;
-
-    @Parameters(
-        index = "3",
-        paramLabel = "VALUE",
-        description = "a number (decimal or 0x…), a UUID, true/false, or SERVER/PROXY")
-    String value;
-
-    @Override
-    int run(Session session, BackgroundCopyJob job) {
-      String kind = type.toUpperCase(Locale.ROOT);
-      String text = value.strip();
-      if ((kind.equals("DWORD") || kind.equals("UINT64"))
-          && text.toLowerCase(Locale.ROOT).startsWith("0x")) {
-        text = Long.toUnsignedString(Numbers.parse(text));
-      } else if (kind.equals("ENABLE") || kind.equals("TARGET")) {
-        text =
-            kind.equals("ENABLE") ? text.toLowerCase(Locale.ROOT) : text.toUpperCase(Locale.ROOT);
-      }
-      job.setProperty(id, new PropertyValue(kind, text).toJobPropertyValue());
-      out().println("Property " + id + " of job " + job.id() + " set to " + text + ".");
       return ExitCodes.OK;
     }
   }

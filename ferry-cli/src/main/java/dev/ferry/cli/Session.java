@@ -2,35 +2,62 @@ package dev.ferry.cli;
 
 import dev.ferry.api.BackgroundCopyJob;
 import dev.ferry.api.BackgroundCopyManager;
+import dev.ferry.api.FerryException;
+import dev.ferry.api.HResult;
 import dev.ferry.engine.Ferry;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
 
 /**
- * The manager one command talks to: ferryd when one answers on the socket, the embedded engine
- * otherwise. Closing it closes the client connection or, for the embedded engine, stops its
- * transfers (checkpointed; they go on at the next open).
+ * The manager one command talks to: ferryd when one answers on the socket, else the embedded
+ * engine, which a command that runs for a while shares with the others ({@link EmbeddedHost}); a
+ * command that finds the engine held by such a command becomes its client. Closing it closes the
+ * client connection or, for the embedded engine, stops its transfers (checkpointed; they go on at
+ * the next open).
  */
 final class Session implements AutoCloseable {
-  private final BackgroundCopyManager manager;
-  private final Choice choice;
+  /** How long a command waits for an engine held by a command that does not share it. */
+  private static final Duration WAIT_FOR_ENGINE = Duration.ofSeconds(10);
+
+  private final Path socket;
+  private final Path dataDir;
+  private final boolean noDaemon;
+  private final boolean share;
+  private BackgroundCopyManager manager;
+  private EmbeddedHost host;
+  private Choice choice;
   private boolean closed;
 
-  private Session(BackgroundCopyManager manager, Choice choice) {
-    this.manager = manager;
-    this.choice = choice;
+  private Session(Path socket, Path dataDir, boolean noDaemon, boolean share) {
+    this.socket = socket;
+    this.dataDir = dataDir;
+    this.noDaemon = noDaemon;
+    this.share = share;
   }
 
   /**
    * Which manager the options select.
    *
    * @param socket where ferryd was looked for (null when it was not: --no-daemon, or --data-dir
-   *     alone)
-   * @param daemon whether ferryd answered there
-   * @param dataDir the embedded engine's data directory (used when {@code daemon} is false)
+   *     alone), or where the command holding the embedded engine shares it
+   * @param daemon whether ferryd (or a command sharing the engine) answered there
+   * @param dataDir the embedded engine's data directory
+   * @param shared whether {@code socket} is a ferry command sharing the embedded engine, not ferryd
    */
-  record Choice(Path socket, boolean daemon, Path dataDir) {
-    /** How the choice reads in messages: "ferryd at PATH" or "the embedded engine in DIR". */
+  record Choice(Path socket, boolean daemon, Path dataDir, boolean shared) {
+    Choice(Path socket, boolean daemon, Path dataDir) {
+      this(socket, daemon, dataDir, false);
+    }
+
+    /** How the choice reads in messages. */
     String describe() {
+      if (shared) {
+        return "the embedded engine in "
+            + dataDir
+            + ", shared by another ferry command on "
+            + socket;
+      }
       return daemon ? "ferryd at " + socket : "the embedded engine in " + dataDir;
     }
   }
@@ -48,16 +75,68 @@ final class Session implements AutoCloseable {
     return new Choice(embedded.socket(), Daemon.answers(embedded.socket()), embedded.dataDir());
   }
 
-  /** Opens what {@link #choose} would choose, asking the daemon once instead of twice. */
-  static Session open(Path socket, Path dataDir, boolean noDaemon) {
+  /**
+   * Opens what {@link #choose} would choose, asking the daemon once instead of twice.
+   *
+   * @param share whether this command shares the embedded engine while it holds it (the verbs that
+   *     run for a while)
+   */
+  static Session open(Path socket, Path dataDir, boolean noDaemon, boolean share) {
+    Session session = new Session(socket, dataDir, noDaemon, share);
+    session.connect();
+    return session;
+  }
+
+  private void connect() {
     Choice choice = embeddedUnlessLookingForTheDaemon(dataDir, socket, noDaemon);
     if (choice.socket() != null) {
-      var daemon = Daemon.connectIfRunning(choice.socket());
+      Optional<BackgroundCopyManager> daemon = Daemon.connectIfRunning(choice.socket());
       if (daemon.isPresent()) {
-        return new Session(daemon.get(), new Choice(choice.socket(), true, choice.dataDir()));
+        this.manager = daemon.get();
+        this.choice = new Choice(choice.socket(), true, choice.dataDir());
+        return;
       }
     }
-    return new Session(Ferry.embedded(choice.dataDir()), choice);
+    Path shared = EmbeddedHost.socketFor(choice.dataDir());
+    long deadline = System.nanoTime() + WAIT_FOR_ENGINE.toNanos();
+    while (true) {
+      try {
+        if (share) {
+          host = EmbeddedHost.open(choice.dataDir(), shared);
+          manager = host.manager();
+        } else {
+          manager = Ferry.embedded(choice.dataDir());
+        }
+        this.choice = choice;
+        return;
+      } catch (FerryException e) {
+        if (!e.is(HResult.E_ACCESSDENIED) || !e.getMessage().contains("in use")) {
+          throw e;
+        }
+      }
+      Optional<BackgroundCopyManager> holder = Daemon.connectIfRunning(shared);
+      if (holder.isPresent()) {
+        this.manager = holder.get();
+        this.choice = new Choice(shared, true, choice.dataDir(), true);
+        return;
+      }
+      // Held by a command that does not share it (list, info…: it ends soon), or by one that
+      // has not started sharing yet.
+      if (System.nanoTime() - deadline > 0) {
+        throw new FerryException(
+            HResult.E_ACCESSDENIED,
+            "the data directory "
+                + choice.dataDir()
+                + " is in use by another ferry command that does not share it; try again when it"
+                + " ends, or run 'ferry daemon' so that every command shares one engine");
+      }
+      try {
+        Thread.sleep(100);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new FerryException(HResult.E_ACCESSDENIED, "interrupted waiting for the engine");
+      }
+    }
   }
 
   /**
@@ -81,6 +160,24 @@ final class Session implements AutoCloseable {
     return choice;
   }
 
+  /**
+   * After the command sharing the embedded engine has ended: opens the engine (or the next
+   * command's share of it) in its place. False when this session is not such a client: ferryd going
+   * away is not mended by opening its engine here.
+   */
+  synchronized boolean reopen() {
+    if (closed || !choice.shared()) {
+      return false;
+    }
+    try {
+      manager.close();
+    } catch (RuntimeException alreadyGone) {
+      // The connection is gone with the command that served it.
+    }
+    connect();
+    return true;
+  }
+
   /** The job named by {@code reference}: its id, or its display name among the caller's jobs. */
   BackgroundCopyJob job(String reference) {
     return JobReference.resolve(manager, reference);
@@ -90,7 +187,11 @@ final class Session implements AutoCloseable {
   public synchronized void close() {
     if (!closed) {
       closed = true;
-      manager.close();
+      if (host != null) {
+        host.close();
+      } else {
+        manager.close();
+      }
     }
   }
 }

@@ -47,11 +47,20 @@ final class TransferCommand extends Verb {
   private final List<FileInfo> files = new ArrayList<>();
 
   @Override
+  boolean sharesEngine() {
+    return true;
+  }
+
+  @Override
   void validate() {
     if (pairs.size() % 2 != 0) {
       throw usage("URL and LOCAL come in pairs; '" + pairs.get(pairs.size() - 1) + "' has none");
     }
     for (int i = 0; i < pairs.size(); i += 2) {
+      Urls.problem(pairs.get(i))
+          .ifPresent(problem -> {
+            throw usage(problem);
+          });
       files.add(new FileInfo(pairs.get(i), FileCommands.absolute(pairs.get(i + 1))));
     }
   }
@@ -72,7 +81,8 @@ final class TransferCommand extends Verb {
     }
     Foreground foreground = foreground(job::suspend);
     String task = files.size() == 1 ? name : name + " (" + files.size() + " files)";
-    try (Progress progress = quiet ? Progress.silent() : Progress.open(task, err())) {
+    try (Progress progress =
+        quiet ? Progress.silent() : Progress.open(task, job.progress().bytesTransferred(), err())) {
       return new Follow(job, err(), foreground)
           .finishing()
           .onInterrupt(

@@ -23,7 +23,7 @@ abstract class Verb implements Callable<Integer> {
   public final Integer call() throws Exception {
     validate();
     try {
-      try (Session session = ferry.session()) {
+      try (Session session = ferry.session(sharesEngine())) {
         return run(session);
       }
     } finally {
@@ -32,6 +32,14 @@ abstract class Verb implements Callable<Integer> {
         foreground.release();
       }
     }
+  }
+
+  /**
+   * Whether this verb runs for a while, and so shares the embedded engine with other commands while
+   * it holds it ({@link EmbeddedHost}).
+   */
+  boolean sharesEngine() {
+    return false;
   }
 
   /** Checks the arguments; throw {@link #usage(String)} for a wrong command line. */

@@ -30,9 +30,17 @@ final class WaitCommand extends JobVerb {
   boolean quiet;
 
   @Override
+  boolean sharesEngine() {
+    return true;
+  }
+
+  @Override
   int run(Session session, BackgroundCopyJob job) throws InterruptedException {
     Foreground foreground = foreground(() -> {});
-    try (Progress progress = quiet ? Progress.silent() : Progress.open(job.displayName(), err())) {
+    try (Progress progress =
+        quiet
+            ? Progress.silent()
+            : Progress.open(job.displayName(), job.progress().bytesTransferred(), err())) {
       return new Follow(job, err(), foreground)
           .timeout(Duration.ofSeconds(timeoutSeconds))
           .onInterrupt("interrupted; job " + job.id() + " is left as it is")

@@ -145,6 +145,11 @@ class DaemonVerbsTest {
       }
       assertThat(data).as("the --data-dir given to ferry reached ferryd").isDirectory();
       assertThat(daemon.terminate()).as(daemon.log()).isZero();
+      assertThat(daemon.log())
+          .as("the HTTP server's start-up lines are not ferryd's")
+          .doesNotContainIgnoringCase("jetty")
+          .doesNotContainIgnoringCase("javalin")
+          .contains("ferryd serving");
     }
     assertThat(FerryClient.isRunning(socket)).isFalse();
   }

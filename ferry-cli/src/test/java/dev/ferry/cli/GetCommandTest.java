@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ferry.api.BackgroundCopyJob;
 import dev.ferry.api.BackgroundCopyManager;
+import dev.ferry.api.FileInfo;
 import dev.ferry.engine.Ferry;
 import dev.ferry.testkit.Content;
 import dev.ferry.testkit.TestOrigin;
@@ -130,7 +131,7 @@ class GetCommandTest {
     Result none = ferry("get", "-i", empty.toString(), "--data-dir", dataDir.toString());
 
     assertThat(missing.code()).as(missing.toString()).isEqualTo(ExitCodes.USAGE);
-    assertThat(missing.err()).contains("absent.txt");
+    assertThat(missing.err()).contains("absent.txt: no such file");
     assertThat(none.code()).as(none.toString()).isEqualTo(ExitCodes.USAGE);
     assertThat(none.err()).contains("no URL");
     assertThat(dataDir).as("no engine was opened").doesNotExist();
@@ -175,8 +176,8 @@ class GetCommandTest {
             target.toString(),
             "--data-dir",
             dataDir.toString());
-    assertThat(refused.code()).as(refused.toString()).isEqualTo(ExitCodes.FAILED);
-    assertThat(refused.err()).contains("'fast' is not a rate").contains("E_INVALIDARG");
+    assertThat(refused.code()).as(refused.toString()).isEqualTo(ExitCodes.USAGE);
+    assertThat(refused.err()).startsWith("ferry: ").contains("'fast' is not a rate");
     assertThat(origin.requests("/slow.bin")).isEmpty();
 
     Result result =
@@ -217,7 +218,7 @@ class GetCommandTest {
   }
 
   @Test
-  void anUnsupportedSchemeFailsWithAReadableMessage() throws Exception {
+  void anUnsupportedSchemeIsAUsageErrorWithAReadableMessage() throws Exception {
     Result result =
         ferry(
             "get",
@@ -228,11 +229,269 @@ class GetCommandTest {
             "--data-dir",
             dataDir.toString());
 
-    assertThat(result.code()).as(result.toString()).isEqualTo(ExitCodes.FAILED);
-    assertThat(result.err()).startsWith("ferry: ").contains("E_INVALIDARG");
+    assertThat(result.code()).as(result.toString()).isEqualTo(ExitCodes.USAGE);
+    assertThat(result.err()).startsWith("ferry: ").contains("ftp is not supported");
     assertThat(result.err()).as("a message, not a stack trace").doesNotContain("\tat ");
     assertThat(listing(downloads)).isEmpty();
-    assertThat(jobsLeft()).as("the rejected job was cancelled").isEmpty();
+    assertThat(dataDir).as("no engine was opened").doesNotExist();
+  }
+
+  @Test
+  void malformedArgumentsAreUsageErrorsOfOneLineAndAPointerToHelp() throws Exception {
+    Path file = Files.writeString(tmp.resolve("plain.txt"), "not a directory");
+    String[][] cases = {
+      {"get", "127.0.0.1:8081/x"},
+      {"get", "ht!tp://x y"},
+      {"get", "ftp://127.0.0.1/file.bin"},
+      {"get", ""},
+      {"get", "http://127.0.0.1:99999/x"},
+      {"get", "--limit-rate", "5Q", origin.url("/a")},
+      {"get", "--timeout", "-5", origin.url("/a")},
+      {"get", "-d", file.toString(), origin.url("/a")},
+      {"policy", "--background", "5X"},
+      {"policy", "--window", "*@25:00-26:00=1M"},
+      {"addfile", "somejob", "localhost:8080/x", "/tmp/x"},
+    };
+    for (String[] args : cases) {
+      List<String> all = new java.util.ArrayList<>(List.of(args));
+      all.addAll(List.of("--data-dir", dataDir.toString()));
+      Result result = ferry(all.toArray(String[]::new));
+      String what = String.join(" ", args) + "\n" + result;
+      assertThat(result.code()).as(what).isEqualTo(ExitCodes.USAGE);
+      assertThat(result.err()).as(what).startsWith("ferry: ").contains("--help' for more");
+      assertThat(result.err().lines().count()).as("not the whole help: " + what).isLessThan(4);
+      assertThat(result.err()).as(what).doesNotContain("Usage:").doesNotContain("\tat ");
+    }
+    assertThat(ferry("get", "-d", file.toString(), origin.url("/a")).err())
+        .contains("not a directory");
+    assertThat(ferry("get", "127.0.0.1:8081/x").err())
+        .contains("did you mean http://127.0.0.1:8081/x?");
+    assertThat(origin.requests("/a")).isEmpty();
+    assertThat(dataDir).as("no engine was opened").doesNotExist();
+  }
+
+  @Test
+  void dirIsCreatedAndAnExistingFileIsKeptUnlessOverwriteIsGiven() throws Exception {
+    Content first = Content.random(100_000, 21);
+    Content second = Content.random(120_000, 22);
+    origin.put("/kept.bin", first);
+    Path dir = downloads.resolve("new/sub");
+
+    Result created =
+        ferry(
+            "get",
+            "-q",
+            origin.url("/kept.bin"),
+            "-d",
+            dir.toString(),
+            "--data-dir",
+            dataDir.toString());
+    assertThat(created.code()).as(created.toString()).isZero();
+    assertThat(sha256(dir.resolve("kept.bin"))).isEqualTo(first.sha256());
+
+    origin.put("/kept.bin", second);
+    Result skipped =
+        ferry(
+            "get", origin.url("/kept.bin"), "-d", dir.toString(), "--data-dir", dataDir.toString());
+    assertThat(skipped.code()).as(skipped.toString()).isZero();
+    assertThat(skipped.err()).contains(dir.resolve("kept.bin") + " exists").contains("--overwrite");
+    assertThat(sha256(dir.resolve("kept.bin"))).as("left as it was").isEqualTo(first.sha256());
+
+    Result replaced =
+        ferry(
+            "get",
+            "-q",
+            "--overwrite",
+            origin.url("/kept.bin"),
+            "-d",
+            dir.toString(),
+            "--data-dir",
+            dataDir.toString());
+    assertThat(replaced.code()).as(replaced.toString()).isZero();
+    assertThat(sha256(dir.resolve("kept.bin"))).isEqualTo(second.sha256());
+    assertThat(listing(dir)).containsExactly("kept.bin");
+  }
+
+  @Test
+  void aListWithAFailingUrlKeepsTheGoodFilesAndEndsWithASummary() throws Exception {
+    Map<String, Content> good = new java.util.LinkedHashMap<>();
+    StringBuilder list = new StringBuilder();
+    for (int i = 1; i <= 5; i++) {
+      Content content = Content.random(150_000 + i * 1000, 30 + i);
+      origin.put("/good-" + i + ".bin", content);
+      good.put("good-" + i + ".bin", content);
+      list.append(origin.url("/good-" + i + ".bin")).append('\n');
+      if (i == 2) {
+        list.append(origin.url("/missing.bin")).append('\n');
+      }
+    }
+    Path urls = Files.writeString(tmp.resolve("urls.txt"), list);
+
+    Result result =
+        ferry(
+            "get",
+            "-i",
+            urls.toString(),
+            "-d",
+            downloads.toString(),
+            "--data-dir",
+            dataDir.toString());
+
+    assertThat(result.code()).as(result.toString()).isEqualTo(ExitCodes.FAILED);
+    assertDownloadedExactly(good);
+    assertThat(result.err())
+        .contains("ferry: 5 of 6 file(s) downloaded (")
+        .contains("1 failed:")
+        .containsPattern(
+            "ferry:   "
+                + java.util.regex.Pattern.quote(origin.url("/missing.bin"))
+                + ": .*BG_E_HTTP_ERROR_404");
+  }
+
+  @Test
+  void aRefusedConnectionFailsAfterThreeAttemptsNotAfterTheTimeout() throws Exception {
+    int closed;
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+      closed = socket.getLocalPort();
+    }
+    long started = System.nanoTime();
+    Result result =
+        ferry(
+            "get",
+            "http://127.0.0.1:" + closed + "/x.bin",
+            "-d",
+            downloads.toString(),
+            "--data-dir",
+            dataDir.toString());
+    java.time.Duration took = java.time.Duration.ofNanos(System.nanoTime() - started);
+
+    assertThat(result.code()).as(result.toString()).isEqualTo(ExitCodes.FAILED);
+    assertThat(result.err())
+        .contains("ERROR_INTERNET_CANNOT_CONNECT")
+        .contains("gave up after " + GetRun.REFUSED_ATTEMPTS + " attempts")
+        .as("it said it was retrying")
+        .contains("retrying");
+    assertThat(took)
+        .as("well before the 120 s no-progress timeout")
+        .isLessThan(java.time.Duration.ofSeconds(100));
+    assertThat(jobsLeft()).isEmpty();
+    assertThat(listing(downloads)).isEmpty();
+  }
+
+  @Test
+  void aNameThatDoesNotResolveFailsAtOnce() throws Exception {
+    Result result =
+        ferry(
+            "get",
+            "-q",
+            "http://no-such-host.invalid/x.bin",
+            "-d",
+            downloads.toString(),
+            "--data-dir",
+            dataDir.toString());
+
+    assertThat(result.code()).as(result.toString()).isEqualTo(ExitCodes.FAILED);
+    assertThat(result.err())
+        .contains("ERROR_INTERNET_NAME_NOT_RESOLVED")
+        .doesNotContain("attempts");
+    assertThat(jobsLeft()).isEmpty();
+  }
+
+  @Test
+  void theSameUrlToAnotherFileLeavesTheEarlierDownloadAndSaysSoAndTheSameFileResumesIt()
+      throws Exception {
+    Content content = Content.random(300_000, 40);
+    origin.put("/twice.bin", content);
+    Path first = downloads.resolve("first.bin");
+    String earlierId;
+    try (BackgroundCopyManager manager = Ferry.embedded(dataDir)) {
+      // What an interrupted `ferry get URL -o first.bin` leaves behind.
+      List<FileInfo> files = List.of(new FileInfo(origin.url("/twice.bin"), first.toString()));
+      BackgroundCopyJob earlier = manager.createJob(GetCommand.displayName(files));
+      earlier.addFileSet(files);
+      earlierId = earlier.id().toString();
+    }
+
+    Result other =
+        ferry(
+            "get",
+            origin.url("/twice.bin"),
+            "-o",
+            downloads.resolve("second.bin").toString(),
+            "--data-dir",
+            dataDir.toString());
+    assertThat(other.code()).as(other.toString()).isZero();
+    assertThat(other.err())
+        .contains("an earlier, unfinished get")
+        .contains("ferry cancel " + earlierId);
+    assertThat(jobsLeft()).as("the earlier job is left, not piled on").hasSize(1);
+
+    Result same =
+        ferry(
+            "get",
+            "-q",
+            origin.url("/twice.bin"),
+            "-o",
+            first.toString(),
+            "--data-dir",
+            dataDir.toString());
+    assertThat(same.code()).as(same.toString()).isZero();
+    assertThat(sha256(first)).isEqualTo(content.sha256());
+    assertThat(jobsLeft()).as("the earlier job was resumed and completed").isEmpty();
+  }
+
+  @Test
+  void progressInALogIsPlainLinesAndOneSummary() throws Exception {
+    Content content = Content.random(2_000_000, 50);
+    origin.put("/log.bin", content);
+
+    Result result =
+        ferry(
+            "get",
+            "--limit-rate",
+            "300K",
+            origin.url("/log.bin"),
+            "-d",
+            downloads.toString(),
+            "--data-dir",
+            dataDir.toString());
+
+    assertThat(result.code()).as(result.toString()).isZero();
+    assertThat(result.err()).doesNotContain("\r").doesNotContain("\u001b");
+    assertThat(result.err()).containsPattern("log\\.bin: [0-9.]+ MiB of 1\\.9 MiB \\(\\d+%\\)");
+    assertThat(result.err().lines().filter(l -> l.startsWith("ferry: done ("))).hasSize(1);
+  }
+
+  @Test
+  void aHostThatRefusesIsGivenUpOnceForAllItsUrlsAndTheOthersArrive() throws Exception {
+    int closed;
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+      closed = socket.getLocalPort();
+    }
+    Content one = Content.random(120_000, 23);
+    Content two = Content.random(130_000, 24);
+    origin.put("/one.bin", one);
+    origin.put("/two.bin", two);
+
+    Result result =
+        ferry(
+            "get",
+            "http://127.0.0.1:" + closed + "/a.bin",
+            origin.url("/one.bin"),
+            "http://127.0.0.1:" + closed + "/b.bin",
+            origin.url("/two.bin"),
+            "-d",
+            downloads.toString(),
+            "--data-dir",
+            dataDir.toString());
+
+    assertThat(result.code()).as(result.toString()).isEqualTo(ExitCodes.FAILED);
+    assertDownloadedExactly(Map.of("one.bin", one, "two.bin", two));
+    assertThat(result.err())
+        .contains("ferry: 2 of 4 file(s) downloaded (")
+        .contains("2 failed:")
+        .contains("gave up after " + GetRun.REFUSED_ATTEMPTS + " attempts")
+        .contains(": not tried, 127.0.0.1:" + closed + " did not answer");
   }
 
   // --- helpers ----------------------------------------------------------------------------------
@@ -285,18 +544,19 @@ class GetCommandTest {
   }
 
   @Test
-  void manyUrlsMakeOneJobWhoseNameFitsTheLimit() {
-    java.util.List<String> urls = new java.util.ArrayList<>();
+  void manyUrlsMakeOneJobWhoseNameFitsTheLimitAndSaysWhereTheFilesGo() {
+    List<FileInfo> files = new java.util.ArrayList<>();
     for (int i = 0; i < 40; i++) {
-      urls.add("http://127.0.0.1:9/some/fairly/long/path/file-" + i + ".bin");
+      files.add(
+          new FileInfo(
+              "http://127.0.0.1:9/some/fairly/long/path/file-" + i + ".bin",
+              "/srv/files/file-" + i + ".bin"));
     }
-    String name = GetCommand.displayName(urls);
-    org.assertj.core.api.Assertions.assertThat(name)
+    assertThat(GetCommand.displayName(files))
         .hasSizeLessThanOrEqualTo(256)
         .startsWith("ferry get http://127.0.0.1:9/")
-        .endsWith("(+39 more)");
-    org.assertj.core.api.Assertions.assertThat(
-            GetCommand.displayName(java.util.List.of("http://a/b")))
-        .isEqualTo("ferry get http://a/b");
+        .endsWith("(+39 more) -d /srv/files");
+    assertThat(GetCommand.displayName(List.of(new FileInfo("http://a/b", "/tmp/b"))))
+        .isEqualTo("ferry get http://a/b -o /tmp/b");
   }
 }

@@ -161,4 +161,53 @@ class HelpAndShellTest {
     assertThat(status.dataDir()).isEqualTo(data.toString());
     assertThat(Files.exists(data)).as("status does not open the engine").isFalse();
   }
+
+  @Test
+  void versionDaemonHelpAndJsonErrorsSayWhatTheyShould() throws Exception {
+    Cli ferry = new Cli("--data-dir", tmp.resolve("data").toString());
+
+    Cli.Result version = ferry.run("--version");
+    assertThat(version.code()).isZero();
+    assertThat(version.out()).startsWith("ferry ").containsPattern("^ferry \\d+\\.\\d+");
+    assertThat(version.out()).doesNotContain("development build");
+
+    assertThat(new Cli().run("daemon", "--help").out())
+        .contains("--socket")
+        .doesNotContain("--no-daemon");
+    assertThat(new Cli().run("list", "--help").out()).contains("--no-daemon");
+
+    Cli.Result failed = ferry.run("--json", "getstate", "nosuchjob");
+    assertThat(failed.code()).isEqualTo(ExitCodes.FAILED);
+    dev.ferry.rest.Problem problem =
+        Json.mapper().readValue(failed.err(), dev.ferry.rest.Problem.class);
+    assertThat(problem.name()).isEqualTo("BG_E_NOT_FOUND");
+    assertThat(problem.message()).contains("nosuchjob");
+    Cli.Result usage = ferry.run("getstate", "--json");
+    assertThat(usage.code()).isEqualTo(ExitCodes.USAGE);
+    assertThat(Json.mapper().readValue(usage.err(), dev.ferry.rest.Problem.class).name())
+        .isEqualTo("E_INVALIDARG");
+  }
+
+  @Test
+  void monitorsClockAlwaysShowsSecondsAndDoStatusSaysUnknownForAnUnknownSize() {
+    Cli ferry = new Cli("--data-dir", tmp.resolve("data").toString());
+    String job = ferry.run("create", "sized later").value();
+    assertThat(
+            ferry
+                .run(
+                    "addfile",
+                    job,
+                    "http://127.0.0.1:9/never.bin",
+                    tmp.resolve("never.bin").toString())
+                .code())
+        .isZero();
+
+    Cli.Result monitor = ferry.run("monitor", "--count", "1");
+    assertThat(monitor.code()).as(monitor.toString()).isZero();
+    assertThat(monitor.lines().get(0)).matches("\\d\\d:\\d\\d:\\d\\d  1 job\\(s\\) in .*");
+
+    Cli.Result status = ferry.run("do", "status");
+    assertThat(status.code()).as(status.toString()).isZero();
+    assertThat(status.lines().get(1)).contains("never.bin  UNKNOWN  ");
+  }
 }

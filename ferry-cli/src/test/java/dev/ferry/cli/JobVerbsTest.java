@@ -327,9 +327,6 @@ class JobVerbsTest {
     assertFails(
         ferry.run("addfile", job, origin.url("/x"), tmp.resolve("no/such/dir/x").toString()),
         "E_INVALIDARG");
-    assertFails(
-        ferry.run("addfile", job, "gopher://x/y", downloads.resolve("y").toString()),
-        "E_INVALIDARG");
     assertFails(ferry.run("setnotifycmdline", job, "relative/prog"), "E_INVALIDARG");
     assertFails(ferry.run("setproxysettings", job, "OVERRIDE"), "E_INVALIDARG");
     assertFails(ferry.run("setnotifyflags", job, "0x100"), "E_NOTIMPL");
@@ -346,6 +343,7 @@ class JobVerbsTest {
           {},
           {"no-such-verb"},
           {"addfile", job, "http://127.0.0.1/x"},
+          {"addfile", job, "gopher://x/y", "/tmp/y"},
           {"setpriority", job, "URGENT"},
           {"setminretrydelay", job, "-5"},
           {"setnoprogresstimeout", job, "soon"},
@@ -362,6 +360,35 @@ class JobVerbsTest {
           .isEqualTo(ExitCodes.USAGE);
       assertThat(result.err()).as(String.join(" ", args)).isNotBlank().doesNotContain("\tat ");
     }
+  }
+
+  @Test
+  void completeRefusesToDropUntransferredFilesWithoutForce() {
+    Content content = Content.random(200_000, 12);
+    origin.put("/here.bin", content);
+    String job = ferry.run("create", "half").value();
+    assertOk(
+        ferry.run(
+            "addfile", job, origin.url("/here.bin"), downloads.resolve("here.bin").toString()));
+    assertOk(
+        ferry.run(
+            "addfile", job, origin.url("/gone.bin"), downloads.resolve("gone.bin").toString()));
+    assertOk(ferry.run("resume", job));
+    assertFails(ferry.run("wait", "-q", job), null);
+    assertThat(ferry.run("getfilestransferred", job).value()).isEqualTo("1");
+
+    Cli.Result refused = ferry.run("complete", job);
+    assertFails(refused, "BG_E_INVALID_STATE");
+    assertThat(refused.err()).contains("1 of the 2 file(s)").contains("--force");
+    assertThat(ferry.run("getstate", job).value()).as("left as it was").isEqualTo("ERROR");
+    assertThat(downloads.resolve("here.bin")).doesNotExist();
+
+    Cli.Result forced = ferry.run("complete", "--force", job);
+    assertOk(forced);
+    assertThat(forced.out()).contains("BG_S_PARTIAL_COMPLETE");
+    assertThat(Cli.sha256(downloads.resolve("here.bin"))).isEqualTo(content.sha256());
+    assertThat(downloads.resolve("gone.bin")).doesNotExist();
+    assertThat(ferry.run("list").value()).isEqualTo("Listed 0 job(s).");
   }
 
   // --- helpers ----------------------------------------------------------------------------------

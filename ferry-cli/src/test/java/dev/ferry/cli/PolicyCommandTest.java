@@ -68,11 +68,15 @@ class PolicyCommandTest {
             new String[] {"policy", "--global", "fast"},
             new String[] {"policy", "--window", "someday@8:00-9:00=0"},
             new String[] {"policy", "--window", "mon@8-9=0"},
-            new String[] {"policy", "--global", "0"})) {
+            new String[] {"policy", "--window", "mon@08:00-24:30=0"})) {
       Cli.Result result = ferry.run(args);
-      assertThat(result.code()).as(result.toString()).isEqualTo(ExitCodes.FAILED);
-      assertThat(result.err()).contains("E_INVALIDARG");
+      assertThat(result.code()).as(result.toString()).isEqualTo(ExitCodes.USAGE);
+      assertThat(result.err()).startsWith("ferry: ");
     }
+    // A well-formed value the engine refuses is a refused request.
+    Cli.Result refused = ferry.run("policy", "--global", "0");
+    assertThat(refused.code()).as(refused.toString()).isEqualTo(ExitCodes.FAILED);
+    assertThat(refused.err()).contains("E_INVALIDARG");
   }
 
   @Test
