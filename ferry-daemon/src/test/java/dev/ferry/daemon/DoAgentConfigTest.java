@@ -212,4 +212,35 @@ class DoAgentConfigTest {
       }
     }
   }
+
+  /**
+   * A connection that stalls within a request is dropped after the request timeout, so stalled
+   * requests cannot keep every place busy: the places go to those who send whole requests.
+   */
+  @Test
+  void aConnectionThatStallsWithinARequestIsDropped() throws IOException {
+    try (JobEngine engine = JobEngine.open(fx.dir.resolve("stall-data"), EngineConfig.defaults());
+        DoAgent agent =
+            DoAgent.start(
+                engine.deliveryManager(Ferry.currentUser()),
+                DoAgentOptions.of(runDir)
+                    .withConfigDir(configDir)
+                    .withMaxConnections(2)
+                    .withRequestTimeout(java.time.Duration.ofMillis(500)),
+                false,
+                AgentAccess.NONE,
+                AgentCallers.anyone());
+        java.net.Socket stalled =
+            new java.net.Socket(java.net.InetAddress.getLoopbackAddress(), agent.port());
+        SdkClient idle = SdkClient.connect(runDir)) {
+      stalled
+          .getOutputStream()
+          .write("GET download/enum".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      stalled.setSoTimeout(30_000);
+      assertThat(stalled.getInputStream().read()).as("closed without an answer").isEqualTo(-1);
+      assertThat(idle.get("enumerate").status())
+          .as("a connection idle between requests is kept")
+          .isEqualTo(200);
+    }
+  }
 }

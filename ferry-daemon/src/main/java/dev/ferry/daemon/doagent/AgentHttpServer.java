@@ -72,6 +72,7 @@ final class AgentHttpServer implements AutoCloseable {
   private final BooleanSupplier remoteAllowed;
   private final AgentCallers callers;
   private final int maxConnections;
+  private final int requestTimeoutMillis;
   private final Map<Socket, Connection> connections = new ConcurrentHashMap<>();
   private final Thread acceptor;
   private volatile boolean closed;
@@ -81,7 +82,9 @@ final class AgentHttpServer implements AutoCloseable {
       Handler handler,
       BooleanSupplier remoteAllowed,
       AgentCallers callers,
-      int maxConnections) {
+      int maxConnections,
+      Duration requestTimeout) {
+    this.requestTimeoutMillis = (int) Math.min(Integer.MAX_VALUE, requestTimeout.toMillis());
     this.socket = socket;
     this.handler = handler;
     this.remoteAllowed = remoteAllowed;
@@ -105,6 +108,7 @@ final class AgentHttpServer implements AutoCloseable {
       BooleanSupplier remoteAllowed,
       AgentCallers callers,
       int maxConnections,
+      Duration requestTimeout,
       Handler handler)
       throws IOException {
     IOException last = null;
@@ -123,7 +127,8 @@ final class AgentHttpServer implements AutoCloseable {
         throw e;
       }
       AgentHttpServer agent =
-          new AgentHttpServer(server, handler, remoteAllowed, callers, maxConnections);
+          new AgentHttpServer(
+              server, handler, remoteAllowed, callers, maxConnections, requestTimeout);
       agent.acceptor.start();
       return agent;
     }
@@ -199,12 +204,16 @@ final class AgentHttpServer implements AutoCloseable {
       while (keepAlive && !closed) {
         AgentReply reply;
         AgentRequest request;
+        connection.setSoTimeout(0); // idle between requests for as long as the client likes
         in.mark(1);
         if (in.read() < 0) {
           return; // the client closed the connection between requests
         }
         in.reset();
         open.busy = true;
+        // Within a request, a client that stalls is dropped: it holds a place that the longest
+        // idle connection would otherwise give up.
+        connection.setSoTimeout(requestTimeoutMillis);
         try {
           request = read(in, peer);
           if (request == null) {

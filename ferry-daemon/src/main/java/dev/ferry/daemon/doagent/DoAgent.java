@@ -52,6 +52,7 @@ public final class DoAgent implements AutoCloseable {
               () -> options.allowRemote() || !config.current().validateRemoteAddr(),
               callers,
               options.maxConnections(),
+              options.requestTimeout(),
               new AgentApi(manager, access));
     } catch (IOException e) {
       throw new UncheckedIOException("the DO agent cannot listen: " + e.getMessage(), e);

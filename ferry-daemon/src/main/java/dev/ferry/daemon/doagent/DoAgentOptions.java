@@ -21,6 +21,9 @@ import java.util.Optional;
  *     AgentConfig})
  * @param maxConnections how many connections may be open at once; past that the one idle longest is
  *     closed (the SDK reconnects by itself)
+ * @param requestTimeout how long a request may take to arrive once its first byte has: a connection
+ *     that stalls within a request is closed, so stalled requests cannot hold every place of {@code
+ *     maxConnections}
  */
 public record DoAgentOptions(
     Path runDir,
@@ -30,7 +33,8 @@ public record DoAgentOptions(
     int firstPort,
     int lastPort,
     Path configDir,
-    int maxConnections) {
+    int maxConnections,
+    java.time.Duration requestTimeout) {
 
   /** The agent's own run directory, used when the daemon runs as root. */
   public static final Path SYSTEM_RUN_DIR = Path.of("/var/run/deliveryoptimization-agent");
@@ -48,6 +52,9 @@ public record DoAgentOptions(
    */
   public static final int MAX_CONNECTIONS = 512;
 
+  /** A local client sends a whole request at once; this is room for a machine under load. */
+  public static final java.time.Duration REQUEST_TIMEOUT = java.time.Duration.ofSeconds(30);
+
   public DoAgentOptions {
     runDir = runDir.toAbsolutePath().normalize();
     configDir = configDir.toAbsolutePath().normalize();
@@ -58,6 +65,9 @@ public record DoAgentOptions(
     }
     if (maxConnections < 1) {
       throw new IllegalArgumentException("maxConnections must be positive: " + maxConnections);
+    }
+    if (requestTimeout.isNegative() || requestTimeout.isZero()) {
+      throw new IllegalArgumentException("requestTimeout must be positive: " + requestTimeout);
     }
   }
 
@@ -71,7 +81,8 @@ public record DoAgentOptions(
         FIRST_PORT,
         LAST_PORT,
         CONFIG_DIR,
-        MAX_CONNECTIONS);
+        MAX_CONNECTIONS,
+        REQUEST_TIMEOUT);
   }
 
   /**
@@ -99,26 +110,72 @@ public record DoAgentOptions(
         firstPort,
         lastPort,
         configDir,
-        maxConnections);
+        maxConnections,
+        requestTimeout);
   }
 
   public DoAgentOptions withBinding(InetAddress address, boolean remote) {
     return new DoAgentOptions(
-        runDir, user, address, remote, firstPort, lastPort, configDir, maxConnections);
+        runDir,
+        user,
+        address,
+        remote,
+        firstPort,
+        lastPort,
+        configDir,
+        maxConnections,
+        requestTimeout);
   }
 
   public DoAgentOptions withPorts(int first, int last) {
     return new DoAgentOptions(
-        runDir, user, bindAddress, allowRemote, first, last, configDir, maxConnections);
+        runDir,
+        user,
+        bindAddress,
+        allowRemote,
+        first,
+        last,
+        configDir,
+        maxConnections,
+        requestTimeout);
   }
 
   public DoAgentOptions withConfigDir(Path dir) {
     return new DoAgentOptions(
-        runDir, user, bindAddress, allowRemote, firstPort, lastPort, dir, maxConnections);
+        runDir,
+        user,
+        bindAddress,
+        allowRemote,
+        firstPort,
+        lastPort,
+        dir,
+        maxConnections,
+        requestTimeout);
   }
 
   public DoAgentOptions withMaxConnections(int max) {
     return new DoAgentOptions(
-        runDir, user, bindAddress, allowRemote, firstPort, lastPort, configDir, max);
+        runDir,
+        user,
+        bindAddress,
+        allowRemote,
+        firstPort,
+        lastPort,
+        configDir,
+        max,
+        requestTimeout);
+  }
+
+  public DoAgentOptions withRequestTimeout(java.time.Duration timeout) {
+    return new DoAgentOptions(
+        runDir,
+        user,
+        bindAddress,
+        allowRemote,
+        firstPort,
+        lastPort,
+        configDir,
+        maxConnections,
+        timeout);
   }
 }
