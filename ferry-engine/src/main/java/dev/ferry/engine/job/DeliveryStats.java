@@ -24,10 +24,11 @@ final class DeliveryStats {
   static SwarmStats of(Job job, JobFile file) {
     SourceCounters c = file.state.counters();
     long size = file.state.remoteSize();
-    if (size < 0 && file.delivery.totalSizeBytes() != null) {
-      size = file.delivery.totalSizeBytes();
+    DeliverySettings delivery = DeliveryFile.settingsOf(file);
+    if (size < 0 && delivery.totalSizeBytes() != null) {
+      size = delivery.totalSizeBytes();
     }
-    String fileId = file.delivery.fileId();
+    String fileId = delivery.fileId();
     if (fileId == null && DownloadRecord.isDownload(job)) {
       fileId = DownloadRecord.of(job).text(DownloadProperty.CONTENT_ID);
     }
@@ -74,7 +75,7 @@ final class DeliveryStats {
             new FileDeliveryStatus(
                 job.id.toString(),
                 DownloadRecord.isDownload(job),
-                file.delivery.sink() ? "" : file.localPath.toString(),
+                DeliveryFile.settingsOf(file).sink() ? "" : file.localPath.toString(),
                 of(job, file)));
       }
     }

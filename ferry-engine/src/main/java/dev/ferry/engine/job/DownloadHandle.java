@@ -162,21 +162,18 @@ final class DownloadHandle implements Download {
     } else if (sink == null) {
       createParents(target);
     }
+    DeliveryFile file = new DeliveryFile(delivery);
+    file.sink(sink);
     List<FileRange> fileRanges = toFileRanges(ranges);
-    List<JobFile> added;
     try {
-      added =
-          engine.addFiles(
-              caller,
-              job,
-              List.of(new JobEngine.NewFile(uri, target.toString(), fileRanges, delivery)));
+      engine.addFiles(
+          caller, job, List.of(new JobEngine.NewFile(uri, target.toString(), fileRanges, file)));
     } catch (RuntimeException e) {
       if (created) {
         engine.placement.deleteQuietly(job, target);
       }
       throw e;
     }
-    added.get(0).sink = sink;
     engine.lock.lock();
     try {
       record.started = true;
@@ -324,8 +321,9 @@ final class DownloadHandle implements Download {
       JobFile file = job.files.get(0);
       total = file.state.bytesTotal();
       transferred = file.state.bytesTransferred();
-      if (total < 0 && file.delivery.totalSizeBytes() != null) {
-        total = file.delivery.totalSizeBytes();
+      Long declared = DeliveryFile.settingsOf(file).totalSizeBytes();
+      if (total < 0 && declared != null) {
+        total = declared;
       }
     } else if (DownloadRecord.of(job).values.get(TOTAL_SIZE_BYTES) instanceof Long size) {
       total = size;

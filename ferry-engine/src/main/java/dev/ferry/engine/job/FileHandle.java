@@ -51,10 +51,10 @@ final class FileHandle implements BackgroundCopyFile, DeliveryOptimizationFile {
     Object value =
         engine.locked(() -> {
           engine.checkReadable(caller, job);
-          DeliverySettings d = file.delivery;
+          DeliverySettings d = DeliveryFile.settingsOf(file);
           return switch (property) {
             case INTEGRITY_CHECK_MANDATORY -> d.integrityCheckMandatory();
-            case DOWNLOAD_SINK_INTERFACE -> file.sink;
+            case DOWNLOAD_SINK_INTERFACE -> DeliveryFile.sinkOf(file);
             case DOWNLOAD_SINK_FILE_PATH ->
                 d.sinkUnset() || d.sink() ? null : file.localPath.toString();
             case TOTAL_SIZE_BYTES ->
@@ -104,7 +104,7 @@ final class FileHandle implements BackgroundCopyFile, DeliveryOptimizationFile {
       } finally {
         engine.lock.unlock();
       }
-      DeliverySettings d = engine.locked(() -> file.delivery);
+      DeliverySettings d = engine.locked(() -> DeliveryFile.settingsOf(file));
       switch (property) {
         case DECRYPTION_INFO -> save(d.withDecryption((String) v));
         case INTEGRITY_CHECK_INFO ->
@@ -116,26 +116,25 @@ final class FileHandle implements BackgroundCopyFile, DeliveryOptimizationFile {
           if (v == null) {
             throw new FerryException(HResult.E_INVALIDARG, "a sink path is required");
           }
-          if (file.sink != null) {
+          if (DeliveryFile.sinkOf(file) != null) {
             throw new FerryException(
                 HResult.DO_E_FILE_DOWNLOADSINK_ALREADY_SET,
                 "the file already has a sink interface");
           }
           java.nio.file.Path local = Validation.localPath((String) v, engine.config);
-          engine.relocate(caller, job, file, local, d.withSink(false, false));
+          engine.relocate(caller, job, file, local, delivery(d.withSink(false, false), null));
         }
         case DOWNLOAD_SINK_INTERFACE -> {
           if (v != null && !d.sinkUnset() && !d.sink()) {
             throw new FerryException(
                 HResult.DO_E_FILE_DOWNLOADSINK_ALREADY_SET, "the file already has a sink path");
           }
-          file.sink = (DownloadSink) v;
           engine.relocate(
               caller,
               job,
               file,
               engine.placement.sinkPath(job, file.index),
-              d.withSink(v == null, v != null));
+              delivery(d.withSink(v == null, v != null), (DownloadSink) v));
         }
         default -> throw new FerryException(HResult.DO_E_UNKNOWN_PROPERTY_ID, property.name());
       }
@@ -145,11 +144,18 @@ final class FileHandle implements BackgroundCopyFile, DeliveryOptimizationFile {
   private void save(DeliverySettings updated) {
     engine.lock.lock();
     try {
-      file.delivery = updated;
+      DeliveryFile current = DeliveryFile.of(file);
+      file.extension = delivery(updated, current == null ? null : current.sink());
     } finally {
       engine.lock.unlock();
     }
     engine.saveDelivery(job, file);
+  }
+
+  private static DeliveryFile delivery(DeliverySettings settings, DownloadSink sink) {
+    DeliveryFile delivery = new DeliveryFile(settings);
+    delivery.sink(sink);
+    return delivery;
   }
 
   @Override

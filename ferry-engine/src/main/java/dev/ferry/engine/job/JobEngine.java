@@ -58,7 +58,6 @@ public final class JobEngine implements dev.ferry.engine.Engine {
   final Notifications notifications;
   final Transfers transfers;
   final RunnerReports reports;
-  private final IntegrityPrefetch integrity;
   private final FileChannel lockChannel;
   private final FileLock dataLock;
   private final HttpSource http;
@@ -98,7 +97,6 @@ public final class JobEngine implements dev.ferry.engine.Engine {
             clock);
     this.placement = new FilePlacement(config, dataDir);
     this.notifications = new Notifications(this, clock);
-    this.integrity = new IntegrityPrefetch(this);
     // The kinds of jobs this engine knows: BITS jobs, and DO downloads, which carry a record.
     this.nextSequence =
         new Recovery(
@@ -106,7 +104,8 @@ public final class JobEngine implements dev.ferry.engine.Engine {
                 placement,
                 notifications,
                 clock,
-                state -> state == null ? JobKind.BITS : DownloadRecord.decode(state))
+                state -> state == null ? JobKind.BITS : DownloadRecord.decode(state),
+                DeliveryFile::decode)
             .recover(jobs);
     // A clock that jumps (a test's) makes the scheduler look again at once.
     clock.onAdvance(this::signal);
@@ -363,9 +362,9 @@ public final class JobEngine implements dev.ferry.engine.Engine {
 
   /** A file to add, already validated except against the job's own state. */
   record NewFile(
-      String remoteUrl, String localName, List<FileRange> ranges, DeliverySettings delivery) {
+      String remoteUrl, String localName, List<FileRange> ranges, FileExtension extension) {
     NewFile(String remoteUrl, String localName, List<FileRange> ranges) {
-      this(remoteUrl, localName, ranges, DeliverySettings.NONE);
+      this(remoteUrl, localName, ranges, FileExtension.NONE);
     }
   }
 
@@ -419,8 +418,8 @@ public final class JobEngine implements dev.ferry.engine.Engine {
                 local,
                 temp,
                 new dev.ferry.engine.transfer.FileState(
-                    ranges, f.delivery().inPlace(), config.pieceSize()));
-        file.delivery = f.delivery();
+                    ranges, f.extension().rangesInPlace(), config.pieceSize()));
+        file.extension = f.extension();
         added.add(file);
       }
       job.addFiles(added);
@@ -455,13 +454,7 @@ public final class JobEngine implements dev.ferry.engine.Engine {
                 HResult.BG_E_EMPTY, "the job has no files; add one before resuming");
           }
           for (JobFile file : j.files) {
-            if (file.delivery.sinkUnset()) {
-              throw new FerryException(
-                  HResult.DO_E_FILE_DOWNLOADSINK_UNSPECIFIED,
-                  "file "
-                      + file.index
-                      + " has neither a sink path nor a sink interface; set one before resuming");
-            }
+            file.extension.checkReady(file.index);
           }
           j.resumedOnce = true;
           switch (j.state) {
@@ -673,7 +666,7 @@ public final class JobEngine implements dev.ferry.engine.Engine {
    * Points a file that has not started at a new place: DO's DownloadSinkFilePath, or a sink file in
    * the data directory when the bytes go to a caller's sink.
    */
-  void relocate(JobOwner caller, Job job, JobFile file, Path local, DeliverySettings delivery) {
+  void relocate(JobOwner caller, Job job, JobFile file, Path local, FileExtension extension) {
     lock.lock();
     try {
       checkMutable(caller, job);
@@ -688,7 +681,7 @@ public final class JobEngine implements dev.ferry.engine.Engine {
       }
       file.localPath = local;
       file.tempPath = JobFile.tempPathFor(local, job.id, file.index);
-      file.delivery = delivery;
+      file.extension = extension;
       touch(job);
       store.update(job.toRow(), List.of(file.toRow(job.id)));
       notifications.modified(job);
@@ -808,10 +801,7 @@ public final class JobEngine implements dev.ferry.engine.Engine {
                   connectionsFor(job, file),
                   config.minimumSplit(),
                   transfers.throttleFor(job),
-                  file.delivery.decryptionInfo() == null
-                      ? null
-                      : dev.ferry.engine.integrity.DecryptionInfo.parse(
-                          file.delivery.decryptionInfo()),
+                  file.extension.transform(),
                   placement.actingFor(job),
                   job.createsDestination());
           return new JobRunner.Plan(file, settings);
@@ -865,10 +855,10 @@ public final class JobEngine implements dev.ferry.engine.Engine {
     reports.onRunnerExit(runner, job);
   }
 
-  /** Before a file transfers: its piece-hash file, when it has IntegrityCheckInfo. */
+  /** Before a file transfers: whatever its extension needs first (DO: its piece-hash file). */
   void prepareIntegrity(Job job, JobFile file, FileTransfer.Settings settings)
       throws TransferFailure {
-    integrity.prepare(job, file, settings);
+    FilePreparation.prepare(this, job, file, settings);
   }
 
   /** Whether the job is still one of the engine's (not final). Call under the lock. */

@@ -22,11 +22,8 @@ final class JobFile {
 
   Path tempPath;
 
-  /** Guarded by the engine lock. */
-  DeliverySettings delivery = DeliverySettings.NONE;
-
-  /** Where a sink file's bytes go; lives in this process only. */
-  volatile dev.ferry.api.delivery.DownloadSink sink;
+  /** What an extension adds to the file; guarded by the engine lock. */
+  FileExtension extension = FileExtension.NONE;
 
   JobFile(int index, String remoteUrl, Path localPath, Path tempPath, FileState state) {
     this.index = index;
@@ -57,17 +54,22 @@ final class JobFile {
         state.writtenPieceBits(),
         state.isCompleted(),
         state.responseHeaders(),
-        delivery.equals(DeliverySettings.NONE) ? null : delivery.encode(),
+        extension.encode(),
         state.counters());
   }
 
-  static JobFile fromRow(FileRow row) {
+  /**
+   * @param extensions turns a persisted extension state into the file's extension ({@link
+   *     FileExtension#NONE} for null)
+   */
+  static JobFile fromRow(
+      FileRow row, java.util.function.Function<String, FileExtension> extensions) {
     List<FileRange> ranges = decodeRanges(row.ranges());
-    DeliverySettings delivery = DeliverySettings.decode(row.delivery());
+    FileExtension extension = extensions.apply(row.delivery());
     FileState state =
         FileState.restore(
             ranges,
-            delivery.inPlace(),
+            extension.rangesInPlace(),
             row.pieceSize(),
             new Validators(row.remoteSize(), row.etag(), row.lastModified()),
             row.pieces(),
@@ -78,7 +80,7 @@ final class JobFile {
     JobFile file =
         new JobFile(
             row.index(), row.remoteUrl(), Path.of(row.localPath()), Path.of(row.tempPath()), state);
-    file.delivery = delivery;
+    file.extension = extension;
     return file;
   }
 

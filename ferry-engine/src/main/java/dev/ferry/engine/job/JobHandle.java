@@ -140,7 +140,9 @@ final class JobHandle implements BackgroundCopyJob, DeliveryOptimizationJob {
                 .addFiles(
                     caller,
                     job,
-                    List.of(new JobEngine.NewFile(remoteUrl, target, fileRanges, delivery)))
+                    List.of(
+                        new JobEngine.NewFile(
+                            remoteUrl, target, fileRanges, new DeliveryFile(delivery))))
                 .get(0));
     return new FileHandle(engine, job, file, caller);
   }

@@ -100,25 +100,6 @@ final class JobRunner implements Runnable {
     }
   }
 
-  /**
-   * A job's file with a sink interface hands the sink its bytes once they are all verified, range
-   * by range in offset order (DO downloads feed theirs as pieces arrive; see DownloadWatcher).
-   */
-  private static void feedSink(JobFile file) throws TransferFailure {
-    try (var in =
-        java.nio.channels.FileChannel.open(file.tempPath, java.nio.file.StandardOpenOption.READ)) {
-      for (var span : file.state.pieces().layout().wanted()) {
-        SinkCopy.copy(in, file.sink, span);
-      }
-    } catch (java.io.IOException e) {
-      throw TransferFailure.fatal(
-          HResult.ERROR_WRITE_FAULT,
-          ErrorContext.LOCAL_FILE,
-          null,
-          "the sink of file " + file.index + " failed: " + e.getMessage());
-    }
-  }
-
   boolean isStopped() {
     return stop.isStopped();
   }
@@ -213,8 +194,8 @@ final class JobRunner implements Runnable {
             engine.clock())
         .run();
     if (!transfers.isStopped() && file.state.isTransferred()) {
-      if (file.sink != null && job.kind.runnerFeedsSinks()) {
-        feedSink(file);
+      if (job.kind.runnerFeedsSinks() && file.extension != FileExtension.NONE) {
+        file.extension.transferred(file.tempPath, file.state.pieces().layout().wanted());
       }
       engine.onFileTransferred(this, job, file);
     }

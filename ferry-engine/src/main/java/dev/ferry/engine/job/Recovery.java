@@ -26,14 +26,17 @@ final class Recovery {
   private final Notifications notifications;
   private final Clock clock;
   private final java.util.function.Function<String, JobKind> kinds;
+  private final java.util.function.Function<String, FileExtension> extensions;
 
   Recovery(
       Store store,
       FilePlacement placement,
       Notifications notifications,
       Clock clock,
-      java.util.function.Function<String, JobKind> kinds) {
+      java.util.function.Function<String, JobKind> kinds,
+      java.util.function.Function<String, FileExtension> extensions) {
     this.kinds = kinds;
+    this.extensions = extensions;
     this.store = store;
     this.placement = placement;
     this.notifications = notifications;
@@ -52,7 +55,8 @@ final class Recovery {
       JobRow row = entry.getKey();
       maxSequence = Math.max(maxSequence, row.sequence());
       Job job = Job.fromRow(row, notifications.newNotifier(row.id()), clock, kinds);
-      job.addFiles(entry.getValue().stream().map(JobFile::fromRow).toList());
+      job.addFiles(
+          entry.getValue().stream().map(fileRow -> JobFile.fromRow(fileRow, extensions)).toList());
       if (job.state.isFinal()) {
         // The process died between recording Cancel/Complete and finishing it: finish it now.
         finishFinal(job);
@@ -106,7 +110,7 @@ final class Recovery {
     if (!job.kind.keptAcrossRestart()) {
       return true;
     }
-    return job.files.stream().anyMatch(f -> f.delivery.sink());
+    return job.files.stream().anyMatch(f -> !f.extension.keptAcrossRestart());
   }
 
   private void finishFinal(Job job) {
