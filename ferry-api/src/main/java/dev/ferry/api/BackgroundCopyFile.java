@@ -29,4 +29,14 @@ public interface BackgroundCopyFile {
 
   /** File5::SetProperty: every file property is read-only (BG_E_READ_ONLY_PROPERTY). */
   void setProperty(FilePropertyId id, String value);
+
+  /**
+   * COM's QueryInterface: another interface on the same file, such as Delivery Optimization's
+   * ({@code dev.ferry.api.delivery}); empty when the file offers none of that type.
+   */
+  default <T> java.util.Optional<T> queryInterface(Class<T> type) {
+    return type.isInstance(this)
+        ? java.util.Optional.of(type.cast(this))
+        : java.util.Optional.empty();
+  }
 }

@@ -177,4 +177,14 @@ public interface BackgroundCopyJob {
    *     BG_E_MAX_DOWNLOAD_SIZE_INVALID_VALUE, BG_E_UNSUPPORTED_JOB_CONFIGURATION
    */
   void setProperty(JobPropertyId id, JobPropertyValue value);
+
+  /**
+   * COM's QueryInterface: another interface on the same job, such as Delivery Optimization's
+   * ({@code dev.ferry.api.delivery}); empty when the job offers none of that type.
+   */
+  default <T> java.util.Optional<T> queryInterface(Class<T> type) {
+    return type.isInstance(this)
+        ? java.util.Optional.of(type.cast(this))
+        : java.util.Optional.empty();
+  }
 }

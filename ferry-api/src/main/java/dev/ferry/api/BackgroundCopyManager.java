@@ -57,4 +57,14 @@ public interface BackgroundCopyManager extends AutoCloseable {
   /** Releases this manager; jobs go on where the engine outlives it. */
   @Override
   void close();
+
+  /**
+   * COM's QueryInterface: another interface on the same manager, such as Delivery Optimization's
+   * ({@code dev.ferry.api.delivery}); empty when the manager offers none of that type.
+   */
+  default <T> java.util.Optional<T> queryInterface(Class<T> type) {
+    return type.isInstance(this)
+        ? java.util.Optional.of(type.cast(this))
+        : java.util.Optional.empty();
+  }
 }

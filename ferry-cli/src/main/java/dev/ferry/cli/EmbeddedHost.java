@@ -5,9 +5,9 @@ import dev.ferry.api.JobOwner;
 import dev.ferry.daemon.api.ApiServer;
 import dev.ferry.daemon.identity.CallerIdentity;
 import dev.ferry.daemon.identity.UserDirectory;
+import dev.ferry.engine.Engine;
 import dev.ferry.engine.EngineConfig;
 import dev.ferry.engine.Ferry;
-import dev.ferry.engine.job.JobEngine;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -37,23 +37,23 @@ import org.slf4j.LoggerFactory;
 final class EmbeddedHost implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(EmbeddedHost.class);
 
-  private final JobEngine engine;
+  private final Engine engine;
   private final BackgroundCopyManager manager;
   private final Path socket;
   private final java.util.concurrent.CountDownLatch closing =
       new java.util.concurrent.CountDownLatch(1);
   private ApiServer server;
 
-  private EmbeddedHost(JobEngine engine, Path socket) {
+  private EmbeddedHost(Engine engine, Path socket) {
     this.engine = engine;
-    this.manager = engine.ownedManager(Ferry.currentUser());
+    this.manager = engine.manager(Ferry.currentUser());
     this.socket = socket;
     Thread.ofPlatform().daemon().name("ferry-share").start(this::serve);
   }
 
   /** Opens the engine of {@code dataDir} and starts sharing it on {@code socket}. */
   static EmbeddedHost open(Path dataDir, Path socket) {
-    return new EmbeddedHost(JobEngine.open(dataDir, EngineConfig.defaults()), socket);
+    return new EmbeddedHost(Ferry.open(dataDir, EngineConfig.defaults()), socket);
   }
 
   /**
@@ -136,6 +136,6 @@ final class EmbeddedHost implements AutoCloseable {
         log.debug("cannot remove {}", socket, e);
       }
     }
-    manager.close();
+    engine.close();
   }
 }

@@ -10,10 +10,11 @@ import dev.ferry.daemon.doagent.DoAgent;
 import dev.ferry.daemon.doagent.DoAgentOptions;
 import dev.ferry.daemon.identity.CallerIdentity;
 import dev.ferry.daemon.identity.UserDirectory;
+import dev.ferry.delivery.DeliveryExtension;
+import dev.ferry.delivery.DownloadPlacement;
 import dev.ferry.engine.Engine;
 import dev.ferry.engine.EngineConfig;
 import dev.ferry.engine.Ferry;
-import dev.ferry.engine.job.DownloadPlacement;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -208,7 +209,10 @@ public final class FerryDaemon implements AutoCloseable {
     }
     try {
       return DoAgent.start(
-          engine.deliveryManager(owner, DownloadPlacement.CREATED_IN_PLACE),
+          engine
+              .extension(DeliveryExtension.class)
+              .orElseThrow(() -> new StartupException("the DO agent needs Delivery Optimization"))
+              .manager(owner, DownloadPlacement.CREATED_IN_PLACE),
           agent,
           self.isAdministrator(),
           access,

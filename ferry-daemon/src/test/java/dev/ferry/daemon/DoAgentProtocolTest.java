@@ -254,9 +254,10 @@ class DoAgentProtocolTest {
     error(sdk.get("getproperty", "Id", id), 400, HResult.E_INVALIDARG.value());
     error(sdk.post("setproperty", "Id", id, "Bogus", "1"), 400, HResult.E_INVALIDARG.value());
     error(
-        sdk.post("setproperty", "Id", id, "NoProgressTimeoutSeconds", "10"),
+        sdk.post("setproperty", "Id", id, "NoProgressTimeoutSeconds", "9"),
         400,
         HResult.E_INVALIDARG.value());
+    ok(sdk.post("setproperty", "Id", id, "NoProgressTimeoutSeconds", "10"));
     error(
         sdk.post("setproperty", "Id", id, "NoProgressTimeoutSeconds", "soon"),
         400,

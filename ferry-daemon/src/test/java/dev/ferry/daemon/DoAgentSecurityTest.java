@@ -11,9 +11,10 @@ import dev.ferry.daemon.doagent.AgentAccess;
 import dev.ferry.daemon.doagent.AgentCallers;
 import dev.ferry.daemon.doagent.DoAgent;
 import dev.ferry.daemon.doagent.DoAgentOptions;
+import dev.ferry.delivery.DeliveryExtension;
+import dev.ferry.delivery.DownloadPlacement;
 import dev.ferry.engine.EngineConfig;
 import dev.ferry.engine.Ferry;
-import dev.ferry.engine.job.DownloadPlacement;
 import dev.ferry.engine.job.JobEngine;
 import dev.ferry.testkit.Content;
 import java.io.ByteArrayInputStream;
@@ -273,8 +274,10 @@ class DoAgentSecurityTest {
     try (JobEngine engine = JobEngine.open(data, EngineConfig.defaults());
         DoAgent agent =
             DoAgent.start(
-                engine.deliveryManager(
-                    new JobOwner(uid, OtherUser.NAME), DownloadPlacement.CREATED_IN_PLACE),
+                engine
+                    .extension(DeliveryExtension.class)
+                    .orElseThrow()
+                    .manager(new JobOwner(uid, OtherUser.NAME), DownloadPlacement.CREATED_IN_PLACE),
                 DoAgentOptions.of(fx.dir.resolve("per-user-run"))
                     .withConfigDir(fx.agentConfigDir()),
                 false,

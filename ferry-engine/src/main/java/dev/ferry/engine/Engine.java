@@ -4,9 +4,9 @@ import dev.ferry.api.BackgroundCopyManager;
 import dev.ferry.api.JobOwner;
 import dev.ferry.api.delivery.DeliveryManager;
 import dev.ferry.engine.bandwidth.BandwidthPolicy;
-import dev.ferry.engine.job.DownloadPlacement;
 import dev.ferry.engine.job.JobListener;
 import java.nio.file.Path;
+import java.util.Optional;
 
 /**
  * An engine shared by several callers, as the daemon holds it: managers acting for each caller, the
@@ -17,10 +17,12 @@ public interface Engine extends AutoCloseable {
   BackgroundCopyManager manager(JobOwner caller);
 
   /** The DO download manager (IDOManager) acting for {@code caller}. */
-  DeliveryManager deliveryManager(JobOwner caller);
+  default DeliveryManager deliveryManager(JobOwner caller) {
+    return DeliveryManager.of(manager(caller));
+  }
 
-  /** The DO download manager acting for {@code caller}, creating downloads placed as given. */
-  DeliveryManager deliveryManager(JobOwner caller, DownloadPlacement placement);
+  /** An extension of this engine ({@code DeliveryExtension}...), if it has one of that type. */
+  <T> Optional<T> extension(Class<T> type);
 
   /** The policy in force; changes apply at once, to running transfers too. */
   BandwidthPolicy bandwidthPolicy();

@@ -1,7 +1,9 @@
 package dev.ferry.engine;
 
+import dev.ferry.engine.job.EngineExtension;
 import dev.ferry.spi.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import javax.net.ssl.SSLContext;
 
@@ -38,6 +40,7 @@ import javax.net.ssl.SSLContext;
  *     piece written; after a reboot only flushed pieces count. Unknown, every file is flushed
  *     before it is recorded transferred
  * @param clock where every part of the engine reads the time
+ * @param extensions what extends the engine besides its core: Delivery Optimization by default
  */
 public record EngineConfig(
     int pieceSize,
@@ -60,7 +63,8 @@ public record EngineConfig(
     Duration downloadRetryDelay,
     boolean actForOwners,
     String bootId,
-    Clock clock) {
+    Clock clock,
+    List<EngineExtension.Factory> extensions) {
 
   public static EngineConfig defaults() {
     return new EngineConfig(
@@ -84,7 +88,8 @@ public record EngineConfig(
         Duration.ofSeconds(30),
         false,
         dev.ferry.engine.store.BootId.current(),
-        Clock.SYSTEM);
+        Clock.SYSTEM,
+        List.of(dev.ferry.delivery.DeliveryExtension::new));
   }
 
   public EngineConfig {
@@ -104,6 +109,7 @@ public record EngineConfig(
     }
     environment = Map.copyOf(environment);
     java.util.Objects.requireNonNull(clock, "clock");
+    extensions = List.copyOf(extensions);
     if (downloadRetryDelay.isNegative() || downloadRetryDelay.toSeconds() < 1) {
       throw new IllegalArgumentException("a download retry delay is at least a second");
     }
@@ -171,6 +177,11 @@ public record EngineConfig(
     return edit(b -> b.clock = newClock);
   }
 
+  /** What extends the engine besides its core (by default, Delivery Optimization). */
+  public EngineConfig withExtensions(List<EngineExtension.Factory> newExtensions) {
+    return edit(b -> b.extensions = newExtensions);
+  }
+
   private EngineConfig edit(java.util.function.Consumer<Editor> change) {
     Editor editor = new Editor(this);
     change.accept(editor);
@@ -200,6 +211,7 @@ public record EngineConfig(
     boolean actForOwners;
     String bootId;
     Clock clock;
+    List<EngineExtension.Factory> extensions;
 
     Editor(EngineConfig c) {
       pieceSize = c.pieceSize;
@@ -223,6 +235,7 @@ public record EngineConfig(
       actForOwners = c.actForOwners;
       bootId = c.bootId;
       clock = c.clock;
+      extensions = c.extensions;
     }
 
     EngineConfig build() {
@@ -247,7 +260,8 @@ public record EngineConfig(
           downloadRetryDelay,
           actForOwners,
           bootId,
-          clock);
+          clock,
+          extensions);
     }
   }
 }

@@ -10,7 +10,8 @@ import dev.ferry.api.delivery.DeliveryManager;
 import dev.ferry.api.delivery.Download;
 import dev.ferry.api.delivery.DownloadProperty;
 import dev.ferry.api.delivery.DownloadState;
-import dev.ferry.engine.job.DownloadPlacement;
+import dev.ferry.delivery.DeliveryExtension;
+import dev.ferry.delivery.DownloadPlacement;
 import dev.ferry.testkit.Content;
 import dev.ferry.testkit.Fault;
 import java.io.IOException;
@@ -39,13 +40,21 @@ class CreatedInPlaceTest {
   @BeforeEach
   void start() {
     fixture = new EngineFixture(dir);
-    agent =
-        fixture.engine().deliveryManager(EngineFixture.ALICE, DownloadPlacement.CREATED_IN_PLACE);
+    agent = agentManager();
   }
 
   @AfterEach
   void stop() {
     fixture.close();
+  }
+
+  /** Downloads placed as Microsoft's Linux agent places them, for Alice. */
+  private DeliveryManager agentManager() {
+    return fixture
+        .engine()
+        .extension(DeliveryExtension.class)
+        .orElseThrow()
+        .manager(EngineFixture.ALICE, DownloadPlacement.CREATED_IN_PLACE);
   }
 
   private Download download(String path, String local) {
@@ -173,8 +182,7 @@ class CreatedInPlaceTest {
 
     fixture.restart();
     fixture.origin.clearFaults("/f.bin");
-    agent =
-        fixture.engine().deliveryManager(EngineFixture.ALICE, DownloadPlacement.CREATED_IN_PLACE);
+    agent = agentManager();
     Download again =
         agent.enumDownloads(null).stream().filter(d -> d.id().equals(id)).findFirst().orElseThrow();
     again.start(null);
@@ -205,8 +213,7 @@ class CreatedInPlaceTest {
   void aRetryingDownloadWaitsAsTheAgentDoes() {
     FakeClock clock = new FakeClock(java.time.Instant.parse("2026-12-07T09:00:00Z"));
     fixture.restart(EngineFixture.testConfig().withClock(clock));
-    agent =
-        fixture.engine().deliveryManager(EngineFixture.ALICE, DownloadPlacement.CREATED_IN_PLACE);
+    agent = agentManager();
     Content content = Content.random(200_000, 8);
     fixture.origin.put("/retry.bin", content);
     fixture.origin.fault("/retry.bin", Fault.status(503));

@@ -32,10 +32,10 @@ public interface DeliveryManager {
 
   /** QueryInterface: the DO manager behind a BITS manager. */
   static DeliveryManager of(BackgroundCopyManager manager) {
-    if (manager instanceof DeliveryManager delivery) {
-      return delivery;
-    }
-    throw new FerryException(
-        HResult.E_NOINTERFACE, manager.getClass().getName() + " offers no DO manager");
+    return manager
+        .queryInterface(DeliveryManager.class)
+        .orElseThrow(() ->
+            new FerryException(
+                HResult.E_NOINTERFACE, manager.getClass().getName() + " offers no DO manager"));
   }
 }

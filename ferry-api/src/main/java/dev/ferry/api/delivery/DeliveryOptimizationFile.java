@@ -18,10 +18,9 @@ public interface DeliveryOptimizationFile {
 
   /** QueryInterface on a file. */
   static DeliveryOptimizationFile of(BackgroundCopyFile file) {
-    if (file instanceof DeliveryOptimizationFile delivery) {
-      return delivery;
-    }
-    throw new FerryException(
-        HResult.E_NOINTERFACE, file.getClass().getName() + " offers no DO file interface");
+    return file.queryInterface(DeliveryOptimizationFile.class)
+        .orElseThrow(() ->
+            new FerryException(
+                HResult.E_NOINTERFACE, file.getClass().getName() + " offers no DO file interface"));
   }
 }

@@ -35,10 +35,9 @@ public interface DeliveryOptimizationJob {
 
   /** QueryInterface on a job. */
   static DeliveryOptimizationJob of(BackgroundCopyJob job) {
-    if (job instanceof DeliveryOptimizationJob delivery) {
-      return delivery;
-    }
-    throw new FerryException(
-        HResult.E_NOINTERFACE, job.getClass().getName() + " offers no DO job interface");
+    return job.queryInterface(DeliveryOptimizationJob.class)
+        .orElseThrow(() ->
+            new FerryException(
+                HResult.E_NOINTERFACE, job.getClass().getName() + " offers no DO job interface"));
   }
 }

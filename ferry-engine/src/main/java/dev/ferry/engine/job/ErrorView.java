@@ -11,10 +11,10 @@ import java.util.Optional;
 final class ErrorView implements BackgroundCopyError {
   private final JobEngine engine;
   private final Job job;
-  private final Job.Failure failure;
+  private final JobFailure failure;
   private final JobOwner caller;
 
-  ErrorView(JobEngine engine, Job job, Job.Failure failure, JobOwner caller) {
+  ErrorView(JobEngine engine, Job job, JobFailure failure, JobOwner caller) {
     this.engine = engine;
     this.job = job;
     this.failure = failure;

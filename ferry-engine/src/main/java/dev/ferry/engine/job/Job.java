@@ -20,8 +20,6 @@ import java.util.UUID;
  * holds a copy that is rewritten whenever the job changes.
  */
 final class Job {
-  /** An error as recorded: what IBackgroundCopyError reports. */
-  record Failure(ErrorContext context, int code, int fileIndex, String protocol, String message) {}
 
   final UUID id;
   final long sequence;
@@ -44,7 +42,7 @@ final class Job {
   long modifiedMs;
   long transferredMs;
   int errorCount;
-  Failure failure;
+  JobFailure failure;
 
   int notifyFlags;
   long minRetryDelaySeconds = 600;
@@ -227,7 +225,7 @@ final class Job {
       String protocol = newline < 0 ? protocolAndMessage : protocolAndMessage.substring(0, newline);
       String message = newline < 0 ? "" : protocolAndMessage.substring(newline + 1);
       job.failure =
-          new Failure(
+          new JobFailure(
               ErrorContext.of(row.errorContext()),
               row.errorCode(),
               row.errorFile() == null ? -1 : row.errorFile(),

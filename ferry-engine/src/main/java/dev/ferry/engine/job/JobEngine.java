@@ -46,7 +46,7 @@ import org.slf4j.LoggerFactory;
  * the scheduler ({@code #scheduling}) and the transfers. One lock guards every job; it is never
  * held across network or file I/O other than the store's small synchronous writes.
  */
-public final class JobEngine implements dev.ferry.engine.Engine {
+public final class JobEngine implements dev.ferry.engine.Engine, JobKernel {
   private static final Logger log = LoggerFactory.getLogger(JobEngine.class);
   static final long MIN_RETRY_DELAY_FLOOR_SECONDS = 5;
 
@@ -57,6 +57,10 @@ public final class JobEngine implements dev.ferry.engine.Engine {
   final FilePlacement placement;
   final Notifications notifications;
   final Transfers transfers;
+
+  /** What extends this engine (DO), in the order they are asked. */
+  private final List<EngineExtension> extensions;
+
   final RunnerReports reports;
   private final FileChannel lockChannel;
   private final FileLock dataLock;
@@ -97,15 +101,13 @@ public final class JobEngine implements dev.ferry.engine.Engine {
             clock);
     this.placement = new FilePlacement(config, dataDir);
     this.notifications = new Notifications(this, clock);
-    // The kinds of jobs this engine knows: BITS jobs, and DO downloads, which carry a record.
+    List<EngineExtension> attached = new ArrayList<>();
+    for (EngineExtension.Factory factory : config.extensions()) {
+      attached.add(factory.attach(this));
+    }
+    this.extensions = List.copyOf(attached);
     this.nextSequence =
-        new Recovery(
-                store,
-                placement,
-                notifications,
-                clock,
-                state -> state == null ? JobKind.BITS : DownloadRecord.decode(state),
-                DeliveryFile::decode)
+        new Recovery(store, placement, notifications, clock, this::decodeKind, this::decodeFile)
             .recover(jobs);
     // A clock that jumps (a test's) makes the scheduler look again at once.
     clock.onAdvance(this::signal);
@@ -167,27 +169,85 @@ public final class JobEngine implements dev.ferry.engine.Engine {
     return dataDir;
   }
 
-  dev.ferry.spi.Clock clock() {
+  /** A persisted kind state: BITS's when there is none, else the extension's that wrote it. */
+  private JobKind decodeKind(String state) {
+    if (state == null) {
+      return JobKind.BITS;
+    }
+    for (EngineExtension extension : extensions) {
+      JobKind kind = extension.decodeKind(state);
+      if (kind != null) {
+        return kind;
+      }
+    }
+    throw new IllegalStateException("no extension of this engine knows the job state " + state);
+  }
+
+  private FileExtension decodeFile(String state) {
+    if (state == null) {
+      return FileExtension.NONE;
+    }
+    for (EngineExtension extension : extensions) {
+      FileExtension file = extension.decodeFile(state);
+      if (file != null) {
+        return file;
+      }
+    }
+    throw new IllegalStateException("no extension of this engine knows the file state " + state);
+  }
+
+  @Override
+  public dev.ferry.spi.Clock clock() {
     return clock;
+  }
+
+  @Override
+  public EngineConfig config() {
+    return config;
+  }
+
+  @Override
+  public <T> java.util.Optional<T> extension(Class<T> type) {
+    return extensions.stream().filter(type::isInstance).map(type::cast).findFirst();
+  }
+
+  // --- QueryInterface: the extensions' interfaces on managers, jobs and files ------------------
+
+  <T> java.util.Optional<T> managerInterface(JobOwner caller, Class<T> type) {
+    for (EngineExtension extension : extensions) {
+      java.util.Optional<T> found = extension.managerInterface(caller, type);
+      if (found.isPresent()) {
+        return found;
+      }
+    }
+    return java.util.Optional.empty();
+  }
+
+  <T> java.util.Optional<T> jobInterface(Job job, JobOwner caller, Class<T> type) {
+    for (EngineExtension extension : extensions) {
+      java.util.Optional<T> found = extension.jobInterface(new JobRef(this, job), caller, type);
+      if (found.isPresent()) {
+        return found;
+      }
+    }
+    return java.util.Optional.empty();
+  }
+
+  <T> java.util.Optional<T> fileInterface(Job job, JobFile file, JobOwner caller, Class<T> type) {
+    for (EngineExtension extension : extensions) {
+      java.util.Optional<T> found =
+          extension.fileInterface(new JobRef(this, job), file.index, caller, type);
+      if (found.isPresent()) {
+        return found;
+      }
+    }
+    return java.util.Optional.empty();
   }
 
   /** A manager acting for {@code caller}; closing it leaves the engine running. */
   @Override
   public dev.ferry.api.BackgroundCopyManager manager(JobOwner caller) {
     return new ManagerView(this, caller, false);
-  }
-
-  /** The DO download manager (IDOManager) acting for {@code caller}. */
-  @Override
-  public dev.ferry.api.delivery.DeliveryManager deliveryManager(JobOwner caller) {
-    return deliveryManager(caller, DownloadPlacement.STAGED);
-  }
-
-  /** The DO download manager acting for {@code caller}, creating downloads placed as given. */
-  @Override
-  public dev.ferry.api.delivery.DeliveryManager deliveryManager(
-      JobOwner caller, DownloadPlacement placement) {
-    return new DeliveryView(this, caller, placement);
   }
 
   /** A manager acting for {@code caller} that closes the engine when it is closed. */
@@ -232,28 +292,24 @@ public final class JobEngine implements dev.ferry.engine.Engine {
             .toList());
   }
 
-  /** The caller's DO download; DO_E_JOB_NOT_FOUND for anything else, so nothing leaks. */
-  Job findDownload(JobOwner caller, UUID id) {
-    return locked(() -> {
-      Job job = jobs.get(id);
-      if (job == null || !DownloadRecord.isDownload(job) || job.owner.uid() != caller.uid()) {
-        throw new FerryException(HResult.DO_E_JOB_NOT_FOUND, "no download " + id);
-      }
-      return job;
-    });
-  }
-
-  /** The caller's own downloads that are not final (IDOManager::EnumDownloads). */
-  List<Job> downloads(JobOwner caller) {
+  @Override
+  public List<JobRef> jobs(JobOwner caller, java.util.function.Predicate<JobKind> kinds) {
     return locked(() ->
         jobs.values().stream()
-            .filter(j -> DownloadRecord.isDownload(j) && j.owner.uid() == caller.uid())
+            .filter(j -> kinds.test(j.kind) && j.owner.uid() == caller.uid())
+            .map(j -> new JobRef(this, j))
             .toList());
   }
 
-  /** Every job and download of the caller that is not final. */
-  List<Job> everything(JobOwner caller) {
-    return locked(() -> jobs.values().stream().filter(j -> j.owner.uid() == caller.uid()).toList());
+  @Override
+  public java.util.Optional<JobRef> find(
+      JobOwner caller, UUID id, java.util.function.Predicate<JobKind> kinds) {
+    return locked(() -> {
+      Job job = jobs.get(id);
+      return job == null || !kinds.test(job.kind) || job.owner.uid() != caller.uid()
+          ? java.util.Optional.<JobRef>empty()
+          : java.util.Optional.of(new JobRef(this, job));
+    });
   }
 
   static boolean mayAccess(JobOwner caller, Job job) {
@@ -298,17 +354,24 @@ public final class JobEngine implements dev.ferry.engine.Engine {
   // --- creating jobs and adding files ----------------------------------------------------------
 
   Job create(JobOwner caller, String displayName, JobType type) {
-    return create(caller, displayName, type, null);
+    return create(caller, displayName, type, JobKind.BITS, settings -> {});
   }
 
-  /** Creates a DO download: a job of its own kind, hidden from the BITS job list. */
-  Job createDownload(JobOwner caller, DownloadPlacement placement) {
-    DownloadRecord record = new DownloadRecord();
-    record.placement = placement;
-    return create(caller, "", JobType.DOWNLOAD, record);
+  @Override
+  public JobRef create(
+      JobOwner caller,
+      String displayName,
+      JobKind kind,
+      java.util.function.Consumer<JobSettings> setup) {
+    return new JobRef(this, create(caller, displayName, JobType.DOWNLOAD, kind, setup));
   }
 
-  private Job create(JobOwner caller, String displayName, JobType type, DownloadRecord download) {
+  private Job create(
+      JobOwner caller,
+      String displayName,
+      JobType type,
+      JobKind kind,
+      java.util.function.Consumer<JobSettings> setup) {
     Validation.displayName(displayName, HResult.E_INVALIDARG);
     if (type == null) {
       throw new FerryException(HResult.E_INVALIDARG, "a job type is required");
@@ -346,11 +409,8 @@ public final class JobEngine implements dev.ferry.engine.Engine {
               clock);
       job.notifyFlags = NotifyFlag.toMask(NotifyFlag.DEFAULT);
       job.costFlags = dev.ferry.api.CostFlags.TRANSFER_ALWAYS;
-      if (download != null) {
-        job.kind = download;
-        job.minRetryDelaySeconds = config.downloadRetryDelay().toSeconds();
-        job.noProgressTimeoutSeconds = DownloadHandle.BACKGROUND_NO_PROGRESS_SECONDS;
-      }
+      job.kind = kind;
+      setup.accept(JobRef.settingsOf(job));
       write(job, () -> store.insertJob(job.toRow()));
       jobs.put(id, job);
       publish(job, JobEvent.Kind.CHANGED, -1);

@@ -21,10 +21,6 @@ import dev.ferry.api.JobType;
 import dev.ferry.api.NotifyCmdLine;
 import dev.ferry.api.NotifyFlag;
 import dev.ferry.api.ProxySettings;
-import dev.ferry.api.delivery.DeliveryJobProperty;
-import dev.ferry.api.delivery.DeliveryOptimizationFile;
-import dev.ferry.api.delivery.DeliveryOptimizationJob;
-import dev.ferry.api.delivery.DownloadRange;
 import dev.ferry.engine.transfer.CustomHeaders;
 import java.time.Duration;
 import java.time.Instant;
@@ -34,7 +30,7 @@ import java.util.Set;
 import java.util.UUID;
 
 /** A caller's view of a job: every call checks the caller's right to it. */
-final class JobHandle implements BackgroundCopyJob, DeliveryOptimizationJob {
+final class JobHandle implements BackgroundCopyJob {
 
   private final JobEngine engine;
   private final Job job;
@@ -79,101 +75,6 @@ final class JobHandle implements BackgroundCopyJob, DeliveryOptimizationJob {
     return engine.addFiles(caller, job, files).stream()
         .<BackgroundCopyFile>map(f -> new FileHandle(engine, job, f, caller))
         .toList();
-  }
-
-  // --- Delivery Optimization (IDeliveryOptimizationJob / Job2) ---
-
-  @Override
-  public DeliveryOptimizationFile addFileWithRanges(
-      String fileId,
-      String remoteUrl,
-      String localName,
-      List<DownloadRange> ranges,
-      long fileSize) {
-    if (localName == null || localName.isEmpty()) {
-      throw new FerryException(HResult.E_INVALIDARG, "a local name is required");
-    }
-    return addDeliveryFile(fileId, remoteUrl, localName, ranges, fileSize);
-  }
-
-  @Override
-  public DeliveryOptimizationFile addFile(
-      String fileId, String remoteUrl, List<DownloadRange> ranges) {
-    return addDeliveryFile(fileId, remoteUrl, null, ranges, UNKNOWN_FILE_SIZE);
-  }
-
-  private DeliveryOptimizationFile addDeliveryFile(
-      String fileId,
-      String remoteUrl,
-      String localName,
-      List<DownloadRange> ranges,
-      long fileSize) {
-    if (fileId == null || fileId.isEmpty()) {
-      throw new FerryException(HResult.E_INVALIDARG, "a file id is required");
-    }
-    if (fileSize < UNKNOWN_FILE_SIZE) {
-      throw new FerryException(HResult.E_INVALIDARG, "the file size " + fileSize + " is negative");
-    }
-    List<DownloadRange> checked =
-        ranges == null || ranges.isEmpty() ? null : DownloadRange.checked(ranges);
-    if (checked != null && fileSize >= 0) {
-      for (DownloadRange range : checked) {
-        if (range.offset() >= fileSize
-            || (!range.toEndOfFile() && range.offset() + range.length() > fileSize)) {
-          throw new FerryException(
-              HResult.DO_E_INVALID_RANGE,
-              "range " + range + " lies outside the " + fileSize + "-byte file");
-        }
-      }
-    }
-    boolean unnamed = localName == null;
-    String target =
-        unnamed ? engine.placement.sinkPath(job, job.files.size()).toString() : localName;
-    DeliverySettings delivery =
-        new DeliverySettings(
-            fileId, true, unnamed, false, null, null, null, null, fileSize >= 0 ? fileSize : null);
-    List<dev.ferry.api.FileRange> fileRanges =
-        checked == null ? null : checked.stream().map(DownloadRange::toFileRange).toList();
-    JobFile file =
-        DoErrors.run(() ->
-            engine
-                .addFiles(
-                    caller,
-                    job,
-                    List.of(
-                        new JobEngine.NewFile(
-                            remoteUrl, target, fileRanges, new DeliveryFile(delivery))))
-                .get(0));
-    return new FileHandle(engine, job, file, caller);
-  }
-
-  @Override
-  public String getProperty(DeliveryJobProperty property) {
-    if (property != DeliveryJobProperty.EXTENDED_ERROR_INFO) {
-      throw new FerryException(HResult.DO_E_UNKNOWN_PROPERTY_ID, "no DO job property " + property);
-    }
-    return read(j -> {
-      var json = JobJson.MAPPER.createObjectNode();
-      if (j.failure == null) {
-        json.put("HResult", 0);
-      } else {
-        json.put("HResult", j.failure.code());
-        json.put("HResultName", HResult.nameOf(j.failure.code()));
-        json.put("Context", j.failure.context().name());
-        json.put("FileIndex", j.failure.fileIndex());
-        json.put("Message", j.failure.message());
-        json.put("ErrorCount", j.errorCount);
-      }
-      return json.toString();
-    });
-  }
-
-  @Override
-  public void setProperty(DeliveryJobProperty property, Object value) {
-    if (property == DeliveryJobProperty.EXTENDED_ERROR_INFO) {
-      throw new FerryException(HResult.DO_E_READ_ONLY_PROPERTY, "ExtendedErrorInfo is read-only");
-    }
-    throw new FerryException(HResult.DO_E_UNKNOWN_PROPERTY_ID, "no DO job property " + property);
   }
 
   @Override
@@ -390,6 +291,13 @@ final class JobHandle implements BackgroundCopyJob, DeliveryOptimizationJob {
     ArgumentRules.propertyId(id);
     ArgumentRules.propertyValue(value);
     engine.mutate(caller, job, j -> JobProperties.set(j, id, value));
+  }
+
+  /** The extensions' interfaces on the job: DO's IDeliveryOptimizationJob. */
+  @Override
+  public <T> Optional<T> queryInterface(Class<T> type) {
+    Optional<T> own = BackgroundCopyJob.super.queryInterface(type);
+    return own.isPresent() ? own : engine.jobInterface(job, caller, type);
   }
 
   @Override

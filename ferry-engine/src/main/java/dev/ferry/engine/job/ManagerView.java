@@ -6,11 +6,6 @@ import dev.ferry.api.FerryException;
 import dev.ferry.api.HResult;
 import dev.ferry.api.JobOwner;
 import dev.ferry.api.JobType;
-import dev.ferry.api.delivery.DeliveryManager;
-import dev.ferry.api.delivery.Download;
-import dev.ferry.api.delivery.DownloadCategory;
-import dev.ferry.api.delivery.FileDeliveryStatus;
-import dev.ferry.api.delivery.PerfSnapshot;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
@@ -18,37 +13,15 @@ import java.util.UUID;
 /**
  * The manager a caller uses; when it owns the engine (embedded use), closing it closes the engine.
  */
-final class ManagerView implements BackgroundCopyManager, DeliveryManager {
+final class ManagerView implements BackgroundCopyManager {
   private final JobEngine engine;
   private final JobOwner caller;
   private final boolean ownsEngine;
-  private final DeliveryView delivery;
 
   ManagerView(JobEngine engine, JobOwner caller, boolean ownsEngine) {
     this.engine = engine;
     this.caller = caller;
     this.ownsEngine = ownsEngine;
-    this.delivery = new DeliveryView(engine, caller, DownloadPlacement.STAGED);
-  }
-
-  @Override
-  public Download createDownload() {
-    return delivery.createDownload();
-  }
-
-  @Override
-  public List<Download> enumDownloads(DownloadCategory category) {
-    return delivery.enumDownloads(category);
-  }
-
-  @Override
-  public List<FileDeliveryStatus> deliveryStatus() {
-    return delivery.deliveryStatus();
-  }
-
-  @Override
-  public PerfSnapshot perfSnapshot() {
-    return delivery.perfSnapshot();
   }
 
   static BackgroundCopyManager owning(JobEngine engine, JobOwner caller) {
@@ -78,6 +51,13 @@ final class ManagerView implements BackgroundCopyManager, DeliveryManager {
   @Override
   public String getErrorDescription(int hresult, Locale locale) {
     return Descriptions.describe(hresult, locale);
+  }
+
+  /** The extensions' interfaces on the manager: DO's IDOManager. */
+  @Override
+  public <T> java.util.Optional<T> queryInterface(Class<T> type) {
+    java.util.Optional<T> own = BackgroundCopyManager.super.queryInterface(type);
+    return own.isPresent() ? own : engine.managerInterface(caller, type);
   }
 
   @Override

@@ -136,7 +136,7 @@ final class RunnerReports {
       engine.exiting.put(job, runner);
       job.errorCount++;
       job.failure =
-          new Job.Failure(
+          new JobFailure(
               failure.context(),
               failure.hresult(),
               file == null ? -1 : file.index,

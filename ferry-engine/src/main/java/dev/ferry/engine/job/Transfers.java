@@ -137,7 +137,7 @@ final class Transfers {
     stopRunner(job);
     job.state = JobState.TRANSIENT_ERROR;
     job.failure =
-        new Job.Failure(
+        new JobFailure(
             ErrorContext.GENERAL_QUEUE_MANAGER,
             HResult.BG_E_BLOCKED_BY_POLICY.value(),
             -1,

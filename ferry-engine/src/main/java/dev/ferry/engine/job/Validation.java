@@ -19,16 +19,17 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * The argument checks of AddFile, AddFileWithRanges and SetRemoteName, with their documented codes.
+ * The argument checks of AddFile, AddFileWithRanges and SetRemoteName, with their documented codes;
+ * extensions check their own jobs' names and URLs with the same rules.
  */
-final class Validation {
+public final class Validation {
   static final int MAX_DISPLAY_NAME = 256;
   static final int MAX_DESCRIPTION = 1024;
 
   private Validation() {}
 
   /** A remote name Ferry can transfer: http, https or file, absolute, at most the URL limit. */
-  static URI remoteUrl(String url, EngineConfig config) {
+  public static URI remoteUrl(String url, EngineConfig config) {
     if (url == null || url.isBlank()) {
       throw new FerryException(HResult.E_INVALIDARG, "the remote name is empty");
     }
@@ -187,7 +188,8 @@ final class Validation {
     return List.copyOf(ranges);
   }
 
-  static String displayName(String name, HResult tooLong) {
+  /** A display name: required, at most {@value #MAX_DISPLAY_NAME} characters ({@code tooLong}). */
+  public static String displayName(String name, HResult tooLong) {
     if (name == null) {
       throw new FerryException(HResult.E_INVALIDARG, "the display name is required");
     }

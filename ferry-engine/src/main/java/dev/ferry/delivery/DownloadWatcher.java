@@ -1,4 +1,4 @@
-package dev.ferry.engine.job;
+package dev.ferry.delivery;
 
 import dev.ferry.api.HResult;
 import dev.ferry.api.delivery.DownloadProperty;
@@ -6,9 +6,13 @@ import dev.ferry.api.delivery.DownloadSink;
 import dev.ferry.api.delivery.DownloadState;
 import dev.ferry.api.delivery.DownloadStatus;
 import dev.ferry.api.delivery.DownloadStatusCallback;
+import dev.ferry.engine.job.FileView;
+import dev.ferry.engine.job.JobRef;
+import dev.ferry.engine.job.JobView;
 import dev.ferry.engine.piece.PieceMap;
 import dev.ferry.engine.piece.Span;
 import dev.ferry.engine.piece.SpanSet;
+import dev.ferry.spi.Clock;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.StandardOpenOption;
@@ -24,25 +28,25 @@ import org.slf4j.LoggerFactory;
 final class DownloadWatcher {
   private static final Logger log = LoggerFactory.getLogger(DownloadWatcher.class);
 
-  private final JobEngine engine;
+  private final JobRef job;
   private final DownloadHandle handle;
-  private final Job job;
   private final DownloadRecord record;
+  private final Clock clock;
 
   /** Remote bytes handed to the sink; guarded by this. */
   private final SpanSet delivered = new SpanSet();
 
   private volatile boolean allDelivered;
 
-  DownloadWatcher(JobEngine engine, DownloadHandle handle, Job job) {
-    this.engine = engine;
-    this.handle = handle;
+  DownloadWatcher(JobRef job, DownloadHandle handle, DownloadRecord record, Clock clock) {
     this.job = job;
-    this.record = DownloadRecord.of(job);
+    this.handle = handle;
+    this.record = record;
+    this.clock = clock;
   }
 
   void start() {
-    Thread.ofVirtual().name("ferry-download-" + job.id).start(this::run);
+    Thread.ofVirtual().name("ferry-download-" + job.id()).start(this::run);
   }
 
   /** Whether the sink (if any) has every wanted byte. */
@@ -57,15 +61,15 @@ final class DownloadWatcher {
       long seen = record.version();
       pump();
       DownloadStatus status = DoErrors.run(handle::status);
-      DownloadStatusCallback callback = engine.locked(() -> record.callback);
+      DownloadStatusCallback callback = record.callback;
       if (callback != null && due(last, status, lastCallMs)) {
         try {
           callback.onStatusChange(handle, status);
         } catch (RuntimeException e) {
-          log.warn("the status callback of download {} failed", job.id, e);
+          log.warn("the status callback of download {} failed", job.id(), e);
         }
         last = status;
-        lastCallMs = engine.clock().millis();
+        lastCallMs = clock.millis();
       }
       if (status.state().isFinal()) {
         return;
@@ -79,7 +83,7 @@ final class DownloadWatcher {
   }
 
   private long waitMillis() {
-    Object seconds = engine.locked(() -> record.values.get(DownloadProperty.CALLBACK_FREQ_SECONDS));
+    Object seconds = record.get(DownloadProperty.CALLBACK_FREQ_SECONDS);
     long s = seconds instanceof Integer n && n > 0 ? n : 1;
     return s * 1000;
   }
@@ -95,12 +99,12 @@ final class DownloadWatcher {
         || now.bytesTransferred() == last.bytesTransferred()) {
       return false;
     }
-    Object seconds = engine.locked(() -> record.values.get(DownloadProperty.CALLBACK_FREQ_SECONDS));
+    Object seconds = record.get(DownloadProperty.CALLBACK_FREQ_SECONDS);
     int freqSeconds = seconds instanceof Integer n ? n : 1;
-    if (freqSeconds > 0 && engine.clock().millis() - lastCallMs >= freqSeconds * 1000L) {
+    if (freqSeconds > 0 && clock.millis() - lastCallMs >= freqSeconds * 1000L) {
       return true;
     }
-    Object percent = engine.locked(() -> record.values.get(DownloadProperty.CALLBACK_FREQ_PERCENT));
+    Object percent = record.get(DownloadProperty.CALLBACK_FREQ_PERCENT);
     if (percent instanceof Integer p && p > 0 && now.bytesTotal() > 0) {
       return (now.bytesTransferred() - last.bytesTransferred()) * 100
           >= (long) p * now.bytesTotal();
@@ -119,16 +123,20 @@ final class DownloadWatcher {
    */
   private synchronized void pump() {
     DownloadSink sink = record.sink;
-    if (sink == null || job.files.isEmpty() || record.sinkError != 0) {
+    if (sink == null || record.sinkError != 0) {
       return;
     }
-    JobFile file = job.files.get(0);
-    PieceMap pieces = file.state.pieces();
+    JobView view = job.view();
+    if (view.files().isEmpty()) {
+      return;
+    }
+    FileView file = view.files().get(0);
+    PieceMap pieces = job.pieces(0);
     if (pieces == null) {
       return;
     }
     boolean complete = true;
-    try (FileChannel in = FileChannel.open(file.tempPath, StandardOpenOption.READ)) {
+    try (FileChannel in = FileChannel.open(file.writtenPath(), StandardOpenOption.READ)) {
       for (Span wanted : pieces.layout().wanted()) {
         for (Span missing : delivered.subtractFrom(wanted)) {
           long end = missing.start();
@@ -147,7 +155,7 @@ final class DownloadWatcher {
       return;
     }
     boolean wasComplete = allDelivered;
-    allDelivered = complete && file.state.isTransferred();
+    allDelivered = complete && job.view().files().get(0).transferred();
     if (allDelivered && !wasComplete) {
       record.changed();
     }
@@ -159,15 +167,10 @@ final class DownloadWatcher {
   }
 
   private void fail(IOException e) {
-    log.warn("the sink of download {} failed; pausing it", job.id, e);
-    engine.lock.lock();
+    log.warn("the sink of download {} failed; pausing it", job.id(), e);
+    record.sinkError = HResult.ERROR_WRITE_FAULT.value();
     try {
-      record.sinkError = HResult.ERROR_WRITE_FAULT.value();
-    } finally {
-      engine.lock.unlock();
-    }
-    try {
-      engine.suspend(job.owner, job);
+      job.suspend(job.owner());
     } catch (RuntimeException ignored) {
       // Already final: nothing left to pause.
     }

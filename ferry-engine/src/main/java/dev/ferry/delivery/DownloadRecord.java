@@ -1,4 +1,4 @@
-package dev.ferry.engine.job;
+package dev.ferry.delivery;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -7,33 +7,73 @@ import dev.ferry.api.delivery.CostPolicy;
 import dev.ferry.api.delivery.DownloadProperty;
 import dev.ferry.api.delivery.DownloadSink;
 import dev.ferry.api.delivery.DownloadStatusCallback;
+import dev.ferry.engine.job.JobKind;
+import dev.ferry.engine.job.JobRef;
 import java.util.Base64;
 import java.util.EnumMap;
 import java.util.Iterator;
 import java.util.Map;
 
 /**
- * What makes a job a DO download: the properties set on it and whether it was started. Guarded by
- * the engine lock. Callbacks and sinks live in this process only and are not persisted.
+ * What makes a job a DO download (its {@link JobKind}): the properties set on it and whether it was
+ * started. Callbacks and sinks live in this process only and are not persisted.
+ *
+ * <p>Its state has a monitor of its own, which the engine takes when it asks the kind something
+ * under its lock; so nothing holds it while calling the engine. Operations on one download are
+ * serialized on {@link #operations} instead, which the engine never takes.
  */
 final class DownloadRecord implements JobKind {
-  final Map<DownloadProperty, Object> values = new EnumMap<>(DownloadProperty.class);
-  boolean started;
+  private final Map<DownloadProperty, Object> values = new EnumMap<>(DownloadProperty.class);
+
+  /** Serializes the operations of one download's callers (start, pause, properties...). */
+  final Object operations = new Object();
+
+  volatile boolean started;
 
   /** Fixed when the download is created. */
-  DownloadPlacement placement = DownloadPlacement.STAGED;
+  private final DownloadPlacement placement;
 
   /** The download stopped because it made no progress for NoProgressTimeoutSeconds. */
-  boolean noProgress;
+  volatile boolean noProgress;
 
-  DownloadStatusCallback callback;
-  DownloadSink sink;
+  volatile DownloadStatusCallback callback;
+  volatile DownloadSink sink;
 
   /** A failure of the caller's sink, which pauses the download; not persisted. */
-  int sinkError;
+  volatile int sinkError;
 
-  /** Runs callbacks and feeds the sink; null until needed. */
-  DownloadWatcher watcher;
+  /** Runs callbacks and feeds the sink; null until needed. Guarded by this. */
+  private DownloadWatcher watcher;
+
+  DownloadRecord(DownloadPlacement placement) {
+    this.placement = placement;
+  }
+
+  synchronized Object get(DownloadProperty property) {
+    return values.get(property);
+  }
+
+  /** Sets a property's value; null removes it. */
+  synchronized void set(DownloadProperty property, Object value) {
+    if (value == null) {
+      values.remove(property);
+    } else {
+      values.put(property, value);
+    }
+  }
+
+  synchronized DownloadWatcher watcher() {
+    return watcher;
+  }
+
+  /** Starts a watcher unless one runs; the one that runs. */
+  synchronized DownloadWatcher watch(java.util.function.Supplier<DownloadWatcher> make) {
+    if (watcher == null) {
+      watcher = make.get();
+      watcher.start();
+    }
+    return watcher;
+  }
 
   private final Object signal = new Object();
   private long version;
@@ -70,7 +110,7 @@ final class DownloadRecord implements JobKind {
     }
   }
 
-  boolean isSet(DownloadProperty property) {
+  synchronized boolean isSet(DownloadProperty property) {
     return values.containsKey(property);
   }
 
@@ -79,13 +119,13 @@ final class DownloadRecord implements JobKind {
   }
 
   /** The DO record of a download job. */
-  static DownloadRecord of(Job job) {
-    return (DownloadRecord) job.kind;
+  static DownloadRecord of(JobRef job) {
+    return (DownloadRecord) job.kind();
   }
 
-  /** Whether the job is a DO download. */
-  static boolean isDownload(Job job) {
-    return job.kind instanceof DownloadRecord;
+  /** Whether a job of this kind is a DO download. */
+  static boolean isDownload(JobKind kind) {
+    return kind instanceof DownloadRecord;
   }
 
   // --- what the engine asks of a download (JobKind) ----------------------------------------------
@@ -142,17 +182,17 @@ final class DownloadRecord implements JobKind {
     noProgress = timedOut;
   }
 
-  boolean flag(DownloadProperty property) {
+  synchronized boolean flag(DownloadProperty property) {
     return Boolean.TRUE.equals(values.get(property));
   }
 
-  String text(DownloadProperty property) {
+  synchronized String text(DownloadProperty property) {
     return (String) values.get(property);
   }
 
   @Override
-  public String encode() {
-    ObjectNode root = JobJson.MAPPER.createObjectNode();
+  public synchronized String encode() {
+    ObjectNode root = DeliveryJson.MAPPER.createObjectNode();
     root.put("started", started);
     root.put("noProgress", noProgress);
     if (placement != DownloadPlacement.STAGED) {
@@ -177,13 +217,14 @@ final class DownloadRecord implements JobKind {
   }
 
   static DownloadRecord decode(String json) {
-    DownloadRecord record = new DownloadRecord();
     try {
-      JsonNode root = JobJson.MAPPER.readTree(json);
+      JsonNode root = DeliveryJson.MAPPER.readTree(json);
+      DownloadRecord record =
+          new DownloadRecord(
+              DownloadPlacement.valueOf(
+                  root.path("placement").asText(DownloadPlacement.STAGED.name())));
       record.started = root.path("started").asBoolean();
       record.noProgress = root.path("noProgress").asBoolean();
-      record.placement =
-          DownloadPlacement.valueOf(root.path("placement").asText(DownloadPlacement.STAGED.name()));
       Iterator<Map.Entry<String, JsonNode>> fields = root.path("properties").fields();
       while (fields.hasNext()) {
         Map.Entry<String, JsonNode> field = fields.next();
@@ -205,12 +246,12 @@ final class DownloadRecord implements JobKind {
               case CALLBACK, SINK -> null;
             };
         if (value != null) {
-          record.values.put(property, value);
+          record.set(property, value);
         }
       }
+      return record;
     } catch (JsonProcessingException | IllegalArgumentException e) {
       throw new IllegalStateException("unreadable DO download record: " + e.getMessage(), e);
     }
-    return record;
   }
 }

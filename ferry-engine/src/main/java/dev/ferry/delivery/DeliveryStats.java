@@ -1,4 +1,4 @@
-package dev.ferry.engine.job;
+package dev.ferry.delivery;
 
 import dev.ferry.api.JobPriority;
 import dev.ferry.api.JobState;
@@ -8,6 +8,8 @@ import dev.ferry.api.delivery.FileDeliveryStatus;
 import dev.ferry.api.delivery.PerfSnapshot;
 import dev.ferry.api.delivery.SwarmStats;
 import dev.ferry.api.delivery.SwarmStatus;
+import dev.ferry.engine.job.FileView;
+import dev.ferry.engine.job.JobView;
 import dev.ferry.engine.transfer.SourceCounters;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,21 +22,20 @@ import java.util.List;
 final class DeliveryStats {
   private DeliveryStats() {}
 
-  /** Under the engine lock. */
-  static SwarmStats of(Job job, JobFile file) {
-    SourceCounters c = file.state.counters();
-    long size = file.state.remoteSize();
+  static SwarmStats of(JobView job, FileView file) {
+    SourceCounters c = file.counters();
+    long size = file.remoteSize();
     DeliverySettings delivery = DeliveryFile.settingsOf(file);
     if (size < 0 && delivery.totalSizeBytes() != null) {
       size = delivery.totalSizeBytes();
     }
     String fileId = delivery.fileId();
-    if (fileId == null && DownloadRecord.isDownload(job)) {
-      fileId = DownloadRecord.of(job).text(DownloadProperty.CONTENT_ID);
+    if (fileId == null && job.kind() instanceof DownloadRecord record) {
+      fileId = record.text(DownloadProperty.CONTENT_ID);
     }
     return new SwarmStats(
-        fileId == null ? job.id + "/" + file.index : fileId,
-        file.remoteUrl,
+        fileId == null ? job.id() + "/" + file.index() : fileId,
+        file.remoteUrl(),
         Math.max(size, 0),
         c.totalBytes(),
         0,
@@ -53,36 +54,36 @@ final class DeliveryStats {
         c.activeMillis(),
         DownloadMode.SIMPLE,
         status(job, file),
-        job.priority != JobPriority.FOREGROUND,
+        job.priority() != JobPriority.FOREGROUND,
         c.piecesRejected());
   }
 
-  private static SwarmStatus status(Job job, JobFile file) {
-    if (file.state.isCompleted() || file.state.isTransferred()) {
+  private static SwarmStatus status(JobView job, FileView file) {
+    if (file.completed() || file.transferred()) {
       return SwarmStatus.COMPLETE;
     }
-    return switch (job.state) {
+    return switch (job.state()) {
       case QUEUED, CONNECTING, TRANSFERRING -> SwarmStatus.DOWNLOADING;
       default -> SwarmStatus.PAUSED;
     };
   }
 
-  static List<FileDeliveryStatus> statusOf(List<Job> jobs) {
+  static List<FileDeliveryStatus> statusOf(List<JobView> jobs) {
     List<FileDeliveryStatus> rows = new ArrayList<>();
-    for (Job job : jobs) {
-      for (JobFile file : job.files) {
+    for (JobView job : jobs) {
+      for (FileView file : job.files()) {
         rows.add(
             new FileDeliveryStatus(
-                job.id.toString(),
-                DownloadRecord.isDownload(job),
-                DeliveryFile.settingsOf(file).sink() ? "" : file.localPath.toString(),
+                job.id().toString(),
+                DownloadRecord.isDownload(job.kind()),
+                DeliveryFile.settingsOf(file).sink() ? "" : file.localPath().toString(),
                 of(job, file)));
       }
     }
     return rows;
   }
 
-  static PerfSnapshot perf(List<Job> jobs) {
+  static PerfSnapshot perf(List<JobView> jobs) {
     int files = 0;
     int downloaded = 0;
     long total = 0;
@@ -96,13 +97,13 @@ final class DeliveryStats {
     int bgPending = 0;
     int connections = 0;
     int rejected = 0;
-    for (Job job : jobs) {
-      boolean foreground = job.priority == JobPriority.FOREGROUND;
-      boolean active = job.state == JobState.CONNECTING || job.state == JobState.TRANSFERRING;
+    for (JobView job : jobs) {
+      boolean foreground = job.priority() == JobPriority.FOREGROUND;
+      boolean active = job.state() == JobState.CONNECTING || job.state() == JobState.TRANSFERRING;
       boolean pending =
-          job.state == JobState.QUEUED
-              || job.state == JobState.TRANSIENT_ERROR
-              || (job.state == JobState.SUSPENDED && job.resumedOnce);
+          job.state() == JobState.QUEUED
+              || job.state() == JobState.TRANSIENT_ERROR
+              || (job.state() == JobState.SUSPENDED && job.resumedOnce());
       if (foreground) {
         fgActive += active ? 1 : 0;
         fgPending += pending ? 1 : 0;
@@ -110,8 +111,8 @@ final class DeliveryStats {
         bgActive += active ? 1 : 0;
         bgPending += pending ? 1 : 0;
       }
-      for (JobFile file : job.files) {
-        SourceCounters c = file.state.counters();
+      for (FileView file : job.files()) {
+        SourceCounters c = file.counters();
         files++;
         total += c.totalBytes();
         http += c.bytesFromHttp();
@@ -119,9 +120,9 @@ final class DeliveryStats {
         cache += c.bytesFromCacheServer();
         connections += c.connections();
         rejected += c.piecesRejected();
-        if (file.state.isTransferred() || file.state.isCompleted()) {
+        if (file.transferred() || file.completed()) {
           downloaded++;
-          completedBytes += file.state.bytesTotal();
+          completedBytes += file.bytesTotal();
         }
       }
     }

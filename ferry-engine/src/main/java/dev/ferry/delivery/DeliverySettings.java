@@ -1,4 +1,4 @@
-package dev.ferry.engine.job;
+package dev.ferry.delivery;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -78,7 +78,7 @@ record DeliverySettings(
 
   String encode() {
     try {
-      return JobJson.MAPPER.writeValueAsString(this);
+      return DeliveryJson.MAPPER.writeValueAsString(this);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException(e);
     }
@@ -89,7 +89,7 @@ record DeliverySettings(
       return NONE;
     }
     try {
-      return JobJson.MAPPER.readValue(json, DeliverySettings.class);
+      return DeliveryJson.MAPPER.readValue(json, DeliverySettings.class);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("unreadable DO settings: " + e.getMessage(), e);
     }

@@ -1,4 +1,4 @@
-package dev.ferry.engine.job;
+package dev.ferry.delivery;
 
 import dev.ferry.api.delivery.DownloadSink;
 import dev.ferry.engine.piece.Span;

@@ -1,4 +1,4 @@
-package dev.ferry.engine.job;
+package dev.ferry.delivery;
 
 import dev.ferry.api.ErrorContext;
 import dev.ferry.api.FerryException;
@@ -7,6 +7,9 @@ import dev.ferry.api.delivery.DownloadSink;
 import dev.ferry.engine.integrity.DecryptionInfo;
 import dev.ferry.engine.integrity.IntegrityCheckInfo;
 import dev.ferry.engine.integrity.PieceHashes;
+import dev.ferry.engine.job.FileExtension;
+import dev.ferry.engine.job.FilePrep;
+import dev.ferry.engine.job.FileView;
 import dev.ferry.engine.piece.Span;
 import dev.ferry.engine.transfer.ContentTransform;
 import dev.ferry.spi.TransferFailure;
@@ -41,24 +44,31 @@ final class DeliveryFile implements FileExtension {
   }
 
   /** The DO side of a file that has one, else null. */
-  static DeliveryFile of(JobFile file) {
-    return file.extension instanceof DeliveryFile delivery ? delivery : null;
+  static DeliveryFile of(FileView file) {
+    return file.extension() instanceof DeliveryFile delivery ? delivery : null;
   }
 
   /** The file's DO settings; {@link DeliverySettings#NONE} for a plain BITS file. */
-  static DeliverySettings settingsOf(JobFile file) {
+  static DeliverySettings settingsOf(FileView file) {
     DeliveryFile delivery = of(file);
     return delivery == null ? DeliverySettings.NONE : delivery.settings();
   }
 
   /** The caller's sink of a file, or null. */
-  static DownloadSink sinkOf(JobFile file) {
+  static DownloadSink sinkOf(FileView file) {
     DeliveryFile delivery = of(file);
     return delivery == null ? null : delivery.sink();
   }
 
-  static FileExtension decode(String state) {
-    return state == null ? FileExtension.NONE : new DeliveryFile(DeliverySettings.decode(state));
+  /** A file's DO side with {@code settings} and {@code sink}. */
+  static DeliveryFile with(DeliverySettings settings, DownloadSink sink) {
+    DeliveryFile file = new DeliveryFile(settings);
+    file.sink(sink);
+    return file;
+  }
+
+  static DeliveryFile decode(String state) {
+    return new DeliveryFile(DeliverySettings.decode(state));
   }
 
   DeliverySettings settings() {

@@ -1,4 +1,4 @@
-package dev.ferry.engine.job;
+package dev.ferry.delivery;
 
 /** Where a DO download's bytes are written until it is finalized. */
 public enum DownloadPlacement {

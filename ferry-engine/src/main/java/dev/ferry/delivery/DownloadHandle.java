@@ -1,4 +1,4 @@
-package dev.ferry.engine.job;
+package dev.ferry.delivery;
 
 import static dev.ferry.api.delivery.DownloadProperty.BLOCKING_MODE;
 import static dev.ferry.api.delivery.DownloadProperty.CONTENT_ID;
@@ -23,6 +23,14 @@ import dev.ferry.api.delivery.DownloadSink;
 import dev.ferry.api.delivery.DownloadState;
 import dev.ferry.api.delivery.DownloadStatus;
 import dev.ferry.api.delivery.DownloadStatusCallback;
+import dev.ferry.engine.EngineConfig;
+import dev.ferry.engine.job.FileView;
+import dev.ferry.engine.job.JobFailure;
+import dev.ferry.engine.job.JobKernel;
+import dev.ferry.engine.job.JobRef;
+import dev.ferry.engine.job.JobView;
+import dev.ferry.engine.job.Validation;
+import dev.ferry.engine.transfer.CreatedFiles;
 import dev.ferry.engine.transfer.CustomHeaders;
 import dev.ferry.spi.ResponseInfo;
 import java.io.IOException;
@@ -34,9 +42,9 @@ import java.util.Set;
 
 /**
  * A caller's view of one DO download. A download is an engine job of its own kind with one file,
- * created when it first starts, so it shares the scheduler, the store, the bandwidth policy and
- * crash recovery with BITS jobs; its DODownloadState is read off the job's state (see {@link
- * #stateOf}). Operations on one download are serialized on its record.
+ * added when it first starts, so it shares the scheduler, the store, the bandwidth policy and crash
+ * recovery with BITS jobs; its DODownloadState is read off the job's state (see {@link #stateOf}).
+ * Operations on one download are serialized on its record's {@code operations}.
  */
 final class DownloadHandle implements Download {
   static final long BACKGROUND_NO_PROGRESS_SECONDS = 86_400;
@@ -57,21 +65,23 @@ final class DownloadHandle implements Download {
           INTEGRITY_CHECK_MANDATORY,
           TOTAL_SIZE_BYTES);
 
-  private final JobEngine engine;
-  private final Job job;
+  private final JobRef job;
+  private final JobKernel kernel;
+  private final EngineConfig config;
   private final JobOwner caller;
   private final DownloadRecord record;
 
-  DownloadHandle(JobEngine engine, Job job, JobOwner caller) {
-    this.engine = engine;
+  DownloadHandle(JobRef job, JobKernel kernel, JobOwner caller) {
     this.job = job;
+    this.kernel = kernel;
+    this.config = kernel.config();
     this.caller = caller;
     this.record = DownloadRecord.of(job);
   }
 
   @Override
   public String id() {
-    return job.id.toString();
+    return job.id().toString();
   }
 
   // --- life cycle --------------------------------------------------------------------------------
@@ -80,10 +90,12 @@ final class DownloadHandle implements Download {
   public void start(List<DownloadRange> ranges) {
     List<DownloadRange> checked = ranges == null ? null : DownloadRange.checked(ranges);
     boolean blocking;
-    synchronized (record) {
+    synchronized (record.operations) {
       DoErrors.run(() -> {
-        switch (state()) {
-          case FINALIZED, ABORTED -> throw DoErrors.invalidState("the download is " + state());
+        JobView view = job.view(caller);
+        switch (stateOf(view, record)) {
+          case FINALIZED, ABORTED ->
+              throw DoErrors.invalidState("the download is " + stateOf(view, record));
           case CREATED -> firstStart(checked);
           case TRANSFERRING -> {
             if (checked != null) {
@@ -91,25 +103,25 @@ final class DownloadHandle implements Download {
             }
           }
           case PAUSED -> {
-            if (engine.locked(job::createsDestination)) {
+            if (record.createsDestination()) {
               // As the agent's open() of its own file: gone means ENOENT, and nothing is made anew.
-              dev.ferry.engine.transfer.CreatedFiles.checkPresent(job.files.get(0).localPath);
+              CreatedFiles.checkPresent(view.files().get(0).localPath());
             }
             if (checked != null) {
               extend(checked);
             }
             record.sinkError = 0;
-            engine.resume(caller, job);
+            job.resume(caller);
           }
           case TRANSFERRED -> {
             if (checked != null) {
               extend(checked);
-              engine.resume(caller, job);
+              job.resume(caller);
             }
           }
         }
       });
-      blocking = engine.locked(() -> record.flag(BLOCKING_MODE));
+      blocking = record.flag(BLOCKING_MODE);
       watch();
     }
     if (blocking) {
@@ -118,70 +130,57 @@ final class DownloadHandle implements Download {
   }
 
   private void firstStart(List<DownloadRange> ranges) {
-    String uri;
-    String local;
-    DownloadSink sink;
-    DeliverySettings delivery;
-    engine.lock.lock();
-    try {
-      uri = record.text(URI);
-      local = record.text(LOCAL_PATH);
-      sink = record.sink;
-      if (uri == null) {
-        throw new FerryException(
-            HResult.DO_E_DOWNLOAD_NO_URI,
-            record.isSet(CONTENT_ID)
-                ? "Ferry has no content service to resolve a ContentId; set Uri"
-                : "set Uri before starting the download");
-      }
-      if (local == null && sink == null) {
-        throw new FerryException(
-            HResult.DO_E_FILE_DOWNLOADSINK_UNSPECIFIED,
-            "set LocalPath or StreamInterface before starting the download");
-      }
-      delivery =
-          new DeliverySettings(
-              record.text(CONTENT_ID),
-              true,
-              false,
-              sink != null,
-              record.text(INTEGRITY_CHECK_INFO),
-              record.isSet(INTEGRITY_CHECK_MANDATORY)
-                  ? record.flag(INTEGRITY_CHECK_MANDATORY)
-                  : null,
-              null,
-              record.text(DECRYPTION_INFO),
-              (Long) record.values.get(TOTAL_SIZE_BYTES));
-    } finally {
-      engine.lock.unlock();
+    String uri = record.text(URI);
+    String local = record.text(LOCAL_PATH);
+    DownloadSink sink = record.sink;
+    if (uri == null) {
+      throw new FerryException(
+          HResult.DO_E_DOWNLOAD_NO_URI,
+          record.isSet(CONTENT_ID)
+              ? "Ferry has no content service to resolve a ContentId; set Uri"
+              : "set Uri before starting the download");
     }
-    Path target = sink != null ? engine.placement.sinkPath(job, 0) : Path.of(local);
-    boolean created = engine.locked(job::createsDestination) && sink == null;
+    if (local == null && sink == null) {
+      throw new FerryException(
+          HResult.DO_E_FILE_DOWNLOADSINK_UNSPECIFIED,
+          "set LocalPath or StreamInterface before starting the download");
+    }
+    DeliverySettings delivery =
+        new DeliverySettings(
+            record.text(CONTENT_ID),
+            true,
+            false,
+            sink != null,
+            record.text(INTEGRITY_CHECK_INFO),
+            record.isSet(INTEGRITY_CHECK_MANDATORY) ? record.flag(INTEGRITY_CHECK_MANDATORY) : null,
+            null,
+            record.text(DECRYPTION_INFO),
+            (Long) record.get(TOTAL_SIZE_BYTES));
+    Path target = sink != null ? job.sinkPath(0) : Path.of(local);
+    boolean created = record.createsDestination() && sink == null;
     if (created) {
-      dev.ferry.engine.transfer.CreatedFiles.create(target, engine.placement.actingFor(job));
+      job.createDestination(target);
     } else if (sink == null) {
       createParents(target);
     }
-    DeliveryFile file = new DeliveryFile(delivery);
-    file.sink(sink);
-    List<FileRange> fileRanges = toFileRanges(ranges);
     try {
-      engine.addFiles(
-          caller, job, List.of(new JobEngine.NewFile(uri, target.toString(), fileRanges, file)));
+      job.addFiles(
+          caller,
+          List.of(
+              new JobRef.NewFile(
+                  uri,
+                  target.toString(),
+                  toFileRanges(ranges),
+                  DeliveryFile.with(delivery, sink))));
     } catch (RuntimeException e) {
       if (created) {
-        engine.placement.deleteQuietly(job, target);
+        job.deleteFile(target);
       }
       throw e;
     }
-    engine.lock.lock();
-    try {
-      record.started = true;
-    } finally {
-      engine.lock.unlock();
-    }
-    engine.saveDelivery(job, null);
-    engine.resume(caller, job);
+    record.started = true;
+    job.saveKind();
+    job.resume(caller);
   }
 
   /** DO creates missing directories of LocalPath with the caller's rights: only as the caller. */
@@ -210,25 +209,25 @@ final class DownloadHandle implements Download {
   }
 
   private void extend(List<DownloadRange> ranges) {
-    JobFile file = job.files.get(0);
     List<FileRange> more = toFileRanges(ranges);
     if (more == null) {
       more = List.of(new FileRange(0, FileRange.TO_EOF));
     }
-    engine.extendRanges(caller, job, file, more);
+    job.extendRanges(caller, 0, more);
   }
 
   @Override
   public void pause() {
-    synchronized (record) {
+    synchronized (record.operations) {
       DoErrors.run(() -> {
-        boolean transientPause = engine.locked(() -> job.state == JobState.TRANSIENT_ERROR);
-        switch (state()) {
-          case FINALIZED, ABORTED -> throw DoErrors.invalidState("the download is " + state());
-          case TRANSFERRING -> engine.suspend(caller, job);
+        JobView view = job.view(caller);
+        switch (stateOf(view, record)) {
+          case FINALIZED, ABORTED ->
+              throw DoErrors.invalidState("the download is " + stateOf(view, record));
+          case TRANSFERRING -> job.suspend(caller);
           case PAUSED -> {
-            if (transientPause) {
-              engine.suspend(caller, job); // the caller's pause ends the automatic retries
+            if (view.state() == JobState.TRANSIENT_ERROR) {
+              job.suspend(caller); // the caller's pause ends the automatic retries
             }
           }
           default -> {}
@@ -239,12 +238,12 @@ final class DownloadHandle implements Download {
 
   @Override
   public void abort() {
-    synchronized (record) {
+    synchronized (record.operations) {
       DoErrors.run(() -> {
         switch (state()) {
           case ABORTED -> {}
           case FINALIZED -> throw DoErrors.invalidState("the download is finalized");
-          default -> engine.cancel(caller, job);
+          default -> job.cancel(caller);
         }
       });
     }
@@ -252,18 +251,19 @@ final class DownloadHandle implements Download {
 
   @Override
   public void finalizeDownload() {
-    synchronized (record) {
+    synchronized (record.operations) {
       DoErrors.run(() -> {
         switch (state()) {
           case FINALIZED -> {}
           case TRANSFERRED -> {
-            DownloadWatcher watcher = engine.locked(() -> record.watcher);
+            DownloadWatcher watcher = record.watcher();
             if (watcher != null) {
               watcher.drain();
             }
-            engine.complete(caller, job);
+            Path staged = job.view().files().get(0).localPath();
+            job.complete(caller);
             if (record.sink != null) {
-              deleteQuietly(job.files.get(0).localPath);
+              deleteQuietly(staged);
             }
           }
           default ->
@@ -284,25 +284,21 @@ final class DownloadHandle implements Download {
 
   @Override
   public DownloadStatus status() {
-    return engine.locked(() -> {
-      engine.checkReadable(caller, job);
-      return statusOf(job);
-    });
+    return statusOf(job.view(caller), record);
   }
 
   private DownloadState state() {
-    return engine.locked(() -> stateOf(job));
+    return stateOf(job.view(caller), record);
   }
 
-  /** DODownloadState as read off the job (under the engine lock). */
-  static DownloadState stateOf(Job job) {
-    DownloadRecord record = DownloadRecord.of(job);
-    return switch (job.state) {
+  /** DODownloadState as read off the job. */
+  static DownloadState stateOf(JobView job, DownloadRecord record) {
+    return switch (job.state()) {
       case SUSPENDED -> record.started ? DownloadState.PAUSED : DownloadState.CREATED;
       case QUEUED, CONNECTING, TRANSFERRING -> DownloadState.TRANSFERRING;
       case TRANSIENT_ERROR, ERROR -> DownloadState.PAUSED;
       case TRANSFERRED -> {
-        DownloadWatcher watcher = record.watcher;
+        DownloadWatcher watcher = record.watcher();
         // A sink download is transferred for its caller once the sink has every byte.
         yield watcher != null && !watcher.delivered()
             ? DownloadState.TRANSFERRING
@@ -313,35 +309,33 @@ final class DownloadHandle implements Download {
     };
   }
 
-  static DownloadStatus statusOf(Job job) {
-    DownloadState state = stateOf(job);
+  static DownloadStatus statusOf(JobView job, DownloadRecord record) {
+    DownloadState state = stateOf(job, record);
     long total = -1;
     long transferred = 0;
-    if (!job.files.isEmpty()) {
-      JobFile file = job.files.get(0);
-      total = file.state.bytesTotal();
-      transferred = file.state.bytesTransferred();
+    if (!job.files().isEmpty()) {
+      FileView file = job.files().get(0);
+      total = file.bytesTotal();
+      transferred = file.bytesTransferred();
       Long declared = DeliveryFile.settingsOf(file).totalSizeBytes();
       if (total < 0 && declared != null) {
         total = declared;
       }
-    } else if (DownloadRecord.of(job).values.get(TOTAL_SIZE_BYTES) instanceof Long size) {
+    } else if (record.get(TOTAL_SIZE_BYTES) instanceof Long size) {
       total = size;
     }
     int error = 0;
     int extended = 0;
-    if (DownloadRecord.of(job).sinkError != 0 && state == DownloadState.PAUSED) {
-      error = DownloadRecord.of(job).sinkError;
+    JobFailure failure = job.failure().orElse(null);
+    if (record.sinkError != 0 && state == DownloadState.PAUSED) {
+      error = record.sinkError;
       extended = error;
-    } else if (job.failure != null && state == DownloadState.PAUSED) {
-      if (job.state == JobState.TRANSIENT_ERROR) {
-        extended = job.failure.code();
-      } else if (job.state == JobState.ERROR) {
-        error =
-            DownloadRecord.of(job).noProgress
-                ? HResult.DO_E_DOWNLOAD_NO_PROGRESS.value()
-                : job.failure.code();
-        extended = job.failure.code();
+    } else if (failure != null && state == DownloadState.PAUSED) {
+      if (job.state() == JobState.TRANSIENT_ERROR) {
+        extended = failure.code();
+      } else if (job.state() == JobState.ERROR) {
+        error = record.noProgress ? HResult.DO_E_DOWNLOAD_NO_PROGRESS.value() : failure.code();
+        extended = failure.code();
       }
     }
     return new DownloadStatus(total, transferred, state, error, extended);
@@ -365,16 +359,8 @@ final class DownloadHandle implements Download {
 
   /** Starts the watcher once the download runs and has a callback or a sink to serve. */
   private void watch() {
-    engine.lock.lock();
-    try {
-      if (record.watcher == null
-          && record.started
-          && (record.callback != null || record.sink != null)) {
-        record.watcher = new DownloadWatcher(engine, this, job);
-        record.watcher.start();
-      }
-    } finally {
-      engine.lock.unlock();
+    if (record.started && (record.callback != null || record.sink != null)) {
+      record.watch(() -> new DownloadWatcher(job, this, record, kernel.clock()));
     }
   }
 
@@ -389,42 +375,39 @@ final class DownloadHandle implements Download {
       throw new FerryException(
           HResult.DO_E_WRITE_ONLY_PROPERTY, property.doName() + " is write-only");
     }
-    return engine.locked(() -> {
-      engine.checkReadable(caller, job);
-      Object value =
-          switch (property) {
-            case ID -> id();
-            case NO_PROGRESS_TIMEOUT_SECONDS -> (int) job.noProgressTimeoutSeconds;
-            case COST_POLICY ->
-                record.isSet(property)
-                    ? record.values.get(property)
-                    : job.priority == JobPriority.FOREGROUND
-                        ? CostPolicy.ALWAYS
-                        : CostPolicy.STANDARD;
-            case CALLBACK_INTERFACE -> record.callback;
-            case STREAM_INTERFACE -> record.sink;
-            case HTTP_RESPONSE_HEADERS -> {
-              String headers = job.files.isEmpty() ? "" : job.files.get(0).state.responseHeaders();
-              yield headers.isEmpty() ? null : headers;
-            }
-            case HTTP_STATUS_CODE -> {
-              ResponseInfo info = response();
-              yield info.statusCode() == 0 ? null : info.statusCode();
-            }
-            case HTTP_SERVER_IP_ADDRESS -> response().serverAddress();
-            case HTTP_REDIRECTION_TARGET -> response().redirectTarget();
-            default ->
-                record.isSet(property) ? record.values.get(property) : property.defaultValue();
-          };
-      if (value == null) {
-        throw new FerryException(HResult.E_NOT_SET, property.doName() + " has not been set");
-      }
-      return value;
-    });
+    JobView view = job.view(caller);
+    Object value =
+        switch (property) {
+          case ID -> id();
+          case NO_PROGRESS_TIMEOUT_SECONDS -> (int) view.noProgressTimeoutSeconds();
+          case COST_POLICY ->
+              record.isSet(property)
+                  ? record.get(property)
+                  : view.priority() == JobPriority.FOREGROUND
+                      ? CostPolicy.ALWAYS
+                      : CostPolicy.STANDARD;
+          case CALLBACK_INTERFACE -> record.callback;
+          case STREAM_INTERFACE -> record.sink;
+          case HTTP_RESPONSE_HEADERS -> {
+            String headers = view.files().isEmpty() ? "" : view.files().get(0).responseHeaders();
+            yield headers.isEmpty() ? null : headers;
+          }
+          case HTTP_STATUS_CODE -> {
+            ResponseInfo info = response(view);
+            yield info.statusCode() == 0 ? null : info.statusCode();
+          }
+          case HTTP_SERVER_IP_ADDRESS -> response(view).serverAddress();
+          case HTTP_REDIRECTION_TARGET -> response(view).redirectTarget();
+          default -> record.isSet(property) ? record.get(property) : property.defaultValue();
+        };
+    if (value == null) {
+      throw new FerryException(HResult.E_NOT_SET, property.doName() + " has not been set");
+    }
+    return value;
   }
 
-  private ResponseInfo response() {
-    return job.files.isEmpty() ? ResponseInfo.NONE : job.files.get(0).state.response();
+  private static ResponseInfo response(JobView view) {
+    return view.files().isEmpty() ? ResponseInfo.NONE : view.files().get(0).response();
   }
 
   @Override
@@ -438,7 +421,7 @@ final class DownloadHandle implements Download {
     }
     Object coerced = property.type().coerce(value, property.doName());
     validate(property, coerced);
-    synchronized (record) {
+    synchronized (record.operations) {
       DoErrors.run(() -> set(property, coerced));
       watch();
     }
@@ -449,13 +432,13 @@ final class DownloadHandle implements Download {
       return;
     }
     switch (property) {
-      case URI -> Validation.remoteUrl((String) value, engine.config);
+      case URI -> Validation.remoteUrl((String) value, config);
       case LOCAL_PATH -> {
         Path path = Path.of((String) value);
         // The agent's way takes any path and fails the first start with ENOENT for a relative one.
-        boolean relativeAllowed = engine.locked(job::createsDestination);
+        boolean relativeAllowed = record.createsDestination();
         if ((!path.isAbsolute() && !relativeAllowed)
-            || ((String) value).length() > engine.config.maxLocalPathLength()) {
+            || ((String) value).length() > config.maxLocalPathLength()) {
           throw new FerryException(
               HResult.E_INVALIDARG, "LocalPath must be an absolute path: " + value);
         }
@@ -464,9 +447,7 @@ final class DownloadHandle implements Download {
       case HTTP_CUSTOM_HEADERS, HTTP_CUSTOM_AUTH_HEADERS -> CustomHeaders.parse((String) value);
       case NO_PROGRESS_TIMEOUT_SECONDS -> {
         int floor =
-            engine.locked(job::createsDestination)
-                ? AGENT_MIN_NO_PROGRESS_SECONDS
-                : MIN_NO_PROGRESS_SECONDS;
+            record.createsDestination() ? AGENT_MIN_NO_PROGRESS_SECONDS : MIN_NO_PROGRESS_SECONDS;
         if ((Integer) value < floor) {
           throw new FerryException(
               HResult.E_INVALIDARG, "NoProgressTimeoutSeconds must be at least " + floor);
@@ -484,62 +465,62 @@ final class DownloadHandle implements Download {
     }
   }
 
+  /**
+   * Checks the change against the download's state and applies it, to the record and to the job, as
+   * one change of the job (under the engine's lock: see {@link JobRef#update}).
+   */
   private void set(DownloadProperty property, Object value) {
-    engine.lock.lock();
-    try {
-      engine.checkMutable(caller, job);
-      DownloadState state = stateOf(job);
-      if (BEFORE_START.contains(property) && state != DownloadState.CREATED) {
-        throw DoErrors.invalidState(property.doName() + " can change only before the first start");
-      }
-      if (property == URI && state != DownloadState.CREATED && state != DownloadState.PAUSED) {
-        throw DoErrors.invalidState("Uri can change only while the download is created or paused");
-      }
-      if ((property == LOCAL_PATH && value != null && record.sink != null)
-          || (property == DownloadProperty.STREAM_INTERFACE
-              && value != null
-              && record.isSet(LOCAL_PATH))) {
-        throw new FerryException(
-            HResult.DO_E_FILE_DOWNLOADSINK_ALREADY_SET,
-            "a download goes to either LocalPath or StreamInterface, not both");
-      }
-      switch (property) {
-        case CALLBACK_INTERFACE -> record.callback = (DownloadStatusCallback) value;
-        case STREAM_INTERFACE -> record.sink = (DownloadSink) value;
-        default -> {
-          if (value == null) {
-            record.values.remove(property);
-          } else {
-            record.values.put(property, value);
+    job.update(
+        caller,
+        settings -> {
+          JobView view = settings.view();
+          DownloadState state = stateOf(view, record);
+          if (BEFORE_START.contains(property) && state != DownloadState.CREATED) {
+            throw DoErrors.invalidState(
+                property.doName() + " can change only before the first start");
           }
-        }
-      }
-      switch (property) {
-        case DISPLAY_NAME -> job.displayName = value == null ? "" : (String) value;
-        case HTTP_CUSTOM_HEADERS -> job.customHeaders = (String) value;
-        case FOREGROUND_PRIORITY -> {
-          boolean foreground = Boolean.TRUE.equals(value);
-          job.priority = foreground ? JobPriority.FOREGROUND : JobPriority.NORMAL;
-          if (!record.isSet(DownloadProperty.NO_PROGRESS_TIMEOUT_SECONDS)) {
-            job.noProgressTimeoutSeconds =
-                foreground ? FOREGROUND_NO_PROGRESS_SECONDS : BACKGROUND_NO_PROGRESS_SECONDS;
+          if (property == URI && state != DownloadState.CREATED && state != DownloadState.PAUSED) {
+            throw DoErrors.invalidState(
+                "Uri can change only while the download is created or paused");
           }
-        }
-        case NO_PROGRESS_TIMEOUT_SECONDS ->
-            job.noProgressTimeoutSeconds =
-                value == null
-                    ? (job.priority == JobPriority.FOREGROUND
-                        ? FOREGROUND_NO_PROGRESS_SECONDS
-                        : BACKGROUND_NO_PROGRESS_SECONDS)
-                    : (Integer) value;
-        default -> {}
-      }
-    } finally {
-      engine.lock.unlock();
+          if ((property == LOCAL_PATH && value != null && record.sink != null)
+              || (property == DownloadProperty.STREAM_INTERFACE
+                  && value != null
+                  && record.isSet(LOCAL_PATH))) {
+            throw new FerryException(
+                HResult.DO_E_FILE_DOWNLOADSINK_ALREADY_SET,
+                "a download goes to either LocalPath or StreamInterface, not both");
+          }
+          switch (property) {
+            case CALLBACK_INTERFACE -> record.callback = (DownloadStatusCallback) value;
+            case STREAM_INTERFACE -> record.sink = (DownloadSink) value;
+            default -> record.set(property, value);
+          }
+          switch (property) {
+            case DISPLAY_NAME -> settings.displayName(value == null ? "" : (String) value);
+            case HTTP_CUSTOM_HEADERS -> settings.customHeaders((String) value);
+            case FOREGROUND_PRIORITY -> {
+              boolean foreground = Boolean.TRUE.equals(value);
+              settings.priority(foreground ? JobPriority.FOREGROUND : JobPriority.NORMAL);
+              if (!record.isSet(DownloadProperty.NO_PROGRESS_TIMEOUT_SECONDS)) {
+                settings.noProgressTimeoutSeconds(defaultNoProgressTimeout(foreground));
+              }
+            }
+            case NO_PROGRESS_TIMEOUT_SECONDS ->
+                settings.noProgressTimeoutSeconds(
+                    value == null
+                        ? defaultNoProgressTimeout(view.priority() == JobPriority.FOREGROUND)
+                        : (Integer) value);
+            default -> {}
+          }
+        });
+    // The change was persisted with the job, the record's state with it.
+    if (property == URI && value != null && !job.view().files().isEmpty()) {
+      job.setRemoteName(caller, 0, (String) value);
     }
-    if (property == URI && !job.files.isEmpty() && value != null) {
-      engine.setRemoteName(caller, job, job.files.get(0), (String) value);
-    }
-    engine.saveDelivery(job, null);
+  }
+
+  private static long defaultNoProgressTimeout(boolean foreground) {
+    return foreground ? FOREGROUND_NO_PROGRESS_SECONDS : BACKGROUND_NO_PROGRESS_SECONDS;
   }
 }

@@ -1,0 +1,108 @@
+package dev.ferry.architecture;
+
+import static com.tngtech.archunit.base.DescribedPredicate.not;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.belongToAnyOf;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import dev.ferry.engine.job.JobEvent;
+import dev.ferry.engine.job.JobListener;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The layering docs/architecture.md describes, checked on the compiled classes of every module: the
+ * API depends on nothing, the SPI on the API alone, the engine's core on neither DO nor a concrete
+ * source, and the daemon, client and command line on the engine's public surface only.
+ */
+class ArchitectureTest {
+  private static final String[] CORE = {
+    "dev.ferry.engine.job..",
+    "dev.ferry.engine.transfer..",
+    "dev.ferry.engine.schedule..",
+    "dev.ferry.engine.store..",
+    "dev.ferry.engine.piece..",
+    "dev.ferry.engine.notify..",
+    "dev.ferry.engine.bandwidth..",
+    "dev.ferry.engine.integrity.."
+  };
+
+  private static JavaClasses ferry;
+
+  @BeforeAll
+  static void importClasses() {
+    // The modules' main classes, as jars or directories; no test classes, whichever way packed.
+    ferry =
+        new ClassFileImporter()
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            .withImportOption(location -> !location.contains("-tests.jar"))
+            .importPackages("dev.ferry");
+  }
+
+  @Test
+  void theApiDependsOnTheJdkAlone() {
+    classes()
+        .that()
+        .resideInAPackage("dev.ferry.api..")
+        .should()
+        .onlyDependOnClassesThat()
+        .resideInAnyPackage("dev.ferry.api..", "java..")
+        .check(ferry);
+  }
+
+  @Test
+  void theSpiDependsOnTheApiAlone() {
+    classes()
+        .that()
+        .resideInAPackage("dev.ferry.spi..")
+        .should()
+        .onlyDependOnClassesThat()
+        .resideInAnyPackage("dev.ferry.spi..", "dev.ferry.api..", "java..")
+        .check(ferry);
+  }
+
+  /** Delivery Optimization plugs into the core; the core knows it only as a kind and extension. */
+  @Test
+  void theCoreKnowsNothingOfDeliveryOptimization() {
+    noClasses()
+        .that()
+        .resideInAnyPackage(CORE)
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("dev.ferry.delivery..")
+        .check(ferry);
+  }
+
+  /** What the daemon, the client and the command line may use of the engine. */
+  @Test
+  void theDaemonClientAndCommandLineUseTheEnginesPublicSurfaceOnly() {
+    noClasses()
+        .that()
+        .resideInAnyPackage(
+            "dev.ferry.daemon..", "dev.ferry.client..", "dev.ferry.cli..", "dev.ferry.rest..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(
+            "dev.ferry.engine.transfer..",
+            "dev.ferry.engine.schedule..",
+            "dev.ferry.engine.store..",
+            "dev.ferry.engine.piece..",
+            "dev.ferry.engine.notify..",
+            "dev.ferry.http..",
+            "dev.ferry.file..")
+        .check(ferry);
+    noClasses()
+        .that()
+        .resideInAnyPackage(
+            "dev.ferry.daemon..", "dev.ferry.client..", "dev.ferry.cli..", "dev.ferry.rest..")
+        .should()
+        .dependOnClassesThat(
+            resideInAPackage("dev.ferry.engine.job")
+                .and(not(belongToAnyOf(JobEvent.class, JobListener.class))))
+        .check(ferry);
+  }
+}
