@@ -48,7 +48,7 @@ final class FileHandle implements BackgroundCopyFile {
 
   @Override
   public void setRemoteName(String remoteUrl) {
-    engine.setRemoteName(caller, job, file, remoteUrl);
+    engine.files.setRemoteName(caller, job, file, remoteUrl);
   }
 
   @Override
@@ -77,7 +77,7 @@ final class FileHandle implements BackgroundCopyFile {
   @Override
   public <T> java.util.Optional<T> queryInterface(Class<T> type) {
     java.util.Optional<T> own = BackgroundCopyFile.super.queryInterface(type);
-    return own.isPresent() ? own : engine.fileInterface(job, file, caller, type);
+    return own.isPresent() ? own : engine.extensions.fileInterface(job, file, caller, type);
   }
 
   @Override

@@ -2,13 +2,11 @@ package dev.ferry.engine.job;
 
 import dev.ferry.api.BackgroundCopyCallback;
 import dev.ferry.api.FerryException;
-import dev.ferry.api.FileRange;
 import dev.ferry.api.HResult;
 import dev.ferry.api.JobOwner;
 import dev.ferry.api.JobPriority;
 import dev.ferry.api.JobState;
 import dev.ferry.api.JobType;
-import dev.ferry.api.NotifyFlag;
 import dev.ferry.engine.EngineConfig;
 import dev.ferry.engine.bandwidth.BandwidthPolicy;
 import dev.ferry.engine.store.Store;
@@ -59,7 +57,12 @@ public final class JobEngine implements dev.ferry.engine.Engine, JobKernel {
   final Transfers transfers;
 
   /** What extends this engine (DO), in the order they are asked. */
-  private final List<EngineExtension> extensions;
+  final Extensions extensions;
+
+  final JobRecords records = new JobRecords(this);
+  final JobIntake intake = new JobIntake(this);
+  final JobEndings endings = new JobEndings(this);
+  final FileChanges files = new FileChanges(this);
 
   final RunnerReports reports;
   private final FileChannel lockChannel;
@@ -78,9 +81,8 @@ public final class JobEngine implements dev.ferry.engine.Engine, JobKernel {
   final Map<Job, JobRunner> exiting = new java.util.IdentityHashMap<>();
 
   final Set<Job> busy = new HashSet<>();
-  private final List<JobListener> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
   boolean closed;
-  private long nextSequence;
+  long nextSequence;
 
   private JobEngine(
       Path dataDir, EngineConfig config, Store store, FileChannel lockChannel, FileLock dataLock) {
@@ -105,9 +107,15 @@ public final class JobEngine implements dev.ferry.engine.Engine, JobKernel {
     for (EngineExtension.Factory factory : config.extensions()) {
       attached.add(factory.attach(this));
     }
-    this.extensions = List.copyOf(attached);
+    this.extensions = new Extensions(this, attached);
     this.nextSequence =
-        new Recovery(store, placement, notifications, clock, this::decodeKind, this::decodeFile)
+        new Recovery(
+                store,
+                placement,
+                notifications,
+                clock,
+                extensions::decodeKind,
+                extensions::decodeFile)
             .recover(jobs);
     // A clock that jumps (a test's) makes the scheduler look again at once.
     clock.onAdvance(this::signal);
@@ -169,33 +177,6 @@ public final class JobEngine implements dev.ferry.engine.Engine, JobKernel {
     return dataDir;
   }
 
-  /** A persisted kind state: BITS's when there is none, else the extension's that wrote it. */
-  private JobKind decodeKind(String state) {
-    if (state == null) {
-      return JobKind.BITS;
-    }
-    for (EngineExtension extension : extensions) {
-      JobKind kind = extension.decodeKind(state);
-      if (kind != null) {
-        return kind;
-      }
-    }
-    throw new IllegalStateException("no extension of this engine knows the job state " + state);
-  }
-
-  private FileExtension decodeFile(String state) {
-    if (state == null) {
-      return FileExtension.NONE;
-    }
-    for (EngineExtension extension : extensions) {
-      FileExtension file = extension.decodeFile(state);
-      if (file != null) {
-        return file;
-      }
-    }
-    throw new IllegalStateException("no extension of this engine knows the file state " + state);
-  }
-
   @Override
   public dev.ferry.spi.Clock clock() {
     return clock;
@@ -208,40 +189,7 @@ public final class JobEngine implements dev.ferry.engine.Engine, JobKernel {
 
   @Override
   public <T> java.util.Optional<T> extension(Class<T> type) {
-    return extensions.stream().filter(type::isInstance).map(type::cast).findFirst();
-  }
-
-  // --- QueryInterface: the extensions' interfaces on managers, jobs and files ------------------
-
-  <T> java.util.Optional<T> managerInterface(JobOwner caller, Class<T> type) {
-    for (EngineExtension extension : extensions) {
-      java.util.Optional<T> found = extension.managerInterface(caller, type);
-      if (found.isPresent()) {
-        return found;
-      }
-    }
-    return java.util.Optional.empty();
-  }
-
-  <T> java.util.Optional<T> jobInterface(Job job, JobOwner caller, Class<T> type) {
-    for (EngineExtension extension : extensions) {
-      java.util.Optional<T> found = extension.jobInterface(new JobRef(this, job), caller, type);
-      if (found.isPresent()) {
-        return found;
-      }
-    }
-    return java.util.Optional.empty();
-  }
-
-  <T> java.util.Optional<T> fileInterface(Job job, JobFile file, JobOwner caller, Class<T> type) {
-    for (EngineExtension extension : extensions) {
-      java.util.Optional<T> found =
-          extension.fileInterface(new JobRef(this, job), file.index, caller, type);
-      if (found.isPresent()) {
-        return found;
-      }
-    }
-    return java.util.Optional.empty();
+    return extensions.extension(type);
   }
 
   /** A manager acting for {@code caller}; closing it leaves the engine running. */
@@ -343,8 +291,8 @@ public final class JobEngine implements dev.ferry.engine.Engine, JobKernel {
     try {
       checkMutable(caller, job);
       change.accept(job);
-      touch(job);
-      persist(job);
+      records.touch(job);
+      records.persist(job);
       notifications.modified(job);
     } finally {
       lock.unlock();
@@ -354,7 +302,7 @@ public final class JobEngine implements dev.ferry.engine.Engine, JobKernel {
   // --- creating jobs and adding files ----------------------------------------------------------
 
   Job create(JobOwner caller, String displayName, JobType type) {
-    return create(caller, displayName, type, JobKind.BITS, settings -> {});
+    return intake.create(caller, displayName, type, JobKind.BITS, settings -> {});
   }
 
   @Override
@@ -363,143 +311,7 @@ public final class JobEngine implements dev.ferry.engine.Engine, JobKernel {
       String displayName,
       JobKind kind,
       java.util.function.Consumer<JobSettings> setup) {
-    return new JobRef(this, create(caller, displayName, JobType.DOWNLOAD, kind, setup));
-  }
-
-  private Job create(
-      JobOwner caller,
-      String displayName,
-      JobType type,
-      JobKind kind,
-      java.util.function.Consumer<JobSettings> setup) {
-    Validation.displayName(displayName, HResult.E_INVALIDARG);
-    if (type == null) {
-      throw new FerryException(HResult.E_INVALIDARG, "a job type is required");
-    }
-    if (type != JobType.DOWNLOAD) {
-      throw new FerryException(
-          HResult.E_NOTIMPL,
-          "Ferry transfers download jobs only; " + type + " jobs are not supported yet");
-    }
-    lock.lock();
-    try {
-      ensureOpen();
-      if (!caller.isAdministrator()) {
-        long own = jobs.values().stream().filter(j -> j.owner.uid() == caller.uid()).count();
-        if (own >= config.maxJobsPerUser()) {
-          throw new FerryException(
-              HResult.BG_E_TOO_MANY_JOBS_PER_USER, "the user already has " + own + " jobs");
-        }
-        if (jobs.size() >= config.maxJobsPerMachine()) {
-          throw new FerryException(
-              HResult.BG_E_TOO_MANY_JOBS_PER_MACHINE,
-              "the machine already has " + jobs.size() + " jobs");
-        }
-      }
-      UUID id = UUID.randomUUID();
-      Job job =
-          new Job(
-              id,
-              nextSequence++,
-              type,
-              caller,
-              displayName,
-              clock.millis(),
-              notifications.newNotifier(id),
-              clock);
-      job.notifyFlags = NotifyFlag.toMask(NotifyFlag.DEFAULT);
-      job.costFlags = dev.ferry.api.CostFlags.TRANSFER_ALWAYS;
-      job.kind = kind;
-      setup.accept(JobRef.settingsOf(job));
-      write(job, () -> store.insertJob(job.toRow()));
-      jobs.put(id, job);
-      publish(job, JobEvent.Kind.CHANGED, -1);
-      return job;
-    } finally {
-      lock.unlock();
-    }
-  }
-
-  /** A file to add, already validated except against the job's own state. */
-  record NewFile(
-      String remoteUrl, String localName, List<FileRange> ranges, FileExtension extension) {
-    NewFile(String remoteUrl, String localName, List<FileRange> ranges) {
-      this(remoteUrl, localName, ranges, FileExtension.NONE);
-    }
-  }
-
-  List<JobFile> addFiles(JobOwner caller, Job job, List<NewFile> newFiles) {
-    if (newFiles == null || newFiles.isEmpty()) {
-      throw new FerryException(HResult.E_INVALIDARG, "no files given");
-    }
-    List<Path> paths = new ArrayList<>();
-    for (NewFile f : newFiles) {
-      Validation.remoteUrl(f.remoteUrl(), config);
-      paths.add(Validation.localPath(f.localName(), config));
-      if (f.ranges() != null) {
-        Validation.ranges(f.ranges(), config.maxRangesPerFile(), caller.isAdministrator());
-      }
-    }
-    lock.lock();
-    try {
-      checkMutable(caller, job);
-      if (job.type != JobType.DOWNLOAD) {
-        throw new FerryException(HResult.BG_E_TOO_MANY_FILES, "upload jobs take exactly one file");
-      }
-      if (!caller.isAdministrator()
-          && job.files.size() + newFiles.size() > config.maxFilesPerJob()) {
-        throw new FerryException(
-            HResult.BG_E_TOO_MANY_FILES_IN_JOB,
-            "a job may have at most " + config.maxFilesPerJob() + " files");
-      }
-      Set<Path> taken = new HashSet<>();
-      for (JobFile existing : job.files) {
-        taken.add(existing.localPath);
-      }
-      List<JobFile> added = new ArrayList<>();
-      for (int i = 0; i < newFiles.size(); i++) {
-        NewFile f = newFiles.get(i);
-        Path local = paths.get(i);
-        if (!taken.add(local)) {
-          throw new FerryException(HResult.E_INVALIDARG, "the job already writes " + local);
-        }
-        List<FileRange> ranges = f.ranges() == null ? List.of() : f.ranges();
-        if (!ranges.isEmpty() && (job.dynamicContent || job.onDemand)) {
-          throw new FerryException(
-              HResult.BG_E_UNSUPPORTED_JOB_CONFIGURATION,
-              "file ranges cannot be combined with DYNAMIC_CONTENT or ON_DEMAND_MODE");
-        }
-        int index = job.files.size() + i;
-        Path temp = JobFile.tempPathFor(local, job.id, index);
-        JobFile file =
-            new JobFile(
-                index,
-                f.remoteUrl(),
-                local,
-                temp,
-                new dev.ferry.engine.transfer.FileState(
-                    ranges, f.extension().rangesInPlace(), config.pieceSize()));
-        file.extension = f.extension();
-        added.add(file);
-      }
-      job.addFiles(added);
-      touch(job);
-      try {
-        write(
-            job,
-            () ->
-                store.addFiles(
-                    job.toRow(), added.stream().map(file -> file.toRow(job.id)).toList()));
-      } catch (RuntimeException e) {
-        job.removeFiles(added);
-        throw e;
-      }
-      publish(job, JobEvent.Kind.CHANGED, -1);
-      notifications.modified(job);
-      return added;
-    } finally {
-      lock.unlock();
-    }
+    return new JobRef(this, intake.create(caller, displayName, JobType.DOWNLOAD, kind, setup));
   }
 
   // --- state changes -----------------------------------------------------------------------------
@@ -542,109 +354,6 @@ public final class JobEngine implements dev.ferry.engine.Engine, JobKernel {
         });
   }
 
-  HResult cancel(JobOwner caller, Job job) {
-    JobRunner stopped;
-    lock.lock();
-    try {
-      checkMutable(caller, job);
-      stopped = transfers.stopRunner(job);
-      job.state = JobState.CANCELLED;
-      touch(job);
-      persist(job);
-      jobs.remove(job.id);
-      wake.signalAll();
-    } finally {
-      lock.unlock();
-    }
-    transfers.awaitExit(job, stopped);
-    boolean deletedAll = placement.deleteWrittenFiles(job, false);
-    store.deleteJob(job.id);
-    job.notifier.close();
-    return deletedAll ? HResult.S_OK : HResult.BG_S_UNABLE_TO_DELETE_FILES;
-  }
-
-  HResult complete(JobOwner caller, Job job) {
-    JobRunner stopped;
-    JobState before;
-    lock.lock();
-    try {
-      checkMutable(caller, job);
-      before = job.state;
-      stopped = transfers.stopRunner(job);
-      if (before.isAction()) {
-        job.state = JobState.SUSPENDED;
-      }
-      busy.add(job);
-    } finally {
-      lock.unlock();
-    }
-    transfers.awaitExit(job, stopped);
-    try {
-      boolean partial = false;
-      for (JobFile file : job.files) {
-        if (file.state.isCompleted()) {
-          continue;
-        }
-        if (!file.state.isTransferred()) {
-          partial = true;
-          continue;
-        }
-        if (!job.writesInPlace()) {
-          try {
-            placement.moveIntoPlace(job, file);
-          } catch (IOException e) {
-            int code =
-                e instanceof java.nio.file.AccessDeniedException
-                    ? HResult.E_ACCESSDENIED.value()
-                    : HResult.ERROR_WRITE_FAULT.value();
-            lock.lock();
-            try {
-              job.state = before == JobState.TRANSFERRED ? JobState.TRANSFERRED : job.state;
-              touch(job);
-              // Files renamed before this one are in place: record them with the state.
-              store.update(job.toRow(), job.files.stream().map(f -> f.toRow(job.id)).toList());
-              publish(job, JobEvent.Kind.CHANGED, -1);
-            } finally {
-              lock.unlock();
-            }
-            throw new FerryException(
-                code,
-                "could not move " + file.tempPath + " to " + file.localPath + ": " + e.getMessage(),
-                e);
-          }
-        }
-        file.state.markCompleted();
-      }
-      lock.lock();
-      try {
-        job.state = JobState.ACKNOWLEDGED;
-        touch(job);
-        // One commit for the state and every renamed file: a crash before it is repaired at the
-        // next start (a renamed file is found in place), so a thousand files cost one disk flush.
-        store.update(job.toRow(), job.files.stream().map(f -> f.toRow(job.id)).toList());
-        publish(job, JobEvent.Kind.CHANGED, -1);
-        jobs.remove(job.id);
-      } finally {
-        lock.unlock();
-      }
-      boolean deletedAll = placement.deleteWrittenFiles(job, true);
-      store.deleteJob(job.id);
-      job.notifier.close();
-      if (!deletedAll) {
-        return HResult.BG_S_UNABLE_TO_DELETE_FILES;
-      }
-      return partial ? HResult.BG_S_PARTIAL_COMPLETE : HResult.S_OK;
-    } finally {
-      lock.lock();
-      try {
-        busy.remove(job);
-        wake.signalAll();
-      } finally {
-        lock.unlock();
-      }
-    }
-  }
-
   void takeOwnership(JobOwner caller, Job job) {
     if (!caller.isAdministrator()) {
       throw new FerryException(
@@ -673,8 +382,8 @@ public final class JobEngine implements dev.ferry.engine.Engine, JobKernel {
     try {
       checkMutable(caller, job);
       job.callback = callback;
-      touch(job);
-      persist(job);
+      records.touch(job);
+      records.persist(job);
       notifications.modified(job);
       if (callback == null) {
         return;
@@ -684,107 +393,6 @@ public final class JobEngine implements dev.ferry.engine.Engine, JobKernel {
       } else if (job.state == JobState.ERROR) {
         notifications.notifyError(job);
       }
-    } finally {
-      lock.unlock();
-    }
-  }
-
-  /**
-   * Adds ranges to an in-place file (a DO download started again for another part): the runner
-   * stops first, so no transfer sees the piece map change under it, and the job queues again.
-   */
-  void extendRanges(JobOwner caller, Job job, JobFile file, List<FileRange> more) {
-    Validation.ranges(more, config.maxRangesPerFile(), caller.isAdministrator());
-    JobRunner stopped;
-    lock.lock();
-    try {
-      checkMutable(caller, job);
-      stopped = transfers.stopRunner(job);
-      busy.add(job);
-    } finally {
-      lock.unlock();
-    }
-    transfers.awaitExit(job, stopped);
-    lock.lock();
-    try {
-      file.state.addRanges(more);
-      if (job.state.isAction() || job.state == JobState.TRANSFERRED) {
-        job.state = JobState.QUEUED;
-      }
-      touch(job);
-      store.update(job.toRow(), List.of(file.toRow(job.id)));
-      publish(job, JobEvent.Kind.CHANGED, -1);
-      notifications.modified(job);
-    } finally {
-      busy.remove(job);
-      wake.signalAll();
-      lock.unlock();
-    }
-  }
-
-  /**
-   * Points a file that has not started at a new place: DO's DownloadSinkFilePath, or a sink file in
-   * the data directory when the bytes go to a caller's sink.
-   */
-  void relocate(JobOwner caller, Job job, JobFile file, Path local, FileExtension extension) {
-    lock.lock();
-    try {
-      checkMutable(caller, job);
-      if (file.state.bytesTransferred() > 0 || file.state.isTransferred()) {
-        throw new FerryException(
-            HResult.DO_E_INVALID_STATE, "file " + file.index + " has started; its sink is fixed");
-      }
-      for (JobFile other : job.files) {
-        if (other != file && other.localPath.equals(local)) {
-          throw new FerryException(HResult.E_INVALIDARG, "the job already writes " + local);
-        }
-      }
-      file.localPath = local;
-      file.tempPath = JobFile.tempPathFor(local, job.id, file.index);
-      file.extension = extension;
-      touch(job);
-      store.update(job.toRow(), List.of(file.toRow(job.id)));
-      notifications.modified(job);
-    } finally {
-      lock.unlock();
-    }
-  }
-
-  /** Persists changes made to a job's DO record or file settings under the lock. */
-  void saveDelivery(Job job, JobFile file) {
-    lock.lock();
-    try {
-      if (!jobs.containsKey(job.id)) {
-        return;
-      }
-      touch(job);
-      if (file == null) {
-        persist(job);
-      } else {
-        store.update(job.toRow(), List.of(file.toRow(job.id)));
-      }
-      notifications.modified(job);
-      wake.signalAll(); // a priority may have changed
-    } finally {
-      lock.unlock();
-    }
-  }
-
-  void setRemoteName(JobOwner caller, Job job, JobFile file, String url) {
-    Validation.remoteUrl(url, config);
-    lock.lock();
-    try {
-      checkMutable(caller, job);
-      file.remoteUrl = url;
-      if (job.isRunning()) {
-        transfers.stopRunner(job);
-        job.state = JobState.QUEUED;
-      }
-      touch(job);
-      store.update(job.toRow(), List.of(file.toRow(job.id)));
-      publish(job, JobEvent.Kind.CHANGED, -1);
-      notifications.modified(job);
-      wake.signalAll();
     } finally {
       lock.unlock();
     }
@@ -929,76 +537,20 @@ public final class JobEngine implements dev.ferry.engine.Engine, JobKernel {
   // --- notifications
   // ------------------------------------------------------------------------------
 
-  // --- persistence helpers ----------------------------------------------------------------------
-
-  void touch(Job job) {
-    job.modifiedMs = clock.millis();
-  }
-
-  void persist(Job job) {
-    write(job, () -> store.updateJob(job.toRow()));
-    publish(job, JobEvent.Kind.CHANGED, -1);
-  }
-
-  /**
-   * Runs a job's writes, which wait for the disk once the job has been resumed. Before that the job
-   * is suspended and holds no data, and its first Resume waits for the disk and takes every earlier
-   * change along: setting up many jobs costs a flush each, not one a call. A power cut before that
-   * Resume may lose the setup; a crash of the process never does.
-   */
-  private void write(Job job, Runnable writes) {
-    if (job.resumedOnce) {
-      writes.run();
-    } else {
-      store.withoutWaiting(writes);
-    }
-  }
-
-  /**
-   * Persists a state the engine reached by itself and would reach again after a power cut lost the
-   * record: a restart makes CONNECTING and TRANSFERRING into QUEUED, and a QUEUED job whose files
-   * are all transferred becomes TRANSFERRED again. So the commit does not wait for the disk.
-   */
-  void persistRelaxed(Job job) {
-    store.withoutWaiting(() -> store.updateJob(job.toRow()));
-    publish(job, JobEvent.Kind.CHANGED, -1);
-  }
+  // --- the job feed ----------------------------------------------------------------------------
 
   /** Registers an observer of every job; see {@link JobListener} for its duties. */
   @Override
   public void addListener(JobListener listener) {
-    listeners.add(listener);
+    records.addListener(listener);
   }
 
   @Override
   public void removeListener(JobListener listener) {
-    listeners.remove(listener);
+    records.removeListener(listener);
   }
 
-  void publish(Job job, JobEvent.Kind kind, int fileIndex) {
-    job.kind.changed();
-    if (listeners.isEmpty()) {
-      return;
-    }
-    JobEvent event =
-        new JobEvent(
-            kind,
-            job.id,
-            job.owner.uid(),
-            job.state,
-            job.progress.bytesTotal(),
-            job.progress.bytesTransferred(),
-            fileIndex);
-    for (JobListener listener : listeners) {
-      try {
-        listener.onEvent(event);
-      } catch (RuntimeException e) {
-        log.warn("a job listener failed", e);
-      }
-    }
-  }
-
-  private void ensureOpen() {
+  void ensureOpen() {
     if (closed) {
       throw new FerryException(HResult.DO_E_NO_SERVICE, "the engine is closed");
     }
@@ -1040,7 +592,7 @@ public final class JobEngine implements dev.ferry.engine.Engine, JobKernel {
       for (Job job : jobs.values()) {
         if (job.state == JobState.CONNECTING || job.state == JobState.TRANSFERRING) {
           job.state = JobState.QUEUED;
-          persist(job);
+          records.persist(job);
         }
       }
     } finally {

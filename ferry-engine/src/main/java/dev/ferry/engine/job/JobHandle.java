@@ -53,14 +53,14 @@ final class JobHandle implements BackgroundCopyJob {
 
   @Override
   public BackgroundCopyFile addFile(String remoteUrl, String localName) {
-    return addFiles(List.of(new JobEngine.NewFile(remoteUrl, localName, null))).get(0);
+    return addFiles(List.of(new JobIntake.NewFile(remoteUrl, localName, null))).get(0);
   }
 
   @Override
   public List<BackgroundCopyFile> addFileSet(List<FileInfo> files) {
     return addFiles(
         ArgumentRules.fileSet(files).stream()
-            .map(f -> new JobEngine.NewFile(f.remoteName(), f.localName(), null))
+            .map(f -> new JobIntake.NewFile(f.remoteName(), f.localName(), null))
             .toList());
   }
 
@@ -68,11 +68,11 @@ final class JobHandle implements BackgroundCopyJob {
   public BackgroundCopyFile addFileWithRanges(
       String remoteUrl, String localName, List<FileRange> ranges) {
     ArgumentRules.ranges(ranges);
-    return addFiles(List.of(new JobEngine.NewFile(remoteUrl, localName, ranges))).get(0);
+    return addFiles(List.of(new JobIntake.NewFile(remoteUrl, localName, ranges))).get(0);
   }
 
-  private List<BackgroundCopyFile> addFiles(List<JobEngine.NewFile> files) {
-    return engine.addFiles(caller, job, files).stream()
+  private List<BackgroundCopyFile> addFiles(List<JobIntake.NewFile> files) {
+    return engine.intake.addFiles(caller, job, files).stream()
         .<BackgroundCopyFile>map(f -> new FileHandle(engine, job, f, caller))
         .toList();
   }
@@ -99,12 +99,12 @@ final class JobHandle implements BackgroundCopyJob {
 
   @Override
   public HResult cancel() {
-    return engine.cancel(caller, job);
+    return engine.endings.cancel(caller, job);
   }
 
   @Override
   public HResult complete() {
-    return engine.complete(caller, job);
+    return engine.endings.complete(caller, job);
   }
 
   @Override
@@ -297,7 +297,7 @@ final class JobHandle implements BackgroundCopyJob {
   @Override
   public <T> Optional<T> queryInterface(Class<T> type) {
     Optional<T> own = BackgroundCopyJob.super.queryInterface(type);
-    return own.isPresent() ? own : engine.jobInterface(job, caller, type);
+    return own.isPresent() ? own : engine.extensions.jobInterface(job, caller, type);
   }
 
   @Override

@@ -65,22 +65,22 @@ public final class JobRef {
 
   /** Adds files, as AddFileSet adds them (all or none); their indices in the job. */
   public List<Integer> addFiles(JobOwner caller, List<NewFile> files) {
-    List<JobEngine.NewFile> specs = new ArrayList<>();
+    List<JobIntake.NewFile> specs = new ArrayList<>();
     for (NewFile f : files) {
-      specs.add(new JobEngine.NewFile(f.remoteUrl(), f.localName(), f.ranges(), f.extension()));
+      specs.add(new JobIntake.NewFile(f.remoteUrl(), f.localName(), f.ranges(), f.extension()));
     }
-    return engine.addFiles(caller, job, specs).stream().map(file -> file.index).toList();
+    return engine.intake.addFiles(caller, job, specs).stream().map(file -> file.index).toList();
   }
 
   /** Adds ranges to a file whose ranges land in place; the job queues again. */
   public void extendRanges(JobOwner caller, int fileIndex, List<FileRange> more) {
-    engine.extendRanges(caller, job, file(fileIndex), more);
+    engine.files.extendRanges(caller, job, file(fileIndex), more);
   }
 
   /** Points a file that has not started at another destination, checked as AddFile checks it. */
   public void relocate(JobOwner caller, int fileIndex, String localName, FileExtension extension) {
     Path local = Validation.localPath(localName, engine.config);
-    engine.relocate(caller, job, file(fileIndex), local, extension);
+    engine.files.relocate(caller, job, file(fileIndex), local, extension);
   }
 
   /**
@@ -88,23 +88,23 @@ public final class JobRef {
    * sink of the extension's, not to a destination.
    */
   public void relocateToSink(JobOwner caller, int fileIndex, FileExtension extension) {
-    engine.relocate(caller, job, file(fileIndex), sinkPath(fileIndex), extension);
+    engine.files.relocate(caller, job, file(fileIndex), sinkPath(fileIndex), extension);
   }
 
   public void setRemoteName(JobOwner caller, int fileIndex, String url) {
-    engine.setRemoteName(caller, job, file(fileIndex), url);
+    engine.files.setRemoteName(caller, job, file(fileIndex), url);
   }
 
   /** Persists the file's extension state, which the extension changed. */
   public void saveFile(int fileIndex) {
-    engine.saveDelivery(job, file(fileIndex));
+    engine.files.saveDelivery(job, file(fileIndex));
   }
 
   /** Gives a file another extension (a file added the BITS way that gains DO settings). */
   public void replaceExtension(int fileIndex, FileExtension extension) {
     JobFile file = file(fileIndex);
     engine.locked(() -> file.extension = extension);
-    engine.saveDelivery(job, file);
+    engine.files.saveDelivery(job, file);
   }
 
   /** The pieces of a file: which are done, where each lies; null before the size is known. */
@@ -153,11 +153,11 @@ public final class JobRef {
   }
 
   public HResult cancel(JobOwner caller) {
-    return engine.cancel(caller, job);
+    return engine.endings.cancel(caller, job);
   }
 
   public HResult complete(JobOwner caller) {
-    return engine.complete(caller, job);
+    return engine.endings.complete(caller, job);
   }
 
   /**
@@ -171,7 +171,7 @@ public final class JobRef {
 
   /** Persists the kind's state of the job, which the extension changed. */
   public void saveKind() {
-    engine.saveDelivery(job, null);
+    engine.files.saveDelivery(job, null);
   }
 
   @Override

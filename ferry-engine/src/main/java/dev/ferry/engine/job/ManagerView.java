@@ -57,7 +57,7 @@ final class ManagerView implements BackgroundCopyManager {
   @Override
   public <T> java.util.Optional<T> queryInterface(Class<T> type) {
     java.util.Optional<T> own = BackgroundCopyManager.super.queryInterface(type);
-    return own.isPresent() ? own : engine.managerInterface(caller, type);
+    return own.isPresent() ? own : engine.extensions.managerInterface(caller, type);
   }
 
   @Override

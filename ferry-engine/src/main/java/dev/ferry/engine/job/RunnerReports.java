@@ -32,8 +32,8 @@ final class RunnerReports {
       if (job.runner == runner && job.state == JobState.CONNECTING) {
         job.state = JobState.TRANSFERRING;
         job.failure = null;
-        engine.touch(job);
-        engine.persistRelaxed(job);
+        engine.records.touch(job);
+        engine.records.persistRelaxed(job);
         engine.notifications.modified(job);
       }
     } finally {
@@ -53,7 +53,7 @@ final class RunnerReports {
       long now = engine.clock.nanoTime();
       if (now - job.lastProgressEventNanos >= PROGRESS_EVENT_INTERVAL_NANOS) {
         job.lastProgressEventNanos = now;
-        engine.publish(job, JobEvent.Kind.PROGRESS, -1);
+        engine.records.publish(job, JobEvent.Kind.PROGRESS, -1);
       }
       if (job.maxDownloadSize > 0) {
         long total = job.progress.bytesTransferred();
@@ -94,7 +94,7 @@ final class RunnerReports {
         return;
       }
       // The transfer's last checkpoint recorded the file; the job's own state follows.
-      engine.publish(job, JobEvent.Kind.FILE_TRANSFERRED, file.index);
+      engine.records.publish(job, JobEvent.Kind.FILE_TRANSFERRED, file.index);
       if (engine.notifications.wants(job, NotifyFlag.FILE_TRANSFERRED)) {
         BackgroundCopyCallback callback = job.callback;
         JobHandle handle = new JobHandle(engine, job, job.owner);
@@ -117,8 +117,8 @@ final class RunnerReports {
       job.state = JobState.TRANSFERRED;
       job.failure = null;
       job.transferredMs = engine.clock.millis();
-      engine.touch(job);
-      engine.persistRelaxed(job);
+      engine.records.touch(job);
+      engine.records.persistRelaxed(job);
       engine.notifications.notifyTransferred(job);
       engine.wake.signalAll();
     } finally {
@@ -162,8 +162,8 @@ final class RunnerReports {
         }
         job.state = JobState.TRANSIENT_ERROR;
         job.retryAtMs = now + delay * 1000;
-        engine.touch(job);
-        engine.persist(job);
+        engine.records.touch(job);
+        engine.records.persist(job);
         engine.notifications.modified(job);
       } else {
         // A transient failure that ends the retries is the no-progress timeout running out.
@@ -199,8 +199,8 @@ final class RunnerReports {
   void enterError(Job job, boolean noProgress) {
     job.kind.enteredError(noProgress);
     job.state = JobState.ERROR;
-    engine.touch(job);
-    engine.persist(job);
+    engine.records.touch(job);
+    engine.records.persist(job);
     engine.notifications.notifyError(job);
   }
 }

@@ -123,8 +123,8 @@ final class Transfers {
 
   void requeue(Job job) {
     job.state = JobState.QUEUED;
-    engine.touch(job);
-    engine.persist(job);
+    engine.records.touch(job);
+    engine.records.persist(job);
     engine.notifications.modified(job);
   }
 
@@ -144,8 +144,8 @@ final class Transfers {
             null,
             "background transfers are blocked by the bandwidth policy");
     job.retryAtMs = untilMs;
-    engine.touch(job);
-    engine.persist(job);
+    engine.records.touch(job);
+    engine.records.persist(job);
     engine.notifications.modified(job);
   }
 
@@ -182,8 +182,8 @@ final class Transfers {
       foregroundActive = true;
     }
     job.state = JobState.CONNECTING;
-    engine.touch(job);
-    engine.persistRelaxed(job);
+    engine.records.touch(job);
+    engine.records.persistRelaxed(job);
     engine.notifications.modified(job);
     JobRunner runner = new JobRunner(engine, job);
     job.runner = runner;
@@ -195,8 +195,8 @@ final class Transfers {
     stopRunner(job);
     job.state = JobState.QUEUED;
     job.lastRunMs = engine.clock.millis();
-    engine.touch(job);
-    engine.persist(job);
+    engine.records.touch(job);
+    engine.records.persist(job);
     engine.notifications.modified(job);
   }
 
