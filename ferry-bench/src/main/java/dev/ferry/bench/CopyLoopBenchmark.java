@@ -7,10 +7,12 @@ import dev.ferry.engine.transfer.FileTransfer;
 import dev.ferry.engine.transfer.StopSignal;
 import dev.ferry.engine.transfer.TransferListener;
 import dev.ferry.spi.Clock;
+import dev.ferry.spi.FileRef;
 import dev.ferry.spi.Source;
 import dev.ferry.spi.SourceKind;
 import dev.ferry.spi.SourceRequest;
 import dev.ferry.spi.SourceResponse;
+import dev.ferry.spi.TransferEvents;
 import dev.ferry.spi.TransferFailure;
 import dev.ferry.spi.Validators;
 import java.io.IOException;
@@ -25,6 +27,7 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -66,6 +69,8 @@ public class CopyLoopBenchmark {
 
   @Param({"256"})
   public int bufferKiB;
+
+  private static final UUID JOB = UUID.randomUUID();
 
   private byte[] pattern;
   private byte[] buffer;
@@ -147,6 +152,7 @@ public class CopyLoopBenchmark {
   public long fileTransfer() throws Exception {
     FileState state = new FileState(List.of(), 1 << 20);
     new FileTransfer(
+            new FileRef(JOB, 0, URI.create("memory:/bench")),
             new MemorySource(pattern, SIZE, sourceReadKiB * 1024),
             state,
             new FileTransfer.Settings(
@@ -175,7 +181,8 @@ public class CopyLoopBenchmark {
               public void checkpoint() {}
             },
             new StopSignal(),
-            Clock.SYSTEM)
+            Clock.SYSTEM,
+            TransferEvents.NONE)
         .run();
     return state.bytesTransferred();
   }

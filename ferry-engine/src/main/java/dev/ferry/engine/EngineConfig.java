@@ -1,6 +1,7 @@
 package dev.ferry.engine;
 
 import dev.ferry.spi.Clock;
+import dev.ferry.spi.TransferEvents;
 import java.time.Duration;
 import java.util.Map;
 import javax.net.ssl.SSLContext;
@@ -38,6 +39,8 @@ import javax.net.ssl.SSLContext;
  *     piece written; after a reboot only flushed pieces count. Unknown, every file is flushed
  *     before it is recorded transferred
  * @param clock where every part of the engine reads the time
+ * @param transferEvents who hears what happens during transfers, beside the engine's own
+ *     statistics; {@link TransferEvents#NONE} by default
  */
 public record EngineConfig(
     int pieceSize,
@@ -60,7 +63,8 @@ public record EngineConfig(
     Duration downloadRetryDelay,
     boolean actForOwners,
     String bootId,
-    Clock clock) {
+    Clock clock,
+    TransferEvents transferEvents) {
 
   public static EngineConfig defaults() {
     return new EngineConfig(
@@ -84,7 +88,8 @@ public record EngineConfig(
         Duration.ofSeconds(30),
         false,
         dev.ferry.engine.store.BootId.current(),
-        Clock.SYSTEM);
+        Clock.SYSTEM,
+        TransferEvents.NONE);
   }
 
   public EngineConfig {
@@ -104,6 +109,7 @@ public record EngineConfig(
     }
     environment = Map.copyOf(environment);
     java.util.Objects.requireNonNull(clock, "clock");
+    java.util.Objects.requireNonNull(transferEvents, "transferEvents");
     if (downloadRetryDelay.isNegative() || downloadRetryDelay.toSeconds() < 1) {
       throw new IllegalArgumentException("a download retry delay is at least a second");
     }
@@ -171,6 +177,14 @@ public record EngineConfig(
     return edit(b -> b.clock = newClock);
   }
 
+  /**
+   * The listener to what happens during transfers (bytes by source kind, pieces, checkpoints): one,
+   * which tells others itself where several want to hear.
+   */
+  public EngineConfig withTransferEvents(TransferEvents listener) {
+    return edit(b -> b.transferEvents = listener);
+  }
+
   private EngineConfig edit(java.util.function.Consumer<Editor> change) {
     Editor editor = new Editor(this);
     change.accept(editor);
@@ -200,6 +214,7 @@ public record EngineConfig(
     boolean actForOwners;
     String bootId;
     Clock clock;
+    TransferEvents transferEvents;
 
     Editor(EngineConfig c) {
       pieceSize = c.pieceSize;
@@ -223,6 +238,7 @@ public record EngineConfig(
       actForOwners = c.actForOwners;
       bootId = c.bootId;
       clock = c.clock;
+      transferEvents = c.transferEvents;
     }
 
     EngineConfig build() {
@@ -247,7 +263,8 @@ public record EngineConfig(
           downloadRetryDelay,
           actForOwners,
           bootId,
-          clock);
+          clock,
+          transferEvents);
     }
   }
 }

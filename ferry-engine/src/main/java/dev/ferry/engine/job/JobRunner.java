@@ -205,12 +205,14 @@ final class JobRunner implements Runnable {
         };
     engine.prepareIntegrity(job, file, plan.settings());
     new FileTransfer(
+            new dev.ferry.spi.FileRef(job.id, file.index, plan.settings().uri()),
             engine.sourceFor(plan.settings().uri()),
             file.state,
             plan.settings(),
             listener,
             transfers,
-            engine.clock())
+            engine.clock(),
+            engine.config.transferEvents())
         .run();
     if (!transfers.isStopped() && file.state.isTransferred()) {
       if (file.sink != null && job.download == null) {

@@ -7,10 +7,12 @@ import dev.ferry.api.ProxySettings;
 import dev.ferry.engine.piece.Layout;
 import dev.ferry.engine.piece.PieceMap;
 import dev.ferry.engine.piece.Span;
+import dev.ferry.spi.FileRef;
 import dev.ferry.spi.RangeNotSatisfiable;
 import dev.ferry.spi.Source;
 import dev.ferry.spi.SourceRequest;
 import dev.ferry.spi.SourceResponse;
+import dev.ferry.spi.TransferEvents;
 import dev.ferry.spi.TransferFailure;
 import dev.ferry.spi.Validators;
 import java.io.IOException;
@@ -96,11 +98,18 @@ public final class FileTransfer {
   /** A piece that fails its hash this many times in one run is not a glitch: the source is bad. */
   private static final int MAX_REJECTIONS_PER_PIECE = 3;
 
+  private final FileRef file;
   private final Source source;
   private final FileState state;
   private final Settings settings;
   private final TransferListener listener;
   private final StopSignal stop;
+
+  /** The file's own statistics (its {@link FileState}'s counters), built from its events. */
+  private final FileStats stats;
+
+  /** Who else hears what happens. */
+  private final TransferEvents events;
 
   /** The main connection's buffer, taken while {@link #run} runs. */
   private byte[] buffer;
@@ -133,12 +142,17 @@ public final class FileTransfer {
   private volatile TransferFailure checkpointFailure;
 
   public FileTransfer(
+      FileRef file,
       Source source,
       FileState state,
       Settings settings,
       TransferListener listener,
       StopSignal stop,
-      dev.ferry.spi.Clock clock) {
+      dev.ferry.spi.Clock clock,
+      TransferEvents events) {
+    this.file = file;
+    this.stats = new FileStats(state);
+    this.events = events;
     this.clock = clock;
     this.lastCheckpointNanos = clock.nanoTime();
     this.source = source;
@@ -155,6 +169,7 @@ public final class FileTransfer {
       state.forget();
     }
     long startNanos = clock.nanoTime();
+    events.transferStarted(file);
     buffer = CopyBuffers.take();
     try (FileChannel out = openTarget()) {
       try {
@@ -173,7 +188,9 @@ public final class FileTransfer {
     } finally {
       CopyBuffers.give(buffer);
       buffer = null;
-      state.addActive((clock.nanoTime() - startNanos) / 1_000_000);
+      long active = clock.nanoTime() - startNanos;
+      stats.transferEnded(file, active);
+      events.transferEnded(file, active);
     }
   }
 
@@ -186,7 +203,7 @@ public final class FileTransfer {
       SourceRequest request = nextRequest();
       SourceResponse response;
       try {
-        response = source.open(request);
+        response = open(request);
       } catch (RangeNotSatisfiable e) {
         handleUnsatisfiable(e);
         continue;
@@ -196,13 +213,13 @@ public final class FileTransfer {
         if (stop.isStopped()) {
           return;
         }
-        state.opened();
         listener.connected();
         state.setResponse(response.headerBlock(), response.info());
         consume(request, response, out);
       } finally {
         stop.detach(response);
         response.close();
+        events.sourceClosed(file, source.kind());
       }
       keepClaiming(out);
       joinHelpers();
@@ -290,7 +307,7 @@ public final class FileTransfer {
    * the rest of the file is too small to split among them.
    */
   private void ramp(FileChannel out, int connections) {
-    long lastBytes = state.counters().bytesFromHttp();
+    long lastBytes = state.bytesReceived();
     long lastNanos = clock.nanoTime();
     double lastRate = -1;
     while (connections < settings.connections()) {
@@ -298,7 +315,7 @@ public final class FileTransfer {
       if (rampDone || stop.isStopped() || singleConnection || mainDropped) {
         return;
       }
-      long bytes = state.counters().bytesFromHttp();
+      long bytes = state.bytesReceived();
       long nanos = clock.nanoTime();
       double rate = (bytes - lastBytes) / (double) Math.max(1, nanos - lastNanos);
       lastBytes = bytes;
@@ -349,8 +366,7 @@ public final class FileTransfer {
             state.validators(),
             settings.customHeaders(),
             settings.proxy());
-    SourceResponse response = source.open(request);
-    state.opened();
+    SourceResponse response = open(request);
     stop.attach(response);
     try {
       if (response.start() != request.start()
@@ -362,11 +378,37 @@ public final class FileTransfer {
       long length = response.length() >= 0 ? response.length() : segment.end() - response.start();
       copyBody(response, out, segment, response.start() + length, buf);
     } catch (IOException e) {
-      throw source.classify(e, "reading the response");
+      throw failed(source.classify(e, "reading the response"));
     } finally {
       stop.detach(response);
       response.close();
+      events.sourceClosed(file, source.kind());
     }
+  }
+
+  /** Opens a request, which the statistics and the listener hear of, or of its failure. */
+  private SourceResponse open(SourceRequest request) throws TransferFailure {
+    SourceResponse response;
+    try {
+      response = source.open(request);
+    } catch (TransferFailure failure) {
+      throw failed(failure);
+    }
+    stats.sourceOpened(file, source.kind(), request.start(), request.end());
+    events.sourceOpened(file, source.kind(), request.start(), request.end());
+    return response;
+  }
+
+  /** The source failed: the listener hears it. */
+  private <F extends TransferFailure> F failed(F failure) {
+    events.sourceFailed(file, source.kind(), failure);
+    return failure;
+  }
+
+  /** {@code bytes} arrived from the source. */
+  private void received(int bytes) {
+    stats.bytesReceived(file, source.kind(), bytes);
+    events.bytesReceived(file, source.kind(), bytes);
   }
 
   private void joinHelpers() {
@@ -637,19 +679,20 @@ public final class FileTransfer {
               buf,
               (int) Math.min(Math.min(buf.length, settings.throttle().chunkLimit()), end - remote));
       if (n > 0) {
-        state.received(n);
+        received(n);
         pace(n);
       }
       if (n < 0 && stop.isStopped()) {
         return;
       }
       if (n < 0) {
-        throw TransferFailure.transientFailure(
-            HResult.BG_E_CONNECTION_CLOSED,
-            ErrorContext.GENERAL_TRANSPORT,
-            source.protocol(),
-            "the connection ended " + (end - remote) + " bytes early",
-            null);
+        throw failed(
+            TransferFailure.transientFailure(
+                HResult.BG_E_CONNECTION_CLOSED,
+                ErrorContext.GENERAL_TRANSPORT,
+                source.protocol(),
+                "the connection ended " + (end - remote) + " bytes early",
+                null));
       }
       Span chunk = new Span(remote, remote + n);
       long fresh = 0;
@@ -690,7 +733,7 @@ public final class FileTransfer {
       }
       int n = read(in, buffer, Math.min(buffer.length, settings.throttle().chunkLimit()));
       if (n > 0) {
-        state.received(n);
+        received(n);
         pace(n);
       }
       if (n < 0 && stop.isStopped()) {
@@ -729,7 +772,7 @@ public final class FileTransfer {
       if (stop.isStopped()) {
         return -1;
       }
-      throw source.classify(e, "reading the response");
+      throw failed(source.classify(e, "reading the response"));
     }
   }
 
@@ -762,9 +805,11 @@ public final class FileTransfer {
       content.flip();
       if (check.matches(piece, content)) {
         state.accept(piece);
+        events.pieceVerified(file, piece, source.kind());
         continue;
       }
       state.reject(piece);
+      events.pieceRejected(file, piece, source.kind());
       int failures = rejections.merge(piece, 1, Integer::sum);
       if (failures >= MAX_REJECTIONS_PER_PIECE) {
         throw TransferFailure.fatal(
@@ -857,12 +902,16 @@ public final class FileTransfer {
       return;
     }
     FileState.Flush flush = state.beginFlush();
+    events.checkpointStarted(file);
     try {
       out.force(false);
     } catch (IOException e) {
-      throw localFailure(e, settings.target());
+      TransferFailure failure = localFailure(e, settings.target());
+      events.checkpointEnded(file, failure);
+      throw failure;
     }
     state.flushed(flush);
+    events.checkpointEnded(file, null);
     listener.checkpoint();
   }
 
