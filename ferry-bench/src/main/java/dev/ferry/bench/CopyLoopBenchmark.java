@@ -4,6 +4,7 @@ import dev.ferry.api.ErrorContext;
 import dev.ferry.api.HResult;
 import dev.ferry.engine.transfer.FileState;
 import dev.ferry.engine.transfer.FileTransfer;
+import dev.ferry.engine.transfer.SourcePlanner;
 import dev.ferry.engine.transfer.StopSignal;
 import dev.ferry.engine.transfer.TransferListener;
 import dev.ferry.spi.Clock;
@@ -152,8 +153,10 @@ public class CopyLoopBenchmark {
   public long fileTransfer() throws Exception {
     FileState state = new FileState(List.of(), 1 << 20);
     new FileTransfer(
-            new FileRef(JOB, 0, URI.create("memory:/bench")),
-            new MemorySource(pattern, SIZE, sourceReadKiB * 1024),
+            SourcePlanner.originOnly(
+                new FileRef(JOB, 0, URI.create("memory:/bench")),
+                new MemorySource(pattern, SIZE, sourceReadKiB * 1024),
+                Clock.SYSTEM),
             state,
             new FileTransfer.Settings(
                 URI.create("memory:/bench"),
@@ -198,61 +201,26 @@ public class CopyLoopBenchmark {
   }
 
   /** A source that serves {@link PatternStream}s of one fixed version. */
-  record MemorySource(byte[] pattern, long size, int maxRead) implements Source {
-    private static final Validators VERSION = new Validators(0, "\"bench\"", null);
-
-    @Override
-    public SourceKind kind() {
-      return SourceKind.ORIGIN;
-    }
-
-    @Override
-    public String protocol() {
-      return "memory";
+  record MemorySource(SourceKind kind, String protocol, byte[] pattern, long size, int maxRead)
+      implements Source {
+    MemorySource(byte[] pattern, long size, int maxRead) {
+      this(SourceKind.ORIGIN, "memory", pattern, size, maxRead);
     }
 
     @Override
     public SourceResponse open(SourceRequest request) {
       long end = request.end() < 0 ? size : request.end();
-      InputStream body = new PatternStream(pattern, end - request.start(), maxRead);
-      return new SourceResponse() {
-        @Override
-        public long start() {
-          return request.start();
-        }
-
-        @Override
-        public long length() {
-          return end - request.start();
-        }
-
-        @Override
-        public Validators validators() {
-          return new Validators(size, VERSION.etag(), null);
-        }
-
-        @Override
-        public String headerBlock() {
-          return "";
-        }
-
-        @Override
-        public InputStream body() {
-          return body;
-        }
-
-        @Override
-        public void abort() {}
-
-        @Override
-        public void close() {}
-      };
+      return SourceResponse.of(
+          request.start(),
+          end - request.start(),
+          new Validators(size, "\"bench\"", null),
+          new PatternStream(pattern, end - request.start(), maxRead));
     }
 
     @Override
     public TransferFailure classify(IOException e, String doing) {
       return TransferFailure.transientFailure(
-          HResult.ERROR_READ_FAULT, ErrorContext.REMOTE_FILE, "memory", doing, e);
+          HResult.ERROR_READ_FAULT, ErrorContext.REMOTE_FILE, protocol, doing, e);
     }
   }
 

@@ -1,8 +1,10 @@
 package dev.ferry.engine;
 
 import dev.ferry.spi.Clock;
+import dev.ferry.spi.SourceProvider;
 import dev.ferry.spi.TransferEvents;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import javax.net.ssl.SSLContext;
 
@@ -39,6 +41,8 @@ import javax.net.ssl.SSLContext;
  *     piece written; after a reboot only flushed pieces count. Unknown, every file is flushed
  *     before it is recorded transferred
  * @param clock where every part of the engine reads the time
+ * @param sourceProviders what offers sources of a file besides its origin (cache servers, peers),
+ *     asked before the origin; none by default
  * @param transferEvents who hears what happens during transfers, beside the engine's own
  *     statistics; {@link TransferEvents#NONE} by default
  */
@@ -64,6 +68,7 @@ public record EngineConfig(
     boolean actForOwners,
     String bootId,
     Clock clock,
+    List<SourceProvider> sourceProviders,
     TransferEvents transferEvents) {
 
   public static EngineConfig defaults() {
@@ -89,6 +94,7 @@ public record EngineConfig(
         false,
         dev.ferry.engine.store.BootId.current(),
         Clock.SYSTEM,
+        List.of(),
         TransferEvents.NONE);
   }
 
@@ -109,6 +115,7 @@ public record EngineConfig(
     }
     environment = Map.copyOf(environment);
     java.util.Objects.requireNonNull(clock, "clock");
+    sourceProviders = List.copyOf(sourceProviders);
     java.util.Objects.requireNonNull(transferEvents, "transferEvents");
     if (downloadRetryDelay.isNegative() || downloadRetryDelay.toSeconds() < 1) {
       throw new IllegalArgumentException("a download retry delay is at least a second");
@@ -178,6 +185,14 @@ public record EngineConfig(
   }
 
   /**
+   * Sources of a file besides its origin, asked in this order before it: the origin (HTTP, or the
+   * local file of a file: URL) stays the last resort, whose failures are the job's.
+   */
+  public EngineConfig withSourceProviders(SourceProvider... providers) {
+    return edit(b -> b.sourceProviders = List.of(providers));
+  }
+
+  /**
    * The listener to what happens during transfers (bytes by source kind, pieces, checkpoints): one,
    * which tells others itself where several want to hear.
    */
@@ -214,6 +229,7 @@ public record EngineConfig(
     boolean actForOwners;
     String bootId;
     Clock clock;
+    List<SourceProvider> sourceProviders;
     TransferEvents transferEvents;
 
     Editor(EngineConfig c) {
@@ -238,6 +254,7 @@ public record EngineConfig(
       actForOwners = c.actForOwners;
       bootId = c.bootId;
       clock = c.clock;
+      sourceProviders = c.sourceProviders;
       transferEvents = c.transferEvents;
     }
 
@@ -264,6 +281,7 @@ public record EngineConfig(
           actForOwners,
           bootId,
           clock,
+          sourceProviders,
           transferEvents);
     }
   }

@@ -1077,8 +1077,9 @@ public final class JobEngine implements AutoCloseable {
   // --- reports from runners
   // ------------------------------------------------------------------------
 
+  /** The origin of {@code uri}: the source that says it fetches such URLs (HTTP by default). */
   Source sourceFor(URI uri) {
-    return "file".equalsIgnoreCase(uri.getScheme()) ? localFiles : http;
+    return localFiles.isOriginFor(uri) ? localFiles : http;
   }
 
   /**
@@ -1093,13 +1094,14 @@ public final class JobEngine implements AutoCloseable {
   }
 
   /**
-   * Foreground jobs may open several connections per file, like any interactive downloader;
-   * background jobs use one, so they stay out of the way of everything else.
+   * Foreground jobs may open several connections per file, like any interactive downloader, as many
+   * as the origin says pay; background jobs use one, so they stay out of the way of everything
+   * else.
    */
   private int connectionsFor(Job job, JobFile file) {
-    boolean network = !"file".equalsIgnoreCase(URI.create(file.remoteUrl).getScheme());
-    return job.priority == JobPriority.FOREGROUND && network && !job.dynamicContent
-        ? config.connectionsPerFile()
+    int most = sourceFor(URI.create(file.remoteUrl)).connectionLimit();
+    return job.priority == JobPriority.FOREGROUND && !job.dynamicContent
+        ? Math.min(config.connectionsPerFile(), most)
         : 1;
   }
 

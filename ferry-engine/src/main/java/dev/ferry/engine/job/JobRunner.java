@@ -204,9 +204,11 @@ final class JobRunner implements Runnable {
           }
         };
     engine.prepareIntegrity(job, file, plan.settings());
+    dev.ferry.spi.FileRef ref =
+        new dev.ferry.spi.FileRef(job.id, file.index, plan.settings().uri());
     new FileTransfer(
-            new dev.ferry.spi.FileRef(job.id, file.index, plan.settings().uri()),
-            engine.sourceFor(plan.settings().uri()),
+            dev.ferry.engine.transfer.SourcePlanner.of(
+                ref, engine.sourceFor(ref.uri()), engine.config.sourceProviders(), engine.clock()),
             file.state,
             plan.settings(),
             listener,

@@ -30,6 +30,7 @@ record CopyLoop(
     StopSignal stop = transfer.stop();
     PieceMap geometry = state.pieces();
     List<Span> wanted = geometry.layout().wanted();
+    boolean verifying = verifier.active();
     InputStream in = response.body();
     long remote = segment.cursor();
     while (remote < Math.min(segment.end(), bodyEnd)) {
@@ -63,6 +64,10 @@ record CopyLoop(
             (int) part.length(),
             geometry.layout().localOffset(i, part.start()),
             part.start());
+        if (verifying) {
+          // Before the piece can count as filled, so whoever verifies it knows who sent it.
+          verifier.wrote(source, part, geometry);
+        }
         fresh += state.account(part);
       }
       verifier.verifyFilled(geometry);

@@ -1,5 +1,7 @@
 package dev.ferry.engine.transfer;
 
+import dev.ferry.api.ErrorContext;
+import dev.ferry.api.HResult;
 import dev.ferry.spi.Source;
 import dev.ferry.spi.SourceRequest;
 import dev.ferry.spi.SourceResponse;
@@ -8,8 +10,9 @@ import java.io.IOException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * Fetches claimed parts of one file over connections of their own, and tells who listens when the
- * source fails.
+ * Fetches claimed parts of one file, each from the source the {@link SourcePlanner} picks for it,
+ * and routes a source's failures: the origin's are the file's, another source's go to the planner,
+ * which asks elsewhere next time (the part goes back to be claimed again).
  *
  * @param originIgnoredRange set when the origin ignored a range or answered with another version:
  *     the rest goes over one connection
@@ -37,35 +40,46 @@ record Fetcher(TransferContext transfer, CopyLoop copier, AtomicBoolean originIg
   }
 
   /**
-   * Fetches one claimed segment over a connection of its own.
+   * Fetches one claimed segment over a connection of its own, from the source the planner picks
+   * (the segment shrinks to what that source has).
    *
-   * @throws TransferFailure when the source failed
+   * @throws TransferFailure when the origin failed
    */
   void fetch(Segments.Segment segment, byte[] buf) throws TransferFailure {
     FileState state = transfer.state();
     StopSignal stop = transfer.stop();
-    Source source = transfer.source();
+    SourcePlanner.Assignment next =
+        transfer
+            .planner()
+            .plan(segment.cursor(), segment.end(), state.remoteSize(), state.pieceSize());
+    transfer.segments().trim(segment, next.end());
+    Source source = next.source();
     SourceRequest request = request(segment.cursor(), segment.end());
     SourceResponse response;
     try {
       response = source.open(request);
     } catch (TransferFailure failure) {
-      throw failed(failure);
+      failed(source, failure);
+      return;
     }
     transfer.opened(source, request);
     stop.attach(response);
     try {
       if (!ResponseCheck.sameBytes(state, request, response)) {
-        // The server ignored the range or the file changed: the main loop sorts that out alone.
-        originIgnoredRange.set(true);
+        if (transfer.planner().isOrigin(source)) {
+          // The server ignored the range or the file changed: the main loop sorts that out alone.
+          originIgnoredRange.set(true);
+        } else {
+          sourceFailed(source, otherBytes(source));
+        }
         return;
       }
       long length = response.length() >= 0 ? response.length() : segment.end() - response.start();
       copier.copyBody(source, response, segment, response.start() + length, buf);
     } catch (IOException e) {
-      throw failed(source.classify(e, "reading the response"));
+      failed(source, source.classify(e, "reading the response"));
     } catch (SourceBroke broke) {
-      throw failed(broke.failure());
+      failed(source, broke.failure());
     } finally {
       stop.detach(response);
       response.close();
@@ -73,9 +87,27 @@ record Fetcher(TransferContext transfer, CopyLoop copier, AtomicBoolean originIg
     }
   }
 
-  /** The source failed: the listener hears it. */
-  TransferFailure failed(TransferFailure failure) {
-    transfer.events().sourceFailed(transfer.file(), transfer.source().kind(), failure);
-    return failure;
+  /** A source failed: the file's failure when it is the origin, else the planner's to weigh. */
+  void failed(Source source, TransferFailure failure) throws TransferFailure {
+    sourceFailed(source, failure);
+    if (transfer.planner().isOrigin(source)) {
+      throw failure;
+    }
+  }
+
+  /** Tells the listeners and the planner that {@code source} failed. */
+  void sourceFailed(Source source, TransferFailure failure) {
+    transfer.events().sourceFailed(transfer.file(), source.kind(), failure);
+    transfer.planner().failed(source, failure);
+  }
+
+  /** A source other than the origin answered for other bytes or another version. */
+  static TransferFailure otherBytes(Source source) {
+    return TransferFailure.transientFailure(
+        HResult.BG_E_INVALID_SERVER_RESPONSE,
+        ErrorContext.REMOTE_FILE,
+        source.protocol(),
+        "the " + source.kind() + " source sent other bytes, or another version, than asked for",
+        null);
   }
 }

@@ -6,7 +6,6 @@ import dev.ferry.engine.piece.Layout;
 import dev.ferry.engine.piece.PieceMap;
 import dev.ferry.engine.piece.Span;
 import dev.ferry.spi.Clock;
-import dev.ferry.spi.FileRef;
 import dev.ferry.spi.RangeNotSatisfiable;
 import dev.ferry.spi.Source;
 import dev.ferry.spi.SourceRequest;
@@ -20,12 +19,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 
 /**
- * Fills one file's missing pieces from its source, writing each byte at its local position: asks
- * for the first missing span, checks what comes back, and hands the body to the {@link CopyLoop}.
- * The first connection's first response tells the file's size and version; then, for a FOREGROUND
- * file, further connections ({@link ConnectionRamp}) claim parts of the rest ({@link Segments}).
- * Resumes from the piece map, restarts when the origin's version changes, and checkpoints
- * periodically ({@link Checkpointer}) so a crash costs at most one interval of data.
+ * Fills one file's missing pieces, writing each byte at its local position: asks the {@link
+ * SourcePlanner} which source serves each missing span, checks what comes back, and hands the body
+ * to the {@link CopyLoop}. The first connection's first response tells the file's size and version;
+ * then, for a FOREGROUND file, further connections ({@link ConnectionRamp}) claim parts of the rest
+ * ({@link Segments}). Resumes from the piece map, restarts when the origin's version changes, and
+ * checkpoints periodically ({@link Checkpointer}) so a crash costs at most one interval of data.
  */
 public final class FileTransfer {
   /**
@@ -59,7 +58,7 @@ public final class FileTransfer {
   private static final Duration STRAGGLER_CHECK = Duration.ofMillis(250);
 
   private final TransferContext transfer;
-  private final Source source;
+  private final SourcePlanner planner;
   private final FileState state;
   private final Settings settings;
 
@@ -83,8 +82,7 @@ public final class FileTransfer {
    *     FileState}'s counters, which this transfer keeps from the same events)
    */
   public FileTransfer(
-      FileRef file,
-      Source source,
+      SourcePlanner planner,
       FileState state,
       Settings settings,
       TransferListener listener,
@@ -93,17 +91,17 @@ public final class FileTransfer {
       TransferEvents events) {
     this.transfer =
         new TransferContext(
-            file,
+            planner.file(),
             state,
             settings,
-            source,
+            planner,
             new Segments(settings.minimumSplit()),
             stop,
             listener,
             new FileStats(state),
             events,
             clock);
-    this.source = source;
+    this.planner = planner;
     this.state = state;
     this.settings = settings;
   }
@@ -148,16 +146,23 @@ public final class FileTransfer {
         finish();
         return;
       }
-      SourceRequest request = nextRequest();
+      boolean versionKnown = state.pieces() != null;
+      SourcePlanner.Assignment next = nextAssignment();
+      Source source = next.source();
+      SourceRequest request = fetcher.request(next.start(), next.end());
       SourceResponse response;
       try {
         response = source.open(request);
       } catch (RangeNotSatisfiable e) {
-        fetcher.failed(e);
-        handleUnsatisfiable(e);
+        if (planner.isOrigin(source)) {
+          handleUnsatisfiable(e);
+        } else {
+          fetcher.sourceFailed(source, e);
+        }
         continue;
       } catch (TransferFailure failure) {
-        throw fetcher.failed(failure);
+        fetcher.failed(source, failure);
+        continue;
       }
       transfer.opened(source, request);
       transfer.stop().attach(response);
@@ -166,10 +171,14 @@ public final class FileTransfer {
           return;
         }
         transfer.listener().connected();
-        state.setResponse(response.headerBlock(), response.info());
-        consume(request, response);
+        if (planner.isOrigin(source)) {
+          state.setResponse(response.headerBlock(), response.info());
+        }
+        if (!consume(source, request, response, versionKnown)) {
+          continue;
+        }
       } catch (SourceBroke broke) {
-        throw fetcher.failed(broke.failure());
+        fetcher.failed(source, broke.failure());
       } finally {
         transfer.stop().detach(response);
         response.close();
@@ -185,8 +194,8 @@ public final class FileTransfer {
     }
   }
 
-  /** A request for the first missing bytes. */
-  private SourceRequest nextRequest() {
+  /** The first missing bytes, and the source the planner picks for them. */
+  private SourcePlanner.Assignment nextAssignment() {
     PieceMap pieces = state.pieces();
     long start;
     long end;
@@ -204,7 +213,7 @@ public final class FileTransfer {
       start = gap.start();
       end = gap.end() == pieces.fileSize() ? -1 : gap.end();
     }
-    return fetcher.request(start, end);
+    return planner.plan(start, end, pieces == null ? -1 : pieces.fileSize(), state.pieceSize());
   }
 
   /**
@@ -220,14 +229,14 @@ public final class FileTransfer {
     }
   }
 
-  /** A helper connection's life: it ends when nothing is left or it fails. */
+  /** A helper connection's life: it ends when nothing is left or the origin fails it. */
   private void helpUntilDone() {
     byte[] own = CopyBuffers.take();
     try {
       claimUntilDone(own);
     } catch (TransferFailure failure) {
       // One connection failing is not the file failing: its part goes back to the others, and
-      // the first connection reports the error if the server fails it too.
+      // the first connection reports the error if the origin fails it too.
     } finally {
       CopyBuffers.give(own);
     }
@@ -304,6 +313,7 @@ public final class FileTransfer {
 
   /** 416: the file shrank under us (restart) or a range lies beyond its end (fatal). */
   private void handleUnsatisfiable(RangeNotSatisfiable e) throws TransferFailure {
+    transfer.events().sourceFailed(transfer.file(), planner.origin().kind(), e);
     long size = e.remoteSize();
     boolean shrank = state.remoteSize() >= 0 && size >= 0 && size != state.remoteSize();
     if (shrank && (state.ranges().isEmpty() || Layout.fits(state.ranges(), size))) {
@@ -313,19 +323,44 @@ public final class FileTransfer {
     throw e;
   }
 
-  /** Checks the first connection's response ({@link ResponseCheck}) and copies its body. */
-  private void consume(SourceRequest request, SourceResponse response)
+  /**
+   * Checks the first connection's response ({@link ResponseCheck}) and copies its body. False when
+   * the response was left unread: the origin was asked only because the file's version was unknown,
+   * and now that it is, another source serves these bytes first.
+   */
+  private boolean consume(
+      Source source, SourceRequest request, SourceResponse response, boolean versionKnown)
       throws TransferFailure, SourceBroke, IOException {
+    long start = response.start();
+    if (!planner.isOrigin(source)) {
+      // Only the origin tells the file's size and version; another source answers for both.
+      if (response.validators().size() < 0 || !ResponseCheck.sameBytes(state, request, response)) {
+        throw new SourceBroke(Fetcher.otherBytes(source));
+      }
+      copyFirst(
+          source,
+          response,
+          start,
+          response.length() >= 0 ? start + response.length() : request.end());
+      return true;
+    }
     long end = ResponseCheck.check(state, settings.dynamicContent(), source, request, response);
     if (end == ResponseCheck.DYNAMIC) {
       copier.copyDynamic(source, response, buffer);
-      return;
+      return true;
     }
-    copyFirst(response, response.start(), end);
+    if (!versionKnown
+        && planner.hasAlternatives()
+        && !planner.isOrigin(
+            planner.plan(start, -1, state.remoteSize(), state.pieceSize()).source())) {
+      return false;
+    }
+    copyFirst(source, response, start, end);
+    return true;
   }
 
   /** Copies the first connection's response as its part, starting the helpers beside it. */
-  private void copyFirst(SourceResponse response, long start, long end)
+  private void copyFirst(Source source, SourceResponse response, long start, long end)
       throws TransferFailure, SourceBroke, IOException {
     Segments.Segment segment = transfer.segments().begin(start, end);
     try {
@@ -345,7 +380,7 @@ public final class FileTransfer {
       checkpointer.flushFinished();
     }
     if (state.ranges().isEmpty()) {
-      source.modificationTime(state.validators()).ifPresent(sink::setModificationTime);
+      planner.origin().modificationTime(state.validators()).ifPresent(sink::setModificationTime);
     }
     transfer.listener().checkpoint();
   }

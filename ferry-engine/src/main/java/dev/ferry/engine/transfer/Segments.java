@@ -113,6 +113,16 @@ final class Segments {
   }
 
   /**
+   * Gives back the end of a part its source cannot serve: from {@code end} on it is a gap again.
+   */
+  synchronized void trim(Segment segment, long end) {
+    if (end < segment.end) {
+      segment.end = end;
+      notifyAll();
+    }
+  }
+
+  /**
    * Whether an idle connection should wait rather than end: a part with work left is still too
    * young to judge, and may turn out to be a straggler it should take over.
    */

@@ -8,16 +8,16 @@ import dev.ferry.spi.SourceRequest;
 import dev.ferry.spi.TransferEvents;
 
 /**
- * What the parts of one file's transfer share: the file, its state and settings, its source, the
- * parts its connections fetch, the stop signal, the job's listener, who hears the transfer's
- * events, and the clock. The file's own statistics ({@code stats}) hear the events they count
- * beside the engine's listener ({@code events}).
+ * What the parts of one file's transfer share: the file, its state and settings, the planner of its
+ * sources, the parts its connections fetch, the stop signal, the job's listener, who hears the
+ * transfer's events, and the clock. The file's own statistics ({@code stats}) hear the events they
+ * count beside the engine's listener ({@code events}).
  */
 record TransferContext(
     FileRef file,
     FileState state,
     FileTransfer.Settings settings,
-    Source source,
+    SourcePlanner planner,
     Segments segments,
     StopSignal stop,
     TransferListener listener,
