@@ -126,7 +126,7 @@ public final class FileTransfer {
         // Before the file closes: no connection may still be using it, nor a periodic flush
         // that shares its channel. One with a channel of its own is waited for only by an
         // unfinished file, which records it.
-        finishConnections();
+        finishConnections(false);
         if (!state.isTransferred() || !target.flushesAside()) {
           checkpointer.await();
         }
@@ -185,7 +185,7 @@ public final class FileTransfer {
         transfer.events().sourceClosed(transfer.file(), source.kind());
       }
       keepClaiming();
-      finishConnections();
+      finishConnections(true);
       if (!state.isTransferred()) {
         // A finished file is flushed and recorded once, by finish(): for a small file the flush
         // and the commit are most of its cost.
@@ -221,41 +221,54 @@ public final class FileTransfer {
    * connections' parts until nothing is left to claim. Its failures end the transfer.
    */
   private void keepClaiming() throws TransferFailure {
+    boolean retired = false;
     if (settings.connections() > 1
         && state.pieces() != null
         && !fetcher.singleConnection()
         && !mainDropped) {
-      claimUntilDone(buffer);
+      retired = claimUntilDone(buffer);
+    }
+    ConnectionRamp connections = ramp;
+    if (connections != null) {
+      connections.leave(retired);
     }
   }
 
-  /** A helper connection's life: it ends when nothing is left or the origin fails it. */
-  private void helpUntilDone() {
+  /** A helper connection's life: it ends when nothing is left, it is retired, or it fails. */
+  private boolean helpUntilDone() {
     byte[] own = CopyBuffers.take();
     try {
-      claimUntilDone(own);
+      return claimUntilDone(own);
     } catch (TransferFailure failure) {
       // One connection failing is not the file failing: its part goes back to the others, and
       // the first connection reports the error if the origin fails it too.
+      return false;
     } finally {
       CopyBuffers.give(own);
     }
   }
 
   /**
-   * Fetches parts until none is left to claim or the connection's own part was dropped (far slower
-   * than the others: they finish the file).
+   * Fetches parts until none is left to claim, the connection's own part was dropped (far slower
+   * than the others: they finish the file) or the ramp wants fewer connections (true).
    */
-  private void claimUntilDone(byte[] buf) throws TransferFailure {
-    Segments.Segment segment;
-    while ((segment = nextSegment()) != null) {
+  private boolean claimUntilDone(byte[] buf) throws TransferFailure {
+    while (true) {
+      ConnectionRamp connections = ramp;
+      if (connections != null && connections.tryRetire()) {
+        return true;
+      }
+      Segments.Segment segment = nextSegment();
+      if (segment == null) {
+        return false;
+      }
       try {
         fetcher.fetch(segment, buf);
       } finally {
         transfer.segments().release(segment);
       }
       if (segment.dropped()) {
-        return;
+        return false;
       }
     }
   }
@@ -297,16 +310,16 @@ public final class FileTransfer {
         new ConnectionRamp(
             transfer,
             this::helpUntilDone,
-            () -> !transfer.stop().isStopped() && !fetcher.singleConnection() && !mainDropped);
+            () -> !transfer.stop().isStopped() && !fetcher.singleConnection());
     ramp = connections;
     connections.start();
   }
 
-  /** Stops adding connections and waits for the helpers. */
-  private void finishConnections() {
+  /** Waits for the helpers; {@code rampOn}: see {@link ConnectionRamp#finish}. */
+  private void finishConnections(boolean rampOn) {
     ConnectionRamp connections = ramp;
     if (connections != null) {
-      connections.finish();
+      connections.finish(rampOn);
       ramp = null;
     }
   }
