@@ -129,8 +129,8 @@ class SegmentedDownloadTest {
   }
 
   /**
-   * Issue 15: one doubling that measured no gain (here its two connections crawl) must not hold the
-   * whole download at few connections; the ramp undoes it and tries again.
+   * One doubling that measured no gain (here its two connections crawl) must not hold the whole
+   * download at few connections: the ramp undoes it and tries again.
    */
   @RepeatedTest(3)
   void aDoublingThatDidNotPayIsTriedAgainLater() {
