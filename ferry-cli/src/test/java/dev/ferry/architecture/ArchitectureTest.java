@@ -77,6 +77,18 @@ class ArchitectureTest {
         .check(ferry);
   }
 
+  /** Sources plug in: the core reaches them through the SPI, and never names one. */
+  @Test
+  void theCoreNamesNoConcreteSource() {
+    noClasses()
+        .that()
+        .resideInAnyPackage(CORE)
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage("dev.ferry.http..", "dev.ferry.file..")
+        .check(ferry);
+  }
+
   /** What the daemon, the client and the command line may use of the engine. */
   @Test
   void theDaemonClientAndCommandLineUseTheEnginesPublicSurfaceOnly() {

@@ -11,16 +11,37 @@ import dev.ferry.api.delivery.SwarmStatus;
 import dev.ferry.engine.job.FileView;
 import dev.ferry.engine.job.JobView;
 import dev.ferry.engine.transfer.SourceCounters;
+import dev.ferry.spi.SourceKind;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The DO statistics of files, read off their counters. Until Ferry has peers every byte comes from
- * HTTP and the mode is SIMPLE (no peer service); the peer and cache fields are wired through so
- * that they fill in when those sources exist.
+ * The DO statistics of files, read off their counters by kind of source. DO knows three places
+ * bytes come from: HTTP (the origin, and a file: URL's local file), cache servers and peers (which
+ * Ferry reports as internet peers); a kind DO has no field for counts only in the totals. Until
+ * Ferry has a peer service the mode is SIMPLE.
  */
 final class DeliveryStats {
   private DeliveryStats() {}
+
+  /** The kinds DO reports as bytes from HTTP. */
+  private static final List<SourceKind> HTTP = List.of(SourceKind.ORIGIN, SourceKind.LOCAL_FILE);
+
+  private static long httpBytes(SourceCounters c) {
+    long bytes = 0;
+    for (SourceKind kind : HTTP) {
+      bytes += c.bytes(kind);
+    }
+    return bytes;
+  }
+
+  private static int httpConnections(SourceCounters c) {
+    int connections = 0;
+    for (SourceKind kind : HTTP) {
+      connections += c.connections(kind);
+    }
+    return connections;
+  }
 
   static SwarmStats of(JobView job, FileView file) {
     SourceCounters c = file.counters();
@@ -40,17 +61,17 @@ final class DeliveryStats {
         c.totalBytes(),
         0,
         0,
-        c.bytesFromPeers(),
-        c.bytesFromHttp(),
-        c.bytesFromCacheServer(),
+        c.bytes(SourceKind.PEER),
+        httpBytes(c),
+        c.bytes(SourceKind.CACHE_SERVER),
         0,
         0,
         0,
-        c.connections(),
+        httpConnections(c),
+        c.connections(SourceKind.CACHE_SERVER),
         0,
         0,
-        0,
-        0,
+        c.connections(SourceKind.PEER),
         c.activeMillis(),
         DownloadMode.SIMPLE,
         status(job, file),
@@ -96,6 +117,7 @@ final class DeliveryStats {
     int bgActive = 0;
     int bgPending = 0;
     int connections = 0;
+    int peerConnections = 0;
     int rejected = 0;
     for (JobView job : jobs) {
       boolean foreground = job.priority() == JobPriority.FOREGROUND;
@@ -115,10 +137,11 @@ final class DeliveryStats {
         SourceCounters c = file.counters();
         files++;
         total += c.totalBytes();
-        http += c.bytesFromHttp();
-        peers += c.bytesFromPeers();
-        cache += c.bytesFromCacheServer();
-        connections += c.connections();
+        http += httpBytes(c);
+        peers += c.bytes(SourceKind.PEER);
+        cache += c.bytes(SourceKind.CACHE_SERVER);
+        connections += httpConnections(c);
+        peerConnections += c.connections(SourceKind.PEER);
         rejected += c.piecesRejected();
         if (file.transferred() || file.completed()) {
           downloaded++;
@@ -140,7 +163,7 @@ final class DeliveryStats {
         bgActive,
         bgPending,
         connections,
-        0,
+        peerConnections,
         rejected,
         DownloadMode.SIMPLE);
   }

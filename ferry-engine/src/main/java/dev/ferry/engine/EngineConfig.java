@@ -2,6 +2,8 @@ package dev.ferry.engine;
 
 import dev.ferry.engine.job.EngineExtension;
 import dev.ferry.spi.Clock;
+import dev.ferry.spi.SourceProvider;
+import dev.ferry.spi.TransferEvents;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -41,6 +43,12 @@ import javax.net.ssl.SSLContext;
  *     before it is recorded transferred
  * @param clock where every part of the engine reads the time
  * @param extensions what extends the engine besides its core: Delivery Optimization by default
+ * @param origins makes the sources files come from, asked in order whether a URL is theirs, the
+ *     last taking any other: {@link Origins#standard} (file: URLs, then HTTP(S)) by default
+ * @param sourceProviders what offers sources of a file besides its origin (cache servers, peers),
+ *     asked before the origin; none by default
+ * @param transferEvents who hears what happens during transfers, beside the engine's own
+ *     statistics; {@link TransferEvents#NONE} by default
  */
 public record EngineConfig(
     int pieceSize,
@@ -64,7 +72,10 @@ public record EngineConfig(
     boolean actForOwners,
     String bootId,
     Clock clock,
-    List<EngineExtension.Factory> extensions) {
+    List<EngineExtension.Factory> extensions,
+    java.util.function.Function<EngineConfig, List<dev.ferry.spi.Source>> origins,
+    List<SourceProvider> sourceProviders,
+    TransferEvents transferEvents) {
 
   public static EngineConfig defaults() {
     return new EngineConfig(
@@ -89,7 +100,10 @@ public record EngineConfig(
         false,
         dev.ferry.engine.store.BootId.current(),
         Clock.SYSTEM,
-        List.of(dev.ferry.delivery.DeliveryExtension::new));
+        List.of(dev.ferry.delivery.DeliveryExtension::new),
+        Origins::standard,
+        List.of(),
+        TransferEvents.NONE);
   }
 
   public EngineConfig {
@@ -110,6 +124,9 @@ public record EngineConfig(
     environment = Map.copyOf(environment);
     java.util.Objects.requireNonNull(clock, "clock");
     extensions = List.copyOf(extensions);
+    java.util.Objects.requireNonNull(origins, "origins");
+    sourceProviders = List.copyOf(sourceProviders);
+    java.util.Objects.requireNonNull(transferEvents, "transferEvents");
     if (downloadRetryDelay.isNegative() || downloadRetryDelay.toSeconds() < 1) {
       throw new IllegalArgumentException("a download retry delay is at least a second");
     }
@@ -182,6 +199,22 @@ public record EngineConfig(
     return edit(b -> b.extensions = newExtensions);
   }
 
+  /**
+   * Sources of a file besides its origin, asked in this order before it: the origin (HTTP, or the
+   * local file of a file: URL) stays the last resort, whose failures are the job's.
+   */
+  public EngineConfig withSourceProviders(SourceProvider... providers) {
+    return edit(b -> b.sourceProviders = List.of(providers));
+  }
+
+  /**
+   * The listener to what happens during transfers (bytes by source kind, pieces, checkpoints): one,
+   * which tells others itself where several want to hear.
+   */
+  public EngineConfig withTransferEvents(TransferEvents listener) {
+    return edit(b -> b.transferEvents = listener);
+  }
+
   private EngineConfig edit(java.util.function.Consumer<Editor> change) {
     Editor editor = new Editor(this);
     change.accept(editor);
@@ -212,6 +245,9 @@ public record EngineConfig(
     String bootId;
     Clock clock;
     List<EngineExtension.Factory> extensions;
+    java.util.function.Function<EngineConfig, List<dev.ferry.spi.Source>> origins;
+    List<SourceProvider> sourceProviders;
+    TransferEvents transferEvents;
 
     Editor(EngineConfig c) {
       pieceSize = c.pieceSize;
@@ -236,6 +272,9 @@ public record EngineConfig(
       bootId = c.bootId;
       clock = c.clock;
       extensions = c.extensions;
+      origins = c.origins;
+      sourceProviders = c.sourceProviders;
+      transferEvents = c.transferEvents;
     }
 
     EngineConfig build() {
@@ -261,7 +300,10 @@ public record EngineConfig(
           actForOwners,
           bootId,
           clock,
-          extensions);
+          extensions,
+          origins,
+          sourceProviders,
+          transferEvents);
     }
   }
 }

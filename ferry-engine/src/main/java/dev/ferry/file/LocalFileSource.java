@@ -11,6 +11,7 @@ import dev.ferry.spi.TransferFailure;
 import dev.ferry.spi.Validators;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URI;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.AccessDeniedException;
@@ -30,6 +31,17 @@ public final class LocalFileSource implements Source {
   @Override
   public String protocol() {
     return "file";
+  }
+
+  @Override
+  public boolean isOriginFor(URI uri) {
+    return "file".equalsIgnoreCase(uri.getScheme());
+  }
+
+  /** A local file gains nothing from several readers: the disk, not a connection, is the limit. */
+  @Override
+  public int connectionLimit() {
+    return 1;
   }
 
   @Override
@@ -77,7 +89,7 @@ public final class LocalFileSource implements Source {
       long end = request.end() >= 0 ? Math.min(request.end(), size) : size;
       long length = Math.max(0, end - start);
       channel.position(start);
-      return new FileResponse(channel, start, length, validators);
+      return SourceResponse.of(start, length, validators, bounded(channel, length));
     } catch (NoSuchFileException e) {
       throw TransferFailure.fatal(
           HResult.ERROR_FILE_NOT_FOUND, ErrorContext.REMOTE_FILE, "file", path + " does not exist");
@@ -94,51 +106,37 @@ public final class LocalFileSource implements Source {
     }
   }
 
-  private record FileResponse(FileChannel channel, long start, long length, Validators validators)
-      implements SourceResponse {
-    @Override
-    public String headerBlock() {
-      return "";
-    }
+  /**
+   * The next {@code length} bytes of {@code channel}; closing the stream closes the channel, which
+   * also ends a read in progress.
+   */
+  private static InputStream bounded(FileChannel channel, long length) {
+    InputStream all = Channels.newInputStream(channel);
+    return new InputStream() {
+      private long left = length;
 
-    @Override
-    public InputStream body() {
-      InputStream all = Channels.newInputStream(channel);
-      return new InputStream() {
-        private long left = length;
-
-        @Override
-        public int read() throws IOException {
-          byte[] one = new byte[1];
-          return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-          if (left <= 0) {
-            return -1;
-          }
-          int n = all.read(b, off, (int) Math.min(len, left));
-          if (n > 0) {
-            left -= n;
-          }
-          return n;
-        }
-      };
-    }
-
-    @Override
-    public void abort() {
-      close();
-    }
-
-    @Override
-    public void close() {
-      try {
-        channel.close();
-      } catch (IOException ignored) {
-        // Nothing was written through this channel.
+      @Override
+      public int read() throws IOException {
+        byte[] one = new byte[1];
+        return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
       }
-    }
+
+      @Override
+      public int read(byte[] b, int off, int len) throws IOException {
+        if (left <= 0) {
+          return -1;
+        }
+        int n = all.read(b, off, (int) Math.min(len, left));
+        if (n > 0) {
+          left -= n;
+        }
+        return n;
+      }
+
+      @Override
+      public void close() throws IOException {
+        all.close();
+      }
+    };
   }
 }

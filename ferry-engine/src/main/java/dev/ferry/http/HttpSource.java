@@ -127,6 +127,11 @@ public final class HttpSource implements Source, AutoCloseable {
   }
 
   @Override
+  public boolean isOriginFor(java.net.URI uri) {
+    return "http".equalsIgnoreCase(uri.getScheme()) || "https".equalsIgnoreCase(uri.getScheme());
+  }
+
+  @Override
   public TransferFailure classify(IOException e, String doing) {
     return classifyFailure(e, doing);
   }

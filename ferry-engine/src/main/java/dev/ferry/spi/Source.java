@@ -1,6 +1,7 @@
 package dev.ferry.spi;
 
 import java.io.IOException;
+import java.net.URI;
 import java.time.Instant;
 import java.util.Optional;
 
@@ -19,7 +20,9 @@ public interface Source {
 
   /**
    * Opens the bytes asked for. The response may start at 0 instead of the requested offset (a
-   * server that ignores Range); the caller decides what that means.
+   * server that ignores Range); the caller decides what that means. A source that is not the file's
+   * origin serves the version the request names ({@link SourceRequest#known}) and answers with
+   * those validators, or fails: only the origin can tell that the file changed.
    *
    * @throws RangeNotSatisfiable when the request starts past the end of the remote file
    * @throws TransferFailure for every other failure, classified (transient or fatal, HRESULT)
@@ -28,6 +31,34 @@ public interface Source {
 
   /** Classifies a failure to read a body this source opened; {@code doing} says what failed. */
   TransferFailure classify(IOException e, String doing);
+
+  /**
+   * How many bytes of the file at {@code uri} this source can serve in one request starting at
+   * {@code offset}: 0 when it has none there, {@link Long#MAX_VALUE} (the default) when it can
+   * serve everything from there to the end. A peer holding some of the pieces answers with the run
+   * of them that starts at {@code offset}; the planner asks no more of it than that.
+   */
+  default long available(URI uri, long offset) {
+    return Long.MAX_VALUE;
+  }
+
+  /**
+   * Whether this source is the origin of {@code uri}, i.e. fetches that URL itself (HTTP for http
+   * and https, the local file source for file:), so the engine can pick the origin without naming
+   * schemes. Sources offered by a {@link SourceProvider} need not answer.
+   */
+  default boolean isOriginFor(URI uri) {
+    return false;
+  }
+
+  /**
+   * The most requests for one file worth having open at once from this source: several connections
+   * pay where each one is limited on its way (a server's per-connection rate), not where the bytes
+   * are local.
+   */
+  default int connectionLimit() {
+    return Integer.MAX_VALUE;
+  }
 
   /**
    * The modification time the validators of this source's responses carry, for the finished file to

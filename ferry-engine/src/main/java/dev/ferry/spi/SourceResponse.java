@@ -34,4 +34,12 @@ public interface SourceResponse extends AutoCloseable {
 
   @Override
   void close();
+
+  /**
+   * A response over a stream that closing ends, with no header block: what a source that reads from
+   * memory, a file or a stream of its own needs.
+   */
+  static SourceResponse of(long start, long length, Validators validators, InputStream body) {
+    return new SimpleResponse(start, length, validators, body);
+  }
 }

@@ -325,7 +325,7 @@ class TransferFaultTest {
   @ValueSource(booleans = {true, false})
   void aSymlinkPlantedAtTheTemporaryPathBeforeTheStartIsReplacedNotWrittenThrough(
       boolean targetExists) throws Exception {
-    // FileTransfer.openTarget: a transfer without progress starts from a file it creates itself.
+    // FileSink.open: a transfer without progress starts from a file it creates itself.
     Content content = Content.random(64 * 1024, 213);
     fx.origin.put("/s.bin", content);
     Path victim = fx.dir.resolve("victim.txt");

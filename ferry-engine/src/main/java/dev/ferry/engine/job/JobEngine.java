@@ -11,11 +11,7 @@ import dev.ferry.engine.EngineConfig;
 import dev.ferry.engine.bandwidth.BandwidthPolicy;
 import dev.ferry.engine.store.Store;
 import dev.ferry.engine.transfer.FileTransfer;
-import dev.ferry.file.LocalFileSource;
-import dev.ferry.http.HttpSource;
-import dev.ferry.http.ProxySelection;
 import dev.ferry.spi.Source;
-import dev.ferry.spi.TransferFailure;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.channels.FileChannel;
@@ -67,8 +63,10 @@ public final class JobEngine implements dev.ferry.engine.Engine, JobKernel {
   final RunnerReports reports;
   private final FileChannel lockChannel;
   private final FileLock dataLock;
-  private final HttpSource http;
-  private final LocalFileSource localFiles = new LocalFileSource();
+
+  /** Where files come from, asked in order ({@link EngineConfig#origins}). */
+  private final List<Source> origins;
+
   final ReentrantLock lock = new ReentrantLock();
   final Condition wake = lock.newCondition();
 
@@ -92,15 +90,7 @@ public final class JobEngine implements dev.ferry.engine.Engine, JobKernel {
     this.store = store;
     this.lockChannel = lockChannel;
     this.dataLock = dataLock;
-    this.http =
-        new HttpSource(
-            config.connectTimeout(),
-            config.readTimeout(),
-            new ProxySelection(config.environment()),
-            config.tls(),
-            // One FOREGROUND job at full stretch: every file it transfers at once, fully ramped.
-            config.connectionsPerFile() * config.filesInParallel(),
-            clock);
+    this.origins = List.copyOf(config.origins().apply(config));
     this.placement = new FilePlacement(config, dataDir);
     this.notifications = new Notifications(this, clock);
     List<EngineExtension> attached = new ArrayList<>();
@@ -409,13 +399,14 @@ public final class JobEngine implements dev.ferry.engine.Engine, JobKernel {
     }
   }
 
-  // --- bandwidth policy -----------------------------------------------------------------------
-
-  // --- reports from runners
-  // ------------------------------------------------------------------------
-
+  /** The origin of {@code uri}: the first of the engine's origins that says it fetches it. */
   Source sourceFor(URI uri) {
-    return "file".equalsIgnoreCase(uri.getScheme()) ? localFiles : http;
+    for (Source origin : origins) {
+      if (origin.isOriginFor(uri)) {
+        return origin;
+      }
+    }
+    return origins.getLast();
   }
 
   /**
@@ -430,13 +421,14 @@ public final class JobEngine implements dev.ferry.engine.Engine, JobKernel {
   }
 
   /**
-   * Foreground jobs may open several connections per file, like any interactive downloader;
-   * background jobs use one, so they stay out of the way of everything else.
+   * Foreground jobs may open several connections per file, like any interactive downloader, as many
+   * as the origin says pay; background jobs use one, so they stay out of the way of everything
+   * else.
    */
   private int connectionsFor(Job job, JobFile file) {
-    boolean network = !"file".equalsIgnoreCase(URI.create(file.remoteUrl).getScheme());
-    return job.priority == JobPriority.FOREGROUND && network && !job.dynamicContent
-        ? config.connectionsPerFile()
+    int most = sourceFor(URI.create(file.remoteUrl)).connectionLimit();
+    return job.priority == JobPriority.FOREGROUND && !job.dynamicContent
+        ? Math.min(config.connectionsPerFile(), most)
         : 1;
   }
 
@@ -491,42 +483,6 @@ public final class JobEngine implements dev.ferry.engine.Engine, JobKernel {
   @Override
   public void setBandwidthPolicy(BandwidthPolicy newPolicy) {
     transfers.setBandwidthPolicy(newPolicy);
-  }
-
-  // --- reports from runners (see RunnerReports) -------------------------------------------------
-
-  void onConnected(JobRunner runner, Job job) {
-    reports.onConnected(runner, job);
-  }
-
-  void onProgress(JobRunner runner, Job job, long bytes) throws TransferFailure {
-    reports.onProgress(runner, job, bytes);
-  }
-
-  void onCheckpoint(JobRunner runner, Job job, JobFile file) {
-    reports.onCheckpoint(runner, job, file);
-  }
-
-  void onFileTransferred(JobRunner runner, Job job, JobFile file) {
-    reports.onFileTransferred(runner, job, file);
-  }
-
-  void onJobTransferred(JobRunner runner, Job job) {
-    reports.onJobTransferred(runner, job);
-  }
-
-  void onFailure(JobRunner runner, Job job, JobFile file, TransferFailure failure) {
-    reports.onFailure(runner, job, file, failure);
-  }
-
-  void onRunnerExit(JobRunner runner, Job job) {
-    reports.onRunnerExit(runner, job);
-  }
-
-  /** Before a file transfers: whatever its extension needs first (DO: its piece-hash file). */
-  void prepareIntegrity(Job job, JobFile file, FileTransfer.Settings settings)
-      throws TransferFailure {
-    FilePreparation.prepare(this, job, file, settings);
   }
 
   /** Whether the job is still one of the engine's (not final). Call under the lock. */
@@ -598,7 +554,15 @@ public final class JobEngine implements dev.ferry.engine.Engine, JobKernel {
     } finally {
       lock.unlock();
     }
-    http.close();
+    for (Source origin : origins) {
+      if (origin instanceof AutoCloseable closeable) {
+        try {
+          closeable.close();
+        } catch (Exception e) {
+          log.debug("closing the origin {}: {}", origin, e.toString());
+        }
+      }
+    }
     store.close();
     try {
       dataLock.release();

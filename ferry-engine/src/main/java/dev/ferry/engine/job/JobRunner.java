@@ -116,12 +116,12 @@ final class JobRunner implements Runnable {
       joinAll(others);
       Failed failed = failure.get();
       if (failed != null) {
-        engine.onFailure(this, job, failed.file(), failed.failure());
+        engine.reports.onFailure(this, job, failed.file(), failed.failure());
       } else if (!stop.isStopped()) {
-        engine.onJobTransferred(this, job);
+        engine.reports.onJobTransferred(this, job);
       }
     } finally {
-      engine.onRunnerExit(this, job);
+      engine.reports.onRunnerExit(this, job);
     }
   }
 
@@ -171,33 +171,37 @@ final class JobRunner implements Runnable {
         new TransferListener() {
           @Override
           public void connected() {
-            engine.onConnected(JobRunner.this, job);
+            engine.reports.onConnected(JobRunner.this, job);
           }
 
           @Override
           public void progressed(long bytes) throws TransferFailure {
-            engine.onProgress(JobRunner.this, job, bytes);
+            engine.reports.onProgress(JobRunner.this, job, bytes);
           }
 
           @Override
           public void checkpoint() {
-            engine.onCheckpoint(JobRunner.this, job, file);
+            engine.reports.onCheckpoint(JobRunner.this, job, file);
           }
         };
-    engine.prepareIntegrity(job, file, plan.settings());
+    FilePreparation.prepare(engine, job, file, plan.settings());
+    dev.ferry.spi.FileRef ref =
+        new dev.ferry.spi.FileRef(job.id, file.index, plan.settings().uri());
     new FileTransfer(
-            engine.sourceFor(plan.settings().uri()),
+            dev.ferry.engine.transfer.SourcePlanner.of(
+                ref, engine.sourceFor(ref.uri()), engine.config.sourceProviders(), engine.clock()),
             file.state,
             plan.settings(),
             listener,
             transfers,
-            engine.clock())
+            engine.clock(),
+            engine.config.transferEvents())
         .run();
     if (!transfers.isStopped() && file.state.isTransferred()) {
       if (job.kind.runnerFeedsSinks() && file.extension != FileExtension.NONE) {
         file.extension.transferred(file.tempPath, file.state.pieces().layout().wanted());
       }
-      engine.onFileTransferred(this, job, file);
+      engine.reports.onFileTransferred(this, job, file);
     }
   }
 

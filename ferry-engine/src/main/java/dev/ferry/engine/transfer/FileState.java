@@ -6,6 +6,7 @@ import dev.ferry.engine.piece.PieceMap;
 import dev.ferry.engine.piece.Span;
 import dev.ferry.engine.piece.SpanSet;
 import dev.ferry.spi.ResponseInfo;
+import dev.ferry.spi.SourceKind;
 import dev.ferry.spi.Validators;
 import java.util.BitSet;
 import java.util.HashMap;
@@ -34,8 +35,10 @@ public final class FileState {
   /** Pieces whose bytes are all written and that wait for {@link #check}. */
   private final java.util.ArrayDeque<Integer> filled = new java.util.ArrayDeque<>();
 
-  private long bytesFromHttp;
-  private int connections;
+  /** Bytes and responses by kind of source: the statistics, fed by {@link FileStats}. */
+  private final Map<SourceKind, long[]> byKind = new HashMap<>();
+
+  private long received;
   private long activeMillis;
   private int piecesRejected;
 
@@ -316,23 +319,42 @@ public final class FileState {
   }
 
   public synchronized SourceCounters counters() {
-    return new SourceCounters(bytesFromHttp, 0, 0, connections, activeMillis, piecesRejected);
+    Map<SourceKind, SourceCounters.PerKind> counts = new HashMap<>();
+    byKind.forEach((kind, c) -> counts.put(kind, new SourceCounters.PerKind(c[0], (int) c[1])));
+    return new SourceCounters(counts, activeMillis, piecesRejected);
   }
 
   /** Restores the counters of a checkpoint. */
   public synchronized void restoreCounters(SourceCounters saved) {
-    bytesFromHttp = saved.bytesFromHttp();
-    connections = saved.connections();
+    byKind.clear();
+    received = 0;
+    saved
+        .byKind()
+        .forEach((kind, c) -> {
+          byKind.put(kind, new long[] {c.bytes(), c.connections()});
+          received += c.bytes();
+        });
     activeMillis = saved.activeMillis();
     piecesRejected = saved.piecesRejected();
   }
 
-  synchronized void received(long bytes) {
-    bytesFromHttp += bytes;
+  /** Bytes received from every kind of source, the statistics' sum: what rates are measured by. */
+  public synchronized long bytesReceived() {
+    return received;
   }
 
-  synchronized void opened() {
-    connections++;
+  synchronized void received(SourceKind kind, long bytes) {
+    received += bytes;
+    countsOf(kind)[0] += bytes;
+  }
+
+  synchronized void opened(SourceKind kind) {
+    countsOf(kind)[1]++;
+  }
+
+  /** Bytes and responses of one kind of source; a file hears from one or two kinds at most. */
+  private long[] countsOf(SourceKind kind) {
+    return byKind.computeIfAbsent(kind, k -> new long[2]);
   }
 
   synchronized void addActive(long millis) {

@@ -1,46 +1,30 @@
 package dev.ferry.engine.transfer;
 
-import dev.ferry.api.ErrorContext;
-import dev.ferry.api.HResult;
 import dev.ferry.api.JobOwner;
 import dev.ferry.api.ProxySettings;
 import dev.ferry.engine.piece.Layout;
 import dev.ferry.engine.piece.PieceMap;
 import dev.ferry.engine.piece.Span;
+import dev.ferry.spi.Clock;
 import dev.ferry.spi.RangeNotSatisfiable;
 import dev.ferry.spi.Source;
 import dev.ferry.spi.SourceRequest;
 import dev.ferry.spi.SourceResponse;
+import dev.ferry.spi.TransferEvents;
 import dev.ferry.spi.TransferFailure;
 import dev.ferry.spi.Validators;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
-import java.nio.ByteBuffer;
-import java.nio.channels.ClosedByInterruptException;
-import java.nio.channels.FileChannel;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.OpenOption;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.FileTime;
 import java.time.Duration;
-import java.util.HashSet;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.concurrent.locks.LockSupport;
 
 /**
- * Fills one file's missing pieces from a source, one request at a time, writing each byte at its
- * local position. Resumes from the piece map, restarts when the remote version changes, and
- * checkpoints periodically (flush, then persist) so a crash costs at most one interval of data.
+ * Fills one file's missing pieces, writing each byte at its local position: asks the {@link
+ * SourcePlanner} which source serves each missing span, checks what comes back, and hands the body
+ * to the {@link CopyLoop}. The first connection's first response tells the file's size and version;
+ * then, for a FOREGROUND file, further connections ({@link ConnectionRamp}) claim parts of the rest
+ * ({@link Segments}). Resumes from the piece map, restarts when the origin's version changes, and
+ * checkpoints periodically ({@link Checkpointer}) so a crash costs at most one interval of data.
  */
 public final class FileTransfer {
   /**
@@ -67,85 +51,59 @@ public final class FileTransfer {
       JobOwner owner,
       boolean createdBefore) {}
 
-  /**
-   * Connections a FOREGROUND file starts with; {@link #ramp} adds more while they pay. Two already
-   * use both cores where the CPU is the limit, and every connection beyond costs it; an origin that
-   * holds each connection to a rate of its own is met by the ramp rather than by starting wide. The
-   * runs that chose 2 over 8 are in bench/README.md ("Figures behind choices in the code").
-   */
-  public static final int INITIAL_CONNECTIONS = 2;
-
-  /** How long the rate is measured before and after each doubling of the connections. */
-  private static final Duration RAMP_INTERVAL = Duration.ofMillis(200);
-
-  /** A doubling pays when the rate rises at least this much. */
-  private static final double RAMP_GAIN = 1.25;
-
-  /**
-   * A doubling that raised the rate this much found each connection held to a rate of its own: the
-   * next step quadruples, so from 2 connections such an origin is at 64 after 3 steps instead of 5.
-   * The runs behind it, and loopback runs that never took it: bench/README.md ("Figures behind
-   * choices in the code").
-   */
-  private static final double RAMP_LEAP = 1.75;
+  /** Connections a FOREGROUND file starts with; see {@link ConnectionRamp}. */
+  public static final int INITIAL_CONNECTIONS = ConnectionRamp.INITIAL_CONNECTIONS;
 
   /** How often an idle connection looks again for a straggler to take over. */
   private static final Duration STRAGGLER_CHECK = Duration.ofMillis(250);
 
-  /** A piece that fails its hash this many times in one run is not a glitch: the source is bad. */
-  private static final int MAX_REJECTIONS_PER_PIECE = 3;
-
-  private final Source source;
+  private final TransferContext transfer;
+  private final SourcePlanner planner;
   private final FileState state;
   private final Settings settings;
-  private final TransferListener listener;
-  private final StopSignal stop;
 
-  /** The main connection's buffer, taken while {@link #run} runs. */
+  // While run() runs:
+  private FileSink sink;
+  private Checkpointer checkpointer;
+  private CopyLoop copier;
+  private Fetcher fetcher;
+
+  /** The first connection's buffer. */
   private byte[] buffer;
 
-  private final Segments segments;
-  private final List<Thread> helpers = new java.util.concurrent.CopyOnWriteArrayList<>();
+  /** The connections beyond the first, while they run. */
+  private volatile ConnectionRamp ramp;
 
-  /** The thread adding connections while they pay, or null. */
-  private volatile Thread ramp;
-
-  /** Tells {@link #ramp} to stop: the transfer is winding its connections down. */
-  private volatile boolean rampDone;
-
-  private final Map<Integer, Integer> rejections = new ConcurrentHashMap<>();
-
-  /** Set when a helper saw the server ignore a range: the rest goes over one connection. */
-  private volatile boolean singleConnection;
-
-  /** The main connection was far slower than the helpers, which took over its part. */
+  /** The first connection was far slower than the others, which took over its part. */
   private volatile boolean mainDropped;
 
-  private final dev.ferry.spi.Clock clock;
-
-  private volatile long lastCheckpointNanos;
-
-  /** The last periodic checkpoint's thread (under way or done), or null before the first. */
-  private final AtomicReference<Thread> checkpointer = new AtomicReference<>();
-
-  /** Why the last periodic checkpoint failed; the next connection to write reports it. */
-  private volatile TransferFailure checkpointFailure;
-
+  /**
+   * @param events who hears what happens, beside this file's own statistics (its {@link
+   *     FileState}'s counters, which this transfer keeps from the same events)
+   */
   public FileTransfer(
-      Source source,
+      SourcePlanner planner,
       FileState state,
       Settings settings,
       TransferListener listener,
       StopSignal stop,
-      dev.ferry.spi.Clock clock) {
-    this.clock = clock;
-    this.lastCheckpointNanos = clock.nanoTime();
-    this.source = source;
+      Clock clock,
+      TransferEvents events) {
+    this.transfer =
+        new TransferContext(
+            planner.file(),
+            state,
+            settings,
+            planner,
+            new Segments(settings.minimumSplit()),
+            stop,
+            listener,
+            new FileStats(state),
+            events,
+            clock);
+    this.planner = planner;
     this.state = state;
     this.settings = settings;
-    this.listener = listener;
-    this.stop = stop;
-    this.segments = new Segments(settings.minimumSplit());
   }
 
   /** Runs until the file is transferred or the transfer is stopped. */
@@ -153,362 +111,91 @@ public final class FileTransfer {
     if (settings.dynamicContent() && !state.isTransferred()) {
       state.forget();
     }
-    long startNanos = clock.nanoTime();
+    long startNanos = transfer.clock().nanoTime();
+    transfer.events().transferStarted(transfer.file());
     buffer = CopyBuffers.take();
-    try (FileChannel out = openTarget()) {
+    try (FileSink target =
+        FileSink.open(settings.target(), settings.owner(), settings.createdBefore(), state)) {
+      sink = target;
+      checkpointer = new Checkpointer(transfer, target);
+      copier = new CopyLoop(transfer, target, new PieceVerifier(transfer, target), checkpointer);
+      fetcher = new Fetcher(transfer, copier);
       try {
-        transfer(out);
+        transfer();
       } finally {
-        // Before the channel closes: no connection may still be using it, nor a periodic flush
-        // that shares it. One with a channel of its own is waited for only by an unfinished file,
-        // which records it.
-        joinHelpers();
-        if (!state.isTransferred() || settings.owner() != null) {
-          awaitCheckpoint();
+        // Before the file closes: no connection may still be using it, nor a periodic flush
+        // that shares its channel. One with a channel of its own is waited for only by an
+        // unfinished file, which records it.
+        finishConnections(false);
+        if (!state.isTransferred() || !target.flushesAside()) {
+          checkpointer.await();
         }
       }
     } catch (IOException e) {
-      throw localFailure(e, settings.target());
+      throw FileSink.localFailure(e, settings.target());
     } finally {
       CopyBuffers.give(buffer);
       buffer = null;
-      state.addActive((clock.nanoTime() - startNanos) / 1_000_000);
+      transfer.ended(transfer.clock().nanoTime() - startNanos);
     }
   }
 
-  private void transfer(FileChannel out) throws TransferFailure, IOException {
-    while (!stop.isStopped()) {
+  private void transfer() throws TransferFailure, IOException {
+    while (!transfer.stop().isStopped()) {
       if (state.isTransferred()) {
-        finish(out);
+        finish();
         return;
       }
-      SourceRequest request = nextRequest();
+      boolean versionKnown = state.pieces() != null;
+      SourcePlanner.Assignment next = nextAssignment();
+      Source source = next.source();
+      SourceRequest request = fetcher.request(next.start(), next.end());
       SourceResponse response;
       try {
         response = source.open(request);
       } catch (RangeNotSatisfiable e) {
-        handleUnsatisfiable(e);
+        if (planner.isOrigin(source)) {
+          handleUnsatisfiable(e);
+        } else {
+          fetcher.sourceFailed(source, e);
+        }
+        continue;
+      } catch (TransferFailure failure) {
+        fetcher.failed(source, failure);
         continue;
       }
-      stop.attach(response);
+      transfer.opened(source, request);
+      transfer.stop().attach(response);
       try {
-        if (stop.isStopped()) {
+        if (transfer.stop().isStopped()) {
           return;
         }
-        state.opened();
-        listener.connected();
-        state.setResponse(response.headerBlock(), response.info());
-        consume(request, response, out);
+        transfer.listener().connected();
+        if (planner.isOrigin(source)) {
+          state.setResponse(response.headerBlock(), response.info());
+        }
+        if (!consume(source, request, response, versionKnown)) {
+          continue;
+        }
+      } catch (SourceBroke broke) {
+        fetcher.failed(source, broke.failure());
       } finally {
-        stop.detach(response);
+        transfer.stop().detach(response);
         response.close();
+        transfer.events().sourceClosed(transfer.file(), source.kind());
       }
-      keepClaiming(out);
-      joinHelpers();
+      keepClaiming();
+      finishConnections(true);
       if (!state.isTransferred()) {
         // A finished file is flushed and recorded once, by finish(): for a small file the flush
         // and the commit are most of its cost.
-        checkpoint(out);
+        checkpointer.checkpointNow();
       }
     }
   }
 
-  /**
-   * After its first response the main connection, like the helpers, takes gaps and halves of other
-   * connections' parts until nothing is left to claim. Its failures end the transfer.
-   */
-  private void keepClaiming(FileChannel out) throws TransferFailure {
-    if (settings.connections() <= 1 || state.pieces() == null || singleConnection || mainDropped) {
-      return;
-    }
-    Segments.Segment segment;
-    while ((segment = nextSegment()) != null) {
-      try {
-        fetch(segment, out, buffer);
-      } finally {
-        segments.release(segment);
-      }
-      if (segment.dropped()) {
-        return; // far slower than the others: they finish the file
-      }
-    }
-  }
-
-  /**
-   * Work for a connection that finished its part, or null when it should end. While another part is
-   * too young to judge, it waits a little and asks again: that part may be a straggler's.
-   */
-  private Segments.Segment nextSegment() {
-    while (!stop.isStopped() && !singleConnection) {
-      Segments.Segment segment = segments.claim(state.gaps());
-      if (segment != null || !segments.worthWaiting()) {
-        return segment;
-      }
-      try {
-        segments.awaitChange(STRAGGLER_CHECK);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        stop.stop();
-      }
-    }
-    return null;
-  }
-
-  /**
-   * Starts the helper connections once the first response told the size and validators: enough to
-   * make {@link #INITIAL_CONNECTIONS}, and a thread that adds more while they pay.
-   */
-  private void startHelpers(FileChannel out) {
-    if (settings.connections() <= 1
-        || !helpers.isEmpty()
-        || state.pieces() == null
-        || singleConnection
-        || state.bytesTotal() - state.bytesTransferred() < 2 * settings.minimumSplit()) {
-      return; // a file too small to split is one connection's work
-    }
-    int initial = Math.min(settings.connections(), INITIAL_CONNECTIONS);
-    addHelpers(out, 1, initial - 1);
-    if (settings.connections() > initial) {
-      ramp = Thread.ofVirtual().name("ferry-connection-ramp").start(() -> ramp(out, initial));
-    }
-  }
-
-  private void addHelpers(FileChannel out, int first, int count) {
-    for (int i = first; i < first + count; i++) {
-      helpers.add(Thread.ofVirtual().name("ferry-connection-" + i).start(() -> helpUntilDone(out)));
-    }
-  }
-
-  /**
-   * Doubles the connections while doubling pays: a server that limits each connection (nginx's
-   * limit_rate, many CDNs) gives more in total to more connections, while on a fast link the CPU or
-   * the disk is the limit and more connections only cost. The first doubling comes after one {@link
-   * #RAMP_INTERVAL} unconditionally (there is nothing to compare it with yet); each further one
-   * only when the last raised the rate by {@link #RAMP_GAIN}, and it quadruples when the last
-   * raised it by {@link #RAMP_LEAP}. A file keeps the connections it has, and no step starts once
-   * the rest of the file is too small to split among them.
-   */
-  private void ramp(FileChannel out, int connections) {
-    long lastBytes = state.counters().bytesFromHttp();
-    long lastNanos = clock.nanoTime();
-    double lastRate = -1;
-    while (connections < settings.connections()) {
-      LockSupport.parkNanos(RAMP_INTERVAL.toNanos());
-      if (rampDone || stop.isStopped() || singleConnection || mainDropped) {
-        return;
-      }
-      long bytes = state.counters().bytesFromHttp();
-      long nanos = clock.nanoTime();
-      double rate = (bytes - lastBytes) / (double) Math.max(1, nanos - lastNanos);
-      lastBytes = bytes;
-      lastNanos = nanos;
-      long left = state.bytesTotal() - state.bytesTransferred();
-      if ((lastRate >= 0 && rate < lastRate * RAMP_GAIN)
-          || left < 2 * settings.minimumSplit() * connections) {
-        return;
-      }
-      int factor = lastRate > 0 && rate >= lastRate * RAMP_LEAP ? 4 : 2;
-      int more = Math.min(connections * (factor - 1), settings.connections() - connections);
-      addHelpers(out, connections, more);
-      connections += more;
-      lastRate = rate;
-    }
-  }
-
-  private void helpUntilDone(FileChannel out) {
-    byte[] own = CopyBuffers.take();
-    try {
-      Segments.Segment segment;
-      while ((segment = nextSegment()) != null) {
-        try {
-          fetch(segment, out, own);
-        } catch (TransferFailure failure) {
-          // One connection failing is not the file failing: its part goes back to the others,
-          // and the main connection reports the error if the server fails it too.
-          return;
-        } finally {
-          segments.release(segment);
-        }
-        if (segment.dropped()) {
-          return; // far slower than the others: they finish the file
-        }
-      }
-    } finally {
-      CopyBuffers.give(own);
-    }
-  }
-
-  /** Fetches one claimed segment over a connection of its own. */
-  private void fetch(Segments.Segment segment, FileChannel out, byte[] buf) throws TransferFailure {
-    SourceRequest request =
-        new SourceRequest(
-            settings.uri(),
-            segment.cursor(),
-            segment.end(),
-            state.validators(),
-            settings.customHeaders(),
-            settings.proxy());
-    SourceResponse response = source.open(request);
-    state.opened();
-    stop.attach(response);
-    try {
-      if (response.start() != request.start()
-          || !state.validators().sameContentAs(response.validators())) {
-        // The server ignored the range or the file changed: the main loop sorts that out alone.
-        singleConnection = true;
-        return;
-      }
-      long length = response.length() >= 0 ? response.length() : segment.end() - response.start();
-      copyBody(response, out, segment, response.start() + length, buf);
-    } catch (IOException e) {
-      throw source.classify(e, "reading the response");
-    } finally {
-      stop.detach(response);
-      response.close();
-    }
-  }
-
-  private void joinHelpers() {
-    rampDone = true;
-    Thread ramping = ramp;
-    if (ramping != null) {
-      LockSupport.unpark(ramping);
-      join(ramping);
-      ramp = null;
-    }
-    segments.wakeAll();
-    for (Thread helper : helpers) {
-      join(helper);
-    }
-    helpers.clear();
-    rampDone = false;
-  }
-
-  /** Waits for a connection's thread; an interrupt stops the transfer and is kept. */
-  private void join(Thread helper) {
-    boolean interrupted = false;
-    while (true) {
-      try {
-        helper.join();
-        break;
-      } catch (InterruptedException e) {
-        interrupted = true;
-        stop.stop();
-      }
-    }
-    if (interrupted) {
-      Thread.currentThread().interrupt();
-    }
-  }
-
-  /**
-   * Opens the file the bytes go to. A transfer with no progress starts from a file it creates
-   * itself, so nothing planted at that path beforehand (a link to another file) is written through;
-   * a resumed one refuses a file that has become a symbolic or hard link.
-   */
-  private FileChannel openTarget() throws TransferFailure {
-    Path target = settings.target();
-    if (settings.createdBefore()) {
-      return openCreated(target);
-    }
-    try {
-      // A file with nothing transferred starts afresh; so does one whose file is gone, since
-      // whatever was written went with it and the piece map must not claim it.
-      boolean fresh =
-          state.bytesTransferred() == 0 || !Files.exists(target, LinkOption.NOFOLLOW_LINKS);
-      if (!fresh) {
-        return open(target, OwnerFiles.Creation.IF_MISSING);
-      }
-      state.forget();
-      if (settings.owner() != null) {
-        OwnerFiles.delete(target, settings.owner());
-        return open(target, OwnerFiles.Creation.NEW);
-      }
-      // Usually nothing is there: create first and delete only what is found, since each check
-      // of a missing path costs the JDK an exception, and a job of many small files made
-      // thousands of them.
-      try {
-        return open(target, OwnerFiles.Creation.NEW);
-      } catch (FileAlreadyExistsException e) {
-        Files.delete(target);
-        return open(target, OwnerFiles.Creation.NEW);
-      }
-    } catch (IOException e) {
-      throw localFailure(e, target);
-    }
-  }
-
-  /**
-   * Opens a destination the download created when it first started ({@link CreatedFiles}): that
-   * file or nothing, never created, replaced or deleted here, never through a link.
-   */
-  private FileChannel openCreated(Path target) throws TransferFailure {
-    if (state.bytesTransferred() == 0) {
-      state.forget();
-    }
-    try {
-      return open(target, OwnerFiles.Creation.NEVER);
-    } catch (IOException e) {
-      throw new TransferFailure(
-          HResult.fromErrno(CreatedFiles.errnoOf(e)),
-          ErrorContext.LOCAL_FILE,
-          false,
-          null,
-          null,
-          "cannot open " + target + ", which this download created: " + e.getMessage(),
-          e);
-    }
-  }
-
-  /**
-   * Opens the target for reading and writing without following a link, as the job's owner where
-   * this engine acts for one; a file that already existed must have no other hard links.
-   */
-  private FileChannel open(Path target, OwnerFiles.Creation creation)
-      throws IOException, TransferFailure {
-    FileChannel channel;
-    if (settings.owner() != null) {
-      channel = OwnerFiles.open(target, settings.owner(), creation);
-    } else {
-      Set<OpenOption> options = new HashSet<>();
-      options.add(StandardOpenOption.READ);
-      options.add(StandardOpenOption.WRITE);
-      options.add(LinkOption.NOFOLLOW_LINKS);
-      switch (creation) {
-        case NEW -> options.add(StandardOpenOption.CREATE_NEW);
-        case IF_MISSING -> options.add(StandardOpenOption.CREATE);
-        case NEVER -> {}
-      }
-      channel = FileChannel.open(target, options);
-    }
-    if (creation != OwnerFiles.Creation.NEW) {
-      refuseHardLinks(channel, target);
-    }
-    return channel;
-  }
-
-  private static void refuseHardLinks(FileChannel channel, Path target)
-      throws IOException, TransferFailure {
-    Object links = linkCount(target);
-    if (links instanceof Integer n && n > 1) {
-      channel.close();
-      throw TransferFailure.fatal(
-          HResult.E_ACCESSDENIED,
-          ErrorContext.LOCAL_FILE,
-          null,
-          target + " has other hard links; Ferry does not write through links");
-    }
-  }
-
-  private static Object linkCount(Path target) throws IOException {
-    try {
-      return Files.getAttribute(target, "unix:nlink", LinkOption.NOFOLLOW_LINKS);
-    } catch (UnsupportedOperationException | IllegalArgumentException noUnixView) {
-      return 1;
-    }
-  }
-
-  private SourceRequest nextRequest() {
+  /** The first missing bytes, and the source the planner picks for them. */
+  private SourcePlanner.Assignment nextAssignment() {
     PieceMap pieces = state.pieces();
     long start;
     long end;
@@ -526,12 +213,120 @@ public final class FileTransfer {
       start = gap.start();
       end = gap.end() == pieces.fileSize() ? -1 : gap.end();
     }
-    return new SourceRequest(
-        settings.uri(), start, end, state.validators(), settings.customHeaders(), settings.proxy());
+    return planner.plan(start, end, pieces == null ? -1 : pieces.fileSize(), state.pieceSize());
+  }
+
+  /**
+   * After its first response the first connection, like the helpers, takes gaps and halves of other
+   * connections' parts until nothing is left to claim. Its failures end the transfer.
+   */
+  private void keepClaiming() throws TransferFailure {
+    boolean retired = false;
+    if (settings.connections() > 1
+        && state.pieces() != null
+        && !fetcher.singleConnection()
+        && !mainDropped) {
+      retired = claimUntilDone(buffer);
+    }
+    ConnectionRamp connections = ramp;
+    if (connections != null) {
+      connections.leave(retired);
+    }
+  }
+
+  /** A helper connection's life: it ends when nothing is left, it is retired, or it fails. */
+  private boolean helpUntilDone() {
+    byte[] own = CopyBuffers.take();
+    try {
+      return claimUntilDone(own);
+    } catch (TransferFailure failure) {
+      // One connection failing is not the file failing: its part goes back to the others, and
+      // the first connection reports the error if the origin fails it too.
+      return false;
+    } finally {
+      CopyBuffers.give(own);
+    }
+  }
+
+  /**
+   * Fetches parts until none is left to claim, the connection's own part was dropped (far slower
+   * than the others: they finish the file) or the ramp wants fewer connections (true).
+   */
+  private boolean claimUntilDone(byte[] buf) throws TransferFailure {
+    while (true) {
+      ConnectionRamp connections = ramp;
+      if (connections != null && connections.tryRetire()) {
+        return true;
+      }
+      Segments.Segment segment = nextSegment();
+      if (segment == null) {
+        return false;
+      }
+      try {
+        fetcher.fetch(segment, buf);
+      } finally {
+        transfer.segments().release(segment);
+      }
+      if (segment.dropped()) {
+        return false;
+      }
+    }
+  }
+
+  /**
+   * Work for a connection that finished its part, or null when it should end. While another part is
+   * too young to judge, it waits a little and asks again: that part may be a straggler's.
+   */
+  private Segments.Segment nextSegment() {
+    StopSignal stop = transfer.stop();
+    while (!stop.isStopped() && !fetcher.singleConnection()) {
+      Segments.Segment segment = transfer.segments().claim(state.gaps());
+      if (segment != null || !transfer.segments().worthWaiting()) {
+        return segment;
+      }
+      try {
+        transfer.segments().awaitChange(STRAGGLER_CHECK);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        stop.stop();
+      }
+    }
+    return null;
+  }
+
+  /**
+   * Starts the helper connections once the first response told the size and validators, unless the
+   * rest of the file is too small to split.
+   */
+  private void startHelpers() {
+    if (settings.connections() <= 1
+        || ramp != null
+        || state.pieces() == null
+        || fetcher.singleConnection()
+        || state.bytesTotal() - state.bytesTransferred() < 2 * settings.minimumSplit()) {
+      return;
+    }
+    ConnectionRamp connections =
+        new ConnectionRamp(
+            transfer,
+            this::helpUntilDone,
+            () -> !transfer.stop().isStopped() && !fetcher.singleConnection());
+    ramp = connections;
+    connections.start();
+  }
+
+  /** Waits for the helpers; {@code rampOn}: see {@link ConnectionRamp#finish}. */
+  private void finishConnections(boolean rampOn) {
+    ConnectionRamp connections = ramp;
+    if (connections != null) {
+      connections.finish(rampOn);
+      ramp = null;
+    }
   }
 
   /** 416: the file shrank under us (restart) or a range lies beyond its end (fatal). */
   private void handleUnsatisfiable(RangeNotSatisfiable e) throws TransferFailure {
+    transfer.events().sourceFailed(transfer.file(), planner.origin().kind(), e);
     long size = e.remoteSize();
     boolean shrank = state.remoteSize() >= 0 && size >= 0 && size != state.remoteSize();
     if (shrank && (state.ranges().isEmpty() || Layout.fits(state.ranges(), size))) {
@@ -541,412 +336,65 @@ public final class FileTransfer {
     throw e;
   }
 
-  private void consume(SourceRequest request, SourceResponse response, FileChannel out)
-      throws TransferFailure, IOException {
-    Validators seen = response.validators();
+  /**
+   * Checks the first connection's response ({@link ResponseCheck}) and copies its body. False when
+   * the response was left unread: the origin was asked only because the file's version was unknown,
+   * and now that it is, another source serves these bytes first.
+   */
+  private boolean consume(
+      Source source, SourceRequest request, SourceResponse response, boolean versionKnown)
+      throws TransferFailure, SourceBroke, IOException {
     long start = response.start();
-    if (seen.size() < 0) {
-      if (!settings.dynamicContent()) {
-        throw TransferFailure.fatal(
-            HResult.BG_E_MISSING_FILE_SIZE,
-            ErrorContext.REMOTE_FILE,
-            source.protocol(),
-            "the server did not say how large the file is (no Content-Length); set DYNAMIC_CONTENT to download it anyway");
+    if (!planner.isOrigin(source)) {
+      // Only the origin tells the file's size and version; another source answers for both.
+      if (response.validators().size() < 0 || !ResponseCheck.sameBytes(state, request, response)) {
+        throw new SourceBroke(Fetcher.otherBytes(source));
       }
-      if (start != 0) {
-        throw TransferFailure.fatal(
-            HResult.BG_E_INVALID_SERVER_RESPONSE,
-            ErrorContext.REMOTE_FILE,
-            source.protocol(),
-            "partial response without a size");
-      }
-      copyDynamic(response, out);
-      return;
+      copyFirst(
+          source,
+          response,
+          start,
+          response.length() >= 0 ? start + response.length() : request.end());
+      return true;
     }
-    if (state.pieces() == null || !state.validators().sameContentAs(seen)) {
-      if (!state.ranges().isEmpty() && !Layout.fits(state.ranges(), seen.size())) {
-        throw TransferFailure.fatal(
-            HResult.BG_E_INVALID_RANGE,
-            ErrorContext.REMOTE_FILE,
-            source.protocol(),
-            "a requested range lies beyond the end of the " + seen.size() + "-byte remote file");
-      }
-      state.resetTo(seen);
+    long end = ResponseCheck.check(state, settings.dynamicContent(), source, request, response);
+    if (end == ResponseCheck.DYNAMIC) {
+      copier.copyDynamic(source, response, buffer);
+      return true;
     }
-    PieceCheck check = state.check();
-    if (check != null && check.fileSize() != seen.size()) {
-      throw TransferFailure.fatal(
-          HResult.DO_E_HTTP_BLOCKSIZE_MISMATCH,
-          ErrorContext.REMOTE_FILE,
-          source.protocol(),
-          "the piece-hash file describes "
-              + check.fileSize()
-              + " bytes but the server has "
-              + seen.size());
+    if (!versionKnown
+        && planner.hasAlternatives()
+        && !planner.isOrigin(
+            planner.plan(start, -1, state.remoteSize(), state.pieceSize()).source())) {
+      return false;
     }
-    long length = response.length() >= 0 ? response.length() : seen.size() - start;
-    if (start != request.start()) {
-      // Only an answer that spans the whole file (a 200, or a 206 for all of it) may replace a
-      // range: a partial body starting elsewhere would be written over bytes already in place.
-      boolean sentWholeFile = start == 0 && request.wantsRange() && length == seen.size();
-      if (!sentWholeFile) {
-        throw TransferFailure.fatal(
-            HResult.BG_E_INVALID_SERVER_RESPONSE,
-            ErrorContext.REMOTE_FILE,
-            source.protocol(),
-            "asked for bytes from " + request.start() + " but the response starts at " + start);
-      }
-      if (!state.ranges().isEmpty()) {
-        throw TransferFailure.fatal(
-            HResult.BG_E_INSUFFICIENT_RANGE_SUPPORT,
-            ErrorContext.REMOTE_FILE,
-            source.protocol(),
-            "the server ignores Range requests, so file ranges cannot be downloaded");
-      }
-    }
-    Segments.Segment segment = segments.begin(start, start + length);
+    copyFirst(source, response, start, end);
+    return true;
+  }
+
+  /** Copies the first connection's response as its part, starting the helpers beside it. */
+  private void copyFirst(Source source, SourceResponse response, long start, long end)
+      throws TransferFailure, SourceBroke, IOException {
+    Segments.Segment segment = transfer.segments().begin(start, end);
     try {
-      startHelpers(out);
-      copyBody(response, out, segment, start + length, buffer);
+      startHelpers();
+      copier.copyBody(source, response, segment, end, buffer);
     } finally {
-      segments.release(segment);
+      transfer.segments().release(segment);
     }
     mainDropped = segment.dropped();
   }
 
-  /**
-   * Copies a response body into place until its segment's end, which other connections may pull in
-   * while this one runs; bytes past that end are left to whoever took them.
-   */
-  private void copyBody(
-      SourceResponse response, FileChannel out, Segments.Segment segment, long bodyEnd, byte[] buf)
-      throws TransferFailure, IOException {
-    PieceMap geometry = state.pieces();
-    List<Span> wanted = geometry.layout().wanted();
-    InputStream in = response.body();
-    long remote = segment.cursor();
-    while (remote < Math.min(segment.end(), bodyEnd)) {
-      if (stop.isStopped()) {
-        return;
-      }
-      long end = Math.min(segment.end(), bodyEnd);
-      int n =
-          read(
-              in,
-              buf,
-              (int) Math.min(Math.min(buf.length, settings.throttle().chunkLimit()), end - remote));
-      if (n > 0) {
-        state.received(n);
-        pace(n);
-      }
-      if (n < 0 && stop.isStopped()) {
-        return;
-      }
-      if (n < 0) {
-        throw TransferFailure.transientFailure(
-            HResult.BG_E_CONNECTION_CLOSED,
-            ErrorContext.GENERAL_TRANSPORT,
-            source.protocol(),
-            "the connection ended " + (end - remote) + " bytes early",
-            null);
-      }
-      Span chunk = new Span(remote, remote + n);
-      long fresh = 0;
-      for (int i = 0; i < wanted.size(); i++) {
-        Span part = chunk.intersect(wanted.get(i));
-        if (part.isEmpty()) {
-          continue;
-        }
-        write(
-            out,
-            buf,
-            (int) (part.start() - remote),
-            (int) part.length(),
-            geometry.layout().localOffset(i, part.start()),
-            part.start());
-        fresh += state.account(part);
-      }
-      verifyFilled(out, geometry);
-      if (fresh > 0) {
-        listener.progressed(fresh);
-      }
-      remote += n;
-      segment.advanceTo(remote);
-      maybeCheckpoint(out);
-    }
-    if (remote >= bodyEnd) {
-      response.consumed();
-    }
-  }
-
-  private void copyDynamic(SourceResponse response, FileChannel out)
-      throws TransferFailure, IOException {
-    InputStream in = response.body();
-    long position = 0;
-    while (true) {
-      if (stop.isStopped()) {
-        return;
-      }
-      int n = read(in, buffer, Math.min(buffer.length, settings.throttle().chunkLimit()));
-      if (n > 0) {
-        state.received(n);
-        pace(n);
-      }
-      if (n < 0 && stop.isStopped()) {
-        return;
-      }
-      if (n < 0) {
-        break;
-      }
-      write(out, buffer, 0, n, position, position);
-      position += n;
-      state.addTransferred(n);
-      listener.progressed(n);
-    }
-    try {
-      out.truncate(position);
-    } catch (IOException e) {
-      throw localFailure(e, settings.target());
-    }
-    state.finishDynamic(response.validators(), position);
-  }
-
-  /** Waits as the bandwidth policy asks; a stop interrupts the wait. */
-  private void pace(int bytes) {
-    try {
-      settings.throttle().pass(bytes);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      stop.stop();
-    }
-  }
-
-  private int read(InputStream in, byte[] buf, int length) throws TransferFailure {
-    try {
-      return in.read(buf, 0, length);
-    } catch (IOException e) {
-      if (stop.isStopped()) {
-        return -1;
-      }
-      throw source.classify(e, "reading the response");
-    }
-  }
-
-  /**
-   * Checks the pieces just written in full against their hashes, reading them back from the file
-   * (the page cache still holds them). A piece that fails is forgotten, so the gap search fetches
-   * it again; one that keeps failing ends the transfer.
-   */
-  private void verifyFilled(FileChannel out, PieceMap geometry) throws TransferFailure {
-    PieceCheck check = state.check();
-    if (check == null) {
-      return;
-    }
-    for (int piece : state.takeFilled()) {
-      Span span = geometry.pieceSpan(piece);
-      ByteBuffer content = ByteBuffer.allocate((int) span.length());
-      try {
-        while (content.hasRemaining()) {
-          if (out.read(content, span.start() + content.position()) < 0) {
-            break;
-          }
-        }
-      } catch (IOException e) {
-        throw localFailure(e, settings.target());
-      }
-      if (settings.transform() != null) {
-        // The hashes are of the bytes the server sent, before decryption.
-        settings.transform().apply(content.array(), 0, content.position(), span.start());
-      }
-      content.flip();
-      if (check.matches(piece, content)) {
-        state.accept(piece);
-        continue;
-      }
-      state.reject(piece);
-      int failures = rejections.merge(piece, 1, Integer::sum);
-      if (failures >= MAX_REJECTIONS_PER_PIECE) {
-        throw TransferFailure.fatal(
-            HResult.BG_E_VALIDATION_FAILED,
-            ErrorContext.REMOTE_FILE,
-            source.protocol(),
-            "piece "
-                + piece
-                + " failed its integrity check "
-                + failures
-                + " times; the source keeps sending wrong bytes");
-      }
-    }
-  }
-
-  private void write(
-      FileChannel out, byte[] buf, int offset, int length, long position, long remoteOffset)
-      throws TransferFailure {
-    if (settings.transform() != null) {
-      settings.transform().apply(buf, offset, length, remoteOffset);
-    }
-    ByteBuffer data = ByteBuffer.wrap(buf, offset, length);
-    long at = position;
-    try {
-      while (data.hasRemaining()) {
-        at += out.write(data, at);
-      }
-    } catch (IOException e) {
-      throw localFailure(e, settings.target());
-    }
-  }
-
-  /**
-   * Starts a checkpoint when one is due. It runs on a thread of its own: a flush can take a fifth
-   * of a second on a fast download, and every connection would otherwise wait for it.
-   */
-  private void maybeCheckpoint(FileChannel out) throws TransferFailure {
-    TransferFailure failed = checkpointFailure;
-    if (failed != null) {
-      throw failed;
-    }
-    if (!settings.checkpoints()
-        || clock.nanoTime() - lastCheckpointNanos < settings.checkpointInterval().toNanos()) {
-      return;
-    }
-    Thread previous = checkpointer.get();
-    if (previous != null && previous.isAlive()) {
-      return;
-    }
-    Thread next =
-        Thread.ofVirtual()
-            .name("ferry-checkpoint")
-            .unstarted(() -> {
-              // A channel of its own, so that a file which ends meanwhile closes without waiting
-              // for the flush. Not on another user's behalf: opening a path that user controls
-              // could block (a FIFO put in the file's place), so the transfer's channel serves.
-              try (FileChannel own =
-                  settings.owner() == null
-                      ? FileChannel.open(
-                          settings.target(), StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)
-                      : null) {
-                checkpoint(own != null ? own : out);
-              } catch (IOException e) {
-                checkpointFailure = localFailure(e, settings.target());
-              } catch (TransferFailure f) {
-                checkpointFailure = f;
-              }
-            });
-    if (checkpointer.compareAndSet(previous, next)) {
-      lastCheckpointNanos = clock.nanoTime();
-      next.start();
-    }
-  }
-
-  /** Waits for a periodic checkpoint under way, if any. */
-  private void awaitCheckpoint() {
-    Thread running = checkpointer.get();
-    if (running != null) {
-      join(running);
-    }
-  }
-
-  /**
-   * Flushes the file, then records the pieces that were done before the flush began: a piece
-   * finished during the flush may still be only in the page cache, so it waits for the next one.
-   */
-  private void checkpoint(FileChannel out) throws TransferFailure {
-    lastCheckpointNanos = clock.nanoTime();
-    if (!settings.checkpoints()) {
-      return;
-    }
-    FileState.Flush flush = state.beginFlush();
-    try {
-      out.force(false);
-    } catch (IOException e) {
-      throw localFailure(e, settings.target());
-    }
-    state.flushed(flush);
-    listener.checkpoint();
-  }
-
-  private void finish(FileChannel out) throws TransferFailure {
+  /** Brings the finished file to its size (and to disk where asked) and records it. */
+  private void finish() throws TransferFailure {
     PieceMap pieces = state.pieces();
-    try {
-      if (out.size() != pieces.layout().localSize()) {
-        out.truncate(pieces.layout().localSize());
-        if (out.size() < pieces.layout().localSize()) {
-          // Nothing wanted was written up to the end (an empty layout, or in-place ranges that
-          // stop short of it): the unwritten last byte is a hole, so writing a zero is exact.
-          out.write(ByteBuffer.allocate(1), pieces.layout().localSize() - 1);
-        }
-      }
-      if (settings.flushWhenDone()) {
-        FileState.Flush flush = state.beginFlush();
-        out.force(true);
-        state.flushed(flush);
-      }
-    } catch (IOException e) {
-      throw localFailure(e, settings.target());
+    sink.setSize(pieces.layout().localSize());
+    if (settings.flushWhenDone()) {
+      checkpointer.flushFinished();
     }
     if (state.ranges().isEmpty()) {
-      applyLastModified();
+      planner.origin().modificationTime(state.validators()).ifPresent(sink::setModificationTime);
     }
-    listener.checkpoint();
-  }
-
-  private void applyLastModified() {
-    source
-        .modificationTime(state.validators())
-        .ifPresent(time -> {
-          try {
-            Files.setLastModifiedTime(settings.target(), FileTime.from(time));
-          } catch (IOException ignored) {
-            // The timestamp is a courtesy; the content is what matters.
-          }
-        });
-  }
-
-  /** Maps a local file-system failure to its documented code and class. */
-  public static TransferFailure localFailure(IOException e, Path path) {
-    String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-    if (e instanceof ClosedByInterruptException) {
-      return TransferFailure.transientFailure(
-          HResult.ERROR_WRITE_FAULT,
-          ErrorContext.LOCAL_FILE,
-          null,
-          "writing " + path + " was interrupted",
-          e);
-    }
-    if (message.contains("No space left") || message.contains("Disk quota exceeded")) {
-      return TransferFailure.transientFailure(
-          HResult.ERROR_DISK_FULL,
-          ErrorContext.LOCAL_FILE,
-          null,
-          "no space left to write " + path,
-          e);
-    }
-    if (e instanceof AccessDeniedException) {
-      return TransferFailure.fatal(
-          HResult.E_ACCESSDENIED,
-          ErrorContext.LOCAL_FILE,
-          null,
-          "cannot write " + path + ": access denied");
-    }
-    if (e instanceof NoSuchFileException) {
-      return TransferFailure.fatal(
-          HResult.ERROR_PATH_NOT_FOUND,
-          ErrorContext.LOCAL_FILE,
-          null,
-          "the directory of " + path + " no longer exists");
-    }
-    if (message.contains("symbolic link") || Files.isSymbolicLink(path)) {
-      return TransferFailure.fatal(
-          HResult.E_ACCESSDENIED,
-          ErrorContext.LOCAL_FILE,
-          null,
-          path + " is a symbolic link; Ferry does not write through links");
-    }
-    return TransferFailure.transientFailure(
-        HResult.ERROR_WRITE_FAULT,
-        ErrorContext.LOCAL_FILE,
-        null,
-        "writing " + path + ": " + message,
-        e);
+    transfer.listener().checkpoint();
   }
 }

@@ -63,18 +63,24 @@ public final class OwnerFiles {
     NEVER
   }
 
+  /** Reading and writing, never through a link, creating the file as {@code creation} says. */
+  static Set<OpenOption> options(Creation creation) {
+    Set<OpenOption> options = new HashSet<>();
+    options.add(StandardOpenOption.READ);
+    options.add(StandardOpenOption.WRITE);
+    switch (creation) {
+      case NEW -> options.add(StandardOpenOption.CREATE_NEW);
+      case IF_MISSING -> options.add(StandardOpenOption.CREATE);
+      case NEVER -> {}
+    }
+    options.add(LinkOption.NOFOLLOW_LINKS);
+    return options;
+  }
+
   /** Opens the file for writing and reading, as its owner, creating it as {@code creation} says. */
   public static FileChannel open(Path file, JobOwner owner, Creation creation) throws IOException {
     try (SecureDirectoryStream<Path> dir = openDirectory(file.getParent(), owner)) {
-      Set<OpenOption> options = new HashSet<>();
-      options.add(StandardOpenOption.READ);
-      options.add(StandardOpenOption.WRITE);
-      switch (creation) {
-        case NEW -> options.add(StandardOpenOption.CREATE_NEW);
-        case IF_MISSING -> options.add(StandardOpenOption.CREATE);
-        case NEVER -> {}
-      }
-      options.add(LinkOption.NOFOLLOW_LINKS);
+      Set<OpenOption> options = options(creation);
       Path name = file.getFileName();
       SeekableByteChannel channel = dir.newByteChannel(name, options);
       if (!(channel instanceof FileChannel fileChannel)) {

@@ -113,6 +113,32 @@ final class Segments {
   }
 
   /**
+   * Cuts the {@code count} parts begun last short where they are: their connections stop at their
+   * next read and end, as dropped stragglers do, and the rest of each part goes back to be claimed.
+   * The parts begun last are those of the connections added last, which are the ones that did not
+   * pay when the ramp backs off.
+   */
+  synchronized void shed(int count) {
+    List<Segment> youngest = new ArrayList<>(active);
+    youngest.sort((a, b) -> Long.compare(b.startNanos, a.startNanos));
+    for (Segment segment : youngest.subList(0, Math.min(count, youngest.size()))) {
+      segment.end = segment.cursor();
+      segment.dropped = true;
+    }
+    notifyAll();
+  }
+
+  /**
+   * Gives back the end of a part its source cannot serve: from {@code end} on it is a gap again.
+   */
+  synchronized void trim(Segment segment, long end) {
+    if (end < segment.end) {
+      segment.end = end;
+      notifyAll();
+    }
+  }
+
+  /**
    * Whether an idle connection should wait rather than end: a part with work left is still too
    * young to judge, and may turn out to be a straggler it should take over.
    */

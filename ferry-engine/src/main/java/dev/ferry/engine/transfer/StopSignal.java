@@ -28,6 +28,25 @@ public final class StopSignal {
     }
   }
 
+  /**
+   * Waits for one of the transfer's threads (a connection, a checkpoint) to end. An interrupt
+   * meanwhile stops the transfer, so the thread ends soon, and is kept for the caller.
+   */
+  void join(Thread thread) {
+    boolean interrupted = false;
+    while (thread.isAlive()) {
+      try {
+        thread.join();
+      } catch (InterruptedException e) {
+        interrupted = true;
+        stop();
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
   synchronized void attach(SourceResponse response) {
     open.add(response);
     if (stopped) {

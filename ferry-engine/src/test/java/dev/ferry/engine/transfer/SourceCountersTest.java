@@ -1,0 +1,69 @@
+package dev.ferry.engine.transfer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ferry.spi.FileRef;
+import dev.ferry.spi.SourceKind;
+import java.net.URI;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/** A file's counters are kept by kind of source, from its transfer's events. */
+class SourceCountersTest {
+  private static final FileRef FILE =
+      new FileRef(UUID.randomUUID(), 0, URI.create("http://127.0.0.1/f"));
+  private static final SourceKind TOY = new SourceKind("toy");
+
+  @Test
+  void eventsCountBytesAndResponsesUnderTheirKind() {
+    FileState state = new FileState(List.of(), 1 << 20);
+    FileStats stats = new FileStats(state);
+    stats.sourceOpened(FILE, SourceKind.ORIGIN, 0, -1);
+    stats.bytesReceived(FILE, SourceKind.ORIGIN, 100);
+    stats.sourceOpened(FILE, TOY, 0, 50);
+    stats.bytesReceived(FILE, TOY, 50);
+    stats.bytesReceived(FILE, SourceKind.ORIGIN, 20);
+    stats.transferEnded(FILE, 3_000_000);
+
+    SourceCounters counters = state.counters();
+    assertThat(counters.bytes(SourceKind.ORIGIN)).isEqualTo(120);
+    assertThat(counters.bytes(TOY)).isEqualTo(50);
+    assertThat(counters.connections(TOY)).isEqualTo(1);
+    assertThat(counters.totalBytes()).isEqualTo(170);
+    assertThat(counters.activeMillis()).isEqualTo(3);
+    assertThat(state.bytesReceived()).isEqualTo(170);
+  }
+
+  @Test
+  void theStoresThreeColumnsKeepTheSumsAcrossARestart() {
+    SourceCounters counters =
+        new SourceCounters(
+            java.util.Map.of(
+                SourceKind.ORIGIN,
+                new SourceCounters.PerKind(100, 2),
+                SourceKind.PEER,
+                new SourceCounters.PerKind(30, 3),
+                TOY,
+                new SourceCounters.PerKind(7, 1)),
+            9,
+            1);
+    SourceCounters stored =
+        new SourceCounters(
+            counters.bytesFromHttp(),
+            counters.bytesFromPeers(),
+            counters.bytesFromCacheServer(),
+            counters.connections(),
+            counters.activeMillis(),
+            counters.piecesRejected());
+
+    assertThat(stored.totalBytes()).isEqualTo(137);
+    assertThat(stored.bytes(SourceKind.PEER)).isEqualTo(30);
+    assertThat(stored.bytesFromHttp()).as("a kind of its own folds into HTTP").isEqualTo(107);
+    assertThat(stored.connections()).isEqualTo(6);
+    FileState restored = new FileState(List.of(), 1 << 20);
+    restored.restoreCounters(stored);
+    assertThat(restored.counters()).isEqualTo(stored);
+    assertThat(restored.bytesReceived()).isEqualTo(137);
+  }
+}

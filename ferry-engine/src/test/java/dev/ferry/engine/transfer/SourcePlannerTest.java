@@ -1,0 +1,183 @@
+package dev.ferry.engine.transfer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ferry.api.ErrorContext;
+import dev.ferry.api.HResult;
+import dev.ferry.engine.FakeClock;
+import dev.ferry.spi.FileRef;
+import dev.ferry.spi.Source;
+import dev.ferry.spi.SourceKind;
+import dev.ferry.spi.SourceProvider;
+import dev.ferry.spi.SourceRequest;
+import dev.ferry.spi.SourceResponse;
+import dev.ferry.spi.TransferFailure;
+import java.io.IOException;
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The source planner's decisions, on a clock the test moves: which source is asked for a span, how
+ * far, and what failures and pieces that fail their hashes do to that choice.
+ */
+class SourcePlannerTest {
+  private static final int PIECE = 1 << 20;
+  private static final long SIZE = 16L * PIECE;
+  private static final FileRef FILE =
+      new FileRef(UUID.randomUUID(), 0, URI.create("http://127.0.0.1/file.bin"));
+  private static final TransferFailure FAILURE =
+      TransferFailure.transientFailure(
+          HResult.BG_E_CONNECTION_CLOSED, ErrorContext.GENERAL_TRANSPORT, "test", "gone", null);
+
+  private final FakeClock clock = new FakeClock(Instant.parse("2026-12-01T10:00:00Z"));
+  private final Source origin = new Named(SourceKind.ORIGIN, Long.MAX_VALUE, Long.MAX_VALUE);
+
+  /**
+   * A source that has the bytes {@code [from, to)} of the file; opening is never needed here: the
+   * planner only decides.
+   */
+  private record Named(SourceKind kind, long from, long to) implements Source {
+    Named(SourceKind kind, long to) {
+      this(kind, 0, to);
+    }
+
+    @Override
+    public String protocol() {
+      return kind.name();
+    }
+
+    @Override
+    public long available(URI uri, long offset) {
+      return offset >= from && offset < to ? to - offset : 0;
+    }
+
+    @Override
+    public SourceResponse open(SourceRequest request) {
+      throw new UnsupportedOperationException("the planner never opens");
+    }
+
+    @Override
+    public TransferFailure classify(IOException e, String doing) {
+      return FAILURE;
+    }
+  }
+
+  private SourcePlanner planner(Source... others) {
+    return SourcePlanner.of(FILE, origin, List.of(file -> List.of(others)), clock);
+  }
+
+  private SourcePlanner.Assignment plan(SourcePlanner planner, long start) {
+    return planner.plan(start, -1, SIZE, PIECE);
+  }
+
+  @Test
+  void offeredSourcesComeBeforeTheOriginForWhatTheyHaveAndNoMore() {
+    Source cache = new Named(SourceKind.CACHE_SERVER, 4L * PIECE);
+    Source peer = new Named(SourceKind.PEER, 2L * PIECE, 10L * PIECE);
+    SourcePlanner planner = planner(cache, peer);
+
+    assertThat(plan(planner, 0)).isEqualTo(new SourcePlanner.Assignment(cache, 0, 4L * PIECE));
+    assertThat(plan(planner, 3L * PIECE))
+        .isEqualTo(new SourcePlanner.Assignment(cache, 3L * PIECE, 4L * PIECE));
+    assertThat(plan(planner, 4L * PIECE))
+        .isEqualTo(new SourcePlanner.Assignment(peer, 4L * PIECE, 10L * PIECE));
+    assertThat(planner.plan(5L * PIECE, 6L * PIECE, SIZE, PIECE))
+        .as("never beyond the span asked for")
+        .isEqualTo(new SourcePlanner.Assignment(peer, 5L * PIECE, 6L * PIECE));
+    assertThat(plan(planner, 12L * PIECE))
+        .as("nobody else has it: the origin, to the end")
+        .isEqualTo(new SourcePlanner.Assignment(origin, 12L * PIECE, -1));
+  }
+
+  @Test
+  void onlyTheOriginIsAskedWhileTheFilesVersionIsUnknown() {
+    SourcePlanner planner = planner(new Named(SourceKind.PEER, SIZE));
+    assertThat(planner.plan(0, -1, -1, PIECE).source()).isSameAs(origin);
+  }
+
+  @Test
+  void aSourceThatFailedIsBannedForAWhileLongerEachTimeAndTheOriginStandsIn() {
+    Source peer = new Named(SourceKind.PEER, SIZE);
+    SourcePlanner planner = planner(peer);
+
+    planner.failed(peer, FAILURE);
+    assertThat(plan(planner, 0).source()).isSameAs(origin);
+    clock.advance(SourcePlanner.FIRST_BAN.minusSeconds(1));
+    assertThat(planner.isBanned(peer)).isTrue();
+    clock.advance(Duration.ofSeconds(1));
+    assertThat(plan(planner, 0).source()).as("the first ban is over").isSameAs(peer);
+
+    planner.failed(peer, FAILURE);
+    clock.advance(SourcePlanner.FIRST_BAN);
+    assertThat(plan(planner, 0).source()).as("the second ban lasts twice as long").isSameAs(origin);
+    clock.advance(SourcePlanner.FIRST_BAN);
+    assertThat(plan(planner, 0).source()).isSameAs(peer);
+  }
+
+  @Test
+  void bansNeverOutlastTheLongestBan() {
+    Source peer = new Named(SourceKind.PEER, SIZE);
+    SourcePlanner planner = planner(peer);
+    for (int i = 0; i < 40; i++) {
+      planner.failed(peer, FAILURE);
+    }
+    clock.advance(SourcePlanner.LONGEST_BAN);
+    assertThat(plan(planner, 0).source()).isSameAs(peer);
+  }
+
+  @Test
+  void theOriginIsNeverBannedAndANextCandidateStandsInBeforeIt() {
+    Source cache = new Named(SourceKind.CACHE_SERVER, SIZE);
+    Source peer = new Named(SourceKind.PEER, SIZE);
+    SourcePlanner planner = planner(cache, peer);
+
+    planner.failed(origin, FAILURE);
+    planner.failed(cache, FAILURE);
+    assertThat(plan(planner, 0).source()).isSameAs(peer);
+    planner.failed(peer, FAILURE);
+    assertThat(plan(planner, 0).source()).isSameAs(origin);
+    assertThat(planner.isBanned(origin)).isFalse();
+  }
+
+  @Test
+  void aStruckSourceIsNotAskedForThatPieceAgainAndTwoStrikesBanIt() {
+    Source peer = new Named(SourceKind.PEER, SIZE);
+    SourcePlanner planner = planner(peer);
+
+    planner.strike(peer, 3);
+    assertThat(plan(planner, 3L * PIECE).source())
+        .as("the piece comes from elsewhere")
+        .isSameAs(origin);
+    assertThat(plan(planner, 0))
+        .as("the peer still serves up to that piece")
+        .isEqualTo(new SourcePlanner.Assignment(peer, 0, 3L * PIECE));
+    assertThat(plan(planner, 4L * PIECE).source()).isSameAs(peer);
+    assertThat(planner.isBanned(peer)).isFalse();
+
+    planner.strike(peer, 7);
+    assertThat(planner.isBanned(peer)).isTrue();
+    assertThat(plan(planner, 0).source()).isSameAs(origin);
+    clock.advance(SourcePlanner.FIRST_BAN);
+    assertThat(plan(planner, 3L * PIECE).source())
+        .as("after the ban, still not for the pieces it spoiled")
+        .isSameAs(origin);
+    assertThat(plan(planner, 4L * PIECE))
+        .isEqualTo(new SourcePlanner.Assignment(peer, 4L * PIECE, 7L * PIECE));
+  }
+
+  @Test
+  void aProviderThatFailsIsSkipped() {
+    Source peer = new Named(SourceKind.PEER, SIZE);
+    SourceProvider broken =
+        file -> {
+          throw new IllegalStateException("no tracker");
+        };
+    SourcePlanner planner =
+        SourcePlanner.of(FILE, origin, List.of(broken, file -> List.of(peer)), clock);
+    assertThat(plan(planner, 0).source()).isSameAs(peer);
+  }
+}
