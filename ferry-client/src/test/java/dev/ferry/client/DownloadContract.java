@@ -2,7 +2,7 @@ package dev.ferry.client;
 
 import static dev.ferry.client.TestSupport.PATIENCE;
 import static dev.ferry.client.TestSupport.assertHResult;
-import static dev.ferry.client.TestSupport.sha256;
+import static dev.ferry.testkit.TestFiles.sha256;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -19,6 +19,7 @@ import dev.ferry.api.delivery.DownloadStatusCallback;
 import dev.ferry.api.delivery.PropertyAccess;
 import dev.ferry.testkit.Content;
 import dev.ferry.testkit.Fault;
+import dev.ferry.testkit.TestFiles;
 import dev.ferry.testkit.TestOrigin;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -67,7 +68,7 @@ abstract class DownloadContract {
 
   @BeforeAll
   void startAll() {
-    dir = TestSupport.shortTempDir();
+    dir = TestFiles.shortTempDir("fd");
     origin = TestOrigin.start();
     delivery = open(dir.resolve("data"));
   }
@@ -80,7 +81,7 @@ abstract class DownloadContract {
       if (origin != null) {
         origin.close();
       }
-      TestSupport.deleteTree(dir);
+      TestFiles.deleteTree(dir);
     }
   }
 
