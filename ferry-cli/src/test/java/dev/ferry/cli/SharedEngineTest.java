@@ -3,7 +3,9 @@ package dev.ferry.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.ferry.testkit.ChildJvm;
 import dev.ferry.testkit.Content;
+import dev.ferry.testkit.TestFiles;
 import dev.ferry.testkit.TestOrigin;
 import java.io.File;
 import java.io.IOException;
@@ -73,11 +75,11 @@ class SharedEngineTest {
     Cli.Result second =
         ferry.run("get", "-q", origin.url("/quick.bin"), "-d", downloads.toString());
     assertThat(second.code()).as(second.toString()).isZero();
-    assertThat(Cli.sha256(downloads.resolve("quick.bin"))).isEqualTo(quick.sha256());
+    assertThat(TestFiles.sha256(downloads.resolve("quick.bin"))).isEqualTo(quick.sha256());
 
     assertThat(first.waitFor(120, TimeUnit.SECONDS)).isTrue();
     assertThat(first.exitValue()).as(Files.readString(tmp.resolve("first.err"))).isZero();
-    assertThat(Cli.sha256(downloads.resolve("slow.bin"))).isEqualTo(slow.sha256());
+    assertThat(TestFiles.sha256(downloads.resolve("slow.bin"))).isEqualTo(slow.sha256());
   }
 
   @Test
@@ -114,8 +116,8 @@ class SharedEngineTest {
     assertThat(second).as("still downloading when the first get ended").isNotDone();
     Cli.Result result = second.get(180, TimeUnit.SECONDS);
     assertThat(result.code()).as(result.toString()).isZero();
-    assertThat(Cli.sha256(downloads.resolve("longer.bin"))).isEqualTo(longer.sha256());
-    assertThat(Cli.sha256(downloads.resolve("shorter.bin"))).isEqualTo(shorter.sha256());
+    assertThat(TestFiles.sha256(downloads.resolve("longer.bin"))).isEqualTo(longer.sha256());
+    assertThat(TestFiles.sha256(downloads.resolve("shorter.bin"))).isEqualTo(shorter.sha256());
     assertThat(new Cli("--data-dir", data.toString()).run("list").value())
         .isEqualTo("Listed 0 job(s).");
   }
@@ -130,16 +132,9 @@ class SharedEngineTest {
   }
 
   private Process ferryProcess(String... args) throws IOException {
-    List<String> command = new ArrayList<>();
-    command.add(ProcessHandle.current().info().command().orElseThrow());
-    command.add("--enable-native-access=ALL-UNNAMED");
-    command.add("-XX:TieredStopAtLevel=1");
-    command.add("-cp");
-    command.add(System.getProperty("java.class.path"));
-    command.add(FerryCommand.class.getName());
-    command.add("--data-dir");
-    command.add(data.toString());
-    command.addAll(List.of(args));
+    List<String> arguments = new ArrayList<>(List.of("--data-dir", data.toString()));
+    arguments.addAll(List.of(args));
+    List<String> command = ChildJvm.command(FerryCommand.class.getName(), arguments);
     return new ProcessBuilder(command)
         .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
         .redirectOutput(tmp.resolve("first.out").toFile())

@@ -1,0 +1,33 @@
+package dev.ferry.cli;
+
+import dev.ferry.testkit.TestOrigin;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * For tests of the verbs against the embedded engine: an origin, a downloads directory, and a
+ * {@code ferry} whose data directory is this test's own; each command opens the engine there, as a
+ * script's successive {@code ferry} calls would.
+ */
+abstract class EmbeddedCliTest {
+  @TempDir Path tmp;
+  TestOrigin origin;
+  Path downloads;
+  Cli ferry;
+
+  @BeforeEach
+  void startOrigin() throws IOException {
+    origin = TestOrigin.start();
+    downloads = Files.createDirectories(tmp.resolve("downloads"));
+    ferry = new Cli("--data-dir", tmp.resolve("data").toString());
+  }
+
+  @AfterEach
+  void stopOrigin() {
+    origin.close();
+  }
+}
