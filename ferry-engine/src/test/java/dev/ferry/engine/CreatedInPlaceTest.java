@@ -18,10 +18,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * DO downloads placed as Microsoft's Linux agent places them ({@link
@@ -32,20 +31,13 @@ class CreatedInPlaceTest {
   private static final int ENOENT = HResult.fromErrno(2);
   private static final int EEXIST = HResult.fromErrno(17);
 
-  @TempDir Path dir;
-  private EngineFixture fixture;
+  @RegisterExtension private final EngineFixture fixture = new EngineFixture();
   private DeliveryManager agent;
 
   @BeforeEach
   void start() {
-    fixture = new EngineFixture(dir);
     agent =
         fixture.engine().deliveryManager(EngineFixture.ALICE, DownloadPlacement.CREATED_IN_PLACE);
-  }
-
-  @AfterEach
-  void stop() {
-    fixture.close();
   }
 
   private Download download(String path, String local) {

@@ -40,9 +40,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import javax.crypto.Cipher;
 import javax.crypto.spec.IvParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -54,20 +54,16 @@ class DeliveryOptimizationTest {
   private static final int MIB = 1 << 20;
 
   @TempDir Path dir;
-  private EngineFixture fixture;
+
+  @RegisterExtension
+  private final EngineFixture fixture =
+      new EngineFixture(EngineFixture.testConfig().withDownloadRetryDelay(Duration.ofSeconds(1)));
+
   private DeliveryManager alice;
 
   @BeforeEach
   void start() {
-    fixture =
-        new EngineFixture(
-            dir, EngineFixture.testConfig().withDownloadRetryDelay(Duration.ofSeconds(1)));
     alice = DeliveryManager.of(fixture.alice());
-  }
-
-  @AfterEach
-  void stop() {
-    fixture.close();
   }
 
   private Download download(String path, Path local) {

@@ -37,10 +37,9 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -56,20 +55,13 @@ class JobPropertiesTest {
   private static final String SMALL = "/small.bin";
   private static final Content SMALL_CONTENT = Content.random(300 * 1024, 21);
 
-  @TempDir Path tmp;
-  EngineFixture fx;
+  @RegisterExtension final EngineFixture fx = new EngineFixture();
   BackgroundCopyManager alice;
 
   @BeforeEach
   void start() {
-    fx = new EngineFixture(tmp);
     alice = fx.alice();
     fx.origin.put(SMALL, SMALL_CONTENT);
-  }
-
-  @AfterEach
-  void stop() {
-    fx.close();
   }
 
   private BackgroundCopyJob jobWithFile(String name) {

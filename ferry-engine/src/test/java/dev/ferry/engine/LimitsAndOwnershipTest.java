@@ -28,11 +28,10 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.function.Function;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -52,28 +51,22 @@ class LimitsAndOwnershipTest {
   private static final String SMALL = "/small.bin";
   private static final Content SMALL_CONTENT = Content.random(200 * 1024, 31);
 
-  @TempDir Path tmp;
-  EngineFixture fx;
+  @RegisterExtension
+  final EngineFixture fx =
+      new EngineFixture(
+          EngineFixture.testConfig()
+              .withLimits(JOBS_PER_USER, JOBS_PER_MACHINE, FILES_PER_JOB, RANGES_PER_FILE));
+
   BackgroundCopyManager alice;
   BackgroundCopyManager bob;
   BackgroundCopyManager root;
 
   @BeforeEach
   void start() {
-    fx =
-        new EngineFixture(
-            tmp,
-            EngineFixture.testConfig()
-                .withLimits(JOBS_PER_USER, JOBS_PER_MACHINE, FILES_PER_JOB, RANGES_PER_FILE));
     alice = fx.manager(ALICE);
     bob = fx.manager(BOB);
     root = fx.manager(ROOT);
     fx.origin.put(SMALL, SMALL_CONTENT);
-  }
-
-  @AfterEach
-  void stop() {
-    fx.close();
   }
 
   private String url() {

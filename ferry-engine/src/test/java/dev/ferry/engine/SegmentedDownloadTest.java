@@ -17,27 +17,15 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Foreground files are fetched over several connections, each filling its own part. */
 class SegmentedDownloadTest {
   private static final long MIB = 1 << 20;
 
-  @TempDir Path tmp;
-  EngineFixture fx;
-
-  @BeforeEach
-  void start() {
-    fx = new EngineFixture(tmp, EngineFixture.testConfig().withConnections(4, MIB));
-  }
-
-  @AfterEach
-  void stop() {
-    fx.close();
-  }
+  @RegisterExtension
+  final EngineFixture fx = new EngineFixture(EngineFixture.testConfig().withConnections(4, MIB));
 
   private BackgroundCopyJob foreground(String name) {
     BackgroundCopyJob job = fx.alice().createJob(name);
@@ -89,8 +77,7 @@ class SegmentedDownloadTest {
 
   @Test
   void connectionsDoubleWhileEachOneAddsThroughput() {
-    fx.close();
-    fx = new EngineFixture(tmp, EngineFixture.testConfig().withConnections(32, MIB));
+    fx.restart(EngineFixture.testConfig().withConnections(32, MIB));
     Content content = Content.random(64 * MIB, 44);
     fx.origin.put("/ramp.bin", content);
     // Per connection, as nginx's limit_rate: every connection added adds its 2 MiB/s.
@@ -111,8 +98,7 @@ class SegmentedDownloadTest {
 
   @Test
   void connectionsStayFewWhenMoreOfThemDoNotRaiseTheRate() {
-    fx.close();
-    fx = new EngineFixture(tmp, EngineFixture.testConfig().withConnections(32, MIB));
+    fx.restart(EngineFixture.testConfig().withConnections(32, MIB));
     // One cap for everything: a second, third or tenth connection cannot add anything.
     fx.engine()
         .setBandwidthPolicy(dev.ferry.engine.bandwidth.BandwidthPolicy.DEFAULT.withGlobal(8 * MIB));

@@ -54,7 +54,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -93,8 +93,7 @@ class StateMachineTest {
   private static final int HTTP_503 = HResult.httpError(503);
   private static final int HTTP_404 = HResult.httpError(404);
 
-  @TempDir Path tmp;
-  EngineFixture fx;
+  @RegisterExtension final EngineFixture fx = new EngineFixture();
   BackgroundCopyManager alice;
 
   /** A server that answers only when told to; closed before the engine so nothing waits on it. */
@@ -102,7 +101,6 @@ class StateMachineTest {
 
   @BeforeEach
   void start() {
-    fx = new EngineFixture(tmp);
     alice = fx.alice();
     fx.origin.put(SMALL, SMALL_CONTENT);
     fx.origin.put(PACED, PACED_CONTENT);
@@ -120,7 +118,6 @@ class StateMachineTest {
     if (held != null) {
       held.close();
     }
-    fx.close();
   }
 
   // ================================================================================================
@@ -799,11 +796,7 @@ class StateMachineTest {
    */
   @Test
   void cancelAndCompleteDoNotWaitForAnUnansweredRequest() throws Exception {
-    fx.close();
-    fx =
-        new EngineFixture(
-            tmp.resolve("patient"),
-            EngineFixture.testConfig().withReadTimeout(Duration.ofSeconds(30)));
+    fx.restart(EngineFixture.testConfig().withReadTimeout(Duration.ofSeconds(30)));
     alice = fx.alice();
     held = new HeldServer(SMALL_CONTENT.bytes());
     BackgroundCopyJob cancelled = alice.createJob("cancelled while connecting");
