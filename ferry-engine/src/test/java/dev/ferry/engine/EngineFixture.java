@@ -1,7 +1,12 @@
 package dev.ferry.engine;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import dev.ferry.api.BackgroundCopyJob;
 import dev.ferry.api.BackgroundCopyManager;
+import dev.ferry.api.FerryException;
+import dev.ferry.api.HResult;
 import dev.ferry.api.JobOwner;
 import dev.ferry.api.JobState;
 import dev.ferry.engine.job.JobEngine;
@@ -149,6 +154,22 @@ public final class EngineFixture implements AutoCloseable, BeforeEachCallback, A
   /** {@link TestFiles#sha256(Path)}, under the name the engine's tests know. */
   public static String sha256(Path file) {
     return TestFiles.sha256(file);
+  }
+
+  /** A call that may throw. */
+  @FunctionalInterface
+  public interface Call {
+    void call() throws Exception;
+  }
+
+  /** The call throws a {@link FerryException} with exactly the HRESULT {@code expected}. */
+  public static void assertHResult(Call call, HResult expected) {
+    assertThatThrownBy(call::call)
+        .isInstanceOf(FerryException.class)
+        .satisfies(e ->
+            assertThat(HResult.hex(((FerryException) e).hresult()))
+                .as("HRESULT of %s", e)
+                .isEqualTo(HResult.hex(expected.value())));
   }
 
   /** Closes the engine, then the origin; again is harmless. */

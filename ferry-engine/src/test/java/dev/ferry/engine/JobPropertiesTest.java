@@ -1,6 +1,7 @@
 package dev.ferry.engine;
 
 import static dev.ferry.engine.EngineFixture.PATIENCE;
+import static dev.ferry.engine.EngineFixture.assertHResult;
 import static dev.ferry.engine.EngineFixture.awaitState;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -713,21 +714,5 @@ class JobPropertiesTest {
         () -> error.errorDescription(Locale.GERMAN), HResult.ERROR_RESOURCE_LANG_NOT_FOUND);
     assertHResult(
         () -> error.contextDescription(Locale.GERMAN), HResult.ERROR_RESOURCE_LANG_NOT_FOUND);
-  }
-
-  // ================================================================================================
-
-  @FunctionalInterface
-  interface Call {
-    void call() throws Exception;
-  }
-
-  private static void assertHResult(Call call, HResult expected) {
-    assertThatThrownBy(call::call)
-        .isInstanceOf(FerryException.class)
-        .satisfies(e ->
-            assertThat(HResult.hex(((FerryException) e).hresult()))
-                .as("HRESULT of %s", e)
-                .isEqualTo(HResult.hex(expected.value())));
   }
 }

@@ -3,13 +3,12 @@ package dev.ferry.engine;
 import static dev.ferry.engine.EngineFixture.ALICE;
 import static dev.ferry.engine.EngineFixture.BOB;
 import static dev.ferry.engine.EngineFixture.ROOT;
+import static dev.ferry.engine.EngineFixture.assertHResult;
 import static dev.ferry.engine.EngineFixture.awaitState;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ferry.api.BackgroundCopyJob;
 import dev.ferry.api.BackgroundCopyManager;
-import dev.ferry.api.FerryException;
 import dev.ferry.api.FileInfo;
 import dev.ferry.api.FileRange;
 import dev.ferry.api.HResult;
@@ -467,22 +466,6 @@ class LimitsAndOwnershipTest {
     assertThat(reopened.owner()).isEqualTo(ROOT);
     assertThat(reopened.customHeaders()).isNull();
     assertHResult(() -> fx.manager(ALICE).getJob(job.id()), HResult.BG_E_NOT_FOUND);
-  }
-
-  // ================================================================================================
-
-  @FunctionalInterface
-  interface Call {
-    void call() throws Exception;
-  }
-
-  private static void assertHResult(Call call, HResult expected) {
-    assertThatThrownBy(call::call)
-        .isInstanceOf(FerryException.class)
-        .satisfies(e ->
-            assertThat(HResult.hex(((FerryException) e).hresult()))
-                .as("HRESULT of %s", e)
-                .isEqualTo(HResult.hex(expected.value())));
   }
 
   @Test

@@ -3,6 +3,7 @@ package dev.ferry.engine;
 import static dev.ferry.engine.EngineFixture.ALICE;
 import static dev.ferry.engine.EngineFixture.PATIENCE;
 import static dev.ferry.engine.EngineFixture.ROOT;
+import static dev.ferry.engine.EngineFixture.assertHResult;
 import static dev.ferry.engine.EngineFixture.awaitState;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -970,20 +971,6 @@ class StateMachineTest {
   // ================================================================================================
   // helpers
   // ================================================================================================
-
-  @FunctionalInterface
-  interface Call {
-    void call() throws Exception;
-  }
-
-  static void assertHResult(Call call, HResult expected) {
-    assertThatThrownBy(call::call)
-        .isInstanceOf(FerryException.class)
-        .satisfies(e ->
-            assertThat(HResult.hex(((FerryException) e).hresult()))
-                .as("HRESULT of %s", e)
-                .isEqualTo(HResult.hex(expected.value())));
-  }
 
   /**
    * Records the distinct states a job passes through, as a tight polling loop sees them. Brief
