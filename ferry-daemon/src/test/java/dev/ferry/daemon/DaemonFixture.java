@@ -51,6 +51,21 @@ final class DaemonFixture implements AutoCloseable {
     return ferryd(socket, dataDir).options(extra).start();
   }
 
+  /**
+   * The port of the daemon's TCP listener, from the line it printed for it ({@link
+   * FerryDaemon#TCP_LISTENING}); fails if it printed none.
+   */
+  static int tcpPort(Ferryd daemon) {
+    String line =
+        daemon
+            .log()
+            .lines()
+            .filter(l -> l.startsWith(FerryDaemon.TCP_LISTENING))
+            .findFirst()
+            .orElseThrow(() -> new AssertionError("no TCP listener line:\n" + daemon.log()));
+    return Integer.parseInt(line.substring(line.lastIndexOf(':') + 1));
+  }
+
   Path download(String name) {
     return downloads.resolve(name);
   }

@@ -126,14 +126,7 @@ class DaemonLifecycleTest {
   void theTcpListenerRequiresTheToken() throws Exception {
     Path tokenFile = fx.dir.resolve("token");
     try (Ferryd daemon = fx.startDaemon("--tcp", "0", "--token-file", tokenFile.toString())) {
-      String line =
-          daemon
-              .log()
-              .lines()
-              .filter(l -> l.startsWith(FerryDaemon.TCP_LISTENING))
-              .findFirst()
-              .orElseThrow();
-      int port = Integer.parseInt(line.substring(line.lastIndexOf(':') + 1));
+      int port = DaemonFixture.tcpPort(daemon);
       // 127.0.0.1, possibly as the IPv4-mapped IPv6 address of a dual-stack socket.
       assertThat(Listeners.tcpListenersOf(daemon.pid()))
           .singleElement()

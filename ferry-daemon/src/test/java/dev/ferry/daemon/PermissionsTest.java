@@ -66,14 +66,7 @@ class PermissionsTest {
       user = new OtherUser(fx.socket, fx.dir);
     }
     daemon = fx.startDaemon(args.toArray(String[]::new));
-    String line =
-        daemon
-            .log()
-            .lines()
-            .filter(l -> l.startsWith(FerryDaemon.TCP_LISTENING))
-            .findFirst()
-            .orElseThrow();
-    port = Integer.parseInt(line.substring(line.lastIndexOf(':') + 1));
+    port = DaemonFixture.tcpPort(daemon);
     token = Files.readString(fx.dataDir.resolve("token")).strip();
     root = UnixHttp.over(fx.socket);
   }
