@@ -8,7 +8,6 @@ import dev.ferry.api.BackgroundCopyManager;
 import dev.ferry.api.FileInfo;
 import dev.ferry.engine.Ferry;
 import dev.ferry.testkit.Content;
-import dev.ferry.testkit.TestOrigin;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -17,34 +16,14 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /**
  * {@code ferry get}, run in-process through the real command line with its own data directory (a
  * temporary one, never the user's), against an origin on loopback.
  */
-class GetCommandTest {
-  @TempDir Path tmp;
-  TestOrigin origin;
-  Path dataDir;
-  Path downloads;
-
-  @BeforeEach
-  void start() throws IOException {
-    origin = TestOrigin.start();
-    dataDir = tmp.resolve("data");
-    downloads = Files.createDirectories(tmp.resolve("downloads"));
-  }
-
-  @AfterEach
-  void stop() {
-    origin.close();
-  }
-
+class GetCommandTest extends EmbeddedCliTest {
   @Test
   void downloadsOneUrlToTheOutputFile() throws Exception {
     Content content = Content.random(1_500_000, 1);

@@ -12,41 +12,26 @@ import dev.ferry.testkit.Content;
 import dev.ferry.testkit.Fault;
 import dev.ferry.testkit.Ferryd;
 import dev.ferry.testkit.TestFiles;
-import dev.ferry.testkit.TestOrigin;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Ctrl+C typed at a real terminal while {@code get} or {@code transfer} shows its live progress
  * bar: the job is suspended (not killed with the process, and not left transferring), the command
  * exits 130 and says how to go on, and the same command resumes the download.
  */
-class InterruptTest {
+class InterruptTest extends EmbeddedCliTest {
   private static final int SIZE = 8 << 20;
 
-  @TempDir Path tmp;
-  TestOrigin origin;
   Content content;
-  Path downloads;
 
   @BeforeEach
-  void start() throws IOException {
-    origin = TestOrigin.start();
+  void serveSlow() {
     content = Content.random(SIZE, 77);
     origin.put("/slow.bin", content);
-    downloads = Files.createDirectories(tmp.resolve("downloads"));
-  }
-
-  @AfterEach
-  void stop() {
-    origin.close();
   }
 
   @Test

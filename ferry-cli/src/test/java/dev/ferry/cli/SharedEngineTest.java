@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import dev.ferry.testkit.ChildJvm;
 import dev.ferry.testkit.Content;
 import dev.ferry.testkit.TestFiles;
-import dev.ferry.testkit.TestOrigin;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -17,35 +16,21 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Two terminals, no daemon: while one {@code ferry get} holds the embedded engine (a real child
  * process), the other commands on the same data directory work through it, and a download that went
  * through it goes on in its own process once the first one ends.
  */
-class SharedEngineTest {
-  @TempDir Path tmp;
-  TestOrigin origin;
-  Path data;
-  Path downloads;
+class SharedEngineTest extends EmbeddedCliTest {
   Process first;
-
-  @BeforeEach
-  void start() throws IOException {
-    origin = TestOrigin.start();
-    data = tmp.resolve("data");
-    downloads = Files.createDirectories(tmp.resolve("downloads"));
-  }
 
   @AfterEach
   void stop() {
     if (first != null) {
       first.destroyForcibly();
     }
-    origin.close();
   }
 
   @Test
@@ -64,7 +49,6 @@ class SharedEngineTest {
             "-d",
             downloads.toString());
     awaitShared();
-    Cli ferry = new Cli("--data-dir", data.toString());
 
     Cli.Result list = ferry.run("list");
     assertThat(list.code()).as(list.toString()).isZero();
@@ -101,7 +85,7 @@ class SharedEngineTest {
 
     CompletableFuture<Cli.Result> second =
         CompletableFuture.supplyAsync(() ->
-            new Cli("--data-dir", data.toString())
+            new Cli("--data-dir", dataDir.toString())
                 .run(
                     "get",
                     "-q",
@@ -118,13 +102,13 @@ class SharedEngineTest {
     assertThat(result.code()).as(result.toString()).isZero();
     assertThat(TestFiles.sha256(downloads.resolve("longer.bin"))).isEqualTo(longer.sha256());
     assertThat(TestFiles.sha256(downloads.resolve("shorter.bin"))).isEqualTo(shorter.sha256());
-    assertThat(new Cli("--data-dir", data.toString()).run("list").value())
+    assertThat(new Cli("--data-dir", dataDir.toString()).run("list").value())
         .isEqualTo("Listed 0 job(s).");
   }
 
   /** Until the first get shares its engine on the data directory's socket. */
   private void awaitShared() {
-    Path socket = EmbeddedHost.socketFor(data.toAbsolutePath().normalize());
+    Path socket = EmbeddedHost.socketFor(dataDir.toAbsolutePath().normalize());
     await("the first get sharing its engine on " + socket)
         .atMost(Duration.ofSeconds(60))
         .pollInterval(Duration.ofMillis(100))
@@ -132,7 +116,7 @@ class SharedEngineTest {
   }
 
   private Process ferryProcess(String... args) throws IOException {
-    List<String> arguments = new ArrayList<>(List.of("--data-dir", data.toString()));
+    List<String> arguments = new ArrayList<>(List.of("--data-dir", dataDir.toString()));
     arguments.addAll(List.of(args));
     List<String> command = ChildJvm.command(FerryCommand.class.getName(), arguments);
     return new ProcessBuilder(command)
