@@ -2,6 +2,7 @@ package dev.ferry.client;
 
 import static dev.ferry.client.TestSupport.PATIENCE;
 import static dev.ferry.client.TestSupport.assertHResult;
+import static dev.ferry.testkit.Jobs.awaitState;
 import static dev.ferry.testkit.TestFiles.sha256;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -151,14 +152,6 @@ abstract class DownloadContract {
     Download download = download(info);
     download.abort();
     return download;
-  }
-
-  static DownloadStatus awaitState(Download download, DownloadState state) {
-    await(download.id() + " to reach " + state)
-        .atMost(PATIENCE)
-        .pollInterval(Duration.ofMillis(50))
-        .until(() -> download.status().state(), state::equals);
-    return download.status();
   }
 
   /** Calls that must leave the state as it is. */

@@ -1,6 +1,7 @@
 package dev.ferry.engine;
 
 import static dev.ferry.engine.EngineFixture.PATIENCE;
+import static dev.ferry.testkit.Jobs.awaitState;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -55,13 +56,6 @@ class CreatedInPlaceTest {
     download.start(null);
     await().atMost(PATIENCE).until(() -> download.status().bytesTransferred() > 0);
     return download;
-  }
-
-  private static void awaitState(Download download, DownloadState state) {
-    await("download to reach " + state)
-        .atMost(PATIENCE)
-        .pollInterval(Duration.ofMillis(20))
-        .untilAsserted(() -> assertThat(download.status().state()).isEqualTo(state));
   }
 
   private static int errorOf(Runnable call) {

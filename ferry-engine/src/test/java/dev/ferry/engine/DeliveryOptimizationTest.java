@@ -1,6 +1,7 @@
 package dev.ferry.engine;
 
 import static dev.ferry.engine.EngineFixture.PATIENCE;
+import static dev.ferry.testkit.Jobs.awaitState;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -71,14 +72,6 @@ class DeliveryOptimizationTest {
     download.setProperty(DownloadProperty.URI, fixture.origin.url(path));
     download.setProperty(DownloadProperty.LOCAL_PATH, local.toString());
     return download;
-  }
-
-  private static DownloadStatus awaitState(Download download, DownloadState state) {
-    await("download to reach " + state)
-        .atMost(PATIENCE)
-        .pollInterval(Duration.ofMillis(20))
-        .untilAsserted(() -> assertThat(download.status().state()).isEqualTo(state));
-    return download.status();
   }
 
   /** Serves its bytes with one byte flipped the first time a read covers {@code offset}. */
