@@ -39,16 +39,7 @@ class SharedEngineTest extends EmbeddedCliTest {
     Content quick = Content.random(400_000, 61);
     origin.put("/slow.bin", slow);
     origin.put("/quick.bin", quick);
-    first =
-        ferryProcess(
-            "get",
-            "-q",
-            "--limit-rate",
-            "256K",
-            origin.url("/slow.bin"),
-            "-d",
-            downloads.toString());
-    awaitShared();
+    startFirstGet("/slow.bin");
 
     Cli.Result list = ferry.run("list");
     assertThat(list.code()).as(list.toString()).isZero();
@@ -72,16 +63,7 @@ class SharedEngineTest extends EmbeddedCliTest {
     Content longer = Content.random(3_000_000, 63);
     origin.put("/shorter.bin", shorter);
     origin.put("/longer.bin", longer);
-    first =
-        ferryProcess(
-            "get",
-            "-q",
-            "--limit-rate",
-            "256K",
-            origin.url("/shorter.bin"),
-            "-d",
-            downloads.toString());
-    awaitShared();
+    startFirstGet("/shorter.bin");
 
     CompletableFuture<Cli.Result> second =
         CompletableFuture.supplyAsync(() ->
@@ -104,6 +86,17 @@ class SharedEngineTest extends EmbeddedCliTest {
     assertThat(TestFiles.sha256(downloads.resolve("shorter.bin"))).isEqualTo(shorter.sha256());
     assertThat(new Cli("--data-dir", dataDir.toString()).run("list").value())
         .isEqualTo("Listed 0 job(s).");
+  }
+
+  /**
+   * Starts the first get, of {@code path} at 256 KiB/s in a process of its own, and waits until it
+   * shares its engine.
+   */
+  private void startFirstGet(String path) throws IOException {
+    first =
+        ferryProcess(
+            "get", "-q", "--limit-rate", "256K", origin.url(path), "-d", downloads.toString());
+    awaitShared();
   }
 
   /** Until the first get shares its engine on the data directory's socket. */
