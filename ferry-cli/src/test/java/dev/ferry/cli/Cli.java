@@ -1,15 +1,10 @@
 package dev.ferry.cli;
 
-import java.io.IOException;
+import dev.ferry.testkit.Ferryd;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 
 /**
@@ -51,18 +46,11 @@ final class Cli {
     return new Result(code, out.toString(), err.toString());
   }
 
-  static String sha256(Path file) {
-    try (var in = Files.newInputStream(file)) {
-      MessageDigest digest = MessageDigest.getInstance("SHA-256");
-      byte[] buffer = new byte[1 << 16];
-      for (int n; (n = in.read(buffer)) > 0; ) {
-        digest.update(buffer, 0, n);
-      }
-      return HexFormat.of().formatHex(digest.digest());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+  /**
+   * A real ferryd, as these tests start it, on {@code socket} over {@code dataDir}: its transfers
+   * count 5 s without data as a stall.
+   */
+  static Ferryd.Launch ferryd(Path socket, Path dataDir) {
+    return Ferryd.on(socket, dataDir).options("--read-timeout-seconds", "5");
   }
 }

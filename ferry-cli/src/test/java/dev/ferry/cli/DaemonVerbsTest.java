@@ -12,14 +12,14 @@ import dev.ferry.client.FerryClient;
 import dev.ferry.rest.JobView;
 import dev.ferry.rest.Json;
 import dev.ferry.testkit.Content;
+import dev.ferry.testkit.Ferryd;
+import dev.ferry.testkit.TestFiles;
 import dev.ferry.testkit.TestOrigin;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.UUID;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -41,7 +41,7 @@ class DaemonVerbsTest {
   @BeforeEach
   void start() throws IOException {
     // Unix socket paths are short (108 bytes): not under the deep @TempDir.
-    socketDir = Files.createTempDirectory(Path.of("/tmp"), "fd");
+    socketDir = TestFiles.shortTempDir("fd");
     socket = socketDir.resolve("ferryd.sock");
     embeddedData = tmp.resolve("embedded-data");
     downloads = Files.createDirectories(tmp.resolve("downloads"));
@@ -51,11 +51,7 @@ class DaemonVerbsTest {
   @AfterEach
   void stop() throws IOException {
     origin.close();
-    try (Stream<Path> files = Files.walk(socketDir)) {
-      for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    }
+    TestFiles.deleteTree(socketDir);
   }
 
   @Test
@@ -65,7 +61,7 @@ class DaemonVerbsTest {
     Path target = downloads.resolve("daemon.bin");
     Cli ferry = new Cli("--socket", socket.toString(), "--data-dir", embeddedData.toString());
 
-    try (Ferryd daemon = Ferryd.start(socket, tmp.resolve("daemon-data"));
+    try (Ferryd daemon = Cli.ferryd(socket, tmp.resolve("daemon-data")).start();
         BackgroundCopyManager observer = FerryClient.connect(socket)) {
       Cli.Result created = ferry.run("create", "through ferryd");
       assertThat(created.code()).as(created.toString()).isZero();
@@ -89,7 +85,7 @@ class DaemonVerbsTest {
       assertThat(ferry.run("status").out()).contains("ferryd at " + socket);
 
       assertOk(ferry.run("complete", "through ferryd"));
-      assertThat(Cli.sha256(target)).isEqualTo(content.sha256());
+      assertThat(TestFiles.sha256(target)).isEqualTo(content.sha256());
       assertThat(observer.enumJobs()).isEmpty();
       JobVerbsTest.assertFails(ferry.run("getstate", id.toString()), "BG_E_NOT_FOUND");
     }
@@ -102,26 +98,26 @@ class DaemonVerbsTest {
     origin.put("/get.bin", content);
     Cli ferry = new Cli("--socket", socket.toString(), "--data-dir", embeddedData.toString());
 
-    try (Ferryd daemon = Ferryd.start(socket, tmp.resolve("daemon-data"))) {
+    try (Ferryd daemon = Cli.ferryd(socket, tmp.resolve("daemon-data")).start()) {
       Path viaDaemon = downloads.resolve("via-daemon.bin");
       Cli.Result result =
           ferry.run("get", "-q", origin.url("/get.bin"), "-o", viaDaemon.toString());
       assertThat(result.code()).as(result.toString()).isZero();
-      assertThat(Cli.sha256(viaDaemon)).isEqualTo(content.sha256());
+      assertThat(TestFiles.sha256(viaDaemon)).isEqualTo(content.sha256());
       assertThat(embeddedData).as("not the embedded engine").doesNotExist();
     }
 
     Path embedded = downloads.resolve("embedded.bin");
     Cli.Result result = ferry.run("get", "-q", origin.url("/get.bin"), "-o", embedded.toString());
     assertThat(result.code()).as(result.toString()).isZero();
-    assertThat(Cli.sha256(embedded)).isEqualTo(content.sha256());
+    assertThat(TestFiles.sha256(embedded)).isEqualTo(content.sha256());
     assertThat(embeddedData.resolve("ferry.db")).as("the embedded engine's store").exists();
   }
 
   @Test
   void noDaemonSkipsARunningDaemon() {
     Cli ferry = new Cli("--socket", socket.toString(), "--data-dir", embeddedData.toString());
-    try (Ferryd daemon = Ferryd.start(socket, tmp.resolve("daemon-data"));
+    try (Ferryd daemon = Cli.ferryd(socket, tmp.resolve("daemon-data")).start();
         BackgroundCopyManager observer = FerryClient.connect(socket)) {
       String id = ferry.run("--no-daemon", "create", "local only").value();
       assertThat(embeddedData.resolve("ferry.db")).exists();
@@ -137,7 +133,8 @@ class DaemonVerbsTest {
   @Test
   void ferryDaemonRunsFerrydInTheForegroundUntilSigterm() throws Exception {
     Path data = tmp.resolve("foreground-data");
-    try (Ferryd daemon = Ferryd.startThroughFerry(socket, data)) {
+    try (Ferryd daemon =
+        Cli.ferryd(socket, data).through(FerryCommand.class.getName(), "daemon").start()) {
       assertThat(FerryClient.isRunning(socket)).isTrue();
       try (BackgroundCopyManager client = FerryClient.connect(socket)) {
         BackgroundCopyJob job = client.createJob("kept");

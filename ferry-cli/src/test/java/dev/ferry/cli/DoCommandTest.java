@@ -8,37 +8,20 @@ import dev.ferry.api.delivery.FileDeliveryStatus;
 import dev.ferry.api.delivery.PerfSnapshot;
 import dev.ferry.rest.Json;
 import dev.ferry.testkit.Content;
-import dev.ferry.testkit.TestOrigin;
-import java.io.IOException;
+import dev.ferry.testkit.Ferryd;
+import dev.ferry.testkit.TestFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
-import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** {@code do status} and {@code do perf}: the DO cmdlets' reports, as tables or JSON. */
-class DoCommandTest {
-  @TempDir Path tmp;
-  TestOrigin origin;
-  Path downloads;
-  Cli ferry;
-
+class DoCommandTest extends EmbeddedCliTest {
   @BeforeEach
-  void start() throws IOException {
-    origin = TestOrigin.start();
+  void serveSmall() {
     origin.put("/small.bin", Content.random(200_000, 5));
-    downloads = Files.createDirectories(tmp.resolve("downloads"));
-    ferry = new Cli("--data-dir", tmp.resolve("data").toString());
-  }
-
-  @AfterEach
-  void stop() {
-    origin.close();
   }
 
   /** A job with one file, left SUSPENDED so that it is not final. */
@@ -97,9 +80,9 @@ class DoCommandTest {
 
   @Test
   void theReportsComeFromTheDaemonWhenOneRuns() throws Exception {
-    Path socketDir = Files.createTempDirectory(Path.of("/tmp"), "fd");
+    Path socketDir = TestFiles.shortTempDir("fd");
     Path socket = socketDir.resolve("ferryd.sock");
-    try (Ferryd daemon = Ferryd.start(socket, tmp.resolve("daemon-data"))) {
+    try (Ferryd daemon = Cli.ferryd(socket, tmp.resolve("daemon-data")).start()) {
       Cli remote =
           new Cli("--socket", socket.toString(), "--data-dir", tmp.resolve("unused").toString());
       Path local = queuedFile(remote, "remote");
@@ -115,13 +98,7 @@ class DoCommandTest {
           .isGreaterThanOrEqualTo(1);
       assertThat(tmp.resolve("unused")).doesNotExist();
     } finally {
-      try (Stream<Path> files = Files.walk(socketDir)) {
-        for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-          Files.deleteIfExists(p);
-        }
-      } catch (IOException ignored) {
-        // Best effort.
-      }
+      TestFiles.deleteTree(socketDir);
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.ferry.cli;
 
+import static dev.ferry.testkit.TestFiles.sha256;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ferry.api.BackgroundCopyJob;
@@ -7,45 +8,22 @@ import dev.ferry.api.BackgroundCopyManager;
 import dev.ferry.api.FileInfo;
 import dev.ferry.engine.Ferry;
 import dev.ferry.testkit.Content;
-import dev.ferry.testkit.TestOrigin;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /**
  * {@code ferry get}, run in-process through the real command line with its own data directory (a
  * temporary one, never the user's), against an origin on loopback.
  */
-class GetCommandTest {
-  @TempDir Path tmp;
-  TestOrigin origin;
-  Path dataDir;
-  Path downloads;
-
-  @BeforeEach
-  void start() throws IOException {
-    origin = TestOrigin.start();
-    dataDir = tmp.resolve("data");
-    downloads = Files.createDirectories(tmp.resolve("downloads"));
-  }
-
-  @AfterEach
-  void stop() {
-    origin.close();
-  }
-
+class GetCommandTest extends EmbeddedCliTest {
   @Test
   void downloadsOneUrlToTheOutputFile() throws Exception {
     Content content = Content.random(1_500_000, 1);
@@ -530,17 +508,6 @@ class GetCommandTest {
     try (Stream<Path> files = Files.list(dir)) {
       return files.map(p -> p.getFileName().toString()).toList();
     }
-  }
-
-  private static String sha256(Path file) throws Exception {
-    MessageDigest digest = MessageDigest.getInstance("SHA-256");
-    try (var in = Files.newInputStream(file)) {
-      byte[] buffer = new byte[1 << 16];
-      for (int n; (n = in.read(buffer)) > 0; ) {
-        digest.update(buffer, 0, n);
-      }
-    }
-    return HexFormat.of().formatHex(digest.digest());
   }
 
   @Test

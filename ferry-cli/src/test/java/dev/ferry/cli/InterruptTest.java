@@ -10,43 +10,28 @@ import dev.ferry.client.FerryClient;
 import dev.ferry.engine.Ferry;
 import dev.ferry.testkit.Content;
 import dev.ferry.testkit.Fault;
-import dev.ferry.testkit.TestOrigin;
-import java.io.IOException;
-import java.nio.file.Files;
+import dev.ferry.testkit.Ferryd;
+import dev.ferry.testkit.TestFiles;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.List;
-import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Ctrl+C typed at a real terminal while {@code get} or {@code transfer} shows its live progress
  * bar: the job is suspended (not killed with the process, and not left transferring), the command
  * exits 130 and says how to go on, and the same command resumes the download.
  */
-class InterruptTest {
+class InterruptTest extends EmbeddedCliTest {
   private static final int SIZE = 8 << 20;
 
-  @TempDir Path tmp;
-  TestOrigin origin;
   Content content;
-  Path downloads;
 
   @BeforeEach
-  void start() throws IOException {
-    origin = TestOrigin.start();
+  void serveSlow() {
     content = Content.random(SIZE, 77);
     origin.put("/slow.bin", content);
-    downloads = Files.createDirectories(tmp.resolve("downloads"));
-  }
-
-  @AfterEach
-  void stop() {
-    origin.close();
   }
 
   @Test
@@ -87,7 +72,7 @@ class InterruptTest {
     unlimited.set(unlimited.indexOf("400K"), "unlimited");
     Cli.Result again = new Cli().run(unlimited.toArray(String[]::new));
     assertThat(again.code()).as(again.toString()).isZero();
-    assertThat(Cli.sha256(target)).isEqualTo(content.sha256());
+    assertThat(TestFiles.sha256(target)).isEqualTo(content.sha256());
     try (BackgroundCopyManager manager = Ferry.embedded(data)) {
       assertThat(manager.enumJobs())
           .as("the suspended job was taken over and completed, not left beside a new one")
@@ -97,9 +82,9 @@ class InterruptTest {
 
   @Test
   void ctrlCSuspendsAGetThatRunsThroughFerryd() throws Exception {
-    Path socketDir = Files.createTempDirectory(Path.of("/tmp"), "fd");
+    Path socketDir = TestFiles.shortTempDir("fd");
     Path socket = socketDir.resolve("ferryd.sock");
-    try (Ferryd daemon = Ferryd.start(socket, tmp.resolve("daemon-data"));
+    try (Ferryd daemon = Cli.ferryd(socket, tmp.resolve("daemon-data")).start();
         Pty ferry =
             Pty.ferry(
                 tmp,
@@ -124,7 +109,7 @@ class InterruptTest {
             .isEqualTo(JobState.SUSPENDED);
       }
     } finally {
-      delete(socketDir);
+      TestFiles.deleteTree(socketDir);
     }
   }
 
@@ -176,14 +161,6 @@ class InterruptTest {
           });
     } catch (org.awaitility.core.ConditionTimeoutException e) {
       throw new AssertionError("no progress bar; the terminal showed:\n" + ferry.screen(), e);
-    }
-  }
-
-  private static void delete(Path dir) throws IOException {
-    try (Stream<Path> files = Files.walk(dir)) {
-      for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
     }
   }
 }

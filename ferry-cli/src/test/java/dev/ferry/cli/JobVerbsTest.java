@@ -9,42 +9,21 @@ import dev.ferry.rest.JobView;
 import dev.ferry.rest.Json;
 import dev.ferry.rest.PropertyValue;
 import dev.ferry.testkit.Content;
-import dev.ferry.testkit.TestOrigin;
-import java.io.IOException;
+import dev.ferry.testkit.TestFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The bitsadmin verbs against the embedded engine: each command opens the engine over a temporary
  * data directory, as a script's successive {@code ferry} calls would, and the jobs persist between
  * them.
  */
-class JobVerbsTest {
+class JobVerbsTest extends EmbeddedCliTest {
   private static final String HRESULT_LINE = "(?s)ferry: .+ \\[%s 0x[0-9A-F]{8}\\]\\s*";
-
-  @TempDir Path tmp;
-  TestOrigin origin;
-  Path downloads;
-  Cli ferry;
-
-  @BeforeEach
-  void start() throws IOException {
-    origin = TestOrigin.start();
-    downloads = Files.createDirectories(tmp.resolve("downloads"));
-    ferry = new Cli("--data-dir", tmp.resolve("data").toString());
-  }
-
-  @AfterEach
-  void stop() {
-    origin.close();
-  }
 
   @Test
   void aJobGoesFromCreateThroughResumeAndWaitToCompleteWithTheFileByteExact() {
@@ -78,7 +57,7 @@ class JobVerbsTest {
     Cli.Result complete = ferry.run("complete", "nightly");
     assertThat(complete.code()).as(complete.toString()).isZero();
     assertThat(complete.out()).contains(id.toString()).contains("completed");
-    assertThat(Cli.sha256(target)).isEqualTo(content.sha256());
+    assertThat(TestFiles.sha256(target)).isEqualTo(content.sha256());
     assertThat(ferry.run("list").value()).isEqualTo("Listed 0 job(s).");
   }
 
@@ -386,7 +365,7 @@ class JobVerbsTest {
     Cli.Result forced = ferry.run("complete", "--force", job);
     assertOk(forced);
     assertThat(forced.out()).contains("BG_S_PARTIAL_COMPLETE");
-    assertThat(Cli.sha256(downloads.resolve("here.bin"))).isEqualTo(content.sha256());
+    assertThat(TestFiles.sha256(downloads.resolve("here.bin"))).isEqualTo(content.sha256());
     assertThat(downloads.resolve("gone.bin")).doesNotExist();
     assertThat(ferry.run("list").value()).isEqualTo("Listed 0 job(s).");
   }

@@ -1,9 +1,11 @@
 package dev.ferry.cli;
 
+import static dev.ferry.testkit.TestFiles.sha256;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
 import dev.ferry.testkit.Content;
+import dev.ferry.testkit.TestFiles;
 import dev.ferry.testkit.TestOrigin;
 import java.io.File;
 import java.io.IOException;
@@ -12,11 +14,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.MessageDigest;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -174,7 +174,7 @@ class LauncherTest {
     }
     setAge(jar, 1);
     fakeMaven("exit 97");
-    Path socketDir = Files.createTempDirectory(Path.of("/tmp"), "fd");
+    Path socketDir = TestFiles.shortTempDir("fd");
     Path socket = socketDir.resolve("ferryd.sock");
     Path out = tmp.resolve("daemon.out");
     Process process =
@@ -312,16 +312,5 @@ class LauncherTest {
       }
     }
     throw new IllegalStateException("no ferry launcher above " + Path.of("").toAbsolutePath());
-  }
-
-  private static String sha256(Path file) throws Exception {
-    MessageDigest digest = MessageDigest.getInstance("SHA-256");
-    try (var in = Files.newInputStream(file)) {
-      byte[] buffer = new byte[1 << 16];
-      for (int n; (n = in.read(buffer)) > 0; ) {
-        digest.update(buffer, 0, n);
-      }
-    }
-    return HexFormat.of().formatHex(digest.digest());
   }
 }

@@ -5,12 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.ferry.client.FerryClient;
 import dev.ferry.rest.Json;
 import dev.ferry.rest.PolicyView;
-import java.io.IOException;
-import java.nio.file.Files;
+import dev.ferry.testkit.Ferryd;
+import dev.ferry.testkit.TestFiles;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.List;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -81,9 +79,9 @@ class PolicyCommandTest {
 
   @Test
   void changesTheDaemonsPolicyLive() throws Exception {
-    Path socketDir = Files.createTempDirectory(Path.of("/tmp"), "fd");
+    Path socketDir = TestFiles.shortTempDir("fd");
     Path socket = socketDir.resolve("ferryd.sock");
-    try (Ferryd daemon = Ferryd.start(socket, tmp.resolve("daemon-data"))) {
+    try (Ferryd daemon = Cli.ferryd(socket, tmp.resolve("daemon-data")).start()) {
       Cli ferry =
           new Cli("--socket", socket.toString(), "--data-dir", tmp.resolve("unused").toString());
       Cli.Result set = ferry.run("policy", "--foreground", "2M", "--json");
@@ -91,13 +89,7 @@ class PolicyCommandTest {
       assertThat(FerryClient.policy(socket).foreground()).isEqualTo(2L << 20);
       assertThat(tmp.resolve("unused")).doesNotExist();
     } finally {
-      try (Stream<Path> files = Files.walk(socketDir)) {
-        for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-          Files.deleteIfExists(p);
-        }
-      } catch (IOException ignored) {
-        // Best effort.
-      }
+      TestFiles.deleteTree(socketDir);
     }
   }
 }

@@ -2,6 +2,7 @@ package dev.ferry.cli;
 
 import static org.assertj.core.api.Assumptions.assumeThat;
 
+import dev.ferry.testkit.ChildJvm;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -10,7 +11,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -56,14 +56,7 @@ final class Pty implements AutoCloseable {
     assumeThat(Files.isExecutable(Path.of("/usr/bin/script")))
         .as("util-linux's script makes the pseudo-terminal")
         .isTrue();
-    List<String> command = new ArrayList<>();
-    command.add(ProcessHandle.current().info().command().orElseThrow());
-    command.add("--enable-native-access=ALL-UNNAMED");
-    command.add("-XX:TieredStopAtLevel=1");
-    command.add("-cp");
-    command.add(System.getProperty("java.class.path"));
-    command.add(FerryCommand.class.getName());
-    command.addAll(List.of(args));
+    List<String> command = ChildJvm.command(FerryCommand.class.getName(), List.of(args));
     String line =
         "exec "
             + command.stream().map(Pty::quote).collect(Collectors.joining(" "))

@@ -8,33 +8,20 @@ import dev.ferry.rest.FileView;
 import dev.ferry.rest.JobView;
 import dev.ferry.rest.Json;
 import dev.ferry.testkit.Content;
-import dev.ferry.testkit.TestOrigin;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** list, info, listfiles and monitor: aligned text for people, the local API's JSON for scripts. */
-class ReadVerbsTest {
+class ReadVerbsTest extends EmbeddedCliTest {
   private final ObjectMapper json = Json.mapper();
 
-  @TempDir Path tmp;
-  TestOrigin origin;
-  Path downloads;
-  Cli ferry;
   String alpha;
   String beta;
 
   @BeforeEach
-  void start() throws IOException {
-    origin = TestOrigin.start();
-    downloads = Files.createDirectories(tmp.resolve("downloads"));
-    ferry = new Cli("--data-dir", tmp.resolve("data").toString());
+  void createJobs() {
     alpha = ferry.run("create", "alpha").value();
     beta = ferry.run("create", "beta with spaces").value();
     assertOk(
@@ -47,11 +34,6 @@ class ReadVerbsTest {
             downloads.resolve("b.bin").toString(),
             "0:10,100:eof"));
     assertOk(ferry.run("setdescription", beta, "the second"));
-  }
-
-  @AfterEach
-  void stop() {
-    origin.close();
   }
 
   @Test

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.ferry.api.BackgroundCopyManager;
 import dev.ferry.engine.Ferry;
 import dev.ferry.testkit.Content;
+import dev.ferry.testkit.TestFiles;
 import dev.ferry.testkit.TestOrigin;
 import java.io.File;
 import java.nio.file.Files;
@@ -62,7 +63,7 @@ class ReadmeExampleTest {
       Process run = builder.start();
       assertThat(run.waitFor(2, TimeUnit.MINUTES)).as("the example ends").isTrue();
       assertThat(run.exitValue()).as(Files.readString(tmp.resolve("run.log"))).isZero();
-      assertThat(Cli.sha256(target)).isEqualTo(content.sha256());
+      assertThat(TestFiles.sha256(target)).isEqualTo(content.sha256());
       assertThat(origin.requests("/image.iso")).isNotEmpty();
     }
     try (BackgroundCopyManager manager = Ferry.embedded(tmp.resolve("xdg/ferry"))) {

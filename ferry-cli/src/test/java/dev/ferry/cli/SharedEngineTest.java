@@ -3,8 +3,9 @@ package dev.ferry.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.ferry.testkit.ChildJvm;
 import dev.ferry.testkit.Content;
-import dev.ferry.testkit.TestOrigin;
+import dev.ferry.testkit.TestFiles;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -15,35 +16,21 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Two terminals, no daemon: while one {@code ferry get} holds the embedded engine (a real child
  * process), the other commands on the same data directory work through it, and a download that went
  * through it goes on in its own process once the first one ends.
  */
-class SharedEngineTest {
-  @TempDir Path tmp;
-  TestOrigin origin;
-  Path data;
-  Path downloads;
+class SharedEngineTest extends EmbeddedCliTest {
   Process first;
-
-  @BeforeEach
-  void start() throws IOException {
-    origin = TestOrigin.start();
-    data = tmp.resolve("data");
-    downloads = Files.createDirectories(tmp.resolve("downloads"));
-  }
 
   @AfterEach
   void stop() {
     if (first != null) {
       first.destroyForcibly();
     }
-    origin.close();
   }
 
   @Test
@@ -52,17 +39,7 @@ class SharedEngineTest {
     Content quick = Content.random(400_000, 61);
     origin.put("/slow.bin", slow);
     origin.put("/quick.bin", quick);
-    first =
-        ferryProcess(
-            "get",
-            "-q",
-            "--limit-rate",
-            "256K",
-            origin.url("/slow.bin"),
-            "-d",
-            downloads.toString());
-    awaitShared();
-    Cli ferry = new Cli("--data-dir", data.toString());
+    startFirstGet("/slow.bin");
 
     Cli.Result list = ferry.run("list");
     assertThat(list.code()).as(list.toString()).isZero();
@@ -73,11 +50,11 @@ class SharedEngineTest {
     Cli.Result second =
         ferry.run("get", "-q", origin.url("/quick.bin"), "-d", downloads.toString());
     assertThat(second.code()).as(second.toString()).isZero();
-    assertThat(Cli.sha256(downloads.resolve("quick.bin"))).isEqualTo(quick.sha256());
+    assertThat(TestFiles.sha256(downloads.resolve("quick.bin"))).isEqualTo(quick.sha256());
 
     assertThat(first.waitFor(120, TimeUnit.SECONDS)).isTrue();
     assertThat(first.exitValue()).as(Files.readString(tmp.resolve("first.err"))).isZero();
-    assertThat(Cli.sha256(downloads.resolve("slow.bin"))).isEqualTo(slow.sha256());
+    assertThat(TestFiles.sha256(downloads.resolve("slow.bin"))).isEqualTo(slow.sha256());
   }
 
   @Test
@@ -86,20 +63,11 @@ class SharedEngineTest {
     Content longer = Content.random(3_000_000, 63);
     origin.put("/shorter.bin", shorter);
     origin.put("/longer.bin", longer);
-    first =
-        ferryProcess(
-            "get",
-            "-q",
-            "--limit-rate",
-            "256K",
-            origin.url("/shorter.bin"),
-            "-d",
-            downloads.toString());
-    awaitShared();
+    startFirstGet("/shorter.bin");
 
     CompletableFuture<Cli.Result> second =
         CompletableFuture.supplyAsync(() ->
-            new Cli("--data-dir", data.toString())
+            new Cli("--data-dir", dataDir.toString())
                 .run(
                     "get",
                     "-q",
@@ -114,15 +82,26 @@ class SharedEngineTest {
     assertThat(second).as("still downloading when the first get ended").isNotDone();
     Cli.Result result = second.get(180, TimeUnit.SECONDS);
     assertThat(result.code()).as(result.toString()).isZero();
-    assertThat(Cli.sha256(downloads.resolve("longer.bin"))).isEqualTo(longer.sha256());
-    assertThat(Cli.sha256(downloads.resolve("shorter.bin"))).isEqualTo(shorter.sha256());
-    assertThat(new Cli("--data-dir", data.toString()).run("list").value())
+    assertThat(TestFiles.sha256(downloads.resolve("longer.bin"))).isEqualTo(longer.sha256());
+    assertThat(TestFiles.sha256(downloads.resolve("shorter.bin"))).isEqualTo(shorter.sha256());
+    assertThat(new Cli("--data-dir", dataDir.toString()).run("list").value())
         .isEqualTo("Listed 0 job(s).");
+  }
+
+  /**
+   * Starts the first get, of {@code path} at 256 KiB/s in a process of its own, and waits until it
+   * shares its engine.
+   */
+  private void startFirstGet(String path) throws IOException {
+    first =
+        ferryProcess(
+            "get", "-q", "--limit-rate", "256K", origin.url(path), "-d", downloads.toString());
+    awaitShared();
   }
 
   /** Until the first get shares its engine on the data directory's socket. */
   private void awaitShared() {
-    Path socket = EmbeddedHost.socketFor(data.toAbsolutePath().normalize());
+    Path socket = EmbeddedHost.socketFor(dataDir.toAbsolutePath().normalize());
     await("the first get sharing its engine on " + socket)
         .atMost(Duration.ofSeconds(60))
         .pollInterval(Duration.ofMillis(100))
@@ -130,16 +109,9 @@ class SharedEngineTest {
   }
 
   private Process ferryProcess(String... args) throws IOException {
-    List<String> command = new ArrayList<>();
-    command.add(ProcessHandle.current().info().command().orElseThrow());
-    command.add("--enable-native-access=ALL-UNNAMED");
-    command.add("-XX:TieredStopAtLevel=1");
-    command.add("-cp");
-    command.add(System.getProperty("java.class.path"));
-    command.add(FerryCommand.class.getName());
-    command.add("--data-dir");
-    command.add(data.toString());
-    command.addAll(List.of(args));
+    List<String> arguments = new ArrayList<>(List.of("--data-dir", dataDir.toString()));
+    arguments.addAll(List.of(args));
+    List<String> command = ChildJvm.command(FerryCommand.class.getName(), arguments);
     return new ProcessBuilder(command)
         .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
         .redirectOutput(tmp.resolve("first.out").toFile())

@@ -3,34 +3,11 @@ package dev.ferry.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ferry.testkit.Content;
-import dev.ferry.testkit.TestOrigin;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import dev.ferry.testkit.TestFiles;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** {@code transfer}, bitsadmin /transfer: create, follow, complete, or cancel on a fatal error. */
-class TransferVerbTest {
-  @TempDir Path tmp;
-  TestOrigin origin;
-  Path downloads;
-  Cli ferry;
-
-  @BeforeEach
-  void start() throws IOException {
-    origin = TestOrigin.start();
-    downloads = Files.createDirectories(tmp.resolve("downloads"));
-    ferry = new Cli("--data-dir", tmp.resolve("data").toString());
-  }
-
-  @AfterEach
-  void stop() {
-    origin.close();
-  }
-
+class TransferVerbTest extends EmbeddedCliTest {
   @Test
   void transfersEveryPairAndCompletesTheJob() {
     Content one = Content.random(700_000, 31);
@@ -50,8 +27,8 @@ class TransferVerbTest {
             downloads.resolve("two.bin").toString());
 
     assertThat(result.code()).as(result.toString()).isZero();
-    assertThat(Cli.sha256(downloads.resolve("one.bin"))).isEqualTo(one.sha256());
-    assertThat(Cli.sha256(downloads.resolve("two.bin"))).isEqualTo(two.sha256());
+    assertThat(TestFiles.sha256(downloads.resolve("one.bin"))).isEqualTo(one.sha256());
+    assertThat(TestFiles.sha256(downloads.resolve("two.bin"))).isEqualTo(two.sha256());
     assertThat(downloads).isDirectoryNotContaining(p -> p.getFileName().toString().startsWith("."));
     assertThat(ferry.run("list").value()).as("completed").isEqualTo("Listed 0 job(s).");
   }

@@ -1,16 +1,16 @@
 package dev.ferry.client;
 
-import static dev.ferry.client.TestSupport.awaitState;
-import static dev.ferry.client.TestSupport.sha256;
+import static dev.ferry.testkit.Jobs.awaitState;
+import static dev.ferry.testkit.TestFiles.sha256;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ferry.api.BackgroundCopyJob;
 import dev.ferry.api.BackgroundCopyManager;
 import dev.ferry.api.HResult;
 import dev.ferry.api.JobState;
+import dev.ferry.testkit.ChildJvm;
 import dev.ferry.testkit.Content;
 import dev.ferry.testkit.Fault;
-import dev.ferry.testkit.TestOrigin;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -20,38 +20,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * BITS's defining property: the program that queued a transfer may exit, the transfer goes on in
  * the service, and another program completes it.
  */
-class ClientExitTest {
-  private Path dir;
-  private TestOrigin origin;
-  private DaemonProcess daemon;
-
-  @BeforeEach
-  void start() {
-    dir = TestSupport.shortTempDir();
-    origin = TestOrigin.start();
-    daemon = DaemonProcess.start(dir.resolve("d.sock"), dir.resolve("data"));
-  }
-
-  @AfterEach
-  void stop() {
-    try {
-      if (daemon != null) {
-        daemon.close();
-      }
-      origin.close();
-    } finally {
-      TestSupport.deleteTree(dir);
-    }
-  }
-
+class ClientExitTest extends DaemonPerTest {
   @Test
   void aJobCreatedByAProcessThatExitedIsCompletedByAnother() throws Exception {
     Content content = Content.random(500_000, 31);
@@ -74,7 +49,7 @@ class ClientExitTest {
     UUID id = UUID.fromString(lines.get(0));
     assertThat(creator.isAlive()).isFalse();
 
-    try (BackgroundCopyManager second = FerryClient.connect(daemon.socket)) {
+    try (BackgroundCopyManager second = FerryClient.connect(daemon.socket())) {
       BackgroundCopyJob job = second.getJob(id);
       assertThat(job.state())
           .as("still transferring after its creator exited")
@@ -88,18 +63,10 @@ class ClientExitTest {
   }
 
   private Process startCreator(String url, Path target) throws Exception {
-    List<String> command = new ArrayList<>();
-    command.add(ProcessHandle.current().info().command().orElse("java"));
-    command.add("--enable-native-access=ALL-UNNAMED");
-    command.add("-Xshare:auto");
-    command.add("-XX:+UseSerialGC");
-    command.add("-XX:TieredStopAtLevel=1");
-    command.add("-cp");
-    command.add(System.getProperty("java.class.path"));
-    command.add(CreateJobMain.class.getName());
-    command.add(daemon.socket.toString());
-    command.add(url);
-    command.add(target.toString());
+    List<String> command =
+        ChildJvm.command(
+            CreateJobMain.class.getName(),
+            List.of(daemon.socket().toString(), url, target.toString()));
     return new ProcessBuilder(command).redirectError(dir.resolve("creator.err").toFile()).start();
   }
 }

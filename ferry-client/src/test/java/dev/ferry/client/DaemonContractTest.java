@@ -1,7 +1,7 @@
 package dev.ferry.client;
 
 import static dev.ferry.client.TestSupport.assertHResult;
-import static dev.ferry.client.TestSupport.awaitState;
+import static dev.ferry.testkit.Jobs.awaitState;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -14,6 +14,7 @@ import dev.ferry.api.FileInfo;
 import dev.ferry.api.HResult;
 import dev.ferry.api.JobState;
 import dev.ferry.testkit.Content;
+import dev.ferry.testkit.Ferryd;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -21,12 +22,12 @@ import org.junit.jupiter.api.Test;
 
 /** The same contract against {@link FerryClient} talking to a real ferryd process. */
 class DaemonContractTest extends ManagerContract {
-  private DaemonProcess daemon;
+  private Ferryd daemon;
 
   @Override
   protected BackgroundCopyManager open(Path dataDir) {
-    daemon = DaemonProcess.start(dir.resolve("d.sock"), dataDir);
-    return FerryClient.connect(daemon.socket);
+    daemon = TestSupport.startDaemon(dir.resolve("d.sock"), dataDir);
+    return FerryClient.connect(daemon.socket());
   }
 
   @Override
@@ -39,7 +40,7 @@ class DaemonContractTest extends ManagerContract {
   @Test
   void closingAClientLeavesTheDaemonAndTheJobs() {
     BackgroundCopyJob job;
-    try (BackgroundCopyManager other = FerryClient.connect(daemon.socket)) {
+    try (BackgroundCopyManager other = FerryClient.connect(daemon.socket())) {
       job = other.createJob("outlives its client");
       job.setNotifyInterface(new BackgroundCopyCallback() {});
       assertThat(job.notifyInterface()).isPresent();
@@ -49,7 +50,7 @@ class DaemonContractTest extends ManagerContract {
     }
     assertHResult(job::state, HResult.DO_E_NO_SERVICE);
     assertThat(manager.getJob(job.id()).displayName()).isEqualTo("outlives its client");
-    assertThat(FerryClient.isRunning(daemon.socket)).isTrue();
+    assertThat(FerryClient.isRunning(daemon.socket())).isTrue();
   }
 
   @Test
@@ -63,7 +64,7 @@ class DaemonContractTest extends ManagerContract {
     job.resume();
     // The state is polled without the files; the job must still know them once it is gone.
     awaitState(job, JobState.TRANSFERRED);
-    try (BackgroundCopyManager other = FerryClient.connect(daemon.socket)) {
+    try (BackgroundCopyManager other = FerryClient.connect(daemon.socket())) {
       assertThat(other.getJob(job.id()).complete()).isEqualTo(HResult.S_OK);
     }
     // Not found until the event stream tells this client why the daemon forgot the job.
@@ -78,9 +79,9 @@ class DaemonContractTest extends ManagerContract {
 
   @Test
   void theDaemonIsRunningAndSeesThisProcessUser() {
-    assertThat(FerryClient.isRunning(daemon.socket)).isTrue();
+    assertThat(FerryClient.isRunning(daemon.socket())).isTrue();
     assertThat(manager.caller()).isEqualTo(dev.ferry.engine.Ferry.currentUser());
-    var found = FerryClient.connectIfRunning(daemon.socket);
+    var found = FerryClient.connectIfRunning(daemon.socket());
     assertThat(found).isPresent();
     try (BackgroundCopyManager other = found.get()) {
       assertThat(other.caller()).isEqualTo(dev.ferry.engine.Ferry.currentUser());

@@ -10,19 +10,20 @@ import dev.ferry.api.delivery.DeliveryManager;
 import dev.ferry.api.delivery.Download;
 import dev.ferry.api.delivery.DownloadProperty;
 import dev.ferry.api.delivery.DownloadSink;
+import dev.ferry.testkit.Ferryd;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 
 /** The same download contract through {@link FerryClient} and a real ferryd process. */
 class DaemonDownloadContractTest extends DownloadContract {
-  private DaemonProcess daemon;
+  private Ferryd daemon;
   private BackgroundCopyManager client;
 
   @Override
   protected DeliveryManager open(Path dataDir) {
-    daemon = DaemonProcess.start(dir.resolve("d.sock"), dataDir);
-    client = FerryClient.connect(daemon.socket);
+    daemon = TestSupport.startDaemon(dir.resolve("d.sock"), dataDir);
+    client = FerryClient.connect(daemon.socket());
     return DeliveryManager.of(client);
   }
 
@@ -53,7 +54,7 @@ class DaemonDownloadContractTest extends DownloadContract {
     download.setProperty(
         DownloadProperty.CALLBACK_INTERFACE,
         (dev.ferry.api.delivery.DownloadStatusCallback) (d, s) -> {});
-    try (BackgroundCopyManager other = FerryClient.connect(daemon.socket)) {
+    try (BackgroundCopyManager other = FerryClient.connect(daemon.socket())) {
       Download seen =
           DeliveryManager.of(other).enumDownloads().stream()
               .filter(d -> d.id().equals(download.id()))

@@ -2,7 +2,8 @@ package dev.ferry.client;
 
 import static dev.ferry.client.TestSupport.PATIENCE;
 import static dev.ferry.client.TestSupport.assertHResult;
-import static dev.ferry.client.TestSupport.sha256;
+import static dev.ferry.testkit.Jobs.awaitState;
+import static dev.ferry.testkit.TestFiles.sha256;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -19,6 +20,7 @@ import dev.ferry.api.delivery.DownloadStatusCallback;
 import dev.ferry.api.delivery.PropertyAccess;
 import dev.ferry.testkit.Content;
 import dev.ferry.testkit.Fault;
+import dev.ferry.testkit.TestFiles;
 import dev.ferry.testkit.TestOrigin;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -67,7 +69,7 @@ abstract class DownloadContract {
 
   @BeforeAll
   void startAll() {
-    dir = TestSupport.shortTempDir();
+    dir = TestFiles.shortTempDir("fd");
     origin = TestOrigin.start();
     delivery = open(dir.resolve("data"));
   }
@@ -80,7 +82,7 @@ abstract class DownloadContract {
       if (origin != null) {
         origin.close();
       }
-      TestSupport.deleteTree(dir);
+      TestFiles.deleteTree(dir);
     }
   }
 
@@ -150,14 +152,6 @@ abstract class DownloadContract {
     Download download = download(info);
     download.abort();
     return download;
-  }
-
-  static DownloadStatus awaitState(Download download, DownloadState state) {
-    await(download.id() + " to reach " + state)
-        .atMost(PATIENCE)
-        .pollInterval(Duration.ofMillis(50))
-        .until(() -> download.status().state(), state::equals);
-    return download.status();
   }
 
   /** Calls that must leave the state as it is. */

@@ -1,12 +1,9 @@
 package dev.ferry.client;
 
 import dev.ferry.api.BackgroundCopyManager;
-import dev.ferry.engine.EngineConfig;
 import dev.ferry.engine.Ferry;
 import dev.ferry.engine.job.JobEngine;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.Map;
 
 /** The contract against the embedded engine: the reference behaviour. */
 class EmbeddedContractTest extends ManagerContract {
@@ -14,12 +11,7 @@ class EmbeddedContractTest extends ManagerContract {
 
   @Override
   protected BackgroundCopyManager open(Path dataDir) {
-    engine =
-        JobEngine.open(
-            dataDir,
-            EngineConfig.defaults()
-                .withReadTimeout(Duration.ofSeconds(3))
-                .withEnvironment(Map.of()));
+    engine = TestSupport.openEngine(dataDir);
     return engine.manager(Ferry.currentUser());
   }
 

@@ -9,14 +9,11 @@ import dev.ferry.api.delivery.DownloadProperty;
 import dev.ferry.api.delivery.DownloadRange;
 import dev.ferry.api.delivery.DownloadSink;
 import dev.ferry.api.delivery.DownloadState;
-import dev.ferry.engine.EngineConfig;
 import dev.ferry.engine.Ferry;
 import dev.ferry.engine.job.JobEngine;
 import java.io.ByteArrayOutputStream;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 
@@ -26,12 +23,7 @@ class EmbeddedDownloadContractTest extends DownloadContract {
 
   @Override
   protected DeliveryManager open(Path dataDir) {
-    engine =
-        JobEngine.open(
-            dataDir,
-            EngineConfig.defaults()
-                .withReadTimeout(Duration.ofSeconds(3))
-                .withEnvironment(Map.of()));
+    engine = TestSupport.openEngine(dataDir);
     return engine.deliveryManager(Ferry.currentUser());
   }
 

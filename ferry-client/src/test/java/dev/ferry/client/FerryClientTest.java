@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ferry.api.FerryException;
 import dev.ferry.api.HResult;
+import dev.ferry.testkit.TestFiles;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.ServerSocketChannel;
@@ -20,12 +21,12 @@ class FerryClientTest {
 
   @BeforeEach
   void makeDir() {
-    dir = TestSupport.shortTempDir();
+    dir = TestFiles.shortTempDir("fd");
   }
 
   @AfterEach
   void removeDir() {
-    TestSupport.deleteTree(dir);
+    TestFiles.deleteTree(dir);
   }
 
   @Test

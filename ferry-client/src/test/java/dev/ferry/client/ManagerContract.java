@@ -2,8 +2,8 @@ package dev.ferry.client;
 
 import static dev.ferry.client.TestSupport.PATIENCE;
 import static dev.ferry.client.TestSupport.assertHResult;
-import static dev.ferry.client.TestSupport.awaitState;
-import static dev.ferry.client.TestSupport.sha256;
+import static dev.ferry.testkit.Jobs.awaitState;
+import static dev.ferry.testkit.TestFiles.sha256;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -31,6 +31,7 @@ import dev.ferry.api.ProxySettings;
 import dev.ferry.api.ProxyUsage;
 import dev.ferry.testkit.Content;
 import dev.ferry.testkit.Fault;
+import dev.ferry.testkit.TestFiles;
 import dev.ferry.testkit.TestOrigin;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -80,7 +81,7 @@ abstract class ManagerContract {
 
   @BeforeAll
   void startAll() {
-    dir = TestSupport.shortTempDir();
+    dir = TestFiles.shortTempDir("fd");
     origin = TestOrigin.start();
     manager = open(dir.resolve("data"));
   }
@@ -96,7 +97,7 @@ abstract class ManagerContract {
       if (origin != null) {
         origin.close();
       }
-      TestSupport.deleteTree(dir);
+      TestFiles.deleteTree(dir);
     }
   }
 

@@ -2,8 +2,8 @@ package dev.ferry.client;
 
 import static dev.ferry.client.TestSupport.PATIENCE;
 import static dev.ferry.client.TestSupport.assertHResult;
-import static dev.ferry.client.TestSupport.awaitState;
-import static dev.ferry.client.TestSupport.sha256;
+import static dev.ferry.testkit.Jobs.awaitState;
+import static dev.ferry.testkit.TestFiles.sha256;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -14,50 +14,24 @@ import dev.ferry.api.HResult;
 import dev.ferry.api.JobState;
 import dev.ferry.testkit.Content;
 import dev.ferry.testkit.Fault;
-import dev.ferry.testkit.TestOrigin;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * The daemon restarts in the middle of a transfer; the client's callback survives it: the client
  * reconnects its event stream and the job's jobTransferred still arrives.
  */
-class ReconnectTest {
-  private Path dir;
-  private TestOrigin origin;
-  private DaemonProcess daemon;
-
-  @BeforeEach
-  void start() {
-    dir = TestSupport.shortTempDir();
-    origin = TestOrigin.start();
-    daemon = DaemonProcess.start(dir.resolve("d.sock"), dir.resolve("data"));
-  }
-
-  @AfterEach
-  void stop() {
-    try {
-      if (daemon != null) {
-        daemon.close();
-      }
-      origin.close();
-    } finally {
-      TestSupport.deleteTree(dir);
-    }
-  }
-
+class ReconnectTest extends DaemonPerTest {
   @Test
   void theCallbackArrivesAfterTheDaemonRestartedMidTransfer() throws Exception {
     Content content = Content.random(600_000, 41);
     origin.put("/big.bin", content);
     origin.fault("/big.bin", Fault.throttle(100_000));
     Path target = Files.createDirectories(dir.resolve("dl")).resolve("big.bin");
-    Path socket = daemon.socket;
+    Path socket = daemon.socket();
 
     try (BackgroundCopyManager manager = FerryClient.connect(socket)) {
       BackgroundCopyJob job = manager.createJob("survives a restart");
@@ -78,7 +52,7 @@ class ReconnectTest {
       assertThat(FerryClient.isRunning(socket)).isFalse();
 
       origin.clearFaults("/big.bin");
-      daemon = DaemonProcess.start(socket, dir.resolve("data"));
+      daemon = TestSupport.startDaemon(socket, dir.resolve("data"));
 
       await("jobTransferred in the original client").atMost(PATIENCE).until(() -> !calls.isEmpty());
       assertThat(calls).hasSize(1);

@@ -2,34 +2,22 @@ package dev.ferry.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
-import static org.awaitility.Awaitility.await;
 
-import dev.ferry.api.BackgroundCopyJob;
 import dev.ferry.api.FerryException;
 import dev.ferry.api.HResult;
-import dev.ferry.api.JobState;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
+import dev.ferry.engine.EngineConfig;
+import dev.ferry.engine.job.JobEngine;
+import dev.ferry.testkit.Ferryd;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
-import java.util.HexFormat;
+import java.util.Map;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 
-/** Waits and checks shared by the client's tests. Waits poll; they never sleep and hope. */
+/** Checks and set-ups shared by the client's tests. */
 final class TestSupport {
   static final Duration PATIENCE = Duration.ofSeconds(60);
 
   private TestSupport() {}
-
-  static void awaitState(BackgroundCopyJob job, JobState state) {
-    await("job " + job.id() + " to reach " + state)
-        .atMost(PATIENCE)
-        .pollInterval(Duration.ofMillis(20))
-        .untilAsserted(() -> assertThat(job.state()).isEqualTo(state));
-  }
 
   /** The call fails with exactly {@code code}; returns the exception for further checks. */
   static FerryException assertHResult(ThrowingCallable call, HResult code) {
@@ -39,45 +27,20 @@ final class TestSupport {
     return e;
   }
 
-  static String sha256(Path file) {
-    try (var in = Files.newInputStream(file)) {
-      MessageDigest digest = MessageDigest.getInstance("SHA-256");
-      byte[] buffer = new byte[1 << 16];
-      for (int n; (n = in.read(buffer)) > 0; ) {
-        digest.update(buffer, 0, n);
-      }
-      return HexFormat.of().formatHex(digest.digest());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+  /**
+   * Starts a ferryd on {@code socket} over {@code dataDir}, returning once it listens. Its
+   * transfers count 3 s without data as a stall, as those of {@link #openEngine}.
+   */
+  static Ferryd startDaemon(Path socket, Path dataDir) {
+    return Ferryd.start(socket, dataDir, "--read-timeout-seconds", "3");
   }
 
-  /** A short directory under /tmp: Unix socket paths must stay under about 100 bytes. */
-  static Path shortTempDir() {
-    try {
-      return Files.createTempDirectory(Path.of("/tmp"), "fd");
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  static void deleteTree(Path dir) {
-    if (dir == null || !Files.exists(dir)) {
-      return;
-    }
-    try (var walk = Files.walk(dir)) {
-      walk.sorted(java.util.Comparator.reverseOrder())
-          .forEach(p -> {
-            try {
-              Files.deleteIfExists(p);
-            } catch (IOException ignored) {
-              // Best effort: a temporary directory.
-            }
-          });
-    } catch (IOException ignored) {
-      // Best effort.
-    }
+  /**
+   * The embedded engine as these tests open it: a 3 s read timeout, no proxy from the environment.
+   */
+  static JobEngine openEngine(Path dataDir) {
+    return JobEngine.open(
+        dataDir,
+        EngineConfig.defaults().withReadTimeout(Duration.ofSeconds(3)).withEnvironment(Map.of()));
   }
 }

@@ -23,6 +23,8 @@ import dev.ferry.rest.Result;
 import dev.ferry.rest.Routes;
 import dev.ferry.testkit.Content;
 import dev.ferry.testkit.Fault;
+import dev.ferry.testkit.Ferryd;
+import dev.ferry.testkit.TestFiles;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.nio.file.Files;
@@ -44,7 +46,7 @@ class DaemonApiTest {
   static final TypeReference<List<FileView>> FILES = new TypeReference<>() {};
 
   DaemonFixture fx;
-  DaemonProcess daemon;
+  Ferryd daemon;
   UnixHttp http;
   final Content small = Content.random(300_000, 7);
   final Content big = Content.random(3 << 20, 8);
@@ -97,7 +99,7 @@ class DaemonApiTest {
     var completed = http.post("/v1/jobs/" + job.id() + "/complete", null);
     assertThat(completed.status()).isEqualTo(200);
     assertThat(completed.as(Result.class)).isEqualTo(Result.of(HResult.S_OK));
-    assertThat(DaemonFixture.sha256(local)).isEqualTo(small.sha256());
+    assertThat(TestFiles.sha256(local)).isEqualTo(small.sha256());
     // Complete makes the job final, so it is no longer found or listed.
     assertProblem(http.get("/v1/jobs/" + job.id()), 404, HResult.BG_E_NOT_FOUND);
     assertThat(http.get("/v1/jobs").as(JOBS)).extracting(JobView::id).doesNotContain(job.id());
@@ -298,7 +300,7 @@ class DaemonApiTest {
     assertThat(headers.value()).containsIgnoringCase("content-length");
     assertThat(http.post("/v1/jobs/" + job.id() + "/complete", null).as(Result.class).name())
         .isEqualTo("S_OK");
-    assertThat(DaemonFixture.sha256(fx.download("set-b.bin"))).isEqualTo(small.sha256());
+    assertThat(TestFiles.sha256(fx.download("set-b.bin"))).isEqualTo(small.sha256());
   }
 
   @Test

@@ -6,18 +6,15 @@ import static org.awaitility.Awaitility.await;
 import dev.ferry.rest.AddFilesRequest;
 import dev.ferry.rest.CreateJobRequest;
 import dev.ferry.rest.JobView;
+import dev.ferry.testkit.Ferryd;
+import dev.ferry.testkit.TestFiles;
 import dev.ferry.testkit.TestOrigin;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
-import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.List;
-import java.util.stream.Stream;
 
 /**
  * A temporary directory (short, under /tmp, since socket paths are limited to about 100 bytes), a
@@ -33,10 +30,10 @@ final class DaemonFixture implements AutoCloseable {
   final TestOrigin origin;
 
   DaemonFixture() {
+    dir = TestFiles.shortTempDir("fd");
+    dataDir = dir.resolve("data");
+    socket = dir.resolve("s").resolve("ferryd.sock");
     try {
-      dir = Files.createTempDirectory("fd");
-      dataDir = dir.resolve("data");
-      socket = dir.resolve("s").resolve("ferryd.sock");
       downloads = Files.createDirectories(dir.resolve("dl"));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -44,8 +41,29 @@ final class DaemonFixture implements AutoCloseable {
     origin = TestOrigin.start();
   }
 
-  DaemonProcess startDaemon(String... extra) {
-    return DaemonProcess.start(socket, dataDir, extra);
+  /** A ferryd as these tests start it: its transfers count 3 s without data as a stall. */
+  static Ferryd.Launch ferryd(Path socket, Path dataDir) {
+    return Ferryd.on(socket, dataDir).options("--read-timeout-seconds", "3");
+  }
+
+  /** Starts a ferryd on this fixture's socket and data directory; returns once it listens. */
+  Ferryd startDaemon(String... extra) {
+    return ferryd(socket, dataDir).options(extra).start();
+  }
+
+  /**
+   * The port of the daemon's TCP listener, from the line it printed for it ({@link
+   * FerryDaemon#TCP_LISTENING}); fails if it printed none.
+   */
+  static int tcpPort(Ferryd daemon) {
+    String line =
+        daemon
+            .log()
+            .lines()
+            .filter(l -> l.startsWith(FerryDaemon.TCP_LISTENING))
+            .findFirst()
+            .orElseThrow(() -> new AssertionError("no TCP listener line:\n" + daemon.log()));
+    return Integer.parseInt(line.substring(line.lastIndexOf(':') + 1));
   }
 
   Path download(String name) {
@@ -110,21 +128,6 @@ final class DaemonFixture implements AutoCloseable {
     return http.get("/v1/jobs/" + id).as(JobView.class);
   }
 
-  static String sha256(Path file) {
-    try (var in = Files.newInputStream(file)) {
-      MessageDigest digest = MessageDigest.getInstance("SHA-256");
-      byte[] buffer = new byte[1 << 16];
-      for (int n; (n = in.read(buffer)) > 0; ) {
-        digest.update(buffer, 0, n);
-      }
-      return HexFormat.of().formatHex(digest.digest());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
   static String mode(Path path) {
     try {
       int mode = (Integer) Files.getAttribute(path, "unix:mode");
@@ -137,10 +140,6 @@ final class DaemonFixture implements AutoCloseable {
   @Override
   public void close() {
     origin.close();
-    try (Stream<Path> all = Files.walk(dir)) {
-      all.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (IOException ignored) {
-      // A leftover temporary directory is harmless.
-    }
+    TestFiles.deleteTree(dir);
   }
 }

@@ -13,7 +13,9 @@ import dev.ferry.rest.JobView;
 import dev.ferry.rest.Problem;
 import dev.ferry.testkit.Content;
 import dev.ferry.testkit.Fault;
+import dev.ferry.testkit.Ferryd;
 import dev.ferry.testkit.RecordedRequest;
+import dev.ferry.testkit.TestFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -44,7 +46,7 @@ class DaemonLifecycleTest {
     fx.origin.fault("/resume.bin", Fault.throttle(1_500_000));
     Path local = fx.download("resume.bin");
     String id;
-    try (DaemonProcess first = fx.startDaemon();
+    try (Ferryd first = fx.startDaemon();
         UnixHttp http = UnixHttp.over(fx.socket)) {
       id = createJobWithFile(http, "survives", fx.origin.url("/resume.bin"), local).id();
       http.post("/v1/jobs/" + id + "/resume", null);
@@ -61,7 +63,7 @@ class DaemonLifecycleTest {
     }
     fx.origin.clearFaults("/resume.bin");
     int before = fx.origin.requests("/resume.bin").size();
-    try (DaemonProcess second = fx.startDaemon();
+    try (Ferryd second = fx.startDaemon();
         UnixHttp http = UnixHttp.over(fx.socket)) {
       JobView done = awaitState(http, id, "TRANSFERRED");
       assertThat(done.progress().bytesTransferred()).isEqualTo(content.size());
@@ -77,18 +79,18 @@ class DaemonLifecycleTest {
             assertThat(from).isGreaterThanOrEqualTo(1 << 20);
           });
       http.post("/v1/jobs/" + id + "/complete", null);
-      assertThat(DaemonFixture.sha256(local)).isEqualTo(content.sha256());
+      assertThat(TestFiles.sha256(local)).isEqualTo(content.sha256());
       assertThat(second.terminate()).isZero();
     }
   }
 
   @Test
   void aCrashedDaemonsSocketIsRemovedByTheNextOne() {
-    try (DaemonProcess crashed = fx.startDaemon()) {
+    try (Ferryd crashed = fx.startDaemon()) {
       crashed.kill();
     }
     assertThat(Files.exists(fx.socket)).as("the stale socket").isTrue();
-    try (DaemonProcess next = fx.startDaemon();
+    try (Ferryd next = fx.startDaemon();
         UnixHttp http = UnixHttp.over(fx.socket)) {
       assertThat(next.log()).contains("removing the stale socket");
       assertThat(http.get("/v1/whoami").status()).isEqualTo(200);
@@ -98,9 +100,9 @@ class DaemonLifecycleTest {
 
   @Test
   void aSecondDaemonOnALiveSocketRefusesToStart() {
-    try (DaemonProcess first = fx.startDaemon();
+    try (Ferryd first = fx.startDaemon();
         UnixHttp http = UnixHttp.over(fx.socket)) {
-      DaemonProcess second = DaemonProcess.launch(fx.socket, fx.dir.resolve("other-data"));
+      Ferryd second = DaemonFixture.ferryd(fx.socket, fx.dir.resolve("other-data")).launch();
       assertThat(second.awaitExit()).isEqualTo(1);
       assertThat(second.log()).contains("another ferryd is already running on " + fx.socket);
       // The first one is unharmed.
@@ -114,7 +116,7 @@ class DaemonLifecycleTest {
     Files.createDirectories(fx.socket.getParent());
     Files.setPosixFilePermissions(
         fx.socket.getParent(), PosixFilePermissions.fromString("rwxrwxrwx"));
-    DaemonProcess daemon = DaemonProcess.launch(fx.socket, fx.dataDir);
+    Ferryd daemon = DaemonFixture.ferryd(fx.socket, fx.dataDir).launch();
     assertThat(daemon.awaitExit()).isEqualTo(1);
     assertThat(daemon.log()).contains("other users may write to it");
     assertThat(Files.exists(fx.socket)).isFalse();
@@ -123,14 +125,8 @@ class DaemonLifecycleTest {
   @Test
   void theTcpListenerRequiresTheToken() throws Exception {
     Path tokenFile = fx.dir.resolve("token");
-    try (DaemonProcess daemon =
-        fx.startDaemon("--tcp", "0", "--token-file", tokenFile.toString())) {
-      String line =
-          daemon.stdout.stream()
-              .filter(l -> l.startsWith(FerryDaemon.TCP_LISTENING))
-              .findFirst()
-              .orElseThrow();
-      int port = Integer.parseInt(line.substring(line.lastIndexOf(':') + 1));
+    try (Ferryd daemon = fx.startDaemon("--tcp", "0", "--token-file", tokenFile.toString())) {
+      int port = DaemonFixture.tcpPort(daemon);
       // 127.0.0.1, possibly as the IPv4-mapped IPv6 address of a dual-stack socket.
       assertThat(Listeners.tcpListenersOf(daemon.pid()))
           .singleElement()

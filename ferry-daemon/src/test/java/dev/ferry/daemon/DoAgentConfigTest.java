@@ -12,6 +12,7 @@ import dev.ferry.daemon.doagent.DoAgentOptions;
 import dev.ferry.engine.EngineConfig;
 import dev.ferry.engine.Ferry;
 import dev.ferry.engine.job.JobEngine;
+import dev.ferry.testkit.Ferryd;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.Inet4Address;
@@ -42,7 +43,7 @@ class DoAgentConfigTest {
   DaemonFixture fx;
   Path runDir;
   Path configDir;
-  DaemonProcess daemon;
+  Ferryd daemon;
 
   @BeforeEach
   void setUp() {

@@ -8,6 +8,8 @@ import dev.ferry.api.HResult;
 import dev.ferry.daemon.SdkClient.Reply;
 import dev.ferry.testkit.Content;
 import dev.ferry.testkit.Fault;
+import dev.ferry.testkit.Ferryd;
+import dev.ferry.testkit.TestFiles;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -40,7 +42,7 @@ class DoAgentDropInTest {
 
   DaemonFixture fx;
   Path runDir;
-  DaemonProcess daemon;
+  Ferryd daemon;
   SdkClient sdk;
 
   @BeforeAll
@@ -147,14 +149,14 @@ class DoAgentDropInTest {
     ok(sdk.post("start", "Id", id));
     assertThat(exists(local)).as("start creates the destination").isTrue();
     awaitStatus(id, "Transferred");
-    assertThat(DaemonFixture.sha256(local)).isEqualTo(content.sha256());
+    assertThat(TestFiles.sha256(local)).isEqualTo(content.sha256());
     try (Stream<Path> files = Files.list(fx.downloads)) {
       assertThat(files.map(p -> p.getFileName().toString()))
           .as("no temporary file beside it")
           .noneMatch(n -> n.startsWith(".ferry-") || n.endsWith(".part"));
     }
     ok(sdk.post("finalize", "Id", id));
-    assertThat(DaemonFixture.sha256(local)).isEqualTo(content.sha256());
+    assertThat(TestFiles.sha256(local)).isEqualTo(content.sha256());
   }
 
   @Test

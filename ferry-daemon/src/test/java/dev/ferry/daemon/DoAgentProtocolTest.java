@@ -9,6 +9,8 @@ import dev.ferry.daemon.SdkClient.Reply;
 import dev.ferry.engine.Ferry;
 import dev.ferry.testkit.Content;
 import dev.ferry.testkit.Fault;
+import dev.ferry.testkit.Ferryd;
+import dev.ferry.testkit.TestFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,7 +33,7 @@ class DoAgentProtocolTest {
 
   DaemonFixture fx;
   Path runDir;
-  DaemonProcess daemon;
+  Ferryd daemon;
   SdkClient sdk;
 
   @BeforeAll
@@ -118,7 +120,7 @@ class DoAgentProtocolTest {
     assertThat(done.number("ExtendedErrorCode")).isZero();
 
     ok(sdk.post("finalize", "Id", id));
-    assertThat(DaemonFixture.sha256(local)).isEqualTo(content.sha256());
+    assertThat(TestFiles.sha256(local)).isEqualTo(content.sha256());
     // As in the agent, a finalized download is gone.
     error(sdk.get("getstatus", "Id", id), 404, E_NOT_SET);
   }
@@ -149,7 +151,7 @@ class DoAgentProtocolTest {
     ok(sdk.post("start", "Id", id));
     awaitStatus(id, "Transferred");
     ok(sdk.post("finalize", "Id", id));
-    assertThat(DaemonFixture.sha256(local)).isEqualTo(content.sha256());
+    assertThat(TestFiles.sha256(local)).isEqualTo(content.sha256());
     assertThat(fx.origin.requests("/paused.bin"))
         .as("the resumed transfer asked for the rest only")
         .anySatisfy(r -> assertThat(r.range()).isPresent());

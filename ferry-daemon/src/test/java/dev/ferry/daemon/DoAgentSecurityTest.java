@@ -17,6 +17,8 @@ import dev.ferry.engine.EngineConfig;
 import dev.ferry.engine.Ferry;
 import dev.ferry.engine.job.JobEngine;
 import dev.ferry.testkit.Content;
+import dev.ferry.testkit.Ferryd;
+import dev.ferry.testkit.TestFiles;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -49,7 +51,7 @@ class DoAgentSecurityTest {
 
   DaemonFixture fx;
   Path runDir;
-  DaemonProcess daemon;
+  Ferryd daemon;
   int port;
   Path rootOnly;
 
@@ -197,12 +199,12 @@ class DoAgentSecurityTest {
             () ->
                 as(OtherUser.SECOND, "GET", SdkClient.target("getstatus", "Id", id)).text("Status"),
             "Transferred"::equals);
-    assertThat(DaemonFixture.sha256(local))
+    assertThat(TestFiles.sha256(local))
         .as("the whole file is in place before finalize")
         .isEqualTo(content.sha256());
     assertThat(as(OtherUser.SECOND, "POST", SdkClient.target("finalize", "Id", id)).status())
         .isEqualTo(200);
-    assertThat(DaemonFixture.sha256(local)).isEqualTo(content.sha256());
+    assertThat(TestFiles.sha256(local)).isEqualTo(content.sha256());
     assertThat(Files.getOwner(local, LinkOption.NOFOLLOW_LINKS).getName())
         .isEqualTo(OtherUser.NAME);
     try (Stream<Path> files = Files.list(fx.downloads)) {

@@ -14,6 +14,7 @@ import dev.ferry.rest.DownloadView;
 import dev.ferry.rest.JobView;
 import dev.ferry.rest.Problem;
 import dev.ferry.testkit.Content;
+import dev.ferry.testkit.Ferryd;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -35,7 +36,7 @@ class MultiUserTest {
   static final TypeReference<List<JobView>> JOBS = new TypeReference<>() {};
 
   DaemonFixture fx;
-  DaemonProcess daemon;
+  Ferryd daemon;
   UnixHttp root;
   OtherUser user;
   long userUid;

@@ -10,6 +10,7 @@ import dev.ferry.rest.JobView;
 import dev.ferry.rest.PolicyView;
 import dev.ferry.rest.Problem;
 import dev.ferry.testkit.Content;
+import dev.ferry.testkit.Ferryd;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -38,7 +39,7 @@ import org.junit.jupiter.api.TestInstance;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class PermissionsTest {
   DaemonFixture fx;
-  DaemonProcess daemon;
+  Ferryd daemon;
   UnixHttp root;
   OtherUser user;
   int port;
@@ -65,12 +66,7 @@ class PermissionsTest {
       user = new OtherUser(fx.socket, fx.dir);
     }
     daemon = fx.startDaemon(args.toArray(String[]::new));
-    String line =
-        daemon.stdout.stream()
-            .filter(l -> l.startsWith(FerryDaemon.TCP_LISTENING))
-            .findFirst()
-            .orElseThrow();
-    port = Integer.parseInt(line.substring(line.lastIndexOf(':') + 1));
+    port = DaemonFixture.tcpPort(daemon);
     token = Files.readString(fx.dataDir.resolve("token")).strip();
     root = UnixHttp.over(fx.socket);
   }
@@ -138,7 +134,7 @@ class PermissionsTest {
     Path base = Files.createDirectories(fx.dir.resolve("modes"));
     Path userSocket = base.resolve("u").resolve("ferryd.sock");
     Path userData = base.resolve("ud");
-    try (DaemonProcess perUser = DaemonProcess.start(userSocket, userData)) {
+    try (Ferryd perUser = DaemonFixture.ferryd(userSocket, userData).start()) {
       assertThat(mode(userSocket.getParent())).isEqualTo(0700);
       assertThat(mode(userSocket)).isEqualTo(0600);
       assertThat(mode(userData)).isEqualTo(0700);
@@ -150,7 +146,8 @@ class PermissionsTest {
     Path systemData = Files.createDirectories(base.resolve("sd"));
     // A data directory that exists with a lax mode is made private in system mode.
     Files.setPosixFilePermissions(systemData, PosixFilePermissions.fromString("rwxr-xr-x"));
-    try (DaemonProcess system = DaemonProcess.start(systemSocket, systemData, "--system")) {
+    try (Ferryd system =
+        DaemonFixture.ferryd(systemSocket, systemData).options("--system").start()) {
       assertThat(mode(systemSocket.getParent())).isEqualTo(0755);
       assertThat(owner(systemSocket.getParent())).isZero();
       assertThat(mode(systemSocket)).isEqualTo(0666);

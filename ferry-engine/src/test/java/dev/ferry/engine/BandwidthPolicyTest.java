@@ -14,16 +14,13 @@ import dev.ferry.engine.bandwidth.BandwidthPolicy;
 import dev.ferry.engine.bandwidth.TokenBucket;
 import dev.ferry.testkit.Content;
 import dev.ferry.testkit.Fault;
-import java.nio.file.Path;
 import java.time.DayOfWeek;
 import java.time.Duration;
 import java.time.LocalTime;
 import java.util.EnumSet;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Caps are checked from below only: a transfer may be slower than its cap on a busy machine, but it
@@ -32,18 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
 class BandwidthPolicyTest {
   private static final long MIB = 1 << 20;
 
-  @TempDir Path tmp;
-  EngineFixture fx;
-
-  @BeforeEach
-  void start() {
-    fx = new EngineFixture(tmp);
-  }
-
-  @AfterEach
-  void stop() {
-    fx.close();
-  }
+  @RegisterExtension final EngineFixture fx = new EngineFixture();
 
   private BackgroundCopyJob job(String name, JobPriority priority, long size, long seed) {
     fx.origin.put("/" + name, Content.random(size, seed));

@@ -14,24 +14,18 @@ import dev.ferry.testkit.Content;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 class CommandLineNotificationTest {
   @TempDir Path tmp;
-  EngineFixture fx;
+  @RegisterExtension final EngineFixture fx = new EngineFixture();
 
   @BeforeEach
   void start() {
-    fx = new EngineFixture(tmp);
     fx.origin.put("/f.bin", Content.random(50_000, 1));
-  }
-
-  @AfterEach
-  void stop() {
-    fx.close();
   }
 
   /** The program runs as the job's owner, so these jobs belong to the user running the tests. */

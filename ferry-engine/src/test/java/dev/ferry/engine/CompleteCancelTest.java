@@ -24,27 +24,14 @@ import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Complete and Cancel: what ends up on disk, and what does not. */
 class CompleteCancelTest {
   private static final int MIB = 1 << 20;
 
-  @TempDir Path tmp;
-  EngineFixture fx;
-
-  @BeforeEach
-  void start() {
-    fx = new EngineFixture(tmp);
-  }
-
-  @AfterEach
-  void stop() {
-    fx.close();
-  }
+  @RegisterExtension final EngineFixture fx = new EngineFixture();
 
   @Test
   void completeRenamesEachTemporaryFileIntoPlaceAndLeavesNoneBehind() throws Exception {

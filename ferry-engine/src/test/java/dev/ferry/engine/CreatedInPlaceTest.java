@@ -1,6 +1,7 @@
 package dev.ferry.engine;
 
 import static dev.ferry.engine.EngineFixture.PATIENCE;
+import static dev.ferry.testkit.Jobs.awaitState;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -19,10 +20,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * DO downloads placed as Microsoft's Linux agent places them ({@link
@@ -33,19 +33,12 @@ class CreatedInPlaceTest {
   private static final int ENOENT = HResult.fromErrno(2);
   private static final int EEXIST = HResult.fromErrno(17);
 
-  @TempDir Path dir;
-  private EngineFixture fixture;
+  @RegisterExtension private final EngineFixture fixture = new EngineFixture();
   private DeliveryManager agent;
 
   @BeforeEach
   void start() {
-    fixture = new EngineFixture(dir);
     agent = agentManager();
-  }
-
-  @AfterEach
-  void stop() {
-    fixture.close();
   }
 
   /** Downloads placed as Microsoft's Linux agent places them, for Alice. */
@@ -72,13 +65,6 @@ class CreatedInPlaceTest {
     download.start(null);
     await().atMost(PATIENCE).until(() -> download.status().bytesTransferred() > 0);
     return download;
-  }
-
-  private static void awaitState(Download download, DownloadState state) {
-    await("download to reach " + state)
-        .atMost(PATIENCE)
-        .pollInterval(Duration.ofMillis(20))
-        .untilAsserted(() -> assertThat(download.status().state()).isEqualTo(state));
   }
 
   private static int errorOf(Runnable call) {

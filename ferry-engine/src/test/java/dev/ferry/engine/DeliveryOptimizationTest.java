@@ -1,6 +1,7 @@
 package dev.ferry.engine;
 
 import static dev.ferry.engine.EngineFixture.PATIENCE;
+import static dev.ferry.testkit.Jobs.awaitState;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -40,9 +41,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import javax.crypto.Cipher;
 import javax.crypto.spec.IvParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -54,20 +55,16 @@ class DeliveryOptimizationTest {
   private static final int MIB = 1 << 20;
 
   @TempDir Path dir;
-  private EngineFixture fixture;
+
+  @RegisterExtension
+  private final EngineFixture fixture =
+      new EngineFixture(EngineFixture.testConfig().withDownloadRetryDelay(Duration.ofSeconds(1)));
+
   private DeliveryManager alice;
 
   @BeforeEach
   void start() {
-    fixture =
-        new EngineFixture(
-            dir, EngineFixture.testConfig().withDownloadRetryDelay(Duration.ofSeconds(1)));
     alice = DeliveryManager.of(fixture.alice());
-  }
-
-  @AfterEach
-  void stop() {
-    fixture.close();
   }
 
   private Download download(String path, Path local) {
@@ -75,14 +72,6 @@ class DeliveryOptimizationTest {
     download.setProperty(DownloadProperty.URI, fixture.origin.url(path));
     download.setProperty(DownloadProperty.LOCAL_PATH, local.toString());
     return download;
-  }
-
-  private static DownloadStatus awaitState(Download download, DownloadState state) {
-    await("download to reach " + state)
-        .atMost(PATIENCE)
-        .pollInterval(Duration.ofMillis(20))
-        .untilAsserted(() -> assertThat(download.status().state()).isEqualTo(state));
-    return download.status();
   }
 
   /** Serves its bytes with one byte flipped the first time a read covers {@code offset}. */

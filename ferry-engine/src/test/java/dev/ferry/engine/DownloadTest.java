@@ -14,24 +14,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class DownloadTest {
-  @TempDir Path tmp;
-  EngineFixture fx;
-
-  @BeforeEach
-  void start() {
-    fx = new EngineFixture(tmp);
-  }
-
-  @AfterEach
-  void stop() {
-    fx.close();
-  }
+  @RegisterExtension final EngineFixture fx = new EngineFixture();
 
   @Test
   void downloadsAWholeFileAndCompletesItIntoPlace() throws Exception {

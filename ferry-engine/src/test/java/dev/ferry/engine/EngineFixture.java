@@ -1,45 +1,85 @@
 package dev.ferry.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ferry.api.BackgroundCopyJob;
 import dev.ferry.api.BackgroundCopyManager;
+import dev.ferry.api.FerryException;
+import dev.ferry.api.HResult;
 import dev.ferry.api.JobOwner;
 import dev.ferry.api.JobState;
 import dev.ferry.engine.job.JobEngine;
+import dev.ferry.testkit.Jobs;
+import dev.ferry.testkit.TestFiles;
 import dev.ferry.testkit.TestOrigin;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
-import java.util.HexFormat;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * A real engine over a temporary data directory and a real origin server on loopback, for one test.
  * Waits are polls with generous limits, never sleeps with assertions on time.
+ *
+ * <p>As a field of the test class it opens before each test, over a new temporary directory, and
+ * closes after it, deleting the directory; the test class's own {@code @BeforeEach} methods run
+ * after it opened, its {@code @AfterEach} methods before it closes:
+ *
+ * <pre>{@code
+ * @RegisterExtension final EngineFixture fx = new EngineFixture();
+ * @RegisterExtension final EngineFixture fx =
+ *     new EngineFixture(EngineFixture.testConfig().withFilesInParallel(3));
+ * }</pre>
+ *
+ * <p>Given a directory, it opens at once and the test closes it.
  */
-public final class EngineFixture implements AutoCloseable {
-  public static final Duration PATIENCE = Duration.ofSeconds(60);
+public final class EngineFixture implements AutoCloseable, BeforeEachCallback, AfterEachCallback {
+  public static final Duration PATIENCE = Jobs.PATIENCE;
   public static final JobOwner ALICE = new JobOwner(1001, "alice");
   public static final JobOwner BOB = new JobOwner(1002, "bob");
   public static final JobOwner ROOT = new JobOwner(0, "root");
 
-  public final Path dir;
-  public final Path dataDir;
-  public final Path downloads;
-  public final TestOrigin origin;
+  /** Set once open: the fixture's directory, and in it the data and downloads directories. */
+  public Path dir;
+
+  public Path dataDir;
+  public Path downloads;
+  public TestOrigin origin;
   private EngineConfig config;
   private JobEngine engine;
+  private boolean ownsDir;
+  private boolean closed;
 
+  /** For {@code @RegisterExtension}: opens with {@link #testConfig()} before each test. */
+  public EngineFixture() {
+    this(testConfig());
+  }
+
+  /** For {@code @RegisterExtension}: opens with {@code config} before each test. */
+  public EngineFixture(EngineConfig config) {
+    this.config = config;
+  }
+
+  /** Opens now over {@code dir}, with {@link #testConfig()}; the caller closes it. */
   public EngineFixture(Path dir) {
     this(dir, testConfig());
   }
 
+  /** Opens now over {@code dir}, with {@code config}; the caller closes it. */
   public EngineFixture(Path dir, EngineConfig config) {
+    this.config = config;
+    open(dir);
+  }
+
+  private void open(Path dir) {
     try {
       this.dir = dir;
       this.dataDir = dir.resolve("data");
@@ -47,9 +87,28 @@ public final class EngineFixture implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    this.config = config;
     this.origin = TestOrigin.start();
     this.engine = JobEngine.open(dataDir, config);
+  }
+
+  @Override
+  public void beforeEach(ExtensionContext context) throws IOException {
+    if (dir != null) {
+      throw new IllegalStateException("an EngineFixture opened over " + dir + " is not a field");
+    }
+    ownsDir = true;
+    open(Files.createTempDirectory("ferry-engine-"));
+  }
+
+  @Override
+  public void afterEach(ExtensionContext context) throws IOException {
+    try {
+      close();
+    } finally {
+      if (ownsDir && dir != null) {
+        deleteTree(dir);
+      }
+    }
   }
 
   /** Defaults with a short read timeout, so stalls are detected quickly. */
@@ -87,32 +146,71 @@ public final class EngineFixture implements AutoCloseable {
     return downloads.resolve(name);
   }
 
+  /** {@link Jobs#awaitState}, under the name the engine's tests know. */
   public static JobState awaitState(BackgroundCopyJob job, JobState state) {
-    await("job " + job.displayName() + " to reach " + state)
-        .atMost(PATIENCE)
-        .pollInterval(Duration.ofMillis(20))
-        .untilAsserted(() -> assertThat(job.state()).isEqualTo(state));
-    return state;
+    return Jobs.awaitState(job, state);
   }
 
+  /** {@link TestFiles#sha256(Path)}, under the name the engine's tests know. */
   public static String sha256(Path file) {
-    try (var in = Files.newInputStream(file)) {
-      MessageDigest digest = MessageDigest.getInstance("SHA-256");
-      byte[] buffer = new byte[1 << 16];
-      for (int n; (n = in.read(buffer)) > 0; ) {
-        digest.update(buffer, 0, n);
+    return TestFiles.sha256(file);
+  }
+
+  /** A call that may throw. */
+  @FunctionalInterface
+  public interface Call {
+    void call() throws Exception;
+  }
+
+  /** The call throws a {@link FerryException} with exactly the HRESULT {@code expected}. */
+  public static void assertHResult(Call call, HResult expected) {
+    assertThatThrownBy(call::call)
+        .isInstanceOf(FerryException.class)
+        .satisfies(e ->
+            assertThat(HResult.hex(((FerryException) e).hresult()))
+                .as("HRESULT of %s", e)
+                .isEqualTo(HResult.hex(expected.value())));
+  }
+
+  /** Closes the engine, then the origin; again is harmless. */
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    try {
+      if (engine != null) {
+        engine.close();
       }
-      return HexFormat.of().formatHex(digest.digest());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
+    } finally {
+      if (origin != null) {
+        origin.close();
+      }
     }
   }
 
-  @Override
-  public void close() {
-    engine.close();
-    origin.close();
+  /** As JUnit deletes a {@code @TempDir}: all of it, or the test fails. */
+  private static void deleteTree(Path root) throws IOException {
+    Files.walkFileTree(
+        root,
+        new SimpleFileVisitor<>() {
+          @Override
+          public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
+              throws IOException {
+            Files.delete(file);
+            return FileVisitResult.CONTINUE;
+          }
+
+          @Override
+          public FileVisitResult postVisitDirectory(Path directory, IOException e)
+              throws IOException {
+            if (e != null) {
+              throw e;
+            }
+            Files.delete(directory);
+            return FileVisitResult.CONTINUE;
+          }
+        });
   }
 }

@@ -42,7 +42,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -77,8 +77,10 @@ class HostileServerTest {
   /** One HTTPS origin for the class: its certificate costs a keytool run. */
   static TestOrigin tls;
 
-  @TempDir Path tmp;
-  EngineFixture fx;
+  @RegisterExtension
+  final EngineFixture fx =
+      new EngineFixture(EngineFixture.testConfig().withReadTimeout(READ_TIMEOUT));
+
   FaultProxy proxy;
 
   @BeforeAll
@@ -93,14 +95,12 @@ class HostileServerTest {
 
   @BeforeEach
   void start() {
-    fx = new EngineFixture(tmp, EngineFixture.testConfig().withReadTimeout(READ_TIMEOUT));
     proxy = FaultProxy.inFrontOf(fx.origin);
   }
 
   @AfterEach
   void stop() {
     proxy.close();
-    fx.close();
   }
 
   // --- the network, cut or choked mid-body (FaultProxy) ------------------------------------------

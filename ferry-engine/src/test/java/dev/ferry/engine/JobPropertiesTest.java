@@ -1,6 +1,7 @@
 package dev.ferry.engine;
 
 import static dev.ferry.engine.EngineFixture.PATIENCE;
+import static dev.ferry.engine.EngineFixture.assertHResult;
 import static dev.ferry.engine.EngineFixture.awaitState;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -37,10 +38,9 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -56,20 +56,13 @@ class JobPropertiesTest {
   private static final String SMALL = "/small.bin";
   private static final Content SMALL_CONTENT = Content.random(300 * 1024, 21);
 
-  @TempDir Path tmp;
-  EngineFixture fx;
+  @RegisterExtension final EngineFixture fx = new EngineFixture();
   BackgroundCopyManager alice;
 
   @BeforeEach
   void start() {
-    fx = new EngineFixture(tmp);
     alice = fx.alice();
     fx.origin.put(SMALL, SMALL_CONTENT);
-  }
-
-  @AfterEach
-  void stop() {
-    fx.close();
   }
 
   private BackgroundCopyJob jobWithFile(String name) {
@@ -721,21 +714,5 @@ class JobPropertiesTest {
         () -> error.errorDescription(Locale.GERMAN), HResult.ERROR_RESOURCE_LANG_NOT_FOUND);
     assertHResult(
         () -> error.contextDescription(Locale.GERMAN), HResult.ERROR_RESOURCE_LANG_NOT_FOUND);
-  }
-
-  // ================================================================================================
-
-  @FunctionalInterface
-  interface Call {
-    void call() throws Exception;
-  }
-
-  private static void assertHResult(Call call, HResult expected) {
-    assertThatThrownBy(call::call)
-        .isInstanceOf(FerryException.class)
-        .satisfies(e ->
-            assertThat(HResult.hex(((FerryException) e).hresult()))
-                .as("HRESULT of %s", e)
-                .isEqualTo(HResult.hex(expected.value())));
   }
 }

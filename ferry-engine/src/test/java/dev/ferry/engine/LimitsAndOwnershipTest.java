@@ -3,13 +3,12 @@ package dev.ferry.engine;
 import static dev.ferry.engine.EngineFixture.ALICE;
 import static dev.ferry.engine.EngineFixture.BOB;
 import static dev.ferry.engine.EngineFixture.ROOT;
+import static dev.ferry.engine.EngineFixture.assertHResult;
 import static dev.ferry.engine.EngineFixture.awaitState;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ferry.api.BackgroundCopyJob;
 import dev.ferry.api.BackgroundCopyManager;
-import dev.ferry.api.FerryException;
 import dev.ferry.api.FileInfo;
 import dev.ferry.api.FileRange;
 import dev.ferry.api.HResult;
@@ -28,11 +27,10 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.function.Function;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -52,28 +50,22 @@ class LimitsAndOwnershipTest {
   private static final String SMALL = "/small.bin";
   private static final Content SMALL_CONTENT = Content.random(200 * 1024, 31);
 
-  @TempDir Path tmp;
-  EngineFixture fx;
+  @RegisterExtension
+  final EngineFixture fx =
+      new EngineFixture(
+          EngineFixture.testConfig()
+              .withLimits(JOBS_PER_USER, JOBS_PER_MACHINE, FILES_PER_JOB, RANGES_PER_FILE));
+
   BackgroundCopyManager alice;
   BackgroundCopyManager bob;
   BackgroundCopyManager root;
 
   @BeforeEach
   void start() {
-    fx =
-        new EngineFixture(
-            tmp,
-            EngineFixture.testConfig()
-                .withLimits(JOBS_PER_USER, JOBS_PER_MACHINE, FILES_PER_JOB, RANGES_PER_FILE));
     alice = fx.manager(ALICE);
     bob = fx.manager(BOB);
     root = fx.manager(ROOT);
     fx.origin.put(SMALL, SMALL_CONTENT);
-  }
-
-  @AfterEach
-  void stop() {
-    fx.close();
   }
 
   private String url() {
@@ -474,22 +466,6 @@ class LimitsAndOwnershipTest {
     assertThat(reopened.owner()).isEqualTo(ROOT);
     assertThat(reopened.customHeaders()).isNull();
     assertHResult(() -> fx.manager(ALICE).getJob(job.id()), HResult.BG_E_NOT_FOUND);
-  }
-
-  // ================================================================================================
-
-  @FunctionalInterface
-  interface Call {
-    void call() throws Exception;
-  }
-
-  private static void assertHResult(Call call, HResult expected) {
-    assertThatThrownBy(call::call)
-        .isInstanceOf(FerryException.class)
-        .satisfies(e ->
-            assertThat(HResult.hex(((FerryException) e).hresult()))
-                .as("HRESULT of %s", e)
-                .isEqualTo(HResult.hex(expected.value())));
   }
 
   @Test

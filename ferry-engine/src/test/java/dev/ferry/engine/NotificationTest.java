@@ -27,10 +27,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * BackgroundCopyCallback ({@code docs/bits-semantics.md#notifications}): which events arrive, when,
@@ -44,18 +42,7 @@ import org.junit.jupiter.api.io.TempDir;
 class NotificationTest {
   private static final Duration QUIET = Duration.ofMillis(1200);
 
-  @TempDir Path tmp;
-  EngineFixture fx;
-
-  @BeforeEach
-  void start() {
-    fx = new EngineFixture(tmp);
-  }
-
-  @AfterEach
-  void stop() {
-    fx.close();
-  }
+  @RegisterExtension final EngineFixture fx = new EngineFixture();
 
   @Test
   void jobTransferredArrivesOnceTransferredAndTheCallbackMayCompleteTheJob() throws Exception {

@@ -17,10 +17,10 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -34,7 +34,11 @@ class OwnerFilesTest {
   private static JobOwner owner;
 
   @TempDir Path dir;
-  private EngineFixture fixture;
+
+  @RegisterExtension
+  private final EngineFixture fixture =
+      new EngineFixture(EngineFixture.testConfig().withActingForOwners(true));
+
   private Path userDir;
   private Path rootOnly;
 
@@ -61,19 +65,11 @@ class OwnerFilesTest {
 
   @BeforeEach
   void start() throws Exception {
-    fixture = new EngineFixture(dir, EngineFixture.testConfig().withActingForOwners(true));
     userDir = Files.createDirectory(dir.resolve("home"));
     Files.setPosixFilePermissions(userDir, PosixFilePermissions.fromString("rwx------"));
     run("chown", USER, userDir.toString());
     rootOnly = Files.createDirectory(dir.resolve("rootonly"));
     Files.setPosixFilePermissions(rootOnly, PosixFilePermissions.fromString("rwxr-xr-x"));
-  }
-
-  @AfterEach
-  void stop() {
-    if (fixture != null) {
-      fixture.close();
-    }
   }
 
   private BackgroundCopyManager manager() {

@@ -11,14 +11,12 @@ import dev.ferry.api.JobPriority;
 import dev.ferry.api.JobState;
 import dev.ferry.testkit.Content;
 import dev.ferry.testkit.Fault;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A FOREGROUND job's files transfer several at once, like aria2c -j; a background job's go one at a
@@ -28,22 +26,16 @@ class ParallelFilesTest {
   private static final int FILES = 6;
   private static final int SIZE = 256 * 1024;
 
-  @TempDir Path tmp;
-  EngineFixture fx;
+  @RegisterExtension
+  final EngineFixture fx = new EngineFixture(EngineFixture.testConfig().withFilesInParallel(3));
 
   @BeforeEach
   void start() {
-    fx = new EngineFixture(tmp, EngineFixture.testConfig().withFilesInParallel(3));
     for (int i = 0; i < FILES; i++) {
       fx.origin.put("/f" + i, Content.random(SIZE, 100 + i));
       // Each file takes seconds, so which requests overlap shows in what the origin saw.
       fx.origin.fault("/f" + i, Fault.throttle(SIZE / 4));
     }
-  }
-
-  @AfterEach
-  void stop() {
-    fx.close();
   }
 
   private BackgroundCopyJob job(JobPriority priority) {

@@ -25,10 +25,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -41,18 +39,7 @@ class ResumeTest {
   private static final Set<JobState> RUNNING =
       EnumSet.of(JobState.QUEUED, JobState.CONNECTING, JobState.TRANSFERRING);
 
-  @TempDir Path tmp;
-  EngineFixture fx;
-
-  @BeforeEach
-  void start() {
-    fx = new EngineFixture(tmp);
-  }
-
-  @AfterEach
-  void stop() {
-    fx.close();
-  }
+  @RegisterExtension final EngineFixture fx = new EngineFixture();
 
   @Test
   void aResetMidBodyResumesFromAPieceBoundaryWithIfRange() throws Exception {

@@ -26,10 +26,8 @@ import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.awaitility.core.ConditionTimeoutException;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The scheduling rules ({@code docs/bits-semantics.md#scheduling}) as JobEngine.schedule()
@@ -45,19 +43,8 @@ import org.junit.jupiter.api.io.TempDir;
 class SchedulerTest {
   private static final long RATE = 200_000;
 
-  @TempDir java.nio.file.Path tmp;
-  EngineFixture fx;
+  @RegisterExtension final EngineFixture fx = new EngineFixture();
   final Map<String, Content> contents = new HashMap<>();
-
-  @BeforeEach
-  void start() {
-    fx = new EngineFixture(tmp);
-  }
-
-  @AfterEach
-  void stop() {
-    fx.close();
-  }
 
   @Test
   void foregroundJobsAllRunAtOnceAlongsideOneBackgroundJob() {

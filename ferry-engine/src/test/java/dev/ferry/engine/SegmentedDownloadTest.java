@@ -17,28 +17,16 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Foreground files are fetched over several connections, each filling its own part. */
 class SegmentedDownloadTest {
   private static final long MIB = 1 << 20;
 
-  @TempDir Path tmp;
-  EngineFixture fx;
-
-  @BeforeEach
-  void start() {
-    fx = new EngineFixture(tmp, EngineFixture.testConfig().withConnections(4, MIB));
-  }
-
-  @AfterEach
-  void stop() {
-    fx.close();
-  }
+  @RegisterExtension
+  final EngineFixture fx = new EngineFixture(EngineFixture.testConfig().withConnections(4, MIB));
 
   private BackgroundCopyJob foreground(String name) {
     BackgroundCopyJob job = fx.alice().createJob(name);
@@ -90,11 +78,8 @@ class SegmentedDownloadTest {
 
   /** A new engine that may open 32 connections a file, whose transfer events are recorded. */
   private RecordedEvents upTo32Connections() {
-    fx.close();
     RecordedEvents events = new RecordedEvents();
-    fx =
-        new EngineFixture(
-            tmp, EngineFixture.testConfig().withConnections(32, MIB).withTransferEvents(events));
+    fx.restart(EngineFixture.testConfig().withConnections(32, MIB).withTransferEvents(events));
     return events;
   }
 
@@ -151,8 +136,7 @@ class SegmentedDownloadTest {
 
   @Test
   void connectionsStayFewWhenMoreOfThemDoNotRaiseTheRate() {
-    fx.close();
-    fx = new EngineFixture(tmp, EngineFixture.testConfig().withConnections(32, MIB));
+    fx.restart(EngineFixture.testConfig().withConnections(32, MIB));
     // One cap for everything: a second, third or tenth connection cannot add anything.
     fx.engine()
         .setBandwidthPolicy(dev.ferry.engine.bandwidth.BandwidthPolicy.DEFAULT.withGlobal(8 * MIB));

@@ -3,6 +3,7 @@ package dev.ferry.engine;
 import static dev.ferry.engine.EngineFixture.ALICE;
 import static dev.ferry.engine.EngineFixture.PATIENCE;
 import static dev.ferry.engine.EngineFixture.ROOT;
+import static dev.ferry.engine.EngineFixture.assertHResult;
 import static dev.ferry.engine.EngineFixture.awaitState;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -54,7 +55,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -93,8 +94,7 @@ class StateMachineTest {
   private static final int HTTP_503 = HResult.httpError(503);
   private static final int HTTP_404 = HResult.httpError(404);
 
-  @TempDir Path tmp;
-  EngineFixture fx;
+  @RegisterExtension final EngineFixture fx = new EngineFixture();
   BackgroundCopyManager alice;
 
   /** A server that answers only when told to; closed before the engine so nothing waits on it. */
@@ -102,7 +102,6 @@ class StateMachineTest {
 
   @BeforeEach
   void start() {
-    fx = new EngineFixture(tmp);
     alice = fx.alice();
     fx.origin.put(SMALL, SMALL_CONTENT);
     fx.origin.put(PACED, PACED_CONTENT);
@@ -120,7 +119,6 @@ class StateMachineTest {
     if (held != null) {
       held.close();
     }
-    fx.close();
   }
 
   // ================================================================================================
@@ -799,11 +797,7 @@ class StateMachineTest {
    */
   @Test
   void cancelAndCompleteDoNotWaitForAnUnansweredRequest() throws Exception {
-    fx.close();
-    fx =
-        new EngineFixture(
-            tmp.resolve("patient"),
-            EngineFixture.testConfig().withReadTimeout(Duration.ofSeconds(30)));
+    fx.restart(EngineFixture.testConfig().withReadTimeout(Duration.ofSeconds(30)));
     alice = fx.alice();
     held = new HeldServer(SMALL_CONTENT.bytes());
     BackgroundCopyJob cancelled = alice.createJob("cancelled while connecting");
@@ -977,20 +971,6 @@ class StateMachineTest {
   // ================================================================================================
   // helpers
   // ================================================================================================
-
-  @FunctionalInterface
-  interface Call {
-    void call() throws Exception;
-  }
-
-  static void assertHResult(Call call, HResult expected) {
-    assertThatThrownBy(call::call)
-        .isInstanceOf(FerryException.class)
-        .satisfies(e ->
-            assertThat(HResult.hex(((FerryException) e).hresult()))
-                .as("HRESULT of %s", e)
-                .isEqualTo(HResult.hex(expected.value())));
-  }
 
   /**
    * Records the distinct states a job passes through, as a tight polling loop sees them. Brief

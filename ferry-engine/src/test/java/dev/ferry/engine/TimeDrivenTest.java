@@ -10,17 +10,14 @@ import dev.ferry.api.JobState;
 import dev.ferry.engine.bandwidth.BandwidthPolicy;
 import dev.ferry.testkit.Content;
 import dev.ferry.testkit.Fault;
-import java.nio.file.Path;
 import java.time.DayOfWeek;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalTime;
 import java.util.List;
 import java.util.Set;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The engine on a clock the test moves: retry delays, the no-progress timeout and bandwidth windows
@@ -30,19 +27,11 @@ class TimeDrivenTest {
   /** A Monday, 09:00 UTC. */
   private static final Instant MONDAY_NINE = Instant.parse("2026-12-07T09:00:00Z");
 
-  @TempDir Path dir;
   private final FakeClock clock = new FakeClock(MONDAY_NINE);
-  private EngineFixture fixture;
 
-  @BeforeEach
-  void start() {
-    fixture = new EngineFixture(dir, EngineFixture.testConfig().withClock(clock));
-  }
-
-  @AfterEach
-  void stop() {
-    fixture.close();
-  }
+  @RegisterExtension
+  private final EngineFixture fixture =
+      new EngineFixture(EngineFixture.testConfig().withClock(clock));
 
   private BackgroundCopyJob job(String path) {
     BackgroundCopyJob job = fixture.alice().createJob(path);

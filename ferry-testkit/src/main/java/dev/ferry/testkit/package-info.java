@@ -8,5 +8,10 @@
  * {@link dev.ferry.testkit.RecordedRequest} so tests can assert what the engine asked for.
  *
  * <p>Content is generated or copied on the fly in small chunks, so multi-GiB bodies cost no heap.
+ *
+ * <p>The rest is shared by the modules' tests: {@link dev.ferry.testkit.Ferryd}, a real ferryd in a
+ * child JVM ({@link dev.ferry.testkit.ChildJvm}); {@link dev.ferry.testkit.Jobs}, waits on a job's
+ * state; {@link dev.ferry.testkit.TestFiles}, a file's SHA-256 and short temporary directories for
+ * Unix sockets.
  */
 package dev.ferry.testkit;

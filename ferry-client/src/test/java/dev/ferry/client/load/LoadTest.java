@@ -1,5 +1,7 @@
 package dev.ferry.client.load;
 
+import static dev.ferry.testkit.TestFiles.deleteTree;
+import static dev.ferry.testkit.TestFiles.sha256;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ferry.api.BackgroundCopyCallback;
@@ -12,22 +14,18 @@ import dev.ferry.api.HResult;
 import dev.ferry.api.JobPriority;
 import dev.ferry.api.JobState;
 import dev.ferry.client.FerryClient;
-import dev.ferry.client.torture.Ferryd;
 import dev.ferry.rest.PolicyView;
 import dev.ferry.testkit.Content;
 import dev.ferry.testkit.Fault;
+import dev.ferry.testkit.Ferryd;
+import dev.ferry.testkit.TestFiles;
 import dev.ferry.testkit.TestOrigin;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -82,7 +80,7 @@ class LoadTest {
 
   @BeforeEach
   void start() throws IOException {
-    dir = Files.createTempDirectory(Path.of("/tmp"), "fl");
+    dir = TestFiles.shortTempDir("fl");
     Files.createDirectories(dir.resolve("dl"));
     origin = TestOrigin.start();
     Random random = new Random(6);
@@ -101,7 +99,10 @@ class LoadTest {
               content.sha256(),
               sha256(content.slice(0, (int) (content.size() / 2)))));
     }
-    daemon = Ferryd.start(dir.resolve("d.sock"), dir.resolve("data"), dir.resolve("ferryd.log"));
+    daemon =
+        Ferryd.on(dir.resolve("d.sock"), dir.resolve("data"))
+            .log(dir.resolve("ferryd.log"))
+            .start();
   }
 
   @AfterEach
@@ -353,49 +354,6 @@ class LoadTest {
       return entries.map(p -> p.getFileName().toString()).sorted().toList();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
-    }
-  }
-
-  private static String sha256(byte[] bytes) {
-    return HexFormat.of().formatHex(digest().digest(bytes));
-  }
-
-  private static String sha256(Path file) {
-    MessageDigest digest = digest();
-    try (InputStream in = Files.newInputStream(file)) {
-      byte[] buffer = new byte[1 << 16];
-      for (int n; (n = in.read(buffer)) > 0; ) {
-        digest.update(buffer, 0, n);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return HexFormat.of().formatHex(digest.digest());
-  }
-
-  private static MessageDigest digest() {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  private static void deleteTree(Path root) {
-    if (root == null || !Files.exists(root)) {
-      return;
-    }
-    try (Stream<Path> walk = Files.walk(root)) {
-      walk.sorted(Comparator.reverseOrder())
-          .forEach(p -> {
-            try {
-              Files.deleteIfExists(p);
-            } catch (IOException ignored) {
-              // Best effort: a temporary directory.
-            }
-          });
-    } catch (IOException ignored) {
-      // Best effort.
     }
   }
 }

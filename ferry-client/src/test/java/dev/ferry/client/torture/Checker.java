@@ -7,15 +7,13 @@ import dev.ferry.client.torture.TrackedJob.Outcome;
 import dev.ferry.client.torture.TrackedJob.Stage;
 import dev.ferry.rest.FileView;
 import dev.ferry.rest.JobView;
+import dev.ferry.testkit.TestFiles;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -358,17 +356,13 @@ final class Checker {
     }
   }
 
+  /** The file's SHA-256, or why it could not be read: a violation to report, not to throw. */
   static String sha256(Path file) {
-    MessageDigest digest = FileSpec.sha256();
-    try (InputStream in = Files.newInputStream(file)) {
-      byte[] buffer = new byte[1 << 16];
-      for (int n; (n = in.read(buffer)) > 0; ) {
-        digest.update(buffer, 0, n);
-      }
-    } catch (IOException e) {
-      return "unreadable (" + e + ")";
+    try {
+      return TestFiles.sha256(file);
+    } catch (UncheckedIOException e) {
+      return "unreadable (" + e.getCause() + ")";
     }
-    return HexFormat.of().formatHex(digest.digest());
   }
 
   static List<String> list(Path dir) {

@@ -2,9 +2,9 @@ package dev.ferry.client.torture;
 
 import dev.ferry.api.FileRange;
 import dev.ferry.testkit.Content;
+import dev.ferry.testkit.TestFiles;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
 
@@ -26,7 +26,7 @@ record FileSpec(
   }
 
   static FileSpec ranged(String originPath, Content content, List<FileRange> ranges, Path local) {
-    MessageDigest digest = sha256();
+    MessageDigest digest = TestFiles.sha256();
     long size = 0;
     byte[] chunk = new byte[1 << 16];
     for (FileRange range : ranges) {
@@ -46,14 +46,6 @@ record FileSpec(
         local,
         size,
         HexFormat.of().formatHex(digest.digest()));
-  }
-
-  static MessageDigest sha256() {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
   }
 
   @Override

@@ -1,5 +1,6 @@
 package dev.ferry.client.torture;
 
+import static dev.ferry.testkit.TestFiles.deleteTree;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -8,13 +9,14 @@ import dev.ferry.client.torture.Ledger.Violation;
 import dev.ferry.client.torture.TrackedJob.Outcome;
 import dev.ferry.client.torture.TrackedJob.Stage;
 import dev.ferry.rest.JobView;
+import dev.ferry.testkit.Ferryd;
+import dev.ferry.testkit.TestFiles;
 import dev.ferry.testkit.TestOrigin;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Random;
 import java.util.UUID;
@@ -87,7 +89,7 @@ class TortureTest {
 
   @BeforeEach
   void start() throws IOException {
-    dir = Files.createTempDirectory(Path.of("/tmp"), "ft");
+    dir = TestFiles.shortTempDir("ft");
     origin = TestOrigin.start();
   }
 
@@ -129,7 +131,7 @@ class TortureTest {
     }
 
     workload.unthrottle();
-    daemon = Ferryd.start(socket, dir.resolve("data"), dir.resolve("ferryd.log"));
+    daemon = startDaemon(socket);
     try (Session session = new Session(socket, ledger, origin)) {
       checker.reconcile(session.snapshot());
       failOnViolations("after the last restart");
@@ -149,7 +151,7 @@ class TortureTest {
     failOnViolations("after draining the queue");
     assertThat(daemon.terminate()).as("ferryd exits 0 on SIGTERM").isZero();
 
-    daemon = Ferryd.start(socket, dir.resolve("data"), dir.resolve("ferryd.log"));
+    daemon = startDaemon(socket);
     try (Session session = new Session(socket, ledger, origin)) {
       checker.reconcile(session.snapshot());
     }
@@ -161,10 +163,15 @@ class TortureTest {
     passed = true;
   }
 
+  /** ferryd over this run's data; every daemon of the run appends to the one ferryd.log. */
+  private Ferryd startDaemon(Path socket) {
+    return Ferryd.on(socket, dir.resolve("data")).log(dir.resolve("ferryd.log")).start();
+  }
+
   private void playRound(int round, Random random, Workload workload, Path socket)
       throws InterruptedException {
     long roundStart = System.nanoTime();
-    daemon = Ferryd.start(socket, dir.resolve("data"), dir.resolve("ferryd.log"));
+    daemon = startDaemon(socket);
     long started = System.nanoTime();
     KillMode mode = KillMode.values()[random.nextInt(KillMode.values().length)];
     long pause = 200 + random.nextInt(2800);
@@ -480,23 +487,5 @@ class TortureTest {
             ledger.violationCounts(),
             ledger.counters(),
             (System.nanoTime() - startNanos) / 1e9);
-  }
-
-  private static void deleteTree(Path root) {
-    if (root == null || !Files.exists(root)) {
-      return;
-    }
-    try (Stream<Path> walk = Files.walk(root)) {
-      walk.sorted(Comparator.reverseOrder())
-          .forEach(p -> {
-            try {
-              Files.deleteIfExists(p);
-            } catch (IOException ignored) {
-              // Best effort: a temporary directory.
-            }
-          });
-    } catch (IOException ignored) {
-      // Best effort.
-    }
   }
 }
