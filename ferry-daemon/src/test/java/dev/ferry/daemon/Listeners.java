@@ -39,7 +39,9 @@ final class Listeners {
         if (!Files.exists(file)) {
           continue;
         }
-        for (String line : Files.readAllLines(file).subList(1, Files.readAllLines(file).size())) {
+        // Read once: the table changes as sockets come and go, so a second read may be longer.
+        List<String> lines = Files.readAllLines(file);
+        for (String line : lines.subList(Math.min(1, lines.size()), lines.size())) {
           String[] f = line.trim().split("\\s+");
           // f[1] local address:port, f[3] state (0A = LISTEN), f[9] inode
           if (f.length > 9 && f[3].equals("0A") && inodes.contains(f[9])) {
