@@ -39,6 +39,8 @@ enum FileColumn {
   CONNECTIONS(column(INT, f -> f.counters().connections())),
   ACTIVE_MS(column(LONG, f -> f.counters().activeMillis())),
   PIECES_REJECTED(column(INT, f -> f.counters().piecesRejected())),
+  /** Counts by kind of source ({@link SourceCounters#encodeByKind}); null in older rows. */
+  SOURCE_COUNTS(column(TEXT, f -> f.counters().encodeByKind())),
   /**
    * The pieces written by the last checkpoint, trusted only in the boot that wrote them: where the
    * boot is unknown none are recorded.
@@ -78,12 +80,17 @@ enum FileColumn {
         TABLE.get(rs, COMPLETED),
         TABLE.get(rs, RESPONSE_HEADERS),
         TABLE.get(rs, DELIVERY),
-        new SourceCounters(
-            TABLE.get(rs, BYTES_FROM_HTTP),
-            TABLE.get(rs, BYTES_FROM_PEERS),
-            TABLE.get(rs, BYTES_FROM_CACHE),
-            TABLE.get(rs, CONNECTIONS),
-            TABLE.get(rs, ACTIVE_MS),
-            TABLE.get(rs, PIECES_REJECTED)));
+        TABLE.get(rs, SOURCE_COUNTS) != null
+            ? SourceCounters.decode(
+                TABLE.get(rs, SOURCE_COUNTS),
+                TABLE.get(rs, ACTIVE_MS),
+                TABLE.get(rs, PIECES_REJECTED))
+            : new SourceCounters(
+                TABLE.get(rs, BYTES_FROM_HTTP),
+                TABLE.get(rs, BYTES_FROM_PEERS),
+                TABLE.get(rs, BYTES_FROM_CACHE),
+                TABLE.get(rs, CONNECTIONS),
+                TABLE.get(rs, ACTIVE_MS),
+                TABLE.get(rs, PIECES_REJECTED)));
   }
 }

@@ -107,7 +107,10 @@ final class Migrations {
               "ALTER TABLE files ADD COLUMN written_boot TEXT"),
           // Nothing reads jobs by owner (the engine loads every job at open), and every write of a
           // job row rewrote the index's page as well.
-          List.of("DROP INDEX jobs_owner"));
+          List.of("DROP INDEX jobs_owner"),
+          // Counts by kind of source ("origin=bytes/connections cache=..."), so that a kind of
+          // its own keeps its counts across a restart; the three byte columns stay as their sums.
+          List.of("ALTER TABLE files ADD COLUMN source_counts TEXT"));
 
   static int latest() {
     return STEPS.size();

@@ -30,10 +30,9 @@ public record SourceCounters(
   }
 
   /**
-   * From the store's columns, which know three places bytes came from: HTTP (every kind but peers
-   * and cache servers, kept as the origin's), peers and cache servers; connections as the origin's.
-   * Until the store has a column for counts by kind, a kind of its own survives a restart only in
-   * those sums.
+   * From the three byte columns of rows written before the store kept counts by kind: HTTP (every
+   * kind but peers and cache servers, kept as the origin's), peers and cache servers; connections
+   * as the origin's.
    */
   public SourceCounters(
       long bytesFromHttp,
@@ -61,6 +60,55 @@ public record SourceCounters(
       byKind.put(SourceKind.CACHE_SERVER, new PerKind(cache, 0));
     }
     return byKind;
+  }
+
+  /**
+   * The counts by kind as the store keeps them: {@code kind=bytes/connections}, separated by
+   * spaces, in the order of the kinds' names; null when there are none.
+   */
+  public String encodeByKind() {
+    if (byKind.isEmpty()) {
+      return null;
+    }
+    StringBuilder text = new StringBuilder();
+    byKind.entrySet().stream()
+        .sorted(Map.Entry.comparingByKey(java.util.Comparator.comparing(SourceKind::name)))
+        .forEach(e -> {
+          if (!text.isEmpty()) {
+            text.append(' ');
+          }
+          text.append(e.getKey().name())
+              .append('=')
+              .append(e.getValue().bytes())
+              .append('/')
+              .append(e.getValue().connections());
+        });
+    return text.toString();
+  }
+
+  /**
+   * The counts of {@link #encodeByKind}'s text; an entry this version cannot read is left out
+   * rather than failing the file.
+   */
+  public static SourceCounters decode(String byKind, long activeMillis, int piecesRejected) {
+    Map<SourceKind, PerKind> counts = new HashMap<>();
+    for (String entry : byKind.strip().split("\\s+")) {
+      int eq = entry.indexOf('=');
+      int slash = entry.indexOf('/', eq + 1);
+      if (eq <= 0 || slash < 0) {
+        continue;
+      }
+      try {
+        counts.put(
+            new SourceKind(entry.substring(0, eq)),
+            new PerKind(
+                Long.parseLong(entry.substring(eq + 1, slash)),
+                Integer.parseInt(entry.substring(slash + 1))));
+      } catch (IllegalArgumentException unreadable) {
+        // A name or a number of a format this version does not know: left out.
+      }
+    }
+    return new SourceCounters(counts, activeMillis, piecesRejected);
   }
 
   /** Bytes received from sources of {@code kind}. */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ferry.engine.transfer.SourceCounters;
+import dev.ferry.spi.SourceKind;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -254,6 +255,54 @@ class StoreTest {
       assertThat(read.getKey()).isEqualTo(job);
       assertThat(read.getValue()).singleElement().usingRecursiveComparison().isEqualTo(file);
     }
+  }
+
+  @Test
+  void countsByKindOfSourceComeBackForEveryKindEvenOneTheStoreDoesNotName() {
+    UUID id = UUID.fromString("00000000-0000-0000-0000-000000000006");
+    SourceKind toy = new SourceKind("toy");
+    SourceCounters counters =
+        new SourceCounters(
+            Map.of(
+                SourceKind.ORIGIN,
+                new SourceCounters.PerKind(100, 2),
+                toy,
+                new SourceCounters.PerKind(7, 1)),
+            9,
+            1);
+    Path database = dir.resolve("ferry.db");
+    try (Store store = Store.open(database, "boot")) {
+      JobRow job =
+          new JobRow(
+              id, 1, 0, 1000, "u", "j", "", 2, 1, 0, 0, 0, 0, null, null, null, null, 3, 600,
+              1209600, 0, null, null, null, 0, null, false, false, 0, 0, 0, false, false, 0, 0,
+              null, null, null, 0);
+      store.insertJob(job);
+      store.addFiles(
+          job,
+          List.of(
+              new FileRow(
+                  id,
+                  0,
+                  "http://h/f",
+                  "/tmp/f",
+                  "/tmp/.f",
+                  null,
+                  107,
+                  null,
+                  null,
+                  1 << 20,
+                  null,
+                  null,
+                  false,
+                  "",
+                  null,
+                  counters)));
+    }
+    SourceCounters read = onlyFile(database, "boot").counters();
+    assertThat(read).isEqualTo(counters);
+    assertThat(read.bytes(toy)).isEqualTo(7);
+    assertThat(read.bytesFromHttp()).as("the HTTP column's sum").isEqualTo(107);
   }
 
   /** A database of schema {@code version} in which {@code statements} have run. */

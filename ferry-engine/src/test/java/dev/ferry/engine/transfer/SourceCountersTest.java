@@ -36,7 +36,7 @@ class SourceCountersTest {
   }
 
   @Test
-  void theStoresThreeColumnsKeepTheSumsAcrossARestart() {
+  void rowsWrittenBeforeCountsByKindKeepTheirSums() {
     SourceCounters counters =
         new SourceCounters(
             java.util.Map.of(
