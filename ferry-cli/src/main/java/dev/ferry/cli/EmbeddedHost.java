@@ -9,6 +9,10 @@ import dev.ferry.engine.Engine;
 import dev.ferry.engine.EngineConfig;
 import dev.ferry.engine.Ferry;
 import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.AsynchronousCloseException;
+import java.nio.channels.ServerSocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -30,25 +34,30 @@ import org.slf4j.LoggerFactory;
  * they are ferryd's). When it ends, its clients open the engine themselves ({@link
  * Session#reopen}).
  *
- * <p>Serving starts on a thread of its own half a second after the engine is open, so a short
- * download neither waits for the HTTP server nor pays for starting one; a command that arrives
- * before it listens waits for the engine ({@link Session#open}).
+ * <p>The HTTP server starts only when another command asks for it. Until then a plain socket
+ * listens at its path, and the first connection to it is closed at once and replaced by the server:
+ * the asking command finds nobody answering and tries again ({@link Session#open} waits for the
+ * engine), by which time the server listens. So a download that nobody else asks about neither
+ * waits for the server nor pays for starting it (bench/README.md has what it cost when every
+ * download started one).
  */
 final class EmbeddedHost implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(EmbeddedHost.class);
+  private static final java.time.Duration SERVER_START = java.time.Duration.ofSeconds(10);
 
   private final Engine engine;
   private final BackgroundCopyManager manager;
   private final Path socket;
-  private final java.util.concurrent.CountDownLatch closing =
-      new java.util.concurrent.CountDownLatch(1);
+  private final Thread sharing;
+  private boolean closing;
+  private ServerSocketChannel doorbell;
   private ApiServer server;
 
   private EmbeddedHost(Engine engine, Path socket) {
     this.engine = engine;
     this.manager = engine.manager(Ferry.currentUser());
     this.socket = socket;
-    Thread.ofPlatform().daemon().name("ferry-share").start(this::serve);
+    this.sharing = Thread.ofPlatform().daemon().name("ferry-share").start(this::serve);
   }
 
   /** Opens the engine of {@code dataDir} and starts sharing it on {@code socket}. */
@@ -78,9 +87,6 @@ final class EmbeddedHost implements AutoCloseable {
 
   private void serve() {
     try {
-      if (closing.await(500, java.util.concurrent.TimeUnit.MILLISECONDS)) {
-        return;
-      }
       Path dir = socket.getParent();
       if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
         Files.createDirectories(dir.getParent());
@@ -91,6 +97,9 @@ final class EmbeddedHost implements AutoCloseable {
       // Left by a command that was killed: nobody can answer there while this one holds the
       // engine, since whoever answers holds it.
       Files.deleteIfExists(socket);
+      if (!awaitKnock()) {
+        return;
+      }
       JobOwner self = Ferry.currentUser();
       ApiServer started =
           ApiServer.start(
@@ -100,41 +109,81 @@ final class EmbeddedHost implements AutoCloseable {
               OptionalInt.empty(),
               new CallerIdentity(new UserDirectory(self.name(), self.uid()), self, null));
       synchronized (this) {
-        if (closing.getCount() == 0) {
+        if (closing) {
           started.close();
-          Files.deleteIfExists(socket);
           return;
         }
         server = started;
       }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
     } catch (IOException | RuntimeException e) {
       // The command works without sharing; only other commands miss it.
       log.debug("cannot share the engine on {}", socket, e);
     }
   }
 
+  /**
+   * Listens on the socket until a command connects (true) or this host closes (false), then stops
+   * listening so that the server can take the path.
+   */
+  private boolean awaitKnock() throws IOException {
+    ServerSocketChannel listening = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+    try {
+      listening.bind(UnixDomainSocketAddress.of(socket));
+      Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-------"));
+      synchronized (this) {
+        if (closing) {
+          return false;
+        }
+        doorbell = listening;
+      }
+      listening.accept().close();
+      return true;
+    } catch (AsynchronousCloseException closedByHost) {
+      return false;
+    } finally {
+      synchronized (this) {
+        doorbell = null;
+      }
+      listening.close();
+      Files.deleteIfExists(socket);
+    }
+  }
+
   /** Stops sharing (clients see the socket go), then closes the engine, checkpointing transfers. */
   @Override
   public void close() {
+    synchronized (this) {
+      closing = true;
+      if (doorbell != null) {
+        try {
+          doorbell.close();
+        } catch (IOException e) {
+          log.debug("cannot stop listening on {}", socket, e);
+        }
+      }
+    }
+    // The socket's path is free for the next holder of the engine only once this one has left it:
+    // a server still starting closes itself when it finds the host closing.
+    try {
+      sharing.join(SERVER_START.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     ApiServer server;
     synchronized (this) {
-      closing.countDown();
       server = this.server;
     }
-    // A server still starting closes itself when it finds the latch down.
     if (server != null) {
       try {
         server.close();
       } catch (RuntimeException e) {
         log.debug("the shared engine's server did not stop cleanly", e);
       }
-      try {
-        Files.deleteIfExists(socket);
-      } catch (IOException e) {
-        log.debug("cannot remove {}", socket, e);
-      }
+    }
+    try {
+      Files.deleteIfExists(socket);
+    } catch (IOException e) {
+      log.debug("cannot remove {}", socket, e);
     }
     engine.close();
   }

@@ -10,6 +10,7 @@ import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -55,6 +56,35 @@ class SharedEngineTest extends EmbeddedCliTest {
     assertThat(first.waitFor(120, TimeUnit.SECONDS)).isTrue();
     assertThat(first.exitValue()).as(Files.readString(tmp.resolve("first.err"))).isZero();
     assertThat(TestFiles.sha256(downloads.resolve("slow.bin"))).isEqualTo(slow.sha256());
+  }
+
+  @Test
+  void theFirstCommandToAskStartsTheServerOnAPrivateSocket() throws Exception {
+    origin.put("/slow.bin", Content.random(3_000_000, 62));
+    first =
+        ferryProcess(
+            "get",
+            "-q",
+            "--limit-rate",
+            "256K",
+            origin.url("/slow.bin"),
+            "-d",
+            downloads.toString());
+    Path socket = EmbeddedHost.socketFor(dataDir.toAbsolutePath().normalize());
+    await("the first get listening on " + socket)
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(100))
+        .until(() -> Files.exists(socket));
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(socket)))
+        .isEqualTo("rw-------");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(socket.getParent())))
+        .isEqualTo("rwx------");
+
+    // Nobody has asked yet, so no server answers: this command's question is what starts it.
+    Cli.Result list = ferry.run("list");
+    assertThat(list.code()).as(list.toString()).isZero();
+    assertThat(list.out()).contains("ferry get " + origin.url("/slow.bin"));
+    assertThat(Daemon.answers(socket)).isTrue();
   }
 
   @Test

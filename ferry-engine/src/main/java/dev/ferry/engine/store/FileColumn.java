@@ -6,9 +6,6 @@ import static dev.ferry.engine.store.SqlType.INT;
 import static dev.ferry.engine.store.SqlType.LONG;
 import static dev.ferry.engine.store.SqlType.TEXT;
 import static dev.ferry.engine.store.SqlType.UUID_TEXT;
-import static dev.ferry.engine.store.Table.bootColumn;
-import static dev.ferry.engine.store.Table.column;
-import static dev.ferry.engine.store.Table.key;
 
 import dev.ferry.engine.transfer.SourceCounters;
 import java.sql.ResultSet;
@@ -19,42 +16,79 @@ import java.sql.SQLException;
  * lower case, in the schema's order (see {@link Table}).
  */
 enum FileColumn {
-  JOB_ID(key(UUID_TEXT, FileRow::jobId)),
-  IDX(key(INT, FileRow::index)),
-  REMOTE_URL(column(TEXT, FileRow::remoteUrl)),
-  LOCAL_PATH(column(TEXT, FileRow::localPath)),
-  TEMP_PATH(column(TEXT, FileRow::tempPath)),
-  RANGES(column(TEXT, FileRow::ranges)),
-  REMOTE_SIZE(column(LONG, FileRow::remoteSize)),
-  ETAG(column(TEXT, FileRow::etag)),
-  LAST_MODIFIED(column(TEXT, FileRow::lastModified)),
-  PIECE_SIZE(column(INT, FileRow::pieceSize)),
-  PIECES(column(BLOB, FileRow::pieces)),
-  COMPLETED(column(BOOLEAN, FileRow::completed)),
-  RESPONSE_HEADERS(column(TEXT, FileRow::responseHeaders)),
-  DELIVERY(column(TEXT, FileRow::delivery)),
-  BYTES_FROM_HTTP(column(LONG, f -> f.counters().bytesFromHttp())),
-  BYTES_FROM_PEERS(column(LONG, f -> f.counters().bytesFromPeers())),
-  BYTES_FROM_CACHE(column(LONG, f -> f.counters().bytesFromCacheServer())),
-  CONNECTIONS(column(INT, f -> f.counters().connections())),
-  ACTIVE_MS(column(LONG, f -> f.counters().activeMillis())),
-  PIECES_REJECTED(column(INT, f -> f.counters().piecesRejected())),
+  JOB_ID(UUID_TEXT, true),
+  IDX(INT, true),
+  REMOTE_URL(TEXT),
+  LOCAL_PATH(TEXT),
+  TEMP_PATH(TEXT),
+  RANGES(TEXT),
+  REMOTE_SIZE(LONG),
+  ETAG(TEXT),
+  LAST_MODIFIED(TEXT),
+  PIECE_SIZE(INT),
+  PIECES(BLOB),
+  COMPLETED(BOOLEAN),
+  RESPONSE_HEADERS(TEXT),
+  DELIVERY(TEXT),
+  BYTES_FROM_HTTP(LONG),
+  BYTES_FROM_PEERS(LONG),
+  BYTES_FROM_CACHE(LONG),
+  CONNECTIONS(INT),
+  ACTIVE_MS(LONG),
+  PIECES_REJECTED(INT),
   /** Counts by kind of source ({@link SourceCounters#encodeByKind}); null in older rows. */
-  SOURCE_COUNTS(column(TEXT, f -> f.counters().encodeByKind())),
+  SOURCE_COUNTS(TEXT),
   /**
    * The pieces written by the last checkpoint, trusted only in the boot that wrote them: where the
    * boot is unknown none are recorded.
    */
-  WRITTEN_PIECES(bootColumn(BLOB, (f, boot) -> boot == null ? null : f.writtenPieces())),
-  WRITTEN_BOOT(bootColumn(TEXT, (f, boot) -> boot));
+  WRITTEN_PIECES(BLOB),
+  WRITTEN_BOOT(TEXT);
 
   static final Table<FileRow, FileColumn> TABLE =
-      Table.of("files", values(), column -> column.binding);
+      Table.of("files", values(), column -> column.binding, FileColumn::value);
 
-  private final Table.Binding<FileRow> binding;
+  private final Table.Binding binding;
 
-  FileColumn(Table.Binding<FileRow> binding) {
-    this.binding = binding;
+  FileColumn(SqlType<?> type) {
+    this(type, false);
+  }
+
+  FileColumn(SqlType<?> type, boolean key) {
+    this.binding = new Table.Binding(type, key);
+  }
+
+  /**
+   * The value of {@code column} in {@code r}, written by a store of the boot {@code boot}. One
+   * exhaustive switch, so that a constant without a value does not compile, and one method for
+   * every column, so that a short download runs it compiled after a few rows.
+   */
+  private static Object value(FileColumn column, FileRow r, String boot) {
+    return switch (column) {
+      case JOB_ID -> r.jobId();
+      case IDX -> r.index();
+      case REMOTE_URL -> r.remoteUrl();
+      case LOCAL_PATH -> r.localPath();
+      case TEMP_PATH -> r.tempPath();
+      case RANGES -> r.ranges();
+      case REMOTE_SIZE -> r.remoteSize();
+      case ETAG -> r.etag();
+      case LAST_MODIFIED -> r.lastModified();
+      case PIECE_SIZE -> r.pieceSize();
+      case PIECES -> r.pieces();
+      case COMPLETED -> r.completed();
+      case RESPONSE_HEADERS -> r.responseHeaders();
+      case DELIVERY -> r.delivery();
+      case BYTES_FROM_HTTP -> r.counters().bytesFromHttp();
+      case BYTES_FROM_PEERS -> r.counters().bytesFromPeers();
+      case BYTES_FROM_CACHE -> r.counters().bytesFromCacheServer();
+      case CONNECTIONS -> r.counters().connections();
+      case ACTIVE_MS -> r.counters().activeMillis();
+      case PIECES_REJECTED -> r.counters().piecesRejected();
+      case SOURCE_COUNTS -> r.counters().encodeByKind();
+      case WRITTEN_PIECES -> boot == null ? null : r.writtenPieces();
+      case WRITTEN_BOOT -> boot;
+    };
   }
 
   /**

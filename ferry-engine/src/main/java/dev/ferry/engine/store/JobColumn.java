@@ -6,8 +6,6 @@ import static dev.ferry.engine.store.SqlType.LONG;
 import static dev.ferry.engine.store.SqlType.NULLABLE_INT;
 import static dev.ferry.engine.store.SqlType.TEXT;
 import static dev.ferry.engine.store.SqlType.UUID_TEXT;
-import static dev.ferry.engine.store.Table.column;
-import static dev.ferry.engine.store.Table.key;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -17,54 +15,107 @@ import java.sql.SQLException;
  * case, in the schema's order (see {@link Table}).
  */
 enum JobColumn {
-  ID(key(UUID_TEXT, JobRow::id)),
+  ID(UUID_TEXT, true),
   /** The job's place in creation order, the order in which the store loads the jobs. */
-  SEQ(column(LONG, JobRow::sequence)),
-  TYPE(column(INT, JobRow::type)),
-  OWNER_UID(column(LONG, JobRow::ownerUid)),
-  OWNER_NAME(column(TEXT, JobRow::ownerName)),
-  DISPLAY_NAME(column(TEXT, JobRow::displayName)),
-  DESCRIPTION(column(TEXT, JobRow::description)),
-  PRIORITY(column(INT, JobRow::priority)),
-  STATE(column(INT, JobRow::state)),
-  CREATED_MS(column(LONG, JobRow::createdMs)),
-  MODIFIED_MS(column(LONG, JobRow::modifiedMs)),
-  TRANSFERRED_MS(column(LONG, JobRow::transferredMs)),
-  ERROR_COUNT(column(INT, JobRow::errorCount)),
-  ERROR_CONTEXT(column(NULLABLE_INT, JobRow::errorContext)),
-  ERROR_CODE(column(NULLABLE_INT, JobRow::errorCode)),
-  ERROR_FILE(column(NULLABLE_INT, JobRow::errorFile)),
-  ERROR_PROTOCOL(column(TEXT, JobRow::errorProtocol)),
-  NOTIFY_FLAGS(column(INT, JobRow::notifyFlags)),
-  MIN_RETRY_DELAY_S(column(LONG, JobRow::minRetryDelaySeconds)),
-  NO_PROGRESS_TIMEOUT_S(column(LONG, JobRow::noProgressTimeoutSeconds)),
-  PROXY_USAGE(column(INT, JobRow::proxyUsage)),
-  PROXY_LIST(column(TEXT, JobRow::proxyList)),
-  PROXY_BYPASS(column(TEXT, JobRow::proxyBypass)),
-  CUSTOM_HEADERS(column(TEXT, JobRow::customHeaders)),
-  COST_FLAGS(column(INT, JobRow::costFlags)),
-  NOTIFICATION_CLSID(column(UUID_TEXT, JobRow::notificationClsid)),
-  DYNAMIC_CONTENT(column(BOOLEAN, JobRow::dynamicContent)),
-  HIGH_PERFORMANCE(column(BOOLEAN, JobRow::highPerformance)),
-  MAX_DOWNLOAD_SIZE(column(LONG, JobRow::maxDownloadSize)),
-  STORED_CREDENTIALS(column(INT, JobRow::storedCredentials)),
-  MIN_NOTIFICATION_INTERVAL_MS(column(INT, JobRow::minNotificationIntervalMs)),
-  ON_DEMAND(column(BOOLEAN, JobRow::onDemand)),
-  RESUMED_ONCE(column(BOOLEAN, JobRow::resumedOnce)),
-  TRANSIENT_SINCE_MS(column(LONG, JobRow::transientSinceMs)),
-  RETRY_AT_MS(column(LONG, JobRow::retryAtMs)),
-  NOTIFY_PROGRAM(column(TEXT, JobRow::notifyProgram)),
-  NOTIFY_PARAMETERS(column(TEXT, JobRow::notifyParameters)),
-  DOWNLOAD(column(TEXT, JobRow::download)),
-  MAX_TRANSFER_RATE(column(LONG, JobRow::maxTransferRate));
+  SEQ(LONG),
+  TYPE(INT),
+  OWNER_UID(LONG),
+  OWNER_NAME(TEXT),
+  DISPLAY_NAME(TEXT),
+  DESCRIPTION(TEXT),
+  PRIORITY(INT),
+  STATE(INT),
+  CREATED_MS(LONG),
+  MODIFIED_MS(LONG),
+  TRANSFERRED_MS(LONG),
+  ERROR_COUNT(INT),
+  ERROR_CONTEXT(NULLABLE_INT),
+  ERROR_CODE(NULLABLE_INT),
+  ERROR_FILE(NULLABLE_INT),
+  ERROR_PROTOCOL(TEXT),
+  NOTIFY_FLAGS(INT),
+  MIN_RETRY_DELAY_S(LONG),
+  NO_PROGRESS_TIMEOUT_S(LONG),
+  PROXY_USAGE(INT),
+  PROXY_LIST(TEXT),
+  PROXY_BYPASS(TEXT),
+  CUSTOM_HEADERS(TEXT),
+  COST_FLAGS(INT),
+  NOTIFICATION_CLSID(UUID_TEXT),
+  DYNAMIC_CONTENT(BOOLEAN),
+  HIGH_PERFORMANCE(BOOLEAN),
+  MAX_DOWNLOAD_SIZE(LONG),
+  STORED_CREDENTIALS(INT),
+  MIN_NOTIFICATION_INTERVAL_MS(INT),
+  ON_DEMAND(BOOLEAN),
+  RESUMED_ONCE(BOOLEAN),
+  TRANSIENT_SINCE_MS(LONG),
+  RETRY_AT_MS(LONG),
+  NOTIFY_PROGRAM(TEXT),
+  NOTIFY_PARAMETERS(TEXT),
+  DOWNLOAD(TEXT),
+  MAX_TRANSFER_RATE(LONG);
 
   static final Table<JobRow, JobColumn> TABLE =
-      Table.of("jobs", values(), column -> column.binding);
+      Table.of("jobs", values(), column -> column.binding, JobColumn::value);
 
-  private final Table.Binding<JobRow> binding;
+  private final Table.Binding binding;
 
-  JobColumn(Table.Binding<JobRow> binding) {
-    this.binding = binding;
+  JobColumn(SqlType<?> type) {
+    this(type, false);
+  }
+
+  JobColumn(SqlType<?> type, boolean key) {
+    this.binding = new Table.Binding(type, key);
+  }
+
+  /**
+   * The value of {@code column} in {@code r}, written by a store of the boot {@code boot}. One
+   * exhaustive switch, so that a constant without a value does not compile, and one method for
+   * every column, so that a short download runs it compiled after a few rows.
+   */
+  private static Object value(JobColumn column, JobRow r, String boot) {
+    return switch (column) {
+      case ID -> r.id();
+      case SEQ -> r.sequence();
+      case TYPE -> r.type();
+      case OWNER_UID -> r.ownerUid();
+      case OWNER_NAME -> r.ownerName();
+      case DISPLAY_NAME -> r.displayName();
+      case DESCRIPTION -> r.description();
+      case PRIORITY -> r.priority();
+      case STATE -> r.state();
+      case CREATED_MS -> r.createdMs();
+      case MODIFIED_MS -> r.modifiedMs();
+      case TRANSFERRED_MS -> r.transferredMs();
+      case ERROR_COUNT -> r.errorCount();
+      case ERROR_CONTEXT -> r.errorContext();
+      case ERROR_CODE -> r.errorCode();
+      case ERROR_FILE -> r.errorFile();
+      case ERROR_PROTOCOL -> r.errorProtocol();
+      case NOTIFY_FLAGS -> r.notifyFlags();
+      case MIN_RETRY_DELAY_S -> r.minRetryDelaySeconds();
+      case NO_PROGRESS_TIMEOUT_S -> r.noProgressTimeoutSeconds();
+      case PROXY_USAGE -> r.proxyUsage();
+      case PROXY_LIST -> r.proxyList();
+      case PROXY_BYPASS -> r.proxyBypass();
+      case CUSTOM_HEADERS -> r.customHeaders();
+      case COST_FLAGS -> r.costFlags();
+      case NOTIFICATION_CLSID -> r.notificationClsid();
+      case DYNAMIC_CONTENT -> r.dynamicContent();
+      case HIGH_PERFORMANCE -> r.highPerformance();
+      case MAX_DOWNLOAD_SIZE -> r.maxDownloadSize();
+      case STORED_CREDENTIALS -> r.storedCredentials();
+      case MIN_NOTIFICATION_INTERVAL_MS -> r.minNotificationIntervalMs();
+      case ON_DEMAND -> r.onDemand();
+      case RESUMED_ONCE -> r.resumedOnce();
+      case TRANSIENT_SINCE_MS -> r.transientSinceMs();
+      case RETRY_AT_MS -> r.retryAtMs();
+      case NOTIFY_PROGRAM -> r.notifyProgram();
+      case NOTIFY_PARAMETERS -> r.notifyParameters();
+      case DOWNLOAD -> r.download();
+      case MAX_TRANSFER_RATE -> r.maxTransferRate();
+    };
   }
 
   /** The job in the current row of a result of {@link Table#select}. */

@@ -15,6 +15,12 @@ record SqlType<T>(String sql, SqlType.Setter<T> setter, SqlType.Getter<T> getter
     setter.set(ps, index, value);
   }
 
+  /** Binds {@code value}, which a table's values give as an object of this type. */
+  @SuppressWarnings("unchecked")
+  void setValue(PreparedStatement ps, int index, Object value) throws SQLException {
+    setter.set(ps, index, (T) value);
+  }
+
   T get(ResultSet rs, int index) throws SQLException {
     return getter.get(rs, index);
   }

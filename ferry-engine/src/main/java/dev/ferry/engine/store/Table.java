@@ -12,10 +12,11 @@ import java.util.function.Function;
 
 /**
  * A table whose columns are the constants of one enum ({@link JobColumn}, {@link FileColumn}), each
- * named as its column in lower case and carrying its SQL type, whether it belongs to the primary
- * key, and how a write binds it from the row. The statements, their placeholders, the binding of a
- * row and the reading of a result are all derived from that one list, so adding a column is one
- * constant (and a step in {@link Migrations}).
+ * named as its column in lower case and carrying its SQL type and whether it belongs to the primary
+ * key; the enum's exhaustive switch gives each column's value in a row. The statements, their
+ * placeholders, the binding of a row and the reading of a result are all derived from that one
+ * list, so adding a column is one constant, its case in the switch (the compiler asks for it) and a
+ * step in {@link Migrations}.
  *
  * <p>Every statement names the columns in one order, the keys last: an insert names them all, an
  * update sets the others and finds the row by the keys, so both bind in the same order, and a
@@ -28,22 +29,25 @@ final class Table<R, C extends Enum<C>> {
   private final String name;
 
   /** The columns in statement order, the keys last. */
-  private final List<Column<R>> columns;
+  private final List<Column<C>> columns;
 
   private final int keys;
 
   /** The columns by the ordinal of their enum constant. */
-  private final List<Column<R>> byConstant;
+  private final List<Column<C>> byConstant;
 
   /** The position (1-based) of each constant's column in the statements, by ordinal. */
   private final int[] positions;
 
-  private Table(String name, List<Column<R>> byConstant) {
+  private final Values<R, C> values;
+
+  private Table(String name, List<Column<C>> byConstant, Values<R, C> values) {
     this.name = name;
     this.byConstant = byConstant;
-    List<Column<R>> ordered = new ArrayList<>();
-    List<Column<R>> keyColumns = new ArrayList<>();
-    for (Column<R> column : byConstant) {
+    this.values = values;
+    List<Column<C>> ordered = new ArrayList<>();
+    List<Column<C>> keyColumns = new ArrayList<>();
+    for (Column<C> column : byConstant) {
       (column.binding().key() ? keyColumns : ordered).add(column);
     }
     ordered.addAll(keyColumns);
@@ -55,42 +59,28 @@ final class Table<R, C extends Enum<C>> {
     }
   }
 
-  /** The table {@code name} of {@code constants}, an enum's {@code values()}. */
-  static <R, C extends Enum<C>> Table<R, C> of(
-      String name, C[] constants, Function<C, Binding<R>> binding) {
-    List<Column<R>> columns = new ArrayList<>();
-    for (C constant : constants) {
-      columns.add(new Column<>(constant.name().toLowerCase(Locale.ROOT), binding.apply(constant)));
-    }
-    return new Table<>(name, List.copyOf(columns));
-  }
-
-  /** A column whose value is read off the row. */
-  static <R, T> Binding<R> column(SqlType<T> type, Function<? super R, ? extends T> value) {
-    return bootColumn(type, (row, boot) -> value.apply(row));
-  }
-
-  /** A column of the primary key. */
-  static <R, T> Binding<R> key(SqlType<T> type, Function<? super R, ? extends T> value) {
-    Binding<R> column = column(type, value);
-    return new Binding<>(column.type(), true, column.binder());
-  }
-
   /**
-   * A column whose value depends on the boot of the machine the store records ({@link BootId}; null
-   * when unknown) as well as on the row.
+   * The table {@code name} of {@code constants}, an enum's {@code values()}, each with its binding,
+   * and how a write takes each column's value from a row.
    */
-  static <R, T> Binding<R> bootColumn(SqlType<T> type, BootValue<? super R, ? extends T> value) {
-    return new Binding<>(type, false, (ps, i, row, boot) -> type.set(ps, i, value.of(row, boot)));
+  static <R, C extends Enum<C>> Table<R, C> of(
+      String name, C[] constants, Function<C, Binding> binding, Values<R, C> values) {
+    List<Column<C>> columns = new ArrayList<>();
+    for (C constant : constants) {
+      columns.add(
+          new Column<>(
+              constant.name().toLowerCase(Locale.ROOT), constant, binding.apply(constant)));
+    }
+    return new Table<>(name, List.copyOf(columns), values);
   }
 
   /** Every column, in statement order. */
-  List<Column<R>> columns() {
+  List<Column<C>> columns() {
     return columns;
   }
 
   /** The columns that find a row: the table's primary key. */
-  List<Column<R>> keys() {
+  List<Column<C>> keys() {
     return columns.subList(columns.size() - keys, columns.size());
   }
 
@@ -114,11 +104,8 @@ final class Table<R, C extends Enum<C>> {
   }
 
   /**
-   * An update of the row the keys name, not a REPLACE: SQLite carries a REPLACE out as a delete and
-   * an insert under a new rowid, which moves the row to another page and rewrites the primary key's
-   * index too, so a checkpoint wrote more pages to the WAL (frames per checkpoint and the
-   * benchmark's figures: bench/README.md, StoreBenchmark). Nor does an update bring back a row
-   * deleted meanwhile.
+   * An update of every column but the keys, found by the keys: the same placeholders in the same
+   * order as {@link #insert}, so that one {@link #bind} serves both.
    */
   String update() {
     return "UPDATE "
@@ -129,10 +116,14 @@ final class Table<R, C extends Enum<C>> {
         + join(keys(), " = ?", " AND ");
   }
 
-  /** Binds every column of {@code row} to a statement of {@link #insert} or {@link #update}. */
+  /**
+   * Binds every column of {@code row}, written by a store of the boot {@code boot}, to a statement
+   * of {@link #insert} or {@link #update}.
+   */
   void bind(PreparedStatement ps, R row, String boot) throws SQLException {
     for (int i = 0; i < columns.size(); i++) {
-      columns.get(i).binding().binder().bind(ps, i + 1, row, boot);
+      Column<C> column = columns.get(i);
+      column.binding().type().setValue(ps, i + 1, values.of(column.constant(), row, boot));
     }
   }
 
@@ -156,21 +147,18 @@ final class Table<R, C extends Enum<C>> {
     return joined.toString();
   }
 
-  /** A column's SQL type, whether it is part of the key, and how a write binds it from the row. */
-  record Binding<R>(SqlType<?> type, boolean key, Binder<R> binder) {}
+  /** A column's SQL type and whether it is part of the primary key. */
+  record Binding(SqlType<?> type, boolean key) {}
 
-  /** Binds one column's value, taken from the row (and the boot), at {@code index}. */
+  /**
+   * How a write takes a column's value from the row, and from the boot the store records ({@link
+   * BootId}; null when unknown), as the column's {@link SqlType} binds it.
+   */
   @FunctionalInterface
-  interface Binder<R> {
-    void bind(PreparedStatement ps, int index, R row, String boot) throws SQLException;
+  interface Values<R, C> {
+    Object of(C column, R row, String boot);
   }
 
-  /** How a column's value is taken from a row being written and the boot the store records. */
-  @FunctionalInterface
-  interface BootValue<R, T> {
-    T of(R row, String boot);
-  }
-
-  /** One column: its name and its binding. */
-  record Column<R>(String name, Binding<R> binding) {}
+  /** One column: its name, its constant and its binding. */
+  record Column<C>(String name, C constant, Binding binding) {}
 }

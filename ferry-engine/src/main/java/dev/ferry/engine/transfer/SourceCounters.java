@@ -1,7 +1,10 @@
 package dev.ferry.engine.transfer;
 
 import dev.ferry.spi.SourceKind;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -70,26 +73,24 @@ public record SourceCounters(
     if (byKind.isEmpty()) {
       return null;
     }
+    // A loop, not a stream: every checkpoint of every file writes it.
+    List<SourceKind> kinds = new ArrayList<>(byKind.keySet());
+    kinds.sort(Comparator.comparing(SourceKind::name));
     StringBuilder text = new StringBuilder();
-    byKind.entrySet().stream()
-        .sorted(Map.Entry.comparingByKey(java.util.Comparator.comparing(SourceKind::name)))
-        .forEach(e -> {
-          if (!text.isEmpty()) {
-            text.append(' ');
-          }
-          text.append(e.getKey().name())
-              .append('=')
-              .append(e.getValue().bytes())
-              .append('/')
-              .append(e.getValue().connections());
-        });
+    for (SourceKind kind : kinds) {
+      PerKind counts = byKind.get(kind);
+      if (!text.isEmpty()) {
+        text.append(' ');
+      }
+      text.append(kind.name())
+          .append('=')
+          .append(counts.bytes())
+          .append('/')
+          .append(counts.connections());
+    }
     return text.toString();
   }
 
-  /**
-   * The counts of {@link #encodeByKind}'s text; an entry this version cannot read is left out
-   * rather than failing the file.
-   */
   public static SourceCounters decode(String byKind, long activeMillis, int piecesRejected) {
     Map<SourceKind, PerKind> counts = new HashMap<>();
     for (String entry : byKind.strip().split("\\s+")) {
