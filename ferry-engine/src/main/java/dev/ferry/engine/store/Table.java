@@ -54,8 +54,8 @@ final class Table<R, C extends Enum<C>> {
     this.columns = List.copyOf(ordered);
     this.keys = keyColumns.size();
     this.positions = new int[byConstant.size()];
-    for (int i = 0; i < positions.length; i++) {
-      positions[i] = columns.indexOf(byConstant.get(i)) + 1;
+    for (int i = 0; i < columns.size(); i++) {
+      positions[columns.get(i).constant().ordinal()] = i + 1;
     }
   }
 
