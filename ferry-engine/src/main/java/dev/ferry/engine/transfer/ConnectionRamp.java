@@ -2,6 +2,8 @@ package dev.ferry.engine.transfer;
 
 import dev.ferry.spi.Clock;
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.LockSupport;
@@ -32,6 +34,9 @@ final class ConnectionRamp {
 
   /** How long the rate is measured before and after each step. */
   private static final Duration INTERVAL = Duration.ofMillis(200);
+
+  /** How many intervals at the lower level a step's rate is compared with (their best). */
+  private static final int BASELINE_INTERVALS = 3;
 
   /** A step pays when the rate rises at least this much. */
   private static final double GAIN = 1.25;
@@ -219,6 +224,10 @@ final class ConnectionRamp {
    * Every {@link #INTERVAL}: while a step is under test, keep it and take the next when it paid,
    * else undo it; while holding, try the next step once its time has come. The first step comes
    * after one interval unconditionally: there is nothing to compare it with yet.
+   *
+   * <p>A step must beat the best of the last {@link #BASELINE_INTERVALS} intervals before it, not
+   * the last one alone: on a busy machine one slow interval at the lower level made any step seem
+   * to pay, and a file capped by the bandwidth policy grew connections that could not help.
    */
   private void run() {
     int most = transfer.settings().connections();
@@ -230,6 +239,7 @@ final class ConnectionRamp {
     long nextTry = clock.nanoTime();
     long lastBytes = transfer.state().bytesReceived();
     long lastNanos = clock.nanoTime();
+    ArrayDeque<Double> atLevel = new ArrayDeque<>(); // the latest rates at level, newest last
     while (true) {
       LockSupport.parkNanos(INTERVAL.toNanos());
       if (done || !wanted.getAsBoolean()) {
@@ -254,12 +264,17 @@ final class ConnectionRamp {
         testing = 0;
         retry = FIRST_RETRY.toNanos();
         nextTry = now;
+        atLevel.clear();
+      }
+      atLevel.addLast(rate);
+      if (atLevel.size() > BASELINE_INTERVALS) {
+        atLevel.removeFirst();
       }
       if (now - nextTry >= 0 && mayGrow(level)) {
         int step = Math.min(level * factor, most);
         if (growTo(step)) {
           testing = step;
-          before = rate;
+          before = Collections.max(atLevel);
         }
       }
     }
