@@ -189,11 +189,15 @@ public final class CacheNode implements AutoCloseable {
   }
 
   private static void requireNginx() {
-    String missing = unavailable();
+    require(unavailable(), System.getenv("CI"));
+  }
+
+  /** Returns where nothing is {@code missing}; else aborts the test, or fails it under CI. */
+  static void require(String missing, String ci) {
     if (missing == null) {
       return;
     }
-    if ("true".equalsIgnoreCase(System.getenv("CI"))) {
+    if ("true".equalsIgnoreCase(ci)) {
       throw new IllegalStateException(
           "cache node tests cannot run under CI: " + missing + " (.ci/run installs it)");
     }

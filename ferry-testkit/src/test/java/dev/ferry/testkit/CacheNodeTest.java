@@ -2,6 +2,7 @@ package dev.ferry.testkit;
 
 import static java.nio.charset.StandardCharsets.ISO_8859_1;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.sun.net.httpserver.HttpServer;
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.opentest4j.TestAbortedException;
 
 /**
  * dist/cache-node's nginx configuration, run by scripts/cache-node through {@link CacheNode},
@@ -159,6 +161,35 @@ class CacheNodeTest {
     }
     // Clients that ask for a slice being fetched wait for that fetch (proxy_cache_lock).
     assertThat(origin.bytesServed("/crowd.bin")).isEqualTo(SIZE);
+  }
+
+  @Test
+  void headAnswersWithTheFilesLength() throws Exception {
+    origin.put("/head.bin", Content.random(SIZE, 15));
+
+    HttpResponse<byte[]> head =
+        client.send(
+            HttpRequest.newBuilder(node.uri("/head.bin", origin))
+                .method("HEAD", HttpRequest.BodyPublishers.noBody())
+                .timeout(GENEROUS)
+                .build(),
+            HttpResponse.BodyHandlers.ofByteArray());
+
+    assertThat(head.statusCode()).isEqualTo(200);
+    assertThat(head.headers().firstValue("Content-Length")).hasValue(String.valueOf(SIZE));
+    assertThat(head.headers().firstValue("Accept-Ranges")).hasValue("bytes");
+    assertThat(head.body()).isEmpty();
+  }
+
+  @Test
+  void withoutNginxATestIsSkippedOrUnderCiFails() {
+    CacheNode.require(null, "true");
+    assertThatThrownBy(() -> CacheNode.require("nginx is not installed", null))
+        .isInstanceOf(TestAbortedException.class)
+        .hasMessageContaining("nginx is not installed");
+    assertThatThrownBy(() -> CacheNode.require("nginx is not installed", "true"))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("nginx is not installed");
   }
 
   @Test
