@@ -1,6 +1,7 @@
 package dev.ferry.testkit;
 
 import static java.nio.charset.StandardCharsets.ISO_8859_1;
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -9,10 +10,14 @@ import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -164,6 +169,23 @@ class CacheNodeTest {
   }
 
   @Test
+  void aFileChangedAtTheOriginIsCutShortNotMixed() throws Exception {
+    origin.put("/changed.bin", Content.random(SIZE, 16));
+    URI uri = node.uri("/changed.bin", origin);
+    assertThat(get(uri, "Range", "bytes=0-99").statusCode()).isEqualTo(206);
+    // A new version under the same URL, with a new ETag, while the first slice is still fresh.
+    Content now = Content.random(SIZE, 17);
+    origin.put("/changed.bin", now);
+
+    // The first slice, from the cache, has the old ETag; the next, from the origin, the new one.
+    assertThatThrownBy(() -> get(uri)).isInstanceOf(IOException.class);
+    assertThat(node.errorLog()).contains("etag mismatch in slice response");
+    // Ranges that touch only fetched-again slices are the new version's.
+    assertThat(get(uri, "Range", "bytes=" + SLICE + "-" + (SLICE + 99)).body())
+        .isEqualTo(now.slice(SLICE, 100));
+  }
+
+  @Test
   void headAnswersWithTheFilesLength() throws Exception {
     origin.put("/head.bin", Content.random(SIZE, 15));
 
@@ -247,6 +269,64 @@ class CacheNodeTest {
             "/a%20b/f.cab query=x=1&y=%2F host=" + at,
             "/f.cab query=null host=" + at,
             "/g.cab query=z=2 host=" + at);
+  }
+
+  @Test
+  void theScriptStartsReportsAndStopsANode() throws Exception {
+    Path dir = Files.createTempDirectory("ferry-cache-node-script-");
+    // As root, nginx's workers run as nobody and must reach the cache below it.
+    Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+    try {
+      int port;
+      try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+        port = probe.getLocalPort();
+      }
+      String allow = "127.0.0.1:" + origin.port();
+      Result start =
+          script(
+              "start",
+              "--no-install",
+              "--dir",
+              dir.toString(),
+              "--port",
+              "" + port,
+              "--allow",
+              allow);
+      assertThat(start.exitCode()).as(start.output()).isZero();
+      assertThat(start.output()).contains("listening on http://127.0.0.1:" + port);
+      URI health = URI.create("http://127.0.0.1:" + port + CacheNode.HEALTH_PATH);
+      await().atMost(GENEROUS).ignoreExceptions().until(() -> get(health).statusCode() == 200);
+      Result status = script("status", "--dir", dir.toString());
+      assertThat(status.exitCode()).isZero();
+      assertThat(status.output()).contains("127.0.0.1:" + port);
+
+      assertThat(script("stop", "--dir", dir.toString()).exitCode()).isZero();
+
+      assertThat(script("status", "--dir", dir.toString()).exitCode()).isEqualTo(3);
+      assertThatThrownBy(() -> get(health)).isInstanceOf(IOException.class);
+    } finally {
+      script("stop", "--dir", dir.toString());
+      TestFiles.deleteTree(dir);
+    }
+  }
+
+  private record Result(int exitCode, String output) {}
+
+  private static Result script(String... args) throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>(List.of("bash", node().toString()));
+    command.addAll(List.of(args));
+    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String output = new String(process.getInputStream().readAllBytes(), UTF_8);
+    return new Result(process.waitFor(), output);
+  }
+
+  private static Path node() {
+    for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+      if (Files.isRegularFile(dir.resolve("scripts/cache-node"))) {
+        return dir.resolve("scripts/cache-node");
+      }
+    }
+    throw new IllegalStateException("no scripts/cache-node above " + Path.of("").toAbsolutePath());
   }
 
   private HttpResponse<byte[]> get(URI uri, String... headers)
