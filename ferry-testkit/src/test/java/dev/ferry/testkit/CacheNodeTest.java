@@ -164,7 +164,9 @@ class CacheNodeTest {
       assertThat(response.statusCode()).isEqualTo(200);
       assertThat(TestFiles.sha256(response.body())).isEqualTo(content.sha256());
     }
-    // Clients that ask for a slice being fetched wait for that fetch (proxy_cache_lock).
+    // Clients that ask for a slice being fetched wait for that fetch (proxy_cache_lock). The
+    // origin counts a write once it has returned, which may be after nginx has the bytes.
+    await().atMost(GENEROUS).until(() -> origin.bytesServed("/crowd.bin") >= SIZE);
     assertThat(origin.bytesServed("/crowd.bin")).isEqualTo(SIZE);
   }
 
