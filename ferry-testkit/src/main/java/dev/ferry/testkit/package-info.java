@@ -12,6 +12,7 @@
  * <p>The rest is shared by the modules' tests: {@link dev.ferry.testkit.Ferryd}, a real ferryd in a
  * child JVM ({@link dev.ferry.testkit.ChildJvm}); {@link dev.ferry.testkit.Jobs}, waits on a job's
  * state; {@link dev.ferry.testkit.TestFiles}, a file's SHA-256 and short temporary directories for
- * Unix sockets.
+ * Unix sockets; {@link dev.ferry.testkit.CacheNode}, a real nginx run as a Delivery Optimization
+ * cache node by {@code scripts/cache-node}.
  */
 package dev.ferry.testkit;
