@@ -554,7 +554,10 @@ public final class JobEngine implements dev.ferry.engine.Engine, JobKernel {
     } finally {
       lock.unlock();
     }
-    for (Source origin : origins) {
+    List<Object> closing = new ArrayList<>(origins);
+    // A provider that holds connections of its own (a cache server's client) releases them too.
+    closing.addAll(config.sourceProviders());
+    for (Object origin : closing) {
       if (origin instanceof AutoCloseable closeable) {
         try {
           closeable.close();
