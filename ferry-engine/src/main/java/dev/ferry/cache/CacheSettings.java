@@ -2,6 +2,7 @@ package dev.ferry.cache;
 
 import dev.ferry.api.FerryException;
 import dev.ferry.api.HResult;
+import dev.ferry.spi.CacheHints;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -84,6 +85,25 @@ public record CacheSettings(
       hosts.add(host);
     }
     return hosts;
+  }
+
+  /**
+   * What applies to a file of a job that says {@code hints}: the job's hosts in place of these, and
+   * the job's delay in place of both of these.
+   */
+  public CacheSettings forJob(CacheHints hints) {
+    if (hints.hosts().isEmpty() && hints.fallbackDelaySeconds() == null) {
+      return this;
+    }
+    List<String> chosen = hints.hosts().isEmpty() ? hosts : hints.hosts();
+    if (hints.fallbackDelaySeconds() == null) {
+      return new CacheSettings(chosen, foregroundDelay, backgroundDelay);
+    }
+    Duration delay =
+        hints.fallbackDelaySeconds() == 0
+            ? UNSET
+            : delayOf(hints.fallbackDelaySeconds().longValue());
+    return new CacheSettings(chosen, delay, delay);
   }
 
   /**

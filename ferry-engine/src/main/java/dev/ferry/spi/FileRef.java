@@ -13,15 +13,17 @@ import java.util.UUID;
  * @param index the file's position in its job
  * @param uri the file's remote URL (its origin)
  * @param foreground whether the job has FOREGROUND priority
+ * @param cache the cache servers the job names, if any
  */
-public record FileRef(UUID job, int index, URI uri, boolean foreground) {
+public record FileRef(UUID job, int index, URI uri, boolean foreground, CacheHints cache) {
   public FileRef {
     Objects.requireNonNull(job, "job");
     Objects.requireNonNull(uri, "uri");
+    Objects.requireNonNull(cache, "cache");
   }
 
-  /** A file of a background job. */
+  /** A file of a background job that names no cache server. */
   public FileRef(UUID job, int index, URI uri) {
-    this(job, index, uri, false);
+    this(job, index, uri, false, CacheHints.NONE);
   }
 }

@@ -4,6 +4,8 @@ import static dev.ferry.engine.EngineFixture.awaitState;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ferry.api.BackgroundCopyJob;
+import dev.ferry.api.JobPropertyId;
+import dev.ferry.api.JobPropertyValue;
 import dev.ferry.api.JobState;
 import dev.ferry.api.delivery.DeliveryFileProperty;
 import dev.ferry.api.delivery.DeliveryOptimizationFile;
@@ -122,6 +124,48 @@ class CacheServersTest {
     assertThat(cache.queries())
         .isNotEmpty()
         .allMatch(q -> q.equals("x=1&cacheHostOrigin=127.0.0.1"));
+  }
+
+  @Test
+  void aJobsOwnCacheHostsServeItWhereTheMachineHasNone() throws Exception {
+    cache = cacheAllowing(ORIGIN_HOST);
+    start(List.of(), null);
+    Content content = Content.random(3L * MIB, 78);
+    fx.origin.put("/own.bin", content);
+    cache.hold("/own.bin", content.bytes());
+    Path target = fx.download("own.bin");
+    BackgroundCopyJob job = job("/own.bin", target);
+    job.setProperty(JobPropertyId.CACHE_HOSTS, new JobPropertyValue.Text(" " + cache.host()));
+    job.setProperty(JobPropertyId.CACHE_FALLBACK_DELAY, new JobPropertyValue.Dword(-1));
+    assertThat(job.getProperty(JobPropertyId.CACHE_HOSTS))
+        .isEqualTo(new JobPropertyValue.Text(cache.host()));
+    job.resume();
+    awaitState(job, JobState.TRANSFERRED);
+    complete(job, target, content);
+
+    assertThat(events.bytes(SourceKind.CACHE_SERVER)).isEqualTo(content.size());
+    assertThat(events.bytes(SourceKind.ORIGIN)).isZero();
+  }
+
+  @Test
+  void theJobsCacheSettingsSurviveARestart() {
+    start(List.of(), null);
+    fx.origin.put("/keep.bin", Content.random(1024, 79));
+    BackgroundCopyJob job = job("/keep.bin", fx.download("keep.bin"));
+    job.setProperty(JobPropertyId.CACHE_HOSTS, new JobPropertyValue.Text("c1,[fd00::1]:8080"));
+    EngineFixture.assertHResult(
+        () -> job.getProperty(JobPropertyId.CACHE_FALLBACK_DELAY), dev.ferry.api.HResult.E_NOT_SET);
+    job.setProperty(JobPropertyId.CACHE_FALLBACK_DELAY, new JobPropertyValue.Dword(30));
+    EngineFixture.assertHResult(
+        () -> job.setProperty(JobPropertyId.CACHE_HOSTS, new JobPropertyValue.Text("http://c/")),
+        dev.ferry.api.HResult.E_INVALIDARG);
+    fx.restart();
+    BackgroundCopyJob again = fx.alice().getJob(job.id());
+    assertThat(again.getProperty(JobPropertyId.CACHE_HOSTS))
+        .isEqualTo(new JobPropertyValue.Text("c1,[fd00::1]:8080"));
+    assertThat(again.getProperty(JobPropertyId.CACHE_FALLBACK_DELAY))
+        .isEqualTo(new JobPropertyValue.Dword(30));
+    again.cancel();
   }
 
   @Test

@@ -188,10 +188,15 @@ final class JobRunner implements Runnable {
     FilePreparation.prepare(engine, job, file, plan.settings());
     dev.ferry.spi.FileRef ref =
         new dev.ferry.spi.FileRef(
-            job.id, file.index, plan.settings().uri(), job.priority == JobPriority.FOREGROUND);
+            job.id,
+            file.index,
+            plan.settings().uri(),
+            job.priority == JobPriority.FOREGROUND,
+            new dev.ferry.spi.CacheHints(
+                dev.ferry.spi.CacheHints.parseHosts(job.cacheHosts), job.cacheFallbackDelay));
     new FileTransfer(
             dev.ferry.engine.transfer.SourcePlanner.of(
-                ref, engine.sourceFor(ref.uri()), engine.config.sourceProviders(), engine.clock()),
+                ref, engine.sourceFor(ref.uri()), engine.providers, engine.clock()),
             file.state,
             plan.settings(),
             listener,
