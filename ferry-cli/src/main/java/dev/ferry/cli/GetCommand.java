@@ -352,6 +352,15 @@ final class GetCommand extends Verb {
     return !cacheHosts.isEmpty();
   }
 
+  /**
+   * Whether failing cache hosts may keep this download from its origin for a while ({@code
+   * --cache-host} with a {@code --cache-fallback} other than 0), so that a refused connection is
+   * not the origin's.
+   */
+  boolean waitsForCaches() {
+    return asksCaches() && cacheFallback != null && cacheFallback != 0;
+  }
+
   /** A new job for {@code files}, resumed. */
   BackgroundCopyJob create(BackgroundCopyManager manager, List<FileInfo> files) {
     BackgroundCopyJob job = manager.createJob(displayName(files));

@@ -354,6 +354,11 @@ final class GetRun {
               + t.job.id()
               + "' to delete its partial files");
     }
+    if (command.waitsForCaches()) {
+      // The error may be a cache host's, which the job waits out by its fallback delay rather than
+      // going to the origin: only --timeout ends it.
+      return Optional.empty();
+    }
     if (code == HResult.ERROR_INTERNET_NAME_NOT_RESOLVED.value()) {
       failed(t, error, "");
     } else if (code == HResult.ERROR_INTERNET_CANNOT_CONNECT.value()

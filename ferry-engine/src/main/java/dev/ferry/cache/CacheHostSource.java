@@ -41,6 +41,9 @@ final class CacheHostSource implements Source {
   private final CacheBans bans;
   private final Source http;
 
+  /** The host that answered last, which a piece that fails its hash is blamed on. */
+  private volatile String answered;
+
   CacheHostSource(FileRef file, CacheSettings settings, CacheBans bans, Source http) {
     this.file = file;
     this.hosts = settings.hosts();
@@ -98,6 +101,7 @@ final class CacheHostSource implements Source {
                     request.customHeaders(),
                     DIRECT));
         bans.served(file);
+        answered = host;
         log.debug("cache host {} serves {}", host, file.uri());
         return response;
       } catch (RangeNotSatisfiable e) {
@@ -149,6 +153,15 @@ final class CacheHostSource implements Source {
         "http",
         "cache host " + host + " is banned: " + reason,
         null);
+  }
+
+  /** A piece that failed its hash: the host that sent it is banned, for every origin. */
+  @Override
+  public void rejected(URI uri, int piece) {
+    String host = answered;
+    if (host != null) {
+      bans.banHost(host, "sent piece " + piece + " of " + uri + ", which failed its hash");
+    }
   }
 
   @Override

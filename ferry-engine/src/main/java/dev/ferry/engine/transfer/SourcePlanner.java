@@ -192,6 +192,11 @@ public final class SourcePlanner {
     }
     candidate.blamedPieces.set(piece);
     candidate.strikes++;
+    try {
+      source.rejected(file.uri(), piece);
+    } catch (RuntimeException e) {
+      log.warn("source {} failed to take the blame for piece {}", source, piece, e);
+    }
     if (candidate.strikes >= STRIKES_BEFORE_BAN) {
       candidate.failures++;
       ban(candidate, "sent " + candidate.strikes + " pieces that failed their hashes");
