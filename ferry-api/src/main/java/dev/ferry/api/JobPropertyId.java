@@ -23,7 +23,20 @@ public enum JobPropertyId {
    * engine's bandwidth policy; 0 (the default) means no cap of its own. It may be changed at any
    * time, and a running transfer follows at once. Its id lies far from BITS's own.
    */
-  MAX_TRANSFER_RATE(1001);
+  MAX_TRANSFER_RATE(1001),
+  /**
+   * Text, a Ferry extension: the cache hosts (DO's DOCacheHost form: host names or addresses with
+   * an optional port, separated by commas, tried in order) the job's files are asked from before
+   * their origin, in place of the engine's; "" (the default) means the engine's.
+   */
+  CACHE_HOSTS(1002),
+  /**
+   * Dword, a Ferry extension: the job's cache fallback delay in seconds (DO's
+   * DODelayCacheServerFallbackForeground / ...Background): how long after its cache hosts first
+   * failed the origin may be asked instead; 0 at once, -1 (0xFFFFFFFF) never. Until set, the
+   * engine's delay for the job's priority applies.
+   */
+  CACHE_FALLBACK_DELAY(1003);
 
   private final int value;
 

@@ -20,6 +20,15 @@ public sealed interface JobPropertyValue {
   /** An unsigned 64-bit value. */
   record Uint64(long value) implements JobPropertyValue {}
 
+  /** A string, for Ferry's own properties (BITS's union has none). */
+  record Text(String value) implements JobPropertyValue {
+    public Text {
+      if (value == null) {
+        throw new FerryException(HResult.E_INVALIDARG, "a string is required; use \"\" to clear");
+      }
+    }
+  }
+
   record Target(AuthTarget value) implements JobPropertyValue {
     public Target {
       if (value == null) {

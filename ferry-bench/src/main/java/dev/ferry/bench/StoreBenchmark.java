@@ -179,7 +179,9 @@ public class StoreBenchmark {
         null,
         null,
         null,
-        0);
+        0,
+        null,
+        null);
   }
 
   private static JobRow withModified(JobRow j, long now) {
@@ -222,7 +224,9 @@ public class StoreBenchmark {
         j.notifyProgram(),
         j.notifyParameters(),
         j.download(),
-        j.maxTransferRate());
+        j.maxTransferRate(),
+        j.cacheHosts(),
+        j.cacheFallbackDelayS());
   }
 
   private static FileRow withPieces(FileRow f, byte[] pieces) {

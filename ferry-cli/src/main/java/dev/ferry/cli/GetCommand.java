@@ -99,6 +99,24 @@ final class GetCommand extends Verb {
   Long limitRate;
 
   @Option(
+      names = "--cache-host",
+      paramLabel = "HOST",
+      description =
+          "ask this cache server (DO's cache host, such as Microsoft Connected Cache or an nginx"
+              + " set up as one: a host name or address, optionally :PORT) before the origin;"
+              + " repeatable, tried in order; sets the job's CACHE_HOSTS in place of the"
+              + " machine's")
+  List<String> cacheHosts = new ArrayList<>();
+
+  @Option(
+      names = "--cache-fallback",
+      paramLabel = "SECONDS",
+      description =
+          "how long failing cache hosts keep the origin from being asked (-1: never; default:"
+              + " the machine's delay, else at the first failure); sets CACHE_FALLBACK_DELAY")
+  Integer cacheFallback;
+
+  @Option(
       names = "--timeout",
       defaultValue = "120",
       paramLabel = "SECONDS",
@@ -139,6 +157,14 @@ final class GetCommand extends Verb {
           .ifPresent(problem -> {
             throw usage(problem);
           });
+    }
+    for (String host : cacheHosts) {
+      if (host.isBlank() || host.contains("/") || host.contains("@")) {
+        throw usage("--cache-host " + host + ": a host name or address, optionally :PORT");
+      }
+    }
+    if (cacheFallback != null && cacheFallback < -1) {
+      throw usage("--cache-fallback " + cacheFallback + ": -1 (never) or a number of seconds");
     }
     if (directory != null && Files.exists(directory) && !Files.isDirectory(directory)) {
       throw usage("-d " + directory + ": not a directory");
@@ -321,6 +347,20 @@ final class GetCommand extends Verb {
     }
   }
 
+  /** Whether the download names cache hosts of its own ({@code --cache-host}). */
+  boolean asksCaches() {
+    return !cacheHosts.isEmpty();
+  }
+
+  /**
+   * Whether failing cache hosts may keep this download from its origin for a while ({@code
+   * --cache-host} with a {@code --cache-fallback} other than 0), so that a refused connection is
+   * not the origin's.
+   */
+  boolean waitsForCaches() {
+    return asksCaches() && cacheFallback != null && cacheFallback != 0;
+  }
+
   /** A new job for {@code files}, resumed. */
   BackgroundCopyJob create(BackgroundCopyManager manager, List<FileInfo> files) {
     BackgroundCopyJob job = manager.createJob(displayName(files));
@@ -342,6 +382,14 @@ final class GetCommand extends Verb {
     if (limitRate != null) {
       job.setProperty(
           JobPropertyId.MAX_TRANSFER_RATE, new JobPropertyValue.Uint64(Math.max(0, limitRate)));
+    }
+    if (!cacheHosts.isEmpty()) {
+      job.setProperty(
+          JobPropertyId.CACHE_HOSTS, new JobPropertyValue.Text(String.join(",", cacheHosts)));
+    }
+    if (cacheFallback != null) {
+      job.setProperty(
+          JobPropertyId.CACHE_FALLBACK_DELAY, new JobPropertyValue.Dword(cacheFallback));
     }
   }
 

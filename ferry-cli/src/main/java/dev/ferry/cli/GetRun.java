@@ -50,6 +50,10 @@ final class GetRun {
   private Foreground foreground;
   private int filesDone;
   private long bytesDone;
+
+  /** Bytes of the finished jobs that came from cache servers, for the summary. */
+  private long cacheBytes;
+
   private String inFlight = "";
   private long inFlightReadAt;
 
@@ -243,6 +247,11 @@ final class GetRun {
   }
 
   private void finish(Tracked t, JobProgress p) {
+    if (command.asksCaches() && !command.quiet()) {
+      // One more request per file: only where the user asked for a cache, so that a plain get of
+      // many small files pays nothing for it (`ferry do status` shows every file's counts).
+      cacheBytes += fromCache(t.job);
+    }
     HResult result = t.job.complete();
     if (result != HResult.S_OK) {
       err.println(
@@ -345,6 +354,11 @@ final class GetRun {
               + t.job.id()
               + "' to delete its partial files");
     }
+    if (command.waitsForCaches()) {
+      // The error may be a cache host's, which the job waits out by its fallback delay rather than
+      // going to the origin: only --timeout ends it.
+      return Optional.empty();
+    }
     if (code == HResult.ERROR_INTERNET_NAME_NOT_RESOLVED.value()) {
       failed(t, error, "");
     } else if (code == HResult.ERROR_INTERNET_CANNOT_CONNECT.value()
@@ -361,6 +375,22 @@ final class GetRun {
             : t.attempts == 2 ? "2nd" : t.attempts == 3 ? "3rd" : t.attempts + "th")
         + " error): "
         + t.job.error().map(Follow::describe).orElse("a transient error");
+  }
+
+  /** The bytes of {@code job}'s files that came from cache servers (DO's statistics). */
+  private static long fromCache(BackgroundCopyJob job) {
+    long bytes = 0;
+    for (BackgroundCopyFile file : job.files()) {
+      try {
+        bytes +=
+            dev.ferry.api.delivery.DeliveryOptimizationFile.of(file)
+                .getStats()
+                .bytesFromCacheServer();
+      } catch (RuntimeException noStatistics) {
+        // A file without DO's statistics counts none: the summary is only the richer for them.
+      }
+    }
+    return bytes;
   }
 
   private void summary(long bytes, long nanos) {
@@ -389,6 +419,9 @@ final class GetRun {
         if (!failures.isEmpty()) {
           line.append(", ").append(failures.size()).append(" failed:");
         }
+      }
+      if (cacheBytes > 0) {
+        line.append(", ").append(Progress.mib(cacheBytes)).append(" from cache servers");
       }
       err.println(line);
     }

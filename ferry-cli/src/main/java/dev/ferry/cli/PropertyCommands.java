@@ -40,7 +40,9 @@ final class PropertyCommands {
       "the property: its number or name (COST_FLAGS 1, NOTIFICATION_CLSID 2, DYNAMIC_CONTENT 3,"
           + " HIGH_PERFORMANCE 4, MAX_DOWNLOAD_SIZE 5, USE_STORED_CREDENTIALS 7,"
           + " MINIMUM_NOTIFICATION_INTERVAL_MS 9, ON_DEMAND_MODE 10, and Ferry's"
-          + " MAX_TRANSFER_RATE 1001: bytes per second, 0 for no cap of the job's own)";
+          + " MAX_TRANSFER_RATE 1001: bytes per second, 0 for no cap of the job's own;"
+          + " CACHE_HOSTS 1002: a STRING of cache hosts separated by commas, \"\" for the"
+          + " machine's; CACHE_FALLBACK_DELAY 1003: a DWORD of seconds, 0xFFFFFFFF never)";
 
   @Command(
       name = "getproperty",

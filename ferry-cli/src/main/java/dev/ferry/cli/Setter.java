@@ -140,11 +140,11 @@ enum Setter {
       List.of(
           Param.of("ID", JobPropertyId.class, PropertyCommands.IDS)
               .convertedBy(new PropertyCommands.Id()),
-          Param.of("TYPE", String.class, "DWORD, CLSID, ENABLE, UINT64 or TARGET"),
+          Param.of("TYPE", String.class, "DWORD, CLSID, ENABLE, UINT64, TARGET or STRING"),
           Param.of(
               "VALUE",
               String.class,
-              "a number (decimal or 0x…), a UUID, true/false, or SERVER/PROXY")),
+              "a number (decimal or 0x…), a UUID, true/false, SERVER/PROXY, or text")),
       (job, args) -> {
         JobPropertyId id = args.get(0);
         String kind = args.<String>get(1).toUpperCase(Locale.ROOT);

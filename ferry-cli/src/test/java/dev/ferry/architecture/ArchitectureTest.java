@@ -85,7 +85,7 @@ class ArchitectureTest {
         .resideInAnyPackage(CORE)
         .should()
         .dependOnClassesThat()
-        .resideInAnyPackage("dev.ferry.http..", "dev.ferry.file..")
+        .resideInAnyPackage("dev.ferry.http..", "dev.ferry.file..", "dev.ferry.cache..")
         .check(ferry);
   }
 

@@ -174,6 +174,29 @@ class GetCommandTest extends EmbeddedCliTest {
   }
 
   @Test
+  void aCacheHostThatDoesNotAnswerLeavesTheDownloadToTheOrigin() throws Exception {
+    Content content = Content.random(300_000, 9);
+    origin.put("/cached.bin", content);
+    int closed;
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+      closed = socket.getLocalPort();
+    }
+    Path target = downloads.resolve("cached.bin");
+    Result result =
+        ferry(
+            "get",
+            "--cache-host",
+            "127.0.0.1:" + closed,
+            origin.url("/cached.bin"),
+            "-o",
+            target.toString(),
+            "--data-dir",
+            dataDir.toString());
+    assertThat(result.code()).as(result.toString()).isEqualTo(ExitCodes.OK);
+    assertThat(sha256(target)).isEqualTo(content.sha256());
+  }
+
+  @Test
   void outputWithSeveralUrlsIsAUsageError() throws Exception {
     origin.put("/a.bin", Content.random(1000, 4));
     origin.put("/b.bin", Content.random(1000, 5));
@@ -225,6 +248,8 @@ class GetCommandTest extends EmbeddedCliTest {
       {"get", "http://127.0.0.1:99999/x"},
       {"get", "--limit-rate", "5Q", origin.url("/a")},
       {"get", "--timeout", "-5", origin.url("/a")},
+      {"get", "--cache-host", "http://cache/", origin.url("/a")},
+      {"get", "--cache-fallback", "-2", origin.url("/a")},
       {"get", "-d", file.toString(), origin.url("/a")},
       {"policy", "--background", "5X"},
       {"policy", "--window", "*@25:00-26:00=1M"},

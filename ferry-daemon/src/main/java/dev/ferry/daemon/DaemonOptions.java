@@ -1,5 +1,6 @@
 package dev.ferry.daemon;
 
+import dev.ferry.cache.CacheSettings;
 import dev.ferry.daemon.doagent.DoAgentOptions;
 import dev.ferry.engine.Ferry;
 import java.nio.file.Files;
@@ -22,6 +23,9 @@ import java.util.OptionalInt;
  * @param readTimeout the engine's read timeout, empty for the engine default
  * @param socketMode the socket file's permissions, when not the mode's default (tests only)
  * @param doAgent the DO agent listener (Microsoft's agent protocol on 127.0.0.1), when enabled
+ * @param cacheHosts the machine's cache servers and fallback delays ({@code --cache-host}, {@code
+ *     --cache-fallback-foreground}, {@code --cache-fallback-background}); when none is given and
+ *     the DO agent runs, its admin-config.json's DOCacheHost and delays apply
  */
 public record DaemonOptions(
     Path socket,
@@ -31,7 +35,8 @@ public record DaemonOptions(
     Path tokenFile,
     Optional<Duration> readTimeout,
     Optional<String> socketMode,
-    Optional<DoAgentOptions> doAgent) {
+    Optional<DoAgentOptions> doAgent,
+    CacheSettings cacheHosts) {
 
   public static final Path SYSTEM_SOCKET = Path.of("/run/ferry/ferryd.sock");
   public static final Path SYSTEM_DATA_DIR = Path.of("/var/lib/ferry");
@@ -41,7 +46,8 @@ public record DaemonOptions(
       Usage: ferry daemon [--system] [--socket PATH] [--data-dir DIR] [--tcp PORT]
                           [--token-file FILE] [--read-timeout-seconds N] [--socket-mode MODE]
                           [--do-agent] [--do-agent-dir DIR] [--do-agent-user USER]
-                          [--do-agent-config-dir DIR]
+                          [--do-agent-config-dir DIR] [--cache-host HOST[,HOST]]...
+                          [--cache-fallback-foreground S] [--cache-fallback-background S]
 
       Runs ferryd in the foreground: the transfer engine and its local REST API.
         --system                 system mode: socket /run/ferry/ferryd.sock (every local user may
@@ -64,6 +70,13 @@ public record DaemonOptions(
                                  where the agent's admin-config.json and sdk-config.json are
                                  (default /etc/deliveryoptimization-agent, which a root daemon
                                  creates); implies --do-agent
+        --cache-host HOST[,HOST] the machine's cache servers (DO's DOCacheHost: host names or
+                                 addresses, optionally :PORT), asked in order before the origin;
+                                 repeatable. Without it, the DO agent's admin-config.json
+                                 DOCacheHost applies when --do-agent is on
+        --cache-fallback-foreground S, --cache-fallback-background S
+                                 how long failing cache hosts keep FOREGROUND / other jobs from
+                                 the origin, in seconds (-1: never; default: at the first failure)
         -h, --help               show this help
       SIGTERM stops the daemon cleanly: transfers are checkpointed and resume at the next start.
       """;
@@ -74,6 +87,29 @@ public record DaemonOptions(
     tokenFile = tokenFile.toAbsolutePath().normalize();
     socketMode.ifPresent(DaemonOptions::permissions);
     doAgent = doAgent == null ? Optional.empty() : doAgent;
+    cacheHosts = cacheHosts == null ? CacheSettings.NONE : cacheHosts;
+  }
+
+  /** Options without cache servers of the machine's own. */
+  public DaemonOptions(
+      Path socket,
+      Path dataDir,
+      boolean system,
+      OptionalInt tcpPort,
+      Path tokenFile,
+      Optional<Duration> readTimeout,
+      Optional<String> socketMode,
+      Optional<DoAgentOptions> doAgent) {
+    this(
+        socket,
+        dataDir,
+        system,
+        tcpPort,
+        tokenFile,
+        readTimeout,
+        socketMode,
+        doAgent,
+        CacheSettings.NONE);
   }
 
   /** Options without the DO agent. */
@@ -113,28 +149,66 @@ public record DaemonOptions(
 
   public DaemonOptions withSocket(Path path) {
     return new DaemonOptions(
-        path, dataDir, system, tcpPort, tokenFile, readTimeout, socketMode, doAgent);
+        path, dataDir, system, tcpPort, tokenFile, readTimeout, socketMode, doAgent, cacheHosts);
   }
 
   public DaemonOptions withDataDir(Path dir) {
     return new DaemonOptions(
-        socket, dir, system, tcpPort, dir.resolve("token"), readTimeout, socketMode, doAgent);
+        socket,
+        dir,
+        system,
+        tcpPort,
+        dir.resolve("token"),
+        readTimeout,
+        socketMode,
+        doAgent,
+        cacheHosts);
   }
 
   public DaemonOptions withTcp(int port) {
     return new DaemonOptions(
-        socket, dataDir, system, OptionalInt.of(port), tokenFile, readTimeout, socketMode, doAgent);
+        socket,
+        dataDir,
+        system,
+        OptionalInt.of(port),
+        tokenFile,
+        readTimeout,
+        socketMode,
+        doAgent,
+        cacheHosts);
   }
 
   public DaemonOptions withReadTimeout(Duration timeout) {
     return new DaemonOptions(
-        socket, dataDir, system, tcpPort, tokenFile, Optional.of(timeout), socketMode, doAgent);
+        socket,
+        dataDir,
+        system,
+        tcpPort,
+        tokenFile,
+        Optional.of(timeout),
+        socketMode,
+        doAgent,
+        cacheHosts);
   }
 
   /** With the DO agent listener. */
   public DaemonOptions withDoAgent(DoAgentOptions agent) {
     return new DaemonOptions(
-        socket, dataDir, system, tcpPort, tokenFile, readTimeout, socketMode, Optional.of(agent));
+        socket,
+        dataDir,
+        system,
+        tcpPort,
+        tokenFile,
+        readTimeout,
+        socketMode,
+        Optional.of(agent),
+        cacheHosts);
+  }
+
+  /** With the machine's cache servers and delays. */
+  public DaemonOptions withCacheHosts(CacheSettings settings) {
+    return new DaemonOptions(
+        socket, dataDir, system, tcpPort, tokenFile, readTimeout, socketMode, doAgent, settings);
   }
 
   /** The socket file's permissions: the explicit mode, else 0666 in system mode, else 0600. */
@@ -176,6 +250,9 @@ public record DaemonOptions(
     Path doAgentDir = null;
     String doAgentUser = null;
     Path doAgentConfigDir = null;
+    List<String> cacheHosts = new ArrayList<>();
+    Long cacheForeground = null;
+    Long cacheBackground = null;
     List<String> rest = new ArrayList<>(List.of(args));
     while (!rest.isEmpty()) {
       String arg = rest.removeFirst();
@@ -218,6 +295,11 @@ public record DaemonOptions(
           doAgent = true;
           doAgentConfigDir = Path.of(value(name, inline, rest));
         }
+        case "--cache-host" -> cacheHosts.addAll(cacheHostList(value(name, inline, rest)));
+        case "--cache-fallback-foreground" ->
+            cacheForeground = delaySeconds(name, value(name, inline, rest));
+        case "--cache-fallback-background" ->
+            cacheBackground = delaySeconds(name, value(name, inline, rest));
         default -> throw new UsageException("unknown option " + arg);
       }
     }
@@ -259,7 +341,36 @@ public record DaemonOptions(
           Optional.of(doAgentConfigDir == null ? options : options.withConfigDir(doAgentConfigDir));
     }
     return new DaemonOptions(
-        socket, dataDir, system, tcp, tokenFile, readTimeout, socketMode, agent);
+        socket,
+        dataDir,
+        system,
+        tcp,
+        tokenFile,
+        readTimeout,
+        socketMode,
+        agent,
+        new CacheSettings(cacheHosts, CacheSettings.UNSET, CacheSettings.UNSET)
+            .withDelays(cacheForeground, cacheBackground));
+  }
+
+  private static List<String> cacheHostList(String text) {
+    try {
+      return CacheSettings.parseHosts(text);
+    } catch (dev.ferry.api.FerryException e) {
+      throw new UsageException("--cache-host: " + e.getMessage());
+    }
+  }
+
+  private static long delaySeconds(String name, String text) {
+    try {
+      long seconds = Long.parseLong(text.trim());
+      if (seconds < -1) {
+        throw new UsageException(name + " is -1 (never) or a number of seconds");
+      }
+      return seconds;
+    } catch (NumberFormatException e) {
+      throw new UsageException(name + ": '" + text + "' is not a number");
+    }
   }
 
   private static String value(String name, String inline, List<String> rest) {

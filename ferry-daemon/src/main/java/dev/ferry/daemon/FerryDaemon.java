@@ -2,10 +2,12 @@ package dev.ferry.daemon;
 
 import dev.ferry.api.FerryException;
 import dev.ferry.api.JobOwner;
+import dev.ferry.cache.CacheSettings;
 import dev.ferry.daemon.api.ApiServer;
 import dev.ferry.daemon.api.CallerAccess;
 import dev.ferry.daemon.doagent.AgentAccess;
 import dev.ferry.daemon.doagent.AgentCallers;
+import dev.ferry.daemon.doagent.AgentConfig;
 import dev.ferry.daemon.doagent.DoAgent;
 import dev.ferry.daemon.doagent.DoAgentOptions;
 import dev.ferry.daemon.identity.CallerIdentity;
@@ -20,6 +22,7 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.CountDownLatch;
@@ -105,6 +108,32 @@ public final class FerryDaemon implements AutoCloseable {
   }
 
   /**
+   * The machine's cache servers: the options', else (with the DO agent) what the agent's
+   * admin-config.json says when the daemon starts, as Microsoft's agent reads DOCacheHost and one
+   * delay (Background, else Foreground) for every download.
+   */
+  static CacheSettings cacheHosts(DaemonOptions options) {
+    if (options.cacheHosts().enabled() || options.doAgent().isEmpty()) {
+      return options.cacheHosts();
+    }
+    AgentConfig.Values agent = AgentConfig.load(options.doAgent().get().configDir()).current();
+    if (agent.cacheHost().isEmpty()) {
+      return options.cacheHosts();
+    }
+    try {
+      Long delay = agent.cacheFallbackDelay().map(Duration::toSeconds).orElse(null);
+      return new CacheSettings(
+              CacheSettings.parseHosts(agent.cacheHost().get()),
+              CacheSettings.UNSET,
+              CacheSettings.UNSET)
+          .withDelays(delay, delay);
+    } catch (FerryException e) {
+      log.warn("the DO agent's DOCacheHost is not usable, so no cache host: {}", e.getMessage());
+      return options.cacheHosts();
+    }
+  }
+
+  /**
    * Starts a daemon: prepares the socket's directory (removing a stale socket), opens the engine
    * and serves the API.
    *
@@ -126,6 +155,7 @@ public final class FerryDaemon implements AutoCloseable {
     if (options.readTimeout().isPresent()) {
       config = config.withReadTimeout(options.readTimeout().get());
     }
+    config = config.withCacheHosts(cacheHosts(options));
     Engine engine;
     try {
       engine = Ferry.open(options.dataDir(), config);

@@ -41,6 +41,30 @@ class DaemonOptionsTest {
   }
 
   @Test
+  void cacheHostsAndTheirDelays() {
+    assertThat(DaemonOptions.parse().cacheHosts().enabled()).isFalse();
+    DaemonOptions options =
+        DaemonOptions.parse(
+            "--cache-host",
+            "c1, 10.0.0.2:8080",
+            "--cache-host=[fd00::1]:80",
+            "--cache-fallback-foreground",
+            "60",
+            "--cache-fallback-background=-1");
+    assertThat(options.cacheHosts().hosts()).containsExactly("c1", "10.0.0.2:8080", "[fd00::1]:80");
+    assertThat(options.cacheHosts().foregroundDelay()).isEqualTo(Duration.ofSeconds(60));
+    assertThat(options.cacheHosts().backgroundDelay())
+        .isEqualTo(dev.ferry.cache.CacheSettings.NEVER);
+    assertThat(options.withTcp(0).cacheHosts())
+        .as("kept by the with methods")
+        .isEqualTo(options.cacheHosts());
+    assertThatThrownBy(() -> DaemonOptions.parse("--cache-host", "http://c/"))
+        .isInstanceOf(DaemonOptions.UsageException.class);
+    assertThatThrownBy(() -> DaemonOptions.parse("--cache-fallback-background", "-2"))
+        .isInstanceOf(DaemonOptions.UsageException.class);
+  }
+
+  @Test
   void systemMode() {
     DaemonOptions system = DaemonOptions.parse("--system");
     assertThat(system.socket()).isEqualTo(Path.of("/run/ferry/ferryd.sock"));

@@ -166,7 +166,7 @@ class DoAgentConfigTest {
     }
   }
 
-  /** Ferry has no cache-server source yet: the cache host is read and kept, and said. */
+  /** The cache host is read and said; ferryd without --cache-host makes it the engine's. */
   @Test
   void theCacheHostIsReadFromTheSdkOrTheAdminConfiguration() throws IOException {
     Files.createDirectories(configDir);

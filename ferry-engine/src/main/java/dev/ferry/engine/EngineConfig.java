@@ -1,5 +1,7 @@
 package dev.ferry.engine;
 
+import dev.ferry.cache.CacheServers;
+import dev.ferry.cache.CacheSettings;
 import dev.ferry.engine.job.EngineExtension;
 import dev.ferry.spi.Clock;
 import dev.ferry.spi.SourceProvider;
@@ -47,6 +49,9 @@ import javax.net.ssl.SSLContext;
  *     last taking any other: {@link Origins#standard} (file: URLs, then HTTP(S)) by default
  * @param sourceProviders what offers sources of a file besides its origin (cache servers, peers),
  *     asked before the origin; none by default
+ * @param cacheHosts the machine's cache servers (DO's DOCacheHost and fallback delays), asked after
+ *     the other providers' sources and before the origin; a job may name its own (the job
+ *     properties CACHE_HOSTS and CACHE_FALLBACK_DELAY). None by default
  * @param transferEvents who hears what happens during transfers, beside the engine's own
  *     statistics; {@link TransferEvents#NONE} by default
  */
@@ -75,6 +80,7 @@ public record EngineConfig(
     List<EngineExtension.Factory> extensions,
     java.util.function.Function<EngineConfig, List<dev.ferry.spi.Source>> origins,
     List<SourceProvider> sourceProviders,
+    CacheSettings cacheHosts,
     TransferEvents transferEvents) {
 
   public static EngineConfig defaults() {
@@ -103,6 +109,7 @@ public record EngineConfig(
         List.of(dev.ferry.delivery.DeliveryExtension::new),
         Origins::standard,
         List.of(),
+        CacheSettings.NONE,
         TransferEvents.NONE);
   }
 
@@ -126,6 +133,7 @@ public record EngineConfig(
     extensions = List.copyOf(extensions);
     java.util.Objects.requireNonNull(origins, "origins");
     sourceProviders = List.copyOf(sourceProviders);
+    java.util.Objects.requireNonNull(cacheHosts, "cacheHosts");
     java.util.Objects.requireNonNull(transferEvents, "transferEvents");
     if (downloadRetryDelay.isNegative() || downloadRetryDelay.toSeconds() < 1) {
       throw new IllegalArgumentException("a download retry delay is at least a second");
@@ -215,6 +223,22 @@ public record EngineConfig(
     return edit(b -> b.transferEvents = listener);
   }
 
+  /** The machine's cache servers and fallback delays. */
+  public EngineConfig withCacheHosts(CacheSettings settings) {
+    return edit(b -> b.cacheHosts = settings);
+  }
+
+  /**
+   * The providers an engine opened with this configuration asks, made once at its open: {@link
+   * #sourceProviders}, then the cache servers (always, so that a job's own cache hosts work where
+   * the machine has none). The engine closes those it made when it closes.
+   */
+  public List<SourceProvider> openProviders() {
+    List<SourceProvider> providers = new java.util.ArrayList<>(sourceProviders);
+    providers.add(new CacheServers(cacheHosts, readTimeout, clock));
+    return List.copyOf(providers);
+  }
+
   private EngineConfig edit(java.util.function.Consumer<Editor> change) {
     Editor editor = new Editor(this);
     change.accept(editor);
@@ -247,6 +271,7 @@ public record EngineConfig(
     List<EngineExtension.Factory> extensions;
     java.util.function.Function<EngineConfig, List<dev.ferry.spi.Source>> origins;
     List<SourceProvider> sourceProviders;
+    CacheSettings cacheHosts;
     TransferEvents transferEvents;
 
     Editor(EngineConfig c) {
@@ -274,6 +299,7 @@ public record EngineConfig(
       extensions = c.extensions;
       origins = c.origins;
       sourceProviders = c.sourceProviders;
+      cacheHosts = c.cacheHosts;
       transferEvents = c.transferEvents;
     }
 
@@ -303,6 +329,7 @@ public record EngineConfig(
           extensions,
           origins,
           sourceProviders,
+          cacheHosts,
           transferEvents);
     }
   }

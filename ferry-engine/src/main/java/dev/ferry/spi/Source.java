@@ -52,6 +52,13 @@ public interface Source {
   }
 
   /**
+   * Bytes this source sent for piece {@code piece} of the file at {@code uri} failed the piece's
+   * hash, and the planner blamed it: a source that stands for other places (a cache server's hosts)
+   * may leave out the one that sent them beyond this file. Nothing by default.
+   */
+  default void rejected(URI uri, int piece) {}
+
+  /**
    * The most requests for one file worth having open at once from this source: several connections
    * pay where each one is limited on its way (a server's per-connection rate), not where the bytes
    * are local.

@@ -20,6 +20,7 @@ public record PropertyValue(String type, String value) {
       case JobPropertyValue.Uint64 u ->
           new PropertyValue("UINT64", Long.toUnsignedString(u.value()));
       case JobPropertyValue.Target t -> new PropertyValue("TARGET", t.value().name());
+      case JobPropertyValue.Text t -> string(t.value());
     };
   }
 
@@ -38,6 +39,7 @@ public record PropertyValue(String type, String value) {
         case "ENABLE" -> new JobPropertyValue.Enable(parseBoolean(value));
         case "UINT64" -> new JobPropertyValue.Uint64(Long.parseUnsignedLong(value));
         case "TARGET" -> new JobPropertyValue.Target(AuthTarget.valueOf(value));
+        case "STRING" -> new JobPropertyValue.Text(value);
         default ->
             throw new FerryException(HResult.E_INVALIDARG, "unknown property value type " + type);
       };

@@ -28,8 +28,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Both are read when the agent starts and again when a request comes more than a minute after
  * the last reading, as the agent refreshes them. A missing file means the defaults; one that cannot
- * be parsed keeps what was read before, as with the agent. Ferry has no cache-server source yet:
- * the cache host and its fallback delay are read and kept (and logged) for when it has.
+ * be parsed keeps what was read before, as with the agent. The cache host and its fallback delay
+ * become the engine's cache servers when ferryd starts without {@code --cache-host} (see {@code
+ * FerryDaemon.cacheHosts}); a change to them takes effect at ferryd's next start.
  */
 public final class AgentConfig {
   private static final Logger log = LoggerFactory.getLogger(AgentConfig.class);
@@ -42,9 +43,9 @@ public final class AgentConfig {
    * What the files say.
    *
    * @param validateRemoteAddr whether callers whose address is not loopback are refused
-   * @param cacheHost the cache server to try before the origin (not used yet)
+   * @param cacheHost the cache server to try before the origin
    * @param cacheFallbackDelay how long to keep trying the cache server before the origin; negative
-   *     for never (not used yet)
+   *     for never
    * @param iotConnectionString the Device Update agent's connection string, as written
    */
   public record Values(
@@ -76,7 +77,7 @@ public final class AgentConfig {
         dir,
         v.validateRemoteAddr() ? "refused" : "served (RestControllerValidateRemoteAddr=false)",
         v.cacheHost()
-            .map(h -> "; cache host " + h + " (kept: Ferry has no cache-server source yet)")
+            .map(h -> "; cache host " + h + " (the engine's when ferryd has no --cache-host)")
             .orElse(""));
     return config;
   }

@@ -58,6 +58,12 @@ final class Job {
   /** MAX_TRANSFER_RATE in bytes per second, 0 for none; read by {@link #rateCap} as bytes flow. */
   volatile long maxTransferRate;
 
+  /** CACHE_HOSTS: the job's cache hosts, "" for the engine's. */
+  volatile String cacheHosts = "";
+
+  /** CACHE_FALLBACK_DELAY in seconds (-1: never), or null for the engine's. */
+  volatile Integer cacheFallbackDelay;
+
   /** The job's own cap, which every one of its transfers passes through besides the policy's. */
   final dev.ferry.engine.bandwidth.TokenBucket rateCap;
 
@@ -192,7 +198,9 @@ final class Job {
         notifyCmdLine == null ? null : notifyCmdLine.program(),
         notifyCmdLine == null ? null : notifyCmdLine.parameters(),
         kind.encode(),
-        maxTransferRate);
+        maxTransferRate,
+        cacheHosts.isEmpty() ? null : cacheHosts,
+        cacheFallbackDelay);
   }
 
   /**
@@ -244,6 +252,8 @@ final class Job {
     job.highPerformance = row.highPerformance();
     job.maxDownloadSize = row.maxDownloadSize();
     job.maxTransferRate = row.maxTransferRate();
+    job.cacheHosts = row.cacheHosts() == null ? "" : row.cacheHosts();
+    job.cacheFallbackDelay = row.cacheFallbackDelayS();
     job.storedCredentials = row.storedCredentials();
     job.minNotificationIntervalMs = row.minNotificationIntervalMs();
     job.onDemand = row.onDemand();

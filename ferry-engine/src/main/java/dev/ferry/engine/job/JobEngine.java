@@ -67,6 +67,8 @@ public final class JobEngine implements dev.ferry.engine.Engine, JobKernel {
   /** Where files come from, asked in order ({@link EngineConfig#origins}). */
   private final List<Source> origins;
 
+  final List<dev.ferry.spi.SourceProvider> providers;
+
   final ReentrantLock lock = new ReentrantLock();
   final Condition wake = lock.newCondition();
 
@@ -91,6 +93,7 @@ public final class JobEngine implements dev.ferry.engine.Engine, JobKernel {
     this.lockChannel = lockChannel;
     this.dataLock = dataLock;
     this.origins = List.copyOf(config.origins().apply(config));
+    this.providers = config.openProviders();
     this.placement = new FilePlacement(config, dataDir);
     this.notifications = new Notifications(this, clock);
     List<EngineExtension> attached = new ArrayList<>();
@@ -554,7 +557,10 @@ public final class JobEngine implements dev.ferry.engine.Engine, JobKernel {
     } finally {
       lock.unlock();
     }
-    for (Source origin : origins) {
+    List<Object> closing = new ArrayList<>(origins);
+    // A provider that holds connections of its own (a cache server's client) releases them too.
+    closing.addAll(providers);
+    for (Object origin : closing) {
       if (origin instanceof AutoCloseable closeable) {
         try {
           closeable.close();

@@ -338,6 +338,13 @@ final class JobHandle implements BackgroundCopyJob {
             new JobPropertyValue.Dword(j.minNotificationIntervalMs);
         case ON_DEMAND_MODE -> new JobPropertyValue.Enable(j.onDemand);
         case MAX_TRANSFER_RATE -> new JobPropertyValue.Uint64(j.maxTransferRate);
+        case CACHE_HOSTS -> new JobPropertyValue.Text(j.cacheHosts);
+        case CACHE_FALLBACK_DELAY -> {
+          if (j.cacheFallbackDelay == null) {
+            throw new FerryException(HResult.E_NOT_SET, "CACHE_FALLBACK_DELAY has not been set");
+          }
+          yield new JobPropertyValue.Dword(j.cacheFallbackDelay);
+        }
       };
     }
 
@@ -415,6 +422,21 @@ final class JobHandle implements BackgroundCopyJob {
                 "MAX_TRANSFER_RATE is too large: " + Long.toUnsignedString(rate));
           }
           j.maxTransferRate = rate;
+        }
+        case CACHE_HOSTS ->
+            j.cacheHosts =
+                String.join(
+                    ",",
+                    dev.ferry.spi.CacheHints.parseHosts(
+                        expect(value, JobPropertyValue.Text.class, id).value()));
+        case CACHE_FALLBACK_DELAY -> {
+          int seconds = expect(value, JobPropertyValue.Dword.class, id).value();
+          if (seconds < -1) {
+            throw new FerryException(
+                HResult.E_INVALIDARG,
+                "CACHE_FALLBACK_DELAY is -1 (never) or a number of seconds: " + seconds);
+          }
+          j.cacheFallbackDelay = seconds;
         }
       }
     }

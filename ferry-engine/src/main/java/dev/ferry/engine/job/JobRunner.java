@@ -2,6 +2,7 @@ package dev.ferry.engine.job;
 
 import dev.ferry.api.ErrorContext;
 import dev.ferry.api.HResult;
+import dev.ferry.api.JobPriority;
 import dev.ferry.engine.transfer.FileTransfer;
 import dev.ferry.engine.transfer.StopSignal;
 import dev.ferry.engine.transfer.TransferListener;
@@ -186,10 +187,16 @@ final class JobRunner implements Runnable {
         };
     FilePreparation.prepare(engine, job, file, plan.settings());
     dev.ferry.spi.FileRef ref =
-        new dev.ferry.spi.FileRef(job.id, file.index, plan.settings().uri());
+        new dev.ferry.spi.FileRef(
+            job.id,
+            file.index,
+            plan.settings().uri(),
+            job.priority == JobPriority.FOREGROUND,
+            new dev.ferry.spi.CacheHints(
+                dev.ferry.spi.CacheHints.parseHosts(job.cacheHosts), job.cacheFallbackDelay));
     new FileTransfer(
             dev.ferry.engine.transfer.SourcePlanner.of(
-                ref, engine.sourceFor(ref.uri()), engine.config.sourceProviders(), engine.clock()),
+                ref, engine.sourceFor(ref.uri()), engine.providers, engine.clock()),
             file.state,
             plan.settings(),
             listener,

@@ -54,7 +54,9 @@ enum JobColumn {
   NOTIFY_PROGRAM(TEXT),
   NOTIFY_PARAMETERS(TEXT),
   DOWNLOAD(TEXT),
-  MAX_TRANSFER_RATE(LONG);
+  MAX_TRANSFER_RATE(LONG),
+  CACHE_HOSTS(TEXT),
+  CACHE_FALLBACK_DELAY_S(NULLABLE_INT);
 
   static final Table<JobRow, JobColumn> TABLE =
       Table.of("jobs", values(), column -> column.binding, JobColumn::value);
@@ -115,6 +117,8 @@ enum JobColumn {
       case NOTIFY_PARAMETERS -> r.notifyParameters();
       case DOWNLOAD -> r.download();
       case MAX_TRANSFER_RATE -> r.maxTransferRate();
+      case CACHE_HOSTS -> r.cacheHosts();
+      case CACHE_FALLBACK_DELAY_S -> r.cacheFallbackDelayS();
     };
   }
 
@@ -159,6 +163,8 @@ enum JobColumn {
         TABLE.get(rs, NOTIFY_PROGRAM),
         TABLE.get(rs, NOTIFY_PARAMETERS),
         TABLE.get(rs, DOWNLOAD),
-        TABLE.get(rs, MAX_TRANSFER_RATE));
+        TABLE.get(rs, MAX_TRANSFER_RATE),
+        TABLE.get(rs, CACHE_HOSTS),
+        TABLE.get(rs, CACHE_FALLBACK_DELAY_S));
   }
 }

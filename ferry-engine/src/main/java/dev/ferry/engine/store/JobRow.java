@@ -46,4 +46,6 @@ public record JobRow(
     String notifyProgram,
     String notifyParameters,
     String download,
-    long maxTransferRate) {}
+    long maxTransferRate,
+    String cacheHosts,
+    Integer cacheFallbackDelayS) {}

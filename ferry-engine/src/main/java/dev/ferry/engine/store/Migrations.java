@@ -110,7 +110,11 @@ final class Migrations {
           List.of("DROP INDEX jobs_owner"),
           // Counts by kind of source ("origin=bytes/connections cache=..."), so that a kind of
           // its own keeps its counts across a restart; the three byte columns stay as their sums.
-          List.of("ALTER TABLE files ADD COLUMN source_counts TEXT"));
+          List.of("ALTER TABLE files ADD COLUMN source_counts TEXT"),
+          // Ferry's job properties CACHE_HOSTS and CACHE_FALLBACK_DELAY (unset: the engine's).
+          List.of(
+              "ALTER TABLE jobs ADD COLUMN cache_hosts TEXT",
+              "ALTER TABLE jobs ADD COLUMN cache_fallback_delay_s INTEGER"));
 
   static int latest() {
     return STEPS.size();

@@ -2,6 +2,7 @@ package dev.ferry.engine.transfer;
 
 import dev.ferry.api.ErrorContext;
 import dev.ferry.api.HResult;
+import dev.ferry.spi.OriginHeldOff;
 import dev.ferry.spi.Source;
 import dev.ferry.spi.SourceRequest;
 import dev.ferry.spi.SourceResponse;
@@ -87,10 +88,13 @@ record Fetcher(TransferContext transfer, CopyLoop copier, AtomicBoolean originIg
     }
   }
 
-  /** A source failed: the file's failure when it is the origin, else the planner's to weigh. */
+  /**
+   * A source failed: the file's failure when it is the origin or holds the origin off ({@link
+   * OriginHeldOff}), else the planner's to weigh.
+   */
   void failed(Source source, TransferFailure failure) throws TransferFailure {
     sourceFailed(source, failure);
-    if (transfer.planner().isOrigin(source)) {
+    if (transfer.planner().isOrigin(source) || failure instanceof OriginHeldOff) {
       throw failure;
     }
   }

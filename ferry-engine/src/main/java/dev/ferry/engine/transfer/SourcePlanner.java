@@ -2,6 +2,7 @@ package dev.ferry.engine.transfer;
 
 import dev.ferry.spi.Clock;
 import dev.ferry.spi.FileRef;
+import dev.ferry.spi.OriginHeldOff;
 import dev.ferry.spi.Source;
 import dev.ferry.spi.SourceProvider;
 import dev.ferry.spi.TransferFailure;
@@ -168,11 +169,12 @@ public final class SourcePlanner {
 
   /**
    * {@code source} failed to deliver what it was asked for: unless it is the origin (whose failures
-   * are the file's), it is left out for a while.
+   * are the file's) or holds the origin off (its failure is the file's, and it is asked first again
+   * when the job retries), it is left out for a while.
    */
   public synchronized void failed(Source source, TransferFailure failure) {
     Candidate candidate = candidateOf(source);
-    if (candidate == null) {
+    if (candidate == null || failure instanceof OriginHeldOff) {
       return;
     }
     candidate.failures++;
@@ -190,6 +192,11 @@ public final class SourcePlanner {
     }
     candidate.blamedPieces.set(piece);
     candidate.strikes++;
+    try {
+      source.rejected(file.uri(), piece);
+    } catch (RuntimeException e) {
+      log.warn("source {} failed to take the blame for piece {}", source, piece, e);
+    }
     if (candidate.strikes >= STRIKES_BEFORE_BAN) {
       candidate.failures++;
       ban(candidate, "sent " + candidate.strikes + " pieces that failed their hashes");

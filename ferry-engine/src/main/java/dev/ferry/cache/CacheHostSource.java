@@ -1,0 +1,176 @@
+package dev.ferry.cache;
+
+import dev.ferry.api.HResult;
+import dev.ferry.api.ProxySettings;
+import dev.ferry.api.ProxyUsage;
+import dev.ferry.spi.FileRef;
+import dev.ferry.spi.OriginHeldOff;
+import dev.ferry.spi.RangeNotSatisfiable;
+import dev.ferry.spi.Source;
+import dev.ferry.spi.SourceKind;
+import dev.ferry.spi.SourceRequest;
+import dev.ferry.spi.SourceResponse;
+import dev.ferry.spi.TransferFailure;
+import java.io.IOException;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The cache hosts of one file, as one source of kind {@link SourceKind#CACHE_SERVER}: each request
+ * goes to the first host not banned for the file's origin host, at the URL {@link CacheUrl} makes,
+ * through the engine's HTTP machinery (an {@link dev.ferry.http.HttpSource} of its own with a 3 s
+ * connect timeout), directly rather than through the job's proxy, since a cache host stands on the
+ * local network. A host that answers 4xx is banned for that origin host, one that cannot be reached
+ * (timeout, unknown name, refused connection) for every origin ({@link CacheBans}). When every host
+ * failed, the file's fallback delay decides: passed (or unset), the failure sends the planner to
+ * the origin; not yet, the failure holds the origin off ({@link OriginHeldOff}) and the job retries
+ * later, on the cache hosts again.
+ */
+final class CacheHostSource implements Source {
+  private static final Logger log = LoggerFactory.getLogger(CacheHostSource.class);
+
+  private static final ProxySettings DIRECT = new ProxySettings(ProxyUsage.NO_PROXY, null, null);
+
+  private final FileRef file;
+  private final List<String> hosts;
+  private final Duration delay;
+  private final CacheBans bans;
+  private final Source http;
+
+  /** The host that answered last, which a piece that fails its hash is blamed on. */
+  private volatile String answered;
+
+  CacheHostSource(FileRef file, CacheSettings settings, CacheBans bans, Source http) {
+    this.file = file;
+    this.hosts = settings.hosts();
+    this.delay = settings.delay(file.foreground());
+    this.bans = bans;
+    this.http = http;
+  }
+
+  @Override
+  public SourceKind kind() {
+    return SourceKind.CACHE_SERVER;
+  }
+
+  @Override
+  public String protocol() {
+    return "http";
+  }
+
+  /**
+   * Nothing while every host is banned for the file's origin and the origin may be asked instead;
+   * everything otherwise (the cache stands in for the origin).
+   */
+  @Override
+  public long available(URI uri, long offset) {
+    if (firstHost(uri).isEmpty() && bans.fallbackDue(file, delay)) {
+      return 0;
+    }
+    return Long.MAX_VALUE;
+  }
+
+  private Optional<String> firstHost(URI uri) {
+    String origin = uri.getHost();
+    return hosts.stream().filter(host -> !bans.isBanned(host, origin)).findFirst();
+  }
+
+  @Override
+  public SourceResponse open(SourceRequest request) throws TransferFailure {
+    String origin = request.uri().getHost();
+    TransferFailure last = null;
+    for (String host : hosts) {
+      var ban = bans.banOf(host, origin);
+      if (ban.isPresent()) {
+        last = last != null ? last : bannedFailure(host, ban.get().reason());
+        continue;
+      }
+      URI at = CacheUrl.rewrite(request.uri(), host);
+      try {
+        SourceResponse response =
+            http.open(
+                new SourceRequest(
+                    at,
+                    request.start(),
+                    request.end(),
+                    request.known(),
+                    request.customHeaders(),
+                    DIRECT));
+        bans.served(file);
+        answered = host;
+        log.debug("cache host {} serves {}", host, file.uri());
+        return response;
+      } catch (RangeNotSatisfiable e) {
+        throw e;
+      } catch (TransferFailure failure) {
+        judge(host, origin, failure);
+        last = failure;
+      }
+    }
+    if (last == null) {
+      last = bannedFailure(String.join(",", hosts), "no cache host");
+    }
+    Duration since = bans.failedFor(file);
+    if (bans.fallbackDue(file, delay)) {
+      log.info(
+          "cache hosts failed for {}; falling back to the origin: {}", file.uri(), last.toString());
+      throw last;
+    }
+    String why =
+        delay.equals(CacheSettings.NEVER)
+            ? "the cache fallback delay is -1: the origin is never asked instead"
+            : "the origin is asked instead "
+                + delay.minus(since).toSeconds()
+                + " s from now (cache fallback delay "
+                + delay.toSeconds()
+                + " s)";
+    log.info("cache hosts failed for {}; {}", file.uri(), why);
+    throw new OriginHeldOff(last, why);
+  }
+
+  /** Bans a host as Microsoft's Linux agent does: per origin for a 4xx, whole for no answer. */
+  private void judge(String host, String origin, TransferFailure failure) {
+    int status = HResult.httpStatusOf(failure.hresult());
+    if (status >= 400 && status < 500) {
+      bans.banPair(host, origin, "answered " + status + " for " + origin);
+    } else if (failure.hresult() == HResult.ERROR_INTERNET_TIMEOUT.value()
+        || failure.hresult() == HResult.ERROR_INTERNET_NAME_NOT_RESOLVED.value()
+        || failure.hresult() == HResult.ERROR_INTERNET_CANNOT_CONNECT.value()) {
+      bans.banHost(host, failure.getMessage());
+    } else {
+      log.info("cache host {} failed for {}: {}", host, file.uri(), failure.toString());
+    }
+  }
+
+  private static TransferFailure bannedFailure(String host, String reason) {
+    return TransferFailure.transientFailure(
+        HResult.ERROR_INTERNET_CANNOT_CONNECT,
+        dev.ferry.api.ErrorContext.GENERAL_TRANSPORT,
+        "http",
+        "cache host " + host + " is banned: " + reason,
+        null);
+  }
+
+  /** A piece that failed its hash: the host that sent it is banned, for every origin. */
+  @Override
+  public void rejected(URI uri, int piece) {
+    String host = answered;
+    if (host != null) {
+      bans.banHost(host, "sent piece " + piece + " of " + uri + ", which failed its hash");
+    }
+  }
+
+  @Override
+  public TransferFailure classify(IOException e, String doing) {
+    return http.classify(e, "from a cache host: " + doing);
+  }
+
+  @Override
+  public String toString() {
+    return "cache hosts " + hosts + " for " + file.uri().getHost();
+  }
+}

@@ -1,0 +1,127 @@
+package dev.ferry.cache;
+
+import dev.ferry.api.FerryException;
+import dev.ferry.api.HResult;
+import dev.ferry.spi.CacheHints;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Which cache hosts to ask before the origin, and how long their failures hold the origin off: DO's
+ * DOCacheHost and DODelayCacheServerFallbackForeground / ...Background.
+ *
+ * @param hosts the cache hosts, tried in order (host, IPv4 or IPv6 address, optional port); empty:
+ *     no cache
+ * @param foregroundDelay for FOREGROUND jobs: how long after the first failure of the cache hosts
+ *     the origin may be asked instead; {@link #UNSET} falls back at the first failure, {@link
+ *     #NEVER} never falls back
+ * @param backgroundDelay the same for every other job
+ */
+public record CacheSettings(
+    List<String> hosts, Duration foregroundDelay, Duration backgroundDelay) {
+  /** No delay set: the first failure goes to the origin at once. */
+  public static final Duration UNSET = Duration.ZERO;
+
+  /** DO's -1: the origin is never asked in the cache's place. */
+  public static final Duration NEVER = Duration.ofSeconds(Long.MAX_VALUE);
+
+  /** No cache host. */
+  public static final CacheSettings NONE = new CacheSettings(List.of(), UNSET, UNSET);
+
+  public CacheSettings {
+    hosts = List.copyOf(hosts);
+    for (String host : hosts) {
+      CacheUrl.authority(host);
+    }
+    Objects.requireNonNull(foregroundDelay, "foregroundDelay");
+    Objects.requireNonNull(backgroundDelay, "backgroundDelay");
+    if (foregroundDelay.isNegative() || backgroundDelay.isNegative()) {
+      throw new IllegalArgumentException("a fallback delay is not negative; NEVER is DO's -1");
+    }
+  }
+
+  /** Whether any cache host is set. */
+  public boolean enabled() {
+    return !hosts.isEmpty();
+  }
+
+  /** The delay that applies to a job in the foreground or not. */
+  public Duration delay(boolean foreground) {
+    return foreground ? foregroundDelay : backgroundDelay;
+  }
+
+  /** These settings with {@code newHosts} instead of the hosts. */
+  public CacheSettings withHosts(List<String> newHosts) {
+    return new CacheSettings(newHosts, foregroundDelay, backgroundDelay);
+  }
+
+  /** These settings with the two delays in DO's seconds (null: unset, -1: never). */
+  public CacheSettings withDelays(Long foregroundSeconds, Long backgroundSeconds) {
+    return new CacheSettings(hosts, delayOf(foregroundSeconds), delayOf(backgroundSeconds));
+  }
+
+  /**
+   * DOCacheHost's form: host names or addresses separated by commas, blanks ignored.
+   *
+   * @throws FerryException E_INVALIDARG for an entry that is not a host
+   */
+  public static List<String> parseHosts(String list) {
+    List<String> hosts = new ArrayList<>();
+    if (list == null) {
+      return hosts;
+    }
+    for (String entry : list.split(",")) {
+      String host = entry.trim();
+      if (host.isEmpty()) {
+        continue;
+      }
+      try {
+        CacheUrl.authority(host);
+      } catch (IllegalArgumentException e) {
+        throw new FerryException(HResult.E_INVALIDARG, e.getMessage());
+      }
+      hosts.add(host);
+    }
+    return hosts;
+  }
+
+  /**
+   * What applies to a file of a job that says {@code hints}: the job's hosts in place of these, and
+   * the job's delay in place of both of these.
+   */
+  public CacheSettings forJob(CacheHints hints) {
+    if (hints.hosts().isEmpty() && hints.fallbackDelaySeconds() == null) {
+      return this;
+    }
+    List<String> chosen = hints.hosts().isEmpty() ? hosts : hints.hosts();
+    if (hints.fallbackDelaySeconds() == null) {
+      return new CacheSettings(chosen, foregroundDelay, backgroundDelay);
+    }
+    Duration delay =
+        hints.fallbackDelaySeconds() == 0
+            ? UNSET
+            : delayOf(hints.fallbackDelaySeconds().longValue());
+    return new CacheSettings(chosen, delay, delay);
+  }
+
+  /**
+   * A fallback delay in DO's seconds: null or 0 unset, -1 never, else that many seconds.
+   *
+   * @throws FerryException E_INVALIDARG below -1
+   */
+  public static Duration delayOf(Long seconds) {
+    if (seconds == null || seconds == 0) {
+      return UNSET;
+    }
+    if (seconds == -1) {
+      return NEVER;
+    }
+    if (seconds < -1) {
+      throw new FerryException(
+          HResult.E_INVALIDARG, "a cache fallback delay is -1 or a number of seconds: " + seconds);
+    }
+    return Duration.ofSeconds(seconds);
+  }
+}
