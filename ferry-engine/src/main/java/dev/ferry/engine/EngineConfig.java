@@ -3,6 +3,7 @@ package dev.ferry.engine;
 import dev.ferry.engine.job.EngineExtension;
 import dev.ferry.spi.Clock;
 import dev.ferry.spi.SourceProvider;
+import dev.ferry.spi.StoreEvents;
 import dev.ferry.spi.TransferEvents;
 import java.time.Duration;
 import java.util.List;
@@ -49,6 +50,8 @@ import javax.net.ssl.SSLContext;
  *     asked before the origin; none by default
  * @param transferEvents who hears what happens during transfers, beside the engine's own
  *     statistics; {@link TransferEvents#NONE} by default
+ * @param storeEvents who hears how long the store's writes take; {@link StoreEvents#NONE} by
+ *     default
  */
 public record EngineConfig(
     int pieceSize,
@@ -75,7 +78,8 @@ public record EngineConfig(
     List<EngineExtension.Factory> extensions,
     java.util.function.Function<EngineConfig, List<dev.ferry.spi.Source>> origins,
     List<SourceProvider> sourceProviders,
-    TransferEvents transferEvents) {
+    TransferEvents transferEvents,
+    StoreEvents storeEvents) {
 
   public static EngineConfig defaults() {
     return new EngineConfig(
@@ -103,7 +107,8 @@ public record EngineConfig(
         List.of(dev.ferry.delivery.DeliveryExtension::new),
         Origins::standard,
         List.of(),
-        TransferEvents.NONE);
+        TransferEvents.NONE,
+        StoreEvents.NONE);
   }
 
   public EngineConfig {
@@ -127,6 +132,7 @@ public record EngineConfig(
     java.util.Objects.requireNonNull(origins, "origins");
     sourceProviders = List.copyOf(sourceProviders);
     java.util.Objects.requireNonNull(transferEvents, "transferEvents");
+    java.util.Objects.requireNonNull(storeEvents, "storeEvents");
     if (downloadRetryDelay.isNegative() || downloadRetryDelay.toSeconds() < 1) {
       throw new IllegalArgumentException("a download retry delay is at least a second");
     }
@@ -215,6 +221,11 @@ public record EngineConfig(
     return edit(b -> b.transferEvents = listener);
   }
 
+  /** The listener to the store's writes (how long each takes): one, as for transfer events. */
+  public EngineConfig withStoreEvents(StoreEvents listener) {
+    return edit(b -> b.storeEvents = listener);
+  }
+
   private EngineConfig edit(java.util.function.Consumer<Editor> change) {
     Editor editor = new Editor(this);
     change.accept(editor);
@@ -248,6 +259,7 @@ public record EngineConfig(
     java.util.function.Function<EngineConfig, List<dev.ferry.spi.Source>> origins;
     List<SourceProvider> sourceProviders;
     TransferEvents transferEvents;
+    StoreEvents storeEvents;
 
     Editor(EngineConfig c) {
       pieceSize = c.pieceSize;
@@ -275,6 +287,7 @@ public record EngineConfig(
       origins = c.origins;
       sourceProviders = c.sourceProviders;
       transferEvents = c.transferEvents;
+      storeEvents = c.storeEvents;
     }
 
     EngineConfig build() {
@@ -303,7 +316,8 @@ public record EngineConfig(
           extensions,
           origins,
           sourceProviders,
-          transferEvents);
+          transferEvents,
+          storeEvents);
     }
   }
 }
