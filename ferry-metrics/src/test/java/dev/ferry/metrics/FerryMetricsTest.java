@@ -147,6 +147,39 @@ class FerryMetricsTest {
   }
 
   @Test
+  void aTransientFailureIsARetryAndAnError() {
+    origin.put("/busy.bin", Content.random(1000, 9));
+    origin.fault("/busy.bin", Fault.status(503));
+    BackgroundCopyJob job = engine.manager(USER).createJob("busy", JobType.DOWNLOAD);
+    job.addFile(origin.url("/busy.bin"), dir.resolve("c.bin").toString());
+    job.resume();
+    Jobs.awaitState(job, JobState.TRANSIENT_ERROR);
+
+    metrics.scrape();
+    var registry = metrics.registry();
+    assertThat(registry.get("ferry.job.retries").counter().count()).isEqualTo(1);
+    assertThat(
+            registry
+                .get("ferry.job.errors")
+                .tag("hresult", FerryMetrics.hex(HResult.httpError(503)))
+                .counter()
+                .count())
+        .isEqualTo(1);
+    assertThat(
+            registry
+                .get("ferry.jobs")
+                .tag("state", "transient_error")
+                .tag("priority", "normal")
+                .gauge()
+                .value())
+        .isEqualTo(1);
+    job.cancel();
+    metrics.scrape();
+    assertThat(registry.get("ferry.jobs").tag("state", "transient_error").gauges())
+        .allSatisfy(g -> assertThat(g.value()).isZero());
+  }
+
+  @Test
   void namesFollowPrometheusConventions() {
     String exposition = metrics.scrape();
     assertThat(exposition)
