@@ -17,7 +17,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The layering docs/architecture.md describes, checked on the compiled classes of every module: the
  * API depends on nothing, the SPI on the API alone, the engine's core on neither DO nor a concrete
- * source, and the daemon, client and command line on the engine's public surface only.
+ * source, the engine on neither the metrics nor their library, and the daemon, client, command line
+ * and metrics on the engine's public surface only.
  */
 class ArchitectureTest {
   private static final String[] CORE = {
@@ -89,13 +90,38 @@ class ArchitectureTest {
         .check(ferry);
   }
 
-  /** What the daemon, the client and the command line may use of the engine. */
+  /**
+   * Metrics are a part beside the engine, built on its events: the engine (core, SPI, DO, sources)
+   * never names them, nor Micrometer, so an embedded engine runs without either.
+   */
+  @Test
+  void theEngineKnowsNothingOfMetrics() {
+    noClasses()
+        .that()
+        .resideInAnyPackage(
+            "dev.ferry.api..",
+            "dev.ferry.spi..",
+            "dev.ferry.engine..",
+            "dev.ferry.delivery..",
+            "dev.ferry.http..",
+            "dev.ferry.file..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage("dev.ferry.metrics..", "io.micrometer..", "io.prometheus..")
+        .check(ferry);
+  }
+
+  /** What the daemon, the client, the command line and the metrics may use of the engine. */
   @Test
   void theDaemonClientAndCommandLineUseTheEnginesPublicSurfaceOnly() {
     noClasses()
         .that()
         .resideInAnyPackage(
-            "dev.ferry.daemon..", "dev.ferry.client..", "dev.ferry.cli..", "dev.ferry.rest..")
+            "dev.ferry.daemon..",
+            "dev.ferry.client..",
+            "dev.ferry.cli..",
+            "dev.ferry.rest..",
+            "dev.ferry.metrics..")
         .should()
         .dependOnClassesThat()
         .resideInAnyPackage(
@@ -110,7 +136,11 @@ class ArchitectureTest {
     noClasses()
         .that()
         .resideInAnyPackage(
-            "dev.ferry.daemon..", "dev.ferry.client..", "dev.ferry.cli..", "dev.ferry.rest..")
+            "dev.ferry.daemon..",
+            "dev.ferry.client..",
+            "dev.ferry.cli..",
+            "dev.ferry.rest..",
+            "dev.ferry.metrics..")
         .should()
         .dependOnClassesThat(
             resideInAPackage("dev.ferry.engine.job")

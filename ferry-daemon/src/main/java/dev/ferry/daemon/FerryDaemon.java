@@ -17,6 +17,7 @@ import dev.ferry.delivery.DownloadPlacement;
 import dev.ferry.engine.Engine;
 import dev.ferry.engine.EngineConfig;
 import dev.ferry.engine.Ferry;
+import dev.ferry.metrics.FerryMetrics;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -156,12 +157,16 @@ public final class FerryDaemon implements AutoCloseable {
       config = config.withReadTimeout(options.readTimeout().get());
     }
     config = config.withCacheHosts(cacheHosts(options));
+    FerryMetrics metrics = FerryMetrics.create();
+    config =
+        config.withTransferEvents(metrics.transferEvents()).withStoreEvents(metrics.storeEvents());
     Engine engine;
     try {
       engine = Ferry.open(options.dataDir(), config);
     } catch (FerryException e) {
       throw new StartupException(e.getMessage(), e);
     }
+    metrics.bind(engine);
     try {
       Optional<String> token =
           options.tcpPort().isPresent()
@@ -175,7 +180,8 @@ public final class FerryDaemon implements AutoCloseable {
               options.socket(),
               PosixFilePermissions.fromString(options.socketPermissions()),
               options.tcpPort(),
-              identity);
+              identity,
+              metrics);
       log.info(
           "ferryd serving {} on {} (data in {}, {} mode)",
           self,

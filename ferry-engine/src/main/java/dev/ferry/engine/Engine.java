@@ -2,10 +2,13 @@ package dev.ferry.engine;
 
 import dev.ferry.api.BackgroundCopyManager;
 import dev.ferry.api.JobOwner;
+import dev.ferry.api.JobPriority;
+import dev.ferry.api.JobState;
 import dev.ferry.api.delivery.DeliveryManager;
 import dev.ferry.engine.bandwidth.BandwidthPolicy;
 import dev.ferry.engine.job.JobListener;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -29,6 +32,12 @@ public interface Engine extends AutoCloseable {
 
   /** Changes the policy, durably: it holds across restarts. */
   void setBandwidthPolicy(BandwidthPolicy policy);
+
+  /**
+   * How many of the engine's jobs (BITS jobs and DO downloads, of every user) are in each state, by
+   * priority, at this moment: what metrics show. Jobs in a final state have left the engine.
+   */
+  Map<JobState, Map<JobPriority, Integer>> jobCounts();
 
   /** Registers an observer of every job; see {@link JobListener} for its duties. */
   void addListener(JobListener listener);

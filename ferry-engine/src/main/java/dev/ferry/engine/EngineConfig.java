@@ -5,6 +5,7 @@ import dev.ferry.cache.CacheSettings;
 import dev.ferry.engine.job.EngineExtension;
 import dev.ferry.spi.Clock;
 import dev.ferry.spi.SourceProvider;
+import dev.ferry.spi.StoreEvents;
 import dev.ferry.spi.TransferEvents;
 import java.time.Duration;
 import java.util.List;
@@ -54,6 +55,8 @@ import javax.net.ssl.SSLContext;
  *     properties CACHE_HOSTS and CACHE_FALLBACK_DELAY). None by default
  * @param transferEvents who hears what happens during transfers, beside the engine's own
  *     statistics; {@link TransferEvents#NONE} by default
+ * @param storeEvents who hears how long the store's writes take; {@link StoreEvents#NONE} by
+ *     default
  */
 public record EngineConfig(
     int pieceSize,
@@ -81,7 +84,8 @@ public record EngineConfig(
     java.util.function.Function<EngineConfig, List<dev.ferry.spi.Source>> origins,
     List<SourceProvider> sourceProviders,
     CacheSettings cacheHosts,
-    TransferEvents transferEvents) {
+    TransferEvents transferEvents,
+    StoreEvents storeEvents) {
 
   public static EngineConfig defaults() {
     return new EngineConfig(
@@ -110,7 +114,8 @@ public record EngineConfig(
         Origins::standard,
         List.of(),
         CacheSettings.NONE,
-        TransferEvents.NONE);
+        TransferEvents.NONE,
+        StoreEvents.NONE);
   }
 
   public EngineConfig {
@@ -135,6 +140,7 @@ public record EngineConfig(
     sourceProviders = List.copyOf(sourceProviders);
     java.util.Objects.requireNonNull(cacheHosts, "cacheHosts");
     java.util.Objects.requireNonNull(transferEvents, "transferEvents");
+    java.util.Objects.requireNonNull(storeEvents, "storeEvents");
     if (downloadRetryDelay.isNegative() || downloadRetryDelay.toSeconds() < 1) {
       throw new IllegalArgumentException("a download retry delay is at least a second");
     }
@@ -239,6 +245,11 @@ public record EngineConfig(
     return List.copyOf(providers);
   }
 
+  /** The listener to the store's writes (how long each takes): one, as for transfer events. */
+  public EngineConfig withStoreEvents(StoreEvents listener) {
+    return edit(b -> b.storeEvents = listener);
+  }
+
   private EngineConfig edit(java.util.function.Consumer<Editor> change) {
     Editor editor = new Editor(this);
     change.accept(editor);
@@ -273,6 +284,7 @@ public record EngineConfig(
     List<SourceProvider> sourceProviders;
     CacheSettings cacheHosts;
     TransferEvents transferEvents;
+    StoreEvents storeEvents;
 
     Editor(EngineConfig c) {
       pieceSize = c.pieceSize;
@@ -301,6 +313,7 @@ public record EngineConfig(
       sourceProviders = c.sourceProviders;
       cacheHosts = c.cacheHosts;
       transferEvents = c.transferEvents;
+      storeEvents = c.storeEvents;
     }
 
     EngineConfig build() {
@@ -330,7 +343,8 @@ public record EngineConfig(
           origins,
           sourceProviders,
           cacheHosts,
-          transferEvents);
+          transferEvents,
+          storeEvents);
     }
   }
 }

@@ -11,6 +11,12 @@ public final class Routes {
 
   public static final String PREFIX = "/v1";
 
+  /**
+   * GET: the daemon's metrics in Prometheus's text exposition format; outside {@link #PREFIX},
+   * where scrapers look for them.
+   */
+  public static final String METRICS = "/metrics";
+
   /** GET: the caller's identity ({@link Caller}). */
   public static final String WHOAMI = PREFIX + "/whoami";
 

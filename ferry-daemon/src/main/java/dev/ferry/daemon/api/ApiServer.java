@@ -2,6 +2,7 @@ package dev.ferry.daemon.api;
 
 import dev.ferry.daemon.identity.CallerIdentity;
 import dev.ferry.engine.Engine;
+import dev.ferry.metrics.FerryMetrics;
 import dev.ferry.rest.Json;
 import dev.ferry.rest.Routes;
 import io.javalin.Javalin;
@@ -46,6 +47,20 @@ public final class ApiServer implements AutoCloseable {
       Set<PosixFilePermission> socketPermissions,
       OptionalInt tcpPort,
       CallerIdentity identity) {
+    return start(engine, socket, socketPermissions, tcpPort, identity, null);
+  }
+
+  /**
+   * As {@link #start(Engine, Path, Set, OptionalInt, CallerIdentity)}, also serving {@code metrics}
+   * on {@link Routes#METRICS} and counting every request in them; null for neither.
+   */
+  public static ApiServer start(
+      Engine engine,
+      Path socket,
+      Set<PosixFilePermission> socketPermissions,
+      OptionalInt tcpPort,
+      CallerIdentity identity,
+      FerryMetrics metrics) {
     JobEndpoints endpoints =
         new JobEndpoints(engine, dev.ferry.engine.Ferry.currentUser().isAdministrator());
     EventStream events = new EventStream(engine);
@@ -85,6 +100,18 @@ public final class ApiServer implements AutoCloseable {
           cfg.routes.get(
               Routes.PREFIX + "/openapi.yaml",
               ctx -> ctx.contentType("application/yaml").result(openApi));
+          if (metrics != null) {
+            // Behind the same identification as every route (the before handler above).
+            cfg.routes.get(
+                Routes.METRICS,
+                ctx -> ctx.contentType(FerryMetrics.CONTENT_TYPE).result(metrics.scrape()));
+            cfg.requestLogger.http((ctx, millis) ->
+                metrics.apiRequest(
+                    ctx.method().name(),
+                    routeOf(ctx),
+                    ctx.statusCode(),
+                    (long) (millis * 1_000_000.0)));
+          }
           Problems.register(cfg.routes);
         });
     try {
@@ -104,6 +131,15 @@ public final class ApiServer implements AutoCloseable {
     ctx.attribute(
         JobEndpoints.CALLER,
         identity.callerOf(request.getConnectionMetaData(), ctx.header("Authorization")));
+  }
+
+  /**
+   * The template of the route that answered ({@code /v1/jobs/{id}}), never the request's path,
+   * which names jobs: metrics must have a bounded set of labels.
+   */
+  private static String routeOf(Context ctx) {
+    io.javalin.router.Endpoint endpoint = ctx.endpoints().lastHttpEndpoint();
+    return endpoint == null ? FerryMetrics.NO_ROUTE : endpoint.path;
   }
 
   private static byte[] openApi() {

@@ -146,7 +146,7 @@ public final class JobEngine implements dev.ferry.engine.Engine, JobKernel {
                 + dir
                 + " is in use by another Ferry engine (is ferryd running?)");
       }
-      Store store = Store.open(dir.resolve("ferry.db"), config.bootId());
+      Store store = Store.open(dir.resolve("ferry.db"), config.bootId(), config.storeEvents());
       JobEngine engine = new JobEngine(dir, config, store, channel, fileLock);
       engine.transfers.startLoop();
       return engine;
@@ -495,6 +495,19 @@ public final class JobEngine implements dev.ferry.engine.Engine, JobKernel {
 
   // --- notifications
   // ------------------------------------------------------------------------------
+
+  @Override
+  public Map<JobState, Map<JobPriority, Integer>> jobCounts() {
+    return locked(() -> {
+      Map<JobState, Map<JobPriority, Integer>> counts = new java.util.EnumMap<>(JobState.class);
+      for (Job job : jobs.values()) {
+        counts
+            .computeIfAbsent(job.state, s -> new java.util.EnumMap<>(JobPriority.class))
+            .merge(job.priority, 1, Integer::sum);
+      }
+      return counts;
+    });
+  }
 
   // --- the job feed ----------------------------------------------------------------------------
 

@@ -66,7 +66,9 @@ final class JobRecords {
             job.state,
             job.progress.bytesTotal(),
             job.progress.bytesTransferred(),
-            fileIndex);
+            fileIndex,
+            job.priority,
+            job.failure == null ? 0 : job.failure.code());
     for (JobListener listener : listeners) {
       try {
         listener.onEvent(event);

@@ -2,6 +2,7 @@ package dev.ferry.engine.store;
 
 import dev.ferry.api.FerryException;
 import dev.ferry.api.HResult;
+import dev.ferry.spi.StoreEvents;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -52,9 +53,13 @@ public final class Store implements AutoCloseable {
   /** The machine's boot, recorded with the written pieces; null when unknown. */
   private final String bootId;
 
-  private Store(Connection connection, String bootId) {
+  /** Who hears how long writes take. */
+  private final StoreEvents events;
+
+  private Store(Connection connection, String bootId, StoreEvents events) {
     this.connection = connection;
     this.bootId = bootId;
+    this.events = events;
   }
 
   /** Opens (creating and migrating when needed) the database at {@code file}. */
@@ -67,6 +72,12 @@ public final class Store implements AutoCloseable {
    * files' written pieces recorded in another boot are not returned.
    */
   public static Store open(Path file, String bootId) {
+    return open(file, bootId, StoreEvents.NONE);
+  }
+
+  /** As {@link #open(Path, String)}, telling {@code events} how long each write takes. */
+  public static Store open(Path file, String bootId, StoreEvents events) {
+    java.util.Objects.requireNonNull(events, "events");
     try {
       Path dir = file.toAbsolutePath().getParent();
       Files.createDirectories(dir);
@@ -83,7 +94,7 @@ public final class Store implements AutoCloseable {
         statement.execute("PRAGMA busy_timeout=10000");
       }
       Migrations.apply(connection);
-      return new Store(connection, bootId);
+      return new Store(connection, bootId, events);
     } catch (SQLException | IOException e) {
       throw new FerryException(
           HResult.BG_E_DATABASE_CORRUPT.value(),
@@ -294,6 +305,7 @@ public final class Store implements AutoCloseable {
   private void transaction(SqlAction action) {
     lock.lock();
     try {
+      long start = System.nanoTime();
       connection.setAutoCommit(false);
       try {
         action.run();
@@ -303,6 +315,7 @@ public final class Store implements AutoCloseable {
         throw e;
       } finally {
         connection.setAutoCommit(true);
+        events.written(relaxedDepth == 0, System.nanoTime() - start);
       }
     } catch (SQLException e) {
       throw storeFailure(e);

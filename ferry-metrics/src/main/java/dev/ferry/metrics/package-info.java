@@ -1,0 +1,2 @@
+/** Prometheus metrics of an engine, built on its transfer events and job events. */
+package dev.ferry.metrics;
