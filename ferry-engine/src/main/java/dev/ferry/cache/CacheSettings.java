@@ -4,7 +4,6 @@ import dev.ferry.api.FerryException;
 import dev.ferry.api.HResult;
 import dev.ferry.spi.CacheHints;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
@@ -63,26 +62,19 @@ public record CacheSettings(
   }
 
   /**
-   * DOCacheHost's form: host names or addresses separated by commas, blanks ignored.
+   * DOCacheHost's form, as a job's CACHE_HOSTS takes it ({@link CacheHints#parseHosts}), each entry
+   * also a host this part can rewrite a URL to.
    *
    * @throws FerryException E_INVALIDARG for an entry that is not a host
    */
   public static List<String> parseHosts(String list) {
-    List<String> hosts = new ArrayList<>();
-    if (list == null) {
-      return hosts;
-    }
-    for (String entry : list.split(",")) {
-      String host = entry.trim();
-      if (host.isEmpty()) {
-        continue;
-      }
+    List<String> hosts = CacheHints.parseHosts(list);
+    for (String host : hosts) {
       try {
         CacheUrl.authority(host);
       } catch (IllegalArgumentException e) {
         throw new FerryException(HResult.E_INVALIDARG, e.getMessage());
       }
-      hosts.add(host);
     }
     return hosts;
   }
