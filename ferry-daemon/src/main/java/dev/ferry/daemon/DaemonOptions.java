@@ -355,7 +355,7 @@ public record DaemonOptions(
 
   private static List<String> cacheHostList(String text) {
     try {
-      return CacheSettings.parseHosts(text);
+      return dev.ferry.spi.CacheHints.parseHosts(text);
     } catch (dev.ferry.api.FerryException e) {
       throw new UsageException("--cache-host: " + e.getMessage());
     }

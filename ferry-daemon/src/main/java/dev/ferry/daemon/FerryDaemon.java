@@ -124,7 +124,7 @@ public final class FerryDaemon implements AutoCloseable {
     try {
       Long delay = agent.cacheFallbackDelay().map(Duration::toSeconds).orElse(null);
       return new CacheSettings(
-              CacheSettings.parseHosts(agent.cacheHost().get()),
+              dev.ferry.spi.CacheHints.parseHosts(agent.cacheHost().get()),
               CacheSettings.UNSET,
               CacheSettings.UNSET)
           .withDelays(delay, delay);

@@ -62,24 +62,6 @@ public record CacheSettings(
   }
 
   /**
-   * DOCacheHost's form, as a job's CACHE_HOSTS takes it ({@link CacheHints#parseHosts}), each entry
-   * also a host this part can rewrite a URL to.
-   *
-   * @throws FerryException E_INVALIDARG for an entry that is not a host
-   */
-  public static List<String> parseHosts(String list) {
-    List<String> hosts = CacheHints.parseHosts(list);
-    for (String host : hosts) {
-      try {
-        CacheUrl.authority(host);
-      } catch (IllegalArgumentException e) {
-        throw new FerryException(HResult.E_INVALIDARG, e.getMessage());
-      }
-    }
-    return hosts;
-  }
-
-  /**
    * What applies to a file of a job that says {@code hints}: the job's hosts in place of these, and
    * the job's delay in place of both of these.
    */
