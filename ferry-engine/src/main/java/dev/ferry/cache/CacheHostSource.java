@@ -100,10 +100,9 @@ final class CacheHostSource implements Source {
                     request.known(),
                     request.customHeaders(),
                     DIRECT));
-        bans.served(file);
         answered = host;
         log.debug("cache host {} serves {}", host, file.uri());
-        return response;
+        return new Served(response);
       } catch (RangeNotSatisfiable e) {
         throw e;
       } catch (TransferFailure failure) {
@@ -114,11 +113,21 @@ final class CacheHostSource implements Source {
     if (last == null) {
       last = bannedFailure(String.join(",", hosts), "no cache host");
     }
+    throw withFallback(last);
+  }
+
+  /**
+   * The failure to report for {@code failure} of this file's cache hosts: itself once the fallback
+   * delay has passed (the planner goes to the origin), else one that holds the origin off.
+   */
+  private TransferFailure withFallback(TransferFailure failure) {
     Duration since = bans.failedFor(file);
     if (bans.fallbackDue(file, delay)) {
       log.info(
-          "cache hosts failed for {}; falling back to the origin: {}", file.uri(), last.toString());
-      throw last;
+          "cache hosts failed for {}; falling back to the origin: {}",
+          file.uri(),
+          failure.toString());
+      return failure;
     }
     String why =
         delay.equals(CacheSettings.NEVER)
@@ -129,7 +138,7 @@ final class CacheHostSource implements Source {
                 + delay.toSeconds()
                 + " s)";
     log.info("cache hosts failed for {}; {}", file.uri(), why);
-    throw new OriginHeldOff(last, why);
+    return new OriginHeldOff(failure, why);
   }
 
   /** Bans a host as Microsoft's Linux agent does: per origin for a 4xx, whole for no answer. */
@@ -164,9 +173,83 @@ final class CacheHostSource implements Source {
     }
   }
 
+  /**
+   * A body broke off: judged as a failure to open would be (a host that stopped answering is
+   * banned), and within the fallback delay it holds the origin off, so the part is asked of the
+   * cache hosts again rather than of the origin.
+   */
   @Override
   public TransferFailure classify(IOException e, String doing) {
-    return http.classify(e, "from a cache host: " + doing);
+    TransferFailure failure = http.classify(e, "from a cache host: " + doing);
+    String host = answered;
+    if (host != null) {
+      judge(host, file.uri().getHost(), failure);
+    }
+    return withFallback(failure);
+  }
+
+  @Override
+  public boolean relaysOrigin() {
+    return true;
+  }
+
+  /**
+   * A cache host's response: the whole body read ends the file's fallback delay, if one runs (the
+   * cache hosts serve again), where a response that merely opened does not (a host that breaks off
+   * every body must not keep the origin away for good).
+   */
+  private final class Served implements SourceResponse {
+    private final SourceResponse response;
+
+    Served(SourceResponse response) {
+      this.response = response;
+    }
+
+    @Override
+    public long start() {
+      return response.start();
+    }
+
+    @Override
+    public long length() {
+      return response.length();
+    }
+
+    @Override
+    public dev.ferry.spi.Validators validators() {
+      return response.validators();
+    }
+
+    @Override
+    public String headerBlock() {
+      return response.headerBlock();
+    }
+
+    @Override
+    public dev.ferry.spi.ResponseInfo info() {
+      return response.info();
+    }
+
+    @Override
+    public java.io.InputStream body() throws IOException {
+      return response.body();
+    }
+
+    @Override
+    public void consumed() {
+      bans.served(file);
+      response.consumed();
+    }
+
+    @Override
+    public void abort() {
+      response.abort();
+    }
+
+    @Override
+    public void close() {
+      response.close();
+    }
   }
 
   @Override

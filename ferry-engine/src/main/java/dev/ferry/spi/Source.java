@@ -52,6 +52,16 @@ public interface Source {
   }
 
   /**
+   * Whether this source relays the origin: it asks the origin on the requester's behalf (a cache
+   * server), so its answers carry the origin's status, size and validators and it may be asked
+   * before the file's version is known, in the origin's place. A source that only holds copies of
+   * bytes (a peer) cannot tell what the file is, and answers false (the default).
+   */
+  default boolean relaysOrigin() {
+    return false;
+  }
+
+  /**
    * Bytes this source sent for piece {@code piece} of the file at {@code uri} failed the piece's
    * hash, and the planner blamed it: a source that stands for other places (a cache server's hosts)
    * may leave out the one that sent them beyond this file. Nothing by default.

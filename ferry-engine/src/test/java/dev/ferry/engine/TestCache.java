@@ -34,6 +34,7 @@ final class TestCache implements AutoCloseable {
   private final List<String> queries = new CopyOnWriteArrayList<>();
   private final HttpClient client = HttpClient.newHttpClient();
   private volatile long[] spoiled = {};
+  private volatile long breakAfter = -1;
 
   /**
    * @param originPort the port of the origin on loopback, which the cache asks for validators
@@ -72,6 +73,14 @@ final class TestCache implements AutoCloseable {
   /** Sends a wrong byte at each of these remote offsets from now on. */
   void spoil(long... offsets) {
     spoiled = offsets.clone();
+  }
+
+  /**
+   * From now on breaks off every body after {@code bytes} bytes (announcing them all), as a cache
+   * that falls over mid-transfer would; -1 no longer.
+   */
+  void breakOffAfter(long bytes) {
+    breakAfter = bytes;
   }
 
   /** The query of every request, oldest first. */
@@ -120,6 +129,15 @@ final class TestCache implements AutoCloseable {
       }
     }
     response.getHeaders().put("Content-Length", body.length);
+    long cut = breakAfter;
+    if (cut >= 0 && cut < body.length) {
+      var sent = new org.eclipse.jetty.util.Callback.Completable();
+      response.write(false, ByteBuffer.wrap(body, 0, (int) cut), sent);
+      sent.get();
+      // Failing the request's callback after a committed response makes Jetty drop the connection.
+      callback.failed(new java.io.IOException("the test cache broke off"));
+      return;
+    }
     response.write(true, ByteBuffer.wrap(body), callback);
   }
 

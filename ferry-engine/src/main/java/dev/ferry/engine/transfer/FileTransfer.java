@@ -171,10 +171,13 @@ public final class FileTransfer {
           return;
         }
         transfer.listener().connected();
-        if (planner.isOrigin(source)) {
+        // The origin tells the file's version, and so does a source that relays it while the
+        // version is unknown; afterwards a relay, like every other source, serves the known one.
+        boolean tellsVersion = planner.isOrigin(source) || (!versionKnown && source.relaysOrigin());
+        if (tellsVersion) {
           state.setResponse(response.headerBlock(), response.info());
         }
-        if (!consume(source, request, response, versionKnown)) {
+        if (!consume(source, request, response, versionKnown, tellsVersion)) {
           continue;
         }
       } catch (SourceBroke broke) {
@@ -340,12 +343,20 @@ public final class FileTransfer {
    * Checks the first connection's response ({@link ResponseCheck}) and copies its body. False when
    * the response was left unread: the origin was asked only because the file's version was unknown,
    * and now that it is, another source serves these bytes first.
+   *
+   * @param tellsVersion whether {@code source} answers for the file's version: the origin, or a
+   *     source that relays it while the version is unknown (whose unusable answer is its own
+   *     failure, not the file's: the origin is asked next)
    */
   private boolean consume(
-      Source source, SourceRequest request, SourceResponse response, boolean versionKnown)
+      Source source,
+      SourceRequest request,
+      SourceResponse response,
+      boolean versionKnown,
+      boolean tellsVersion)
       throws TransferFailure, SourceBroke, IOException {
     long start = response.start();
-    if (!planner.isOrigin(source)) {
+    if (!tellsVersion) {
       // Only the origin tells the file's size and version; another source answers for both.
       if (response.validators().size() < 0 || !ResponseCheck.sameBytes(state, request, response)) {
         throw new SourceBroke(Fetcher.otherBytes(source));
@@ -357,12 +368,21 @@ public final class FileTransfer {
           response.length() >= 0 ? start + response.length() : request.end());
       return true;
     }
-    long end = ResponseCheck.check(state, settings.dynamicContent(), source, request, response);
+    long end;
+    try {
+      end = ResponseCheck.check(state, settings.dynamicContent(), source, request, response);
+    } catch (TransferFailure unusable) {
+      if (planner.isOrigin(source)) {
+        throw unusable;
+      }
+      throw new SourceBroke(unusable);
+    }
     if (end == ResponseCheck.DYNAMIC) {
       copier.copyDynamic(source, response, buffer);
       return true;
     }
     if (!versionKnown
+        && planner.isOrigin(source)
         && planner.hasAlternatives()
         && !planner.isOrigin(
             planner.plan(start, -1, state.remoteSize(), state.pieceSize()).source())) {

@@ -22,9 +22,10 @@ import org.slf4j.LoggerFactory;
  * of them. The origin is the last resort: never banned, always asked when no other source can
  * serve, and its failures are the file's.
  *
- * <p>Until the file's version (size and validators) is known, only the origin is asked: only it can
- * tell what the file is. One planner serves one run of one file's transfer; its connections ask it
- * at once, so it is thread-safe.
+ * <p>Until the file's version (size and validators) is known, only the origin and the sources that
+ * relay it ({@link Source#relaysOrigin}, a cache server) are asked: only they can tell what the
+ * file is. One planner serves one run of one file's transfer; its connections ask it at once, so it
+ * is thread-safe.
  */
 public final class SourcePlanner {
   private static final Logger log = LoggerFactory.getLogger(SourcePlanner.class);
@@ -120,18 +121,21 @@ public final class SourcePlanner {
    * piece, with the span cut to what it has and to before the next piece it is blamed for; else the
    * origin, for the whole span.
    *
-   * @param fileSize the file's size, or -1 while its version is unknown (then only the origin)
+   * @param fileSize the file's size, or -1 while its version is unknown (then only the sources that
+   *     relay the origin, for the whole span, and the origin)
    * @param pieceSize the size of the pieces strikes are counted in
    */
   public synchronized Assignment plan(long start, long end, long fileSize, int pieceSize) {
-    if (fileSize >= 0 && !others.isEmpty()) {
-      long stop = end < 0 ? fileSize : end;
-      long now = clock.nanoTime();
-      for (Candidate candidate : others) {
-        long until = servableEnd(candidate, start, stop, pieceSize, now);
+    long now = clock.nanoTime();
+    for (Candidate candidate : others) {
+      if (fileSize >= 0) {
+        long until = servableEnd(candidate, start, end < 0 ? fileSize : end, pieceSize, now);
         if (until > start) {
           return new Assignment(candidate.source, start, until);
         }
+      } else if (candidate.source.relaysOrigin()
+          && servableEnd(candidate, start, Long.MAX_VALUE, pieceSize, now) > start) {
+        return new Assignment(candidate.source, start, end);
       }
     }
     return new Assignment(origin, start, end);
