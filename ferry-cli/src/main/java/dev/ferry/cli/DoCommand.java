@@ -97,6 +97,8 @@ final class DoCommand implements Callable<Integer> {
                 "FROM PEERS",
                 "FROM CACHE",
                 "% PEERS",
+                "% NOT ORIGIN",
+                "CACHE HOST",
                 "STATUS",
                 "PRIORITY",
                 "SOURCE");
@@ -115,6 +117,8 @@ final class DoCommand implements Callable<Integer> {
               stats.bytesFromPeers(),
               stats.bytesFromCacheServer(),
               String.format(Locale.ROOT, "%.1f", stats.percentPeerCaching()),
+              String.format(Locale.ROOT, "%.1f", stats.percentNotFromOrigin()),
+              stats.cacheHost().isEmpty() ? "-" : stats.cacheHost(),
               capitalized(stats.status().name()),
               stats.isBackground() ? "Background" : "Foreground",
               stats.sourceUrl());
@@ -148,6 +152,8 @@ final class DoCommand implements Callable<Integer> {
           throw new IllegalStateException(e);
         }
       }
+      table.row(
+          "PercentNotFromOrigin", String.format(Locale.ROOT, "%.1f", perf.percentNotFromOrigin()));
       table.print(out);
     }
   }

@@ -54,6 +54,9 @@ final class GetRun {
   /** Bytes of the finished jobs that came from cache servers, for the summary. */
   private long cacheBytes;
 
+  /** Whether a finished file's statistics were read, to learn whether cache servers serve. */
+  private boolean cachesProbed;
+
   private String inFlight = "";
   private long inFlightReadAt;
 
@@ -247,9 +250,11 @@ final class GetRun {
   }
 
   private void finish(Tracked t, JobProgress p) {
-    if (command.asksCaches() && !command.quiet()) {
-      // One more request per file: only where the user asked for a cache, so that a plain get of
-      // many small files pays nothing for it (`ferry do status` shows every file's counts).
+    if (!command.quiet() && (command.asksCaches() || !cachesProbed || cacheBytes > 0)) {
+      // One more request per file, only where cache servers serve: the user asked for one, or the
+      // first file came through one (the machine's cache hosts). A plain get of many small files
+      // pays for the first file alone (`ferry do status` shows every file's counts).
+      cachesProbed = true;
       cacheBytes += fromCache(t.job);
     }
     HResult result = t.job.complete();

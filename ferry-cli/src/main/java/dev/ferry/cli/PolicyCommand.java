@@ -21,8 +21,10 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code policy}: shows the bandwidth policy, or changes parts of it. Changes take effect at once,
- * for running transfers too, and are stored with the queue.
+ * {@code policy}: shows the bandwidth policy and the machine's cache hosts, or changes parts of
+ * them. Bandwidth changes take effect at once, for running transfers too, and are stored with the
+ * queue; cache hosts apply to the files that start from then on and are stored in the data
+ * directory's cache-hosts.json.
  */
 @Command(
     name = "policy",
@@ -32,7 +34,11 @@ import picocli.CommandLine.Spec;
           + " (powers of 1024), or 'unlimited'.",
       "A window replaces the background cap on some days and hours: DAYS@FROM-TO=RATE, for"
           + " example mon-fri@08:00-17:00=1M or '*@22:00-06:00=0'; a rate of 0 blocks background"
-          + " jobs (BG_E_BLOCKED_BY_POLICY) until the window ends."
+          + " jobs (BG_E_BLOCKED_BY_POLICY) until the window ends.",
+      "Cache hosts (DO's DOCacheHost) are asked before the origin; the fallback delays say how"
+          + " long their failures keep a job from its origin (DO's"
+          + " DODelayCacheServerFallbackForeground/Background). ferryd's --cache-host options,"
+          + " where given, win over these at its next start."
     })
 final class PolicyCommand implements Callable<Integer> {
   private static final Pattern WINDOW =
@@ -83,6 +89,34 @@ final class PolicyCommand implements Callable<Integer> {
   @Option(names = "--clear-windows", description = "remove every time window first")
   boolean clearWindows;
 
+  @Option(
+      names = "--cache-host",
+      paramLabel = "HOST[:PORT]",
+      converter = CacheHostList.class,
+      description =
+          "the machine's cache servers, tried in order before the origin (repeatable, or"
+              + " separated by commas; replaces the list)")
+  List<String> cacheHosts = new ArrayList<>();
+
+  @Option(names = "--no-cache-host", description = "ask no cache server")
+  boolean noCacheHost;
+
+  @Option(
+      names = "--cache-fallback-foreground",
+      paramLabel = "SECONDS",
+      converter = FallbackDelay.class,
+      description =
+          "how long failing cache hosts keep a FOREGROUND job from its origin: seconds, -1 never,"
+              + " 'unset' at the first failure")
+  Long fallbackForeground;
+
+  @Option(
+      names = "--cache-fallback-background",
+      paramLabel = "SECONDS",
+      converter = FallbackDelay.class,
+      description = "the same for every other job")
+  Long fallbackBackground;
+
   @Override
   public Integer call() throws Exception {
     Session.Choice choice = Session.choose(ferry.socket, ferry.dataDir, ferry.noDaemon);
@@ -92,18 +126,18 @@ final class PolicyCommand implements Callable<Integer> {
             || background != null
             || backgroundWhileForeground != null
             || !windows.isEmpty()
-            || clearWindows;
+            || clearWindows
+            || cacheChange();
     PolicyView shown;
     if (choice.daemon()) {
       PolicyView current = FerryClient.policy(choice.socket());
       shown = change ? FerryClient.setPolicy(choice.socket(), changed(current)) : current;
     } else {
       try (Engine engine = dev.ferry.engine.Ferry.open(choice.dataDir(), EngineConfig.defaults())) {
-        PolicyView current = PolicyEndpoints.view(engine.bandwidthPolicy());
         if (change) {
-          engine.setBandwidthPolicy(PolicyEndpoints.policy(changed(current)));
+          PolicyEndpoints.apply(engine, changed(PolicyEndpoints.view(engine)));
         }
-        shown = PolicyEndpoints.view(engine.bandwidthPolicy());
+        shown = PolicyEndpoints.view(engine);
       }
     }
     print(shown, spec.commandLine().getOut());
@@ -121,7 +155,73 @@ final class PolicyCommand implements Callable<Integer> {
         backgroundWhileForeground != null
             ? backgroundWhileForeground
             : current.backgroundWhileForeground(),
-        newWindows);
+        newWindows,
+        cacheChange() ? changedCache(current.cache()) : null);
+  }
+
+  private boolean cacheChange() {
+    return !cacheHosts.isEmpty()
+        || noCacheHost
+        || fallbackForeground != null
+        || fallbackBackground != null;
+  }
+
+  private PolicyView.Cache changedCache(PolicyView.Cache current) {
+    PolicyView.Cache was = current != null ? current : new PolicyView.Cache(List.of(), null, null);
+    List<String> hosts = noCacheHost ? List.of() : cacheHosts.isEmpty() ? was.hosts() : cacheHosts;
+    return new PolicyView.Cache(
+        hosts,
+        fallbackForeground == null
+            ? was.fallbackForeground()
+            : fallbackForeground == FallbackDelay.UNSET ? null : fallbackForeground,
+        fallbackBackground == null
+            ? was.fallbackBackground()
+            : fallbackBackground == FallbackDelay.UNSET ? null : fallbackBackground);
+  }
+
+  /** A --cache-host argument: one host or several separated by commas, checked as DO reads them. */
+  static final class CacheHostList implements CommandLine.ITypeConverter<String> {
+    @Override
+    public String convert(String text) {
+      try {
+        List<String> hosts = dev.ferry.spi.CacheHints.parseHosts(text);
+        if (hosts.isEmpty()) {
+          throw new CommandLine.TypeConversionException(
+              "no cache host in '" + text + "' (--no-cache-host asks none)");
+        }
+        return String.join(",", hosts);
+      } catch (dev.ferry.api.FerryException e) {
+        throw new CommandLine.TypeConversionException(
+            "'" + text + "' is not a cache host: a host name or address, optionally :PORT");
+      }
+    }
+  }
+
+  /**
+   * A fallback delay: seconds, -1 (never) or 'unset' ({@link #UNSET}); anything else is a wrong
+   * command line (exit 2).
+   */
+  static final class FallbackDelay implements CommandLine.ITypeConverter<Long> {
+    /** 'unset', which no number of seconds can be. */
+    static final long UNSET = Long.MIN_VALUE;
+
+    @Override
+    public Long convert(String text) {
+      String t = text.trim();
+      if (t.equalsIgnoreCase("unset")) {
+        return UNSET;
+      }
+      try {
+        long seconds = Long.parseLong(t);
+        if (seconds >= -1) {
+          return seconds == 0 ? UNSET : seconds;
+        }
+      } catch (NumberFormatException e) {
+        // Told below, with the other wrong values.
+      }
+      throw new CommandLine.TypeConversionException(
+          "'" + text + "' is not a fallback delay (seconds, -1 for never, or unset)");
+    }
   }
 
   /**
@@ -254,6 +354,21 @@ final class PolicyCommand implements Callable<Integer> {
               + " background "
               + (w.background() == 0 ? "blocked" : show(w.background())));
     }
+    PolicyView.Cache cache = policy.cache();
+    if (cache != null) {
+      out.println(
+          "cache hosts:                 "
+              + (cache.hosts().isEmpty() ? "none" : String.join(",", cache.hosts())));
+      out.println("cache fallback foreground:   " + delay(cache.fallbackForeground()));
+      out.println("cache fallback background:   " + delay(cache.fallbackBackground()));
+    }
+  }
+
+  private static String delay(Long seconds) {
+    if (seconds == null) {
+      return "at the first failure";
+    }
+    return seconds == -1 ? "never" : "after " + seconds + " s";
   }
 
   private static String show(long rate) {

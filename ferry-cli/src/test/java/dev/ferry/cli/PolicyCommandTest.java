@@ -66,7 +66,11 @@ class PolicyCommandTest {
             new String[] {"policy", "--global", "fast"},
             new String[] {"policy", "--window", "someday@8:00-9:00=0"},
             new String[] {"policy", "--window", "mon@8-9=0"},
-            new String[] {"policy", "--window", "mon@08:00-24:30=0"})) {
+            new String[] {"policy", "--window", "mon@08:00-24:30=0"},
+            new String[] {"policy", "--cache-host", "http://cache.example/"},
+            new String[] {"policy", "--cache-host", ","},
+            new String[] {"policy", "--cache-fallback-background", "-2"},
+            new String[] {"policy", "--cache-fallback-foreground", "soon"})) {
       Cli.Result result = ferry.run(args);
       assertThat(result.code()).as(result.toString()).isEqualTo(ExitCodes.USAGE);
       assertThat(result.err()).startsWith("ferry: ");
@@ -75,6 +79,46 @@ class PolicyCommandTest {
     Cli.Result refused = ferry.run("policy", "--global", "0");
     assertThat(refused.code()).as(refused.toString()).isEqualTo(ExitCodes.FAILED);
     assertThat(refused.err()).contains("E_INVALIDARG");
+  }
+
+  @Test
+  void setsShowsAndKeepsTheMachinesCacheHosts() throws Exception {
+    Path data = tmp.resolve("data");
+    Cli ferry = new Cli("--data-dir", data.toString());
+    Cli.Result none = ferry.run("policy");
+    assertThat(none.out()).contains("cache hosts:                 none");
+
+    Cli.Result set =
+        ferry.run(
+            "policy",
+            "--cache-host",
+            "cache1.example,[fd00::1]:8080",
+            "--cache-host",
+            "10.0.0.9",
+            "--cache-fallback-background",
+            "60",
+            "--cache-fallback-foreground",
+            "-1");
+    assertThat(set.code()).as(set.toString()).isZero();
+    assertThat(set.out())
+        .contains("cache hosts:                 cache1.example,[fd00::1]:8080,10.0.0.9")
+        .contains("cache fallback foreground:   never")
+        .contains("cache fallback background:   after 60 s");
+    assertThat(java.nio.file.Files.readString(data.resolve("cache-hosts.json")))
+        .as("DO's names, in the data directory")
+        .contains("\"DOCacheHost\" : \"cache1.example,[fd00::1]:8080,10.0.0.9\"")
+        .contains("\"DODelayCacheServerFallbackBackground\" : 60");
+
+    // A later command (a new engine) reads them back; a change of one delay keeps the rest.
+    Cli.Result changed = ferry.run("policy", "--cache-fallback-background", "unset", "--json");
+    PolicyView.Cache cache = Json.mapper().readValue(changed.out(), PolicyView.class).cache();
+    assertThat(cache)
+        .isEqualTo(
+            new PolicyView.Cache(
+                List.of("cache1.example", "[fd00::1]:8080", "10.0.0.9"), -1L, null));
+
+    Cli.Result cleared = ferry.run("policy", "--no-cache-host", "--json");
+    assertThat(Json.mapper().readValue(cleared.out(), PolicyView.class).cache().hosts()).isEmpty();
   }
 
   @Test
@@ -87,6 +131,11 @@ class PolicyCommandTest {
       Cli.Result set = ferry.run("policy", "--foreground", "2M", "--json");
       assertThat(set.code()).as(set.toString()).isZero();
       assertThat(FerryClient.policy(socket).foreground()).isEqualTo(2L << 20);
+
+      Cli.Result cache = ferry.run("policy", "--cache-host", "cache.example:8080");
+      assertThat(cache.code()).as(cache.toString()).isZero();
+      assertThat(FerryClient.policy(socket).cache().hosts()).containsExactly("cache.example:8080");
+      assertThat(tmp.resolve("daemon-data").resolve("cache-hosts.json")).exists();
       assertThat(tmp.resolve("unused")).doesNotExist();
     } finally {
       TestFiles.deleteTree(socketDir);

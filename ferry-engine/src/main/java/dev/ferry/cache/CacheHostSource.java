@@ -102,7 +102,7 @@ final class CacheHostSource implements Source {
                     DIRECT));
         answered = host;
         log.debug("cache host {} serves {}", host, file.uri());
-        return new Served(response);
+        return new Served(response, host);
       } catch (RangeNotSatisfiable e) {
         throw e;
       } catch (TransferFailure failure) {
@@ -200,9 +200,16 @@ final class CacheHostSource implements Source {
    */
   private final class Served implements SourceResponse {
     private final SourceResponse response;
+    private final String host;
 
-    Served(SourceResponse response) {
+    Served(SourceResponse response, String host) {
       this.response = response;
+      this.host = host;
+    }
+
+    @Override
+    public String place() {
+      return host;
     }
 
     @Override

@@ -12,15 +12,16 @@ import java.util.Map;
 
 /**
  * Offers the cache hosts of a machine ({@link CacheSettings}) as a source of every http and https
- * file, before its origin: register it with {@code EngineConfig.withSourceProviders}. It keeps the
- * engine-wide {@link CacheBans} and one HTTP client for all its hosts, made at the first request
- * and released by {@link #close}.
+ * file, before its origin: every engine has one ({@code EngineConfig.openProviders}), which {@code
+ * engine.extension(CacheServers.class)} finds. It keeps the engine-wide {@link CacheBans} and one
+ * HTTP client for all its hosts, made at the first request and released by {@link #close}. Its
+ * settings may change while files transfer: each file takes the new ones when it next starts.
  */
 public final class CacheServers implements SourceProvider, AutoCloseable {
   /** How long a cache host may take to accept a connection, as in Microsoft's Linux agent. */
   public static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(3);
 
-  private final CacheSettings settings;
+  private volatile CacheSettings settings;
   private final CacheBans bans;
   private final Duration readTimeout;
   private final Clock clock;
@@ -39,6 +40,11 @@ public final class CacheServers implements SourceProvider, AutoCloseable {
 
   public CacheSettings settings() {
     return settings;
+  }
+
+  /** Replaces the machine's cache hosts and delays, for the files that start from now on. */
+  public void setSettings(CacheSettings settings) {
+    this.settings = java.util.Objects.requireNonNull(settings, "settings");
   }
 
   /** The bans this provider keeps, for its statistics and tests. */

@@ -80,6 +80,14 @@ public record CacheSettings(
     return new CacheSettings(chosen, delay, delay);
   }
 
+  /** A fallback delay in DO's seconds: null unset, -1 never, else that many seconds. */
+  public static Long secondsOf(Duration delay) {
+    if (delay.equals(UNSET)) {
+      return null;
+    }
+    return delay.equals(NEVER) ? -1L : delay.toSeconds();
+  }
+
   /**
    * A fallback delay in DO's seconds: null or 0 unset, -1 never, else that many seconds.
    *

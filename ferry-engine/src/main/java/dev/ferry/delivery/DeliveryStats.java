@@ -17,27 +17,28 @@ import java.util.List;
 
 /**
  * The DO statistics of files, read off their counters by kind of source. DO knows three places
- * bytes come from: HTTP (the origin, and a file: URL's local file), cache servers and peers (which
- * Ferry reports as internet peers); a kind DO has no field for counts only in the totals. Until
- * Ferry has a peer service the mode is SIMPLE.
+ * bytes come from: HTTP (the origin, and a file: URL's local file), cache servers (which DO counts
+ * in HTTP too) and peers (which Ferry reports as internet peers); a kind DO has no field for counts
+ * only in the totals. Until Ferry has a peer service the mode is SIMPLE.
  */
 final class DeliveryStats {
   private DeliveryStats() {}
 
-  /** The kinds DO reports as bytes from HTTP. */
-  private static final List<SourceKind> HTTP = List.of(SourceKind.ORIGIN, SourceKind.LOCAL_FILE);
+  /** The kinds DO reports as origins (its CDN): bytes from HTTP with the cache servers'. */
+  private static final List<SourceKind> ORIGINS = List.of(SourceKind.ORIGIN, SourceKind.LOCAL_FILE);
 
   private static long httpBytes(SourceCounters c) {
-    long bytes = 0;
-    for (SourceKind kind : HTTP) {
+    long bytes = c.bytes(SourceKind.CACHE_SERVER);
+    for (SourceKind kind : ORIGINS) {
       bytes += c.bytes(kind);
     }
     return bytes;
   }
 
+  /** Connections to the origins, DO's HttpConnectionCount (CdnConnections in its perf snap). */
   private static int httpConnections(SourceCounters c) {
     int connections = 0;
-    for (SourceKind kind : HTTP) {
+    for (SourceKind kind : ORIGINS) {
       connections += c.connections(kind);
     }
     return connections;
@@ -76,7 +77,8 @@ final class DeliveryStats {
         DownloadMode.SIMPLE,
         status(job, file),
         job.priority() != JobPriority.FOREGROUND,
-        c.piecesRejected());
+        c.piecesRejected(),
+        c.place(SourceKind.CACHE_SERVER));
   }
 
   private static SwarmStatus status(JobView job, FileView file) {
@@ -117,6 +119,7 @@ final class DeliveryStats {
     int bgActive = 0;
     int bgPending = 0;
     int connections = 0;
+    int cacheConnections = 0;
     int peerConnections = 0;
     int rejected = 0;
     for (JobView job : jobs) {
@@ -141,6 +144,7 @@ final class DeliveryStats {
         peers += c.bytes(SourceKind.PEER);
         cache += c.bytes(SourceKind.CACHE_SERVER);
         connections += httpConnections(c);
+        cacheConnections += c.connections(SourceKind.CACHE_SERVER);
         peerConnections += c.connections(SourceKind.PEER);
         rejected += c.piecesRejected();
         if (file.transferred() || file.completed()) {
@@ -163,6 +167,7 @@ final class DeliveryStats {
         bgActive,
         bgPending,
         connections,
+        cacheConnections,
         peerConnections,
         rejected,
         DownloadMode.SIMPLE);

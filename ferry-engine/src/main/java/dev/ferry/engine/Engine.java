@@ -24,7 +24,10 @@ public interface Engine extends AutoCloseable {
     return DeliveryManager.of(manager(caller));
   }
 
-  /** An extension of this engine ({@code DeliveryExtension}...), if it has one of that type. */
+  /**
+   * An extension of this engine ({@code DeliveryExtension}...) or a source provider it asks ({@code
+   * CacheServers}...), if it has one of that type.
+   */
   <T> Optional<T> extension(Class<T> type);
 
   /** The policy in force; changes apply at once, to running transfers too. */

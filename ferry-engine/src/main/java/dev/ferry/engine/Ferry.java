@@ -25,6 +25,11 @@ public final class Ferry {
 
   /** Opens an engine that serves several callers (the daemon). */
   public static Engine open(Path dataDir, EngineConfig config) {
+    if (!config.cacheHosts().enabled()) {
+      // The cache hosts `ferry policy` set, where the configuration (ferryd's options) names none.
+      config =
+          dev.ferry.cache.CacheConfigFile.read(dataDir).map(config::withCacheHosts).orElse(config);
+    }
     return JobEngine.open(dataDir, config);
   }
 

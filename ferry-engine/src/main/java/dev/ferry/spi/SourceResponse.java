@@ -24,6 +24,14 @@ public interface SourceResponse extends AutoCloseable {
     return ResponseInfo.NONE;
   }
 
+  /**
+   * The place that answered, where the source stands for several (the cache host, as DO reports
+   * it), or "": a host name or address with its port.
+   */
+  default String place() {
+    return "";
+  }
+
   InputStream body() throws IOException;
 
   /** The caller read the whole body: the connection may serve another request. */

@@ -111,6 +111,12 @@ class CacheServersTest {
     assertThat(events.bytes(SourceKind.CACHE_SERVER)).isEqualTo(content.size());
     assertThat(events.bytes(SourceKind.ORIGIN)).isZero();
     assertThat(stats.bytesFromCacheServer()).isEqualTo(content.size());
+    assertThat(stats.bytesFromHttp()).as("as DO counts").isEqualTo(content.size());
+    assertThat(stats.bytesFromOrigin()).isZero();
+    assertThat(stats.percentNotFromOrigin()).isEqualTo(100.0);
+    assertThat(stats.cacheHost()).isEqualTo(cache.host());
+    assertThat(stats.cacheServerConnectionCount()).isPositive();
+    assertThat(stats.httpConnectionCount()).isZero();
     // The cache relays the origin, so it told the file's version too: the origin sent no byte
     // (the test cache's own HEAD requests aside).
     assertThat(fx.origin.requests("/p/f.bin"))

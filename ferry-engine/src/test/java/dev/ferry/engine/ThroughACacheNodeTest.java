@@ -63,12 +63,13 @@ class ThroughACacheNodeTest {
 
     assertThat(first.bytesFromCacheServer()).isEqualTo(content.size());
     assertThat(second.bytesFromCacheServer()).isEqualTo(content.size());
-    assertThat(second.bytesFromHttp()).isZero();
-    // The node fetched each slice once. Each download also asks the origin for the file's version
-    // and leaves that answer unread, so the origin writes what the sockets take before the close:
-    // far less than the file.
-    assertThat(afterFirst).isLessThan(content.size() + content.size() / 2);
-    assertThat(bySecond).as("origin bytes for the second download").isLessThan(content.size() / 4);
+    assertThat(second.bytesFromOrigin()).isZero();
+    assertThat(second.bytesFromHttp()).as("as DO counts").isEqualTo(second.bytesFromCacheServer());
+    assertThat(second.cacheHost()).isEqualTo(node.host());
+    // The node fetched each slice once (a slice whose lock timed out on a slow machine may be
+    // fetched twice), and the client asked the origin nothing: the node told it the version.
+    assertThat(afterFirst).isLessThanOrEqualTo(content.size() + 2L * MIB);
+    assertThat(bySecond).as("origin bytes for the second download").isZero();
   }
 
   /** One job for the file through the node; its statistics once transferred. */

@@ -2,7 +2,10 @@ package dev.ferry.api.delivery;
 
 /**
  * Get-DeliveryOptimizationPerfSnap for one caller: totals over the files Ferry holds for them.
- * Upload and peer figures stay 0 until Ferry shares pieces with peers.
+ * Upload and peer figures stay 0 until Ferry shares pieces with peers. As in DO, {@code
+ * bytesFromHttp} counts every HTTP source, the cache servers' bytes among them; {@code
+ * httpConnections} (DO's CdnConnections) counts those to origins, {@code cacheHostConnections}
+ * those to cache servers.
  */
 public record PerfSnapshot(
     int files,
@@ -18,6 +21,19 @@ public record PerfSnapshot(
     int backgroundDownloadCount,
     int backgroundDownloadsPending,
     int httpConnections,
+    int cacheHostConnections,
     int peerConnections,
     int piecesFailedIntegrity,
-    DownloadMode downloadMode) {}
+    DownloadMode downloadMode) {
+
+  /** The bytes that came from the files' origins: HTTP bytes that no cache server sent. */
+  public long bytesFromOrigin() {
+    return bytesFromHttp - bytesFromCacheServer;
+  }
+
+  /** The share of downloaded bytes, in percent, that did not come from the origins. */
+  public double percentNotFromOrigin() {
+    long all = bytesFromPeers + bytesFromHttp;
+    return all == 0 ? 0 : 100.0 * (all - bytesFromOrigin()) / all;
+  }
+}

@@ -3,17 +3,23 @@ package dev.ferry.daemon.api;
 import dev.ferry.api.FerryException;
 import dev.ferry.api.HResult;
 import dev.ferry.api.JobOwner;
+import dev.ferry.cache.CacheConfigFile;
+import dev.ferry.cache.CacheServers;
+import dev.ferry.cache.CacheSettings;
 import dev.ferry.engine.Engine;
 import dev.ferry.engine.bandwidth.BandwidthPolicy;
 import dev.ferry.engine.bandwidth.TokenBucket;
 import dev.ferry.rest.PolicyView;
 import dev.ferry.rest.Routes;
+import dev.ferry.spi.CacheHints;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.time.DayOfWeek;
 import java.time.LocalTime;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Set;
 
 /** {@link Routes#POLICY}: everybody may read the bandwidth policy; its owners may change it. */
@@ -27,7 +33,7 @@ public final class PolicyEndpoints {
   }
 
   void register(RoutesConfig routes) {
-    routes.get(Routes.POLICY, ctx -> ctx.json(view(engine.bandwidthPolicy())));
+    routes.get(Routes.POLICY, ctx -> ctx.json(view(engine)));
     routes.put(Routes.POLICY, this::replace);
   }
 
@@ -37,9 +43,63 @@ public final class PolicyEndpoints {
       throw new FerryException(
           HResult.E_ACCESSDENIED, "only the administrator may change the bandwidth policy");
     }
-    BandwidthPolicy policy = policy(Requests.body(ctx, PolicyView.class));
+    apply(engine, Requests.body(ctx, PolicyView.class));
+    ctx.json(view(engine));
+  }
+
+  /**
+   * Puts {@code view} in force in {@code engine}, durably: the bandwidth policy, and the cache
+   * hosts where it names them (kept in the data directory's {@link CacheConfigFile}).
+   *
+   * @throws FerryException E_INVALIDARG when it describes no policy or names a host that is not one
+   */
+  public static void apply(Engine engine, PolicyView view) {
+    BandwidthPolicy policy = policy(view);
+    CacheSettings cache = view.cache() == null ? null : cacheSettings(view.cache());
     engine.setBandwidthPolicy(policy);
-    ctx.json(view(policy));
+    if (cache != null) {
+      CacheServers servers =
+          engine
+              .extension(CacheServers.class)
+              .orElseThrow(
+                  () -> new FerryException(HResult.E_NOTIMPL, "this engine asks no cache servers"));
+      CacheConfigFile.write(engine.dataDir(), cache);
+      servers.setSettings(cache);
+    }
+  }
+
+  /** The policy in force in {@code engine}, its cache hosts with it. */
+  public static PolicyView view(Engine engine) {
+    PolicyView bandwidth = view(engine.bandwidthPolicy());
+    PolicyView.Cache cache =
+        engine.extension(CacheServers.class).map(s -> cacheView(s.settings())).orElse(null);
+    return new PolicyView(
+        bandwidth.global(),
+        bandwidth.foreground(),
+        bandwidth.background(),
+        bandwidth.backgroundWhileForeground(),
+        bandwidth.windows(),
+        cache);
+  }
+
+  private static PolicyView.Cache cacheView(CacheSettings settings) {
+    return new PolicyView.Cache(
+        settings.hosts(),
+        CacheSettings.secondsOf(settings.foregroundDelay()),
+        CacheSettings.secondsOf(settings.backgroundDelay()));
+  }
+
+  private static CacheSettings cacheSettings(PolicyView.Cache cache) {
+    List<String> hosts = new ArrayList<>();
+    for (String host : cache.hosts() == null ? List.<String>of() : cache.hosts()) {
+      hosts.addAll(CacheHints.parseHosts(host));
+    }
+    try {
+      return new CacheSettings(hosts, CacheSettings.UNSET, CacheSettings.UNSET)
+          .withDelays(cache.fallbackForeground(), cache.fallbackBackground());
+    } catch (IllegalArgumentException e) {
+      throw new FerryException(HResult.E_INVALIDARG, "not a valid cache host: " + e.getMessage());
+    }
   }
 
   /** The policy as the API shows it. */

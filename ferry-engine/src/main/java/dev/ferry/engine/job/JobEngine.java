@@ -182,7 +182,9 @@ public final class JobEngine implements dev.ferry.engine.Engine, JobKernel {
 
   @Override
   public <T> java.util.Optional<T> extension(Class<T> type) {
-    return extensions.extension(type);
+    return extensions
+        .extension(type)
+        .or(() -> providers.stream().filter(type::isInstance).map(type::cast).findFirst());
   }
 
   /** A manager acting for {@code caller}; closing it leaves the engine running. */

@@ -63,7 +63,7 @@ record Fetcher(TransferContext transfer, CopyLoop copier, AtomicBoolean originIg
       failed(source, failure);
       return;
     }
-    transfer.opened(source, request);
+    transfer.opened(source, request, response);
     stop.attach(response);
     try {
       if (!ResponseCheck.sameBytes(state, request, response)) {

@@ -38,6 +38,9 @@ public final class FileState {
   /** Bytes and responses by kind of source: the statistics, fed by {@link FileStats}. */
   private final Map<SourceKind, long[]> byKind = new HashMap<>();
 
+  /** The place of each kind that answered last, where its source names one (the cache host). */
+  private final Map<SourceKind, String> places = new HashMap<>();
+
   private long received;
   private long activeMillis;
   private int piecesRejected;
@@ -320,18 +323,24 @@ public final class FileState {
 
   public synchronized SourceCounters counters() {
     Map<SourceKind, SourceCounters.PerKind> counts = new HashMap<>();
-    byKind.forEach((kind, c) -> counts.put(kind, new SourceCounters.PerKind(c[0], (int) c[1])));
+    byKind.forEach((kind, c) ->
+        counts.put(
+            kind, new SourceCounters.PerKind(c[0], (int) c[1], places.getOrDefault(kind, ""))));
     return new SourceCounters(counts, activeMillis, piecesRejected);
   }
 
   /** Restores the counters of a checkpoint. */
   public synchronized void restoreCounters(SourceCounters saved) {
     byKind.clear();
+    places.clear();
     received = 0;
     saved
         .byKind()
         .forEach((kind, c) -> {
           byKind.put(kind, new long[] {c.bytes(), c.connections()});
+          if (!c.place().isEmpty()) {
+            places.put(kind, c.place());
+          }
           received += c.bytes();
         });
     activeMillis = saved.activeMillis();
@@ -348,8 +357,12 @@ public final class FileState {
     countsOf(kind)[0] += bytes;
   }
 
-  synchronized void opened(SourceKind kind) {
+  /** A response of {@code kind} opened, from {@code place} where the source names one. */
+  synchronized void opened(SourceKind kind, String place) {
     countsOf(kind)[1]++;
+    if (!place.isEmpty()) {
+      places.put(kind, place);
+    }
   }
 
   /** Bytes and responses of one kind of source; a file hears from one or two kinds at most. */

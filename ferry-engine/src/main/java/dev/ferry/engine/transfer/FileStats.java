@@ -2,6 +2,7 @@ package dev.ferry.engine.transfer;
 
 import dev.ferry.spi.FileRef;
 import dev.ferry.spi.SourceKind;
+import dev.ferry.spi.SourceResponse;
 import dev.ferry.spi.TransferEvents;
 
 /**
@@ -15,9 +16,9 @@ final class FileStats implements TransferEvents {
     this.state = state;
   }
 
-  @Override
-  public void sourceOpened(FileRef file, SourceKind kind, long start, long end) {
-    state.opened(kind);
+  /** A response of {@code kind} opened, from {@code place} (see {@link SourceResponse#place}). */
+  void sourceOpened(SourceKind kind, String place) {
+    state.opened(kind, place);
   }
 
   @Override

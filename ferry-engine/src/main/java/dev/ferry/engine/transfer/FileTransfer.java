@@ -164,7 +164,7 @@ public final class FileTransfer {
         fetcher.failed(source, failure);
         continue;
       }
-      transfer.opened(source, request);
+      transfer.opened(source, request, response);
       transfer.stop().attach(response);
       try {
         if (transfer.stop().isStopped()) {

@@ -25,8 +25,18 @@ public record SourceCounters(
    *
    * @param bytes bytes received
    * @param connections responses opened (connections used, in DO's sense)
+   * @param place the place of that kind that answered last, where a source stands for several (the
+   *     cache host: DO's CacheHost), else ""
    */
-  public record PerKind(long bytes, int connections) {}
+  public record PerKind(long bytes, int connections, String place) {
+    public PerKind {
+      place = place == null ? "" : place.strip();
+    }
+
+    public PerKind(long bytes, int connections) {
+      this(bytes, connections, "");
+    }
+  }
 
   public SourceCounters {
     byKind = Map.copyOf(byKind);
@@ -66,8 +76,10 @@ public record SourceCounters(
   }
 
   /**
-   * The counts by kind as the store keeps them: {@code kind=bytes/connections}, separated by
-   * spaces, in the order of the kinds' names; null when there are none.
+   * The counts by kind as the store keeps them: {@code kind=bytes/connections}, with {@code /place}
+   * after them where a place is known, separated by spaces, in the order of the kinds' names; null
+   * when there are none. A place is a host name or address with its port, which has neither space
+   * nor slash.
    */
   public String encodeByKind() {
     if (byKind.isEmpty()) {
@@ -87,6 +99,9 @@ public record SourceCounters(
           .append(counts.bytes())
           .append('/')
           .append(counts.connections());
+      if (!counts.place().isEmpty()) {
+        text.append('/').append(counts.place());
+      }
     }
     return text.toString();
   }
@@ -99,12 +114,15 @@ public record SourceCounters(
       if (eq <= 0 || slash < 0) {
         continue;
       }
+      int placeSlash = entry.indexOf('/', slash + 1);
       try {
         counts.put(
             new SourceKind(entry.substring(0, eq)),
             new PerKind(
                 Long.parseLong(entry.substring(eq + 1, slash)),
-                Integer.parseInt(entry.substring(slash + 1))));
+                Integer.parseInt(
+                    entry.substring(slash + 1, placeSlash < 0 ? entry.length() : placeSlash)),
+                placeSlash < 0 ? "" : entry.substring(placeSlash + 1)));
       } catch (IllegalArgumentException unreadable) {
         // A name or a number of a format this version does not know: left out.
       }
@@ -122,6 +140,12 @@ public record SourceCounters(
   public int connections(SourceKind kind) {
     PerKind counts = byKind.get(kind);
     return counts == null ? 0 : counts.connections();
+  }
+
+  /** The place of {@code kind} that answered last ({@link PerKind#place}), or "". */
+  public String place(SourceKind kind) {
+    PerKind counts = byKind.get(kind);
+    return counts == null ? "" : counts.place();
   }
 
   public long totalBytes() {

@@ -5,6 +5,7 @@ import dev.ferry.spi.FileRef;
 import dev.ferry.spi.Source;
 import dev.ferry.spi.SourceKind;
 import dev.ferry.spi.SourceRequest;
+import dev.ferry.spi.SourceResponse;
 import dev.ferry.spi.TransferEvents;
 
 /**
@@ -25,9 +26,9 @@ record TransferContext(
     TransferEvents events,
     Clock clock) {
 
-  /** A source answered {@code request}. */
-  void opened(Source source, SourceRequest request) {
-    stats.sourceOpened(file, source.kind(), request.start(), request.end());
+  /** A source answered {@code request} with {@code response}. */
+  void opened(Source source, SourceRequest request, SourceResponse response) {
+    stats.sourceOpened(source.kind(), response.place());
     events.sourceOpened(file, source.kind(), request.start(), request.end());
   }
 

@@ -19,9 +19,9 @@ class SourceCountersTest {
   void eventsCountBytesAndResponsesUnderTheirKind() {
     FileState state = new FileState(List.of(), 1 << 20);
     FileStats stats = new FileStats(state);
-    stats.sourceOpened(FILE, SourceKind.ORIGIN, 0, -1);
+    stats.sourceOpened(SourceKind.ORIGIN, "");
     stats.bytesReceived(FILE, SourceKind.ORIGIN, 100);
-    stats.sourceOpened(FILE, TOY, 0, 50);
+    stats.sourceOpened(TOY, "toy.example:81");
     stats.bytesReceived(FILE, TOY, 50);
     stats.bytesReceived(FILE, SourceKind.ORIGIN, 20);
     stats.transferEnded(FILE, 3_000_000);
@@ -30,9 +30,31 @@ class SourceCountersTest {
     assertThat(counters.bytes(SourceKind.ORIGIN)).isEqualTo(120);
     assertThat(counters.bytes(TOY)).isEqualTo(50);
     assertThat(counters.connections(TOY)).isEqualTo(1);
+    assertThat(counters.place(TOY)).isEqualTo("toy.example:81");
+    assertThat(counters.place(SourceKind.ORIGIN)).isEmpty();
     assertThat(counters.totalBytes()).isEqualTo(170);
     assertThat(counters.activeMillis()).isEqualTo(3);
     assertThat(state.bytesReceived()).isEqualTo(170);
+  }
+
+  @Test
+  void theEncodedCountsKeepThePlacesAndReadTheFormatBeforeThem() {
+    SourceCounters counters =
+        new SourceCounters(
+            java.util.Map.of(
+                SourceKind.ORIGIN,
+                new SourceCounters.PerKind(100, 2),
+                SourceKind.CACHE_SERVER,
+                new SourceCounters.PerKind(30, 3, "[fd00::1]:8080")),
+            9,
+            1);
+    String encoded = counters.encodeByKind();
+    assertThat(encoded).isEqualTo("cache=30/3/[fd00::1]:8080 origin=100/2");
+    assertThat(SourceCounters.decode(encoded, 9, 1)).isEqualTo(counters);
+    assertThat(
+            SourceCounters.decode("cache=30/3 origin=100/2", 9, 1).place(SourceKind.CACHE_SERVER))
+        .as("written before places were kept")
+        .isEmpty();
   }
 
   @Test
