@@ -48,6 +48,7 @@ public record DaemonOptions(
                           [--do-agent] [--do-agent-dir DIR] [--do-agent-user USER]
                           [--do-agent-config-dir DIR] [--cache-host HOST[,HOST]]...
                           [--cache-fallback-foreground S] [--cache-fallback-background S]
+                          [--cache-host-source dhcp|dhcp-force]
 
       Runs ferryd in the foreground: the transfer engine and its local REST API.
         --system                 system mode: socket /run/ferry/ferryd.sock (every local user may
@@ -77,6 +78,10 @@ public record DaemonOptions(
         --cache-fallback-foreground S, --cache-fallback-background S
                                  how long failing cache hosts keep FOREGROUND / other jobs from
                                  the origin, in seconds (-1: never; default: at the first failure)
+        --cache-host-source dhcp|dhcp-force
+                                 also take cache hosts from the DHCP lease's option 235 (DO's
+                                 DOCacheHostSource), read at start: dhcp where no --cache-host is
+                                 given, dhcp-force in place of them
         -h, --help               show this help
       SIGTERM stops the daemon cleanly: transfers are checkpointed and resume at the next start.
       """;
@@ -253,6 +258,7 @@ public record DaemonOptions(
     List<String> cacheHosts = new ArrayList<>();
     Long cacheForeground = null;
     Long cacheBackground = null;
+    CacheSettings.Discovery discovery = CacheSettings.Discovery.NONE;
     List<String> rest = new ArrayList<>(List.of(args));
     while (!rest.isEmpty()) {
       String arg = rest.removeFirst();
@@ -300,6 +306,7 @@ public record DaemonOptions(
             cacheForeground = delaySeconds(name, value(name, inline, rest));
         case "--cache-fallback-background" ->
             cacheBackground = delaySeconds(name, value(name, inline, rest));
+        case "--cache-host-source" -> discovery = discovery(value(name, inline, rest));
         default -> throw new UsageException("unknown option " + arg);
       }
     }
@@ -349,8 +356,19 @@ public record DaemonOptions(
         readTimeout,
         socketMode,
         agent,
-        new CacheSettings(cacheHosts, CacheSettings.UNSET, CacheSettings.UNSET)
+        new CacheSettings(cacheHosts, CacheSettings.UNSET, CacheSettings.UNSET, discovery)
             .withDelays(cacheForeground, cacheBackground));
+  }
+
+  private static CacheSettings.Discovery discovery(String text) {
+    return switch (text.trim().toLowerCase(java.util.Locale.ROOT)) {
+      case "dhcp", "1" -> CacheSettings.Discovery.DHCP;
+      case "dhcp-force", "2" -> CacheSettings.Discovery.DHCP_FORCE;
+      case "none", "0" -> CacheSettings.Discovery.NONE;
+      default ->
+          throw new UsageException(
+              "--cache-host-source: '" + text + "' is not dhcp, dhcp-force or none");
+    };
   }
 
   private static List<String> cacheHostList(String text) {

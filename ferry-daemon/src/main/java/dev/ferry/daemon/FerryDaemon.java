@@ -3,6 +3,7 @@ package dev.ferry.daemon;
 import dev.ferry.api.FerryException;
 import dev.ferry.api.JobOwner;
 import dev.ferry.cache.CacheSettings;
+import dev.ferry.cache.DhcpCacheHosts;
 import dev.ferry.daemon.api.ApiServer;
 import dev.ferry.daemon.api.CallerAccess;
 import dev.ferry.daemon.doagent.AgentAccess;
@@ -114,6 +115,12 @@ public final class FerryDaemon implements AutoCloseable {
    * delay (Background, else Foreground) for every download.
    */
   static CacheSettings cacheHosts(DaemonOptions options) {
+    return configuredCacheHosts(options)
+        .discovered(() -> DhcpCacheHosts.find(DhcpCacheHosts.LEASE_PLACES));
+  }
+
+  /** The cache hosts configured, before DHCP option 235 is asked (DOCacheHostSource). */
+  private static CacheSettings configuredCacheHosts(DaemonOptions options) {
     if (options.cacheHosts().enabled() || options.doAgent().isEmpty()) {
       return options.cacheHosts();
     }
@@ -126,7 +133,8 @@ public final class FerryDaemon implements AutoCloseable {
       return new CacheSettings(
               dev.ferry.spi.CacheHints.parseHosts(agent.cacheHost().get()),
               CacheSettings.UNSET,
-              CacheSettings.UNSET)
+              CacheSettings.UNSET,
+              options.cacheHosts().discovery())
           .withDelays(delay, delay);
     } catch (FerryException e) {
       log.warn("the DO agent's DOCacheHost is not usable, so no cache host: {}", e.getMessage());

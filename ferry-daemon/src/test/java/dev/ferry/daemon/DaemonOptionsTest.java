@@ -3,6 +3,7 @@ package dev.ferry.daemon;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.ferry.cache.CacheSettings;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -62,6 +63,14 @@ class DaemonOptionsTest {
         .isInstanceOf(DaemonOptions.UsageException.class);
     assertThatThrownBy(() -> DaemonOptions.parse("--cache-fallback-background", "-2"))
         .isInstanceOf(DaemonOptions.UsageException.class);
+    assertThat(options.cacheHosts().discovery()).isEqualTo(CacheSettings.Discovery.NONE);
+    assertThat(DaemonOptions.parse("--cache-host-source", "dhcp").cacheHosts().discovery())
+        .isEqualTo(CacheSettings.Discovery.DHCP);
+    assertThat(DaemonOptions.parse("--cache-host-source=2").cacheHosts().discovery())
+        .isEqualTo(CacheSettings.Discovery.DHCP_FORCE);
+    assertThatThrownBy(() -> DaemonOptions.parse("--cache-host-source", "mdns"))
+        .isInstanceOf(DaemonOptions.UsageException.class)
+        .hasMessageContaining("dhcp-force");
   }
 
   @Test

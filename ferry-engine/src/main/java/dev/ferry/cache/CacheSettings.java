@@ -17,9 +17,26 @@ import java.util.Objects;
  *     the origin may be asked instead; {@link #UNSET} falls back at the first failure, {@link
  *     #NEVER} never falls back
  * @param backgroundDelay the same for every other job
+ * @param discovery whether DHCP option 235 names cache hosts (DO's DOCacheHostSource), which {@link
+ *     #discovered} applies
  */
 public record CacheSettings(
-    List<String> hosts, Duration foregroundDelay, Duration backgroundDelay) {
+    List<String> hosts, Duration foregroundDelay, Duration backgroundDelay, Discovery discovery) {
+
+  /** DO's DOCacheHostSource. */
+  public enum Discovery {
+    /** 0: the cache hosts are the configured ones. */
+    NONE,
+    /** 1: DHCP option 235 names the cache hosts where none is configured. */
+    DHCP,
+    /** 2: DHCP option 235, where the lease carries it, wins over the configured hosts. */
+    DHCP_FORCE
+  }
+
+  public CacheSettings(List<String> hosts, Duration foregroundDelay, Duration backgroundDelay) {
+    this(hosts, foregroundDelay, backgroundDelay, Discovery.NONE);
+  }
+
   /** No delay set: the first failure goes to the origin at once. */
   public static final Duration UNSET = Duration.ZERO;
 
@@ -36,6 +53,7 @@ public record CacheSettings(
     }
     Objects.requireNonNull(foregroundDelay, "foregroundDelay");
     Objects.requireNonNull(backgroundDelay, "backgroundDelay");
+    discovery = discovery == null ? Discovery.NONE : discovery;
     if (foregroundDelay.isNegative() || backgroundDelay.isNegative()) {
       throw new IllegalArgumentException("a fallback delay is not negative; NEVER is DO's -1");
     }
@@ -53,12 +71,30 @@ public record CacheSettings(
 
   /** These settings with {@code newHosts} instead of the hosts. */
   public CacheSettings withHosts(List<String> newHosts) {
-    return new CacheSettings(newHosts, foregroundDelay, backgroundDelay);
+    return new CacheSettings(newHosts, foregroundDelay, backgroundDelay, discovery);
   }
 
   /** These settings with the two delays in DO's seconds (null: unset, -1: never). */
   public CacheSettings withDelays(Long foregroundSeconds, Long backgroundSeconds) {
-    return new CacheSettings(hosts, delayOf(foregroundSeconds), delayOf(backgroundSeconds));
+    return new CacheSettings(
+        hosts, delayOf(foregroundSeconds), delayOf(backgroundSeconds), discovery);
+  }
+
+  /** These settings with {@code newDiscovery}. */
+  public CacheSettings withDiscovery(Discovery newDiscovery) {
+    return new CacheSettings(hosts, foregroundDelay, backgroundDelay, newDiscovery);
+  }
+
+  /**
+   * The settings in force once DHCP was asked as {@link #discovery} says: {@code dhcp} gives the
+   * hosts the machine's lease names (empty: none), and is asked only when it may matter.
+   */
+  public CacheSettings discovered(java.util.function.Supplier<List<String>> dhcp) {
+    if (discovery == Discovery.NONE || (discovery == Discovery.DHCP && enabled())) {
+      return this;
+    }
+    List<String> offered = dhcp.get();
+    return offered.isEmpty() ? this : withHosts(offered);
   }
 
   /**
