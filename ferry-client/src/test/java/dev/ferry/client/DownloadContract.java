@@ -178,7 +178,7 @@ abstract class DownloadContract {
       default ->
           switch (property.type()) {
             case STRING -> "value";
-            case UINT32 -> 5;
+            case UINT32, INT32 -> 5;
             case UINT64 -> 10L;
             case BOOLEAN -> true;
             case COST_POLICY -> CostPolicy.NO_ROAMING;
@@ -192,7 +192,7 @@ abstract class DownloadContract {
   static Object wrongValue(DownloadProperty property) {
     return switch (property.type()) {
       case STRING -> 42;
-      case UINT32, UINT64 -> "7";
+      case UINT32, UINT64, INT32 -> "7";
       case BOOLEAN -> "true";
       case COST_POLICY -> Boolean.TRUE;
       case CALLBACK -> "a callback";

@@ -458,6 +458,13 @@ final class DownloadHandle implements Download {
           throw new FerryException(HResult.E_INVALIDARG, "CallbackFreqPercent is at most 100");
         }
       }
+      case CACHE_HOSTS -> dev.ferry.spi.CacheHints.parseHosts((String) value);
+      case CACHE_FALLBACK_DELAY -> {
+        if ((Integer) value < -1) {
+          throw new FerryException(
+              HResult.E_INVALIDARG, "CacheFallbackDelay is -1 (never) or a number of seconds");
+        }
+      }
       case DECRYPTION_INFO -> dev.ferry.engine.integrity.DecryptionInfo.parse((String) value);
       case INTEGRITY_CHECK_INFO ->
           dev.ferry.engine.integrity.IntegrityCheckInfo.parse((String) value);
@@ -506,6 +513,10 @@ final class DownloadHandle implements Download {
                 settings.noProgressTimeoutSeconds(defaultNoProgressTimeout(foreground));
               }
             }
+            case CACHE_HOSTS ->
+                settings.cacheHosts(
+                    String.join(",", dev.ferry.spi.CacheHints.parseHosts((String) value)));
+            case CACHE_FALLBACK_DELAY -> settings.cacheFallbackDelay((Integer) value);
             case NO_PROGRESS_TIMEOUT_SECONDS ->
                 settings.noProgressTimeoutSeconds(
                     value == null

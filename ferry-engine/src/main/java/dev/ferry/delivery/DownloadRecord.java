@@ -238,7 +238,7 @@ final class DownloadRecord implements JobKind {
         Object value =
             switch (property.type()) {
               case STRING -> v.asText();
-              case UINT32 -> v.asInt();
+              case UINT32, INT32 -> v.asInt();
               case UINT64 -> v.asLong();
               case BOOLEAN -> v.asBoolean();
               case COST_POLICY -> CostPolicy.of(v.asInt());

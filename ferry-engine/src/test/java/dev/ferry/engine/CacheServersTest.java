@@ -8,8 +8,12 @@ import dev.ferry.api.JobPropertyId;
 import dev.ferry.api.JobPropertyValue;
 import dev.ferry.api.JobState;
 import dev.ferry.api.delivery.DeliveryFileProperty;
+import dev.ferry.api.delivery.DeliveryManager;
 import dev.ferry.api.delivery.DeliveryOptimizationFile;
 import dev.ferry.api.delivery.DeliveryOptimizationJob;
+import dev.ferry.api.delivery.Download;
+import dev.ferry.api.delivery.DownloadProperty;
+import dev.ferry.api.delivery.DownloadState;
 import dev.ferry.api.delivery.SwarmStats;
 import dev.ferry.cache.CacheServers;
 import dev.ferry.cache.CacheSettings;
@@ -17,6 +21,7 @@ import dev.ferry.engine.integrity.IntegrityCheckInfo;
 import dev.ferry.engine.integrity.PieceHashes;
 import dev.ferry.spi.SourceKind;
 import dev.ferry.testkit.Content;
+import dev.ferry.testkit.Jobs;
 import dev.ferry.testkit.RecordedRequest;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -144,6 +149,37 @@ class CacheServersTest {
     awaitState(job, JobState.TRANSFERRED);
     complete(job, target, content);
 
+    assertThat(events.bytes(SourceKind.CACHE_SERVER)).isEqualTo(content.size());
+    assertThat(events.bytes(SourceKind.ORIGIN)).isZero();
+  }
+
+  @Test
+  void aDoDownloadsOwnCacheHostsServeItAndReadBack() throws Exception {
+    cache = cacheAllowing(ORIGIN_HOST);
+    start(List.of(), null);
+    Content content = Content.random(2L * MIB, 82);
+    fx.origin.put("/dl.bin", content);
+    cache.hold("/dl.bin", content.bytes());
+    Path target = fx.download("dl.bin");
+    Download download = DeliveryManager.of(fx.alice()).createDownload();
+    download.setProperty(DownloadProperty.URI, fx.origin.url("/dl.bin"));
+    download.setProperty(DownloadProperty.LOCAL_PATH, target.toString());
+    download.setProperty(DownloadProperty.CACHE_HOSTS, "  " + cache.host() + ",");
+    download.setProperty(DownloadProperty.CACHE_FALLBACK_DELAY, -1);
+    EngineFixture.assertHResult(
+        () -> download.setProperty(DownloadProperty.CACHE_HOSTS, "http://c/"),
+        dev.ferry.api.HResult.E_INVALIDARG);
+    EngineFixture.assertHResult(
+        () -> download.setProperty(DownloadProperty.CACHE_FALLBACK_DELAY, -2),
+        dev.ferry.api.HResult.E_INVALIDARG);
+    assertThat(download.getProperty(DownloadProperty.CACHE_HOSTS))
+        .isEqualTo("  " + cache.host() + ",");
+    assertThat(download.getProperty(DownloadProperty.CACHE_FALLBACK_DELAY)).isEqualTo(-1);
+
+    download.start();
+    Jobs.awaitState(download, DownloadState.TRANSFERRED);
+    download.finalizeDownload();
+    assertThat(EngineFixture.sha256(target)).isEqualTo(content.sha256());
     assertThat(events.bytes(SourceKind.CACHE_SERVER)).isEqualTo(content.size());
     assertThat(events.bytes(SourceKind.ORIGIN)).isZero();
   }

@@ -48,7 +48,19 @@ public enum DownloadProperty {
   /** The address of the server that answered last; set once the server answered. */
   HTTP_SERVER_IP_ADDRESS(28, PropertyType.STRING, READ_ONLY, null),
   /** The status code of the last response; set once the server answered. */
-  HTTP_STATUS_CODE(29, PropertyType.UINT32, READ_ONLY, null);
+  HTTP_STATUS_CODE(29, PropertyType.UINT32, READ_ONLY, null),
+  /**
+   * A Ferry extension, the job property's number: this download's cache hosts (DO's DOCacheHost
+   * form: host names or addresses, optionally :PORT, separated by commas), in place of the
+   * machine's; unset or "" for the machine's.
+   */
+  CACHE_HOSTS(1002, PropertyType.STRING, READ_WRITE, null),
+  /**
+   * A Ferry extension, the job property's number: seconds failing cache hosts keep this download
+   * from its origin (DO's DODelayCacheServerFallback...), -1 never, 0 at the first failure; in
+   * place of the machine's delay; unset for the machine's.
+   */
+  CACHE_FALLBACK_DELAY(1003, PropertyType.INT32, READ_WRITE, null);
 
   private final int value;
   private final PropertyType type;

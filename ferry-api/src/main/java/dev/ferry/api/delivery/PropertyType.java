@@ -13,6 +13,8 @@ public enum PropertyType {
   STRING(String.class),
   /** VT_UI4: a non-negative int. */
   UINT32(Integer.class),
+  /** VT_I4: an int, which may be negative (Ferry's CacheFallbackDelay, whose -1 is never). */
+  INT32(Integer.class),
   /** VT_UI8: a non-negative long. */
   UINT64(Long.class),
   /** VT_BOOL. */
@@ -39,7 +41,8 @@ public enum PropertyType {
   /** The value as this type's Java class; null stays null (it clears an optional property). */
   public Object coerce(Object value, Object property) {
     if (value == null || javaType.isInstance(value)) {
-      if (value instanceof Integer n && n < 0 || value instanceof Long l && l < 0) {
+      if (this != INT32
+          && (value instanceof Integer n && n < 0 || value instanceof Long l && l < 0)) {
         throw mismatch(value, property);
       }
       return value;
@@ -49,6 +52,14 @@ public enum PropertyType {
         if (value instanceof Number n && isIntegral(n)) {
           long v = n.longValue();
           if (v >= 0 && v <= Integer.MAX_VALUE) {
+            return (int) v;
+          }
+        }
+      }
+      case INT32 -> {
+        if (value instanceof Number n && isIntegral(n)) {
+          long v = n.longValue();
+          if (v >= Integer.MIN_VALUE && v <= Integer.MAX_VALUE) {
             return (int) v;
           }
         }

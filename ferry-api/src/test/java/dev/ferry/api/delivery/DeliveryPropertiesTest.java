@@ -35,9 +35,11 @@ class DeliveryPropertiesTest {
 
   @Test
   void downloadPropertiesKeepTheirNumbersTypesAccessAndDefaults() {
-    assertThat(DownloadProperty.values()).hasSize(30);
+    assertThat(DownloadProperty.values()).hasSize(32);
     for (DownloadProperty property : DownloadProperty.values()) {
-      assertThat(property.value()).isEqualTo(property.ordinal());
+      if (property.value() < 1000) {
+        assertThat(property.value()).as("DO's numbers").isEqualTo(property.ordinal());
+      }
       assertThat(DownloadProperty.of(property.value())).isSameAs(property);
       assertThat(DownloadProperty.named(property.doName())).isSameAs(property);
       assertThat(DownloadProperty.named(property.name())).isSameAs(property);
@@ -50,6 +52,14 @@ class DeliveryPropertiesTest {
     assertThat(DownloadProperty.named("DODownloadProperty_NoProgressTimeoutSeconds"))
         .isEqualTo(DownloadProperty.NO_PROGRESS_TIMEOUT_SECONDS);
     assertThat(DownloadProperty.named(" 4 ")).isEqualTo(DownloadProperty.LOCAL_PATH);
+    assertThat(DownloadProperty.of(1002))
+        .as("Ferry's, as the job property's number")
+        .isEqualTo(DownloadProperty.CACHE_HOSTS);
+    assertThat(DownloadProperty.CACHE_FALLBACK_DELAY.type().coerce(-1L, "delay"))
+        .as("a signed type: -1 is never")
+        .isEqualTo(-1);
+    assertThat(DownloadProperty.named("CacheFallbackDelay"))
+        .isEqualTo(DownloadProperty.CACHE_FALLBACK_DELAY);
     assertUnknown(() -> DownloadProperty.named("Nope"), "no download property Nope");
     assertUnknown(() -> DownloadProperty.named(null), "no download property null");
   }

@@ -386,7 +386,7 @@ final class AgentApi implements AgentHttpServer.Handler {
     try {
       return switch (property.type()) {
         case STRING -> text;
-        case UINT32, UINT64 -> Long.parseLong(text.strip());
+        case UINT32, UINT64, INT32 -> Long.parseLong(text.strip());
         case BOOLEAN ->
             switch (text.strip().toLowerCase(Locale.ROOT)) {
               case "true", "1" -> true;

@@ -271,5 +271,15 @@ public final class JobRef {
     public void minRetryDelaySeconds(long seconds) {
       job.minRetryDelaySeconds = seconds;
     }
+
+    @Override
+    public void cacheHosts(String hosts) {
+      job.cacheHosts = hosts;
+    }
+
+    @Override
+    public void cacheFallbackDelay(Integer seconds) {
+      job.cacheFallbackDelay = seconds;
+    }
   }
 }

@@ -19,4 +19,10 @@ public interface JobSettings {
   void noProgressTimeoutSeconds(long seconds);
 
   void minRetryDelaySeconds(long seconds);
+
+  /** The job's own cache hosts, checked already and separated by commas; "" for the machine's. */
+  void cacheHosts(String hosts);
+
+  /** The job's own cache fallback delay in seconds (-1 never), null for the machine's. */
+  void cacheFallbackDelay(Integer seconds);
 }
