@@ -361,6 +361,16 @@ final class PolicyCommand implements Callable<Integer> {
               + (cache.hosts().isEmpty() ? "none" : String.join(",", cache.hosts())));
       out.println("cache fallback foreground:   " + delay(cache.fallbackForeground()));
       out.println("cache fallback background:   " + delay(cache.fallbackBackground()));
+      for (PolicyView.Ban ban : cache.bans()) {
+        out.println(
+            "cache host left out:         "
+                + ban.cacheHost()
+                + (ban.originHost() == null ? "" : " for " + ban.originHost())
+                + " until "
+                + ban.until()
+                + ": "
+                + ban.reason());
+      }
     }
   }
 

@@ -5,8 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.ferry.client.FerryClient;
 import dev.ferry.rest.Json;
 import dev.ferry.rest.PolicyView;
+import dev.ferry.testkit.Content;
 import dev.ferry.testkit.Ferryd;
 import dev.ferry.testkit.TestFiles;
+import dev.ferry.testkit.TestOrigin;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -136,6 +138,32 @@ class PolicyCommandTest {
       assertThat(cache.code()).as(cache.toString()).isZero();
       assertThat(FerryClient.policy(socket).cache().hosts()).containsExactly("cache.example:8080");
       assertThat(tmp.resolve("daemon-data").resolve("cache-hosts.json")).exists();
+
+      // A cache host that does not answer is left out, and the policy says so with the reason.
+      int closed;
+      try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+        closed = free.getLocalPort();
+      }
+      try (TestOrigin origin = TestOrigin.start()) {
+        origin.put("/f.bin", Content.random(100_000, 3));
+        Cli.Result get =
+            ferry.run(
+                "get",
+                "-q",
+                "--cache-host",
+                "127.0.0.1:" + closed,
+                origin.url("/f.bin"),
+                "-o",
+                tmp.resolve("f.bin").toString());
+        assertThat(get.code()).as(get.toString()).isZero();
+      }
+      Cli.Result shown = ferry.run("policy");
+      assertThat(shown.out())
+          .containsPattern("cache host left out: +127\\.0\\.0\\.1:" + closed + " until 20")
+          .contains("Connection refused");
+      assertThat(FerryClient.policy(socket).cache().bans())
+          .extracting(PolicyView.Ban::cacheHost)
+          .containsExactly("127.0.0.1:" + closed);
       assertThat(tmp.resolve("unused")).doesNotExist();
     } finally {
       TestFiles.deleteTree(socketDir);

@@ -74,6 +74,32 @@ public final class CacheBans {
     return Optional.empty();
   }
 
+  /**
+   * A ban in force, as operators see it.
+   *
+   * @param originHost the origin host it applies to, or null for every origin
+   * @param until when it ends, on the wall clock
+   */
+  public record Current(
+      String cacheHost, String originHost, java.time.Instant until, String reason) {}
+
+  /** The bans in force now, by cache host. */
+  public synchronized java.util.List<Current> current() {
+    long now = clock.nanoTime();
+    long wall = clock.millis();
+    bans.values().removeIf(ban -> now - ban.untilNanos() >= 0);
+    return bans.entrySet().stream()
+        .map(e ->
+            new Current(
+                e.getKey().cacheHost(),
+                e.getKey().originHost(),
+                java.time.Instant.ofEpochMilli(
+                    wall + (e.getValue().untilNanos() - now) / 1_000_000),
+                e.getValue().reason()))
+        .sorted(java.util.Comparator.comparing(Current::cacheHost))
+        .toList();
+  }
+
   /** Whether {@code cacheHost} is left out for {@code originHost} now. */
   public boolean isBanned(String cacheHost, String originHost) {
     return banOf(cacheHost, originHost).isPresent();

@@ -39,6 +39,25 @@ public record PolicyView(
    * @param fallbackForeground seconds failing cache hosts keep a FOREGROUND job from its origin:
    *     null (unset) falls back at the first failure, -1 never
    * @param fallbackBackground the same for every other job
+   * @param bans the cache hosts left out now (only shown; a PUT ignores them)
    */
-  public record Cache(List<String> hosts, Long fallbackForeground, Long fallbackBackground) {}
+  public record Cache(
+      List<String> hosts, Long fallbackForeground, Long fallbackBackground, List<Ban> bans) {
+    public Cache {
+      bans = bans == null ? List.of() : List.copyOf(bans);
+    }
+
+    public Cache(List<String> hosts, Long fallbackForeground, Long fallbackBackground) {
+      this(hosts, fallbackForeground, fallbackBackground, List.of());
+    }
+  }
+
+  /**
+   * A cache host left out after it failed, as DO's Linux agent bans one for 15 minutes.
+   *
+   * @param originHost the origin host it is left out for (it answered 4xx for it), or null for
+   *     every origin (it did not answer)
+   * @param until when it is asked again, ISO-8601
+   */
+  public record Ban(String cacheHost, String originHost, String until, String reason) {}
 }

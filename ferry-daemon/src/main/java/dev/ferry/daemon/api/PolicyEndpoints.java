@@ -72,7 +72,7 @@ public final class PolicyEndpoints {
   public static PolicyView view(Engine engine) {
     PolicyView bandwidth = view(engine.bandwidthPolicy());
     PolicyView.Cache cache =
-        engine.extension(CacheServers.class).map(s -> cacheView(s.settings())).orElse(null);
+        engine.extension(CacheServers.class).map(s -> cacheView(s)).orElse(null);
     return new PolicyView(
         bandwidth.global(),
         bandwidth.foreground(),
@@ -82,11 +82,16 @@ public final class PolicyEndpoints {
         cache);
   }
 
-  private static PolicyView.Cache cacheView(CacheSettings settings) {
+  private static PolicyView.Cache cacheView(CacheServers servers) {
+    CacheSettings settings = servers.settings();
     return new PolicyView.Cache(
         settings.hosts(),
         CacheSettings.secondsOf(settings.foregroundDelay()),
-        CacheSettings.secondsOf(settings.backgroundDelay()));
+        CacheSettings.secondsOf(settings.backgroundDelay()),
+        servers.bans().current().stream()
+            .map(b ->
+                new PolicyView.Ban(b.cacheHost(), b.originHost(), b.until().toString(), b.reason()))
+            .toList());
   }
 
   private static CacheSettings cacheSettings(PolicyView.Cache cache) {
