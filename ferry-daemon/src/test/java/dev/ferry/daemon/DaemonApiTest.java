@@ -116,16 +116,47 @@ class DaemonApiTest {
             List.of(
                 new dev.ferry.rest.PolicyView.Window(
                     List.of("MONDAY", "FRIDAY"), "08:00", "17:30", 0)));
+    // The answer shows the cache hosts too, which a PUT without them leaves as they are.
+    var noCache = new dev.ferry.rest.PolicyView.Cache(List.of(), null, null);
     assertThat(http.put("/v1/policy", policy).as(dev.ferry.rest.PolicyView.class))
-        .isEqualTo(policy);
-    assertThat(http.get("/v1/policy").as(dev.ferry.rest.PolicyView.class)).isEqualTo(policy);
+        .isEqualTo(withCache(policy, noCache));
+    assertThat(http.get("/v1/policy").as(dev.ferry.rest.PolicyView.class))
+        .isEqualTo(withCache(policy, noCache));
     assertProblem(
         http.put("/v1/policy", new dev.ferry.rest.PolicyView(0, -1, -1, -1, List.of())),
         400,
         HResult.E_INVALIDARG);
     var unlimited = new dev.ferry.rest.PolicyView(-1, -1, -1, 256 * 1024, List.of());
     assertThat(http.put("/v1/policy", unlimited).as(dev.ferry.rest.PolicyView.class))
-        .isEqualTo(unlimited);
+        .isEqualTo(withCache(unlimited, noCache));
+
+    var cached =
+        withCache(
+            unlimited,
+            new dev.ferry.rest.PolicyView.Cache(List.of("c1", "[fd00::1]:80"), -1L, 30L));
+    assertThat(http.put("/v1/policy", cached).as(dev.ferry.rest.PolicyView.class))
+        .isEqualTo(cached);
+    assertProblem(
+        http.put(
+            "/v1/policy",
+            withCache(
+                unlimited, new dev.ferry.rest.PolicyView.Cache(List.of("http://c/"), null, null))),
+        400,
+        HResult.E_INVALIDARG);
+    assertThat(http.get("/v1/policy").as(dev.ferry.rest.PolicyView.class))
+        .as("a refused change changes nothing")
+        .isEqualTo(cached);
+  }
+
+  private static dev.ferry.rest.PolicyView withCache(
+      dev.ferry.rest.PolicyView policy, dev.ferry.rest.PolicyView.Cache cache) {
+    return new dev.ferry.rest.PolicyView(
+        policy.global(),
+        policy.foreground(),
+        policy.background(),
+        policy.backgroundWhileForeground(),
+        policy.windows(),
+        cache);
   }
 
   @Test
