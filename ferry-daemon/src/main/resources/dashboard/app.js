@@ -114,8 +114,7 @@
     tr.dataset.id = id;
     const cell = () => tr.appendChild(document.createElement('td'));
     const row = {
-      id, kind, tr, name: id, state: '', total: -1, done: 0, error: '', rate: 0,
-      sampleBytes: null, sampleTime: 0,
+      id, kind, tr, name: id, state: '', total: -1, done: 0, error: '', rate: 0, samples: null,
       cells: {
         name: cell(), kind: cell(), state: cell(), progress: cell(), rate: cell(), eta: cell(),
         error: cell(), actions: cell(),
@@ -190,8 +189,8 @@
     setText(c.state, row.state);
     const known = row.total > 0;
     const fraction = known ? row.done / row.total : 0;
-    if (known) row.bar.value = fraction;
-    else row.bar.removeAttribute('value');
+    // Never indeterminate: an animated bar per row would keep a thousand rows repainting.
+    row.bar.value = fraction;
     row.bar.setAttribute('aria-label', `Progress of ${row.name}`);
     setText(row.barText, known ? `${bytes(row.done)} of ${bytes(row.total)}` : bytes(row.done));
     const moving = row.state === 'TRANSFERRING' || row.state === 'Transferring';
@@ -226,15 +225,17 @@
     setText($('overall'), moving === 0 ? '' : `${moving} transferring, ${percent(done, total)} done.`);
   }
 
-  // The rate of a transfer from its progress events, smoothed so that one late event does not make
-  // it jump.
+  // The rate of a transfer over the last few seconds of its progress events: events arrive in
+  // bursts, so the rate between two of them says little.
+  const RATE_WINDOW_MS = 5000;
+
   function progressed(row, transferred, now) {
-    if (row.sampleBytes !== null && now > row.sampleTime && transferred >= row.sampleBytes) {
-      const rate = ((transferred - row.sampleBytes) * 1000) / (now - row.sampleTime);
-      row.rate = row.rate > 0 ? row.rate * 0.7 + rate * 0.3 : rate;
-    }
-    row.sampleBytes = transferred;
-    row.sampleTime = now;
+    const samples = row.samples || (row.samples = []);
+    if (samples.length > 0 && transferred < samples[samples.length - 1].bytes) samples.length = 0;
+    samples.push({ time: now, bytes: transferred });
+    while (samples.length > 2 && now - samples[1].time >= RATE_WINDOW_MS) samples.shift();
+    const first = samples[0];
+    row.rate = now - first.time >= 1000 ? ((transferred - first.bytes) * 1000) / (now - first.time) : row.rate;
   }
 
   // Fetches of views the events asked for, a few at a time.
@@ -289,7 +290,8 @@
     if (row) {
       if (event.bytesTotal >= 0) row.total = event.bytesTotal;
       row.done = event.bytesTransferred;
-      progressed(row, event.bytesTransferred, performance.now());
+      if (event.state === 'TRANSFERRING') progressed(row, event.bytesTransferred, performance.now());
+      else row.samples = null;
       if (row.kind === 'job' && event.state) row.state = event.state;
       touch(row);
     }

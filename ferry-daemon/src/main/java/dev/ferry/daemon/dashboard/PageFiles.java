@@ -61,10 +61,18 @@ public final class PageFiles {
 
   /** Registers a route for each file. */
   public void register(RoutesConfig routes) {
-    routes.get(pageWithoutSlash(), ctx -> ctx.redirect(Routes.PAGE));
     for (Map.Entry<String, File> e : files.entrySet()) {
       File file = e.getValue();
-      routes.get(e.getKey(), ctx -> serve(ctx, file));
+      routes.get(
+          e.getKey(),
+          ctx -> {
+            // Javalin answers /ui as /ui/; the page's relative links need the slash.
+            if (!ctx.path().endsWith("/") && e.getKey().equals(Routes.PAGE)) {
+              ctx.redirect(Routes.PAGE);
+            } else {
+              serve(ctx, file);
+            }
+          });
     }
   }
 
