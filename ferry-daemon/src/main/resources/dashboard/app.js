@@ -362,12 +362,18 @@
   let startChart = null;
   let monthChart = null;
 
+  function monthRange() {
+    const end = Date.now() / 1000 + 43200;
+    return [end - 32 * 86400, end];
+  }
+
   function chartOptions(element, timeLabel, bars) {
     const width = Math.max(320, element.clientWidth || 640);
     return {
       width,
       height: 220,
-      scales: { x: { time: true } },
+      // The month's chart always spans the month, however few days have bytes yet.
+      scales: { x: bars ? { time: true, range: monthRange } : { time: true } },
       axes: [{ label: timeLabel }, { label: 'bytes', values: (u, ticks) => ticks.map(bytes), size: 70 }],
       series: [{}].concat(
         SERIES.map((s) => ({
