@@ -96,6 +96,18 @@ public final class FerryClient {
     }
   }
 
+  /**
+   * Where the daemon's dashboard is, with the token that opens it.
+   *
+   * @throws FerryException E_ACCESSDENIED unless the caller is the daemon's own user or the
+   *     administrator
+   */
+  public static dev.ferry.rest.DashboardView dashboard(Path socket) {
+    try (Transport transport = new Transport(socket)) {
+      return transport.get(Routes.DASHBOARD, dev.ferry.rest.DashboardView.class);
+    }
+  }
+
   /** Whether a daemon answers on {@code socket} (a GET of {@link Routes#WHOAMI} succeeds). */
   public static boolean isRunning(Path socket) {
     try {

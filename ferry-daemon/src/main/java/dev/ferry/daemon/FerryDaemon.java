@@ -6,6 +6,7 @@ import dev.ferry.cache.CacheSettings;
 import dev.ferry.cache.DhcpCacheHosts;
 import dev.ferry.daemon.api.ApiServer;
 import dev.ferry.daemon.api.CallerAccess;
+import dev.ferry.daemon.dashboard.UsageSampler;
 import dev.ferry.daemon.doagent.AgentAccess;
 import dev.ferry.daemon.doagent.AgentCallers;
 import dev.ferry.daemon.doagent.AgentConfig;
@@ -46,19 +47,28 @@ public final class FerryDaemon implements AutoCloseable {
   /** Printed before {@link #LISTENING} when there is a TCP listener: the address it listens on. */
   public static final String TCP_LISTENING = "ferryd tcp listener on ";
 
+  /** The dashboard's totals by day, in the data directory. */
+  static final String USAGE_FILE = "usage-days.json";
+
   private final DaemonOptions options;
   private final Engine engine;
   private final ApiServer server;
   private final Optional<String> token;
+  private final UsageSampler usage;
   private volatile Optional<DoAgent> doAgent = Optional.empty();
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private FerryDaemon(
-      DaemonOptions options, Engine engine, ApiServer server, Optional<String> token) {
+      DaemonOptions options,
+      Engine engine,
+      ApiServer server,
+      Optional<String> token,
+      UsageSampler usage) {
     this.options = options;
     this.engine = engine;
     this.server = server;
     this.token = token;
+    this.usage = usage;
   }
 
   public static void main(String[] args) {
@@ -182,25 +192,35 @@ public final class FerryDaemon implements AutoCloseable {
               : Optional.empty();
       UserDirectory users = new UserDirectory(self.name(), self.uid());
       CallerIdentity identity = new CallerIdentity(users, self, token.orElse(null));
-      ApiServer server =
-          ApiServer.start(
-              engine,
-              options.socket(),
-              PosixFilePermissions.fromString(options.socketPermissions()),
-              options.tcpPort(),
-              identity,
-              metrics);
+      UsageSampler usage = UsageSampler.start(metrics, options.dataDir().resolve(USAGE_FILE));
+      ApiServer server;
+      try {
+        server =
+            ApiServer.start(
+                engine,
+                options.socket(),
+                PosixFilePermissions.fromString(options.socketPermissions()),
+                options.tcpPort(),
+                identity,
+                metrics,
+                usage,
+                token.orElse(null));
+      } catch (RuntimeException e) {
+        usage.close();
+        throw e;
+      }
       log.info(
           "ferryd serving {} on {} (data in {}, {} mode)",
           self,
           options.socket(),
           options.dataDir(),
           options.system() ? "system" : "per-user");
-      FerryDaemon daemon = new FerryDaemon(options, engine, server, token);
+      FerryDaemon daemon = new FerryDaemon(options, engine, server, token, usage);
       try {
         daemon.doAgent = options.doAgent().map(agent -> startDoAgent(agent, engine, self, users));
       } catch (RuntimeException e) {
         server.close();
+        usage.close();
         throw e;
       }
       return daemon;
@@ -355,6 +375,8 @@ public final class FerryDaemon implements AutoCloseable {
       log.warn("the server did not stop cleanly", e);
     }
     engine.close();
+    // After the engine, so the last bytes its transfers counted are in the day's total.
+    usage.close();
     try {
       Files.deleteIfExists(options.socket());
       if (token.isPresent()) {

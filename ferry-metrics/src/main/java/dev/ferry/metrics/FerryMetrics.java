@@ -249,6 +249,27 @@ public final class FerryMetrics implements AutoCloseable {
     return registry.scrape(CONTENT_TYPE);
   }
 
+  /**
+   * The bytes received since these metrics were created, by source kind name ({@code origin},
+   * {@code cache}, {@code peer}, {@code file}, and any other kind that sent bytes): what the
+   * dashboard's charts sample.
+   */
+  public Map<String, Long> receivedBytes() {
+    Map<String, Long> totals = new java.util.TreeMap<>();
+    transfers.kinds.forEach(
+        (kind, meters) -> totals.put(kind.name(), (long) meters.received.count()));
+    return totals;
+  }
+
+  /** The bytes uploaded to peers since these metrics were created, every kind of peer together. */
+  public long uploadedBytes() {
+    double sum = 0;
+    for (Counter counter : registry.find("ferry.peer.uploaded").counters()) {
+      sum += counter.count();
+    }
+    return (long) sum;
+  }
+
   /** The registry, for more meters and for tests. */
   public PrometheusMeterRegistry registry() {
     return registry;

@@ -93,6 +93,30 @@ public final class Routes {
   /** GET: Get-DeliveryOptimizationPerfSnap, the caller's totals (PerfSnapshot of ferry-api). */
   public static final String DELIVERY_PERF = PREFIX + "/delivery/perf";
 
+  /**
+   * GET: the bytes received by source kind and uploaded to peers ({@link UsageView}): samples since
+   * the daemon started and totals by day for the last month.
+   */
+  public static final String USAGE = PREFIX + "/usage";
+
+  /**
+   * GET, on the Unix socket only, for the daemon's own user or the administrator: where the
+   * dashboard is and the token to open it with ({@link DashboardView}).
+   */
+  public static final String DASHBOARD = PREFIX + "/dashboard";
+
+  /**
+   * The dashboard: a web page on the TCP listener, opened as {@code PAGE#token=TOKEN}; its files
+   * hold no data and need no token, everything it shows comes from the API.
+   */
+  public static final String PAGE = "/ui/";
+
+  /**
+   * POST with the bearer token: opens a browser session, whose cookie then authenticates the page's
+   * requests (204).
+   */
+  public static final String PAGE_SESSION = "/ui/session";
+
   /** The actions of {@link #DOWNLOAD_ACTION}. */
   public static final String START = "start";
 

@@ -1,5 +1,8 @@
 package dev.ferry.daemon.api;
 
+import dev.ferry.daemon.dashboard.PageFiles;
+import dev.ferry.daemon.dashboard.UsageSampler;
+import dev.ferry.daemon.identity.BrowserSessions;
 import dev.ferry.daemon.identity.CallerIdentity;
 import dev.ferry.engine.Engine;
 import dev.ferry.metrics.FerryMetrics;
@@ -17,6 +20,7 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.util.Arrays;
 import java.util.OptionalInt;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
 import org.eclipse.jetty.ee10.servlet.ServletContextRequest;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.ServerConnector;
@@ -61,10 +65,38 @@ public final class ApiServer implements AutoCloseable {
       OptionalInt tcpPort,
       CallerIdentity identity,
       FerryMetrics metrics) {
+    return start(engine, socket, socketPermissions, tcpPort, identity, metrics, null, null);
+  }
+
+  /**
+   * As {@link #start(Engine, Path, Set, OptionalInt, CallerIdentity, FerryMetrics)}, also serving
+   * the dashboard: its page on {@link Routes#PAGE}, its session login, and {@code usage}'s samples
+   * on {@link Routes#USAGE} (none when null).
+   *
+   * @param token the TCP listener's token, which {@link Routes#DASHBOARD} tells the daemon's user
+   */
+  public static ApiServer start(
+      Engine engine,
+      Path socket,
+      Set<PosixFilePermission> socketPermissions,
+      OptionalInt tcpPort,
+      CallerIdentity identity,
+      FerryMetrics metrics,
+      UsageSampler usage,
+      String token) {
     JobEndpoints endpoints =
         new JobEndpoints(engine, dev.ferry.engine.Ferry.currentUser().isAdministrator());
     EventStream events = new EventStream(engine);
     byte[] openApi = openApi();
+    PageFiles page = PageFiles.load();
+    AtomicReference<ApiServer> started = new AtomicReference<>();
+    DashboardEndpoints dashboard =
+        new DashboardEndpoints(
+            token,
+            () -> started.get() == null ? OptionalInt.empty() : started.get().tcpPort(),
+            identity.sessions(),
+            usage,
+            dev.ferry.engine.Ferry.currentUser().uid());
     Javalin app =
         Javalin.create(cfg -> {
           cfg.startup.showJavalinBanner = false;
@@ -90,7 +122,14 @@ public final class ApiServer implements AutoCloseable {
                 connector.setPort(port);
                 return connector;
               }));
-          cfg.routes.before(ctx -> identify(ctx, identity));
+          cfg.routes.before(ctx -> {
+            // The page's files hold no data; the page then calls the API, identified as any caller.
+            if (!page.isPublic(ctx.path())) {
+              identify(ctx, identity);
+            }
+          });
+          page.register(cfg.routes);
+          dashboard.register(cfg.routes);
           endpoints.register(cfg.routes);
           new PolicyEndpoints(engine, dev.ferry.engine.Ferry.currentUser().uid())
               .register(cfg.routes);
@@ -120,8 +159,12 @@ public final class ApiServer implements AutoCloseable {
       endpoints.close();
       throw e;
     }
-    return new ApiServer(app, endpoints, events);
+    ApiServer server = new ApiServer(app, endpoints, events);
+    started.set(server);
+    return server;
   }
+
+  private static final String UNIX = "ferry.unix";
 
   private static void identify(Context ctx, CallerIdentity identity) {
     ServletContextRequest request = ServletContextRequest.getServletContextRequest(ctx.req());
@@ -129,8 +172,23 @@ public final class ApiServer implements AutoCloseable {
       throw new CallerIdentity.AccessDenied(403, "the caller's connection is not known");
     }
     ctx.attribute(
+        UNIX,
+        request.getConnectionMetaData().getConnector()
+            instanceof org.eclipse.jetty.unixdomain.server.UnixDomainServerConnector);
+    CallerIdentity.Browser browser =
+        new CallerIdentity.Browser(
+            ctx.cookie(BrowserSessions.COOKIE),
+            ctx.method().name(),
+            ctx.header("Host"),
+            ctx.header("Origin"));
+    ctx.attribute(
         JobEndpoints.CALLER,
-        identity.callerOf(request.getConnectionMetaData(), ctx.header("Authorization")));
+        identity.callerOf(request.getConnectionMetaData(), ctx.header("Authorization"), browser));
+  }
+
+  /** Whether the request came over the Unix socket, where the kernel vouches for the caller. */
+  static boolean onUnixSocket(Context ctx) {
+    return Boolean.TRUE.equals(ctx.attribute(UNIX));
   }
 
   /**

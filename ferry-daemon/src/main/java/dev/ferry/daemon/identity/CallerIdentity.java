@@ -20,7 +20,9 @@ import org.slf4j.LoggerFactory;
  * Establishes who sent a request. On the Unix socket the kernel tells us (SO_PEERCRED), so nothing
  * in the request can claim another identity. On the TCP listener there are no peer credentials: a
  * caller that presents the token acts as the daemon's own user, since only that user can read the
- * token file.
+ * token file. A browser that presented the token once holds a session cookie ({@link
+ * BrowserSessions}) instead, accepted on the TCP listener only and only from the listener's own
+ * pages ({@link BrowserOrigin}).
  */
 public final class CallerIdentity {
   private static final Logger log = LoggerFactory.getLogger(CallerIdentity.class);
@@ -28,14 +30,43 @@ public final class CallerIdentity {
   private final UserDirectory users;
   private final JobOwner daemonUser;
   private final byte[] token;
+  private final BrowserSessions sessions;
 
   /**
    * @param token the TCP bearer token, or null when there is no TCP listener
    */
   public CallerIdentity(UserDirectory users, JobOwner daemonUser, String token) {
+    this(users, daemonUser, token, new BrowserSessions());
+  }
+
+  /**
+   * @param token the TCP bearer token, or null when there is no TCP listener
+   * @param sessions the browsers' sessions the TCP listener accepts
+   */
+  public CallerIdentity(
+      UserDirectory users, JobOwner daemonUser, String token, BrowserSessions sessions) {
     this.users = users;
     this.daemonUser = daemonUser;
     this.token = token == null ? null : token.getBytes(StandardCharsets.US_ASCII);
+    this.sessions = sessions;
+  }
+
+  /** The browsers' sessions, which the dashboard's login opens. */
+  public BrowserSessions sessions() {
+    return sessions;
+  }
+
+  /**
+   * What a browser's request says besides the Authorization header.
+   *
+   * @param session the session cookie's value, or null
+   * @param method the request's method
+   * @param host its Host header, or null
+   * @param origin its Origin header, or null
+   */
+  public record Browser(String session, String method, String host, String origin) {
+    /** A request without the cookie. */
+    public static final Browser NONE = new Browser(null, "GET", null, null);
   }
 
   /**
@@ -45,10 +76,41 @@ public final class CallerIdentity {
    * @throws AccessDenied when the identity cannot be established
    */
   public JobOwner callerOf(ConnectionMetaData connection, String authorization) {
+    return callerOf(connection, authorization, Browser.NONE);
+  }
+
+  /**
+   * The caller of a request that arrived over {@code connection}: on the TCP listener, the bearer
+   * token when the request has an Authorization header, else the session cookie.
+   *
+   * @param authorization the request's Authorization header, or null
+   * @throws AccessDenied when the identity cannot be established
+   */
+  public JobOwner callerOf(ConnectionMetaData connection, String authorization, Browser browser) {
     if (connection.getConnector() instanceof UnixDomainServerConnector) {
       return peerOf(connection.getConnection().getEndPoint());
     }
+    if (authorization == null && browser.session() != null && token != null) {
+      return session(browser, connection);
+    }
     return bearer(authorization);
+  }
+
+  private JobOwner session(Browser browser, ConnectionMetaData connection) {
+    if (!sessions.accepts(browser.session())) {
+      throw new AccessDenied(401, "the session is not known (log in again with ferry dashboard)");
+    }
+    int port =
+        connection.getLocalSocketAddress() instanceof java.net.InetSocketAddress local
+            ? local.getPort()
+            : -1;
+    Optional<String> refusal =
+        BrowserOrigin.refusal(browser.method(), browser.host(), browser.origin(), port);
+    if (refusal.isPresent()) {
+      log.warn("refused {} with a session cookie: {}", browser.method(), refusal.get());
+      throw new AccessDenied(403, "refused: " + refusal.get());
+    }
+    return daemonUser;
   }
 
   private JobOwner peerOf(EndPoint endPoint) {

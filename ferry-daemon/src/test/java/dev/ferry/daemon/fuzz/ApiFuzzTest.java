@@ -62,6 +62,8 @@ class ApiFuzzTest {
           new String[] {"POST", Routes.DOWNLOAD_ACTION},
           new String[] {"GET", Routes.DOWNLOAD_PROPERTY},
           new String[] {"PUT", Routes.DOWNLOAD_PROPERTY},
+          new String[] {"GET", Routes.USAGE},
+          new String[] {"GET", Routes.DASHBOARD},
           new String[] {"GET", Routes.DELIVERY_STATUS},
           new String[] {"GET", Routes.DELIVERY_PERF},
           new String[] {"GET", Routes.PREFIX + "/openapi.yaml"});

@@ -1,0 +1,41 @@
+package dev.ferry.daemon.dashboard;
+
+import dev.ferry.metrics.FerryMetrics;
+import java.util.Map;
+
+/**
+ * Bytes by where they came from, as the dashboard shows them: received from the origin, cache
+ * servers, peers and other kinds of source, and uploaded to peers.
+ */
+record Amounts(long origin, long cache, long peer, long other, long uploaded) {
+  static final Amounts ZERO = new Amounts(0, 0, 0, 0, 0);
+
+  /** The metrics' totals since the daemon started. */
+  static Amounts totalsOf(FerryMetrics metrics) {
+    Map<String, Long> received = metrics.receivedBytes();
+    long origin = received.getOrDefault("origin", 0L);
+    long cache = received.getOrDefault("cache", 0L);
+    long peer = received.getOrDefault("peer", 0L);
+    long all = received.values().stream().mapToLong(Long::longValue).sum();
+    return new Amounts(origin, cache, peer, all - origin - cache - peer, metrics.uploadedBytes());
+  }
+
+  Amounts plus(Amounts o) {
+    return new Amounts(
+        origin + o.origin, cache + o.cache, peer + o.peer, other + o.other, uploaded + o.uploaded);
+  }
+
+  /** What was added since {@code earlier}; never negative, as counters only grow. */
+  Amounts minus(Amounts earlier) {
+    return new Amounts(
+        Math.max(0, origin - earlier.origin),
+        Math.max(0, cache - earlier.cache),
+        Math.max(0, peer - earlier.peer),
+        Math.max(0, other - earlier.other),
+        Math.max(0, uploaded - earlier.uploaded));
+  }
+
+  boolean isZero() {
+    return equals(ZERO);
+  }
+}

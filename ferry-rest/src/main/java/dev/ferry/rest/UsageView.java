@@ -1,0 +1,24 @@
+package dev.ferry.rest;
+
+import java.util.List;
+
+/**
+ * GET {@link Routes#USAGE}: bytes by where they came from, as Windows' activity monitor shows them.
+ * Received bytes are by source kind: {@code origin} (the file's own server, over HTTP), {@code
+ * cache} (cache servers), {@code peer} (other machines), {@code other} (every other kind, such as
+ * local files); {@code uploaded} is what peers were sent.
+ *
+ * @param intervalSeconds how long each sample covers
+ * @param samples since the daemon started (the most recent hours of it), oldest first, each the
+ *     bytes of its interval
+ * @param days the last month's totals by day (the daemon's local date), oldest first, kept across
+ *     restarts
+ */
+public record UsageView(int intervalSeconds, List<Sample> samples, List<Day> days) {
+
+  /** The bytes of one interval ending at {@code time} (seconds since the epoch). */
+  public record Sample(long time, long origin, long cache, long peer, long other, long uploaded) {}
+
+  /** The bytes of one day ({@code date} as YYYY-MM-DD). */
+  public record Day(String date, long origin, long cache, long peer, long other, long uploaded) {}
+}
