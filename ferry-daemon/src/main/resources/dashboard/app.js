@@ -367,13 +367,21 @@
     return [end - 32 * 86400, end];
   }
 
+  // Since ferryd started: at least the last five minutes, so that a few samples read as minutes
+  // on the axis rather than as an empty span of years or of seconds.
+  function recentRange(u, min, max) {
+    const now = Date.now() / 1000;
+    const end = Math.max(max == null ? now : max, now);
+    return [Math.min(min == null ? end : min, end - 300), end];
+  }
+
   function chartOptions(element, timeLabel, bars) {
     const width = Math.max(320, element.clientWidth || 640);
     return {
       width,
       height: 220,
       // The month's chart always spans the month, however few days have bytes yet.
-      scales: { x: bars ? { time: true, range: monthRange } : { time: true } },
+      scales: { x: { time: true, range: bars ? monthRange : recentRange } },
       axes: [{ label: timeLabel }, { label: 'bytes', values: (u, ticks) => ticks.map(bytes), size: 70 }],
       series: [{}].concat(
         SERIES.map((s) => ({
