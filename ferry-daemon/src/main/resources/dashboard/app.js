@@ -486,6 +486,28 @@
     $('windows').replaceChildren();
     for (const w of p.windows) addWindowRow(w);
     drawWeek(p.windows);
+    showCache(p.cache);
+  }
+
+  function fallback(seconds) {
+    if (seconds == null) return 'at the first failure';
+    return seconds === -1 ? 'never' : `after ${seconds} s`;
+  }
+
+  // The machine's cache hosts and the ones left out now (read-only: ferry policy changes them).
+  function showCache(cache) {
+    const c = cache || { hosts: [], bans: [] };
+    setText($('cache-hosts'), c.hosts.length ? c.hosts.join(', ') : 'none');
+    setText($('cache-fg'), fallback(c.fallbackForeground));
+    setText($('cache-bg'), fallback(c.fallbackBackground));
+    const bans = (c.bans || []).map((b) => {
+      const item = document.createElement('li');
+      item.textContent =
+        `${b.cacheHost}${b.originHost ? ' for ' + b.originHost : ''} left out until ` +
+        `${new Date(b.until).toLocaleTimeString()}: ${b.reason}`;
+      return item;
+    });
+    $('cache-bans').replaceChildren(...bans);
   }
 
   function readPolicy() {

@@ -165,7 +165,22 @@ class DashboardBrowserTest {
 
   @Test
   void changesThePolicyFromItsForm() {
+    http.put(
+        "/v1/policy",
+        new PolicyView(
+            -1,
+            -1,
+            -1,
+            -1,
+            List.of(),
+            new PolicyView.Cache(List.of("mcc.lan", "10.0.0.9"), 30L, -1L)));
     openDashboard();
+    await("the cache hosts to show")
+        .atMost(PATIENCE)
+        .pollInterval(POLL)
+        .until(() -> text("cache-hosts").equals("mcc.lan, 10.0.0.9"));
+    assertThat(text("cache-fg")).isEqualTo("after 30 s");
+    assertThat(text("cache-bg")).isEqualTo("never");
     WebElement global = browser.driver.findElement(By.id("cap-global"));
     global.clear();
     global.sendKeys("2048");
@@ -185,6 +200,9 @@ class DashboardBrowserTest {
     assertThat(policy.windows()).hasSize(1);
     assertThat(policy.windows().getFirst().background()).isZero();
     assertThat(policy.windows().getFirst().from()).isEqualTo("22:00");
+    assertThat(policy.cache().hosts())
+        .as("the form leaves the cache hosts as they were")
+        .containsExactly("mcc.lan", "10.0.0.9");
     // The week grid shows the window: from 22:00 to 06:00, every day, blocked.
     assertThat(browser.driver.findElements(By.cssSelector("#week td.blocked"))).hasSize(7 * 8);
     browser.screenshot("dashboard-policy");
