@@ -12,6 +12,8 @@ import dev.ferry.daemon.doagent.DoAgent;
 import dev.ferry.daemon.doagent.DoAgentOptions;
 import dev.ferry.daemon.identity.CallerIdentity;
 import dev.ferry.daemon.identity.UserDirectory;
+import dev.ferry.daemon.logging.DaemonLogging;
+import dev.ferry.daemon.logging.JobEventLog;
 import dev.ferry.delivery.DeliveryExtension;
 import dev.ferry.delivery.DownloadPlacement;
 import dev.ferry.engine.Engine;
@@ -49,15 +51,21 @@ public final class FerryDaemon implements AutoCloseable {
   private final Engine engine;
   private final ApiServer server;
   private final Optional<String> token;
+  private final JobEventLog jobLog;
   private volatile Optional<DoAgent> doAgent = Optional.empty();
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private FerryDaemon(
-      DaemonOptions options, Engine engine, ApiServer server, Optional<String> token) {
+      DaemonOptions options,
+      Engine engine,
+      ApiServer server,
+      Optional<String> token,
+      JobEventLog jobLog) {
     this.options = options;
     this.engine = engine;
     this.server = server;
     this.token = token;
+    this.jobLog = jobLog;
   }
 
   public static void main(String[] args) {
@@ -81,6 +89,13 @@ public final class FerryDaemon implements AutoCloseable {
     } catch (DaemonOptions.UsageException e) {
       err.println("ferryd: " + e.getMessage());
       err.print(DaemonOptions.USAGE);
+      err.flush();
+      return 2;
+    }
+    try {
+      DaemonLogging.install(options.logLevel());
+    } catch (FerryException e) {
+      err.println("ferryd: " + DaemonLogging.LEVEL_VARIABLE + ": " + e.getMessage());
       err.flush();
       return 2;
     }
@@ -167,6 +182,7 @@ public final class FerryDaemon implements AutoCloseable {
       throw new StartupException(e.getMessage(), e);
     }
     metrics.bind(engine);
+    JobEventLog jobLog = JobEventLog.follow(engine);
     try {
       Optional<String> token =
           options.tcpPort().isPresent()
@@ -182,13 +198,15 @@ public final class FerryDaemon implements AutoCloseable {
               options.tcpPort(),
               identity,
               metrics);
-      log.info(
-          "ferryd serving {} on {} (data in {}, {} mode)",
-          self,
-          options.socket(),
-          options.dataDir(),
-          options.system() ? "system" : "per-user");
-      FerryDaemon daemon = new FerryDaemon(options, engine, server, token);
+      log.atInfo()
+          .addKeyValue("user", self.name())
+          .addKeyValue("uid", self.uid())
+          .addKeyValue("mode", options.system() ? "system" : "per-user")
+          .addKeyValue("socket", options.socket())
+          .addKeyValue("data_dir", options.dataDir())
+          .addKeyValue("pid", ProcessHandle.current().pid())
+          .log("ferryd started");
+      FerryDaemon daemon = new FerryDaemon(options, engine, server, token, jobLog);
       try {
         daemon.doAgent = options.doAgent().map(agent -> startDoAgent(agent, engine, self, users));
       } catch (RuntimeException e) {
@@ -198,6 +216,7 @@ public final class FerryDaemon implements AutoCloseable {
       return daemon;
     } catch (RuntimeException e) {
       engine.close();
+      jobLog.close();
       if (e instanceof StartupException) {
         throw e;
       }
@@ -339,7 +358,7 @@ public final class FerryDaemon implements AutoCloseable {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
-    log.info("ferryd stopping");
+    log.atInfo().addKeyValue("pid", ProcessHandle.current().pid()).log("ferryd stopping");
     doAgent.ifPresent(DoAgent::close);
     try {
       server.close();
@@ -347,6 +366,8 @@ public final class FerryDaemon implements AutoCloseable {
       log.warn("the server did not stop cleanly", e);
     }
     engine.close();
+    // After the engine: its last changes are logged too.
+    jobLog.close();
     try {
       Files.deleteIfExists(options.socket());
       if (token.isPresent()) {
