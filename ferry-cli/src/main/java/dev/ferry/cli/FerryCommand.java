@@ -194,6 +194,7 @@ public final class FerryCommand implements java.util.concurrent.Callable<Integer
             VerbEntry.of(StatusCommand.class, StatusCommand::new),
             VerbEntry.of(DoCommand.class, DoCommand::new),
             VerbEntry.of(PolicyCommand.class, PolicyCommand::new),
+            VerbEntry.of(LogLevelCommand.class, LogLevelCommand::new),
             VerbEntry.of(CompletionCommand.class, CompletionCommand::new)));
     return groups;
   }
