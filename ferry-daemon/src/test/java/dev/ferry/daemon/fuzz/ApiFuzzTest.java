@@ -64,6 +64,9 @@ class ApiFuzzTest {
           new String[] {"PUT", Routes.DOWNLOAD_PROPERTY},
           new String[] {"GET", Routes.DELIVERY_STATUS},
           new String[] {"GET", Routes.DELIVERY_PERF},
+          new String[] {"GET", Routes.LOG_LEVELS},
+          new String[] {"GET", Routes.LOG_LEVEL},
+          new String[] {"PUT", Routes.LOG_LEVEL},
           new String[] {"GET", Routes.PREFIX + "/openapi.yaml"});
 
   static final String[] METHODS = {
@@ -387,6 +390,7 @@ class ApiFuzzTest {
         .replace("{id}", in.jobId(own, other))
         .replace("{index}", in.index())
         .replace("{property}", in.property())
+        .replace("{logger}", in.logger())
         .replace(
             "{action}",
             switch (in.pick(6)) {
