@@ -3,6 +3,7 @@ package dev.ferry.cli;
 import dev.ferry.api.FerryException;
 import dev.ferry.api.HResult;
 import dev.ferry.client.FerryClient;
+import dev.ferry.daemon.logging.LogLevels;
 import dev.ferry.rest.LogLevelView;
 import java.io.PrintWriter;
 import java.util.ArrayList;
@@ -35,12 +36,6 @@ final class LogLevelCommand implements Callable<Integer> {
   /** The word that makes a logger inherit its parent's level. */
   static final String INHERIT = "inherit";
 
-  private static final List<String> LEVELS =
-      List.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR", "OFF");
-
-  /** ferryd's LogLevels.FERRY, which the command line does not load. */
-  private static final String FERRY = "dev.ferry";
-
   @ParentCommand FerryCommand ferry;
   @Spec CommandLine.Model.CommandSpec spec;
   @Mixin Verb.JsonOption jsonOption;
@@ -51,7 +46,7 @@ final class LogLevelCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     String level = args.isEmpty() ? null : level(args.getLast());
-    String logger = args.size() == 2 ? args.getFirst() : FERRY;
+    String logger = args.size() == 2 ? args.getFirst() : LogLevels.FERRY;
     Session.Choice choice = Session.choose(ferry.socket, ferry.dataDir, ferry.noDaemon);
     if (!choice.daemon()) {
       throw new FerryException(
@@ -86,7 +81,7 @@ final class LogLevelCommand implements Callable<Integer> {
   /** A level's name, or {@link #INHERIT}; anything else is a wrong command line. */
   private String level(String text) {
     String upper = text.toUpperCase(Locale.ROOT);
-    if (LEVELS.contains(upper)) {
+    if (LogLevels.NAMES.contains(upper)) {
       return upper;
     }
     if (text.equalsIgnoreCase(INHERIT)) {
@@ -94,7 +89,11 @@ final class LogLevelCommand implements Callable<Integer> {
     }
     throw new CommandLine.ParameterException(
         spec.commandLine(),
-        "'" + text + "' is not a log level: one of " + String.join(", ", LEVELS) + " or inherit");
+        "'"
+            + text
+            + "' is not a log level: one of "
+            + String.join(", ", LogLevels.NAMES)
+            + " or inherit");
   }
 
   private static String line(LogLevelView view, int width) {
