@@ -20,7 +20,8 @@ public final class CliLogging extends ContextAwareBase implements Configurator {
   public ExecutionStatus configure(LoggerContext context) {
     PatternLayoutEncoder encoder = new PatternLayoutEncoder();
     encoder.setContext(context);
-    encoder.setPattern("%d{HH:mm:ss.SSS} %-5level %logger{20} - %msg%n");
+    // %kvp: the engine's lines name their job as a key-value pair, not in the message.
+    encoder.setPattern("%d{HH:mm:ss.SSS} %-5level %logger{20} - %msg %kvp%n");
     encoder.start();
     ConsoleAppender<ILoggingEvent> stderr = new ConsoleAppender<>();
     stderr.setContext(context);

@@ -1,11 +1,9 @@
 package dev.ferry.cli;
 
-import ch.qos.logback.classic.Level;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -71,6 +69,14 @@ final class DaemonCommand implements Callable<Integer> {
               + " with --system); implies --do-agent")
   String doAgentUser;
 
+  @Option(
+      names = "--log-level",
+      paramLabel = "LEVEL",
+      description =
+          "the starting level of Ferry's log lines (TRACE, DEBUG, INFO, WARN, ERROR, OFF; default"
+              + " FERRY_LOG_LEVEL, else INFO); 'ferry log-level' changes it while ferryd runs")
+  String logLevel;
+
   @Unmatched List<String> more = new ArrayList<>();
 
   @Override
@@ -103,18 +109,11 @@ final class DaemonCommand implements Callable<Integer> {
     if (doAgentUser != null) {
       args.addAll(List.of("--do-agent-user", doAgentUser));
     }
-    args.addAll(more);
-    // The command line's logging is quiet (errors only); a daemon in a terminal or a journal
-    // should say what it does, unless FERRY_LOG_LEVEL says otherwise.
-    if (System.getenv("FERRY_LOG_LEVEL") == null
-        && LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)
-            instanceof ch.qos.logback.classic.Logger root) {
-      root.setLevel(Level.INFO);
-      // The HTTP server's own start-up lines say nothing ferryd's do not.
-      for (String noisy : new String[] {"org.eclipse.jetty", "io.javalin"}) {
-        ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(noisy)).setLevel(Level.WARN);
-      }
+    if (logLevel != null) {
+      args.addAll(List.of("--log-level", logLevel));
     }
+    // ferryd puts its own logging in place of the command line's quiet one.
+    args.addAll(more);
     return Daemon.run(args.toArray(String[]::new));
   }
 }

@@ -195,6 +195,7 @@ public final class FerryCommand implements java.util.concurrent.Callable<Integer
             VerbEntry.of(DoCommand.class, DoCommand::new),
             VerbEntry.of(PolicyCommand.class, PolicyCommand::new),
             VerbEntry.of(DashboardCommand.class, DashboardCommand::new),
+            VerbEntry.of(LogLevelCommand.class, LogLevelCommand::new),
             VerbEntry.of(CompletionCommand.class, CompletionCommand::new)));
     return groups;
   }

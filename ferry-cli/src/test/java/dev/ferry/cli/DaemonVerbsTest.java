@@ -146,7 +146,7 @@ class DaemonVerbsTest {
           .as("the HTTP server's start-up lines are not ferryd's")
           .doesNotContainIgnoringCase("jetty")
           .doesNotContainIgnoringCase("javalin")
-          .contains("ferryd serving");
+          .contains("msg=\"ferryd started\"");
     }
     assertThat(FerryClient.isRunning(socket)).isFalse();
   }

@@ -6,9 +6,11 @@ import dev.ferry.api.HResult;
 import dev.ferry.api.JobOwner;
 import dev.ferry.client.transport.Transport;
 import dev.ferry.rest.Caller;
+import dev.ferry.rest.LogLevelView;
 import dev.ferry.rest.Routes;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -105,6 +107,39 @@ public final class FerryClient {
   public static dev.ferry.rest.DashboardView dashboard(Path socket) {
     try (Transport transport = new Transport(socket)) {
       return transport.get(Routes.DASHBOARD, dev.ferry.rest.DashboardView.class);
+    }
+  }
+
+  /** The daemon's loggers that have a level of their own, the root logger first. */
+  public static List<LogLevelView> logLevels(Path socket) {
+    try (Transport transport = new Transport(socket)) {
+      return transport.get(
+          Routes.LOG_LEVELS,
+          transport
+              .json()
+              .getTypeFactory()
+              .constructCollectionType(List.class, LogLevelView.class));
+    }
+  }
+
+  /** One of the daemon's loggers ({@code ROOT}: the root logger). */
+  public static LogLevelView logLevel(Path socket, String logger) {
+    try (Transport transport = new Transport(socket)) {
+      return transport.get(Routes.logLevel(logger), LogLevelView.class);
+    }
+  }
+
+  /**
+   * Changes the level of one of the daemon's loggers until it stops; a null {@code level} makes the
+   * logger inherit its parent's.
+   *
+   * @throws FerryException E_ACCESSDENIED unless the caller is the administrator or the daemon's
+   *     own user; E_INVALIDARG for a name or level that is none
+   */
+  public static LogLevelView setLogLevel(Path socket, String logger, String level) {
+    try (Transport transport = new Transport(socket)) {
+      return transport.send(
+          "PUT", Routes.logLevel(logger), LogLevelView.of(level), LogLevelView.class);
     }
   }
 

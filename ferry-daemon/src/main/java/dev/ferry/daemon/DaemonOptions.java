@@ -2,6 +2,7 @@ package dev.ferry.daemon;
 
 import dev.ferry.cache.CacheSettings;
 import dev.ferry.daemon.doagent.DoAgentOptions;
+import dev.ferry.daemon.logging.LogLevels;
 import dev.ferry.engine.Ferry;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,6 +27,8 @@ import java.util.OptionalInt;
  * @param cacheHosts the machine's cache servers and fallback delays ({@code --cache-host}, {@code
  *     --cache-fallback-foreground}, {@code --cache-fallback-background}); when none is given and
  *     the DO agent runs, its admin-config.json's DOCacheHost and delays apply
+ * @param logLevel the starting level of Ferry's loggers ({@code --log-level}), checked to be a
+ *     level's name; empty for FERRY_LOG_LEVEL's, else logback.xml's
  */
 public record DaemonOptions(
     Path socket,
@@ -36,7 +39,8 @@ public record DaemonOptions(
     Optional<Duration> readTimeout,
     Optional<String> socketMode,
     Optional<DoAgentOptions> doAgent,
-    CacheSettings cacheHosts) {
+    CacheSettings cacheHosts,
+    Optional<String> logLevel) {
 
   public static final Path SYSTEM_SOCKET = Path.of("/run/ferry/ferryd.sock");
   public static final Path SYSTEM_DATA_DIR = Path.of("/var/lib/ferry");
@@ -49,6 +53,7 @@ public record DaemonOptions(
                           [--do-agent-config-dir DIR] [--cache-host HOST[,HOST]]...
                           [--cache-fallback-foreground S] [--cache-fallback-background S]
                           [--cache-host-source dhcp|dhcp-force]
+                          [--log-level LEVEL]
 
       Runs ferryd in the foreground: the transfer engine and its local REST API.
         --system                 system mode: socket /run/ferry/ferryd.sock (every local user may
@@ -82,6 +87,9 @@ public record DaemonOptions(
                                  also take cache hosts from the DHCP lease's option 235 (DO's
                                  DOCacheHostSource), read at start: dhcp where no --cache-host is
                                  given, dhcp-force in place of them
+        --log-level LEVEL        the starting level of Ferry's log lines: TRACE, DEBUG, INFO
+                                 (default), WARN, ERROR or OFF; FERRY_LOG_LEVEL sets it too, and
+                                 `ferry log-level` changes it while the daemon runs
         -h, --help               show this help
       SIGTERM stops the daemon cleanly: transfers are checkpointed and resume at the next start.
       """;
@@ -93,6 +101,31 @@ public record DaemonOptions(
     socketMode.ifPresent(DaemonOptions::permissions);
     doAgent = doAgent == null ? Optional.empty() : doAgent;
     cacheHosts = cacheHosts == null ? CacheSettings.NONE : cacheHosts;
+    logLevel = logLevel == null ? Optional.empty() : logLevel;
+  }
+
+  /** Options with the starting log level of logback.xml or FERRY_LOG_LEVEL. */
+  public DaemonOptions(
+      Path socket,
+      Path dataDir,
+      boolean system,
+      OptionalInt tcpPort,
+      Path tokenFile,
+      Optional<Duration> readTimeout,
+      Optional<String> socketMode,
+      Optional<DoAgentOptions> doAgent,
+      CacheSettings cacheHosts) {
+    this(
+        socket,
+        dataDir,
+        system,
+        tcpPort,
+        tokenFile,
+        readTimeout,
+        socketMode,
+        doAgent,
+        cacheHosts,
+        Optional.empty());
   }
 
   /** Options without cache servers of the machine's own. */
@@ -154,7 +187,16 @@ public record DaemonOptions(
 
   public DaemonOptions withSocket(Path path) {
     return new DaemonOptions(
-        path, dataDir, system, tcpPort, tokenFile, readTimeout, socketMode, doAgent, cacheHosts);
+        path,
+        dataDir,
+        system,
+        tcpPort,
+        tokenFile,
+        readTimeout,
+        socketMode,
+        doAgent,
+        cacheHosts,
+        logLevel);
   }
 
   public DaemonOptions withDataDir(Path dir) {
@@ -167,7 +209,8 @@ public record DaemonOptions(
         readTimeout,
         socketMode,
         doAgent,
-        cacheHosts);
+        cacheHosts,
+        logLevel);
   }
 
   public DaemonOptions withTcp(int port) {
@@ -180,7 +223,8 @@ public record DaemonOptions(
         readTimeout,
         socketMode,
         doAgent,
-        cacheHosts);
+        cacheHosts,
+        logLevel);
   }
 
   public DaemonOptions withReadTimeout(Duration timeout) {
@@ -193,7 +237,8 @@ public record DaemonOptions(
         Optional.of(timeout),
         socketMode,
         doAgent,
-        cacheHosts);
+        cacheHosts,
+        logLevel);
   }
 
   /** With the DO agent listener. */
@@ -207,13 +252,38 @@ public record DaemonOptions(
         readTimeout,
         socketMode,
         Optional.of(agent),
-        cacheHosts);
+        cacheHosts,
+        logLevel);
   }
 
   /** With the machine's cache servers and delays. */
   public DaemonOptions withCacheHosts(CacheSettings settings) {
     return new DaemonOptions(
-        socket, dataDir, system, tcpPort, tokenFile, readTimeout, socketMode, doAgent, settings);
+        socket,
+        dataDir,
+        system,
+        tcpPort,
+        tokenFile,
+        readTimeout,
+        socketMode,
+        doAgent,
+        settings,
+        logLevel);
+  }
+
+  /** With the starting level of Ferry's loggers. */
+  public DaemonOptions withLogLevel(String level) {
+    return new DaemonOptions(
+        socket,
+        dataDir,
+        system,
+        tcpPort,
+        tokenFile,
+        readTimeout,
+        socketMode,
+        doAgent,
+        cacheHosts,
+        Optional.of(level));
   }
 
   /** The socket file's permissions: the explicit mode, else 0666 in system mode, else 0600. */
@@ -259,6 +329,7 @@ public record DaemonOptions(
     Long cacheForeground = null;
     Long cacheBackground = null;
     CacheSettings.Discovery discovery = CacheSettings.Discovery.NONE;
+    Optional<String> logLevel = Optional.empty();
     List<String> rest = new ArrayList<>(List.of(args));
     while (!rest.isEmpty()) {
       String arg = rest.removeFirst();
@@ -307,6 +378,7 @@ public record DaemonOptions(
         case "--cache-fallback-background" ->
             cacheBackground = delaySeconds(name, value(name, inline, rest));
         case "--cache-host-source" -> discovery = discovery(value(name, inline, rest));
+        case "--log-level" -> logLevel = Optional.of(logLevel(value(name, inline, rest)));
         default -> throw new UsageException("unknown option " + arg);
       }
     }
@@ -357,7 +429,16 @@ public record DaemonOptions(
         socketMode,
         agent,
         new CacheSettings(cacheHosts, CacheSettings.UNSET, CacheSettings.UNSET, discovery)
-            .withDelays(cacheForeground, cacheBackground));
+            .withDelays(cacheForeground, cacheBackground),
+        logLevel);
+  }
+
+  private static String logLevel(String text) {
+    try {
+      return LogLevels.parse(text).toString();
+    } catch (dev.ferry.api.FerryException e) {
+      throw new UsageException("--log-level: " + e.getMessage());
+    }
   }
 
   private static CacheSettings.Discovery discovery(String text) {

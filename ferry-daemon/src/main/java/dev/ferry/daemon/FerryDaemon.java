@@ -14,6 +14,8 @@ import dev.ferry.daemon.doagent.DoAgent;
 import dev.ferry.daemon.doagent.DoAgentOptions;
 import dev.ferry.daemon.identity.CallerIdentity;
 import dev.ferry.daemon.identity.UserDirectory;
+import dev.ferry.daemon.logging.DaemonLogging;
+import dev.ferry.daemon.logging.JobEventLog;
 import dev.ferry.delivery.DeliveryExtension;
 import dev.ferry.delivery.DownloadPlacement;
 import dev.ferry.engine.Engine;
@@ -55,6 +57,7 @@ public final class FerryDaemon implements AutoCloseable {
   private final ApiServer server;
   private final Optional<String> token;
   private final UsageSampler usage;
+  private final JobEventLog jobLog;
   private volatile Optional<DoAgent> doAgent = Optional.empty();
   private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -63,12 +66,14 @@ public final class FerryDaemon implements AutoCloseable {
       Engine engine,
       ApiServer server,
       Optional<String> token,
-      UsageSampler usage) {
+      UsageSampler usage,
+      JobEventLog jobLog) {
     this.options = options;
     this.engine = engine;
     this.server = server;
     this.token = token;
     this.usage = usage;
+    this.jobLog = jobLog;
   }
 
   public static void main(String[] args) {
@@ -92,6 +97,13 @@ public final class FerryDaemon implements AutoCloseable {
     } catch (DaemonOptions.UsageException e) {
       err.println("ferryd: " + e.getMessage());
       err.print(DaemonOptions.USAGE);
+      err.flush();
+      return 2;
+    }
+    try {
+      DaemonLogging.install(options.logLevel());
+    } catch (FerryException e) {
+      err.println("ferryd: " + DaemonLogging.LEVEL_VARIABLE + ": " + e.getMessage());
       err.flush();
       return 2;
     }
@@ -185,6 +197,7 @@ public final class FerryDaemon implements AutoCloseable {
       throw new StartupException(e.getMessage(), e);
     }
     metrics.bind(engine);
+    JobEventLog jobLog = JobEventLog.follow(engine);
     try {
       Optional<String> token =
           options.tcpPort().isPresent()
@@ -209,13 +222,15 @@ public final class FerryDaemon implements AutoCloseable {
         usage.close();
         throw e;
       }
-      log.info(
-          "ferryd serving {} on {} (data in {}, {} mode)",
-          self,
-          options.socket(),
-          options.dataDir(),
-          options.system() ? "system" : "per-user");
-      FerryDaemon daemon = new FerryDaemon(options, engine, server, token, usage);
+      log.atInfo()
+          .addKeyValue("user", self.name())
+          .addKeyValue("uid", self.uid())
+          .addKeyValue("mode", options.system() ? "system" : "per-user")
+          .addKeyValue("socket", options.socket())
+          .addKeyValue("data_dir", options.dataDir())
+          .addKeyValue("pid", ProcessHandle.current().pid())
+          .log("ferryd started");
+      FerryDaemon daemon = new FerryDaemon(options, engine, server, token, usage, jobLog);
       try {
         daemon.doAgent = options.doAgent().map(agent -> startDoAgent(agent, engine, self, users));
       } catch (RuntimeException e) {
@@ -226,6 +241,7 @@ public final class FerryDaemon implements AutoCloseable {
       return daemon;
     } catch (RuntimeException e) {
       engine.close();
+      jobLog.close();
       if (e instanceof StartupException) {
         throw e;
       }
@@ -367,7 +383,7 @@ public final class FerryDaemon implements AutoCloseable {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
-    log.info("ferryd stopping");
+    log.atInfo().addKeyValue("pid", ProcessHandle.current().pid()).log("ferryd stopping");
     doAgent.ifPresent(DoAgent::close);
     try {
       server.close();
@@ -377,6 +393,8 @@ public final class FerryDaemon implements AutoCloseable {
     engine.close();
     // After the engine, so the last bytes its transfers counted are in the day's total.
     usage.close();
+    // After the engine: its last changes are logged too.
+    jobLog.close();
     try {
       Files.deleteIfExists(options.socket());
       if (token.isPresent()) {

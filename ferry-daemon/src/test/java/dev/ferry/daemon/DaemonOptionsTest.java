@@ -85,6 +85,13 @@ class DaemonOptionsTest {
   }
 
   @Test
+  void theStartingLogLevel() {
+    assertThat(DaemonOptions.parse().logLevel()).isEmpty();
+    assertThat(DaemonOptions.parse("--log-level", "debug").logLevel()).contains("DEBUG");
+    assertThat(DaemonOptions.parse("--log-level=WARN").withTcp(0).logLevel()).contains("WARN");
+  }
+
+  @Test
   void rejectsBadOptions() {
     for (String[] bad :
         new String[][] {
@@ -95,6 +102,8 @@ class DaemonOptionsTest {
           {"--read-timeout-seconds", "0"},
           {"--socket-mode", "0999"},
           {"--socket", "/tmp/" + "x".repeat(120)},
+          {"--log-level", "LOUD"},
+          {"--log-level"},
         }) {
       assertThatThrownBy(() -> DaemonOptions.parse(bad))
           .as(String.join(" ", bad))

@@ -7,6 +7,7 @@ import dev.ferry.engine.Ferry;
 import dev.ferry.rest.Caller;
 import dev.ferry.rest.CreateJobRequest;
 import dev.ferry.rest.JobView;
+import dev.ferry.rest.LogLevelView;
 import dev.ferry.rest.PolicyView;
 import dev.ferry.rest.Problem;
 import dev.ferry.testkit.Content;
@@ -306,6 +307,15 @@ class PermissionsTest {
         403,
         HResult.E_ACCESSDENIED);
     assertThat(root.get("/v1/policy").as(PolicyView.class)).isEqualTo(before);
+    // The log levels: anybody may read them, only the daemon's owners change them.
+    var level = user.send("GET", "/v1/log-levels/dev.ferry", null);
+    assertThat(level.status()).as(level.body()).isEqualTo(200);
+    assertProblem(
+        user.send("PUT", "/v1/log-levels/dev.ferry", "{\"level\":\"TRACE\"}"),
+        403,
+        HResult.E_ACCESSDENIED);
+    assertThat(root.get("/v1/log-levels/dev.ferry").as(LogLevelView.class).level())
+        .isEqualTo("INFO");
     // Taking ownership is an administrator's act even on one's own job.
     var created = user.send("POST", "/v1/jobs", "{\"displayName\":\"own\"}");
     assertThat(created.status()).as(created.body()).isEqualTo(201);

@@ -151,13 +151,13 @@ final class DeliveryFile implements FileExtension {
               location.getScheme(),
               "the piece-hash file " + location + " could not be had: " + e.getMessage());
         }
-        log.warn(
-            "job {} file {}: downloading without integrity checks; the piece-hash file {} could not"
-                + " be had: {}",
-            prep.jobId(),
-            prep.fileIndex(),
-            location,
-            e.getMessage());
+        log.atWarn()
+            .addKeyValue("job", prep.jobId())
+            .addKeyValue("file", prep.fileIndex())
+            .log(
+                "downloading without integrity checks; the piece-hash file {} could not be had: {}",
+                location,
+                e.getMessage());
         return;
       }
     }

@@ -66,7 +66,10 @@ final class DownloadWatcher {
         try {
           callback.onStatusChange(handle, status);
         } catch (RuntimeException e) {
-          log.warn("the status callback of download {} failed", job.id(), e);
+          log.atWarn()
+              .addKeyValue("job", job.id())
+              .setCause(e)
+              .log("the download's status callback failed");
         }
         last = status;
         lastCallMs = clock.millis();
@@ -167,7 +170,10 @@ final class DownloadWatcher {
   }
 
   private void fail(IOException e) {
-    log.warn("the sink of download {} failed; pausing it", job.id(), e);
+    log.atWarn()
+        .addKeyValue("job", job.id())
+        .setCause(e)
+        .log("the download's sink failed; pausing it");
     record.sinkError = HResult.ERROR_WRITE_FAULT.value();
     try {
       job.suspend(job.owner());

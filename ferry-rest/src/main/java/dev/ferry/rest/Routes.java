@@ -66,6 +66,25 @@ public final class Routes {
   public static final String POLICY = PREFIX + "/policy";
 
   /**
+   * GET: ferryd's loggers that have a level of their own ({@link LogLevelView}), the root logger
+   * first.
+   */
+  public static final String LOG_LEVELS = PREFIX + "/log-levels";
+
+  /**
+   * GET: one logger's level ({@link LogLevelView}; {@code ROOT} is the root logger); PUT: change it
+   * at once, until ferryd stops (the administrator or the daemon's own user only).
+   */
+  public static final String LOG_LEVEL = LOG_LEVELS + "/{logger}";
+
+  /** {@link #LOG_LEVEL} with the logger's name filled in. */
+  public static String logLevel(String logger) {
+    return LOG_LEVELS
+        + "/"
+        + java.net.URLEncoder.encode(logger, java.nio.charset.StandardCharsets.UTF_8);
+  }
+
+  /**
    * GET: the caller's DO downloads that are not final ({@link DownloadView}), optionally only those
    * whose {@code ?property=} (Id, Uri, ContentId, DisplayName, LocalPath) equals {@code &value=};
    * POST: create one ({@link CreateDownloadRequest}, body optional).

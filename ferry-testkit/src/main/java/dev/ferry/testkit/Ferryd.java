@@ -88,6 +88,8 @@ public final class Ferryd implements AutoCloseable {
     private final List<String> options = new ArrayList<>();
     private String classPath = System.getProperty("java.class.path");
     private Path logFile;
+    private final java.util.Map<String, String> environment = new java.util.HashMap<>();
+    private boolean journalStream;
 
     private Launch(Path socket, Path dataDir) {
       this.socket = socket;
@@ -117,6 +119,22 @@ public final class Ferryd implements AutoCloseable {
       return this;
     }
 
+    /** Sets an environment variable of the daemon. */
+    public Launch environment(String name, String value) {
+      environment.put(name, value);
+      return this;
+    }
+
+    /**
+     * Starts the daemon as systemd starts a service whose output goes to the journal: with {@code
+     * JOURNAL_STREAM} naming the device and inode of its standard error (which is still this
+     * launcher's pipe), set by a shell that then execs the JVM, so the pid stays the daemon's.
+     */
+    public Launch journalStream() {
+      this.journalStream = true;
+      return this;
+    }
+
     /** Appends the daemon's output to {@code file}, created if need be. */
     public Launch log(Path file) {
       this.logFile = file;
@@ -136,7 +154,19 @@ public final class Ferryd implements AutoCloseable {
           Files.createDirectories(beside);
           file = Files.createTempFile(beside, "ferryd-", ".log");
         }
-        return new Ferryd(socket, ChildJvm.command(classPath, mainClass, args), file);
+        List<String> command = ChildJvm.command(classPath, mainClass, args);
+        if (journalStream) {
+          List<String> shell =
+              new ArrayList<>(
+                  List.of(
+                      "sh",
+                      "-c",
+                      "export JOURNAL_STREAM=\"$(stat -L -c %d:%i /proc/self/fd/2)\"; exec \"$@\"",
+                      "ferryd"));
+          shell.addAll(command);
+          command = shell;
+        }
+        return new Ferryd(socket, command, environment, file);
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
@@ -150,7 +180,9 @@ public final class Ferryd implements AutoCloseable {
     }
   }
 
-  private Ferryd(Path socket, List<String> command, Path logFile) throws IOException {
+  private Ferryd(
+      Path socket, List<String> command, java.util.Map<String, String> environment, Path logFile)
+      throws IOException {
     this.socket = socket;
     this.logFile = logFile;
     ProcessBuilder builder =
@@ -161,6 +193,9 @@ public final class Ferryd implements AutoCloseable {
     for (String proxy : List.of("http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY")) {
       builder.environment().remove(proxy);
     }
+    // A test's daemon is no service: what the test itself runs under must not make it one.
+    builder.environment().remove("JOURNAL_STREAM");
+    builder.environment().putAll(environment);
     this.log =
         Files.newBufferedWriter(
             logFile, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);

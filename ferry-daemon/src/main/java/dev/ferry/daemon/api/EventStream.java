@@ -124,7 +124,8 @@ final class EventStream {
   static EventView view(JobEvent event) {
     String kind =
         switch (event.kind()) {
-          case CHANGED -> "changed";
+          // The stream's kinds predate CREATED: to its clients a new job is a change.
+          case CREATED, CHANGED -> "changed";
           case PROGRESS -> "progress";
           case FILE_TRANSFERRED -> "file-transferred";
         };

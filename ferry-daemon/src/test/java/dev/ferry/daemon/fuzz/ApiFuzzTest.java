@@ -66,6 +66,9 @@ class ApiFuzzTest {
           new String[] {"GET", Routes.DASHBOARD},
           new String[] {"GET", Routes.DELIVERY_STATUS},
           new String[] {"GET", Routes.DELIVERY_PERF},
+          new String[] {"GET", Routes.LOG_LEVELS},
+          new String[] {"GET", Routes.LOG_LEVEL},
+          new String[] {"PUT", Routes.LOG_LEVEL},
           new String[] {"GET", Routes.PREFIX + "/openapi.yaml"});
 
   static final String[] METHODS = {
@@ -389,6 +392,7 @@ class ApiFuzzTest {
         .replace("{id}", in.jobId(own, other))
         .replace("{index}", in.index())
         .replace("{property}", in.property())
+        .replace("{logger}", in.logger())
         .replace(
             "{action}",
             switch (in.pick(6)) {

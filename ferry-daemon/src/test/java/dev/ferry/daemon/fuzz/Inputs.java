@@ -309,6 +309,25 @@ final class Inputs {
     return object(v);
   }
 
+  /** A log level, right or wrong; the loggers it may name are {@link #logger()}'s. */
+  ObjectNode logLevel() {
+    ObjectNode level = NODES.objectNode();
+    switch (pick(4)) {
+      case 0 -> level.putNull("level");
+      case 1 -> level.put("level", bool() ? "DEBUG" : "warn");
+      default -> level.put("level", text(10));
+    }
+    return level;
+  }
+
+  /**
+   * A logger's name for a path: a fuzzed one, or a logger of no consequence. Never ROOT or
+   * dev.ferry: the daemon runs in the test's JVM, and TRACE there would flood the build's output.
+   */
+  String logger() {
+    return bool() ? "dev.ferry.fuzzed" : encode(text(40));
+  }
+
   ObjectNode policy() {
     ObjectNode p = NODES.objectNode();
     p.put("global", bool() ? -1 : d.consumeLong());
@@ -347,6 +366,7 @@ final class Inputs {
                     object((ObjectNode) NODES.objectNode().put("remoteName", url(who)));
                 case "/v1/jobs/{id}/properties/{property}" -> propertyValue();
                 case "/v1/policy" -> policy();
+                case "/v1/log-levels/{logger}" -> logLevel();
                 default -> value(NODES.objectNode());
               };
           byte[] bytes = FuzzDaemon.JSON.writeValueAsBytes(json);

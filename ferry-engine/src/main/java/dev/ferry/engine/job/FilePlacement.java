@@ -79,7 +79,7 @@ final class FilePlacement {
       }
       return true;
     } catch (IOException e) {
-      log.warn("could not delete {} of job {}", file, job.id, e);
+      log.atWarn().addKeyValue("job", job.id).setCause(e).log("could not delete {}", file);
       return false;
     }
   }

@@ -12,6 +12,8 @@ import java.util.UUID;
  * @param priority the job's priority, or null where not known
  * @param errorCode the HRESULT of the job's last failure, 0 while it has none: what metrics count
  *     errors by
+ * @param errorFileIndex the file the job's last failure happened to, -1 when none or not a file's
+ * @param errorMessage the last failure's message, null while there is none: what a log line says
  */
 public record JobEvent(
     Kind kind,
@@ -22,7 +24,9 @@ public record JobEvent(
     long bytesTransferred,
     int fileIndex,
     JobPriority priority,
-    int errorCode) {
+    int errorCode,
+    int errorFileIndex,
+    String errorMessage) {
 
   /** An event without the job's priority and error. */
   public JobEvent(
@@ -33,10 +37,15 @@ public record JobEvent(
       long bytesTotal,
       long bytesTransferred,
       int fileIndex) {
-    this(kind, jobId, ownerUid, state, bytesTotal, bytesTransferred, fileIndex, null, 0);
+    this(kind, jobId, ownerUid, state, bytesTotal, bytesTransferred, fileIndex, null, 0, -1, null);
   }
 
   public enum Kind {
+    /**
+     * The job was made (SUSPENDED, no files yet). Observers that follow states take it as their
+     * first {@link #CHANGED}; ferryd's event stream sends it as one.
+     */
+    CREATED,
     /** The state or a property changed (also the final change to ACKNOWLEDGED or CANCELLED). */
     CHANGED,
     /** Bytes arrived. */

@@ -82,7 +82,7 @@ final class JobIntake {
       setup.accept(JobRef.settingsOf(job));
       engine.records.write(job, () -> engine.store.insertJob(job.toRow()));
       engine.jobs.put(id, job);
-      engine.records.publish(job, JobEvent.Kind.CHANGED, -1);
+      engine.records.publish(job, JobEvent.Kind.CREATED, -1);
       return job;
     } finally {
       engine.lock.unlock();

@@ -68,7 +68,9 @@ final class JobRecords {
             job.progress.bytesTransferred(),
             fileIndex,
             job.priority,
-            job.failure == null ? 0 : job.failure.code());
+            job.failure == null ? 0 : job.failure.code(),
+            job.failure == null ? -1 : job.failure.fileIndex(),
+            job.failure == null ? null : job.failure.message());
     for (JobListener listener : listeners) {
       try {
         listener.onEvent(event);

@@ -145,7 +145,7 @@ final class JobRunner implements Runnable {
     } catch (TransferFailure failure) {
       fail(current, failure);
     } catch (RuntimeException | Error e) {
-      log.error("transfer of job {} failed unexpectedly", job.id, e);
+      log.atError().addKeyValue("job", job.id).setCause(e).log("a transfer failed unexpectedly");
       fail(
           current,
           new TransferFailure(

@@ -96,7 +96,9 @@ final class Recovery {
                 && !file.state.isCompleted();
       }
       if (refetch) {
-        log.info("job {} fetches again what a restart of the machine lost of its files", job.id);
+        log.atInfo()
+            .addKeyValue("job", job.id)
+            .log("the job fetches again what a restart of the machine lost of its files");
       }
       if (job.state == JobState.CONNECTING || job.state == JobState.TRANSFERRING || refetch) {
         job.state = JobState.QUEUED;
@@ -120,8 +122,11 @@ final class Recovery {
           try {
             placement.moveIntoPlace(job, file);
           } catch (IOException e) {
-            log.warn(
-                "could not finish renaming {} of acknowledged job {}", file.localPath, job.id, e);
+            log.atWarn()
+                .addKeyValue("job", job.id)
+                .addKeyValue("file", file.index)
+                .setCause(e)
+                .log("could not finish renaming {} of the acknowledged job", file.localPath);
           }
         }
       }

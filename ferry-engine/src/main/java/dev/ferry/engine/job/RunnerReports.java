@@ -81,7 +81,7 @@ final class RunnerReports {
       }
       engine.store.checkpoint(job.toRow(), List.of(file.toRow(job.id)));
     } catch (RuntimeException e) {
-      log.warn("could not checkpoint job {}", job.id, e);
+      log.atWarn().addKeyValue("job", job.id).setCause(e).log("could not checkpoint the job");
     } finally {
       engine.lock.unlock();
     }
@@ -153,7 +153,13 @@ final class RunnerReports {
         }
         retry = now - job.transientSinceMs < job.noProgressTimeoutSeconds * 1000;
       }
-      log.info("job {} {}: {}", job.id, retry ? "will retry" : "failed", failure.toString());
+      // ferryd logs each failure from the job's events (with the job's state); this line is for
+      // whoever looks closer, and for an embedded engine, which has no such listener.
+      log.atDebug()
+          .addKeyValue("job", job.id)
+          .addKeyValue("file", job.failure.fileIndex())
+          .addKeyValue("retry", retry)
+          .log("transfer failed: {}", failure);
       if (retry) {
         long delay = job.kind.retryDelaySeconds(job.minRetryDelaySeconds, ++job.failuresInARow);
         if (failure.retryAfter() != null) {

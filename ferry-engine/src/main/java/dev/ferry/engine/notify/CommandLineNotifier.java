@@ -27,10 +27,10 @@ public final class CommandLineNotifier {
     List<String> command = new ArrayList<>();
     if (ownerUid != processUid) {
       if (processUid != 0) {
-        log.warn(
-            "not running the notification command of job {}: it belongs to uid {}",
-            jobId,
-            ownerUid);
+        log.atWarn()
+            .addKeyValue("job", jobId)
+            .addKeyValue("owner", ownerUid)
+            .log("not running the job's notification command: the job is another user's");
         return;
       }
       // A system daemon runs the owner's program with the owner's rights, never its own.
@@ -50,9 +50,14 @@ public final class CommandLineNotifier {
         .start(() -> {
           try {
             int exit = builder.start().waitFor();
-            log.debug("notification command of job {} exited with {}", jobId, exit);
+            log.atDebug()
+                .addKeyValue("job", jobId)
+                .addKeyValue("exit", exit)
+                .log("the job's notification command ended");
           } catch (IOException e) {
-            log.warn("could not run the notification command of job {}: {}", jobId, e.getMessage());
+            log.atWarn()
+                .addKeyValue("job", jobId)
+                .log("could not run the job's notification command: {}", e.getMessage());
           } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
           }
