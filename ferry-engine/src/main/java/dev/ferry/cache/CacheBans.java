@@ -51,12 +51,13 @@ public final class CacheBans {
 
   private void put(Key key, String reason) {
     bans.put(key, new Ban(clock.nanoTime() + BAN.toNanos(), reason));
-    log.info(
-        "cache host {} banned for {} min{}: {}",
-        key.cacheHost(),
-        BAN.toMinutes(),
-        key.originHost() == null ? "" : " for origin " + key.originHost(),
-        reason);
+    // A ban moves bytes to the origin for 15 minutes: worth a warning an operator sees.
+    log.atWarn()
+        .addKeyValue("cache_host", key.cacheHost())
+        .addKeyValue("origin_host", key.originHost() == null ? "*" : key.originHost())
+        .addKeyValue("minutes", BAN.toMinutes())
+        .addKeyValue("reason", reason)
+        .log("cache host banned");
   }
 
   /** The ban that leaves {@code cacheHost} out for {@code originHost} now, if any. */

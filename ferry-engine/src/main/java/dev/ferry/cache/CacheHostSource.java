@@ -123,10 +123,7 @@ final class CacheHostSource implements Source {
   private TransferFailure withFallback(TransferFailure failure) {
     Duration since = bans.failedFor(file);
     if (bans.fallbackDue(file, delay)) {
-      log.info(
-          "cache hosts failed for {}; falling back to the origin: {}",
-          file.uri(),
-          failure.toString());
+      logged(failure).addKeyValue("fallback", "origin").log("cache hosts failed; the origin next");
       return failure;
     }
     String why =
@@ -137,8 +134,21 @@ final class CacheHostSource implements Source {
                 + " s from now (cache fallback delay "
                 + delay.toSeconds()
                 + " s)";
-    log.info("cache hosts failed for {}; {}", file.uri(), why);
+    logged(failure)
+        .addKeyValue("fallback", "held off")
+        .addKeyValue("reason", why)
+        .log("cache hosts failed; the origin held off");
     return new OriginHeldOff(failure, why);
+  }
+
+  /** A line about {@code failure} of this file's cache hosts, with the job's keys. */
+  private org.slf4j.spi.LoggingEventBuilder logged(TransferFailure failure) {
+    return log.atInfo()
+        .addKeyValue("job", file.job())
+        .addKeyValue("file", file.index())
+        .addKeyValue("origin_host", file.uri().getHost())
+        .addKeyValue("hresult", String.format("0x%08X", failure.hresult()))
+        .addKeyValue("error", failure.getMessage());
   }
 
   /** Bans a host as Microsoft's Linux agent does: per origin for a 4xx, whole for no answer. */
@@ -151,7 +161,7 @@ final class CacheHostSource implements Source {
         || failure.hresult() == HResult.ERROR_INTERNET_CANNOT_CONNECT.value()) {
       bans.banHost(host, failure.getMessage());
     } else {
-      log.info("cache host {} failed for {}: {}", host, file.uri(), failure.toString());
+      logged(failure).addKeyValue("cache_host", host).log("cache host failed");
     }
   }
 
