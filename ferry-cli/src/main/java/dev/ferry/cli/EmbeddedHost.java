@@ -128,8 +128,14 @@ final class EmbeddedHost implements AutoCloseable {
   private boolean awaitKnock() throws IOException {
     ServerSocketChannel listening = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
     try {
-      listening.bind(UnixDomainSocketAddress.of(socket));
-      Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-------"));
+      // Bound under a name of its own and given its mode before it takes the socket's name, so
+      // that nobody finds the socket with the mode the umask gave it, however briefly.
+      Path fresh =
+          socket.resolveSibling(socket.getFileName() + "." + ProcessHandle.current().pid());
+      Files.deleteIfExists(fresh);
+      listening.bind(UnixDomainSocketAddress.of(fresh));
+      Files.setPosixFilePermissions(fresh, PosixFilePermissions.fromString("rw-------"));
+      Files.move(fresh, socket, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
       synchronized (this) {
         if (closing) {
           return false;
