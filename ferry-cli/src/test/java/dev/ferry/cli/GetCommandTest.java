@@ -174,6 +174,33 @@ class GetCommandTest extends EmbeddedCliTest {
   }
 
   @Test
+  void theMachinesCacheHostsFromPolicyServeAGetAndItsSummarySaysSo() throws Exception {
+    Content content = Content.random(3_000_000, 11);
+    origin.put("/via-node.bin", content);
+    try (dev.ferry.testkit.CacheNode node =
+        dev.ferry.testkit.CacheNode.allowing("127.0.0.1=127.0.0.1:" + origin.port()).start()) {
+      Result policy =
+          ferry("policy", "--cache-host", node.host(), "--data-dir", dataDir.toString());
+      assertThat(policy.code()).as(policy.toString()).isEqualTo(ExitCodes.OK);
+
+      Path target = downloads.resolve("via-node.bin");
+      Result get =
+          ferry(
+              "get",
+              origin.url("/via-node.bin"),
+              "-o",
+              target.toString(),
+              "--data-dir",
+              dataDir.toString());
+      assertThat(get.code()).as(get.toString()).isEqualTo(ExitCodes.OK);
+      assertThat(sha256(target)).isEqualTo(content.sha256());
+      assertThat(get.err()).contains("2.9 MiB from cache servers");
+      // The node fetched each slice once, and the client asked the origin nothing itself.
+      assertThat(origin.bytesServed("/via-node.bin")).isEqualTo(content.size());
+    }
+  }
+
+  @Test
   void aCacheHostThatDoesNotAnswerLeavesTheDownloadToTheOrigin() throws Exception {
     Content content = Content.random(300_000, 9);
     origin.put("/cached.bin", content);
