@@ -104,53 +104,10 @@ public record DaemonOptions(
     logLevel = logLevel == null ? Optional.empty() : logLevel;
   }
 
-  /** Options with the starting log level of logback.xml or FERRY_LOG_LEVEL. */
-  public DaemonOptions(
-      Path socket,
-      Path dataDir,
-      boolean system,
-      OptionalInt tcpPort,
-      Path tokenFile,
-      Optional<Duration> readTimeout,
-      Optional<String> socketMode,
-      Optional<DoAgentOptions> doAgent,
-      CacheSettings cacheHosts) {
-    this(
-        socket,
-        dataDir,
-        system,
-        tcpPort,
-        tokenFile,
-        readTimeout,
-        socketMode,
-        doAgent,
-        cacheHosts,
-        Optional.empty());
-  }
-
-  /** Options without cache servers of the machine's own. */
-  public DaemonOptions(
-      Path socket,
-      Path dataDir,
-      boolean system,
-      OptionalInt tcpPort,
-      Path tokenFile,
-      Optional<Duration> readTimeout,
-      Optional<String> socketMode,
-      Optional<DoAgentOptions> doAgent) {
-    this(
-        socket,
-        dataDir,
-        system,
-        tcpPort,
-        tokenFile,
-        readTimeout,
-        socketMode,
-        doAgent,
-        CacheSettings.NONE);
-  }
-
-  /** Options without the DO agent. */
+  /**
+   * Options without the DO agent, cache hosts of the machine's own or a starting log level: the
+   * {@code with} methods add them.
+   */
   public DaemonOptions(
       Path socket,
       Path dataDir,
@@ -159,7 +116,17 @@ public record DaemonOptions(
       Path tokenFile,
       Optional<Duration> readTimeout,
       Optional<String> socketMode) {
-    this(socket, dataDir, system, tcpPort, tokenFile, readTimeout, socketMode, Optional.empty());
+    this(
+        socket,
+        dataDir,
+        system,
+        tcpPort,
+        tokenFile,
+        readTimeout,
+        socketMode,
+        Optional.empty(),
+        CacheSettings.NONE,
+        Optional.empty());
   }
 
   /** Per-user defaults: the socket under the runtime directory, data under XDG_DATA_HOME. */
@@ -186,104 +153,85 @@ public record DaemonOptions(
   }
 
   public DaemonOptions withSocket(Path path) {
-    return new DaemonOptions(
-        path,
-        dataDir,
-        system,
-        tcpPort,
-        tokenFile,
-        readTimeout,
-        socketMode,
-        doAgent,
-        cacheHosts,
-        logLevel);
+    return edit(e -> e.socket = path);
   }
 
+  /** With {@code dir} as the data directory, and the token file in it. */
   public DaemonOptions withDataDir(Path dir) {
-    return new DaemonOptions(
-        socket,
-        dir,
-        system,
-        tcpPort,
-        dir.resolve("token"),
-        readTimeout,
-        socketMode,
-        doAgent,
-        cacheHosts,
-        logLevel);
+    return edit(e -> {
+      e.dataDir = dir;
+      e.tokenFile = dir.resolve("token");
+    });
   }
 
   public DaemonOptions withTcp(int port) {
-    return new DaemonOptions(
-        socket,
-        dataDir,
-        system,
-        OptionalInt.of(port),
-        tokenFile,
-        readTimeout,
-        socketMode,
-        doAgent,
-        cacheHosts,
-        logLevel);
+    return edit(e -> e.tcpPort = OptionalInt.of(port));
   }
 
   public DaemonOptions withReadTimeout(Duration timeout) {
-    return new DaemonOptions(
-        socket,
-        dataDir,
-        system,
-        tcpPort,
-        tokenFile,
-        Optional.of(timeout),
-        socketMode,
-        doAgent,
-        cacheHosts,
-        logLevel);
+    return edit(e -> e.readTimeout = Optional.of(timeout));
   }
 
   /** With the DO agent listener. */
   public DaemonOptions withDoAgent(DoAgentOptions agent) {
-    return new DaemonOptions(
-        socket,
-        dataDir,
-        system,
-        tcpPort,
-        tokenFile,
-        readTimeout,
-        socketMode,
-        Optional.of(agent),
-        cacheHosts,
-        logLevel);
+    return edit(e -> e.doAgent = Optional.of(agent));
   }
 
   /** With the machine's cache servers and delays. */
   public DaemonOptions withCacheHosts(CacheSettings settings) {
-    return new DaemonOptions(
-        socket,
-        dataDir,
-        system,
-        tcpPort,
-        tokenFile,
-        readTimeout,
-        socketMode,
-        doAgent,
-        settings,
-        logLevel);
+    return edit(e -> e.cacheHosts = settings);
   }
 
   /** With the starting level of Ferry's loggers. */
   public DaemonOptions withLogLevel(String level) {
-    return new DaemonOptions(
-        socket,
-        dataDir,
-        system,
-        tcpPort,
-        tokenFile,
-        readTimeout,
-        socketMode,
-        doAgent,
-        cacheHosts,
-        Optional.of(level));
+    return edit(e -> e.logLevel = Optional.of(level));
+  }
+
+  private DaemonOptions edit(java.util.function.Consumer<Editor> change) {
+    Editor editor = new Editor(this);
+    change.accept(editor);
+    return editor.build();
+  }
+
+  /** A mutable copy, so each {@code with} method names only what it changes. */
+  private static final class Editor {
+    Path socket;
+    Path dataDir;
+    boolean system;
+    OptionalInt tcpPort;
+    Path tokenFile;
+    Optional<Duration> readTimeout;
+    Optional<String> socketMode;
+    Optional<DoAgentOptions> doAgent;
+    CacheSettings cacheHosts;
+    Optional<String> logLevel;
+
+    Editor(DaemonOptions o) {
+      socket = o.socket;
+      dataDir = o.dataDir;
+      system = o.system;
+      tcpPort = o.tcpPort;
+      tokenFile = o.tokenFile;
+      readTimeout = o.readTimeout;
+      socketMode = o.socketMode;
+      doAgent = o.doAgent;
+      cacheHosts = o.cacheHosts;
+      logLevel = o.logLevel;
+    }
+
+    DaemonOptions build() {
+      return new DaemonOptions(
+          socket,
+          dataDir,
+          system,
+          tcpPort,
+          tokenFile,
+          readTimeout,
+          socketMode,
+          doAgent,
+          cacheHosts,
+          logLevel);
+    }
   }
 
   /** The socket file's permissions: the explicit mode, else 0666 in system mode, else 0600. */
