@@ -30,7 +30,13 @@ final class LoggingRoutes {
 
   /** Registers the routes, and the MDC's caller after the handler that identifies the caller. */
   void register(RoutesConfig routes) {
-    routes.before(ctx -> MDC.put(LogKeys.CALLER, Long.toString(JobEndpoints.caller(ctx).uid())));
+    routes.before(ctx -> {
+      // The dashboard's page files are served to anyone, so they have no caller.
+      JobOwner caller = ctx.attribute(JobEndpoints.CALLER);
+      if (caller != null) {
+        MDC.put(LogKeys.CALLER, Long.toString(caller.uid()));
+      }
+    });
     routes.after(ctx -> MDC.remove(LogKeys.CALLER));
     routes.get(Routes.LOG_LEVELS, ctx -> ctx.json(LogLevels.current().configured()));
     routes.get(Routes.LOG_LEVEL, ctx -> ctx.json(LogLevels.current().get(logger(ctx))));
