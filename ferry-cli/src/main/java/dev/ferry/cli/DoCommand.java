@@ -1,6 +1,8 @@
 package dev.ferry.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.ferry.api.FerryException;
+import dev.ferry.api.HResult;
 import dev.ferry.api.delivery.DeliveryManager;
 import dev.ferry.api.delivery.FileDeliveryStatus;
 import dev.ferry.api.delivery.PerfSnapshot;
@@ -8,12 +10,18 @@ import dev.ferry.api.delivery.SwarmStats;
 import dev.ferry.engine.integrity.IntegrityCheckInfo;
 import dev.ferry.engine.integrity.PieceHashes;
 import dev.ferry.rest.Json;
+import dev.ferry.swarm.content.CanonicalTorrent;
+import dev.ferry.swarm.content.ContentId;
+import dev.ferry.swarm.torrent.SingleFileTorrent;
+import dev.ferry.swarm.torrent.TorrentWriter;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.SequencedMap;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -162,8 +170,9 @@ final class DoCommand implements Callable<Integer> {
       name = "hash",
       mixinStandardHelpOptions = true,
       description =
-          "Writes FILE's piece-hash file (SHA-256 per piece) and prints the IntegrityCheckInfo"
-              + " JSON a download of FILE then takes.")
+          "Writes FILE's piece-hash file and prints the IntegrityCheckInfo JSON a download of FILE"
+              + " then takes, with FILE's content id and its swarm's BitTorrent v2 info-hash;"
+              + " --torrent also writes that swarm's torrent.")
   static final class Hash implements Callable<Integer> {
     @Spec CommandLine.Model.CommandSpec spec;
 
@@ -188,24 +197,69 @@ final class DoCommand implements Callable<Integer> {
         names = "--piece-size",
         paramLabel = "BYTES",
         defaultValue = "1048576",
-        description = "A power of two from 1024 to 1073741824 (default: ${DEFAULT-VALUE}).")
+        description =
+            "A power of two from 16384 (1024 with --phf-version 1) to 1073741824 (default:"
+                + " ${DEFAULT-VALUE}).")
     int pieceSize;
+
+    @Option(
+        names = "--torrent",
+        paramLabel = "TORRENT",
+        description =
+            "Also write the file's canonical BitTorrent v2 torrent (named after its content id)"
+                + " here.")
+    Path torrent;
+
+    @Option(
+        names = "--phf-version",
+        paramLabel = "N",
+        defaultValue = "2",
+        description =
+            "2: BitTorrent v2's merkle hashes (BEP 52), which peers check pieces with (default);"
+                + " 1: the SHA-256 of each piece, for downloaders that read only that.")
+    int version;
 
     @Override
     public Integer call() throws IOException {
+      if (version != 1 && version != 2) {
+        throw usage("--phf-version is 1 or 2, not " + version);
+      }
+      if (version == 1 && torrent != null) {
+        throw usage("--torrent needs --phf-version 2: a torrent holds BitTorrent v2's hashes");
+      }
       Path target = output != null ? output : file.resolveSibling(file.getFileName() + ".phf");
       PieceHashes hashes;
       try {
-        hashes = PieceHashes.of(file, pieceSize);
+        hashes =
+            version == 1 ? PieceHashes.of(file, pieceSize) : PieceHashes.bep52(file, pieceSize);
       } catch (IllegalArgumentException e) {
-        throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        throw usage(e.getMessage());
+      }
+      SequencedMap<String, String> swarm = new LinkedHashMap<>();
+      if (hashes.tree() != null && hashes.tree().root() != null) {
+        SingleFileTorrent canonical = CanonicalTorrent.of(hashes.tree());
+        swarm.put("ContentId", ContentId.of(hashes.tree()).hex());
+        swarm.put("InfoHashV2", canonical.infoHash().hex());
+        if (torrent != null) {
+          TorrentWriter.write(canonical, torrent);
+        }
+      } else if (torrent != null) {
+        // BEP 52 gives an empty file no pieces root, and libtorrent refuses such a torrent too.
+        throw new FerryException(
+            HResult.E_INVALIDARG,
+            file + " is empty: it has no content id, and BitTorrent v2 has no torrent of it");
       }
       Files.write(target, hashes.encode());
       PrintWriter out = spec.commandLine().getOut();
       out.println(
-          IntegrityCheckInfo.describe(url != null ? url : target.getFileName().toString(), hashes));
+          IntegrityCheckInfo.describe(
+              url != null ? url : target.getFileName().toString(), hashes, swarm));
       out.flush();
       return ExitCodes.OK;
+    }
+
+    private CommandLine.ParameterException usage(String message) {
+      return new CommandLine.ParameterException(spec.commandLine(), message);
     }
   }
 

@@ -17,8 +17,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The layering docs/architecture.md describes, checked on the compiled classes of every module: the
  * API depends on nothing, the SPI on the API alone, the engine's core on neither DO nor a concrete
- * source, the engine on neither the metrics nor their library, and the daemon, client, command line
- * and metrics on the engine's public surface only.
+ * source, the engine on neither the metrics nor their library nor the swarm, and the daemon,
+ * client, command line and metrics on the engine's public surface only.
  */
 class ArchitectureTest {
   private static final String[] CORE = {
@@ -108,6 +108,40 @@ class ArchitectureTest {
         .should()
         .dependOnClassesThat()
         .resideInAnyPackage("dev.ferry.metrics..", "io.micrometer..", "io.prometheus..")
+        .check(ferry);
+  }
+
+  /**
+   * Peers (ferry-swarm) are a part beside the engine, built on it: nothing in the engine (core,
+   * SPI, DO, sources) names them, and they use only what the engine offers parts that plug in.
+   */
+  @Test
+  void theEngineKnowsNothingOfTheSwarm() {
+    noClasses()
+        .that()
+        .resideInAnyPackage(
+            "dev.ferry.api..",
+            "dev.ferry.spi..",
+            "dev.ferry.engine..",
+            "dev.ferry.delivery..",
+            "dev.ferry.http..",
+            "dev.ferry.file..",
+            "dev.ferry.cache..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("dev.ferry.swarm..")
+        .check(ferry);
+    classes()
+        .that()
+        .resideInAPackage("dev.ferry.swarm..")
+        .should()
+        .onlyDependOnClassesThat()
+        .resideInAnyPackage(
+            "dev.ferry.swarm..",
+            "dev.ferry.engine.integrity..",
+            "dev.ferry.spi..",
+            "dev.ferry.api..",
+            "java..")
         .check(ferry);
   }
 

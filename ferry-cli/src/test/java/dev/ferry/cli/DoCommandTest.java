@@ -118,7 +118,63 @@ class DoCommandTest extends EmbeddedCliTest {
     assertThat(hashes.pieceSize()).isEqualTo(65536);
     assertThat(hashes.fileSize()).isEqualTo(3_000_000);
     assertThat(hashes.pieceCount()).isEqualTo(46);
+    assertThat(hashes.version()).isEqualTo(2);
+    assertThat(info.path("ContentId").asText()).isEqualTo(hashes.tree().rootHex());
+    assertThat(info.path("InfoHashV2").asText()).hasSize(64);
     assertThat(ferry.run("do", "hash", published.toString(), "--piece-size", "1000").code())
         .isEqualTo(ExitCodes.USAGE);
+    Cli.Result v1 =
+        ferry.run("do", "hash", published.toString(), "--piece-size", "1024", "--phf-version", "1");
+    assertThat(v1.code()).as(v1.toString()).isZero();
+    assertThat(
+            dev.ferry.engine.integrity.PieceHashes.parse(
+                    Files.readAllBytes(tmp.resolve("published.bin.phf")))
+                .version())
+        .isEqualTo(1);
+  }
+
+  @Test
+  void hashWritesTheCanonicalTorrentOfTheContent() throws Exception {
+    byte[] content = Content.random(200_000, 10).bytes();
+    Path one = tmp.resolve("one.bin");
+    Path other = tmp.resolve("other name.iso");
+    Files.write(one, content);
+    Files.write(other, content);
+
+    Cli.Result first =
+        ferry.run(
+            "do", "hash", one.toString(), "--piece-size", "65536", "--torrent", tmp + "/1.torrent");
+    Cli.Result second =
+        ferry.run(
+            "do",
+            "hash",
+            other.toString(),
+            "--piece-size",
+            "65536",
+            "--torrent",
+            tmp + "/2.torrent");
+
+    assertThat(first.code()).as(first.toString()).isZero();
+    assertThat(second.code()).as(second.toString()).isZero();
+    var info = Json.mapper().readTree(first.out());
+    // Another name, the same content and piece size: the same swarm, byte for byte.
+    assertThat(Files.readAllBytes(tmp.resolve("2.torrent")))
+        .isEqualTo(Files.readAllBytes(tmp.resolve("1.torrent")));
+    var torrent = dev.ferry.swarm.torrent.TorrentReader.read(tmp.resolve("1.torrent"));
+    assertThat(torrent.infoHash().hex()).isEqualTo(info.path("InfoHashV2").asText());
+    assertThat(torrent.name()).isEqualTo(info.path("ContentId").asText());
+    assertThat(torrent.tree().pieceLayer())
+        .isEqualTo(
+            dev.ferry.engine.integrity.PieceHashes.parse(
+                    Files.readAllBytes(tmp.resolve("one.bin.phf")))
+                .tree()
+                .pieceLayer());
+
+    Path empty = Files.createFile(tmp.resolve("empty"));
+    Cli.Result refused =
+        ferry.run("do", "hash", empty.toString(), "--torrent", tmp + "/empty.torrent");
+    assertThat(refused.code()).isEqualTo(ExitCodes.FAILED);
+    assertThat(refused.err()).contains("is empty");
+    assertThat(tmp.resolve("empty.torrent")).doesNotExist();
   }
 }

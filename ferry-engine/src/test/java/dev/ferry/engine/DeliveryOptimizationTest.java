@@ -151,6 +151,40 @@ class DeliveryOptimizationTest {
     assertThat(download.status().state()).isEqualTo(DownloadState.FINALIZED);
   }
 
+  /**
+   * A piece-hash file of version 2 (BEP 52's merkle hashes at 64 KiB pieces): the same check path
+   * finds the corrupt piece, fetches it again, and the file ends byte-exact.
+   */
+  @Test
+  void aCorruptedPieceIsRejectedAgainstBep52Hashes() throws Exception {
+    int pieceSize = 64 * 1024;
+    Content content = Content.random(20L * pieceSize + 4321, 43);
+    Path plain = dir.resolve("plain-v2.bin");
+    Files.write(plain, content.bytes());
+    PieceHashes hashes = PieceHashes.bep52(plain, pieceSize);
+    fixture.origin.put("v2.bin.phf", hashes.encode());
+    fixture.origin.put("v2.bin", new CorruptOnce(content, 7L * pieceSize + 1000));
+    Path local = fixture.download("v2.bin");
+    Download download = download("v2.bin", local);
+    download.setProperty(
+        DownloadProperty.INTEGRITY_CHECK_INFO, IntegrityCheckInfo.describe("v2.bin.phf", hashes));
+    download.setProperty(DownloadProperty.INTEGRITY_CHECK_MANDATORY, true);
+
+    download.start();
+    awaitState(download, DownloadState.TRANSFERRED);
+    SwarmStats stats =
+        alice.deliveryStatus().stream()
+            .filter(row -> row.ownerId().equals(download.id()))
+            .findFirst()
+            .orElseThrow()
+            .stats();
+    download.finalizeDownload();
+
+    assertThat(EngineFixture.sha256(local)).isEqualTo(content.sha256());
+    assertThat(stats.piecesFailedIntegrity()).isEqualTo(1);
+    assertThat(stats.bytesFromHttp()).isEqualTo(content.size() + pieceSize);
+  }
+
   @Test
   void aPieceThatKeepsFailingItsCheckEndsTheDownload() throws Exception {
     Content content = Content.random(3L * MIB, 55);

@@ -7,6 +7,8 @@ import dev.ferry.api.HResult;
 import java.net.URI;
 import java.security.MessageDigest;
 import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.SequencedMap;
 
 /**
  * DO's IntegrityCheckInfo JSON: where the piece-hash file is ({@code PiecesHashFileUrl}, relative
@@ -73,6 +75,14 @@ public record IntegrityCheckInfo(String hashFileUrl, byte[] digest, byte[] hashO
 
   /** The JSON a publisher gives for {@code hashes} served at {@code url}. */
   public static String describe(String url, PieceHashes hashes) {
+    return describe(url, hashes, new LinkedHashMap<>());
+  }
+
+  /**
+   * The same, with fields of Ferry's own after DO's (a content id, a swarm's info-hash), which
+   * {@link #parse} and DO ignore.
+   */
+  public static String describe(String url, PieceHashes hashes, SequencedMap<String, String> more) {
     var root = JSON.createObjectNode();
     root.put("PiecesHashFileUrl", url);
     root.put(
@@ -80,6 +90,7 @@ public record IntegrityCheckInfo(String hashFileUrl, byte[] digest, byte[] hashO
         Base64.getEncoder().encodeToString(PieceHashes.sha256().digest(hashes.encode())));
     root.put("PiecesHashFileDigestAlgorithm", "SHA256");
     root.put("HashOfHashes", Base64.getEncoder().encodeToString(hashes.hashOfHashes()));
+    more.forEach(root::put);
     return root.toString();
   }
 }

@@ -1,0 +1,126 @@
+package dev.ferry.swarm;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
+
+/**
+ * libtorrent (Debian's python3-libtorrent, which .ci/run installs) as a child process running
+ * {@code libtorrent-oracle.py}: one request, one answer, as JSON lines. Where it is missing the
+ * tests that need it fail under CI and are skipped elsewhere, saying what to install.
+ */
+public final class Libtorrent implements AutoCloseable {
+  /** Debian's Python, whose packages hold libtorrent; a python3 earlier on the PATH may not. */
+  private static final String PYTHON =
+      Files.isExecutable(Path.of("/usr/bin/python3")) ? "/usr/bin/python3" : "python3";
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final Path script;
+  private final Process process;
+  private final Writer requests;
+  private final BufferedReader answers;
+
+  private Libtorrent(Path script, Process process) {
+    this.script = script;
+    this.process = process;
+    this.requests = process.outputWriter(StandardCharsets.UTF_8);
+    this.answers =
+        new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+  }
+
+  /** Starts the oracle; fails under CI, else skips the test, when libtorrent is not installed. */
+  public static Libtorrent start(Path dir) throws IOException {
+    assumeInstalled();
+    Path script = dir.resolve("libtorrent-oracle.py");
+    try (InputStream in = Libtorrent.class.getResourceAsStream("/libtorrent-oracle.py")) {
+      Files.write(script, in.readAllBytes());
+    }
+    Process process =
+        new ProcessBuilder(PYTHON, script.toString())
+            .redirectError(ProcessBuilder.Redirect.INHERIT)
+            .start();
+    return new Libtorrent(script, process);
+  }
+
+  /** libtorrent's torrent of {@code file}: its root, piece layer and info-hash, or its refusal. */
+  public JsonNode create(Path file, int pieceSize, boolean hybrid, Path torrent) {
+    ObjectNode request = JSON.createObjectNode();
+    request.put("op", "create");
+    request.put("path", file.toAbsolutePath().toString());
+    request.put("piece", pieceSize);
+    request.put("hybrid", hybrid);
+    request.put("out", torrent.toAbsolutePath().toString());
+    return ask(request);
+  }
+
+  /** What libtorrent reads from a torrent file: its v2 info-hash, name, piece length. */
+  public JsonNode load(Path torrent) {
+    ObjectNode request = JSON.createObjectNode();
+    request.put("op", "load");
+    request.put("path", torrent.toAbsolutePath().toString());
+    return ask(request);
+  }
+
+  private JsonNode ask(ObjectNode request) {
+    try {
+      requests.write(request.toString() + "\n");
+      requests.flush();
+      String line = answers.readLine();
+      if (line == null) {
+        throw new AssertionError("libtorrent-oracle.py ended without an answer to " + request);
+      }
+      return JSON.readTree(line);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @Override
+  public void close() throws IOException, InterruptedException {
+    requests.close();
+    if (!process.waitFor(30, TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+    }
+    Files.deleteIfExists(script);
+  }
+
+  private static void assumeInstalled() {
+    String missing = null;
+    try {
+      Process probe =
+          new ProcessBuilder(PYTHON, "-c", "import libtorrent").redirectErrorStream(true).start();
+      String out = new String(probe.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      if (!probe.waitFor(60, TimeUnit.SECONDS) || probe.exitValue() != 0) {
+        missing = out.strip();
+      }
+    } catch (IOException e) {
+      missing = e.toString();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      missing = e.toString();
+    }
+    if (missing == null) {
+      return;
+    }
+    String message =
+        "libtorrent is missing ("
+            + missing
+            + "): install Debian's python3-libtorrent (.ci/run does)";
+    if ("true".equals(System.getenv("CI"))) {
+      throw new AssertionError(message);
+    }
+    Assumptions.abort(message);
+  }
+}

@@ -1,0 +1,54 @@
+#!/usr/bin/python3
+"""What libtorrent says of files and torrents, for ferry-swarm's LibtorrentOracleTest.
+
+Reads one JSON request per line on standard input and answers each with one JSON line:
+  {"op": "create", "path": FILE, "piece": N, "hybrid": false, "out": TORRENT}
+      makes a torrent of FILE (v2 only, or hybrid v1+v2) with libtorrent, writes it to TORRENT,
+      answers {"root", "layer", "infohash"} (hex; layer is "" when libtorrent wrote none) or
+      {"error": why libtorrent refused}
+  {"op": "load", "path": TORRENT}
+      loads a torrent with libtorrent, answers {"infohash", "name", "size", "piece"} or {"error"}
+Run with Debian's /usr/bin/python3, which has python3-libtorrent.
+"""
+import json
+import os
+import sys
+
+import libtorrent as lt
+
+
+def create(request):
+    fs = lt.file_storage()
+    lt.add_files(fs, request["path"])
+    flags = 0 if request.get("hybrid") else lt.create_torrent.v2_only
+    torrent = lt.create_torrent(fs, request["piece"], flags=flags)
+    lt.set_piece_hashes(torrent, os.path.dirname(request["path"]))
+    generated = torrent.generate()
+    encoded = lt.bencode(generated)
+    with open(request["out"], "wb") as out:
+        out.write(encoded)
+    info = generated[b"info"]
+    name = os.path.basename(request["path"]).encode()
+    root = info[b"file tree"][name][b""][b"pieces root"]
+    layer = generated.get(b"piece layers", {}).get(root, b"")
+    v2 = lt.torrent_info(encoded).info_hashes().v2
+    return {"root": root.hex(), "layer": layer.hex(), "infohash": v2.to_bytes().hex()}
+
+
+def load(request):
+    info = lt.torrent_info(request["path"])
+    return {
+        "infohash": info.info_hashes().v2.to_bytes().hex(),
+        "name": info.name(),
+        "size": info.total_size(),
+        "piece": info.piece_length(),
+    }
+
+
+for line in sys.stdin:
+    request = json.loads(line)
+    try:
+        answer = create(request) if request["op"] == "create" else load(request)
+    except Exception as e:  # libtorrent's refusals are answers too
+        answer = {"error": "%s: %s" % (type(e).__name__, e)}
+    print(json.dumps(answer), flush=True)
