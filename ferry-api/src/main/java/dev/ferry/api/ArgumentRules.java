@@ -118,6 +118,35 @@ public final class ArgumentRules {
     return headers;
   }
 
+  /**
+   * A list of cache hosts in DO's DOCacheHost form (the job property CACHE_HOSTS, a DO download's,
+   * the machine's): host names or addresses, each with an optional port (an IPv6 address with one
+   * in brackets), separated by commas; blanks are dropped, null is none.
+   *
+   * @throws FerryException E_INVALIDARG for an entry that is not a host
+   */
+  public static List<String> cacheHosts(String list) {
+    List<String> hosts = new java.util.ArrayList<>();
+    if (list == null) {
+      return hosts;
+    }
+    for (String entry : list.split(",")) {
+      String host = entry.trim();
+      if (host.isEmpty()) {
+        continue;
+      }
+      if (host.contains("/")
+          || host.contains("@")
+          || host.contains("?")
+          || host.contains("#")
+          || host.chars().anyMatch(Character::isWhitespace)) {
+        throw new FerryException(HResult.E_INVALIDARG, "not a cache host: '" + host + "'");
+      }
+      hosts.add(host);
+    }
+    return hosts;
+  }
+
   /** A job's GetProperty and SetProperty: an id is required ({@code BG_E_UNKNOWN_PROPERTY_ID}). */
   public static JobPropertyId propertyId(JobPropertyId id) {
     requireId(id);

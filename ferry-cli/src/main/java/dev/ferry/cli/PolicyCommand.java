@@ -184,7 +184,7 @@ final class PolicyCommand implements Callable<Integer> {
     @Override
     public String convert(String text) {
       try {
-        List<String> hosts = dev.ferry.spi.CacheHints.parseHosts(text);
+        List<String> hosts = dev.ferry.api.ArgumentRules.cacheHosts(text);
         if (hosts.isEmpty()) {
           throw new CommandLine.TypeConversionException(
               "no cache host in '" + text + "' (--no-cache-host asks none)");

@@ -402,7 +402,7 @@ public record DaemonOptions(
 
   private static List<String> cacheHostList(String text) {
     try {
-      return dev.ferry.spi.CacheHints.parseHosts(text);
+      return dev.ferry.api.ArgumentRules.cacheHosts(text);
     } catch (dev.ferry.api.FerryException e) {
       throw new UsageException("--cache-host: " + e.getMessage());
     }

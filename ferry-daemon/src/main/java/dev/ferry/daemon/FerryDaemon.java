@@ -153,7 +153,7 @@ public final class FerryDaemon implements AutoCloseable {
     try {
       Long delay = agent.cacheFallbackDelay().map(Duration::toSeconds).orElse(null);
       return new CacheSettings(
-              dev.ferry.spi.CacheHints.parseHosts(agent.cacheHost().get()),
+              dev.ferry.api.ArgumentRules.cacheHosts(agent.cacheHost().get()),
               CacheSettings.UNSET,
               CacheSettings.UNSET,
               options.cacheHosts().discovery())

@@ -3,9 +3,9 @@ package dev.ferry.cache;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ferry.api.ArgumentRules;
 import dev.ferry.api.FerryException;
 import dev.ferry.api.HResult;
-import dev.ferry.spi.CacheHints;
 import java.io.IOException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
@@ -49,7 +49,7 @@ public final class CacheConfigFile {
       JsonNode hosts = root.path(HOSTS);
       return Optional.of(
           new CacheSettings(
-                  CacheHints.parseHosts(hosts.isTextual() ? hosts.asText() : ""),
+                  ArgumentRules.cacheHosts(hosts.isTextual() ? hosts.asText() : ""),
                   CacheSettings.UNSET,
                   CacheSettings.UNSET)
               .withDelays(seconds(root, FOREGROUND), seconds(root, BACKGROUND)));

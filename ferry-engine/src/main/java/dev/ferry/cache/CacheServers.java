@@ -55,7 +55,7 @@ public final class CacheServers implements SourceProvider, AutoCloseable {
   @Override
   public List<Source> sourcesFor(FileRef file) {
     String scheme = file.uri().getScheme();
-    CacheSettings settings = this.settings.forJob(file.cache());
+    CacheSettings settings = this.settings.forJob(CacheHints.of(file));
     if (!settings.enabled()
         || file.uri().getHost() == null
         || !("http".equalsIgnoreCase(scheme) || "https".equalsIgnoreCase(scheme))) {

@@ -2,7 +2,6 @@ package dev.ferry.cache;
 
 import dev.ferry.api.FerryException;
 import dev.ferry.api.HResult;
-import dev.ferry.spi.CacheHints;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;

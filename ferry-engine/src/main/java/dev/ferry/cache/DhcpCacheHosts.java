@@ -1,7 +1,7 @@
 package dev.ferry.cache;
 
+import dev.ferry.api.ArgumentRules;
 import dev.ferry.api.FerryException;
-import dev.ferry.spi.CacheHints;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -63,7 +63,7 @@ public final class DhcpCacheHosts {
       }
       if (text.isPresent()) {
         try {
-          List<String> hosts = CacheHints.parseHosts(text.get());
+          List<String> hosts = ArgumentRules.cacheHosts(text.get());
           log.info("DHCP option {} in {} names the cache hosts {}", OPTION, lease, hosts);
           return hosts;
         } catch (FerryException e) {

@@ -458,7 +458,7 @@ final class DownloadHandle implements Download {
           throw new FerryException(HResult.E_INVALIDARG, "CallbackFreqPercent is at most 100");
         }
       }
-      case CACHE_HOSTS -> dev.ferry.spi.CacheHints.parseHosts((String) value);
+      case CACHE_HOSTS -> dev.ferry.api.ArgumentRules.cacheHosts((String) value);
       case CACHE_FALLBACK_DELAY -> {
         if ((Integer) value < -1) {
           throw new FerryException(
@@ -515,7 +515,7 @@ final class DownloadHandle implements Download {
             }
             case CACHE_HOSTS ->
                 settings.cacheHosts(
-                    String.join(",", dev.ferry.spi.CacheHints.parseHosts((String) value)));
+                    String.join(",", dev.ferry.api.ArgumentRules.cacheHosts((String) value)));
             case CACHE_FALLBACK_DELAY -> settings.cacheFallbackDelay((Integer) value);
             case NO_PROGRESS_TIMEOUT_SECONDS ->
                 settings.noProgressTimeoutSeconds(

@@ -52,9 +52,9 @@ class CacheUrlTest {
 
   @Test
   void aHostListIsSplitOnCommasAndCheckedEntryByEntry() {
-    assertThat(dev.ferry.spi.CacheHints.parseHosts(" c1, 10.0.0.2:80 ,,fd00::1"))
+    assertThat(dev.ferry.api.ArgumentRules.cacheHosts(" c1, 10.0.0.2:80 ,,fd00::1"))
         .containsExactly("c1", "10.0.0.2:80", "fd00::1");
-    assertThatThrownBy(() -> dev.ferry.spi.CacheHints.parseHosts("c1, http://c2/"))
+    assertThatThrownBy(() -> dev.ferry.api.ArgumentRules.cacheHosts("c1, http://c2/"))
         .isInstanceOf(dev.ferry.api.FerryException.class);
   }
 }

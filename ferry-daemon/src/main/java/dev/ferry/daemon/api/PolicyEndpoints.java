@@ -1,5 +1,6 @@
 package dev.ferry.daemon.api;
 
+import dev.ferry.api.ArgumentRules;
 import dev.ferry.api.FerryException;
 import dev.ferry.api.HResult;
 import dev.ferry.api.JobOwner;
@@ -11,7 +12,6 @@ import dev.ferry.engine.bandwidth.BandwidthPolicy;
 import dev.ferry.engine.bandwidth.TokenBucket;
 import dev.ferry.rest.PolicyView;
 import dev.ferry.rest.Routes;
-import dev.ferry.spi.CacheHints;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.time.DayOfWeek;
@@ -97,7 +97,7 @@ public final class PolicyEndpoints {
   private static CacheSettings cacheSettings(PolicyView.Cache cache) {
     List<String> hosts = new ArrayList<>();
     for (String host : cache.hosts() == null ? List.<String>of() : cache.hosts()) {
-      hosts.addAll(CacheHints.parseHosts(host));
+      hosts.addAll(ArgumentRules.cacheHosts(host));
     }
     try {
       return new CacheSettings(hosts, CacheSettings.UNSET, CacheSettings.UNSET)

@@ -319,6 +319,26 @@ final class JobHandle implements BackgroundCopyJob {
   static final class JobProperties {
     private JobProperties() {}
 
+    /**
+     * The job's Ferry properties (numbers from 1000) that are set, for the sources of its files
+     * ({@link dev.ferry.spi.FileRef#properties}).
+     */
+    static java.util.Map<JobPropertyId, JobPropertyValue> forSources(Job j) {
+      java.util.Map<JobPropertyId, JobPropertyValue> set =
+          new java.util.EnumMap<>(JobPropertyId.class);
+      for (JobPropertyId id : JobPropertyId.values()) {
+        if (id.value() < 1000) {
+          continue;
+        }
+        try {
+          set.put(id, get(j, id));
+        } catch (FerryException notSet) {
+          // E_NOT_SET: the job leaves it to the engine.
+        }
+      }
+      return set;
+    }
+
     static JobPropertyValue get(Job j, JobPropertyId id) {
       return switch (id) {
         case COST_FLAGS -> new JobPropertyValue.Dword(j.costFlags);
@@ -427,7 +447,7 @@ final class JobHandle implements BackgroundCopyJob {
             j.cacheHosts =
                 String.join(
                     ",",
-                    dev.ferry.spi.CacheHints.parseHosts(
+                    dev.ferry.api.ArgumentRules.cacheHosts(
                         expect(value, JobPropertyValue.Text.class, id).value()));
         case CACHE_FALLBACK_DELAY -> {
           int seconds = expect(value, JobPropertyValue.Dword.class, id).value();

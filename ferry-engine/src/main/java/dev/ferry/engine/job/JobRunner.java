@@ -192,8 +192,7 @@ final class JobRunner implements Runnable {
             file.index,
             plan.settings().uri(),
             job.priority == JobPriority.FOREGROUND,
-            new dev.ferry.spi.CacheHints(
-                dev.ferry.spi.CacheHints.parseHosts(job.cacheHosts), job.cacheFallbackDelay));
+            JobHandle.JobProperties.forSources(job));
     new FileTransfer(
             dev.ferry.engine.transfer.SourcePlanner.of(
                 ref, engine.sourceFor(ref.uri()), engine.providers, engine.clock()),
