@@ -6,7 +6,8 @@ package dev.ferry.swarm.wire;
  * (byte 7, 0x10: "the 4th most significant bit in the last byte"). BEP 52 defines the v2 bit for a
  * peer that sends a hybrid torrent's SHA-1 info-hash, to offer the upgrade to v2; Ferry only has v2
  * torrents and sends the truncated v2 info-hash, and sets the bit all the same, as saying it speaks
- * v2.
+ * v2. libtorrent 2.0.8 accepts it, and answers on a v2 torrent without it (its reserved bytes are
+ * {@code 0000000000100005}: extension protocol, fast, and the DHT bit 0x01 Ferry ignores).
  */
 public record Reserved(long bits) {
   /** BEP 10, reserved byte 5 (of 0 to 7), 0x10. */
