@@ -64,7 +64,8 @@ public sealed interface Message {
 
     @Override
     public int hashCode() {
-      return Arrays.hashCode(new int[] {Arrays.hashCode(piecesRoot), baseLayer, index, length});
+      return Arrays.hashCode(
+          new int[] {Arrays.hashCode(piecesRoot), baseLayer, index, length, proofLayers});
     }
 
     @Override
