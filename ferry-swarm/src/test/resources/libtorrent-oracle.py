@@ -8,11 +8,16 @@ Reads one JSON request per line on standard input and answers each with one JSON
       {"error": why libtorrent refused}
   {"op": "load", "path": TORRENT}
       loads a torrent with libtorrent, answers {"infohash", "name", "size", "piece"} or {"error"}
+  {"op": "seed", "path": TORRENT, "dir": DIR}
+      seeds TORRENT from the file in DIR (checked first) in a session listening on 127.0.0.1 at a
+      port the system picks, without DHT, LSD, UPnP, NAT-PMP or uTP; answers {"port"} once the
+      torrent is seeding, or {"error"}
 Run with Debian's /usr/bin/python3, which has python3-libtorrent.
 """
 import json
 import os
 import sys
+import time
 
 import libtorrent as lt
 
@@ -45,10 +50,41 @@ def load(request):
     }
 
 
+session = None
+
+
+def seed(request):
+    global session
+    if session is None:
+        session = lt.session(
+            {
+                "listen_interfaces": "127.0.0.1:0",
+                "enable_dht": False,
+                "enable_lsd": False,
+                "enable_upnp": False,
+                "enable_natpmp": False,
+                "enable_outgoing_utp": False,
+                "enable_incoming_utp": False,
+                "allow_multiple_connections_per_ip": True,
+            }
+        )
+    handle = session.add_torrent(
+        {"ti": lt.torrent_info(request["path"]), "save_path": request["dir"]}
+    )
+    deadline = time.monotonic() + 60
+    while handle.status().state != lt.torrent_status.seeding or session.listen_port() == 0:
+        if time.monotonic() > deadline:
+            raise TimeoutError("not seeding after 60 s: %s" % handle.status().state)
+        time.sleep(0.05)
+    return {"port": session.listen_port()}
+
+
+OPS = {"create": create, "load": load, "seed": seed}
+
 for line in sys.stdin:
     request = json.loads(line)
     try:
-        answer = create(request) if request["op"] == "create" else load(request)
+        answer = OPS[request["op"]](request)
     except Exception as e:  # libtorrent's refusals are answers too
         answer = {"error": "%s: %s" % (type(e).__name__, e)}
     print(json.dumps(answer), flush=True)

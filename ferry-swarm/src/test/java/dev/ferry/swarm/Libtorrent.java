@@ -73,6 +73,18 @@ public final class Libtorrent implements AutoCloseable {
     return ask(request);
   }
 
+  /**
+   * Seeds {@code torrent} from the file in {@code dir} on 127.0.0.1 until {@link #close}; answers
+   * {@code {"port"}} (the port it listens on) once seeding, or {@code {"error"}}.
+   */
+  public JsonNode seed(Path torrent, Path dir) {
+    ObjectNode request = JSON.createObjectNode();
+    request.put("op", "seed");
+    request.put("path", torrent.toAbsolutePath().toString());
+    request.put("dir", dir.toAbsolutePath().toString());
+    return ask(request);
+  }
+
   private JsonNode ask(ObjectNode request) {
     try {
       requests.write(request.toString() + "\n");

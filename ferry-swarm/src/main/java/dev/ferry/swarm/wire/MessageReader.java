@@ -1,0 +1,53 @@
+package dev.ferry.swarm.wire;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+
+/**
+ * Reads a peer's handshake and then its messages from a blocking stream (a socket's), through a
+ * {@link MessageDecoder}; each read blocks until a whole one has come. Not thread-safe.
+ */
+public final class MessageReader {
+  private final InputStream in;
+  private final MessageDecoder decoder;
+  private final ByteBuffer buffer = ByteBuffer.allocate(16 * 1024).flip();
+
+  public MessageReader(InputStream in, WireLimits limits) {
+    this.in = in;
+    this.decoder = new MessageDecoder(limits);
+  }
+
+  /** The peer's handshake, which comes first. */
+  public Handshake readHandshake() throws IOException {
+    while (true) {
+      Handshake handshake = Handshake.decode(buffer);
+      if (handshake != null) {
+        return handshake;
+      }
+      fill();
+    }
+  }
+
+  /** The next message; an {@link EOFException} when the stream ends first. */
+  public Message read() throws IOException {
+    while (true) {
+      Message message = decoder.next(buffer);
+      if (message != null) {
+        return message;
+      }
+      fill();
+    }
+  }
+
+  private void fill() throws IOException {
+    buffer.compact();
+    int n = in.read(buffer.array(), buffer.position(), buffer.remaining());
+    if (n < 0) {
+      buffer.flip();
+      throw new EOFException("the peer closed the connection");
+    }
+    buffer.position(buffer.position() + n).flip();
+  }
+}
