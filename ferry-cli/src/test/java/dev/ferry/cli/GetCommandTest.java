@@ -195,8 +195,11 @@ class GetCommandTest extends EmbeddedCliTest {
       assertThat(get.code()).as(get.toString()).isEqualTo(ExitCodes.OK);
       assertThat(sha256(target)).isEqualTo(content.sha256());
       assertThat(get.err()).contains("2.9 MiB from cache servers");
-      // The node fetched each slice once, and the client asked the origin nothing itself.
-      assertThat(origin.bytesServed("/via-node.bin")).isEqualTo(content.size());
+      // The node fetched each slice once (a slice whose lock timed out on a slow machine may come
+      // twice), and the client asked the origin nothing itself: asking it for the version would
+      // have cost the whole 3 MB file again.
+      assertThat(origin.bytesServed("/via-node.bin"))
+          .isBetween(content.size(), content.size() + (1L << 20) - 1);
     }
   }
 
