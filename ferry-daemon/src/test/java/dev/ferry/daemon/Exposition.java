@@ -13,7 +13,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assumptions;
 
 /**
  * A scrape of ferryd's metrics as the Prometheus project's own text parser reads it: Python's
@@ -38,33 +37,8 @@ final class Exposition {
 
   /** Fails under CI, else skips the test, when the parser is not installed. */
   static void assumeParser() {
-    String missing = null;
-    try {
-      Process probe =
-          new ProcessBuilder(PYTHON, "-c", "import prometheus_client.parser")
-              .redirectErrorStream(true)
-              .start();
-      String out = new String(probe.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      if (!probe.waitFor(60, TimeUnit.SECONDS) || probe.exitValue() != 0) {
-        missing = out.strip();
-      }
-    } catch (IOException e) {
-      missing = e.toString();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      missing = e.toString();
-    }
-    if (missing == null) {
-      return;
-    }
-    String message =
-        "the Prometheus text parser is missing ("
-            + missing
-            + "): install Debian's python3-prometheus-client (.ci/run does)";
-    if ("true".equals(System.getenv("CI"))) {
-      throw new AssertionError(message);
-    }
-    Assumptions.abort(message);
+    dev.ferry.testkit.PythonModule.require(
+        "prometheus_client.parser", "the Prometheus text parser", "python3-prometheus-client");
   }
 
   /** Parses {@code text}; fails the test when the parser rejects it. */

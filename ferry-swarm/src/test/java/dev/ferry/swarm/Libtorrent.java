@@ -13,7 +13,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assumptions;
 
 /**
  * libtorrent (Debian's python3-libtorrent, which .ci/run installs) as a child process running
@@ -109,30 +108,6 @@ public final class Libtorrent implements AutoCloseable {
   }
 
   private static void assumeInstalled() {
-    String missing = null;
-    try {
-      Process probe =
-          new ProcessBuilder(PYTHON, "-c", "import libtorrent").redirectErrorStream(true).start();
-      String out = new String(probe.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      if (!probe.waitFor(60, TimeUnit.SECONDS) || probe.exitValue() != 0) {
-        missing = out.strip();
-      }
-    } catch (IOException e) {
-      missing = e.toString();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      missing = e.toString();
-    }
-    if (missing == null) {
-      return;
-    }
-    String message =
-        "libtorrent is missing ("
-            + missing
-            + "): install Debian's python3-libtorrent (.ci/run does)";
-    if ("true".equals(System.getenv("CI"))) {
-      throw new AssertionError(message);
-    }
-    Assumptions.abort(message);
+    dev.ferry.testkit.PythonModule.require("libtorrent", "libtorrent", "python3-libtorrent");
   }
 }
