@@ -87,6 +87,15 @@ class CacheServersTest {
     return job;
   }
 
+  /** Downloads {@code path} (which the origin serves as {@code content}) in a job, byte-exact. */
+  private void downloadWhole(String path, Content content) {
+    Path target = fx.download(path.substring(1));
+    BackgroundCopyJob job = job(path, target);
+    job.resume();
+    awaitState(job, JobState.TRANSFERRED);
+    complete(job, target, content);
+  }
+
   private static void complete(BackgroundCopyJob job, Path target, Content content) {
     job.complete();
     assertThat(EngineFixture.sha256(target)).as("byte-exact").isEqualTo(content.sha256());
@@ -213,11 +222,7 @@ class CacheServersTest {
     fx.origin.put("/a.bin", content);
     fx.origin.put("/b.bin", content);
     cache.hold("/a.bin", content.bytes());
-    Path target = fx.download("a.bin");
-    BackgroundCopyJob job = job("/a.bin", target);
-    job.resume();
-    awaitState(job, JobState.TRANSFERRED);
-    complete(job, target, content);
+    downloadWhole("/a.bin", content);
 
     assertThat(events.bytes(SourceKind.ORIGIN)).isEqualTo(content.size());
     assertThat(events.failed(SourceKind.CACHE_SERVER)).isEqualTo(1);
@@ -226,11 +231,7 @@ class CacheServersTest {
 
     // The ban outlives the file: the next one goes to the origin without asking the cache.
     int asked = cache.queries().size();
-    Path second = fx.download("b.bin");
-    BackgroundCopyJob next = job("/b.bin", second);
-    next.resume();
-    awaitState(next, JobState.TRANSFERRED);
-    complete(next, second, content);
+    downloadWhole("/b.bin", content);
     assertThat(cache.queries()).hasSize(asked);
 
     clock.advance(Duration.ofMinutes(15));
@@ -243,11 +244,7 @@ class CacheServersTest {
     start(List.of(stopped), null);
     Content content = Content.random(2L * MIB, 73);
     fx.origin.put("/s.bin", content);
-    Path target = fx.download("s.bin");
-    BackgroundCopyJob job = job("/s.bin", target);
-    job.resume();
-    awaitState(job, JobState.TRANSFERRED);
-    complete(job, target, content);
+    downloadWhole("/s.bin", content);
 
     assertThat(events.bytes(SourceKind.ORIGIN)).isEqualTo(content.size());
     assertThat(caches.bans().isBanned(stopped, "any.example")).as("for every origin").isTrue();
@@ -261,11 +258,7 @@ class CacheServersTest {
     Content content = Content.random(2L * MIB, 74);
     fx.origin.put("/n.bin", content);
     cache.hold("/n.bin", content.bytes());
-    Path target = fx.download("n.bin");
-    BackgroundCopyJob job = job("/n.bin", target);
-    job.resume();
-    awaitState(job, JobState.TRANSFERRED);
-    complete(job, target, content);
+    downloadWhole("/n.bin", content);
 
     assertThat(events.bytes(SourceKind.CACHE_SERVER)).isEqualTo(content.size());
     assertThat(caches.bans().isBanned(stopped, ORIGIN_HOST)).isTrue();
@@ -338,11 +331,7 @@ class CacheServersTest {
     fx.origin.put("/o.bin", content);
     cache.hold("/o.bin", content.bytes());
     cache.breakOffAfter(MIB);
-    Path target = fx.download("o.bin");
-    BackgroundCopyJob job = job("/o.bin", target);
-    job.resume();
-    awaitState(job, JobState.TRANSFERRED);
-    complete(job, target, content);
+    downloadWhole("/o.bin", content);
     assertThat(events.bytes(SourceKind.CACHE_SERVER)).isPositive();
     assertThat(events.bytes(SourceKind.ORIGIN)).isPositive();
   }

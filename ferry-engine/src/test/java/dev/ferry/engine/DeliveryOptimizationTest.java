@@ -130,9 +130,23 @@ class DeliveryOptimizationTest {
     fixture.origin.put("big.bin", new CorruptOnce(content, 2L * MIB + 77));
     Path local = fixture.download("big.bin");
     Download download = download("big.bin", local);
+    SwarmStats stats = downloadChecked(download, info);
+
+    assertThat(EngineFixture.sha256(local)).isEqualTo(content.sha256());
+    assertThat(stats.piecesFailedIntegrity()).isEqualTo(1);
+    // The bad piece came twice: the statistics count every byte received.
+    assertThat(stats.bytesFromHttp()).isEqualTo(content.size() + MIB);
+    assertThat(stats.totalBytesDownloaded()).isEqualTo(stats.bytesFromHttp());
+    assertThat(download.status().state()).isEqualTo(DownloadState.FINALIZED);
+  }
+
+  /**
+   * Downloads with {@code info} as its mandatory integrity check, to the end, and returns the
+   * statistics it had once transferred (finalizing it takes it out of the status list).
+   */
+  private SwarmStats downloadChecked(Download download, String info) {
     download.setProperty(DownloadProperty.INTEGRITY_CHECK_INFO, info);
     download.setProperty(DownloadProperty.INTEGRITY_CHECK_MANDATORY, true);
-
     download.start();
     awaitState(download, DownloadState.TRANSFERRED);
     SwarmStats stats =
@@ -142,13 +156,7 @@ class DeliveryOptimizationTest {
             .orElseThrow()
             .stats();
     download.finalizeDownload();
-
-    assertThat(EngineFixture.sha256(local)).isEqualTo(content.sha256());
-    assertThat(stats.piecesFailedIntegrity()).isEqualTo(1);
-    // The bad piece came twice: the statistics count every byte received.
-    assertThat(stats.bytesFromHttp()).isEqualTo(content.size() + MIB);
-    assertThat(stats.totalBytesDownloaded()).isEqualTo(stats.bytesFromHttp());
-    assertThat(download.status().state()).isEqualTo(DownloadState.FINALIZED);
+    return stats;
   }
 
   /**
@@ -165,20 +173,9 @@ class DeliveryOptimizationTest {
     fixture.origin.put("v2.bin.phf", hashes.encode());
     fixture.origin.put("v2.bin", new CorruptOnce(content, 7L * pieceSize + 1000));
     Path local = fixture.download("v2.bin");
-    Download download = download("v2.bin", local);
-    download.setProperty(
-        DownloadProperty.INTEGRITY_CHECK_INFO, IntegrityCheckInfo.describe("v2.bin.phf", hashes));
-    download.setProperty(DownloadProperty.INTEGRITY_CHECK_MANDATORY, true);
-
-    download.start();
-    awaitState(download, DownloadState.TRANSFERRED);
     SwarmStats stats =
-        alice.deliveryStatus().stream()
-            .filter(row -> row.ownerId().equals(download.id()))
-            .findFirst()
-            .orElseThrow()
-            .stats();
-    download.finalizeDownload();
+        downloadChecked(
+            download("v2.bin", local), IntegrityCheckInfo.describe("v2.bin.phf", hashes));
 
     assertThat(EngineFixture.sha256(local)).isEqualTo(content.sha256());
     assertThat(stats.piecesFailedIntegrity()).isEqualTo(1);
