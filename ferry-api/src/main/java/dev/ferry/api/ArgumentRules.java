@@ -147,6 +147,76 @@ public final class ArgumentRules {
     return hosts;
   }
 
+  /** The longest content description (base64 of a torrent) a job takes. */
+  public static final int MAX_CONTENT_DESCRIPTION = 1024 * 1024;
+
+  /**
+   * A content description (the job property CONTENT_DESCRIPTION): base64 of a torrent's bytes, at
+   * most {@link #MAX_CONTENT_DESCRIPTION} characters; null or "" is none. Only its form is checked
+   * here; the part that shares content with peers reads the torrent.
+   *
+   * @throws FerryException E_INVALIDARG when it is not base64, BG_E_STRING_TOO_LONG when too long
+   */
+  public static String contentDescription(String text) {
+    if (text == null || text.isEmpty()) {
+      return "";
+    }
+    if (text.length() > MAX_CONTENT_DESCRIPTION) {
+      throw new FerryException(
+          HResult.BG_E_STRING_TOO_LONG,
+          "a content description is limited to " + MAX_CONTENT_DESCRIPTION + " characters");
+    }
+    try {
+      java.util.Base64.getDecoder().decode(text);
+    } catch (IllegalArgumentException e) {
+      throw new FerryException(
+          HResult.E_INVALIDARG, "a content description is a torrent in base64: " + e.getMessage());
+    }
+    return text;
+  }
+
+  /**
+   * A list of peers (the job property PEERS, a DO download's): HOST:PORT entries (an IPv6 address
+   * in brackets) separated by commas; blanks are dropped, null is none.
+   *
+   * @throws FerryException E_INVALIDARG for an entry that is not HOST:PORT with a port from 1 to
+   *     65535
+   */
+  public static List<String> peers(String list) {
+    List<String> peers = new java.util.ArrayList<>();
+    if (list == null) {
+      return peers;
+    }
+    for (String entry : list.split(",")) {
+      String peer = entry.trim();
+      if (peer.isEmpty()) {
+        continue;
+      }
+      int colon = peer.lastIndexOf(':');
+      boolean valid = colon > 0 && colon < peer.length() - 1;
+      if (valid) {
+        String host = peer.substring(0, colon);
+        valid =
+            !host.contains("/")
+                && !host.contains("@")
+                && host.chars().noneMatch(Character::isWhitespace)
+                && (!host.contains(":") || (host.startsWith("[") && host.endsWith("]")));
+        try {
+          int port = Integer.parseInt(peer.substring(colon + 1));
+          valid &= port >= 1 && port <= 65535;
+        } catch (NumberFormatException e) {
+          valid = false;
+        }
+      }
+      if (!valid) {
+        throw new FerryException(
+            HResult.E_INVALIDARG, "not a peer: '" + peer + "' (HOST:PORT, [IPv6]:PORT)");
+      }
+      peers.add(peer);
+    }
+    return peers;
+  }
+
   /** A job's GetProperty and SetProperty: an id is required ({@code BG_E_UNKNOWN_PROPERTY_ID}). */
   public static JobPropertyId propertyId(JobPropertyId id) {
     requireId(id);

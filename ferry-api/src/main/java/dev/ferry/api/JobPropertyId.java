@@ -36,7 +36,25 @@ public enum JobPropertyId {
    * failed the origin may be asked instead; 0 at once, -1 (0xFFFFFFFF) never. Until set, the
    * engine's delay for the job's priority applies.
    */
-  CACHE_FALLBACK_DELAY(1003);
+  CACHE_FALLBACK_DELAY(1003),
+  /**
+   * Text, a Ferry extension: the content description peers share the job's file by, a single-file
+   * BitTorrent v2 torrent (its bencoded bytes in base64, at most {@link
+   * ArgumentRules#MAX_CONTENT_DESCRIPTION} characters); "" (the default) means none, and then no
+   * peers are asked. Every piece of the file, from any source, is checked against it.
+   */
+  CONTENT_DESCRIPTION(1004),
+  /**
+   * Text, a Ferry extension: peers known to hold the file's content (HOST:PORT, separated by
+   * commas), asked besides those found otherwise, as libtorrent's connect_peer; "" for none.
+   */
+  PEERS(1005),
+  /**
+   * Dword, a Ferry extension: DO's DownloadMode for the job's files (0 HTTP only, 1 LAN, 2 group, 3
+   * Internet, 99 simple, 100 bypass); with 0, 99 and 100 no peers are asked. Until set, peers are
+   * asked where the job has a {@link #CONTENT_DESCRIPTION}.
+   */
+  DOWNLOAD_MODE(1006);
 
   private final int value;
 

@@ -181,6 +181,9 @@ public class StoreBenchmark {
         null,
         0,
         null,
+        null,
+        null,
+        null,
         null);
   }
 
@@ -226,7 +229,10 @@ public class StoreBenchmark {
         j.download(),
         j.maxTransferRate(),
         j.cacheHosts(),
-        j.cacheFallbackDelayS());
+        j.cacheFallbackDelayS(),
+        j.contentDescription(),
+        j.peers(),
+        j.downloadMode());
   }
 
   private static FileRow withPieces(FileRow f, byte[] pieces) {

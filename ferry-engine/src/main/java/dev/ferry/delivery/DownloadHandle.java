@@ -465,6 +465,16 @@ final class DownloadHandle implements Download {
               HResult.E_INVALIDARG, "CacheFallbackDelay is -1 (never) or a number of seconds");
         }
       }
+      case CONTENT_DESCRIPTION -> dev.ferry.api.ArgumentRules.contentDescription((String) value);
+      case PEERS -> dev.ferry.api.ArgumentRules.peers((String) value);
+      case DOWNLOAD_MODE -> {
+        try {
+          dev.ferry.api.delivery.DownloadMode.of((Integer) value);
+        } catch (IllegalArgumentException e) {
+          throw new FerryException(
+              HResult.E_INVALIDARG, "DownloadMode is 0, 1, 2, 3, 99 or 100: " + value);
+        }
+      }
       case DECRYPTION_INFO -> dev.ferry.engine.integrity.DecryptionInfo.parse((String) value);
       case INTEGRITY_CHECK_INFO ->
           dev.ferry.engine.integrity.IntegrityCheckInfo.parse((String) value);
@@ -517,6 +527,12 @@ final class DownloadHandle implements Download {
                 settings.cacheHosts(
                     String.join(",", dev.ferry.api.ArgumentRules.cacheHosts((String) value)));
             case CACHE_FALLBACK_DELAY -> settings.cacheFallbackDelay((Integer) value);
+            case CONTENT_DESCRIPTION ->
+                settings.contentDescription(
+                    dev.ferry.api.ArgumentRules.contentDescription((String) value));
+            case PEERS ->
+                settings.peers(String.join(",", dev.ferry.api.ArgumentRules.peers((String) value)));
+            case DOWNLOAD_MODE -> settings.downloadMode((Integer) value);
             case NO_PROGRESS_TIMEOUT_SECONDS ->
                 settings.noProgressTimeoutSeconds(
                     value == null

@@ -222,6 +222,22 @@ public record EngineConfig(
   }
 
   /**
+   * Origins for URLs of their own (peers take magnet links), asked before the standard ones whether
+   * a URL is theirs ({@link dev.ferry.spi.Source#isOriginFor}); the job accepts such URLs.
+   */
+  public EngineConfig withOriginsFirst(List<dev.ferry.spi.Source> first) {
+    java.util.function.Function<EngineConfig, List<dev.ferry.spi.Source>> rest = origins;
+    List<dev.ferry.spi.Source> mine = List.copyOf(first);
+    return edit(b ->
+        b.origins =
+            config -> {
+              List<dev.ferry.spi.Source> all = new java.util.ArrayList<>(mine);
+              all.addAll(rest.apply(config));
+              return List.copyOf(all);
+            });
+  }
+
+  /**
    * The listener to what happens during transfers (bytes by source kind, pieces, checkpoints): one,
    * which tells others itself where several want to hear.
    */

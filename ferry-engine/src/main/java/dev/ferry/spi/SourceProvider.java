@@ -15,4 +15,30 @@ public interface SourceProvider {
    * what it already knows rather than wait on the network.
    */
   List<Source> sourcesFor(FileRef file);
+
+  /**
+   * The sources worth asking for {@code file}, where this engine holds {@code local} of it while it
+   * transfers, which a provider that also serves others (peers) may offer them until the transfer
+   * ends. By default, {@link #sourcesFor(FileRef)}.
+   */
+  default List<Source> sourcesFor(FileRef file, LocalCopy local) {
+    return sourcesFor(file);
+  }
+
+  /**
+   * The transfer of {@code file} ended (transferred, stopped or failed): the sources offered for it
+   * and its {@link LocalCopy} are done with. Nothing by default.
+   */
+  default void transferEnded(FileRef file) {}
+
+  /**
+   * The check every piece of {@code file} must pass, where this provider knows the file's content
+   * (peers share it by a content description whose hashes it holds); empty by default. Asked when
+   * the file starts transferring, before {@link #sourcesFor}, when nothing else checks its pieces.
+   *
+   * @throws TransferFailure when the file names a content this provider cannot use (fatal)
+   */
+  default java.util.Optional<PieceCheck> pieceCheck(FileRef file) throws TransferFailure {
+    return java.util.Optional.empty();
+  }
 }

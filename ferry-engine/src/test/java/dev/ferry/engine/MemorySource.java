@@ -28,13 +28,34 @@ record MemorySource(
     boolean failing,
     Set<Integer> corrupt,
     int pieceSize,
-    AtomicInteger requests)
+    AtomicInteger requests,
+    int limit)
     implements Source {
   static final SourceKind KIND = new SourceKind("memory");
 
   private MemorySource(
       byte[] content, long has, boolean failing, Set<Integer> corrupt, int pieceSize) {
-    this(KIND, "memory", content, has, failing, corrupt, pieceSize, new AtomicInteger());
+    this(
+        KIND,
+        "memory",
+        content,
+        has,
+        failing,
+        corrupt,
+        pieceSize,
+        new AtomicInteger(),
+        Integer.MAX_VALUE);
+  }
+
+  /** The same source, asked for at most {@code connections} requests of a file at once. */
+  MemorySource limitedTo(int connections) {
+    return new MemorySource(
+        kind, protocol, content, has, failing, corrupt, pieceSize, requests, connections);
+  }
+
+  @Override
+  public int connectionLimit() {
+    return limit;
   }
 
   /** Serves the first {@code has} bytes of {@code content} as they are. */

@@ -60,7 +60,24 @@ public enum DownloadProperty {
    * from its origin (DO's DODelayCacheServerFallback...), -1 never, 0 at the first failure; in
    * place of the machine's delay; unset for the machine's.
    */
-  CACHE_FALLBACK_DELAY(1003, PropertyType.INT32, READ_WRITE, null);
+  CACHE_FALLBACK_DELAY(1003, PropertyType.INT32, READ_WRITE, null),
+  /**
+   * A Ferry extension, the job property's number: the content description peers share this
+   * download's file by (a single-file BitTorrent v2 torrent, base64), against which every piece is
+   * checked; unset or "" for none (then no peers are asked).
+   */
+  CONTENT_DESCRIPTION(1004, PropertyType.STRING, READ_WRITE, null),
+  /**
+   * A Ferry extension, the job property's number: peers known to hold the content, HOST:PORT
+   * separated by commas, asked besides those found otherwise.
+   */
+  PEERS(1005, PropertyType.STRING, READ_WRITE, null),
+  /**
+   * A Ferry extension, the job property's number: DO's DownloadMode for this download ({@link
+   * DownloadMode}'s numbers); HTTP only (0), simple (99) and bypass (100) ask no peers. Unset:
+   * peers are asked where the download has a content description.
+   */
+  DOWNLOAD_MODE(1006, PropertyType.UINT32, READ_WRITE, null);
 
   private final int value;
   private final PropertyType type;

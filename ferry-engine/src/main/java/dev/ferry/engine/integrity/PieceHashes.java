@@ -1,6 +1,6 @@
 package dev.ferry.engine.integrity;
 
-import dev.ferry.engine.transfer.PieceCheck;
+import dev.ferry.spi.PieceCheck;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;

@@ -101,7 +101,7 @@ final class FileChanges {
   }
 
   void setRemoteName(JobOwner caller, Job job, JobFile file, String url) {
-    Validation.remoteUrl(url, engine.config);
+    Validation.remoteUrl(url, engine.config, engine::claimsUrl);
     engine.lock.lock();
     try {
       engine.checkMutable(caller, job);

@@ -1,6 +1,6 @@
 package dev.ferry.engine.job;
 
-import dev.ferry.engine.transfer.PieceCheck;
+import dev.ferry.spi.PieceCheck;
 import dev.ferry.spi.TransferFailure;
 import java.net.URI;
 import java.util.UUID;

@@ -3,14 +3,17 @@ package dev.ferry.engine.job;
 import dev.ferry.api.ErrorContext;
 import dev.ferry.api.HResult;
 import dev.ferry.engine.transfer.FileTransfer;
-import dev.ferry.engine.transfer.PieceCheck;
+import dev.ferry.spi.FileRef;
+import dev.ferry.spi.PieceCheck;
 import dev.ferry.spi.Source;
+import dev.ferry.spi.SourceProvider;
 import dev.ferry.spi.SourceRequest;
 import dev.ferry.spi.SourceResponse;
 import dev.ferry.spi.TransferFailure;
 import dev.ferry.spi.Validators;
 import java.io.IOException;
 import java.net.URI;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -31,11 +34,26 @@ final class FilePreparation implements FilePrep {
     this.settings = settings;
   }
 
-  /** Before a file transfers: whatever its extension needs first. */
-  static void prepare(JobEngine engine, Job job, JobFile file, FileTransfer.Settings settings)
+  /**
+   * Before a file transfers: whatever its extension needs first; then, where nothing checks its
+   * pieces yet, the check of the first source provider that knows its content ({@link
+   * SourceProvider#pieceCheck}: peers share content by a description with hashes).
+   */
+  static void prepare(
+      JobEngine engine, Job job, JobFile file, FileTransfer.Settings settings, FileRef ref)
       throws TransferFailure {
     FileExtension extension = engine.locked(() -> file.extension);
-    extension.beforeTransfer(new FilePreparation(engine, job, file, settings));
+    FilePreparation prep = new FilePreparation(engine, job, file, settings);
+    extension.beforeTransfer(prep);
+    for (SourceProvider provider : engine.providers) {
+      if (prep.hasCheck()) {
+        return;
+      }
+      Optional<PieceCheck> check = provider.pieceCheck(ref);
+      if (check.isPresent()) {
+        prep.useCheck(check.get());
+      }
+    }
   }
 
   @Override

@@ -64,6 +64,15 @@ final class Job {
   /** CACHE_FALLBACK_DELAY in seconds (-1: never), or null for the engine's. */
   volatile Integer cacheFallbackDelay;
 
+  /** CONTENT_DESCRIPTION: base64 of the torrent peers share the files by, "" for none. */
+  volatile String contentDescription = "";
+
+  /** PEERS: known peers, HOST:PORT separated by commas, "" for none. */
+  volatile String peers = "";
+
+  /** DOWNLOAD_MODE: DO's DownloadMode, or null when unset. */
+  volatile Integer downloadMode;
+
   /** The job's own cap, which every one of its transfers passes through besides the policy's. */
   final dev.ferry.engine.bandwidth.TokenBucket rateCap;
 
@@ -200,7 +209,10 @@ final class Job {
         kind.encode(),
         maxTransferRate,
         cacheHosts.isEmpty() ? null : cacheHosts,
-        cacheFallbackDelay);
+        cacheFallbackDelay,
+        contentDescription.isEmpty() ? null : contentDescription,
+        peers.isEmpty() ? null : peers,
+        downloadMode);
   }
 
   /**
@@ -254,6 +266,9 @@ final class Job {
     job.maxTransferRate = row.maxTransferRate();
     job.cacheHosts = row.cacheHosts() == null ? "" : row.cacheHosts();
     job.cacheFallbackDelay = row.cacheFallbackDelayS();
+    job.contentDescription = row.contentDescription() == null ? "" : row.contentDescription();
+    job.peers = row.peers() == null ? "" : row.peers();
+    job.downloadMode = row.downloadMode();
     job.storedCredentials = row.storedCredentials();
     job.minNotificationIntervalMs = row.minNotificationIntervalMs();
     job.onDemand = row.onDemand();

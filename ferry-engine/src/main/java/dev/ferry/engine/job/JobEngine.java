@@ -405,6 +405,19 @@ public final class JobEngine implements dev.ferry.engine.Engine, JobKernel {
   }
 
   /** The origin of {@code uri}: the first of the engine's origins that says it fetches it. */
+  /**
+   * Whether an origin other than the last (which takes every URL left) says {@code uri} is its: how
+   * a scheme the core does not name (magnet links, for peers) is accepted.
+   */
+  boolean claimsUrl(URI uri) {
+    for (int i = 0; i < origins.size() - 1; i++) {
+      if (origins.get(i).isOriginFor(uri)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   Source sourceFor(URI uri) {
     for (Source origin : origins) {
       if (origin.isOriginFor(uri)) {

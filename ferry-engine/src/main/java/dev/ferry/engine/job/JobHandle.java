@@ -365,6 +365,14 @@ final class JobHandle implements BackgroundCopyJob {
           }
           yield new JobPropertyValue.Dword(j.cacheFallbackDelay);
         }
+        case CONTENT_DESCRIPTION -> new JobPropertyValue.Text(j.contentDescription);
+        case PEERS -> new JobPropertyValue.Text(j.peers);
+        case DOWNLOAD_MODE -> {
+          if (j.downloadMode == null) {
+            throw new FerryException(HResult.E_NOT_SET, "DOWNLOAD_MODE has not been set");
+          }
+          yield new JobPropertyValue.Dword(j.downloadMode);
+        }
       };
     }
 
@@ -457,6 +465,27 @@ final class JobHandle implements BackgroundCopyJob {
                 "CACHE_FALLBACK_DELAY is -1 (never) or a number of seconds: " + seconds);
           }
           j.cacheFallbackDelay = seconds;
+        }
+        case CONTENT_DESCRIPTION ->
+            j.contentDescription =
+                dev.ferry.api.ArgumentRules.contentDescription(
+                    expect(value, JobPropertyValue.Text.class, id).value());
+        case PEERS ->
+            j.peers =
+                String.join(
+                    ",",
+                    dev.ferry.api.ArgumentRules.peers(
+                        expect(value, JobPropertyValue.Text.class, id).value()));
+        case DOWNLOAD_MODE -> {
+          int mode = expect(value, JobPropertyValue.Dword.class, id).value();
+          try {
+            dev.ferry.api.delivery.DownloadMode.of(mode);
+          } catch (IllegalArgumentException e) {
+            throw new FerryException(
+                HResult.E_INVALIDARG,
+                "DOWNLOAD_MODE is 0, 1, 2, 3, 99 or 100 (DO's DownloadMode): " + mode);
+          }
+          j.downloadMode = mode;
         }
       }
     }

@@ -95,7 +95,7 @@ final class JobIntake {
     }
     List<Path> paths = new ArrayList<>();
     for (NewFile f : newFiles) {
-      Validation.remoteUrl(f.remoteUrl(), engine.config);
+      Validation.remoteUrl(f.remoteUrl(), engine.config, engine::claimsUrl);
       paths.add(Validation.localPath(f.localName(), engine.config));
       if (f.ranges() != null) {
         Validation.ranges(f.ranges(), engine.config.maxRangesPerFile(), caller.isAdministrator());

@@ -281,5 +281,20 @@ public final class JobRef {
     public void cacheFallbackDelay(Integer seconds) {
       job.cacheFallbackDelay = seconds;
     }
+
+    @Override
+    public void contentDescription(String description) {
+      job.contentDescription = description;
+    }
+
+    @Override
+    public void peers(String peers) {
+      job.peers = peers;
+    }
+
+    @Override
+    public void downloadMode(Integer mode) {
+      job.downloadMode = mode;
+    }
   }
 }

@@ -6,6 +6,7 @@ import dev.ferry.api.JobPriority;
 import dev.ferry.engine.transfer.FileTransfer;
 import dev.ferry.engine.transfer.StopSignal;
 import dev.ferry.engine.transfer.TransferListener;
+import dev.ferry.engine.transfer.TransferredPieces;
 import dev.ferry.spi.TransferFailure;
 import java.util.ArrayList;
 import java.util.List;
@@ -185,7 +186,6 @@ final class JobRunner implements Runnable {
             engine.reports.onCheckpoint(JobRunner.this, job, file);
           }
         };
-    FilePreparation.prepare(engine, job, file, plan.settings());
     dev.ferry.spi.FileRef ref =
         new dev.ferry.spi.FileRef(
             job.id,
@@ -193,16 +193,27 @@ final class JobRunner implements Runnable {
             plan.settings().uri(),
             job.priority == JobPriority.FOREGROUND,
             JobHandle.JobProperties.forSources(job));
-    new FileTransfer(
-            dev.ferry.engine.transfer.SourcePlanner.of(
-                ref, engine.sourceFor(ref.uri()), engine.providers, engine.clock()),
-            file.state,
-            plan.settings(),
-            listener,
-            transfers,
-            engine.clock(),
-            engine.config.transferEvents())
-        .run();
+    FilePreparation.prepare(engine, job, file, plan.settings(), ref);
+    try (TransferredPieces local = TransferredPieces.of(file.state, plan.settings())) {
+      new FileTransfer(
+              dev.ferry.engine.transfer.SourcePlanner.of(
+                  ref, engine.sourceFor(ref.uri()), engine.providers, local, engine.clock()),
+              file.state,
+              plan.settings(),
+              listener,
+              transfers,
+              engine.clock(),
+              engine.config.transferEvents())
+          .run();
+    } finally {
+      for (dev.ferry.spi.SourceProvider provider : engine.providers) {
+        try {
+          provider.transferEnded(ref);
+        } catch (RuntimeException e) {
+          log.warn("source provider {} failed at the end of a transfer", provider, e);
+        }
+      }
+    }
     if (!transfers.isStopped() && file.state.isTransferred()) {
       if (job.kind.runnerFeedsSinks() && file.extension != FileExtension.NONE) {
         file.extension.transferred(file.tempPath, file.state.pieces().layout().wanted());

@@ -25,4 +25,13 @@ public interface JobSettings {
 
   /** The job's own cache fallback delay in seconds (-1 never), null for the machine's. */
   void cacheFallbackDelay(Integer seconds);
+
+  /** The content description peers share the job's file by (base64 of a torrent), "" for none. */
+  void contentDescription(String description);
+
+  /** Known peers, checked already and separated by commas; "" for none. */
+  void peers(String peers);
+
+  /** DO's DownloadMode for the job, null when unset. */
+  void downloadMode(Integer mode);
 }

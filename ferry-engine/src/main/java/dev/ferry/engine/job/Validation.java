@@ -30,6 +30,15 @@ public final class Validation {
 
   /** A remote name Ferry can transfer: http, https or file, absolute, at most the URL limit. */
   public static URI remoteUrl(String url, EngineConfig config) {
+    return remoteUrl(url, config, uri -> false);
+  }
+
+  /**
+   * A remote name Ferry can transfer: http, https or file, or one of a scheme an origin besides
+   * those claims ({@code claimed}: peers take magnet links), absolute, at most the URL limit.
+   */
+  public static URI remoteUrl(
+      String url, EngineConfig config, java.util.function.Predicate<URI> claimed) {
     if (url == null || url.isBlank()) {
       throw new FerryException(HResult.E_INVALIDARG, "the remote name is empty");
     }
@@ -77,10 +86,13 @@ public final class Validation {
               HResult.E_INVALIDARG, "file URLs on other hosts are not supported: " + url);
         }
       }
-      default ->
+      default -> {
+        if (!claimed.test(uri)) {
           throw new FerryException(
               HResult.E_INVALIDARG,
               "unsupported protocol '" + scheme + "': Ferry transfers http, https and file URLs");
+        }
+      }
     }
     return uri;
   }

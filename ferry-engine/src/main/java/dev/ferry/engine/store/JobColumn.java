@@ -56,7 +56,10 @@ enum JobColumn {
   DOWNLOAD(TEXT),
   MAX_TRANSFER_RATE(LONG),
   CACHE_HOSTS(TEXT),
-  CACHE_FALLBACK_DELAY_S(NULLABLE_INT);
+  CACHE_FALLBACK_DELAY_S(NULLABLE_INT),
+  CONTENT_DESCRIPTION(TEXT),
+  PEERS(TEXT),
+  DOWNLOAD_MODE(NULLABLE_INT);
 
   static final Table<JobRow, JobColumn> TABLE =
       Table.of("jobs", values(), column -> column.binding, JobColumn::value);
@@ -119,6 +122,9 @@ enum JobColumn {
       case MAX_TRANSFER_RATE -> r.maxTransferRate();
       case CACHE_HOSTS -> r.cacheHosts();
       case CACHE_FALLBACK_DELAY_S -> r.cacheFallbackDelayS();
+      case CONTENT_DESCRIPTION -> r.contentDescription();
+      case PEERS -> r.peers();
+      case DOWNLOAD_MODE -> r.downloadMode();
     };
   }
 
@@ -165,6 +171,9 @@ enum JobColumn {
         TABLE.get(rs, DOWNLOAD),
         TABLE.get(rs, MAX_TRANSFER_RATE),
         TABLE.get(rs, CACHE_HOSTS),
-        TABLE.get(rs, CACHE_FALLBACK_DELAY_S));
+        TABLE.get(rs, CACHE_FALLBACK_DELAY_S),
+        TABLE.get(rs, CONTENT_DESCRIPTION),
+        TABLE.get(rs, PEERS),
+        TABLE.get(rs, DOWNLOAD_MODE));
   }
 }

@@ -48,4 +48,7 @@ public record JobRow(
     String download,
     long maxTransferRate,
     String cacheHosts,
-    Integer cacheFallbackDelayS) {}
+    Integer cacheFallbackDelayS,
+    String contentDescription,
+    String peers,
+    Integer downloadMode) {}

@@ -114,7 +114,12 @@ final class Migrations {
           // Ferry's job properties CACHE_HOSTS and CACHE_FALLBACK_DELAY (unset: the engine's).
           List.of(
               "ALTER TABLE jobs ADD COLUMN cache_hosts TEXT",
-              "ALTER TABLE jobs ADD COLUMN cache_fallback_delay_s INTEGER"));
+              "ALTER TABLE jobs ADD COLUMN cache_fallback_delay_s INTEGER"),
+          // Ferry's job properties CONTENT_DESCRIPTION, PEERS and DOWNLOAD_MODE (for peers).
+          List.of(
+              "ALTER TABLE jobs ADD COLUMN content_description TEXT",
+              "ALTER TABLE jobs ADD COLUMN peers TEXT",
+              "ALTER TABLE jobs ADD COLUMN download_mode INTEGER"));
 
   static int latest() {
     return STEPS.size();

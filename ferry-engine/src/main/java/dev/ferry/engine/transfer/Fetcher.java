@@ -52,7 +52,19 @@ record Fetcher(TransferContext transfer, CopyLoop copier, AtomicBoolean originIg
     SourcePlanner.Assignment next =
         transfer
             .planner()
-            .plan(segment.cursor(), segment.end(), state.remoteSize(), state.pieceSize());
+            .hold(segment.cursor(), segment.end(), state.remoteSize(), state.pieceSize());
+    Source source = next.source();
+    try {
+      fetch(segment, next, buf);
+    } finally {
+      transfer.planner().release(source);
+    }
+  }
+
+  private void fetch(Segments.Segment segment, SourcePlanner.Assignment next, byte[] buf)
+      throws TransferFailure {
+    FileState state = transfer.state();
+    StopSignal stop = transfer.stop();
     transfer.segments().trim(segment, next.end());
     Source source = next.source();
     SourceRequest request = request(segment.cursor(), segment.end());

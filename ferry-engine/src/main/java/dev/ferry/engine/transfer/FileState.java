@@ -5,6 +5,7 @@ import dev.ferry.engine.piece.Layout;
 import dev.ferry.engine.piece.PieceMap;
 import dev.ferry.engine.piece.Span;
 import dev.ferry.engine.piece.SpanSet;
+import dev.ferry.spi.PieceCheck;
 import dev.ferry.spi.ResponseInfo;
 import dev.ferry.spi.SourceKind;
 import dev.ferry.spi.Validators;
@@ -544,6 +545,11 @@ public final class FileState {
     pieces.markDone(piece);
     recount();
     return true;
+  }
+
+  /** Whether piece {@code piece} is done (false while the file's size is unknown). */
+  public synchronized boolean hasDone(int piece) {
+    return pieces != null && piece >= 0 && pieces.isDone(piece);
   }
 
   synchronized boolean isDone(int piece) {

@@ -149,43 +149,48 @@ public final class FileTransfer {
       boolean versionKnown = state.pieces() != null;
       SourcePlanner.Assignment next = nextAssignment();
       Source source = next.source();
-      SourceRequest request = fetcher.request(next.start(), next.end());
-      SourceResponse response;
       try {
-        response = source.open(request);
-      } catch (RangeNotSatisfiable e) {
-        if (planner.isOrigin(source)) {
-          handleUnsatisfiable(e);
-        } else {
-          fetcher.sourceFailed(source, e);
-        }
-        continue;
-      } catch (TransferFailure failure) {
-        fetcher.failed(source, failure);
-        continue;
-      }
-      transfer.opened(source, request, response);
-      transfer.stop().attach(response);
-      try {
-        if (transfer.stop().isStopped()) {
-          return;
-        }
-        transfer.listener().connected();
-        // The origin tells the file's version, and so does a source that relays it while the
-        // version is unknown; afterwards a relay, like every other source, serves the known one.
-        boolean tellsVersion = planner.isOrigin(source) || (!versionKnown && source.relaysOrigin());
-        if (tellsVersion) {
-          state.setResponse(response.headerBlock(), response.info());
-        }
-        if (!consume(source, request, response, versionKnown, tellsVersion)) {
+        SourceRequest request = fetcher.request(next.start(), next.end());
+        SourceResponse response;
+        try {
+          response = source.open(request);
+        } catch (RangeNotSatisfiable e) {
+          if (planner.isOrigin(source)) {
+            handleUnsatisfiable(e);
+          } else {
+            fetcher.sourceFailed(source, e);
+          }
+          continue;
+        } catch (TransferFailure failure) {
+          fetcher.failed(source, failure);
           continue;
         }
-      } catch (SourceBroke broke) {
-        fetcher.failed(source, broke.failure());
+        transfer.opened(source, request, response);
+        transfer.stop().attach(response);
+        try {
+          if (transfer.stop().isStopped()) {
+            return;
+          }
+          transfer.listener().connected();
+          // The origin tells the file's version, and so does a source that relays it while the
+          // version is unknown; afterwards a relay, like every other source, serves the known one.
+          boolean tellsVersion =
+              planner.isOrigin(source) || (!versionKnown && source.relaysOrigin());
+          if (tellsVersion) {
+            state.setResponse(response.headerBlock(), response.info());
+          }
+          if (!consume(source, request, response, versionKnown, tellsVersion)) {
+            continue;
+          }
+        } catch (SourceBroke broke) {
+          fetcher.failed(source, broke.failure());
+        } finally {
+          transfer.stop().detach(response);
+          response.close();
+          transfer.events().sourceClosed(transfer.file(), source.kind());
+        }
       } finally {
-        transfer.stop().detach(response);
-        response.close();
-        transfer.events().sourceClosed(transfer.file(), source.kind());
+        planner.release(source);
       }
       keepClaiming();
       finishConnections(true);
@@ -216,7 +221,7 @@ public final class FileTransfer {
       start = gap.start();
       end = gap.end() == pieces.fileSize() ? -1 : gap.end();
     }
-    return planner.plan(start, end, pieces == null ? -1 : pieces.fileSize(), state.pieceSize());
+    return planner.hold(start, end, pieces == null ? -1 : pieces.fileSize(), state.pieceSize());
   }
 
   /**

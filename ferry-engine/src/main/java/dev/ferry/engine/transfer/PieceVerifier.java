@@ -4,6 +4,7 @@ import dev.ferry.api.ErrorContext;
 import dev.ferry.api.HResult;
 import dev.ferry.engine.piece.PieceMap;
 import dev.ferry.engine.piece.Span;
+import dev.ferry.spi.PieceCheck;
 import dev.ferry.spi.Source;
 import dev.ferry.spi.TransferFailure;
 import java.nio.ByteBuffer;

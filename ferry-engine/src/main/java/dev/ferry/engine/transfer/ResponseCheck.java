@@ -3,6 +3,7 @@ package dev.ferry.engine.transfer;
 import dev.ferry.api.ErrorContext;
 import dev.ferry.api.HResult;
 import dev.ferry.engine.piece.Layout;
+import dev.ferry.spi.PieceCheck;
 import dev.ferry.spi.Source;
 import dev.ferry.spi.SourceRequest;
 import dev.ferry.spi.SourceResponse;

@@ -2,6 +2,7 @@ package dev.ferry.engine.transfer;
 
 import dev.ferry.spi.Clock;
 import dev.ferry.spi.FileRef;
+import dev.ferry.spi.LocalCopy;
 import dev.ferry.spi.OriginHeldOff;
 import dev.ferry.spi.Source;
 import dev.ferry.spi.SourceProvider;
@@ -57,6 +58,7 @@ public final class SourcePlanner {
     boolean banned;
     int failures;
     int strikes;
+    int held;
     final BitSet blamedPieces = new BitSet();
 
     Candidate(Source source) {
@@ -82,10 +84,19 @@ public final class SourcePlanner {
    */
   public static SourcePlanner of(
       FileRef file, Source origin, List<SourceProvider> providers, Clock clock) {
+    return of(file, origin, providers, LocalCopy.NONE, clock);
+  }
+
+  /**
+   * The planner of {@code file}, whose checked pieces this engine holds in {@code local} while it
+   * transfers (for the providers that serve them to others).
+   */
+  public static SourcePlanner of(
+      FileRef file, Source origin, List<SourceProvider> providers, LocalCopy local, Clock clock) {
     List<Source> offered = new ArrayList<>();
     for (SourceProvider provider : providers) {
       try {
-        offered.addAll(provider.sourcesFor(file));
+        offered.addAll(provider.sourcesFor(file, local));
       } catch (RuntimeException e) {
         log.warn("source provider {} failed for {}; going on without it", provider, file.uri(), e);
       }
@@ -126,8 +137,48 @@ public final class SourcePlanner {
    * @param pieceSize the size of the pieces strikes are counted in
    */
   public synchronized Assignment plan(long start, long end, long fileSize, int pieceSize) {
+    return choose(start, end, fileSize, pieceSize, false);
+  }
+
+  /**
+   * As {@link #plan}, for a request about to be made: the source chosen counts it until {@link
+   * #release}, and a source with as many requests open as its {@link Source#connectionLimit} is
+   * passed over, so that a file's other connections go to the next source (the origin beside
+   * peers).
+   */
+  public synchronized Assignment hold(long start, long end, long fileSize, int pieceSize) {
+    return choose(start, end, fileSize, pieceSize, true);
+  }
+
+  /** A request {@link #hold} counted for {@code source} is done with. */
+  public synchronized void release(Source source) {
+    Candidate candidate = candidateOf(source);
+    if (candidate != null && candidate.held > 0) {
+      candidate.held--;
+    }
+  }
+
+  private Assignment choose(long start, long end, long fileSize, int pieceSize, boolean holding) {
     long now = clock.nanoTime();
     for (Candidate candidate : others) {
+      if (candidate.held >= candidate.source.connectionLimit()) {
+        continue;
+      }
+      Assignment chosen = assignment(candidate, start, end, fileSize, pieceSize, now);
+      if (chosen != null) {
+        if (holding) {
+          candidate.held++;
+        }
+        return chosen;
+      }
+    }
+    return new Assignment(origin, start, end);
+  }
+
+  /** What {@code candidate} may be asked for, or null. */
+  private Assignment assignment(
+      Candidate candidate, long start, long end, long fileSize, int pieceSize, long now) {
+    {
       if (fileSize >= 0) {
         long until = servableEnd(candidate, start, end < 0 ? fileSize : end, pieceSize, now);
         if (until > start) {
@@ -138,7 +189,7 @@ public final class SourcePlanner {
         return new Assignment(candidate.source, start, end);
       }
     }
-    return new Assignment(origin, start, end);
+    return null;
   }
 
   /**

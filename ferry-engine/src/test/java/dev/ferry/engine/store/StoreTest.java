@@ -228,7 +228,10 @@ class StoreTest {
             "{\"download\":1}",
             25,
             "cache.lan,10.0.0.2:8080",
-            -1);
+            -1,
+            "ZDE6YWkxZWU=",
+            "10.0.0.3:7680",
+            1);
     FileRow file =
         new FileRow(
             id,
@@ -278,7 +281,7 @@ class StoreTest {
           new JobRow(
               id, 1, 0, 1000, "u", "j", "", 2, 1, 0, 0, 0, 0, null, null, null, null, 3, 600,
               1209600, 0, null, null, null, 0, null, false, false, 0, 0, 0, false, false, 0, 0,
-              null, null, null, 0, null, null);
+              null, null, null, 0, null, null, null, null, null);
       store.insertJob(job);
       store.addFiles(
           job,

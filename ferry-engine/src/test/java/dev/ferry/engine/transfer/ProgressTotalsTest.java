@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ferry.api.FileRange;
 import dev.ferry.engine.piece.Span;
+import dev.ferry.spi.PieceCheck;
 import dev.ferry.spi.Validators;
 import java.util.ArrayList;
 import java.util.List;

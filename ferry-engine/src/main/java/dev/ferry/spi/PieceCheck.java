@@ -1,10 +1,11 @@
-package dev.ferry.engine.transfer;
+package dev.ferry.spi;
 
 import java.nio.ByteBuffer;
 
 /**
- * Verifies whole pieces against known hashes (DO's IntegrityCheckInfo). A piece is recorded done
- * only after it passed, so a crash never makes an unverified piece look verified.
+ * Verifies whole pieces against known hashes (DO's IntegrityCheckInfo, or a content description a
+ * source provider knows: {@link SourceProvider#pieceCheck}). A piece is recorded done only after it
+ * passed, so a crash never makes an unverified piece look verified.
  */
 public interface PieceCheck {
   /** The piece size the hashes were made with; the file's piece map must use it. */

@@ -1,0 +1,234 @@
+package dev.ferry.engine;
+
+import static dev.ferry.engine.EngineFixture.awaitState;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import dev.ferry.api.BackgroundCopyJob;
+import dev.ferry.api.FerryException;
+import dev.ferry.api.HResult;
+import dev.ferry.api.JobPriority;
+import dev.ferry.api.JobState;
+import dev.ferry.engine.integrity.PieceHashes;
+import dev.ferry.spi.FileRef;
+import dev.ferry.spi.LocalCopy;
+import dev.ferry.spi.PieceCheck;
+import dev.ferry.spi.Source;
+import dev.ferry.spi.SourceKind;
+import dev.ferry.spi.SourceProvider;
+import dev.ferry.testkit.Content;
+import dev.ferry.testkit.Fault;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The seams peers plug into, shown with toy parts: a provider that knows a file's content gives the
+ * check every piece must pass, sees the engine's checked pieces while the file transfers (to serve
+ * them), hears when the transfer ends; a source with a connection limit leaves the file's other
+ * connections to the origin; an origin of a scheme of its own makes its URLs acceptable.
+ */
+class ProviderSeamsTest {
+  private static final int MIB = 1 << 20;
+
+  @TempDir Path tmp;
+  private EngineFixture fx;
+
+  @AfterEach
+  void stop() {
+    if (fx != null) {
+      fx.close();
+    }
+  }
+
+  /** A provider that checks every piece against {@code hashes} and offers {@code toy}. */
+  private static final class KnowingProvider implements SourceProvider {
+    final PieceHashes hashes;
+    final Source toy;
+    final AtomicReference<LocalCopy> local = new AtomicReference<>();
+    final List<FileRef> ended = new CopyOnWriteArrayList<>();
+
+    KnowingProvider(PieceHashes hashes, Source toy) {
+      this.hashes = hashes;
+      this.toy = toy;
+    }
+
+    @Override
+    public Optional<PieceCheck> pieceCheck(FileRef file) {
+      return Optional.of(hashes);
+    }
+
+    @Override
+    public List<Source> sourcesFor(FileRef file) {
+      return toy == null ? List.of() : List.of(toy);
+    }
+
+    @Override
+    public List<Source> sourcesFor(FileRef file, LocalCopy copy) {
+      local.set(copy);
+      return sourcesFor(file);
+    }
+
+    @Override
+    public void transferEnded(FileRef file) {
+      ended.add(file);
+    }
+  }
+
+  private PieceHashes hashesOf(Content content) throws Exception {
+    Path plain = tmp.resolve("plain-" + content.sha256());
+    Files.write(plain, content.bytes());
+    return PieceHashes.bep52(plain, MIB);
+  }
+
+  private BackgroundCopyJob start(String path, Path target, boolean foreground) {
+    BackgroundCopyJob job = fx.alice().createJob(path);
+    job.addFile(fx.origin.url(path), target.toString());
+    if (foreground) {
+      job.setPriority(JobPriority.FOREGROUND);
+    }
+    job.resume();
+    return job;
+  }
+
+  @Test
+  void aProvidersCheckCatchesABadPieceOfAPlainJobAndTheOriginSendsItAgain() throws Exception {
+    Content content = Content.random(6L * MIB, 71);
+    MemorySource toy = MemorySource.corrupting(content.bytes(), 6L * MIB, MIB, Set.of(2));
+    KnowingProvider provider = new KnowingProvider(hashesOf(content), toy);
+    RecordedEvents events = new RecordedEvents();
+    fx =
+        new EngineFixture(
+            tmp,
+            EngineFixture.testConfig().withSourceProviders(provider).withTransferEvents(events));
+    fx.origin.put("/checked.bin", content);
+    Path target = fx.download("checked.bin");
+    BackgroundCopyJob job = start("/checked.bin", target, false);
+    awaitState(job, JobState.TRANSFERRED);
+    job.complete();
+
+    assertThat(EngineFixture.sha256(target)).isEqualTo(content.sha256());
+    assertThat(events.rejected())
+        .as("a BITS job, checked by the provider's hashes alone")
+        .containsExactly(new RecordedEvents.Piece(2, MemorySource.KIND, false));
+    assertThat(events.pieces).contains(new RecordedEvents.Piece(2, SourceKind.ORIGIN, true));
+  }
+
+  @Test
+  void aSourceAtItsConnectionLimitLeavesTheFilesOtherConnectionsToTheOrigin() throws Exception {
+    Content content = Content.random(24L * MIB, 72);
+    MemorySource toy = MemorySource.holding(content.bytes(), 24L * MIB).limitedTo(1);
+    RecordedEvents events = new RecordedEvents();
+    fx =
+        new EngineFixture(
+            tmp,
+            EngineFixture.testConfig()
+                .withConnections(4, MIB)
+                .withSourceProviders(new KnowingProvider(hashesOf(content), toy))
+                .withTransferEvents(events));
+    fx.origin.put("/both.bin", content);
+    Path target = fx.download("both.bin");
+    BackgroundCopyJob job = start("/both.bin", target, true);
+    awaitState(job, JobState.TRANSFERRED);
+    job.complete();
+
+    assertThat(EngineFixture.sha256(target)).isEqualTo(content.sha256());
+    assertThat(events.bytes(MemorySource.KIND)).as("the toy served").isPositive();
+    assertThat(events.bytes(SourceKind.ORIGIN))
+        .as("the other connections went to the origin")
+        .isPositive();
+  }
+
+  @Test
+  void theProviderSeesTheCheckedPiecesWhileTheFileTransfersAndNoneAfter() throws Exception {
+    Content content = Content.random(8L * MIB, 73);
+    KnowingProvider provider = new KnowingProvider(hashesOf(content), null);
+    fx = new EngineFixture(tmp, EngineFixture.testConfig().withSourceProviders(provider));
+    fx.origin.put("/served.bin", content);
+    fx.origin.fault("/served.bin", Fault.throttle(2 * MIB));
+    Path target = fx.download("served.bin");
+    BackgroundCopyJob job = start("/served.bin", target, false);
+
+    await().atMost(Duration.ofSeconds(60)).until(() -> provider.local.get() != null);
+    LocalCopy local = provider.local.get();
+    await().atMost(Duration.ofSeconds(60)).until(() -> local.has(1));
+    ByteBuffer piece = ByteBuffer.allocate(MIB);
+    local.read(MIB, piece);
+    assertThat(piece.array()).isEqualTo(Arrays.copyOfRange(content.bytes(), MIB, 2 * MIB));
+    assertThat(local.has(7)).as("not yet there").isFalse();
+
+    awaitState(job, JobState.TRANSFERRED);
+    await().atMost(Duration.ofSeconds(30)).until(() -> !provider.ended.isEmpty());
+    assertThat(local.has(1)).as("the transfer ended: the file may move").isFalse();
+    assertThat(provider.ended.get(0).job()).isEqualTo(job.id());
+    job.complete();
+  }
+
+  @Test
+  void anOriginOfItsOwnSchemeMakesItsUrlsAcceptable() throws Exception {
+    Content content = Content.random(2L * MIB, 74);
+    Source toyOrigin =
+        new Source() {
+          final MemorySource memory = MemorySource.holding(content.bytes(), content.size());
+
+          @Override
+          public SourceKind kind() {
+            return MemorySource.KIND;
+          }
+
+          @Override
+          public String protocol() {
+            return "toy";
+          }
+
+          @Override
+          public boolean isOriginFor(URI uri) {
+            return "toy".equals(uri.getScheme());
+          }
+
+          @Override
+          public dev.ferry.spi.SourceResponse open(dev.ferry.spi.SourceRequest request)
+              throws dev.ferry.spi.TransferFailure {
+            dev.ferry.spi.SourceRequest sized =
+                new dev.ferry.spi.SourceRequest(
+                    request.uri(),
+                    request.start(),
+                    request.end(),
+                    new dev.ferry.spi.Validators(content.size(), "\"toy\"", null),
+                    request.customHeaders(),
+                    request.proxy());
+            return memory.open(sized);
+          }
+
+          @Override
+          public dev.ferry.spi.TransferFailure classify(java.io.IOException e, String doing) {
+            return memory.classify(e, doing);
+          }
+        };
+    fx = new EngineFixture(tmp, EngineFixture.testConfig().withOriginsFirst(List.of(toyOrigin)));
+    Path target = fx.download("toy.bin");
+    BackgroundCopyJob job = fx.alice().createJob("toy");
+    job.addFile("toy:/toy.bin", target.toString());
+    job.resume();
+    awaitState(job, JobState.TRANSFERRED);
+    job.complete();
+    assertThat(EngineFixture.sha256(target)).isEqualTo(content.sha256());
+
+    BackgroundCopyJob other = fx.alice().createJob("elsewhere");
+    assertThatThrownBy(() -> other.addFile("elsewhere:/x", target + ".2"))
+        .isInstanceOf(FerryException.class)
+        .satisfies(e -> assertThat(((FerryException) e).is(HResult.E_INVALIDARG)).isTrue());
+  }
+}
