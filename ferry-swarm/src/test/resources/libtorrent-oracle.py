@@ -11,7 +11,14 @@ Reads one JSON request per line on standard input and answers each with one JSON
   {"op": "seed", "path": TORRENT, "dir": DIR}
       seeds TORRENT from the file in DIR (checked first) in a session listening on 127.0.0.1 at a
       port the system picks, without DHT, LSD, UPnP, NAT-PMP or uTP; answers {"port"} once the
-      torrent is seeding, or {"error"}
+      torrent is seeding, or {"error"}. Optional: "session": a name, each name its own libtorrent
+      session (own port and peer id; default "seed"); "seed_mode": true adds the torrent in seed
+      mode (the file is not checked); "unchecked": true makes that session trust every piece
+      (disable_hash_checks), so that it serves a damaged file as it is
+  {"op": "download", "torrent": TORRENT or "magnet": URI, "dir": DIR, "peer": [HOST, PORT]}
+      downloads into DIR in a session of its own ("session", default "download") from the one
+      peer given (connect_peer), answers {"state", "done"} once finished, or {"error"} after
+      "timeout" seconds (default 120)
 Run with Debian's /usr/bin/python3, which has python3-libtorrent.
 """
 import json
@@ -50,13 +57,12 @@ def load(request):
     }
 
 
-session = None
+sessions = {}
 
 
-def seed(request):
-    global session
-    if session is None:
-        session = lt.session(
+def session_named(name, unchecked=False):
+    if name not in sessions:
+        sessions[name] = lt.session(
             {
                 "listen_interfaces": "127.0.0.1:0",
                 "enable_dht": False,
@@ -66,11 +72,18 @@ def seed(request):
                 "enable_outgoing_utp": False,
                 "enable_incoming_utp": False,
                 "allow_multiple_connections_per_ip": True,
+                "disable_hash_checks": unchecked,
             }
         )
-    handle = session.add_torrent(
-        {"ti": lt.torrent_info(request["path"]), "save_path": request["dir"]}
-    )
+    return sessions[name]
+
+
+def seed(request):
+    session = session_named(request.get("session", "seed"), request.get("unchecked", False))
+    params = {"ti": lt.torrent_info(request["path"]), "save_path": request["dir"]}
+    if request.get("seed_mode"):
+        params["flags"] = lt.torrent_flags.seed_mode
+    handle = session.add_torrent(params)
     deadline = time.monotonic() + 60
     while handle.status().state != lt.torrent_status.seeding or session.listen_port() == 0:
         if time.monotonic() > deadline:
@@ -79,7 +92,35 @@ def seed(request):
     return {"port": session.listen_port()}
 
 
-OPS = {"create": create, "load": load, "seed": seed}
+def download(request):
+    session = session_named(request.get("session", "download"))
+    if "magnet" in request:
+        params = lt.parse_magnet_uri(request["magnet"])
+        params.save_path = request["dir"]
+    else:
+        params = {"ti": lt.torrent_info(request["torrent"]), "save_path": request["dir"]}
+    handle = session.add_torrent(params)
+    peer = (request["peer"][0], request["peer"][1])
+    handle.connect_peer(peer)
+    deadline = time.monotonic() + request.get("timeout", 120)
+    last_connect = time.monotonic()
+    while True:
+        status = handle.status()
+        if status.is_finished or status.state == lt.torrent_status.seeding:
+            return {"state": str(status.state), "done": status.total_done}
+        if time.monotonic() > deadline:
+            raise TimeoutError(
+                "not finished: %s, %d bytes, %d peers, error %r"
+                % (status.state, status.total_done, status.num_peers, status.errc.message())
+            )
+        if status.num_peers == 0 and time.monotonic() - last_connect > 2:
+            # A peer that dropped the connection (or was not up yet) is tried again.
+            handle.connect_peer(peer)
+            last_connect = time.monotonic()
+        time.sleep(0.05)
+
+
+OPS = {"create": create, "load": load, "seed": seed, "download": download}
 
 for line in sys.stdin:
     request = json.loads(line)

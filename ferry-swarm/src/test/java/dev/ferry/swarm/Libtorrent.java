@@ -9,6 +9,7 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.io.Writer;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -82,6 +83,50 @@ public final class Libtorrent implements AutoCloseable {
     request.put("path", torrent.toAbsolutePath().toString());
     request.put("dir", dir.toAbsolutePath().toString());
     return ask(request);
+  }
+
+  /**
+   * Seeds as {@link #seed(Path, Path)} does, in the libtorrent session named {@code session} (each
+   * its own port and peer id); {@code seedMode} skips checking the file, and {@code unchecked}
+   * makes the session trust every piece, so that it serves a damaged file as it is.
+   */
+  public JsonNode seed(
+      Path torrent, Path dir, String session, boolean seedMode, boolean unchecked) {
+    ObjectNode request = JSON.createObjectNode();
+    request.put("op", "seed");
+    request.put("path", torrent.toAbsolutePath().toString());
+    request.put("dir", dir.toAbsolutePath().toString());
+    request.put("session", session);
+    request.put("seed_mode", seedMode);
+    request.put("unchecked", unchecked);
+    return ask(request);
+  }
+
+  /**
+   * Downloads {@code torrent} into {@code dir} from the one peer given (connect_peer), in a
+   * libtorrent session named {@code session}; answers {@code {"state", "done"}} once finished, or
+   * {@code {"error"}} after two minutes.
+   */
+  public JsonNode download(Path torrent, Path dir, String session, InetSocketAddress peer) {
+    ObjectNode request = downloadRequest(dir, session, peer);
+    request.put("torrent", torrent.toAbsolutePath().toString());
+    return ask(request);
+  }
+
+  /** As {@link #download}, from a magnet link: the metadata comes from the peer (BEP 9). */
+  public JsonNode downloadMagnet(String magnet, Path dir, String session, InetSocketAddress peer) {
+    ObjectNode request = downloadRequest(dir, session, peer);
+    request.put("magnet", magnet);
+    return ask(request);
+  }
+
+  private static ObjectNode downloadRequest(Path dir, String session, InetSocketAddress peer) {
+    ObjectNode request = JSON.createObjectNode();
+    request.put("op", "download");
+    request.put("dir", dir.toAbsolutePath().toString());
+    request.put("session", session);
+    request.putArray("peer").add(peer.getHostString()).add(peer.getPort());
+    return request;
   }
 
   private JsonNode ask(ObjectNode request) {

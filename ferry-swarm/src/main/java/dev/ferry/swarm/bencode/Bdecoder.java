@@ -67,6 +67,19 @@ public final class Bdecoder {
     return value;
   }
 
+  /** A value at the start of an input and how many bytes it spans. */
+  public record Prefix(BValue value, int length) {}
+
+  /**
+   * Decodes the one value at the start of {@code input} and says where it ends: for messages that
+   * carry raw bytes after a bencoded header (BEP 9's metadata pieces).
+   */
+  public static Prefix decodePrefix(byte[] input, boolean canonical, Limits limits) {
+    Bdecoder decoder = new Bdecoder(input, canonical, limits);
+    BValue value = decoder.value(0);
+    return new Prefix(value, decoder.at);
+  }
+
   private BValue value(int depth) {
     if (++items > limits.maxItems()) {
       throw fail("more than " + limits.maxItems() + " values");

@@ -75,6 +75,20 @@ public final class MessageCodec {
     return out.array();
   }
 
+  /**
+   * A piece message's length prefix, id, index and begin: what {@link #encode} writes before a
+   * block of {@code length} bytes, so that a sender can write the block from where it lies without
+   * copying it into a message first.
+   */
+  public static byte[] pieceHeader(int piece, int begin, int length) {
+    return ByteBuffer.allocate(4 + 1 + PIECE_HEADER)
+        .putInt(1 + PIECE_HEADER + length)
+        .put((byte) 7)
+        .putInt(piece)
+        .putInt(begin)
+        .array();
+  }
+
   private static void put(ByteBuffer out, BlockRef block) {
     out.putInt(block.piece()).putInt(block.begin()).putInt(block.length());
   }

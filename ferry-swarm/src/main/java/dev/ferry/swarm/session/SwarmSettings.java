@@ -1,0 +1,69 @@
+package dev.ferry.swarm.session;
+
+import dev.ferry.spi.Clock;
+import java.net.InetAddress;
+import java.util.Objects;
+
+/**
+ * How a {@link Swarm} listens and what it allows.
+ *
+ * @param bindAddress the address the listener binds; null for every address
+ * @param port the TCP port peers connect to: 0 for any free one, -1 for no listener at all
+ * @param maxConnections peer connections in all, handshakes under way included
+ * @param maxConnectionsPerTorrent peer connections of one torrent
+ * @param uploadBytesPerSecond the cap on payload sent to peers, across every torrent; 0 for none
+ * @param clock the time every decision reads (choking rounds, snubbing, reconnect backoff, the
+ *     upload cap)
+ */
+public record SwarmSettings(
+    InetAddress bindAddress,
+    int port,
+    int maxConnections,
+    int maxConnectionsPerTorrent,
+    long uploadBytesPerSecond,
+    Clock clock) {
+  /** Delivery Optimization's port, which Ferry takes for its peers too. */
+  public static final int DEFAULT_PORT = 7680;
+
+  public SwarmSettings {
+    if (port < -1 || port > 65535) {
+      throw new IllegalArgumentException("port " + port + " out of range (-1 to 65535)");
+    }
+    if (maxConnections < 1 || maxConnectionsPerTorrent < 1) {
+      throw new IllegalArgumentException("connection limits must be positive");
+    }
+    if (uploadBytesPerSecond < 0) {
+      throw new IllegalArgumentException("negative upload cap " + uploadBytesPerSecond);
+    }
+    Objects.requireNonNull(clock, "clock");
+  }
+
+  /** Every address, port 7680, 200 connections (50 a torrent), no upload cap, the system clock. */
+  public static SwarmSettings defaults() {
+    return new SwarmSettings(null, DEFAULT_PORT, 200, 50, 0, Clock.SYSTEM);
+  }
+
+  public SwarmSettings withBindAddress(InetAddress address) {
+    return new SwarmSettings(
+        address, port, maxConnections, maxConnectionsPerTorrent, uploadBytesPerSecond, clock);
+  }
+
+  public SwarmSettings withPort(int p) {
+    return new SwarmSettings(
+        bindAddress, p, maxConnections, maxConnectionsPerTorrent, uploadBytesPerSecond, clock);
+  }
+
+  public SwarmSettings withMaxConnections(int total, int perTorrent) {
+    return new SwarmSettings(bindAddress, port, total, perTorrent, uploadBytesPerSecond, clock);
+  }
+
+  public SwarmSettings withUploadBytesPerSecond(long cap) {
+    return new SwarmSettings(
+        bindAddress, port, maxConnections, maxConnectionsPerTorrent, cap, clock);
+  }
+
+  public SwarmSettings withClock(Clock c) {
+    return new SwarmSettings(
+        bindAddress, port, maxConnections, maxConnectionsPerTorrent, uploadBytesPerSecond, c);
+  }
+}
