@@ -7,12 +7,16 @@ import dev.ferry.api.delivery.DeliveryManager;
 import dev.ferry.api.delivery.FileDeliveryStatus;
 import dev.ferry.api.delivery.PerfSnapshot;
 import dev.ferry.api.delivery.SwarmStats;
+import dev.ferry.client.FerryClient;
 import dev.ferry.engine.integrity.IntegrityCheckInfo;
 import dev.ferry.engine.integrity.PieceHashes;
 import dev.ferry.rest.Json;
+import dev.ferry.rest.SeedView;
 import dev.ferry.swarm.content.CanonicalTorrent;
 import dev.ferry.swarm.content.ContentId;
+import dev.ferry.swarm.source.ContentDescriptions;
 import dev.ferry.swarm.torrent.SingleFileTorrent;
+import dev.ferry.swarm.torrent.TorrentReader;
 import dev.ferry.swarm.torrent.TorrentWriter;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -42,7 +46,14 @@ import picocli.CommandLine.Spec;
     description =
         "Delivery Optimization: per-file status (do status), totals (do perf), and piece hashes"
             + " for publishers (do hash).",
-    subcommands = {DoCommand.Status.class, DoCommand.Perf.class, DoCommand.Hash.class})
+    subcommands = {
+      DoCommand.Status.class,
+      DoCommand.Perf.class,
+      DoCommand.Hash.class,
+      DoCommand.Seed.class,
+      DoCommand.Seeds.class,
+      DoCommand.Unseed.class
+    })
 final class DoCommand implements Callable<Integer> {
   @ParentCommand FerryCommand ferry;
   @Spec CommandLine.Model.CommandSpec spec;
@@ -260,6 +271,145 @@ final class DoCommand implements Callable<Integer> {
 
     private CommandLine.ParameterException usage(String message) {
       return new CommandLine.ParameterException(spec.commandLine(), message);
+    }
+  }
+
+  /** What the seeding verbs share: ferryd's socket, which they need (ferryd does the seeding). */
+  abstract static class Seeding implements Callable<Integer> {
+    @ParentCommand DoCommand parent;
+    @Spec CommandLine.Model.CommandSpec spec;
+    @Mixin Verb.JsonOption jsonOption;
+
+    @Override
+    public final Integer call() throws Exception {
+      Session.Choice choice =
+          Session.choose(parent.ferry.socket, parent.ferry.dataDir, parent.ferry.noDaemon);
+      if (!choice.daemon()) {
+        throw new FerryException(
+            HResult.E_NOTIMPL,
+            "offering files to peers needs ferryd, which keeps serving them: start it with 'ferry"
+                + " daemon'");
+      }
+      PrintWriter out = spec.commandLine().getOut();
+      int code = run(choice.socket(), out, jsonOption.json || parent.ferry.json);
+      out.flush();
+      return code;
+    }
+
+    abstract int run(Path socket, PrintWriter out, boolean json) throws Exception;
+
+    static void print(PrintWriter out, List<SeedView> seeds) {
+      Table table = new Table("INFO-HASH", "SIZE", "PEERS", "UPLOADED", "FILE");
+      for (SeedView seed : seeds) {
+        table.row(
+            seed.infoHash(),
+            Progress.mib(seed.size()),
+            Integer.toString(seed.peers()),
+            Progress.mib(seed.bytesUploaded()),
+            seed.path());
+      }
+      table.print(out);
+    }
+  }
+
+  @Command(
+      name = "seed",
+      mixinStandardHelpOptions = true,
+      description =
+          "Offers FILE to peers through ferryd (which hashes it first unless --torrent describes"
+              + " it) and prints its info-hash and magnet link; 'ferry get --torrent' on other"
+              + " machines then fetches it from this one.")
+  static final class Seed extends Seeding {
+    @Parameters(paramLabel = "FILE", description = "The file to offer (yours).")
+    Path file;
+
+    @Option(
+        names = "--torrent",
+        paramLabel = "TORRENT",
+        description = "The single-file BitTorrent v2 torrent to offer it by (default: its own).")
+    Path torrent;
+
+    @Option(
+        names = "--piece-size",
+        paramLabel = "BYTES",
+        defaultValue = "1048576",
+        description =
+            "The piece size of its own torrent, a power of two from 16384 (default:"
+                + " ${DEFAULT-VALUE}).")
+    int pieceSize;
+
+    @Option(
+        names = "--torrent-out",
+        paramLabel = "FILE",
+        description = "Also write the torrent it is offered by here, for others to fetch it with.")
+    Path torrentOut;
+
+    @Override
+    int run(Path socket, PrintWriter out, boolean json) throws Exception {
+      String description = null;
+      if (torrent != null) {
+        try {
+          description = ContentDescriptions.encode(TorrentReader.read(torrent));
+        } catch (IOException | IllegalArgumentException e) {
+          throw new CommandLine.ParameterException(
+              spec.commandLine(), "--torrent " + torrent + ": " + e.getMessage());
+        }
+      }
+      SeedView seed =
+          FerryClient.seed(socket, file.toAbsolutePath().normalize(), description, pieceSize);
+      if (torrentOut != null) {
+        Files.write(torrentOut, java.util.Base64.getDecoder().decode(seed.torrent()));
+      }
+      if (json) {
+        Report.printJson(out, seed);
+      } else {
+        out.println(seed.infoHash());
+        out.println(seed.magnet());
+      }
+      return ExitCodes.OK;
+    }
+  }
+
+  @Command(
+      name = "seeds",
+      mixinStandardHelpOptions = true,
+      description = "Lists the files you offer to peers through ferryd.")
+  static final class Seeds extends Seeding {
+    @Override
+    int run(Path socket, PrintWriter out, boolean json) {
+      List<SeedView> seeds = FerryClient.seeds(socket);
+      if (json) {
+        Report.printJson(out, seeds);
+      } else if (!seeds.isEmpty()) {
+        print(out, seeds);
+      }
+      return ExitCodes.OK;
+    }
+  }
+
+  @Command(
+      name = "unseed",
+      mixinStandardHelpOptions = true,
+      description = "Stops offering content to peers: by its info-hash, or the file offered.")
+  static final class Unseed extends Seeding {
+    @Parameters(paramLabel = "INFO-HASH|FILE", description = "What to stop offering.")
+    String what;
+
+    @Override
+    int run(Path socket, PrintWriter out, boolean json) {
+      String hash = what;
+      if (!what.matches("[0-9a-fA-F]{64}")) {
+        String path = Path.of(what).toAbsolutePath().normalize().toString();
+        hash =
+            FerryClient.seeds(socket).stream()
+                .filter(seed -> seed.path().equals(path))
+                .map(SeedView::infoHash)
+                .findFirst()
+                .orElseThrow(() ->
+                    new FerryException(HResult.BG_E_NOT_FOUND, "you offer nothing from " + path));
+      }
+      FerryClient.unseed(socket, hash);
+      return ExitCodes.OK;
     }
   }
 

@@ -61,8 +61,9 @@ final class EmbeddedHost implements AutoCloseable {
   }
 
   /** Opens the engine of {@code dataDir} and starts sharing it on {@code socket}. */
-  static EmbeddedHost open(Path dataDir, Path socket) {
-    return new EmbeddedHost(Ferry.open(dataDir, EngineConfig.defaults()), socket);
+  static EmbeddedHost open(
+      Path dataDir, Path socket, java.util.function.UnaryOperator<EngineConfig> wiring) {
+    return new EmbeddedHost(Ferry.open(dataDir, wiring.apply(EngineConfig.defaults())), socket);
   }
 
   /**

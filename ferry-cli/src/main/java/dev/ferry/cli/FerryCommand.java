@@ -234,6 +234,12 @@ public final class FerryCommand implements java.util.concurrent.Callable<Integer
     return Session.open(socket, dataDir, noDaemon, share);
   }
 
+  /** The same, with what the command adds to the embedded engine's configuration. */
+  Session session(
+      boolean share, java.util.function.UnaryOperator<dev.ferry.engine.EngineConfig> wiring) {
+    return Session.open(socket, dataDir, noDaemon, share, wiring);
+  }
+
   /** {@code ferry} alone: the help, as a usage error. */
   @Override
   public Integer call() {

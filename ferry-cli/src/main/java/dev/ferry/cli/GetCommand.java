@@ -10,6 +10,12 @@ import dev.ferry.api.JobPriority;
 import dev.ferry.api.JobPropertyId;
 import dev.ferry.api.JobPropertyValue;
 import dev.ferry.api.JobState;
+import dev.ferry.swarm.session.SwarmSettings;
+import dev.ferry.swarm.source.ContentDescriptions;
+import dev.ferry.swarm.source.Magnet;
+import dev.ferry.swarm.source.PeerSharing;
+import dev.ferry.swarm.torrent.SingleFileTorrent;
+import dev.ferry.swarm.torrent.TorrentReader;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -51,7 +57,10 @@ final class GetCommand extends Verb {
   /** The display names of get's jobs start with this, so a later get can find them. */
   static final String NAME_PREFIX = "ferry get ";
 
-  @Parameters(arity = "0..*", paramLabel = "URL", description = "http, https or file URLs")
+  @Parameters(
+      arity = "0..*",
+      paramLabel = "URL",
+      description = "http, https or file URLs; none with --torrent: the file comes from peers")
   List<String> urls = new ArrayList<>();
 
   @Option(
@@ -117,6 +126,40 @@ final class GetCommand extends Verb {
   Integer cacheFallback;
 
   @Option(
+      names = "--torrent",
+      paramLabel = "FILE",
+      description =
+          "the file's content description: a single-file BitTorrent v2 torrent (any client's, or"
+              + " one 'ferry do hash --torrent' wrote). Peers holding the content are asked beside"
+              + " the URL, and every piece from any source is checked against it; without a URL"
+              + " the bytes come from peers only. Sets the job's CONTENT_DESCRIPTION")
+  Path torrent;
+
+  @Option(
+      names = "--peer",
+      paramLabel = "HOST:PORT",
+      description =
+          "a peer known to hold the content (repeatable), as libtorrent's connect_peer; sets"
+              + " PEERS")
+  List<String> peers = new ArrayList<>();
+
+  @Option(
+      names = "--peer-port",
+      paramLabel = "PORT",
+      description =
+          "where the embedded engine listens for peers while the download runs (default: DO's"
+              + " 7680, else any free port; ferryd has its own, 'ferry daemon --peer-port')")
+  Integer peerPort;
+
+  @Option(
+      names = "--json",
+      description =
+          "print, when done, one JSON record on standard output: per file the URL, the path, the"
+              + " bytes from HTTP (origin and cache servers), from peers and from cache servers,"
+              + " and the file's SHA-256; with the totals")
+  boolean json;
+
+  @Option(
       names = "--timeout",
       defaultValue = "120",
       paramLabel = "SECONDS",
@@ -133,6 +176,9 @@ final class GetCommand extends Verb {
 
   private List<FileInfo> files;
 
+  /** The content description --torrent gave, read and checked. */
+  private SingleFileTorrent content;
+
   @Override
   boolean sharesEngine() {
     return true;
@@ -143,8 +189,29 @@ final class GetCommand extends Verb {
     if (inputFile != null) {
       urls.addAll(readUrls(inputFile));
     }
+    if (torrent != null) {
+      content = readTorrent(torrent);
+      if (urls.size() > 1) {
+        throw usage("--torrent describes one file: give at most one URL");
+      }
+      if (urls.isEmpty()) {
+        urls.add(Magnet.of(content.infoHash(), content.fileName()).toString());
+      }
+    } else if (!peers.isEmpty()) {
+      throw usage("--peer needs --torrent: peers are asked for content a description names");
+    }
+    for (String peer : peers) {
+      try {
+        dev.ferry.api.ArgumentRules.peers(peer);
+      } catch (FerryException e) {
+        throw usage("--peer " + e.getMessage());
+      }
+    }
+    if (peerPort != null && (peerPort < 0 || peerPort > 65535)) {
+      throw usage("--peer-port " + peerPort + ": a port from 0 (any) to 65535");
+    }
     if (urls.isEmpty()) {
-      throw usage("no URL: give at least one, or -i FILE");
+      throw usage("no URL: give at least one, or -i FILE, or --torrent FILE");
     }
     if (output != null && urls.size() > 1) {
       throw usage("-o takes one URL; use -d for several");
@@ -152,7 +219,7 @@ final class GetCommand extends Verb {
     if (output != null && directory != null) {
       throw usage("-o and -d do not go together; -o names the file itself");
     }
-    for (String url : urls) {
+    for (String url : content != null ? List.<String>of() : urls) {
       Urls.problem(url)
           .ifPresent(problem -> {
             throw usage(problem);
@@ -183,6 +250,61 @@ final class GetCommand extends Verb {
       }
       files.add(new FileInfo(url, local));
     }
+  }
+
+  /** The torrent of --torrent, or a usage error saying why it is not one Ferry can use. */
+  private SingleFileTorrent readTorrent(Path file) {
+    try {
+      return TorrentReader.read(file);
+    } catch (NoSuchFileException e) {
+      throw usage("--torrent " + file + ": no such file");
+    } catch (AccessDeniedException e) {
+      throw usage("--torrent " + file + ": permission denied");
+    } catch (IOException | IllegalArgumentException e) {
+      throw usage("--torrent " + file + ": " + e.getMessage());
+    }
+  }
+
+  /**
+   * A download that asks peers has the embedded engine take part in swarms: it serves what it holds
+   * on --peer-port (DO's 7680 by default, any free port when that is taken).
+   */
+  @Override
+  dev.ferry.engine.EngineConfig wire(dev.ferry.engine.EngineConfig config) {
+    if (!usesPeers()) {
+      return config;
+    }
+    SwarmSettings settings = SwarmSettings.defaults();
+    try {
+      PeerSharing sharing;
+      try {
+        sharing =
+            PeerSharing.start(
+                peerPort != null ? settings.withPort(peerPort) : settings, config.readTimeout());
+      } catch (java.net.BindException taken) {
+        if (peerPort != null) {
+          throw taken;
+        }
+        sharing = PeerSharing.start(settings.withPort(0), config.readTimeout());
+      }
+      return sharing.into(config);
+    } catch (IOException e) {
+      throw new FerryException(HResult.E_INVALIDARG, "cannot listen for peers: " + e.getMessage());
+    }
+  }
+
+  /** Whether this download asks peers, so the embedded engine must take part in swarms. */
+  boolean usesPeers() {
+    return content != null || peerPort != null;
+  }
+
+  /** The --peer-port asked for, or null for the default. */
+  Integer peerPort() {
+    return peerPort;
+  }
+
+  boolean json() {
+    return json;
   }
 
   /** The URLs of an input file, or of standard input for "-". */
@@ -391,6 +513,14 @@ final class GetCommand extends Verb {
       job.setProperty(
           JobPropertyId.CACHE_FALLBACK_DELAY, new JobPropertyValue.Dword(cacheFallback));
     }
+    if (content != null) {
+      job.setProperty(
+          JobPropertyId.CONTENT_DESCRIPTION,
+          new JobPropertyValue.Text(ContentDescriptions.encode(content)));
+    }
+    if (!peers.isEmpty()) {
+      job.setProperty(JobPropertyId.PEERS, new JobPropertyValue.Text(String.join(",", peers)));
+    }
   }
 
   private Path destination(String url) {
@@ -400,6 +530,9 @@ final class GetCommand extends Verb {
     Path dir = (directory != null ? directory : Path.of("")).toAbsolutePath().normalize();
     String path = URI.create(url).getPath();
     String fileName = path == null ? "" : path.substring(path.lastIndexOf('/') + 1);
+    if (content != null && (fileName.isEmpty() || url.startsWith("magnet:"))) {
+      fileName = content.fileName();
+    }
     if (fileName.isEmpty() || fileName.equals(".") || fileName.equals("..")) {
       fileName = "index.html";
     }

@@ -54,6 +54,16 @@ final class GetRun {
   /** Bytes of the finished jobs that came from cache servers, for the summary. */
   private long cacheBytes;
 
+  /** Bytes of the finished jobs that came from peers, for the summary. */
+  private long peerBytes;
+
+  /** What each finished file's bytes came from, for --json. */
+  private final List<Sources> sources = new ArrayList<>();
+
+  /** Where one file's bytes came from (DO's statistics), and its SHA-256 once complete. */
+  private record Sources(
+      String url, String path, long size, long http, long peers, long cache, String sha256) {}
+
   /** Whether a finished file's statistics were read, to learn whether cache servers serve. */
   private boolean cachesProbed;
 
@@ -188,6 +198,9 @@ final class GetRun {
       progress.close();
     }
     summary(bytesDone - initial, System.nanoTime() - started);
+    if (command.json()) {
+      printRecord();
+    }
     return failures.isEmpty() ? ExitCodes.OK : ExitCodes.FAILED;
   }
 
@@ -250,7 +263,15 @@ final class GetRun {
   }
 
   private void finish(Tracked t, JobProgress p) {
-    if (!command.quiet() && (command.asksCaches() || !cachesProbed || cacheBytes > 0)) {
+    List<Sources> counted = List.of();
+    if (command.json() || command.usesPeers()) {
+      // Every file's statistics, read before the job completes and they go with it.
+      counted = sourcesOf(t.job);
+      for (Sources s : counted) {
+        cacheBytes += s.cache();
+        peerBytes += s.peers();
+      }
+    } else if (!command.quiet() && (command.asksCaches() || !cachesProbed || cacheBytes > 0)) {
       // One more request per file, only where cache servers serve: the user asked for one, or the
       // first file came through one (the machine's cache hosts). A plain get of many small files
       // pays for the first file alone (`ferry do status` shows every file's counts).
@@ -261,6 +282,13 @@ final class GetRun {
     if (result != HResult.S_OK) {
       err.println(
           "ferry: job " + t.job.id() + ": " + result.message() + " [" + result.name() + "]");
+    }
+    if (command.json()) {
+      for (Sources s : counted) {
+        sources.add(
+            new Sources(
+                s.url(), s.path(), s.size(), s.http(), s.peers(), s.cache(), sha256(s.path())));
+      }
     }
     filesDone += p.filesTotal();
     bytesDone += p.bytesTransferred();
@@ -382,6 +410,84 @@ final class GetRun {
         + t.job.error().map(Follow::describe).orElse("a transient error");
   }
 
+  /** Where the bytes of each of {@code job}'s files came from (DO's statistics). */
+  private static List<Sources> sourcesOf(BackgroundCopyJob job) {
+    List<Sources> counted = new ArrayList<>();
+    for (BackgroundCopyFile file : job.files()) {
+      long http = 0;
+      long peers = 0;
+      long cache = 0;
+      try {
+        var stats = dev.ferry.api.delivery.DeliveryOptimizationFile.of(file).getStats();
+        http = stats.bytesFromHttp();
+        peers = stats.bytesFromPeers();
+        cache = stats.bytesFromCacheServer();
+      } catch (RuntimeException noStatistics) {
+        // Counted as none.
+      }
+      counted.add(
+          new Sources(
+              file.remoteName(),
+              file.localName(),
+              file.progress().bytesTotal(),
+              http,
+              peers,
+              cache,
+              null));
+    }
+    return counted;
+  }
+
+  /** The hex SHA-256 of the file at {@code path}, or null when it cannot be read. */
+  private static String sha256(String path) {
+    try (var in = java.nio.file.Files.newInputStream(java.nio.file.Path.of(path))) {
+      var digest = java.security.MessageDigest.getInstance("SHA-256");
+      byte[] buffer = new byte[1 << 16];
+      for (int n; (n = in.read(buffer)) > 0; ) {
+        digest.update(buffer, 0, n);
+      }
+      return java.util.HexFormat.of().formatHex(digest.digest());
+    } catch (java.io.IOException | java.security.NoSuchAlgorithmException e) {
+      return null;
+    }
+  }
+
+  /** --json: one record with every finished file and the totals, on standard output. */
+  private void printRecord() {
+    var json = dev.ferry.rest.Json.mapper();
+    var record = json.createObjectNode();
+    var files = record.putArray("files");
+    long http = 0;
+    long peers = 0;
+    long cache = 0;
+    for (Sources s : sources) {
+      var file = files.addObject();
+      file.put("url", s.url());
+      file.put("path", s.path());
+      file.put("size", s.size());
+      file.put("bytesFromHttp", s.http());
+      file.put("bytesFromPeers", s.peers());
+      file.put("bytesFromCacheServer", s.cache());
+      file.put("sha256", s.sha256());
+      http += s.http();
+      peers += s.peers();
+      cache += s.cache();
+    }
+    record.put("bytesFromHttp", http);
+    record.put("bytesFromPeers", peers);
+    record.put("bytesFromCacheServer", cache);
+    if (sources.size() == 1) {
+      record.put("sha256", sources.get(0).sha256());
+    }
+    record.put("failures", failures.size());
+    try {
+      command.out().println(json.writeValueAsString(record));
+      command.out().flush();
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   /** The bytes of {@code job}'s files that came from cache servers (DO's statistics). */
   private static long fromCache(BackgroundCopyJob job) {
     long bytes = 0;
@@ -424,6 +530,9 @@ final class GetRun {
         if (!failures.isEmpty()) {
           line.append(", ").append(failures.size()).append(" failed:");
         }
+      }
+      if (peerBytes > 0) {
+        line.append(", ").append(Progress.mib(peerBytes)).append(" from peers");
       }
       if (cacheBytes > 0) {
         line.append(", ").append(Progress.mib(cacheBytes)).append(" from cache servers");

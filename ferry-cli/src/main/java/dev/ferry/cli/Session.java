@@ -4,10 +4,12 @@ import dev.ferry.api.BackgroundCopyJob;
 import dev.ferry.api.BackgroundCopyManager;
 import dev.ferry.api.FerryException;
 import dev.ferry.api.HResult;
+import dev.ferry.engine.EngineConfig;
 import dev.ferry.engine.Ferry;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 
 /**
  * The manager one command talks to: ferryd when one answers on the socket, else the embedded
@@ -24,16 +26,23 @@ final class Session implements AutoCloseable {
   private final Path dataDir;
   private final boolean noDaemon;
   private final boolean share;
+  private final UnaryOperator<EngineConfig> wiring;
   private BackgroundCopyManager manager;
   private EmbeddedHost host;
   private Choice choice;
   private boolean closed;
 
-  private Session(Path socket, Path dataDir, boolean noDaemon, boolean share) {
+  private Session(
+      Path socket,
+      Path dataDir,
+      boolean noDaemon,
+      boolean share,
+      UnaryOperator<EngineConfig> wiring) {
     this.socket = socket;
     this.dataDir = dataDir;
     this.noDaemon = noDaemon;
     this.share = share;
+    this.wiring = wiring;
   }
 
   /**
@@ -82,7 +91,20 @@ final class Session implements AutoCloseable {
    *     run for a while)
    */
   static Session open(Path socket, Path dataDir, boolean noDaemon, boolean share) {
-    Session session = new Session(socket, dataDir, noDaemon, share);
+    return open(socket, dataDir, noDaemon, share, UnaryOperator.identity());
+  }
+
+  /**
+   * The same, with {@code wiring} adding to the embedded engine's configuration what the command
+   * needs of it (peers, for a download that asks them); ferryd has its own.
+   */
+  static Session open(
+      Path socket,
+      Path dataDir,
+      boolean noDaemon,
+      boolean share,
+      UnaryOperator<EngineConfig> wiring) {
+    Session session = new Session(socket, dataDir, noDaemon, share, wiring);
     session.connect();
     return session;
   }
@@ -102,10 +124,10 @@ final class Session implements AutoCloseable {
     while (true) {
       try {
         if (share) {
-          host = EmbeddedHost.open(choice.dataDir(), shared);
+          host = EmbeddedHost.open(choice.dataDir(), shared, wiring);
           manager = host.manager();
         } else {
-          manager = Ferry.embedded(choice.dataDir());
+          manager = Ferry.embedded(choice.dataDir(), wiring.apply(EngineConfig.defaults()));
         }
         this.choice = choice;
         return;

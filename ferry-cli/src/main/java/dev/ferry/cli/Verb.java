@@ -23,7 +23,7 @@ abstract class Verb implements Callable<Integer> {
   public final Integer call() throws Exception {
     validate();
     try {
-      try (Session session = ferry.session(sharesEngine())) {
+      try (Session session = ferry.session(sharesEngine(), this::wire)) {
         return run(session);
       }
     } finally {
@@ -40,6 +40,14 @@ abstract class Verb implements Callable<Integer> {
    */
   boolean sharesEngine() {
     return false;
+  }
+
+  /**
+   * What this verb adds to the embedded engine's configuration, should it open one (peers for a
+   * download that asks them); nothing by default.
+   */
+  dev.ferry.engine.EngineConfig wire(dev.ferry.engine.EngineConfig config) {
+    return config;
   }
 
   /** Checks the arguments; throw {@link #usage(String)} for a wrong command line. */

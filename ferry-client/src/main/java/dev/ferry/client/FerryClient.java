@@ -99,6 +99,47 @@ public final class FerryClient {
   }
 
   /**
+   * Offers a local file of the caller's to peers through the daemon, by {@code torrent} (base64)
+   * or, when null, by the canonical torrent of its content at {@code pieceSize} (0: 1 MiB).
+   *
+   * @throws FerryException E_NOTIMPL when the daemon takes part in no swarm, E_ACCESSDENIED for a
+   *     file that is not the caller's, E_INVALIDARG for a torrent that does not describe it
+   */
+  public static dev.ferry.rest.SeedView seed(
+      Path socket, Path file, String torrent, int pieceSize) {
+    try (Transport transport = new Transport(socket)) {
+      return transport.send(
+          "POST",
+          Routes.SEEDS,
+          new dev.ferry.rest.SeedRequest(file.toString(), torrent, pieceSize),
+          dev.ferry.rest.SeedView.class);
+    }
+  }
+
+  /** What the caller offers to peers through the daemon. */
+  public static List<dev.ferry.rest.SeedView> seeds(Path socket) {
+    try (Transport transport = new Transport(socket)) {
+      return transport.get(
+          Routes.SEEDS,
+          transport
+              .json()
+              .getTypeFactory()
+              .constructCollectionType(List.class, dev.ferry.rest.SeedView.class));
+    }
+  }
+
+  /**
+   * Stops offering the content of {@code infoHash} (64 hex digits).
+   *
+   * @throws FerryException BG_E_NOT_FOUND when the caller offers no such content
+   */
+  public static void unseed(Path socket, String infoHash) {
+    try (Transport transport = new Transport(socket)) {
+      transport.send("DELETE", Routes.seed(infoHash), null, (Class<?>) null);
+    }
+  }
+
+  /**
    * Where the daemon's dashboard is, with the token that opens it.
    *
    * @throws FerryException E_ACCESSDENIED unless the caller is the daemon's own user or the

@@ -29,6 +29,8 @@ import java.util.OptionalInt;
  *     the DO agent runs, its admin-config.json's DOCacheHost and delays apply
  * @param logLevel the starting level of Ferry's loggers ({@code --log-level}), checked to be a
  *     level's name; empty for FERRY_LOG_LEVEL's, else logback.xml's
+ * @param peerPort where ferryd listens for peers ({@code --peer-port}): empty for DO's 7680, or any
+ *     free port while that is taken; 0 any free port; {@link #PEERS_OFF} for no swarm at all
  */
 public record DaemonOptions(
     Path socket,
@@ -40,7 +42,14 @@ public record DaemonOptions(
     Optional<String> socketMode,
     Optional<DoAgentOptions> doAgent,
     CacheSettings cacheHosts,
-    Optional<String> logLevel) {
+    Optional<String> logLevel,
+    OptionalInt peerPort) {
+
+  /** {@link #peerPort} when ferryd takes part in no swarm. */
+  public static final int PEERS_OFF = -1;
+
+  /** DO's port for peers, ferryd's by default. */
+  public static final int DEFAULT_PEER_PORT = 7680;
 
   public static final Path SYSTEM_SOCKET = Path.of("/run/ferry/ferryd.sock");
   public static final Path SYSTEM_DATA_DIR = Path.of("/var/lib/ferry");
@@ -53,7 +62,7 @@ public record DaemonOptions(
                           [--do-agent-config-dir DIR] [--cache-host HOST[,HOST]]...
                           [--cache-fallback-foreground S] [--cache-fallback-background S]
                           [--cache-host-source dhcp|dhcp-force]
-                          [--log-level LEVEL]
+                          [--log-level LEVEL] [--peer-port PORT|off]
 
       Runs ferryd in the foreground: the transfer engine and its local REST API.
         --system                 system mode: socket /run/ferry/ferryd.sock (every local user may
@@ -90,6 +99,10 @@ public record DaemonOptions(
         --log-level LEVEL        the starting level of Ferry's log lines: TRACE, DEBUG, INFO
                                  (default), WARN, ERROR or OFF; FERRY_LOG_LEVEL sets it too, and
                                  `ferry log-level` changes it while the daemon runs
+        --peer-port PORT|off     where peers connect to fetch what ferryd offers (files being
+                                 downloaded with a content description, and `ferry do seed`s);
+                                 default DO's 7680, else any free port while that is taken; 0
+                                 any free port; off: no peers at all
         -h, --help               show this help
       SIGTERM stops the daemon cleanly: transfers are checkpointed and resume at the next start.
       """;
@@ -102,6 +115,7 @@ public record DaemonOptions(
     doAgent = doAgent == null ? Optional.empty() : doAgent;
     cacheHosts = cacheHosts == null ? CacheSettings.NONE : cacheHosts;
     logLevel = logLevel == null ? Optional.empty() : logLevel;
+    peerPort = peerPort == null ? OptionalInt.empty() : peerPort;
   }
 
   /**
@@ -126,7 +140,8 @@ public record DaemonOptions(
         socketMode,
         Optional.empty(),
         CacheSettings.NONE,
-        Optional.empty());
+        Optional.empty(),
+        OptionalInt.empty());
   }
 
   /** Per-user defaults: the socket under the runtime directory, data under XDG_DATA_HOME. */
@@ -182,6 +197,11 @@ public record DaemonOptions(
     return edit(e -> e.cacheHosts = settings);
   }
 
+  /** With ferryd's port for peers ({@link #PEERS_OFF}: none). */
+  public DaemonOptions withPeerPort(int port) {
+    return edit(e -> e.peerPort = OptionalInt.of(port));
+  }
+
   /** With the starting level of Ferry's loggers. */
   public DaemonOptions withLogLevel(String level) {
     return edit(e -> e.logLevel = Optional.of(level));
@@ -205,6 +225,7 @@ public record DaemonOptions(
     Optional<DoAgentOptions> doAgent;
     CacheSettings cacheHosts;
     Optional<String> logLevel;
+    OptionalInt peerPort;
 
     Editor(DaemonOptions o) {
       socket = o.socket;
@@ -217,6 +238,7 @@ public record DaemonOptions(
       doAgent = o.doAgent;
       cacheHosts = o.cacheHosts;
       logLevel = o.logLevel;
+      peerPort = o.peerPort;
     }
 
     DaemonOptions build() {
@@ -230,7 +252,8 @@ public record DaemonOptions(
           socketMode,
           doAgent,
           cacheHosts,
-          logLevel);
+          logLevel,
+          peerPort);
     }
   }
 
@@ -278,6 +301,7 @@ public record DaemonOptions(
     Long cacheBackground = null;
     CacheSettings.Discovery discovery = CacheSettings.Discovery.NONE;
     Optional<String> logLevel = Optional.empty();
+    OptionalInt peerPort = OptionalInt.empty();
     List<String> rest = new ArrayList<>(List.of(args));
     while (!rest.isEmpty()) {
       String arg = rest.removeFirst();
@@ -327,6 +351,12 @@ public record DaemonOptions(
             cacheBackground = delaySeconds(name, value(name, inline, rest));
         case "--cache-host-source" -> discovery = discovery(value(name, inline, rest));
         case "--log-level" -> logLevel = Optional.of(logLevel(value(name, inline, rest)));
+        case "--peer-port" -> {
+          String value = value(name, inline, rest);
+          peerPort =
+              OptionalInt.of(
+                  value.equalsIgnoreCase("off") ? PEERS_OFF : port("--peer-port", value));
+        }
         default -> throw new UsageException("unknown option " + arg);
       }
     }
@@ -378,7 +408,8 @@ public record DaemonOptions(
         agent,
         new CacheSettings(cacheHosts, CacheSettings.UNSET, CacheSettings.UNSET, discovery)
             .withDelays(cacheForeground, cacheBackground),
-        logLevel);
+        logLevel,
+        peerPort);
   }
 
   private static String logLevel(String text) {
@@ -431,9 +462,13 @@ public record DaemonOptions(
   }
 
   private static int port(String text) {
-    int port = positiveOrZero("--tcp", text);
+    return port("--tcp", text);
+  }
+
+  private static int port(String name, String text) {
+    int port = positiveOrZero(name, text);
     if (port > 65535) {
-      throw new UsageException("--tcp: " + text + " is not a port");
+      throw new UsageException(name + ": " + text + " is not a port");
     }
     return port;
   }

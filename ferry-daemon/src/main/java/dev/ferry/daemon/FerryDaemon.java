@@ -22,6 +22,8 @@ import dev.ferry.engine.Engine;
 import dev.ferry.engine.EngineConfig;
 import dev.ferry.engine.Ferry;
 import dev.ferry.metrics.FerryMetrics;
+import dev.ferry.swarm.session.SwarmSettings;
+import dev.ferry.swarm.source.PeerSharing;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -171,6 +173,35 @@ public final class FerryDaemon implements AutoCloseable {
    * @throws StartupException when another daemon answers on the socket, the socket directory is
    *     unsafe, the data directory is in use, or the server cannot listen
    */
+  /**
+   * {@code config} with ferryd taking part in swarms on its peer port ({@link
+   * DaemonOptions#peerPort}): DO's 7680 unless given, any free port while the default is taken. The
+   * engine opened with it owns the swarm.
+   */
+  private static EngineConfig withPeers(EngineConfig config, DaemonOptions options) {
+    int port = options.peerPort().orElse(DaemonOptions.DEFAULT_PEER_PORT);
+    if (port == DaemonOptions.PEERS_OFF) {
+      return config;
+    }
+    SwarmSettings settings = SwarmSettings.defaults().withPort(port);
+    PeerSharing sharing;
+    try {
+      try {
+        sharing = PeerSharing.start(settings, config.readTimeout());
+      } catch (java.net.BindException taken) {
+        if (options.peerPort().isPresent()) {
+          throw taken;
+        }
+        log.warn("port {} for peers is taken; listening on another", port);
+        sharing = PeerSharing.start(settings.withPort(0), config.readTimeout());
+      }
+    } catch (java.io.IOException e) {
+      throw new StartupException("cannot listen for peers on port " + port + ": " + e, e);
+    }
+    log.atInfo().addKeyValue("peer_port", sharing.swarm().port()).log("listening for peers");
+    return sharing.into(config);
+  }
+
   public static FerryDaemon start(DaemonOptions options) {
     JobOwner self = Ferry.currentUser();
     if (options.system() && !self.isAdministrator()) {
@@ -187,6 +218,7 @@ public final class FerryDaemon implements AutoCloseable {
       config = config.withReadTimeout(options.readTimeout().get());
     }
     config = config.withCacheHosts(cacheHosts(options));
+    config = withPeers(config, options);
     FerryMetrics metrics = FerryMetrics.create();
     config =
         config.withTransferEvents(metrics.transferEvents()).withStoreEvents(metrics.storeEvents());

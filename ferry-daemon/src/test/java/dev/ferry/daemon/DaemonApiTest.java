@@ -27,6 +27,7 @@ import dev.ferry.testkit.Ferryd;
 import dev.ferry.testkit.TestFiles;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -660,10 +661,19 @@ class DaemonApiTest {
   // --- the socket ----------------------------------------------------------------------------
 
   @Test
-  void theSocketIsPrivateAndNoTcpPortIsOpen() {
+  void theSocketIsPrivateAndTheOnlyTcpPortIsForPeers() throws Exception {
     assertThat(DaemonFixture.mode(fx.socket)).isEqualTo("0600");
     assertThat(DaemonFixture.mode(fx.socket.getParent())).isEqualTo("0700");
-    assertThat(Listeners.tcpListenersOf(daemon.pid())).isEmpty();
+    var listeners = Listeners.tcpListenersOf(daemon.pid());
+    assertThat(listeners).as("the port for peers (DO's 7680, else any), and no API").hasSize(1);
+    // It speaks BitTorrent alone: an HTTP request to it is not answered, only closed.
+    try (var socket = new java.net.Socket("127.0.0.1", listeners.get(0).port())) {
+      socket.setSoTimeout(20_000);
+      socket
+          .getOutputStream()
+          .write("GET /v1/jobs HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+      assertThat(socket.getInputStream().read()).isEqualTo(-1);
+    }
   }
 
   @Test

@@ -77,6 +77,20 @@ public final class Routes {
    */
   public static final String LOG_LEVEL = LOG_LEVELS + "/{logger}";
 
+  /**
+   * GET: the local files the caller offers to peers ({@link SeedView}); POST: offer one ({@link
+   * SeedRequest}), hashed first unless a torrent is given. Needs ferryd to take part in swarms.
+   */
+  public static final String SEEDS = PREFIX + "/seeds";
+
+  /** DELETE: stop offering the content of this info-hash (64 hex digits). */
+  public static final String SEED = SEEDS + "/{infoHash}";
+
+  /** {@link #SEED} with the info-hash filled in. */
+  public static String seed(String infoHash) {
+    return SEEDS + "/" + infoHash;
+  }
+
   /** {@link #LOG_LEVEL} with the logger's name filled in. */
   public static String logLevel(String logger) {
     return LOG_LEVELS

@@ -1,0 +1,276 @@
+package dev.ferry.swarm.source;
+
+import dev.ferry.api.ErrorContext;
+import dev.ferry.api.HResult;
+import dev.ferry.engine.EngineConfig;
+import dev.ferry.engine.integrity.PieceHashes;
+import dev.ferry.spi.FileRef;
+import dev.ferry.spi.LocalCopy;
+import dev.ferry.spi.PieceCheck;
+import dev.ferry.spi.Source;
+import dev.ferry.spi.SourceProvider;
+import dev.ferry.spi.TransferFailure;
+import dev.ferry.swarm.session.LocalPieces;
+import dev.ferry.swarm.session.Swarm;
+import dev.ferry.swarm.session.SwarmSettings;
+import dev.ferry.swarm.session.TorrentSession;
+import dev.ferry.swarm.torrent.InfoHash;
+import dev.ferry.swarm.torrent.SingleFileTorrent;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Peers as the engine sees them: a {@link SourceProvider} over one {@link Swarm}. For a file whose
+ * job has a content description (and a DownloadMode that allows peers) it gives the engine the
+ * check every piece must pass, joins the content's swarm serving what the engine has verified so
+ * far, connects the job's known peers, and offers a {@link PeerSource} beside the origin; a magnet
+ * link's file has peers as its origin ({@link #origin}). It also holds what is offered to peers
+ * from local files ({@link #seed}). Made by whoever wires the engine (ferryd, the embedded engine),
+ * which closes it.
+ */
+public final class PeerSharing implements SourceProvider, AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(PeerSharing.class);
+
+  /** A file offered to peers, its content, and the uid of the user who offers it. */
+  public record Seed(Path file, SingleFileTorrent torrent, long owner) {}
+
+  private final Swarm swarm;
+  private final Duration timeout;
+  private final PeerSource origin;
+  private final Map<InfoHash, Seed> seeds = new ConcurrentHashMap<>();
+  private final Map<FileKey, InfoHash> transferring = new HashMap<>();
+
+  private record FileKey(java.util.UUID job, int index) {
+    static FileKey of(FileRef file) {
+      return new FileKey(file.job(), file.index());
+    }
+  }
+
+  private PeerSharing(Swarm swarm, Duration timeout) {
+    this.swarm = swarm;
+    this.timeout = timeout;
+    this.origin = PeerSource.origin(swarm::find, timeout);
+  }
+
+  /**
+   * Starts the swarm with {@code settings}.
+   *
+   * @param timeout how long a piece may take to come from peers before a response ends (the
+   *     engine's read timeout)
+   */
+  public static PeerSharing start(SwarmSettings settings, Duration timeout) throws IOException {
+    return new PeerSharing(Swarm.start(settings), timeout);
+  }
+
+  public Swarm swarm() {
+    return swarm;
+  }
+
+  /**
+   * {@code config} with these peers in it: a source provider after its others, and the origin of
+   * magnet links before its standard origins. The engine opened with it closes this.
+   */
+  public EngineConfig into(EngineConfig config) {
+    List<SourceProvider> providers = new ArrayList<>(config.sourceProviders());
+    providers.add(this);
+    return config
+        .withSourceProviders(providers.toArray(SourceProvider[]::new))
+        .withOriginsFirst(List.of(origin));
+  }
+
+  /** The origin of magnet links, for the engine's configuration (before the standard origins). */
+  public Source origin() {
+    return origin;
+  }
+
+  @Override
+  public Optional<PieceCheck> pieceCheck(FileRef file) throws TransferFailure {
+    return content(file).map(torrent -> PieceHashes.of(torrent.tree()));
+  }
+
+  @Override
+  public List<Source> sourcesFor(FileRef file) {
+    return sourcesFor(file, LocalCopy.NONE);
+  }
+
+  @Override
+  public List<Source> sourcesFor(FileRef file, LocalCopy local) {
+    SingleFileTorrent torrent;
+    try {
+      Optional<SingleFileTorrent> content = content(file);
+      if (content.isEmpty()) {
+        return List.of();
+      }
+      torrent = content.get();
+    } catch (TransferFailure e) {
+      // pieceCheck said so already, before the transfer began.
+      return List.of();
+    }
+    TorrentSession session = swarm.add(torrent, pieces(local));
+    synchronized (transferring) {
+      transferring.put(FileKey.of(file), torrent.infoHash());
+    }
+    for (String peer : ContentDescriptions.peers(file)) {
+      try {
+        session.connect(address(peer));
+      } catch (IllegalArgumentException e) {
+        log.warn("job {} names a peer Ferry cannot reach: {}", file.job(), e.getMessage());
+      }
+    }
+    return isMagnet(file) ? List.of() : List.of(PeerSource.beside(session, timeout));
+  }
+
+  @Override
+  public void transferEnded(FileRef file) {
+    InfoHash hash;
+    synchronized (transferring) {
+      hash = transferring.remove(FileKey.of(file));
+      if (hash == null || transferring.containsValue(hash)) {
+        return;
+      }
+    }
+    if (!seeds.containsKey(hash)) {
+      swarm.remove(hash);
+    }
+  }
+
+  /**
+   * Offers {@code file}, whose content {@code torrent} describes, to peers for user {@code owner};
+   * its session. Pieces are verified as they are read, so a file that does not hold the content
+   * serves none of it.
+   */
+  public TorrentSession seed(Path file, SingleFileTorrent torrent, long owner) {
+    seeds.put(torrent.infoHash(), new Seed(file, torrent, owner));
+    return swarm.add(torrent, LocalPieces.ofFile(file));
+  }
+
+  /** Stops offering the content of {@code hash}; whether it was offered. */
+  public boolean unseed(InfoHash hash) {
+    Seed removed = seeds.remove(hash);
+    if (removed == null) {
+      return false;
+    }
+    boolean inUse;
+    synchronized (transferring) {
+      inUse = transferring.containsValue(hash);
+    }
+    if (!inUse) {
+      swarm.remove(hash);
+    }
+    return true;
+  }
+
+  /** What is offered from local files. */
+  public List<Seed> seeds() {
+    return new ArrayList<>(seeds.values());
+  }
+
+  @Override
+  public void close() {
+    swarm.close();
+  }
+
+  /**
+   * The content of {@code file}: its job's description where peers are allowed; for a magnet link,
+   * that description or the content seeded here, whose info-hash must be the link's.
+   */
+  private Optional<SingleFileTorrent> content(FileRef file) throws TransferFailure {
+    Optional<InfoHash> magnet = Magnet.infoHash(file.uri());
+    if (magnet.isEmpty() && !ContentDescriptions.peersAllowed(file)) {
+      return Optional.empty();
+    }
+    Optional<SingleFileTorrent> described;
+    try {
+      described = ContentDescriptions.of(file);
+    } catch (IllegalArgumentException e) {
+      throw TransferFailure.fatal(
+          HResult.E_INVALIDARG,
+          ErrorContext.REMOTE_FILE,
+          PeerSource.PROTOCOL,
+          "the job's content description is not a single-file BitTorrent v2 torrent: "
+              + e.getMessage());
+    }
+    if (magnet.isEmpty()) {
+      return described;
+    }
+    InfoHash wanted = magnet.get();
+    if (described.isPresent()) {
+      if (!described.get().infoHash().equals(wanted)) {
+        throw TransferFailure.fatal(
+            HResult.E_INVALIDARG,
+            ErrorContext.REMOTE_FILE,
+            PeerSource.PROTOCOL,
+            "the content description's info-hash "
+                + described.get().infoHash().hex()
+                + " is not the magnet link's "
+                + wanted.hex());
+      }
+      return described;
+    }
+    Optional<SingleFileTorrent> known =
+        Optional.ofNullable(seeds.get(wanted))
+            .map(Seed::torrent)
+            .or(() -> swarm.find(wanted).map(TorrentSession::torrent));
+    if (known.isEmpty()) {
+      throw TransferFailure.fatal(
+          HResult.DO_E_INTEGRITYCHECKINFO_UNSPECIFIED,
+          ErrorContext.REMOTE_FILE,
+          PeerSource.PROTOCOL,
+          "a magnet link's file needs its content description (the job property"
+              + " CONTENT_DESCRIPTION, or ferry get --torrent)");
+    }
+    return known;
+  }
+
+  private static boolean isMagnet(FileRef file) {
+    return Magnet.infoHash(file.uri()).isPresent();
+  }
+
+  /** The engine's verified pieces, as the session serves them. */
+  private static LocalPieces pieces(LocalCopy local) {
+    if (local == LocalCopy.NONE) {
+      return LocalPieces.none();
+    }
+    return new LocalPieces() {
+      @Override
+      public boolean has(int piece) {
+        return local.has(piece);
+      }
+
+      @Override
+      public void read(long offset, ByteBuffer dst) throws IOException {
+        local.read(offset, dst);
+      }
+    };
+  }
+
+  /** HOST:PORT, or [IPv6]:PORT. */
+  static InetSocketAddress address(String peer) {
+    int colon = peer.lastIndexOf(':');
+    if (colon <= 0) {
+      throw new IllegalArgumentException("not HOST:PORT: " + peer);
+    }
+    String host = peer.substring(0, colon);
+    if (host.startsWith("[") && host.endsWith("]")) {
+      host = host.substring(1, host.length() - 1);
+    }
+    int port;
+    try {
+      port = Integer.parseInt(peer.substring(colon + 1));
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("not HOST:PORT: " + peer);
+    }
+    return new InetSocketAddress(host, port);
+  }
+}

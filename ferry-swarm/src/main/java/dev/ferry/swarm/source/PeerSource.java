@@ -1,0 +1,164 @@
+package dev.ferry.swarm.source;
+
+import dev.ferry.api.ErrorContext;
+import dev.ferry.api.HResult;
+import dev.ferry.spi.RangeNotSatisfiable;
+import dev.ferry.spi.Source;
+import dev.ferry.spi.SourceKind;
+import dev.ferry.spi.SourceRequest;
+import dev.ferry.spi.SourceResponse;
+import dev.ferry.spi.TransferFailure;
+import dev.ferry.spi.Validators;
+import dev.ferry.swarm.session.TorrentSession;
+import dev.ferry.swarm.torrent.InfoHash;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * Peers as a source of one file's bytes (kind {@link SourceKind#PEER}): the pieces a {@link
+ * TorrentSession} fetches, verified, streamed in order. Offered beside a file's origin it says how
+ * much peers have from an offset ({@link #available}) and serves the version the engine already
+ * knows; as the origin of a magnet link ({@link #origin}) it tells the version itself, from the
+ * content description.
+ */
+final class PeerSource implements Source {
+  /** The protocol IBackgroundCopyError reports for peers' failures. */
+  static final String PROTOCOL = "bittorrent";
+
+  /** Pieces wanted ahead of the one read: enough to keep a few peers' request queues full. */
+  private static final long WINDOW_BYTES = 8L << 20;
+
+  private final Function<URI, Optional<TorrentSession>> sessions;
+  private final boolean origin;
+  private final Duration timeout;
+
+  private PeerSource(
+      Function<URI, Optional<TorrentSession>> sessions, boolean origin, Duration timeout) {
+    this.sessions = sessions;
+    this.origin = origin;
+    this.timeout = timeout;
+  }
+
+  /** The peers of one session, beside a file's origin. */
+  static PeerSource beside(TorrentSession session, Duration timeout) {
+    return new PeerSource(uri -> Optional.of(session), false, timeout);
+  }
+
+  /** The origin of magnet links, serving from the session of the link's info-hash. */
+  static PeerSource origin(Function<InfoHash, Optional<TorrentSession>> byHash, Duration timeout) {
+    return new PeerSource(uri -> Magnet.infoHash(uri).flatMap(byHash), true, timeout);
+  }
+
+  @Override
+  public SourceKind kind() {
+    return SourceKind.PEER;
+  }
+
+  @Override
+  public String protocol() {
+    return PROTOCOL;
+  }
+
+  @Override
+  public boolean isOriginFor(URI uri) {
+    return origin && Magnet.infoHash(uri).isPresent();
+  }
+
+  /** A few: each response already spreads its pieces over the session's peers. */
+  @Override
+  public int connectionLimit() {
+    return origin ? 4 : 2;
+  }
+
+  @Override
+  public long available(URI uri, long offset) {
+    return sessions.apply(uri).map(session -> session.available(offset)).orElse(0L);
+  }
+
+  @Override
+  public SourceResponse open(SourceRequest request) throws TransferFailure {
+    TorrentSession session =
+        sessions
+            .apply(request.uri())
+            .orElseThrow(() -> unavailable("Ferry shares no content for " + request.uri()));
+    long length = session.torrent().length();
+    Validators version = origin ? versionOf(session) : request.known();
+    if (!origin && version.size() >= 0 && version.size() != length) {
+      throw TransferFailure.fatal(
+          HResult.BG_E_INVALID_SERVER_RESPONSE,
+          ErrorContext.REMOTE_FILE,
+          PROTOCOL,
+          "the content description is of a file of "
+              + length
+              + " bytes; the origin's file has "
+              + version.size());
+    }
+    long start = request.start();
+    if (start >= length && length > 0) {
+      throw new RangeNotSatisfiable(
+          length, PROTOCOL, "byte " + start + " is past the end of " + session.torrent().name());
+    }
+    long end = request.end() < 0 ? length : Math.min(request.end(), length);
+    if (!origin && session.available(start) <= 0) {
+      throw unavailable("no peer has byte " + start + " of " + session.torrent().name());
+    }
+    int pieceSize = session.torrent().pieceLength();
+    int window = (int) Math.max(2, Math.min(64, WINDOW_BYTES / pieceSize));
+    PieceStream body = new PieceStream(session, start, end, window, timeout);
+    return new Response(start, end - start, version, body);
+  }
+
+  /** What a magnet link's file is: its size, and its info-hash as a strong ETag. */
+  private static Validators versionOf(TorrentSession session) {
+    return new Validators(
+        session.torrent().length(), "\"btmh-" + session.torrent().infoHash().hex() + "\"", null);
+  }
+
+  @Override
+  public TransferFailure classify(IOException e, String doing) {
+    return TransferFailure.transientFailure(
+        HResult.DO_E_NO_SERVICE,
+        ErrorContext.REMOTE_FILE,
+        PROTOCOL,
+        doing + ": " + e.getMessage(),
+        e);
+  }
+
+  private static TransferFailure unavailable(String why) {
+    return TransferFailure.transientFailure(
+        HResult.DO_E_NO_SERVICE, ErrorContext.REMOTE_FILE, PROTOCOL, why, null);
+  }
+
+  @Override
+  public String toString() {
+    return origin ? "peers (magnet origin)" : "peers";
+  }
+
+  /** One response: the stream and what it is of. */
+  private record Response(long start, long length, Validators validators, PieceStream stream)
+      implements SourceResponse {
+    @Override
+    public String headerBlock() {
+      return "";
+    }
+
+    @Override
+    public InputStream body() {
+      return stream;
+    }
+
+    @Override
+    public void abort() {
+      stream.abort();
+    }
+
+    @Override
+    public void close() {
+      stream.close();
+    }
+  }
+}

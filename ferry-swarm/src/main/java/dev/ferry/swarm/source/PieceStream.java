@@ -1,0 +1,135 @@
+package dev.ferry.swarm.source;
+
+import dev.ferry.swarm.session.TorrentSession;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Bytes {@code [start, end)} of a torrent's file as a stream, in order, from the verified pieces a
+ * session fetches from peers. It keeps a window of pieces wanted ahead of the one being read, so
+ * that the session can spread them over its peers (rarest first among them) while the engine copies
+ * in order; a piece that does not come within the timeout ends the stream, and the engine asks
+ * another source or tries again.
+ */
+final class PieceStream extends InputStream {
+  private final TorrentSession session;
+  private final int pieceSize;
+  private final long end;
+  private final int window;
+  private final Duration timeout;
+  private final ArrayDeque<CompletableFuture<ByteBuffer>> ahead = new ArrayDeque<>();
+  private long position;
+  private int nextPiece;
+  private final int lastPiece;
+  private ByteBuffer current;
+  private volatile boolean aborted;
+
+  PieceStream(TorrentSession session, long start, long end, int window, Duration timeout) {
+    this.session = session;
+    this.pieceSize = session.torrent().pieceLength();
+    this.position = start;
+    this.end = end;
+    this.window = window;
+    this.timeout = timeout;
+    this.nextPiece = (int) (start / pieceSize);
+    this.lastPiece = end > start ? (int) ((end - 1) / pieceSize) : nextPiece - 1;
+  }
+
+  @Override
+  public int read() throws IOException {
+    byte[] one = new byte[1];
+    int n = read(one, 0, 1);
+    return n < 0 ? -1 : one[0] & 0xff;
+  }
+
+  @Override
+  public int read(byte[] b, int off, int len) throws IOException {
+    if (len == 0) {
+      return 0;
+    }
+    if (position >= end) {
+      return -1;
+    }
+    if (current == null || !current.hasRemaining()) {
+      current = nextBuffer();
+    }
+    int n = Math.min(len, current.remaining());
+    current.get(b, off, n);
+    position += n;
+    return n;
+  }
+
+  /** The rest of the piece {@code position} lies in, from {@code position}. */
+  private ByteBuffer nextBuffer() throws IOException {
+    fill();
+    CompletableFuture<ByteBuffer> head;
+    synchronized (this) {
+      head = ahead.pollFirst();
+    }
+    if (head == null) {
+      throw new IOException("the stream was aborted");
+    }
+    ByteBuffer piece;
+    try {
+      piece = head.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      head.cancel(true);
+      throw new SocketTimeoutException(
+          "no peer sent piece " + (position / pieceSize) + " within " + timeout.toSeconds() + " s");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("interrupted waiting for piece " + position / pieceSize);
+    } catch (CancellationException e) {
+      throw new IOException("the stream was aborted");
+    } catch (ExecutionException e) {
+      throw new IOException(
+          "peers could not serve piece " + position / pieceSize + ": " + e.getCause().getMessage(),
+          e.getCause());
+    }
+    if (aborted) {
+      throw new IOException("the stream was aborted");
+    }
+    ByteBuffer view = piece.duplicate();
+    long pieceStart = (position / pieceSize) * pieceSize;
+    view.position((int) (position - pieceStart));
+    long pieceEnd = pieceStart + view.limit();
+    if (pieceEnd > end) {
+      view.limit((int) (end - pieceStart));
+    }
+    fill();
+    return view;
+  }
+
+  /** Wants the pieces of the window that are not wanted yet. */
+  private synchronized void fill() {
+    while (!aborted && ahead.size() < window && nextPiece <= lastPiece) {
+      ahead.addLast(session.fetch(nextPiece++));
+    }
+  }
+
+  /** Withdraws every piece still wanted; a read in progress ends with an IOException. */
+  void abort() {
+    aborted = true;
+    synchronized (this) {
+      for (CompletableFuture<ByteBuffer> wanted : ahead) {
+        wanted.cancel(true);
+      }
+      ahead.clear();
+    }
+  }
+
+  @Override
+  public void close() {
+    abort();
+  }
+}
