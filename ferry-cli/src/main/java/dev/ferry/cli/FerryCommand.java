@@ -106,6 +106,9 @@ public final class FerryCommand implements java.util.concurrent.Callable<Integer
     if (daemon != null) {
       daemon.getCommandSpec().remove(daemon.getCommandSpec().findOption("--no-daemon"));
     }
+    // An argument starting with @ is the verb's to read (get --integrity @FILE), not a file of
+    // further arguments as picocli would take it by default.
+    cli.setExpandAtFiles(false);
     cli.setExecutionExceptionHandler(new ErrorHandler());
     cli.setParameterExceptionHandler(new UsageErrors());
     // After the verbs are added: these settings reach only the subcommands present.

@@ -136,6 +136,15 @@ final class GetCommand extends Verb {
   Path torrent;
 
   @Option(
+      names = "--integrity",
+      paramLabel = "JSON|@FILE",
+      description =
+          "the file's IntegrityCheckInfo (what 'ferry do hash' prints), inline or @FILE: its"
+              + " version 2 piece-hash file (fetched, checked against its digests) names the"
+              + " content, as --torrent does with the canonical torrent of it")
+  String integrity;
+
+  @Option(
       names = "--peer",
       paramLabel = "HOST:PORT",
       description =
@@ -189,8 +198,16 @@ final class GetCommand extends Verb {
     if (inputFile != null) {
       urls.addAll(readUrls(inputFile));
     }
+    if (torrent != null && integrity != null) {
+      throw usage("--torrent and --integrity both name the content; give one");
+    }
+    if (integrity != null) {
+      content = readIntegrity(integrity, urls.size() == 1 ? urls.get(0) : null);
+    }
     if (torrent != null) {
       content = readTorrent(torrent);
+    }
+    if (content != null) {
       if (urls.size() > 1) {
         throw usage("--torrent describes one file: give at most one URL");
       }
@@ -198,7 +215,9 @@ final class GetCommand extends Verb {
         urls.add(Magnet.of(content.infoHash(), content.fileName()).toString());
       }
     } else if (!peers.isEmpty()) {
-      throw usage("--peer needs --torrent: peers are asked for content a description names");
+      throw usage(
+          "--peer needs --torrent or --integrity: peers are asked for content a description"
+              + " names");
     }
     for (String peer : peers) {
       try {
@@ -219,7 +238,10 @@ final class GetCommand extends Verb {
     if (output != null && directory != null) {
       throw usage("-o and -d do not go together; -o names the file itself");
     }
-    for (String url : content != null ? List.<String>of() : urls) {
+    for (String url : urls) {
+      if (content != null && url.startsWith("magnet:")) {
+        continue;
+      }
       Urls.problem(url)
           .ifPresent(problem -> {
             throw usage(problem);
@@ -249,6 +271,23 @@ final class GetCommand extends Verb {
             other + " and " + url + " would both be saved as " + local + "; use -o for each");
       }
       files.add(new FileInfo(url, local));
+    }
+  }
+
+  /** The content --integrity names, or a usage error saying why it cannot be had. */
+  private SingleFileTorrent readIntegrity(String value, String url) {
+    String json = value;
+    if (value.startsWith("@")) {
+      try {
+        json = Files.readString(Path.of(value.substring(1)), StandardCharsets.UTF_8);
+      } catch (IOException | InvalidPathException e) {
+        throw usage("--integrity " + value + ": " + e.getMessage());
+      }
+    }
+    try {
+      return IntegrityContent.of(json, url);
+    } catch (IOException | RuntimeException e) {
+      throw usage("--integrity: " + e.getMessage());
     }
   }
 

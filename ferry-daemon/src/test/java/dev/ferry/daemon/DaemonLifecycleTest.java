@@ -126,8 +126,7 @@ class DaemonLifecycleTest {
   void theTcpListenerRequiresTheToken() throws Exception {
     Path tokenFile = fx.dir.resolve("token");
     try (Ferryd daemon =
-        fx.startDaemon(
-            "--tcp", "0", "--token-file", tokenFile.toString(), "--peer-port", "off")) {
+        fx.startDaemon("--tcp", "0", "--token-file", tokenFile.toString(), "--peer-port", "off")) {
       int port = DaemonFixture.tcpPort(daemon);
       // 127.0.0.1, possibly as the IPv4-mapped IPv6 address of a dual-stack socket.
       assertThat(Listeners.tcpListenersOf(daemon.pid()))

@@ -1,6 +1,8 @@
 package dev.ferry.delivery;
 
 import dev.ferry.api.JobPriority;
+import dev.ferry.api.JobPropertyId;
+import dev.ferry.api.JobPropertyValue;
 import dev.ferry.api.JobState;
 import dev.ferry.api.delivery.DownloadMode;
 import dev.ferry.api.delivery.DownloadProperty;
@@ -74,11 +76,26 @@ final class DeliveryStats {
         0,
         c.connections(SourceKind.PEER),
         c.activeMillis(),
-        DownloadMode.SIMPLE,
+        modeOf(job),
         status(job, file),
         job.priority() != JobPriority.FOREGROUND,
         c.piecesRejected(),
         c.place(SourceKind.CACHE_SERVER));
+  }
+
+  /**
+   * The job's DownloadMode: its own (DOWNLOAD_MODE), else LAN, DO's default, where it shares its
+   * content with peers by a description, else simple (HTTP alone).
+   */
+  static DownloadMode modeOf(JobView job) {
+    JobPropertyValue mode = job.properties().get(JobPropertyId.DOWNLOAD_MODE);
+    if (mode instanceof JobPropertyValue.Dword dword) {
+      return DownloadMode.of(dword.value());
+    }
+    JobPropertyValue content = job.properties().get(JobPropertyId.CONTENT_DESCRIPTION);
+    return content instanceof JobPropertyValue.Text text && !text.value().isEmpty()
+        ? DownloadMode.LAN
+        : DownloadMode.SIMPLE;
   }
 
   private static SwarmStatus status(JobView job, FileView file) {

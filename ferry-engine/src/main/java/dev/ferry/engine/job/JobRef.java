@@ -221,7 +221,8 @@ public final class JobRef {
         Optional.ofNullable(job.failure),
         job.errorCount,
         job.resumedOnce,
-        files);
+        files,
+        JobHandle.JobProperties.forSources(job));
   }
 
   /** A file to add: like AddFile, with what an extension adds to it. */

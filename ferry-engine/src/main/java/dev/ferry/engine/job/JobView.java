@@ -13,6 +13,7 @@ import java.util.UUID;
  *
  * @param failure the last error, kept while the job is in ERROR or TRANSIENT_ERROR and after
  * @param resumedOnce the owner has resumed it at least once
+ * @param properties the job's Ferry properties that are set (numbers from 1000), by id
  */
 public record JobView(
     UUID id,
@@ -26,8 +27,10 @@ public record JobView(
     Optional<JobFailure> failure,
     int errorCount,
     boolean resumedOnce,
-    List<FileView> files) {
+    List<FileView> files,
+    java.util.Map<dev.ferry.api.JobPropertyId, dev.ferry.api.JobPropertyValue> properties) {
   public JobView {
     files = List.copyOf(files);
+    properties = java.util.Map.copyOf(properties);
   }
 }
