@@ -855,10 +855,21 @@ public final class TorrentSession {
     }
     int depth = p.snubbed ? SNUBBED_PIPELINE : p.pipeline;
     while (p.outstanding.size() < depth) {
-      Wanted w = choose(p);
+      // The piece p was working on, while it has blocks to ask for: what choose() would pick
+      // (begun pieces come first), without a pass over every wanted piece for each block.
+      Wanted current = p.current == null ? null : wanted.get(p.current);
+      Wanted w =
+          current != null
+                  && current.unrequested > 0
+                  && !current.verifying
+                  && current.suspects.isEmpty()
+                  && !p.rejected.contains(current.piece)
+              ? current
+              : choose(p);
       if (w == null) {
         break;
       }
+      p.current = w.piece;
       for (int b = 0; b < w.blocks && p.outstanding.size() < depth; b++) {
         if (w.state[b] == NONE) {
           request(p, w, b);
@@ -1056,12 +1067,14 @@ public final class TorrentSession {
       w.sender[b] = p;
       w.received++;
       p.downloaded += data.length;
+      boolean cancelled = false;
       if (w.requests[b] > 0) {
         // The endgame asked others too: they need not send it.
         for (Peer q : peers.values()) {
           if (q.outstanding.remove(key)) {
             w.requests[b]--;
             q.connection.send(new Cancel(new BlockRef(piece, begin, data.length)));
+            cancelled = true;
           }
         }
       }
@@ -1072,7 +1085,12 @@ public final class TorrentSession {
           q.connection.interested(wantsFrom(q));
         }
       }
-      fillAll();
+      // Only this peer's queue moved, unless the endgame's duplicates were withdrawn.
+      if (cancelled) {
+        fillAll();
+      } else {
+        fill(p);
+      }
     } finally {
       lock.unlock();
     }
@@ -1517,6 +1535,7 @@ public final class TorrentSession {
     final LinkedHashSet<Long> outstanding = new LinkedHashSet<>();
     final Set<Integer> rejected = new HashSet<>();
     int pipeline = MIN_PIPELINE;
+    Integer current;
     boolean snubbed;
     long progressAt;
     long rateBytes;
