@@ -1051,7 +1051,10 @@ public final class TorrentSession {
       if (p.known != null) {
         p.known.attempts = 0;
       }
-      if (w.state[b] == RECEIVED) {
+      // A block not asked of this peer is taken only while nobody is suspected for the piece (a
+      // late one after a choke, say): a piece that failed takes blocks from the peer it is asked
+      // of alone, so that a second failure blames that peer.
+      if (w.state[b] == RECEIVED || (!asked && !w.suspects.isEmpty())) {
         p.wasted += data.length;
         fill(p);
         return;
@@ -1250,6 +1253,22 @@ public final class TorrentSession {
     }
     if (p.known != null) {
       p.known.banned = true;
+    }
+    // Nothing a banned peer sent counts: its blocks in pieces not yet checked are asked again.
+    for (Wanted w : wanted.values()) {
+      if (w.verifying) {
+        continue;
+      }
+      for (int b = 0; b < w.blocks; b++) {
+        if (w.sender[b] == p) {
+          w.sender[b] = null;
+          w.state[b] = w.requests[b] > 0 ? REQUESTED : NONE;
+          if (w.state[b] == NONE) {
+            w.unrequested++;
+          }
+          w.received--;
+        }
+      }
     }
     LOG.atInfo()
         .addKeyValue("infohash", torrent.infoHash())
