@@ -125,7 +125,7 @@ public final class Libtorrent implements AutoCloseable {
     request.put("op", "download");
     request.put("dir", dir.toAbsolutePath().toString());
     request.put("session", session);
-    request.putArray("peer").add(peer.getHostString()).add(peer.getPort());
+    request.putArray("peer").add(peer.getAddress().getHostAddress()).add(peer.getPort());
     return request;
   }
 

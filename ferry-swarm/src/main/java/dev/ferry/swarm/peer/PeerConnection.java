@@ -396,6 +396,7 @@ public final class PeerConnection {
   private void serve(BlockRef block) throws IOException, InterruptedException {
     ByteBuffer data = uploads.block(this, block);
     if (data == null || data.remaining() != block.length()) {
+      LOG.trace("peer {}: request {} refused", name, block);
       if (fast) {
         out.write(MessageCodec.encode(new RejectRequest(block)));
       }

@@ -61,9 +61,11 @@ import org.slf4j.LoggerFactory;
  * an idle peer asks again for blocks outstanding elsewhere (the endgame), and the duplicates are
  * cancelled when one arrives. A whole piece is checked against the piece layer (the engine's {@link
  * PieceHashes}) before its fetch completes. A piece that fails is discarded and counted, and every
- * peer that sent a block of it gets a strike and is avoided for that piece; {@link #STRIKES_TO_BAN}
- * strikes ban a peer. When the piece later passes, the bad copy is compared block by block with the
- * good one: a peer whose block differed is banned at once, the others are forgiven their strike.
+ * peer that sent a block of it gets a strike; it is fetched again from one peer at a time,
+ * preferably one that did not send it. When it then passes, the bad copy is compared block by block
+ * with the good one: a peer whose block differed is banned at once, the others lose that strike. A
+ * peer that alone sent two bad pieces is banned, and so is one with {@link #STRIKES_TO_BAN} strikes
+ * once the pieces whose blame it shares are judged.
  *
  * <p>Serving: interested peers are unchoked up to {@link #UNCHOKE_SLOTS} at a time (by the rate
  * they give us, else in turn), plus one optimistic unchoke that rotates, recomputed each {@link
@@ -655,6 +657,7 @@ public final class TorrentSession {
       case Extended e -> extended(p, e);
       case HashRequest r -> {
         byte[] answer = proofs.answer(r.range());
+        LOG.debug("peer {}: {} {}", p, r.range(), answer == null ? "rejected" : "answered");
         p.connection.send(
             answer == null ? new HashReject(r.range()) : new Hashes(r.range(), answer));
       }
@@ -852,10 +855,21 @@ public final class TorrentSession {
     }
     int depth = p.snubbed ? SNUBBED_PIPELINE : p.pipeline;
     while (p.outstanding.size() < depth) {
-      Wanted w = choose(p);
+      // The piece p was working on, while it has blocks to ask for: what choose() would pick
+      // (begun pieces come first), without a pass over every wanted piece for each block.
+      Wanted current = p.current == null ? null : wanted.get(p.current);
+      Wanted w =
+          current != null
+                  && current.unrequested > 0
+                  && !current.verifying
+                  && current.suspects.isEmpty()
+                  && !p.rejected.contains(current.piece)
+              ? current
+              : choose(p);
       if (w == null) {
         break;
       }
+      p.current = w.piece;
       for (int b = 0; b < w.blocks && p.outstanding.size() < depth; b++) {
         if (w.state[b] == NONE) {
           request(p, w, b);
@@ -864,7 +878,10 @@ public final class TorrentSession {
     }
     if (p.outstanding.isEmpty() && !p.snubbed && endgame()) {
       for (Wanted w : wanted.values()) {
-        if (w.verifying || !p.has(w.piece) || p.rejected.contains(w.piece)) {
+        if (w.verifying
+            || !p.has(w.piece)
+            || p.rejected.contains(w.piece)
+            || !w.suspects.isEmpty()) {
           continue;
         }
         for (int b = 0; b < w.blocks && p.outstanding.size() < ENDGAME_REQUESTS; b++) {
@@ -895,7 +912,8 @@ public final class TorrentSession {
           || w.unrequested == 0
           || !p.has(w.piece)
           || p.rejected.contains(w.piece)
-          || (w.suspects.contains(p) && othersCanServe(w, p))) {
+          || (w.suspects.contains(p) && othersCanServe(w, p))
+          || (!w.suspects.isEmpty() && othersHold(w, p))) {
         continue;
       }
       long begun = w.unrequested < w.blocks ? 0 : 1;
@@ -915,6 +933,19 @@ public final class TorrentSession {
   private boolean othersCanServe(Wanted w, Peer suspect) {
     for (Peer q : peers.values()) {
       if (q != suspect && !q.banned && !q.chokesUs && q.has(w.piece) && !w.suspects.contains(q)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Whether another peer has requests out for w. A piece that failed is fetched again from one peer
+   * at a time, so that a second failure has one sender and blames it alone.
+   */
+  private boolean othersHold(Wanted w, Peer p) {
+    for (int b = 0; b < w.blocks; b++) {
+      if (w.requests[b] > 0 && !p.outstanding.contains(key(w.piece, b))) {
         return true;
       }
     }
@@ -1020,7 +1051,10 @@ public final class TorrentSession {
       if (p.known != null) {
         p.known.attempts = 0;
       }
-      if (w.state[b] == RECEIVED) {
+      // A block not asked of this peer is taken only while nobody is suspected for the piece (a
+      // late one after a choke, say): a piece that failed takes blocks from the peer it is asked
+      // of alone, so that a second failure blames that peer.
+      if (w.state[b] == RECEIVED || (!asked && !w.suspects.isEmpty())) {
         p.wasted += data.length;
         fill(p);
         return;
@@ -1036,12 +1070,14 @@ public final class TorrentSession {
       w.sender[b] = p;
       w.received++;
       p.downloaded += data.length;
+      boolean cancelled = false;
       if (w.requests[b] > 0) {
         // The endgame asked others too: they need not send it.
         for (Peer q : peers.values()) {
           if (q.outstanding.remove(key)) {
             w.requests[b]--;
             q.connection.send(new Cancel(new BlockRef(piece, begin, data.length)));
+            cancelled = true;
           }
         }
       }
@@ -1052,7 +1088,12 @@ public final class TorrentSession {
           q.connection.interested(wantsFrom(q));
         }
       }
-      fillAll();
+      // Only this peer's queue moved, unless the endgame's duplicates were withdrawn.
+      if (cancelled) {
+        fillAll();
+      } else {
+        fill(p);
+      }
     } finally {
       lock.unlock();
     }
@@ -1106,15 +1147,17 @@ public final class TorrentSession {
       w.badCopy = w.data;
       w.badSenders = w.sender.clone();
     }
+    boolean firstFailure = w.suspects.isEmpty();
     w.suspects.addAll(senders);
     for (Peer s : senders) {
       s.strikes++;
       if (senders.size() == 1) {
         s.soleBadPieces++;
+      } else if (firstFailure) {
+        // Shared blame: the piece's judgment (when it passes) may clear this peer.
+        s.awaitingJudgment++;
       }
-      if (s.strikes >= STRIKES_TO_BAN || s.soleBadPieces >= STRIKES_TO_BAN) {
-        ban(s, "sent blocks of " + s.strikes + " pieces that failed their check");
-      }
+      judgeStrikes(s);
     }
     w.data = null;
     w.sender = new Peer[w.blocks];
@@ -1134,6 +1177,7 @@ public final class TorrentSession {
     w.verifying = false;
     if (w.futures.isEmpty()) {
       wanted.remove(w.piece);
+      unjudged(w);
     }
   }
 
@@ -1158,14 +1202,41 @@ public final class TorrentSession {
       }
     }
     near.removeAll(guilty);
+    unjudged(w);
     for (Peer s : near) {
       s.strikes = Math.max(0, s.strikes - 1);
+      judgeStrikes(s);
     }
     for (Peer s : guilty) {
       ban(s, "sent a corrupt block of piece " + w.piece);
     }
     w.badCopy = null;
     w.badSenders = null;
+  }
+
+  /** Under the lock: w's first failure is judged (or never will be): its senders wait no more. */
+  private void unjudged(Wanted w) {
+    Set<Peer> senders = new HashSet<>(Arrays.asList(w.badSenders));
+    senders.remove(null);
+    if (senders.size() > 1) {
+      for (Peer s : senders) {
+        s.awaitingJudgment--;
+        judgeStrikes(s);
+      }
+    }
+  }
+
+  /**
+   * Under the lock: bans a peer that alone sent two bad pieces, or that has {@link #STRIKES_TO_BAN}
+   * strikes once every piece whose blame it shares has been judged (so that a good peer that
+   * happened to send blocks beside a liar's is not banned before the liar is found).
+   */
+  private void judgeStrikes(Peer s) {
+    if (s.soleBadPieces >= STRIKES_TO_BAN) {
+      ban(s, "alone sent " + s.soleBadPieces + " pieces that failed their check");
+    } else if (s.strikes >= STRIKES_TO_BAN && s.awaitingJudgment == 0) {
+      ban(s, "sent blocks of " + s.strikes + " pieces that failed their check");
+    }
   }
 
   /** Under the lock: disconnects p and refuses it (its id and addresses) for the session's life. */
@@ -1182,6 +1253,22 @@ public final class TorrentSession {
     }
     if (p.known != null) {
       p.known.banned = true;
+    }
+    // Nothing a banned peer sent counts: its blocks in pieces not yet checked are asked again.
+    for (Wanted w : wanted.values()) {
+      if (w.verifying) {
+        continue;
+      }
+      for (int b = 0; b < w.blocks; b++) {
+        if (w.sender[b] == p) {
+          w.sender[b] = null;
+          w.state[b] = w.requests[b] > 0 ? REQUESTED : NONE;
+          if (w.state[b] == NONE) {
+            w.unrequested++;
+          }
+          w.received--;
+        }
+      }
     }
     LOG.atInfo()
         .addKeyValue("infohash", torrent.infoHash())
@@ -1200,6 +1287,9 @@ public final class TorrentSession {
         return;
       }
       wanted.remove(piece);
+      if (w.badSenders != null) {
+        unjudged(w);
+      }
       for (Peer p : peers.values()) {
         for (int b = 0; b < w.blocks; b++) {
           if (p.outstanding.remove(key(piece, b))) {
@@ -1286,7 +1376,7 @@ public final class TorrentSession {
       if (ref.begin() < 0
           || ref.length() < 1
           || ref.length() > BLOCK
-          || (long) ref.begin() + ref.length() > pieceLength(piece)
+          || (long) ref.begin() + ref.length() > servedLength(piece)
           || unservable.get(piece)
           || !announced.get(piece)) {
         return null;
@@ -1299,7 +1389,17 @@ public final class TorrentSession {
     }
     try {
       byte[] bytes = served.get(piece);
-      return ByteBuffer.wrap(bytes, ref.begin(), ref.length());
+      if (ref.begin() + ref.length() <= bytes.length) {
+        return ByteBuffer.wrap(bytes, ref.begin(), ref.length());
+      }
+      byte[] padded = new byte[ref.length()];
+      System.arraycopy(
+          bytes,
+          Math.min(ref.begin(), bytes.length),
+          padded,
+          0,
+          Math.max(0, bytes.length - ref.begin()));
+      return ByteBuffer.wrap(padded);
     } catch (ServedPieces.Unservable e) {
       LOG.warn("not serving piece {} of {}: {}", piece, torrent.infoHash(), e.getMessage());
       lock.lock();
@@ -1311,6 +1411,16 @@ public final class TorrentSession {
       }
       return null;
     }
+  }
+
+  /**
+   * How far into a piece a peer may ask: the piece's bytes, and for the last piece the whole piece
+   * size. libtorrent pads every file of a v2 torrent to a piece boundary (the torrent it loads ends
+   * in an implicit pad file), so it asks for the file's last block as a whole 16 KiB block, the
+   * bytes past the end being the pad's zeros.
+   */
+  private int servedLength(int piece) {
+    return piece == pieceCount - 1 ? torrent.pieceLength() : pieceLength(piece);
   }
 
   private void sent(PeerConnection connection, int bytes) {
@@ -1444,6 +1554,7 @@ public final class TorrentSession {
     final LinkedHashSet<Long> outstanding = new LinkedHashSet<>();
     final Set<Integer> rejected = new HashSet<>();
     int pipeline = MIN_PIPELINE;
+    Integer current;
     boolean snubbed;
     long progressAt;
     long rateBytes;
@@ -1454,6 +1565,7 @@ public final class TorrentSession {
     long wasted;
     int strikes;
     int soleBadPieces;
+    int awaitingJudgment;
     boolean banned;
     int metadataId;
     long chokedAt;
