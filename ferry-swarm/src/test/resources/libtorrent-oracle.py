@@ -14,7 +14,8 @@ Reads one JSON request per line on standard input and answers each with one JSON
       torrent is seeding, or {"error"}. Optional: "session": a name, each name its own libtorrent
       session (own port and peer id; default "seed"); "seed_mode": true adds the torrent in seed
       mode (the file is not checked); "unchecked": true makes that session trust every piece
-      (disable_hash_checks), so that it serves a damaged file as it is
+      (disable_hash_checks), so that it serves a damaged file as it is; "upload_rate": bytes per
+      second the session sends at most (set when the session is made)
   {"op": "download", "torrent": TORRENT or "magnet": URI, "dir": DIR, "peer": [HOST, PORT]}
       downloads into DIR in a session of its own ("session", default "download") from the one
       peer given (connect_peer), answers {"state", "done"} once finished, or {"error"} after
@@ -60,7 +61,7 @@ def load(request):
 sessions = {}
 
 
-def session_named(name, unchecked=False):
+def session_named(name, unchecked=False, upload_rate=0):
     if name not in sessions:
         sessions[name] = lt.session(
             {
@@ -73,13 +74,19 @@ def session_named(name, unchecked=False):
                 "enable_incoming_utp": False,
                 "allow_multiple_connections_per_ip": True,
                 "disable_hash_checks": unchecked,
+                # Bytes per second sent to peers (0: no limit), for a download that lasts.
+                "upload_rate_limit": upload_rate,
             }
         )
     return sessions[name]
 
 
 def seed(request):
-    session = session_named(request.get("session", "seed"), request.get("unchecked", False))
+    session = session_named(
+        request.get("session", "seed"),
+        request.get("unchecked", False),
+        request.get("upload_rate", 0),
+    )
     params = {"ti": lt.torrent_info(request["path"]), "save_path": request["dir"]}
     if request.get("seed_mode"):
         params["flags"] = lt.torrent_flags.seed_mode

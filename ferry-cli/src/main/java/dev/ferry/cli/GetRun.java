@@ -62,7 +62,14 @@ final class GetRun {
 
   /** Where one file's bytes came from (DO's statistics), and its SHA-256 once complete. */
   private record Sources(
-      String url, String path, long size, long http, long peers, long cache, String sha256) {}
+      String url,
+      String path,
+      long size,
+      long http,
+      long peers,
+      long cache,
+      int rejected,
+      String sha256) {}
 
   /** Whether a finished file's statistics were read, to learn whether cache servers serve. */
   private boolean cachesProbed;
@@ -287,7 +294,14 @@ final class GetRun {
       for (Sources s : counted) {
         sources.add(
             new Sources(
-                s.url(), s.path(), s.size(), s.http(), s.peers(), s.cache(), sha256(s.path())));
+                s.url(),
+                s.path(),
+                s.size(),
+                s.http(),
+                s.peers(),
+                s.cache(),
+                s.rejected(),
+                sha256(s.path())));
       }
     }
     filesDone += p.filesTotal();
@@ -417,11 +431,13 @@ final class GetRun {
       long http = 0;
       long peers = 0;
       long cache = 0;
+      int rejected = 0;
       try {
         var stats = dev.ferry.api.delivery.DeliveryOptimizationFile.of(file).getStats();
         http = stats.bytesFromHttp();
         peers = stats.bytesFromPeers();
         cache = stats.bytesFromCacheServer();
+        rejected = stats.piecesFailedIntegrity();
       } catch (RuntimeException noStatistics) {
         // Counted as none.
       }
@@ -433,6 +449,7 @@ final class GetRun {
               http,
               peers,
               cache,
+              rejected,
               null));
     }
     return counted;
@@ -468,6 +485,7 @@ final class GetRun {
       file.put("bytesFromHttp", s.http());
       file.put("bytesFromPeers", s.peers());
       file.put("bytesFromCacheServer", s.cache());
+      file.put("piecesRejected", s.rejected());
       file.put("sha256", s.sha256());
       http += s.http();
       peers += s.peers();

@@ -31,6 +31,8 @@ import java.util.OptionalInt;
  *     level's name; empty for FERRY_LOG_LEVEL's, else logback.xml's
  * @param peerPort where ferryd listens for peers ({@code --peer-port}): empty for DO's 7680, or any
  *     free port while that is taken; 0 any free port; {@link #PEERS_OFF} for no swarm at all
+ * @param peerUploadRate the most bytes per second sent to peers in all ({@code
+ *     --peer-upload-rate}), 0 for no cap
  */
 public record DaemonOptions(
     Path socket,
@@ -43,7 +45,8 @@ public record DaemonOptions(
     Optional<DoAgentOptions> doAgent,
     CacheSettings cacheHosts,
     Optional<String> logLevel,
-    OptionalInt peerPort) {
+    OptionalInt peerPort,
+    long peerUploadRate) {
 
   /** {@link #peerPort} when ferryd takes part in no swarm. */
   public static final int PEERS_OFF = -1;
@@ -63,6 +66,7 @@ public record DaemonOptions(
                           [--cache-fallback-foreground S] [--cache-fallback-background S]
                           [--cache-host-source dhcp|dhcp-force]
                           [--log-level LEVEL] [--peer-port PORT|off]
+                          [--peer-upload-rate RATE]
 
       Runs ferryd in the foreground: the transfer engine and its local REST API.
         --system                 system mode: socket /run/ferry/ferryd.sock (every local user may
@@ -103,6 +107,8 @@ public record DaemonOptions(
                                  downloaded with a content description, and `ferry do seed`s);
                                  default DO's 7680, else any free port while that is taken; 0
                                  any free port; off: no peers at all
+        --peer-upload-rate RATE  the most bytes per second sent to peers in all (K, M or G
+                                 suffix; default: no cap of its own)
         -h, --help               show this help
       SIGTERM stops the daemon cleanly: transfers are checkpointed and resume at the next start.
       """;
@@ -141,7 +147,8 @@ public record DaemonOptions(
         Optional.empty(),
         CacheSettings.NONE,
         Optional.empty(),
-        OptionalInt.empty());
+        OptionalInt.empty(),
+        0);
   }
 
   /** Per-user defaults: the socket under the runtime directory, data under XDG_DATA_HOME. */
@@ -226,6 +233,7 @@ public record DaemonOptions(
     CacheSettings cacheHosts;
     Optional<String> logLevel;
     OptionalInt peerPort;
+    long peerUploadRate;
 
     Editor(DaemonOptions o) {
       socket = o.socket;
@@ -239,6 +247,7 @@ public record DaemonOptions(
       cacheHosts = o.cacheHosts;
       logLevel = o.logLevel;
       peerPort = o.peerPort;
+      peerUploadRate = o.peerUploadRate;
     }
 
     DaemonOptions build() {
@@ -253,7 +262,8 @@ public record DaemonOptions(
           doAgent,
           cacheHosts,
           logLevel,
-          peerPort);
+          peerPort,
+          peerUploadRate);
     }
   }
 
@@ -302,6 +312,7 @@ public record DaemonOptions(
     CacheSettings.Discovery discovery = CacheSettings.Discovery.NONE;
     Optional<String> logLevel = Optional.empty();
     OptionalInt peerPort = OptionalInt.empty();
+    long peerUploadRate = 0;
     List<String> rest = new ArrayList<>(List.of(args));
     while (!rest.isEmpty()) {
       String arg = rest.removeFirst();
@@ -351,6 +362,7 @@ public record DaemonOptions(
             cacheBackground = delaySeconds(name, value(name, inline, rest));
         case "--cache-host-source" -> discovery = discovery(value(name, inline, rest));
         case "--log-level" -> logLevel = Optional.of(logLevel(value(name, inline, rest)));
+        case "--peer-upload-rate" -> peerUploadRate = rate(name, value(name, inline, rest));
         case "--peer-port" -> {
           String value = value(name, inline, rest);
           peerPort =
@@ -409,7 +421,8 @@ public record DaemonOptions(
         new CacheSettings(cacheHosts, CacheSettings.UNSET, CacheSettings.UNSET, discovery)
             .withDelays(cacheForeground, cacheBackground),
         logLevel,
-        peerPort);
+        peerPort,
+        peerUploadRate);
   }
 
   private static String logLevel(String text) {
@@ -459,6 +472,25 @@ public record DaemonOptions(
       throw new UsageException(name + " needs a value");
     }
     return rest.removeFirst();
+  }
+
+  /** Bytes per second: a positive number with an optional K, M or G suffix. */
+  private static long rate(String name, String text) {
+    String t = text.trim().toUpperCase(java.util.Locale.ROOT);
+    long unit = 1;
+    if (t.endsWith("K") || t.endsWith("M") || t.endsWith("G")) {
+      unit = t.endsWith("K") ? 1L << 10 : t.endsWith("M") ? 1L << 20 : 1L << 30;
+      t = t.substring(0, t.length() - 1);
+    }
+    try {
+      long n = Long.parseLong(t);
+      if (n > 0 && n <= Long.MAX_VALUE / unit) {
+        return n * unit;
+      }
+    } catch (NumberFormatException e) {
+      // Said below.
+    }
+    throw new UsageException(name + ": " + text + " is not a rate (bytes per second, K, M or G)");
   }
 
   private static int port(String text) {

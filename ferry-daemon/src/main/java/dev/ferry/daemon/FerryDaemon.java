@@ -183,7 +183,8 @@ public final class FerryDaemon implements AutoCloseable {
     if (port == DaemonOptions.PEERS_OFF) {
       return config;
     }
-    SwarmSettings settings = SwarmSettings.defaults().withPort(port);
+    SwarmSettings settings =
+        SwarmSettings.defaults().withPort(port).withUploadBytesPerSecond(options.peerUploadRate());
     PeerSharing sharing;
     try {
       try {

@@ -34,6 +34,16 @@ public interface SourceResponse extends AutoCloseable {
 
   InputStream body() throws IOException;
 
+  /**
+   * Pieces of the file that the source received for this response, found bad against the file's
+   * content and threw away before they reached the engine (a swarm checks each piece as it comes
+   * and fetches it again): read once the response is closed, and counted as the file's rejected
+   * pieces. 0 by default.
+   */
+  default int piecesDiscarded() {
+    return 0;
+  }
+
   /** The caller read the whole body: the connection may serve another request. */
   default void consumed() {}
 

@@ -50,7 +50,8 @@ public interface TransferEvents {
 
   /**
    * A piece failed its hash and will be fetched again; called once for each source that sent some
-   * of its bytes, with that source's kind: each is blamed.
+   * of its bytes, with that source's kind: each is blamed. {@code piece} is -1 for one a source
+   * threw away itself ({@link SourceResponse#piecesDiscarded}).
    */
   default void pieceRejected(FileRef file, int piece, SourceKind kind) {}
 

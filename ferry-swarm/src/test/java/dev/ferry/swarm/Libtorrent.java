@@ -103,6 +103,21 @@ public final class Libtorrent implements AutoCloseable {
   }
 
   /**
+   * Seeds as {@link #seed(Path, Path)} does, in a new session named {@code session} that sends at
+   * most {@code bytesPerSecond} to its peers: a download from it lasts long enough to be
+   * interrupted.
+   */
+  public JsonNode seedLimited(Path torrent, Path dir, String session, long bytesPerSecond) {
+    ObjectNode request = JSON.createObjectNode();
+    request.put("op", "seed");
+    request.put("path", torrent.toAbsolutePath().toString());
+    request.put("dir", dir.toAbsolutePath().toString());
+    request.put("session", session);
+    request.put("upload_rate", bytesPerSecond);
+    return ask(request);
+  }
+
+  /**
    * Downloads {@code torrent} into {@code dir} from the one peer given (connect_peer), in a
    * libtorrent session named {@code session}; answers {@code {"state", "done"}} once finished, or
    * {@code {"error"}} after two minutes.

@@ -96,7 +96,7 @@ record Fetcher(TransferContext transfer, CopyLoop copier, AtomicBoolean originIg
     } finally {
       stop.detach(response);
       response.close();
-      transfer.events().sourceClosed(transfer.file(), source.kind());
+      transfer.closed(source, response);
     }
   }
 

@@ -533,6 +533,11 @@ public final class FileState {
     recount();
   }
 
+  /** A source threw away a bad piece itself before it reached the file: it counts as rejected. */
+  synchronized void discarded() {
+    piecesRejected++;
+  }
+
   synchronized void addTransferred(long n) {
     transferred += n;
     recount();

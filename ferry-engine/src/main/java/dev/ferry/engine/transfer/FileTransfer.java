@@ -187,7 +187,7 @@ public final class FileTransfer {
         } finally {
           transfer.stop().detach(response);
           response.close();
-          transfer.events().sourceClosed(transfer.file(), source.kind());
+          transfer.closed(source, response);
         }
       } finally {
         planner.release(source);

@@ -32,6 +32,19 @@ record TransferContext(
     events.sourceOpened(file, source.kind(), request.start(), request.end());
   }
 
+  /**
+   * The response {@code source} gave is closed: the pieces it threw away as bad count as the file's
+   * rejected pieces.
+   */
+  void closed(Source source, SourceResponse response) {
+    int discarded = response.piecesDiscarded();
+    for (int i = 0; i < discarded; i++) {
+      state.discarded();
+      events.pieceRejected(file, -1, source.kind());
+    }
+    events.sourceClosed(file, source.kind());
+  }
+
   /** {@code bytes} arrived from a source of {@code kind}. */
   void received(SourceKind kind, int bytes) {
     stats.bytesReceived(file, kind, bytes);

@@ -15,7 +15,11 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.time.Duration;
+import java.util.Collections;
+import java.util.Map;
 import java.util.Optional;
+import java.util.WeakHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
 /**
@@ -35,6 +39,13 @@ final class PeerSource implements Source {
   private final Function<URI, Optional<TorrentSession>> sessions;
   private final boolean origin;
   private final Duration timeout;
+
+  /**
+   * The pieces each session threw away that responses have reported, so that each is reported once,
+   * by the response that closes after it.
+   */
+  private final Map<TorrentSession, AtomicLong> reported =
+      Collections.synchronizedMap(new WeakHashMap<>());
 
   private PeerSource(
       Function<URI, Optional<TorrentSession>> sessions, boolean origin, Duration timeout) {
@@ -109,7 +120,12 @@ final class PeerSource implements Source {
     int pieceSize = session.torrent().pieceLength();
     int window = (int) Math.max(2, Math.min(64, WINDOW_BYTES / pieceSize));
     PieceStream body = new PieceStream(session, start, end, window, timeout);
-    return new Response(start, end - start, version, body);
+    return new Response(
+        start,
+        end - start,
+        version,
+        body,
+        reported.computeIfAbsent(session, s -> new AtomicLong()));
   }
 
   /** What a magnet link's file is: its size, and its info-hash as a strong ETag. */
@@ -138,9 +154,17 @@ final class PeerSource implements Source {
     return origin ? "peers (magnet origin)" : "peers";
   }
 
-  /** One response: the stream and what it is of. */
-  private record Response(long start, long length, Validators validators, PieceStream stream)
+  /** One response: the stream, what it is of, and its session's discarded pieces reported. */
+  private record Response(
+      long start, long length, Validators validators, PieceStream stream, AtomicLong reported)
       implements SourceResponse {
+    @Override
+    public int piecesDiscarded() {
+      long now = stream.session().stats().piecesRejected();
+      long before = reported.getAndAccumulate(now, Math::max);
+      return (int) Math.max(0, now - before);
+    }
+
     @Override
     public String headerBlock() {
       return "";

@@ -117,6 +117,10 @@ final class PieceStream extends InputStream {
     }
   }
 
+  TorrentSession session() {
+    return session;
+  }
+
   /** Withdraws every piece still wanted; a read in progress ends with an IOException. */
   void abort() {
     aborted = true;
