@@ -113,7 +113,9 @@ class ArchitectureTest {
 
   /**
    * Peers (ferry-swarm) are a part beside the engine, built on it: nothing in the engine (core,
-   * SPI, DO, sources) names them, and they use only what the engine offers parts that plug in.
+   * SPI, DO, sources) names them, and they use only what the engine offers parts that plug in (the
+   * SPI, the integrity package's tree) and, to be wired in, its configuration ({@code
+   * dev.ferry.engine}'s own classes: {@code PeerSharing.into(EngineConfig)}).
    */
   @Test
   void theEngineKnowsNothingOfTheSwarm() {
@@ -139,9 +141,20 @@ class ArchitectureTest {
         .resideInAnyPackage(
             "dev.ferry.swarm..",
             "dev.ferry.engine.integrity..",
+            "dev.ferry.engine",
             "dev.ferry.spi..",
             "dev.ferry.api..",
+            "org.slf4j..",
             "java..")
+        .check(ferry);
+    classes()
+        .that()
+        .resideInAPackage("dev.ferry.swarm..")
+        .and()
+        .resideOutsideOfPackage("dev.ferry.swarm.source..")
+        .should()
+        .onlyDependOnClassesThat()
+        .resideOutsideOfPackage("dev.ferry.engine")
         .check(ferry);
   }
 
