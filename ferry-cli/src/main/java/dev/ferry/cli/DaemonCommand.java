@@ -77,6 +77,20 @@ final class DaemonCommand implements Callable<Integer> {
               + " FERRY_LOG_LEVEL, else INFO); 'ferry log-level' changes it while ferryd runs")
   String logLevel;
 
+  @Option(
+      names = "--peer-port",
+      paramLabel = "PORT|off",
+      description =
+          "where peers connect to fetch what ferryd offers (default DO's 7680, else any free port"
+              + " while that is taken; 0 any; off: no peers)")
+  String peerPort;
+
+  @Option(
+      names = "--peer-upload-rate",
+      paramLabel = "RATE",
+      description = "the most bytes per second sent to peers in all (K, M or G; default no cap)")
+  String peerUploadRate;
+
   @Unmatched List<String> more = new ArrayList<>();
 
   @Override
@@ -111,6 +125,12 @@ final class DaemonCommand implements Callable<Integer> {
     }
     if (logLevel != null) {
       args.addAll(List.of("--log-level", logLevel));
+    }
+    if (peerPort != null) {
+      args.addAll(List.of("--peer-port", peerPort));
+    }
+    if (peerUploadRate != null) {
+      args.addAll(List.of("--peer-upload-rate", peerUploadRate));
     }
     // ferryd puts its own logging in place of the command line's quiet one.
     args.addAll(more);
