@@ -15,6 +15,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -101,6 +102,47 @@ public final class Swarm implements AutoCloseable {
       byWireHash.put(HexFormat.of().formatHex(torrent.infoHash().truncated()), session);
     }
     return session;
+  }
+
+  /**
+   * Joins a swarm knowing only its info-hash: gets the torrent (its info dictionary over BEP 9 and
+   * its piece layer over BEP 52 hash requests) from the first of {@code peers} that gives a usable
+   * one, then adds it as {@link #add} does and connects to every one of {@code peers}. Completes
+   * exceptionally when none gives it (or the swarm closes); a session already there for the
+   * info-hash is returned at once.
+   */
+  public CompletableFuture<TorrentSession> addMagnet(
+      InfoHash hash, LocalPieces local, List<InetSocketAddress> peers) {
+    TorrentSession existing = sessions.get(hash);
+    if (existing != null) {
+      existing.addLocal(local);
+      peers.forEach(existing::connect);
+      return CompletableFuture.completedFuture(existing);
+    }
+    List<InetSocketAddress> candidates = List.copyOf(peers);
+    CompletableFuture<TorrentSession> result = new CompletableFuture<>();
+    Thread.ofVirtual()
+        .name("swarm-magnet " + hash)
+        .start(() -> {
+          IOException failure = new IOException("no peer gave the torrent of " + hash);
+          for (InetSocketAddress peer : candidates) {
+            if (closed) {
+              break;
+            }
+            try {
+              SingleFileTorrent torrent = MagnetFetch.fetch(hash, peer, peerId);
+              TorrentSession session = add(torrent, local);
+              candidates.forEach(session::connect);
+              result.complete(session);
+              return;
+            } catch (IOException | RuntimeException e) {
+              LOG.debug("no torrent of {} from {}: {}", hash, peer, e.toString());
+              failure.addSuppressed(e);
+            }
+          }
+          result.completeExceptionally(failure);
+        });
+    return result;
   }
 
   public Optional<TorrentSession> find(InfoHash hash) {

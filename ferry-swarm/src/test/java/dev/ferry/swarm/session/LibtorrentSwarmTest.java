@@ -14,6 +14,8 @@ import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -23,9 +25,9 @@ import org.junit.jupiter.api.io.TempDir;
  * The session against libtorrent (Debian's python3-libtorrent 2.0, through {@code
  * libtorrent-oracle.py}), on 127.0.0.1: libtorrent seeds and Ferry fetches, Ferry seeds and
  * libtorrent downloads (from the torrent file, and from the info-hash alone, which takes BEP 9
- * metadata and BEP 52 hash requests), and a libtorrent peer that serves a damaged copy is banned
- * while the fetch completes from a good one. Each libtorrent session named here is a peer of its
- * own (its own port and peer id) in the one oracle process.
+ * metadata and BEP 52 hash requests; and the other way round), and a libtorrent peer that serves a
+ * damaged copy is banned while the fetch completes from a good one. Each libtorrent session named
+ * here is a peer of its own (its own port and peer id) in the one oracle process.
  */
 class LibtorrentSwarmTest {
   private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
@@ -101,6 +103,34 @@ class LibtorrentSwarmTest {
       assertThat(fetching.peers())
           .singleElement()
           .satisfies(peer -> assertThat(peer.downloaded()).isGreaterThanOrEqualTo(SIZE));
+    }
+  }
+
+  @Test
+  void ferryJoinsALibtorrentSeedWithOnlyTheInfoHash() throws Exception {
+    Path seedDir = Files.createDirectories(dir.resolve("seed"));
+    Path file = dir.resolve("content");
+    // More than 512 pieces: the piece layer takes two hash requests, each proved by an uncle.
+    int size = 600 * 16 * 1024 + 777;
+    byte[] content = SwarmFiles.write(file, size, 16);
+    SingleFileTorrent torrent = CanonicalTorrent.of(file, 16 * 1024);
+    Files.copy(file, seedDir.resolve(torrent.name()));
+    Path torrentFile = dir.resolve("ferry.torrent");
+    TorrentWriter.write(torrent, torrentFile);
+    JsonNode seeding = libtorrent.seed(torrentFile, seedDir, "seed-magnet", false, false);
+    assertThat(seeding.path("error").isMissingNode()).as("%s", seeding).isTrue();
+    try (Swarm swarm = swarm(-1)) {
+      InetSocketAddress seed = new InetSocketAddress(LOOPBACK, seeding.get("port").asInt());
+
+      TorrentSession fetching =
+          swarm
+              .addMagnet(torrent.infoHash(), LocalPieces.none(), List.of(seed))
+              .get(SwarmFiles.FETCH_SECONDS, TimeUnit.SECONDS);
+
+      assertThat(fetching.torrent().infoHash()).isEqualTo(torrent.infoHash());
+      assertThat(fetching.torrent().tree().pieceLayer()).isEqualTo(torrent.tree().pieceLayer());
+      assertThat(SwarmFiles.fetchAll(fetching)).isEqualTo(content);
+      assertThat(fetching.stats().bytesDownloaded()).isEqualTo(size);
     }
   }
 

@@ -27,6 +27,8 @@ import java.net.SocketException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -78,6 +80,54 @@ class SwarmLoopbackTest {
             assertThat(peer.banned()).isFalse();
           });
       assertThat(seed.stats().peersSeen()).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void ferryJoinsFerryWithOnlyTheInfoHash() throws Exception {
+    Path file = dir.resolve("content");
+    // 1100 pieces: three hash requests, a layer padded to 2048, two uncles for each request.
+    byte[] content = SwarmFiles.write(file, 1100 * 16 * 1024 - 5, 8);
+    SingleFileTorrent torrent = CanonicalTorrent.of(file, 16 * 1024);
+    try (Swarm seeder = Swarm.start(settings());
+        Swarm leecher = Swarm.start(settings().withPort(-1))) {
+      seeder.add(torrent, LocalPieces.ofFile(file));
+      InetSocketAddress seed = new InetSocketAddress(LOOPBACK, seeder.port());
+
+      TorrentSession session =
+          leecher
+              .addMagnet(
+                  torrent.infoHash(),
+                  LocalPieces.none(),
+                  List.of(new InetSocketAddress(LOOPBACK, 1), seed))
+              .get(SwarmFiles.FETCH_SECONDS, TimeUnit.SECONDS);
+
+      assertThat(session.torrent().tree().pieceLayer()).isEqualTo(torrent.tree().pieceLayer());
+      assertThat(leecher.find(torrent.infoHash())).contains(session);
+      assertThat(SwarmFiles.fetchAll(session)).isEqualTo(content);
+    }
+  }
+
+  @Test
+  void aMagnetNoPeerCanAnswerFails() throws Exception {
+    Path file = dir.resolve("content");
+    SwarmFiles.write(file, 100_000, 9);
+    SingleFileTorrent torrent = CanonicalTorrent.of(file, 32 * 1024);
+    SingleFileTorrent other = CanonicalTorrent.of(file, 16 * 1024);
+    try (Swarm seeder = Swarm.start(settings());
+        Swarm leecher = Swarm.start(settings().withPort(-1))) {
+      // The seeder has the same content in another torrent: it cannot answer for this one.
+      seeder.add(other, LocalPieces.ofFile(file));
+
+      var magnet =
+          leecher.addMagnet(
+              torrent.infoHash(),
+              LocalPieces.none(),
+              List.of(new InetSocketAddress(LOOPBACK, seeder.port())));
+
+      await().atMost(Duration.ofSeconds(60)).until(magnet::isDone);
+      assertThat(magnet).isCompletedExceptionally();
+      assertThat(leecher.find(torrent.infoHash())).isEmpty();
     }
   }
 
