@@ -12,6 +12,7 @@ import dev.ferry.engine.integrity.IntegrityCheckInfo;
 import dev.ferry.engine.integrity.PieceHashes;
 import dev.ferry.rest.Json;
 import dev.ferry.rest.SeedView;
+import dev.ferry.rest.UsageView;
 import dev.ferry.swarm.content.CanonicalTorrent;
 import dev.ferry.swarm.content.ContentId;
 import dev.ferry.swarm.source.ContentDescriptions;
@@ -25,6 +26,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.SequencedMap;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -76,13 +78,42 @@ final class DoCommand implements Callable<Integer> {
       try (Session session = parent.ferry.session()) {
         DeliveryManager delivery = DeliveryManager.of(session.manager());
         PrintWriter out = spec.commandLine().getOut();
-        report(delivery, out, jsonOption.json || parent.ferry.json);
+        boolean json = jsonOption.json || parent.ferry.json;
+        report(delivery, out, json);
+        if (!json) {
+          uploads(session.choice()).ifPresent(usage -> uploadLine(out, usage));
+        }
         out.flush();
         return ExitCodes.OK;
       }
     }
 
     abstract void report(DeliveryManager delivery, PrintWriter out, boolean json);
+
+    /**
+     * This month's uploads to peers and their cap, which ferryd keeps (the embedded engine of a
+     * command serves peers only while it runs, and counts no month).
+     */
+    private static Optional<UsageView> uploads(Session.Choice choice) {
+      if (!choice.daemon() || choice.shared()) {
+        return Optional.empty();
+      }
+      try {
+        return Optional.of(FerryClient.usage(choice.socket()));
+      } catch (RuntimeException olderDaemon) {
+        return Optional.empty();
+      }
+    }
+
+    private static void uploadLine(PrintWriter out, UsageView usage) {
+      out.println(
+          "Uploaded to peers this month: "
+              + Progress.mib(usage.uploadedThisMonth())
+              + (usage.monthlyUploadCap() > 0
+                  ? " of the monthly cap of " + Progress.mib(usage.monthlyUploadCap())
+                  : " (no monthly cap)")
+              + ".");
+    }
 
     static void printJson(PrintWriter out, Object value) {
       try {

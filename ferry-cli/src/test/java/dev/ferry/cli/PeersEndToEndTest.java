@@ -201,6 +201,15 @@ class PeersEndToEndTest {
       assertThat(listed.get(0).get("bytesUploaded").asLong())
           .as("both downloads came from ferryd")
           .isGreaterThanOrEqualTo(2 * content.size());
+      // What was sent counts in the month's uploads, which do perf shows beside the cap.
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(
+              () -> ferry.run("do", "perf").out(),
+              out ->
+                  out.contains("Uploaded to peers this month: ")
+                      && !out.contains("Uploaded to peers this month: 0.0 MiB"));
+      assertThat(ferry.run("do", "perf").out()).contains("(no monthly cap)");
       assertThat(ferry.run("do", "unseed", file.toString()).code()).isZero();
       assertThat(JSON.readTree(ferry.run("do", "seeds", "--json").out())).isEmpty();
     }

@@ -116,6 +116,13 @@ public final class FerryClient {
     }
   }
 
+  /** The daemon's bytes by source over time, and this month's uploads to peers with their cap. */
+  public static dev.ferry.rest.UsageView usage(Path socket) {
+    try (Transport transport = new Transport(socket)) {
+      return transport.get(Routes.USAGE, dev.ferry.rest.UsageView.class);
+    }
+  }
+
   /** What the caller offers to peers through the daemon. */
   public static List<dev.ferry.rest.SeedView> seeds(Path socket) {
     try (Transport transport = new Transport(socket)) {

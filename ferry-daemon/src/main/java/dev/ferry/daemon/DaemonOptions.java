@@ -33,6 +33,8 @@ import java.util.OptionalInt;
  *     free port while that is taken; 0 any free port; {@link #PEERS_OFF} for no swarm at all
  * @param peerUploadRate the most bytes per second sent to peers in all ({@code
  *     --peer-upload-rate}), 0 for no cap
+ * @param monthlyUploadCap the most bytes sent to peers in a calendar month ({@code
+ *     --monthly-upload-cap}, DO's DOMonthlyUploadDataCap), 0 for none
  */
 public record DaemonOptions(
     Path socket,
@@ -46,7 +48,8 @@ public record DaemonOptions(
     CacheSettings cacheHosts,
     Optional<String> logLevel,
     OptionalInt peerPort,
-    long peerUploadRate) {
+    long peerUploadRate,
+    long monthlyUploadCap) {
 
   /** {@link #peerPort} when ferryd takes part in no swarm. */
   public static final int PEERS_OFF = -1;
@@ -66,7 +69,7 @@ public record DaemonOptions(
                           [--cache-fallback-foreground S] [--cache-fallback-background S]
                           [--cache-host-source dhcp|dhcp-force]
                           [--log-level LEVEL] [--peer-port PORT|off]
-                          [--peer-upload-rate RATE]
+                          [--peer-upload-rate RATE] [--monthly-upload-cap BYTES]
 
       Runs ferryd in the foreground: the transfer engine and its local REST API.
         --system                 system mode: socket /run/ferry/ferryd.sock (every local user may
@@ -109,6 +112,10 @@ public record DaemonOptions(
                                  any free port; off: no peers at all
         --peer-upload-rate RATE  the most bytes per second sent to peers in all (K, M or G
                                  suffix; default: no cap of its own)
+        --monthly-upload-cap BYTES
+                                 the most bytes sent to peers in a calendar month (DO's
+                                 DOMonthlyUploadDataCap; K, M or G suffix; default: none); once
+                                 reached, peers are served no more until the month ends
         -h, --help               show this help
       SIGTERM stops the daemon cleanly: transfers are checkpointed and resume at the next start.
       """;
@@ -148,6 +155,7 @@ public record DaemonOptions(
         CacheSettings.NONE,
         Optional.empty(),
         OptionalInt.empty(),
+        0,
         0);
   }
 
@@ -234,6 +242,7 @@ public record DaemonOptions(
     Optional<String> logLevel;
     OptionalInt peerPort;
     long peerUploadRate;
+    long monthlyUploadCap;
 
     Editor(DaemonOptions o) {
       socket = o.socket;
@@ -248,6 +257,7 @@ public record DaemonOptions(
       logLevel = o.logLevel;
       peerPort = o.peerPort;
       peerUploadRate = o.peerUploadRate;
+      monthlyUploadCap = o.monthlyUploadCap;
     }
 
     DaemonOptions build() {
@@ -263,7 +273,8 @@ public record DaemonOptions(
           cacheHosts,
           logLevel,
           peerPort,
-          peerUploadRate);
+          peerUploadRate,
+          monthlyUploadCap);
     }
   }
 
@@ -313,6 +324,7 @@ public record DaemonOptions(
     Optional<String> logLevel = Optional.empty();
     OptionalInt peerPort = OptionalInt.empty();
     long peerUploadRate = 0;
+    long monthlyUploadCap = 0;
     List<String> rest = new ArrayList<>(List.of(args));
     while (!rest.isEmpty()) {
       String arg = rest.removeFirst();
@@ -363,6 +375,7 @@ public record DaemonOptions(
         case "--cache-host-source" -> discovery = discovery(value(name, inline, rest));
         case "--log-level" -> logLevel = Optional.of(logLevel(value(name, inline, rest)));
         case "--peer-upload-rate" -> peerUploadRate = rate(name, value(name, inline, rest));
+        case "--monthly-upload-cap" -> monthlyUploadCap = rate(name, value(name, inline, rest));
         case "--peer-port" -> {
           String value = value(name, inline, rest);
           peerPort =
@@ -422,7 +435,8 @@ public record DaemonOptions(
             .withDelays(cacheForeground, cacheBackground),
         logLevel,
         peerPort,
-        peerUploadRate);
+        peerUploadRate,
+        monthlyUploadCap);
   }
 
   private static String logLevel(String text) {
@@ -474,7 +488,7 @@ public record DaemonOptions(
     return rest.removeFirst();
   }
 
-  /** Bytes per second: a positive number with an optional K, M or G suffix. */
+  /** Bytes (per second, for a rate): a positive number with an optional K, M or G suffix. */
   private static long rate(String name, String text) {
     String t = text.trim().toUpperCase(java.util.Locale.ROOT);
     long unit = 1;
@@ -490,7 +504,7 @@ public record DaemonOptions(
     } catch (NumberFormatException e) {
       // Said below.
     }
-    throw new UsageException(name + ": " + text + " is not a rate (bytes per second, K, M or G)");
+    throw new UsageException(name + ": " + text + " is not a number of bytes (K, M or G suffix)");
   }
 
   private static int port(String text) {

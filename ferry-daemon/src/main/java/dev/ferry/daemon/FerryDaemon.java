@@ -6,6 +6,7 @@ import dev.ferry.cache.CacheSettings;
 import dev.ferry.cache.DhcpCacheHosts;
 import dev.ferry.daemon.api.ApiServer;
 import dev.ferry.daemon.api.CallerAccess;
+import dev.ferry.daemon.dashboard.MonthlyUploads;
 import dev.ferry.daemon.dashboard.UsageSampler;
 import dev.ferry.daemon.doagent.AgentAccess;
 import dev.ferry.daemon.doagent.AgentCallers;
@@ -178,13 +179,17 @@ public final class FerryDaemon implements AutoCloseable {
    * DaemonOptions#peerPort}): DO's 7680 unless given, any free port while the default is taken. The
    * engine opened with it owns the swarm.
    */
-  private static EngineConfig withPeers(EngineConfig config, DaemonOptions options) {
+  private static EngineConfig withPeers(
+      EngineConfig config, DaemonOptions options, MonthlyUploads uploads) {
     int port = options.peerPort().orElse(DaemonOptions.DEFAULT_PEER_PORT);
     if (port == DaemonOptions.PEERS_OFF) {
       return config;
     }
     SwarmSettings settings =
-        SwarmSettings.defaults().withPort(port).withUploadBytesPerSecond(options.peerUploadRate());
+        SwarmSettings.defaults()
+            .withPort(port)
+            .withUploadBytesPerSecond(options.peerUploadRate())
+            .withUploads(uploads);
     PeerSharing sharing;
     try {
       try {
@@ -219,8 +224,9 @@ public final class FerryDaemon implements AutoCloseable {
       config = config.withReadTimeout(options.readTimeout().get());
     }
     config = config.withCacheHosts(cacheHosts(options));
-    config = withPeers(config, options);
     FerryMetrics metrics = FerryMetrics.create();
+    MonthlyUploads uploads = new MonthlyUploads(metrics);
+    config = withPeers(config, options, uploads);
     config =
         config.withTransferEvents(metrics.transferEvents()).withStoreEvents(metrics.storeEvents());
     Engine engine;
@@ -238,7 +244,10 @@ public final class FerryDaemon implements AutoCloseable {
               : Optional.empty();
       UserDirectory users = new UserDirectory(self.name(), self.uid());
       CallerIdentity identity = new CallerIdentity(users, self, token.orElse(null));
-      UsageSampler usage = UsageSampler.start(metrics, options.dataDir().resolve(USAGE_FILE));
+      UsageSampler usage =
+          UsageSampler.start(
+              metrics, options.dataDir().resolve(USAGE_FILE), options.monthlyUploadCap());
+      uploads.bind(usage);
       ApiServer server;
       try {
         server =

@@ -261,6 +261,15 @@ public final class FerryMetrics implements AutoCloseable {
     return totals;
   }
 
+  /**
+   * {@code bytes} were sent to a peer of {@code kind} (one of {@link #PEER_KINDS}; any other counts
+   * as internet).
+   */
+  public void peerUploaded(String kind, long bytes) {
+    String known = PEER_KINDS.contains(kind) ? kind : "internet";
+    registry.counter("ferry.peer.uploaded", "kind", known).increment(bytes);
+  }
+
   /** The bytes uploaded to peers since these metrics were created, every kind of peer together. */
   public long uploadedBytes() {
     double sum = 0;

@@ -13,8 +13,16 @@ import java.util.List;
  *     bytes of its interval
  * @param days the last month's totals by day (the daemon's local date), oldest first, kept across
  *     restarts
+ * @param uploadedThisMonth bytes sent to peers this calendar month (DO's monthly upload)
+ * @param monthlyUploadCap the most bytes sent to peers in a calendar month (DO's
+ *     DOMonthlyUploadDataCap), after which ferryd serves no peer until the month ends; 0 for none
  */
-public record UsageView(int intervalSeconds, List<Sample> samples, List<Day> days) {
+public record UsageView(
+    int intervalSeconds,
+    List<Sample> samples,
+    List<Day> days,
+    long uploadedThisMonth,
+    long monthlyUploadCap) {
 
   /** The bytes of one interval ending at {@code time} (seconds since the epoch). */
   public record Sample(long time, long origin, long cache, long peer, long other, long uploaded) {}

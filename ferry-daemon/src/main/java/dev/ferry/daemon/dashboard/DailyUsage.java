@@ -81,6 +81,16 @@ final class DailyUsage {
     return result;
   }
 
+  /** The bytes uploaded to peers in {@code today}'s calendar month, today included. */
+  synchronized long uploadedInMonthOf(LocalDate today) {
+    long sum = 0;
+    for (Map.Entry<LocalDate, Amounts> e :
+        days.subMap(today.withDayOfMonth(1), true, today, true).entrySet()) {
+      sum += e.getValue().uploaded();
+    }
+    return sum;
+  }
+
   /** Writes the file if anything was added since the last write; failures are logged. */
   void save() {
     List<UsageView.Day> all;

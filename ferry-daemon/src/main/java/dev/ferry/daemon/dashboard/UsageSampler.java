@@ -32,27 +32,33 @@ public final class UsageSampler implements AutoCloseable {
 
   private final Supplier<Amounts> totals;
   private final Clock clock;
+  private final long monthlyUploadCap;
   private final UsageHistory history = new UsageHistory(HISTORY);
   private final DailyUsage daily;
   private ScheduledExecutorService timer;
   private Amounts last = Amounts.ZERO;
   private int sinceSave;
 
-  UsageSampler(Supplier<Amounts> totals, DailyUsage daily, Clock clock) {
+  UsageSampler(Supplier<Amounts> totals, DailyUsage daily, Clock clock, long monthlyUploadCap) {
     this.totals = totals;
     this.daily = daily;
     this.clock = clock;
+    this.monthlyUploadCap = monthlyUploadCap;
   }
 
   /**
    * Samples {@code metrics} from now on, with the daily totals in {@code file}.
    *
    * @param file the daily totals' file, loaded now and written as they grow
+   * @param monthlyUploadCap the most bytes sent to peers in a calendar month, 0 for none
    */
-  public static UsageSampler start(FerryMetrics metrics, Path file) {
+  public static UsageSampler start(FerryMetrics metrics, Path file, long monthlyUploadCap) {
     UsageSampler sampler =
         new UsageSampler(
-            () -> Amounts.totalsOf(metrics), DailyUsage.load(file), Clock.systemDefaultZone());
+            () -> Amounts.totalsOf(metrics),
+            DailyUsage.load(file),
+            Clock.systemDefaultZone(),
+            monthlyUploadCap);
     sampler.timer =
         Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("ferryd-usage").factory());
@@ -83,12 +89,38 @@ public final class UsageSampler implements AutoCloseable {
     }
   }
 
-  /** The samples later than {@code after} (seconds since the epoch) and the month's days. */
+  /**
+   * The bytes uploaded to peers this calendar month (the daemon's local date): the days' totals,
+   * kept across restarts, and what was sent since the last sample.
+   */
+  public synchronized long uploadedThisMonth() {
+    long unsampled = Math.max(0, totals.get().uploaded() - last.uploaded());
+    return daily.uploadedInMonthOf(LocalDate.now(clock)) + unsampled;
+  }
+
+  /** The most bytes sent to peers in a calendar month (DO's DOMonthlyUploadDataCap), 0 for none. */
+  public long monthlyUploadCap() {
+    return monthlyUploadCap;
+  }
+
+  /**
+   * Whether this month's uploads reached the cap: peers are served no more until the month ends.
+   */
+  public boolean uploadCapReached() {
+    return monthlyUploadCap > 0 && uploadedThisMonth() >= monthlyUploadCap;
+  }
+
+  /**
+   * The samples later than {@code after} (seconds since the epoch), the month's days, and this
+   * month's uploads against the cap.
+   */
   public UsageView view(long after) {
     return new UsageView(
         (int) INTERVAL.toSeconds(),
         history.after(after),
-        daily.last(LocalDate.now(clock), MONTH_DAYS));
+        daily.last(LocalDate.now(clock), MONTH_DAYS),
+        uploadedThisMonth(),
+        monthlyUploadCap);
   }
 
   /** Stops sampling; takes a last sample and writes the daily totals. */

@@ -24,7 +24,7 @@ class DailyUsageTest {
     AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2025-03-30T23:59:50Z"));
     Clock clock = new MovingClock(now);
 
-    UsageSampler first = new UsageSampler(counters::get, DailyUsage.load(file), clock);
+    UsageSampler first = new UsageSampler(counters::get, DailyUsage.load(file), clock, 0);
     counters.set(new Amounts(1000, 200, 0, 0, 0));
     first.sample();
     now.set(Instant.parse("2025-03-31T00:00:05Z"));
@@ -45,7 +45,7 @@ class DailyUsageTest {
 
     // The next daemon's counters start at zero; its history starts empty, its month does not.
     UsageSampler second =
-        new UsageSampler(() -> Amounts.ZERO, DailyUsage.load(file), new MovingClock(now));
+        new UsageSampler(() -> Amounts.ZERO, DailyUsage.load(file), new MovingClock(now), 0);
     UsageView after = second.view(Long.MIN_VALUE);
     assertThat(after.samples()).isEmpty();
     assertThat(after.days())
@@ -54,6 +54,27 @@ class DailyUsageTest {
             new UsageView.Day("2025-03-31", 500, 0, 300, 7, 11));
     assertThat(second.view(Instant.parse("2025-03-31T00:00:00Z").getEpochSecond()).samples())
         .isEmpty();
+    assertThat(after.uploadedThisMonth()).as("the 31st's, in March").isEqualTo(11);
+  }
+
+  @Test
+  void theMonthsUploadsCountAgainstTheCapAndANewMonthStartsFromNothing() {
+    AtomicReference<Amounts> counters = new AtomicReference<>(Amounts.ZERO);
+    AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2025-04-29T12:00:00Z"));
+    UsageSampler sampler =
+        new UsageSampler(
+            counters::get, DailyUsage.load(dir.resolve("u.json")), new MovingClock(now), 1000);
+    counters.set(new Amounts(0, 0, 0, 0, 600));
+    sampler.sample();
+    assertThat(sampler.uploadCapReached()).isFalse();
+    counters.set(new Amounts(0, 0, 0, 0, 1000));
+    assertThat(sampler.uploadedThisMonth()).as("sampled or not").isEqualTo(1000);
+    assertThat(sampler.uploadCapReached()).isTrue();
+    sampler.sample();
+    now.set(Instant.parse("2025-05-01T00:00:01Z"));
+    assertThat(sampler.uploadedThisMonth()).isZero();
+    assertThat(sampler.uploadCapReached()).isFalse();
+    assertThat(sampler.view(Long.MIN_VALUE).monthlyUploadCap()).isEqualTo(1000);
   }
 
   @Test

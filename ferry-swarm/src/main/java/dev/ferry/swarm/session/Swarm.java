@@ -222,6 +222,12 @@ public final class Swarm implements AutoCloseable {
 
   void uploaded(long bytes) {
     uploaded.addAndGet(bytes);
+    settings.uploads().uploaded(bytes);
+  }
+
+  /** Whether blocks may be sent to peers now (a monthly upload cap not reached). */
+  boolean mayUpload() {
+    return settings.uploads().mayUpload();
   }
 
   void rejected(long bytes) {

@@ -14,6 +14,8 @@ import java.util.Objects;
  * @param uploadBytesPerSecond the cap on payload sent to peers, across every torrent; 0 for none
  * @param clock the time every decision reads (choking rounds, snubbing, reconnect backoff, the
  *     upload cap)
+ * @param uploads where uploads are counted, and may be refused (a monthly cap); {@link
+ *     UploadAccount#NONE} by default
  */
 public record SwarmSettings(
     InetAddress bindAddress,
@@ -21,7 +23,8 @@ public record SwarmSettings(
     int maxConnections,
     int maxConnectionsPerTorrent,
     long uploadBytesPerSecond,
-    Clock clock) {
+    Clock clock,
+    UploadAccount uploads) {
   /** Delivery Optimization's port, which Ferry takes for its peers too. */
   public static final int DEFAULT_PORT = 7680;
 
@@ -36,34 +39,66 @@ public record SwarmSettings(
       throw new IllegalArgumentException("negative upload cap " + uploadBytesPerSecond);
     }
     Objects.requireNonNull(clock, "clock");
+    Objects.requireNonNull(uploads, "uploads");
   }
 
   /** Every address, port 7680, 200 connections (50 a torrent), no upload cap, the system clock. */
   public static SwarmSettings defaults() {
-    return new SwarmSettings(null, DEFAULT_PORT, 200, 50, 0, Clock.SYSTEM);
+    return new SwarmSettings(null, DEFAULT_PORT, 200, 50, 0, Clock.SYSTEM, UploadAccount.NONE);
   }
 
   public SwarmSettings withBindAddress(InetAddress address) {
     return new SwarmSettings(
-        address, port, maxConnections, maxConnectionsPerTorrent, uploadBytesPerSecond, clock);
+        address,
+        port,
+        maxConnections,
+        maxConnectionsPerTorrent,
+        uploadBytesPerSecond,
+        clock,
+        uploads);
   }
 
   public SwarmSettings withPort(int p) {
     return new SwarmSettings(
-        bindAddress, p, maxConnections, maxConnectionsPerTorrent, uploadBytesPerSecond, clock);
+        bindAddress,
+        p,
+        maxConnections,
+        maxConnectionsPerTorrent,
+        uploadBytesPerSecond,
+        clock,
+        uploads);
   }
 
   public SwarmSettings withMaxConnections(int total, int perTorrent) {
-    return new SwarmSettings(bindAddress, port, total, perTorrent, uploadBytesPerSecond, clock);
+    return new SwarmSettings(
+        bindAddress, port, total, perTorrent, uploadBytesPerSecond, clock, uploads);
   }
 
   public SwarmSettings withUploadBytesPerSecond(long cap) {
     return new SwarmSettings(
-        bindAddress, port, maxConnections, maxConnectionsPerTorrent, cap, clock);
+        bindAddress, port, maxConnections, maxConnectionsPerTorrent, cap, clock, uploads);
   }
 
   public SwarmSettings withClock(Clock c) {
     return new SwarmSettings(
-        bindAddress, port, maxConnections, maxConnectionsPerTorrent, uploadBytesPerSecond, c);
+        bindAddress,
+        port,
+        maxConnections,
+        maxConnectionsPerTorrent,
+        uploadBytesPerSecond,
+        c,
+        uploads);
+  }
+
+  /** Uploads counted, and refused once a cap is reached, by {@code account}. */
+  public SwarmSettings withUploads(UploadAccount account) {
+    return new SwarmSettings(
+        bindAddress,
+        port,
+        maxConnections,
+        maxConnectionsPerTorrent,
+        uploadBytesPerSecond,
+        clock,
+        account);
   }
 }

@@ -1311,6 +1311,16 @@ public final class TorrentSession {
   /** Under the lock: the regular unchokes by rate (else in turn) and the optimistic one. */
   private void chokeRound(long now) {
     chokeRoundAt = now;
+    if (!swarm.mayUpload()) {
+      // The upload account refuses (a monthly cap reached): every peer is choked until it allows.
+      for (Peer p : peers.values()) {
+        if (!p.connection.amChoking()) {
+          p.connection.choke();
+          p.chokedAt = now;
+        }
+      }
+      return;
+    }
     List<Peer> interested = new ArrayList<>();
     for (Peer p : peers.values()) {
       if (!p.banned && p.connection.peerInterested()) {
@@ -1348,7 +1358,7 @@ public final class TorrentSession {
   }
 
   private void unchoke(Peer p, long now) {
-    if (p.connection.amChoking()) {
+    if (p.connection.amChoking() && swarm.mayUpload()) {
       p.connection.unchoke();
       p.unchokedAt = now;
     }
@@ -1384,7 +1394,7 @@ public final class TorrentSession {
     } finally {
       lock.unlock();
     }
-    if (!servable(piece)) {
+    if (!servable(piece) || !swarm.mayUpload()) {
       return null;
     }
     try {
