@@ -63,6 +63,9 @@ class ApiFuzzTest {
           new String[] {"GET", Routes.DOWNLOAD_PROPERTY},
           new String[] {"PUT", Routes.DOWNLOAD_PROPERTY},
           new String[] {"GET", Routes.USAGE},
+          new String[] {"GET", Routes.SEEDS},
+          new String[] {"POST", Routes.SEEDS},
+          new String[] {"DELETE", Routes.SEED},
           new String[] {"GET", Routes.DASHBOARD},
           new String[] {"GET", Routes.DELIVERY_STATUS},
           new String[] {"GET", Routes.DELIVERY_PERF},
@@ -393,6 +396,7 @@ class ApiFuzzTest {
         .replace("{index}", in.index())
         .replace("{property}", in.property())
         .replace("{logger}", in.logger())
+        .replace("{infoHash}", in.pick(2) == 0 ? "ab".repeat(32) : in.encode(in.text(80)))
         .replace(
             "{action}",
             switch (in.pick(6)) {

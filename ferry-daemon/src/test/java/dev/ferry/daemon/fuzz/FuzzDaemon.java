@@ -114,13 +114,16 @@ final class FuzzDaemon implements AutoCloseable {
       daemon =
           FerryDaemon.start(
               new DaemonOptions(
-                  socket,
-                  root.resolve("data"),
-                  false,
-                  OptionalInt.of(0),
-                  root.resolve("data").resolve("token"),
-                  Optional.of(Duration.ofSeconds(3)),
-                  Optional.of("0666")));
+                      socket,
+                      root.resolve("data"),
+                      false,
+                      OptionalInt.of(0),
+                      root.resolve("data").resolve("token"),
+                      Optional.of(Duration.ofSeconds(3)),
+                      Optional.of("0666"))
+                  // No swarm: a fuzzed POST /v1/seeds as root would hash whatever file it names;
+                  // the seed routes answer E_NOTIMPL, which is fuzzed.
+                  .withPeerPort(DaemonOptions.PEERS_OFF));
       token = daemon.token().orElseThrow();
       asRoot = RawHttp.unix(socket);
       tcp = RawHttp.tcp(daemon.tcpPort().orElseThrow());
