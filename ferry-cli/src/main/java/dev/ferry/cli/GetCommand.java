@@ -214,10 +214,18 @@ final class GetCommand extends Verb {
       if (urls.isEmpty()) {
         urls.add(Magnet.of(content.infoHash(), content.fileName()).toString());
       }
-    } else if (!peers.isEmpty()) {
+    } else if (!peers.isEmpty() && urls.stream().noneMatch(GetCommand::isMagnet)) {
       throw usage(
-          "--peer needs --torrent or --integrity: peers are asked for content a description"
-              + " names");
+          "--peer needs --torrent, --integrity or a magnet link: peers are asked for content a"
+              + " description names");
+    }
+    for (String url : urls) {
+      if (isMagnet(url) && Magnet.infoHash(URI.create(url)).isEmpty()) {
+        throw usage(url + ": Ferry takes BitTorrent v2 magnet links (xt=urn:btmh:1220…)");
+      }
+      if (isMagnet(url) && content == null && peers.isEmpty()) {
+        throw usage(url + ": give --peer HOST:PORT to ask its torrent of, or --torrent");
+      }
     }
     for (String peer : peers) {
       try {
@@ -239,7 +247,7 @@ final class GetCommand extends Verb {
       throw usage("-o and -d do not go together; -o names the file itself");
     }
     for (String url : urls) {
-      if (content != null && url.startsWith("magnet:")) {
+      if (isMagnet(url)) {
         continue;
       }
       Urls.problem(url)
@@ -334,7 +342,11 @@ final class GetCommand extends Verb {
 
   /** Whether this download asks peers, so the embedded engine must take part in swarms. */
   boolean usesPeers() {
-    return content != null || peerPort != null;
+    return content != null || peerPort != null || urls.stream().anyMatch(GetCommand::isMagnet);
+  }
+
+  private static boolean isMagnet(String url) {
+    return url.regionMatches(true, 0, "magnet:", 0, 7);
   }
 
   /** The --peer-port asked for, or null for the default. */
@@ -562,6 +574,24 @@ final class GetCommand extends Verb {
     }
   }
 
+  /** A magnet link's display name (dn) when it is a plain file name, else its info-hash. */
+  private static String magnetName(String url) {
+    String query = url.substring(url.indexOf('?') + 1);
+    for (String pair : query.split("&")) {
+      if (pair.startsWith("dn=")) {
+        String name = java.net.URLDecoder.decode(pair.substring(3), StandardCharsets.UTF_8).strip();
+        if (!name.isEmpty()
+            && !name.contains("/")
+            && !name.equals(".")
+            && !name.equals("..")
+            && name.chars().noneMatch(Character::isISOControl)) {
+          return name;
+        }
+      }
+    }
+    return Magnet.infoHash(URI.create(url)).map(h -> h.hex()).orElse("download");
+  }
+
   private Path destination(String url) {
     if (output != null) {
       return output.toAbsolutePath().normalize();
@@ -569,8 +599,10 @@ final class GetCommand extends Verb {
     Path dir = (directory != null ? directory : Path.of("")).toAbsolutePath().normalize();
     String path = URI.create(url).getPath();
     String fileName = path == null ? "" : path.substring(path.lastIndexOf('/') + 1);
-    if (content != null && (fileName.isEmpty() || url.startsWith("magnet:"))) {
+    if (content != null && (fileName.isEmpty() || isMagnet(url))) {
       fileName = content.fileName();
+    } else if (isMagnet(url)) {
+      fileName = magnetName(url);
     }
     if (fileName.isEmpty() || fileName.equals(".") || fileName.equals("..")) {
       fileName = "index.html";

@@ -128,7 +128,8 @@ class PeersEndToEndTest {
   }
 
   @Test
-  void libtorrentSeedsAndFerryGetsTheFileFromPeersAloneByEitherTorrent() throws Exception {
+  void libtorrentSeedsAndFerryGetsTheFileFromPeersAloneByEitherTorrentOrTheMagnetLink()
+      throws Exception {
     Content content = Content.random(3L * 1024 * 1024 + 12_345, 171);
     Path own = write("lt-own", "payload.bin", content);
     Path ownTorrent = tmp.resolve("libtorrent.torrent");
@@ -152,8 +153,14 @@ class PeersEndToEndTest {
         get("from-ferrys.bin", "--torrent", ferryTorrent.toString(), "--peer", peer(second));
     assertThat(fromFerrys.get("sha256").asText()).isEqualTo(content.sha256());
     assertThat(fromFerrys.get("bytesFromPeers").asLong()).isEqualTo(content.size());
-    assertThat(fromFerrys.get("files").get(0).get("url").asText())
-        .isEqualTo(Magnet.of(canonical.infoHash(), canonical.fileName()).toString());
+    String magnet = Magnet.of(canonical.infoHash(), canonical.fileName()).toString();
+    assertThat(fromFerrys.get("files").get(0).get("url").asText()).isEqualTo(magnet);
+
+    // The magnet link alone: the torrent (BEP 9's metadata, BEP 52's piece layer) comes from
+    // libtorrent too.
+    JsonNode fromMagnet = get("from-magnet.bin", magnet, "--peer", peer(second));
+    assertThat(fromMagnet.get("sha256").asText()).isEqualTo(content.sha256());
+    assertThat(fromMagnet.get("bytesFromPeers").asLong()).isEqualTo(content.size());
   }
 
   @Test

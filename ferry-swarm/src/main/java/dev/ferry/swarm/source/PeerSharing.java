@@ -27,6 +27,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -222,15 +225,53 @@ public final class PeerSharing implements SourceProvider, AutoCloseable {
         Optional.ofNullable(seeds.get(wanted))
             .map(Seed::torrent)
             .or(() -> swarm.find(wanted).map(TorrentSession::torrent));
-    if (known.isEmpty()) {
+    if (known.isPresent()) {
+      return known;
+    }
+    return Optional.of(fromPeers(file, wanted));
+  }
+
+  /**
+   * The torrent of {@code wanted} from the job's peers (BEP 9's metadata and BEP 52's piece layer,
+   * checked against the info-hash), waiting for it at most the read timeout.
+   */
+  private SingleFileTorrent fromPeers(FileRef file, InfoHash wanted) throws TransferFailure {
+    List<InetSocketAddress> peers = new ArrayList<>();
+    for (String peer : ContentDescriptions.peers(file)) {
+      try {
+        peers.add(address(peer));
+      } catch (IllegalArgumentException e) {
+        log.warn("job {} names a peer Ferry cannot reach: {}", file.job(), e.getMessage());
+      }
+    }
+    if (peers.isEmpty()) {
       throw TransferFailure.fatal(
           HResult.DO_E_INTEGRITYCHECKINFO_UNSPECIFIED,
           ErrorContext.REMOTE_FILE,
           PeerSource.PROTOCOL,
           "a magnet link's file needs its content description (the job property"
-              + " CONTENT_DESCRIPTION, or ferry get --torrent)");
+              + " CONTENT_DESCRIPTION, ferry get --torrent) or peers to ask it of (PEERS, --peer)");
     }
-    return known;
+    try {
+      return swarm
+          .addMagnet(wanted, LocalPieces.none(), peers)
+          .get(timeout.toMillis(), TimeUnit.MILLISECONDS)
+          .torrent();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw unavailable(wanted, "interrupted", e);
+    } catch (ExecutionException | TimeoutException e) {
+      throw unavailable(wanted, String.valueOf(e.getCause() != null ? e.getCause() : e), e);
+    }
+  }
+
+  private static TransferFailure unavailable(InfoHash wanted, String why, Exception e) {
+    return TransferFailure.transientFailure(
+        HResult.DO_E_NO_SERVICE,
+        ErrorContext.REMOTE_FILE,
+        PeerSource.PROTOCOL,
+        "no peer gave the torrent of " + wanted.hex() + ": " + why,
+        e);
   }
 
   private static boolean isMagnet(FileRef file) {
