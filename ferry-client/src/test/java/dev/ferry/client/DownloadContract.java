@@ -173,6 +173,11 @@ abstract class DownloadContract {
               + java.util.Base64.getEncoder().encodeToString(new byte[32])
               + "\"}";
       case INTEGRITY_CHECK_INFO -> "{\"PiecesHashFileUrl\":\"file.phf\"}";
+      // Only its form is checked when it is set; the part that shares with peers reads it.
+      case CONTENT_DESCRIPTION ->
+          java.util.Base64.getEncoder().encodeToString("d1:ai1ee".getBytes());
+      case PEERS -> "127.0.0.1:7680";
+      case DOWNLOAD_MODE -> 1;
       case CALLBACK_INTERFACE -> (DownloadStatusCallback) (d, s) -> {};
       case STREAM_INTERFACE -> (dev.ferry.api.delivery.DownloadSink) (o, b) -> {};
       default ->
