@@ -69,7 +69,7 @@ final class DeliveryStats {
         c.bytes(SourceKind.CACHE_SERVER),
         0,
         0,
-        0,
+        c.uploaded(),
         httpConnections(c),
         c.connections(SourceKind.CACHE_SERVER),
         0,

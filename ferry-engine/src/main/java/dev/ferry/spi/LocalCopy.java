@@ -34,4 +34,10 @@ public interface LocalCopy {
    * @throws IOException when the bytes cannot be read (the transfer ended, the disk failed)
    */
   void read(long offset, ByteBuffer dst) throws IOException;
+
+  /**
+   * {@code bytes} of the file were sent to others (peers): counted in the file's statistics (DO's
+   * bytes to peers). May be told after the transfer ended, until its provider heard of the end.
+   */
+  default void served(long bytes) {}
 }

@@ -168,11 +168,18 @@ class ProviderSeamsTest {
     local.read(MIB, piece);
     assertThat(piece.array()).isEqualTo(Arrays.copyOfRange(content.bytes(), MIB, 2 * MIB));
     assertThat(local.has(7)).as("not yet there").isFalse();
+    // What the provider sent to peers counts as the file's upload, in DO's statistics.
+    local.served(1234);
 
     awaitState(job, JobState.TRANSFERRED);
     await().atMost(Duration.ofSeconds(30)).until(() -> !provider.ended.isEmpty());
     assertThat(local.has(1)).as("the transfer ended: the file may move").isFalse();
     assertThat(provider.ended.get(0).job()).isEqualTo(job.id());
+    assertThat(
+            dev.ferry.api.delivery.DeliveryOptimizationFile.of(job.files().get(0))
+                .getStats()
+                .bytesToInternetPeers())
+        .isEqualTo(1234);
     job.complete();
   }
 

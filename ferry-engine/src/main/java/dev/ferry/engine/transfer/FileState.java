@@ -45,6 +45,7 @@ public final class FileState {
   private long received;
   private long activeMillis;
   private int piecesRejected;
+  private long uploaded;
 
   /**
    * Bytes of unfinished pieces written in this process. They are in the file, so a transfer that
@@ -327,7 +328,12 @@ public final class FileState {
     byKind.forEach((kind, c) ->
         counts.put(
             kind, new SourceCounters.PerKind(c[0], (int) c[1], places.getOrDefault(kind, ""))));
-    return new SourceCounters(counts, activeMillis, piecesRejected);
+    return new SourceCounters(counts, activeMillis, piecesRejected, uploaded);
+  }
+
+  /** {@code bytes} of the file were sent to peers. */
+  synchronized void addUploaded(long bytes) {
+    uploaded += Math.max(0, bytes);
   }
 
   /** Restores the counters of a checkpoint. */
@@ -346,6 +352,7 @@ public final class FileState {
         });
     activeMillis = saved.activeMillis();
     piecesRejected = saved.piecesRejected();
+    uploaded = saved.uploaded();
   }
 
   /** Bytes received from every kind of source, the statistics' sum: what rates are measured by. */

@@ -17,8 +17,16 @@ import java.util.Map;
  * @param piecesRejected pieces that failed verification
  */
 public record SourceCounters(
-    Map<SourceKind, PerKind> byKind, long activeMillis, int piecesRejected) {
+    Map<SourceKind, PerKind> byKind, long activeMillis, int piecesRejected, long uploaded) {
   public static final SourceCounters ZERO = new SourceCounters(Map.of(), 0, 0);
+
+  /** The store's entry for the bytes sent to peers: no source kind's name starts so. */
+  private static final String UPLOADED = ">peers=";
+
+  /** Counts of a file nothing was sent to peers of. */
+  public SourceCounters(Map<SourceKind, PerKind> byKind, long activeMillis, int piecesRejected) {
+    this(byKind, activeMillis, piecesRejected, 0);
+  }
 
   /**
    * What one kind of source delivered.
@@ -82,7 +90,7 @@ public record SourceCounters(
    * nor slash.
    */
   public String encodeByKind() {
-    if (byKind.isEmpty()) {
+    if (byKind.isEmpty() && uploaded == 0) {
       return null;
     }
     // A loop, not a stream: every checkpoint of every file writes it.
@@ -103,12 +111,24 @@ public record SourceCounters(
         text.append('/').append(counts.place());
       }
     }
+    if (uploaded > 0) {
+      text.append(text.isEmpty() ? "" : " ").append(UPLOADED).append(uploaded);
+    }
     return text.toString();
   }
 
   public static SourceCounters decode(String byKind, long activeMillis, int piecesRejected) {
     Map<SourceKind, PerKind> counts = new HashMap<>();
+    long uploaded = 0;
     for (String entry : byKind.strip().split("\\s+")) {
+      if (entry.startsWith(UPLOADED)) {
+        try {
+          uploaded = Long.parseLong(entry.substring(UPLOADED.length()));
+        } catch (NumberFormatException unreadable) {
+          // Left out, as an unreadable kind is.
+        }
+        continue;
+      }
       int eq = entry.indexOf('=');
       int slash = entry.indexOf('/', eq + 1);
       if (eq <= 0 || slash < 0) {
@@ -127,7 +147,7 @@ public record SourceCounters(
         // A name or a number of a format this version does not know: left out.
       }
     }
-    return new SourceCounters(counts, activeMillis, piecesRejected);
+    return new SourceCounters(counts, activeMillis, piecesRejected, uploaded);
   }
 
   /** Bytes received from sources of {@code kind}. */

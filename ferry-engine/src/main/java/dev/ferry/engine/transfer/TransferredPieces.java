@@ -69,6 +69,11 @@ public final class TransferredPieces implements LocalCopy, AutoCloseable {
   }
 
   @Override
+  public void served(long bytes) {
+    state.addUploaded(bytes);
+  }
+
+  @Override
   public synchronized void close() {
     closed = true;
     if (channel != null) {

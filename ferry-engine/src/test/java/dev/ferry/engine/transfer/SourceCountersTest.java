@@ -58,6 +58,26 @@ class SourceCountersTest {
   }
 
   @Test
+  void bytesSentToPeersAreKeptBesideTheKindsAndCountNothingReceived() {
+    FileState state = new FileState(List.of(), 1 << 20);
+    state.addUploaded(4096);
+    state.addUploaded(1000);
+    SourceCounters counters = state.counters();
+    assertThat(counters.uploaded()).isEqualTo(5096);
+    assertThat(counters.totalBytes()).as("uploads are not bytes received").isZero();
+    String encoded = counters.encodeByKind();
+    assertThat(encoded).isEqualTo(">peers=5096");
+    assertThat(SourceCounters.decode(encoded, 0, 0)).isEqualTo(counters);
+    SourceCounters both =
+        new SourceCounters(
+            java.util.Map.of(SourceKind.PEER, new SourceCounters.PerKind(10, 1)), 2, 0, 7);
+    assertThat(SourceCounters.decode(both.encodeByKind(), 2, 0)).isEqualTo(both);
+    FileState restored = new FileState(List.of(), 1 << 20);
+    restored.restoreCounters(both);
+    assertThat(restored.counters().uploaded()).isEqualTo(7);
+  }
+
+  @Test
   void rowsWrittenBeforeCountsByKindKeepTheirSums() {
     SourceCounters counters =
         new SourceCounters(

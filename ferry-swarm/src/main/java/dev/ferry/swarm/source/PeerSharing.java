@@ -52,7 +52,17 @@ public final class PeerSharing implements SourceProvider, AutoCloseable {
   private final Duration timeout;
   private final PeerSource origin;
   private final Map<InfoHash, Seed> seeds = new ConcurrentHashMap<>();
-  private final Map<FileKey, InfoHash> transferring = new HashMap<>();
+  private final Map<FileKey, Transfer> transferring = new HashMap<>();
+
+  /**
+   * A file transferring with its content in the swarm: its session, the engine's copy of it, and
+   * what the session had uploaded when it began (what it sends meanwhile is the file's upload).
+   */
+  private record Transfer(TorrentSession session, LocalCopy local, long uploadedBefore) {
+    InfoHash hash() {
+      return session.torrent().infoHash();
+    }
+  }
 
   private record FileKey(java.util.UUID job, int index) {
     static FileKey of(FileRef file) {
@@ -122,7 +132,8 @@ public final class PeerSharing implements SourceProvider, AutoCloseable {
     }
     TorrentSession session = swarm.add(torrent, pieces(local));
     synchronized (transferring) {
-      transferring.put(FileKey.of(file), torrent.infoHash());
+      transferring.put(
+          FileKey.of(file), new Transfer(session, local, session.stats().bytesUploaded()));
     }
     for (String peer : ContentDescriptions.peers(file)) {
       try {
@@ -136,16 +147,31 @@ public final class PeerSharing implements SourceProvider, AutoCloseable {
 
   @Override
   public void transferEnded(FileRef file) {
-    InfoHash hash;
+    Transfer ended;
+    boolean stillWanted;
     synchronized (transferring) {
-      hash = transferring.remove(FileKey.of(file));
-      if (hash == null || transferring.containsValue(hash)) {
+      ended = transferring.remove(FileKey.of(file));
+      if (ended == null) {
         return;
       }
+      stillWanted = inUse(ended.hash());
     }
-    if (!seeds.containsKey(hash)) {
-      swarm.remove(hash);
+    // What the session sent while the file transferred counts as the file's upload (DO's bytes to
+    // peers), told before the engine records the file's end.
+    ended.local().served(ended.session().stats().bytesUploaded() - ended.uploadedBefore());
+    if (!stillWanted && !seeds.containsKey(ended.hash())) {
+      swarm.remove(ended.hash());
     }
+  }
+
+  /** Whether a file still transferring has the content of {@code hash}; under the map's lock. */
+  private boolean inUse(InfoHash hash) {
+    for (Transfer t : transferring.values()) {
+      if (t.hash().equals(hash)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**
@@ -166,7 +192,7 @@ public final class PeerSharing implements SourceProvider, AutoCloseable {
     }
     boolean inUse;
     synchronized (transferring) {
-      inUse = transferring.containsValue(hash);
+      inUse = inUse(hash);
     }
     if (!inUse) {
       swarm.remove(hash);
