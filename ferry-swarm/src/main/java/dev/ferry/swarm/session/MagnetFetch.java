@@ -76,7 +76,7 @@ final class MagnetFetch {
       out.write(
           MessageCodec.encode(
               new ExtensionHandshake(
-                      Map.of(MetadataMessage.EXTENSION, TorrentSession.UT_METADATA_ID),
+                      Map.of(MetadataMessage.EXTENSION, PieceServer.UT_METADATA_ID),
                       Optional.of("Ferry"),
                       OptionalInt.empty(),
                       OptionalLong.empty())
@@ -134,8 +134,7 @@ final class MagnetFetch {
     boolean[] got = new boolean[pieces];
     int missing = pieces;
     for (int i = 0; i < MAX_MESSAGES && missing > 0; i++) {
-      if (!(reader.read() instanceof Extended e)
-          || e.extendedId() != TorrentSession.UT_METADATA_ID) {
+      if (!(reader.read() instanceof Extended e) || e.extendedId() != PieceServer.UT_METADATA_ID) {
         continue;
       }
       MetadataMessage m = MetadataMessage.decode(e.payload());

@@ -1,0 +1,223 @@
+package dev.ferry.swarm.session;
+
+import static dev.ferry.swarm.session.Wanted.BLOCK;
+import static dev.ferry.swarm.session.Wanted.NONE;
+import static dev.ferry.swarm.session.Wanted.RECEIVED;
+import static dev.ferry.swarm.session.Wanted.key;
+
+import dev.ferry.engine.integrity.PieceHashes;
+import dev.ferry.swarm.wire.Message.BlockRef;
+import dev.ferry.swarm.wire.Message.Cancel;
+import dev.ferry.swarm.wire.Message.Piece;
+import dev.ferry.swarm.wire.WireException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * What {@link TorrentSession#fetch} starts: a wanted piece ({@link PiecePicker} asks for its
+ * blocks), its blocks as they arrive (an endgame's duplicates cancelled when one comes), and the
+ * whole piece checked against the piece layer (the engine's {@link PieceHashes}), outside the lock,
+ * before the fetch completes. A piece that fails goes to {@link Blame}. A fetch cancelled withdraws
+ * its want.
+ */
+final class Fetches {
+  private final SessionState state;
+  private final PiecePicker picker;
+  private final Blame blame;
+  private final PieceHashes hashes;
+  private long bytesDownloaded;
+
+  Fetches(SessionState state, PiecePicker picker, Blame blame, PieceHashes hashes) {
+    this.state = state;
+    this.picker = picker;
+    this.blame = blame;
+    this.hashes = hashes;
+  }
+
+  /** See {@link TorrentSession#fetch}; the piece is in range. */
+  CompletableFuture<ByteBuffer> fetch(int piece) {
+    CompletableFuture<ByteBuffer> future = new CompletableFuture<>();
+    state.lock.lock();
+    try {
+      if (state.closed) {
+        return CompletableFuture.failedFuture(state.closedException());
+      }
+      Wanted w = picker.wanted(piece);
+      boolean fresh = w == null;
+      if (fresh) {
+        w = new Wanted(piece, state.pieceLength(piece));
+        picker.want(w);
+      }
+      w.futures.add(future);
+      if (fresh) {
+        for (Peer p : state.peers.values()) {
+          if (p.has(piece)) {
+            p.connection.interested(true);
+            picker.fill(p);
+          }
+        }
+      }
+    } finally {
+      state.lock.unlock();
+    }
+    future.whenComplete((bytes, failure) -> {
+      if (future.isCancelled()) {
+        withdraw(piece, future);
+      }
+    });
+    return future;
+  }
+
+  /** Under the lock: payload of pieces that passed their check. */
+  long bytesDownloaded() {
+    return bytesDownloaded;
+  }
+
+  /** Under the lock: the session closes; every pending fetch, to be failed outside the lock. */
+  List<CompletableFuture<ByteBuffer>> close() {
+    List<CompletableFuture<ByteBuffer>> pending = new ArrayList<>();
+    for (Wanted w : picker.wanted()) {
+      pending.addAll(w.futures);
+    }
+    picker.unwantAll();
+    return pending;
+  }
+
+  /** A block p sent: kept if it is one of a wanted piece's, and the piece checked once whole. */
+  void block(Peer p, Piece message) throws IOException {
+    Wanted done = null;
+    int piece = message.piece();
+    int begin = message.begin();
+    state.lock.lock();
+    try {
+      long now = state.now();
+      int b = begin / BLOCK;
+      long key = key(piece, b);
+      boolean asked = p.outstanding.remove(key);
+      Wanted w = picker.wanted(piece);
+      if (asked && w != null) {
+        w.requests[b]--;
+      }
+      if (w == null || w.verifying || begin % BLOCK != 0 || b >= w.blocks) {
+        if (asked && w != null) {
+          throw new WireException("piece " + piece + " at " + begin + " is not a block");
+        }
+        p.wasted += message.data().length;
+        picker.fill(p);
+        return;
+      }
+      byte[] data = message.data();
+      if (data.length != Math.min(BLOCK, w.length - begin)) {
+        throw new WireException(
+            "block " + b + " of piece " + piece + " with " + data.length + " bytes");
+      }
+      p.progressAt = now;
+      p.snubbed = false;
+      p.rateBytes += data.length;
+      if (p.known != null) {
+        p.known.attempts = 0;
+      }
+      // A block not asked of this peer is taken only while nobody is suspected for the piece (a
+      // late one after a choke, say): a piece that failed takes blocks from the peer it is asked
+      // of alone, so that a second failure blames that peer.
+      if (w.state[b] == RECEIVED || (!asked && !w.suspects.isEmpty())) {
+        p.wasted += data.length;
+        picker.fill(p);
+        return;
+      }
+      if (w.state[b] == NONE) {
+        w.unrequested--;
+      }
+      if (w.data == null) {
+        w.data = new byte[w.length];
+      }
+      System.arraycopy(data, 0, w.data, begin, data.length);
+      w.state[b] = RECEIVED;
+      w.sender[b] = p;
+      w.received++;
+      p.downloaded += data.length;
+      boolean cancelled = false;
+      if (w.requests[b] > 0) {
+        // The endgame asked others too: they need not send it.
+        for (Peer q : state.peers.values()) {
+          if (q.outstanding.remove(key)) {
+            w.requests[b]--;
+            q.connection.send(new Cancel(new BlockRef(piece, begin, data.length)));
+            cancelled = true;
+          }
+        }
+      }
+      if (w.received == w.blocks) {
+        w.verifying = true;
+        done = w;
+        picker.interestAll();
+      }
+      // Only this peer's queue moved, unless the endgame's duplicates were withdrawn.
+      if (cancelled) {
+        picker.fillAll();
+      } else {
+        picker.fill(p);
+      }
+    } finally {
+      state.lock.unlock();
+    }
+    if (done != null) {
+      boolean good = hashes.matches(piece, ByteBuffer.wrap(done.data, 0, done.length));
+      finish(done, good);
+    }
+  }
+
+  private void finish(Wanted w, boolean good) {
+    List<CompletableFuture<ByteBuffer>> complete = List.of();
+    state.lock.lock();
+    try {
+      if (picker.wanted(w.piece) != w) {
+        return;
+      }
+      if (good) {
+        picker.unwant(w.piece);
+        bytesDownloaded += w.length;
+        state.swarm.downloaded(w.length);
+        if (w.badCopy != null) {
+          blame.judge(w);
+        }
+        complete = List.copyOf(w.futures);
+        w.futures.clear();
+      } else {
+        blame.failed(w);
+      }
+      picker.interestAll();
+      picker.fillAll();
+    } finally {
+      state.lock.unlock();
+    }
+    for (int i = 0; i < complete.size(); i++) {
+      byte[] bytes = i == 0 ? w.data : w.data.clone();
+      complete.get(i).complete(ByteBuffer.wrap(bytes));
+    }
+  }
+
+  private void withdraw(int piece, CompletableFuture<ByteBuffer> future) {
+    state.lock.lock();
+    try {
+      Wanted w = picker.wanted(piece);
+      if (w == null || !w.futures.remove(future) || !w.futures.isEmpty() || w.verifying) {
+        return;
+      }
+      picker.unwant(piece);
+      if (w.badSenders != null) {
+        blame.unjudged(w);
+      }
+      for (Peer p : state.peers.values()) {
+        picker.cancel(p, w);
+        p.connection.interested(picker.wantsFrom(p));
+      }
+      picker.fillAll();
+    } finally {
+      state.lock.unlock();
+    }
+  }
+}

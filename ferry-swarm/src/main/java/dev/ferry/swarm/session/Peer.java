@@ -1,0 +1,100 @@
+package dev.ferry.swarm.session;
+
+import static dev.ferry.swarm.session.PiecePicker.MAX_PIPELINE;
+import static dev.ferry.swarm.session.PiecePicker.MIN_PIPELINE;
+import static dev.ferry.swarm.session.Wanted.BLOCK;
+
+import dev.ferry.swarm.peer.PeerConnection;
+import dev.ferry.swarm.wire.PeerId;
+import java.net.InetSocketAddress;
+import java.util.BitSet;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+
+/** A connected peer's state in one session; under the session's lock. */
+final class Peer {
+  final PeerConnection connection;
+  final PeerId id;
+  final InetSocketAddress address;
+  final KnownPeer known;
+  InetSocketAddress listenAddress;
+  String client;
+  int metadataId;
+
+  // What it has (Availability).
+  final BitSet has = new BitSet();
+  boolean hasAll;
+
+  // What we ask of it (PiecePicker): its ties broken by salt, so that peers spread over pieces.
+  final long salt = ThreadLocalRandom.current().nextLong();
+  boolean chokesUs = true;
+  final LinkedHashSet<Long> outstanding = new LinkedHashSet<>();
+  final Set<Integer> rejected = new HashSet<>();
+  int pipeline = MIN_PIPELINE;
+  Integer current;
+  boolean snubbed;
+  long progressAt;
+  long rateBytes;
+  long rateAt;
+  long rate;
+  long downloaded;
+  long uploaded;
+  long wasted;
+
+  // What it is blamed for (Blame).
+  int strikes;
+  int soleBadPieces;
+  int awaitingJudgment;
+  boolean banned;
+
+  // How we choke it (Choker).
+  long chokedAt;
+  long unchokedAt;
+
+  Peer(PeerConnection connection, InetSocketAddress address, KnownPeer known, long now) {
+    this.connection = connection;
+    this.id = connection.handshake().peerId();
+    this.address = address;
+    this.known = known;
+    this.progressAt = now;
+    this.rateAt = now;
+    this.chokedAt = now;
+  }
+
+  boolean has(int piece) {
+    return hasAll || has.get(piece);
+  }
+
+  /** The rate it gave us since the last measure, and the pipeline that follows from it. */
+  void measure(long now) {
+    long elapsed = now - rateAt;
+    if (elapsed < TimeUnit.SECONDS.toNanos(1)) {
+      return;
+    }
+    rate = rateBytes * 1_000_000_000L / elapsed;
+    rateBytes = 0;
+    rateAt = now;
+    // About a second of blocks at that rate in flight keeps the link busy through a round trip.
+    pipeline = (int) Math.max(MIN_PIPELINE, Math.min(MAX_PIPELINE, rate / BLOCK));
+  }
+
+  PeerView view(int pieceCount) {
+    return new PeerView(
+        address,
+        id,
+        chokesUs,
+        !banned && connection.amInterested(),
+        hasAll ? pieceCount : has.cardinality(),
+        downloaded,
+        uploaded,
+        banned);
+  }
+
+  @Override
+  public String toString() {
+    return address + (client == null ? "" : " (" + client + ")");
+  }
+}
