@@ -408,18 +408,33 @@ final class GetRun {
     }
     if (code == HResult.ERROR_INTERNET_NAME_NOT_RESOLVED.value()) {
       failed(t, error, "");
-    } else if (code == HResult.ERROR_INTERNET_CANNOT_CONNECT.value()
+    } else if ((code == HResult.ERROR_INTERNET_CANNOT_CONNECT.value()
+            // Peers alone (a magnet link): none answered, or none had the content.
+            || code == HResult.DO_E_NO_SERVICE.value())
         && t.attempts >= REFUSED_ATTEMPTS) {
       failed(t, error, "; gave up after " + t.attempts + " attempts");
     }
     return Optional.empty();
   }
 
+  /** 1st, 2nd, 3rd, 4th… 11th, 12th, 13th… 21st. */
+  static String ordinal(int n) {
+    int tens = n % 100;
+    String suffix =
+        tens >= 11 && tens <= 13
+            ? "th"
+            : switch (n % 10) {
+              case 1 -> "st";
+              case 2 -> "nd";
+              case 3 -> "rd";
+              default -> "th";
+            };
+    return n + suffix;
+  }
+
   private String retrying(Tracked t) {
     return "retrying ("
-        + (t.attempts <= 1
-            ? "1st"
-            : t.attempts == 2 ? "2nd" : t.attempts == 3 ? "3rd" : t.attempts + "th")
+        + ordinal(Math.max(1, t.attempts))
         + " error): "
         + t.job.error().map(Follow::describe).orElse("a transient error");
   }
