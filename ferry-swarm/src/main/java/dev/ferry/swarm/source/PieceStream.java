@@ -34,6 +34,9 @@ final class PieceStream extends InputStream {
   private ByteBuffer current;
   private volatile boolean aborted;
 
+  /** The piece a read waits for, so that {@link #abort} from another thread ends the wait. */
+  private volatile CompletableFuture<ByteBuffer> waiting;
+
   PieceStream(TorrentSession session, long start, long end, int window, Duration timeout) {
     this.session = session;
     this.pieceSize = session.torrent().pieceLength();
@@ -78,6 +81,10 @@ final class PieceStream extends InputStream {
     }
     if (head == null) {
       throw new IOException("the stream was aborted");
+    }
+    waiting = head;
+    if (aborted) {
+      head.cancel(true);
     }
     ByteBuffer piece;
     try {
@@ -124,6 +131,10 @@ final class PieceStream extends InputStream {
   /** Withdraws every piece still wanted; a read in progress ends with an IOException. */
   void abort() {
     aborted = true;
+    CompletableFuture<ByteBuffer> awaited = waiting;
+    if (awaited != null) {
+      awaited.cancel(true);
+    }
     synchronized (this) {
       for (CompletableFuture<ByteBuffer> wanted : ahead) {
         wanted.cancel(true);
