@@ -91,6 +91,14 @@ final class DaemonCommand implements Callable<Integer> {
       description = "the most bytes per second sent to peers in all (K, M or G; default no cap)")
   String peerUploadRate;
 
+  @Option(
+      names = "--monthly-upload-cap",
+      paramLabel = "BYTES",
+      description =
+          "the most sent to peers in a calendar month (DO's DOMonthlyUploadDataCap; K, M or G;"
+              + " default none); once reached, peers are served no more that month")
+  String monthlyUploadCap;
+
   @Unmatched List<String> more = new ArrayList<>();
 
   @Override
@@ -131,6 +139,9 @@ final class DaemonCommand implements Callable<Integer> {
     }
     if (peerUploadRate != null) {
       args.addAll(List.of("--peer-upload-rate", peerUploadRate));
+    }
+    if (monthlyUploadCap != null) {
+      args.addAll(List.of("--monthly-upload-cap", monthlyUploadCap));
     }
     // ferryd puts its own logging in place of the command line's quiet one.
     args.addAll(more);
