@@ -7,7 +7,6 @@ import static dev.ferry.swarm.session.Wanted.key;
 
 import dev.ferry.engine.integrity.PieceHashes;
 import dev.ferry.swarm.wire.Message.BlockRef;
-import dev.ferry.swarm.wire.Message.Cancel;
 import dev.ferry.swarm.wire.Message.Piece;
 import dev.ferry.swarm.wire.WireException;
 import java.io.IOException;
@@ -96,7 +95,8 @@ final class Fetches {
       long now = state.now();
       int b = begin / BLOCK;
       long key = key(piece, b);
-      boolean asked = p.outstanding.remove(key);
+      // A block that answers a cancelled request leaves a request made since outstanding.
+      boolean asked = !p.cancelled(key) && p.outstanding.remove(key);
       Wanted w = picker.wanted(piece);
       if (asked && w != null) {
         w.requests[b]--;
@@ -145,7 +145,7 @@ final class Fetches {
         for (Peer q : state.peers.values()) {
           if (q.outstanding.remove(key)) {
             w.requests[b]--;
-            q.connection.send(new Cancel(new BlockRef(piece, begin, data.length)));
+            q.cancel(key, new BlockRef(piece, begin, data.length));
             cancelled = true;
           }
         }

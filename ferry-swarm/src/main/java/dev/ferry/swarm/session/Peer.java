@@ -5,11 +5,15 @@ import static dev.ferry.swarm.session.PiecePicker.MIN_PIPELINE;
 import static dev.ferry.swarm.session.Wanted.BLOCK;
 
 import dev.ferry.swarm.peer.PeerConnection;
+import dev.ferry.swarm.wire.Message.BlockRef;
+import dev.ferry.swarm.wire.Message.Cancel;
 import dev.ferry.swarm.wire.PeerId;
 import java.net.InetSocketAddress;
 import java.util.BitSet;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -33,6 +37,14 @@ final class Peer {
   boolean chokesUs = true;
   final LinkedHashSet<Long> outstanding = new LinkedHashSet<>();
   final Set<Integer> rejected = new HashSet<>();
+
+  /**
+   * Blocks cancelled whose answer has not come, by key, with how many: under BEP 6 every request is
+   * answered once, by the block or by a reject, in order, so the first answers for a block are
+   * those of its cancelled requests, not of one made since (see {@link #cancelled}).
+   */
+  final Map<Long, Integer> unanswered = new HashMap<>();
+
   int pipeline = MIN_PIPELINE;
   Integer current;
   boolean snubbed;
@@ -43,6 +55,31 @@ final class Peer {
   long downloaded;
   long uploaded;
   long wasted;
+
+  /** Sends a CANCEL for {@code ref} (block key {@code key}) and awaits its answer if fast. */
+  void cancel(long key, BlockRef ref) {
+    connection.send(new Cancel(ref));
+    if (connection.fast()) {
+      unanswered.merge(key, 1, Integer::sum);
+    }
+  }
+
+  /**
+   * Whether an answer (a block or a reject) for block {@code key} answers a cancelled request
+   * rather than one made since: counted off once.
+   */
+  boolean cancelled(long key) {
+    Integer waiting = unanswered.get(key);
+    if (waiting == null) {
+      return false;
+    }
+    if (waiting == 1) {
+      unanswered.remove(key);
+    } else {
+      unanswered.put(key, waiting - 1);
+    }
+    return true;
+  }
 
   // What it is blamed for (Blame).
   int strikes;

@@ -9,7 +9,6 @@ import static dev.ferry.swarm.session.Wanted.keyPiece;
 
 import dev.ferry.swarm.wire.Message.Bitfield;
 import dev.ferry.swarm.wire.Message.BlockRef;
-import dev.ferry.swarm.wire.Message.Cancel;
 import dev.ferry.swarm.wire.Message.Request;
 import dev.ferry.swarm.wire.WireException;
 import java.util.Arrays;
@@ -129,6 +128,11 @@ final class PiecePicker {
     state.lock.lock();
     try {
       long key = key(ref.piece(), ref.begin() / BLOCK);
+      // The answer to a request cancelled before, not to one made since: the piece may still be
+      // asked of this peer (a seed never unchokes us anew to clear a refusal).
+      if (p.cancelled(key)) {
+        return;
+      }
       if (p.outstanding.remove(key)) {
         Wanted w = wanted.get(ref.piece());
         if (w != null) {
@@ -319,7 +323,7 @@ final class PiecePicker {
       int b = keyBlock(key);
       w.unrequest(b);
       if (cancel) {
-        p.connection.send(new Cancel(w.ref(b)));
+        p.cancel(key, w.ref(b));
       }
     }
     p.outstanding.clear();
@@ -335,8 +339,9 @@ final class PiecePicker {
   /** Under the lock: p's requests for w's blocks withdrawn and cancelled. */
   void cancel(Peer p, Wanted w) {
     for (int b = 0; b < w.blocks; b++) {
-      if (p.outstanding.remove(key(w.piece, b))) {
-        p.connection.send(new Cancel(w.ref(b)));
+      long key = key(w.piece, b);
+      if (p.outstanding.remove(key)) {
+        p.cancel(key, w.ref(b));
       }
     }
   }
