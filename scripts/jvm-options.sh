@@ -16,3 +16,19 @@ fi
 # Nor for the performance-data file that jstat reads: the JVM creates it in /tmp at start and
 # syncs it at exit.
 ferry_command_jvm_options="$ferry_jvm_options -XX:TieredStopAtLevel=1 -XX:-UsePerfData"
+
+# The options for the command line "$@": a command's, but C2's for one that hashes much (pieces
+# from peers, checked twice; do hash; get --json's SHA-256 of each file): only C2 uses the CPU's
+# SHA-256 instructions, and hashing is then most of the work (bench/README.md, issue 17's figures).
+# ferryd keeps C2 as well.
+ferry_jvm_options_for() {
+  for arg in "$@"; do
+    case "$arg" in
+      daemon | hash | seed | --torrent | --torrent=* | --integrity | --integrity=* | magnet:* | --json)
+        printf '%s' "$ferry_jvm_options -XX:-UsePerfData"
+        return
+        ;;
+    esac
+  done
+  printf '%s' "$ferry_command_jvm_options"
+}
