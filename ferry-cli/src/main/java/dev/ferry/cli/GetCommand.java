@@ -10,12 +10,6 @@ import dev.ferry.api.JobPriority;
 import dev.ferry.api.JobPropertyId;
 import dev.ferry.api.JobPropertyValue;
 import dev.ferry.api.JobState;
-import dev.ferry.swarm.session.SwarmSettings;
-import dev.ferry.swarm.source.ContentDescriptions;
-import dev.ferry.swarm.source.Magnet;
-import dev.ferry.swarm.source.PeerSharing;
-import dev.ferry.swarm.torrent.SingleFileTorrent;
-import dev.ferry.swarm.torrent.TorrentReader;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -35,6 +29,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -125,40 +120,7 @@ final class GetCommand extends Verb {
               + " the machine's delay, else at the first failure); sets CACHE_FALLBACK_DELAY")
   Integer cacheFallback;
 
-  @Option(
-      names = "--torrent",
-      paramLabel = "FILE",
-      description =
-          "the file's content description: a single-file BitTorrent v2 torrent (any client's, or"
-              + " one 'ferry do hash --torrent' wrote). Peers holding the content are asked beside"
-              + " the URL, and every piece from any source is checked against it; without a URL"
-              + " the bytes come from peers only. Sets the job's CONTENT_DESCRIPTION")
-  Path torrent;
-
-  @Option(
-      names = "--integrity",
-      paramLabel = "JSON|@FILE",
-      description =
-          "the file's IntegrityCheckInfo (what 'ferry do hash' prints), inline or @FILE: its"
-              + " version 2 piece-hash file (fetched, checked against its digests) names the"
-              + " content, as --torrent does with the canonical torrent of it")
-  String integrity;
-
-  @Option(
-      names = "--peer",
-      paramLabel = "HOST:PORT",
-      description =
-          "a peer known to hold the content (repeatable), as libtorrent's connect_peer; sets"
-              + " PEERS")
-  List<String> peers = new ArrayList<>();
-
-  @Option(
-      names = "--peer-port",
-      paramLabel = "PORT",
-      description =
-          "where the embedded engine listens for peers while the download runs (default: DO's"
-              + " 7680, else any free port; ferryd has its own, 'ferry daemon --peer-port')")
-  Integer peerPort;
+  @Mixin PeerOptions peerOptions = new PeerOptions();
 
   @Option(
       names = "--json",
@@ -185,9 +147,6 @@ final class GetCommand extends Verb {
 
   private List<FileInfo> files;
 
-  /** The content description --torrent gave, read and checked. */
-  private SingleFileTorrent content;
-
   @Override
   boolean sharesEngine() {
     return true;
@@ -198,45 +157,7 @@ final class GetCommand extends Verb {
     if (inputFile != null) {
       urls.addAll(readUrls(inputFile));
     }
-    if (torrent != null && integrity != null) {
-      throw usage("--torrent and --integrity both name the content; give one");
-    }
-    if (integrity != null) {
-      content = readIntegrity(integrity, urls.size() == 1 ? urls.get(0) : null);
-    }
-    if (torrent != null) {
-      content = readTorrent(torrent);
-    }
-    if (content != null) {
-      if (urls.size() > 1) {
-        throw usage("--torrent describes one file: give at most one URL");
-      }
-      if (urls.isEmpty()) {
-        urls.add(Magnet.of(content.infoHash(), content.fileName()).toString());
-      }
-    } else if (!peers.isEmpty() && urls.stream().noneMatch(GetCommand::isMagnet)) {
-      throw usage(
-          "--peer needs --torrent, --integrity or a magnet link: peers are asked for content a"
-              + " description names");
-    }
-    for (String url : urls) {
-      if (isMagnet(url) && Magnet.infoHash(URI.create(url)).isEmpty()) {
-        throw usage(url + ": Ferry takes BitTorrent v2 magnet links (xt=urn:btmh:1220…)");
-      }
-      if (isMagnet(url) && content == null && peers.isEmpty()) {
-        throw usage(url + ": give --peer HOST:PORT to ask its torrent of, or --torrent");
-      }
-    }
-    for (String peer : peers) {
-      try {
-        dev.ferry.api.ArgumentRules.peers(peer);
-      } catch (FerryException e) {
-        throw usage("--peer " + e.getMessage());
-      }
-    }
-    if (peerPort != null && (peerPort < 0 || peerPort > 65535)) {
-      throw usage("--peer-port " + peerPort + ": a port from 0 (any) to 65535");
-    }
+    peerOptions.check(urls, this::usage);
     if (urls.isEmpty()) {
       throw usage("no URL: give at least one, or -i FILE, or --torrent FILE");
     }
@@ -247,7 +168,7 @@ final class GetCommand extends Verb {
       throw usage("-o and -d do not go together; -o names the file itself");
     }
     for (String url : urls) {
-      if (isMagnet(url)) {
+      if (PeerOptions.isMagnet(url)) {
         continue;
       }
       Urls.problem(url)
@@ -280,78 +201,6 @@ final class GetCommand extends Verb {
       }
       files.add(new FileInfo(url, local));
     }
-  }
-
-  /** The content --integrity names, or a usage error saying why it cannot be had. */
-  private SingleFileTorrent readIntegrity(String value, String url) {
-    String json = value;
-    if (value.startsWith("@")) {
-      try {
-        json = Files.readString(Path.of(value.substring(1)), StandardCharsets.UTF_8);
-      } catch (IOException | InvalidPathException e) {
-        throw usage("--integrity " + value + ": " + e.getMessage());
-      }
-    }
-    try {
-      return IntegrityContent.of(json, url);
-    } catch (IOException | RuntimeException e) {
-      throw usage("--integrity: " + e.getMessage());
-    }
-  }
-
-  /** The torrent of --torrent, or a usage error saying why it is not one Ferry can use. */
-  private SingleFileTorrent readTorrent(Path file) {
-    try {
-      return TorrentReader.read(file);
-    } catch (NoSuchFileException e) {
-      throw usage("--torrent " + file + ": no such file");
-    } catch (AccessDeniedException e) {
-      throw usage("--torrent " + file + ": permission denied");
-    } catch (IOException | IllegalArgumentException e) {
-      throw usage("--torrent " + file + ": " + e.getMessage());
-    }
-  }
-
-  /**
-   * A download that asks peers has the embedded engine take part in swarms: it serves what it holds
-   * on --peer-port (DO's 7680 by default, any free port when that is taken).
-   */
-  @Override
-  dev.ferry.engine.EngineConfig wire(dev.ferry.engine.EngineConfig config) {
-    if (!usesPeers()) {
-      return config;
-    }
-    SwarmSettings settings = SwarmSettings.defaults();
-    try {
-      PeerSharing sharing;
-      try {
-        sharing =
-            PeerSharing.start(
-                peerPort != null ? settings.withPort(peerPort) : settings, config.readTimeout());
-      } catch (java.net.BindException taken) {
-        if (peerPort != null) {
-          throw taken;
-        }
-        sharing = PeerSharing.start(settings.withPort(0), config.readTimeout());
-      }
-      return sharing.into(config);
-    } catch (IOException e) {
-      throw new FerryException(HResult.E_INVALIDARG, "cannot listen for peers: " + e.getMessage());
-    }
-  }
-
-  /** Whether this download asks peers, so the embedded engine must take part in swarms. */
-  boolean usesPeers() {
-    return content != null || peerPort != null || urls.stream().anyMatch(GetCommand::isMagnet);
-  }
-
-  private static boolean isMagnet(String url) {
-    return url.regionMatches(true, 0, "magnet:", 0, 7);
-  }
-
-  /** The --peer-port asked for, or null for the default. */
-  Integer peerPort() {
-    return peerPort;
   }
 
   boolean json() {
@@ -564,32 +413,7 @@ final class GetCommand extends Verb {
       job.setProperty(
           JobPropertyId.CACHE_FALLBACK_DELAY, new JobPropertyValue.Dword(cacheFallback));
     }
-    if (content != null) {
-      job.setProperty(
-          JobPropertyId.CONTENT_DESCRIPTION,
-          new JobPropertyValue.Text(ContentDescriptions.encode(content)));
-    }
-    if (!peers.isEmpty()) {
-      job.setProperty(JobPropertyId.PEERS, new JobPropertyValue.Text(String.join(",", peers)));
-    }
-  }
-
-  /** A magnet link's display name (dn) when it is a plain file name, else its info-hash. */
-  private static String magnetName(String url) {
-    String query = url.substring(url.indexOf('?') + 1);
-    for (String pair : query.split("&")) {
-      if (pair.startsWith("dn=")) {
-        String name = java.net.URLDecoder.decode(pair.substring(3), StandardCharsets.UTF_8).strip();
-        if (!name.isEmpty()
-            && !name.contains("/")
-            && !name.equals(".")
-            && !name.equals("..")
-            && name.chars().noneMatch(Character::isISOControl)) {
-          return name;
-        }
-      }
-    }
-    return Magnet.infoHash(URI.create(url)).map(h -> h.hex()).orElse("download");
+    peerOptions.setUp(job);
   }
 
   private Path destination(String url) {
@@ -599,11 +423,7 @@ final class GetCommand extends Verb {
     Path dir = (directory != null ? directory : Path.of("")).toAbsolutePath().normalize();
     String path = URI.create(url).getPath();
     String fileName = path == null ? "" : path.substring(path.lastIndexOf('/') + 1);
-    if (content != null && (fileName.isEmpty() || isMagnet(url))) {
-      fileName = content.fileName();
-    } else if (isMagnet(url)) {
-      fileName = magnetName(url);
-    }
+    fileName = peerOptions.fileName(url, fileName);
     if (fileName.isEmpty() || fileName.equals(".") || fileName.equals("..")) {
       fileName = "index.html";
     }
@@ -612,5 +432,15 @@ final class GetCommand extends Verb {
 
   boolean quiet() {
     return quiet;
+  }
+
+  @Override
+  dev.ferry.engine.EngineConfig wire(dev.ferry.engine.EngineConfig config) {
+    return peerOptions.wire(config, urls);
+  }
+
+  /** Whether this download asks peers (the --json summary counts their bytes). */
+  boolean usesPeers() {
+    return peerOptions.usesPeers(urls);
   }
 }

@@ -58,18 +58,7 @@ final class GetRun {
   private long peerBytes;
 
   /** What each finished file's bytes came from, for --json. */
-  private final List<Sources> sources = new ArrayList<>();
-
-  /** Where one file's bytes came from (DO's statistics), and its SHA-256 once complete. */
-  private record Sources(
-      String url,
-      String path,
-      long size,
-      long http,
-      long peers,
-      long cache,
-      int rejected,
-      String sha256) {}
+  private final List<FileSources> sources = new ArrayList<>();
 
   /** Whether a finished file's statistics were read, to learn whether cache servers serve. */
   private boolean cachesProbed;
@@ -206,7 +195,8 @@ final class GetRun {
     }
     summary(bytesDone - initial, System.nanoTime() - started);
     if (command.json()) {
-      printRecord();
+      command.out().println(FileSources.record(sources, failures.size()));
+      command.out().flush();
     }
     return failures.isEmpty() ? ExitCodes.OK : ExitCodes.FAILED;
   }
@@ -270,11 +260,10 @@ final class GetRun {
   }
 
   private void finish(Tracked t, JobProgress p) {
-    List<Sources> counted = List.of();
+    List<FileSources> counted = List.of();
     if (command.json() || command.usesPeers()) {
-      // Every file's statistics, read before the job completes and they go with it.
-      counted = sourcesOf(t.job);
-      for (Sources s : counted) {
+      counted = FileSources.of(t.job);
+      for (FileSources s : counted) {
         cacheBytes += s.cache();
         peerBytes += s.peers();
       }
@@ -283,7 +272,7 @@ final class GetRun {
       // first file came through one (the machine's cache hosts). A plain get of many small files
       // pays for the first file alone (`ferry do status` shows every file's counts).
       cachesProbed = true;
-      cacheBytes += fromCache(t.job);
+      cacheBytes += FileSources.fromCache(t.job);
     }
     HResult result = t.job.complete();
     if (result != HResult.S_OK) {
@@ -291,17 +280,8 @@ final class GetRun {
           "ferry: job " + t.job.id() + ": " + result.message() + " [" + result.name() + "]");
     }
     if (command.json()) {
-      for (Sources s : counted) {
-        sources.add(
-            new Sources(
-                s.url(),
-                s.path(),
-                s.size(),
-                s.http(),
-                s.peers(),
-                s.cache(),
-                s.rejected(),
-                sha256(s.path())));
+      for (FileSources s : counted) {
+        sources.add(s.hashed());
       }
     }
     filesDone += p.filesTotal();
@@ -437,104 +417,6 @@ final class GetRun {
         + ordinal(Math.max(1, t.attempts))
         + " error): "
         + t.job.error().map(Follow::describe).orElse("a transient error");
-  }
-
-  /** Where the bytes of each of {@code job}'s files came from (DO's statistics). */
-  private static List<Sources> sourcesOf(BackgroundCopyJob job) {
-    List<Sources> counted = new ArrayList<>();
-    for (BackgroundCopyFile file : job.files()) {
-      long http = 0;
-      long peers = 0;
-      long cache = 0;
-      int rejected = 0;
-      try {
-        var stats = dev.ferry.api.delivery.DeliveryOptimizationFile.of(file).getStats();
-        http = stats.bytesFromHttp();
-        peers = stats.bytesFromPeers();
-        cache = stats.bytesFromCacheServer();
-        rejected = stats.piecesFailedIntegrity();
-      } catch (RuntimeException noStatistics) {
-        // Counted as none.
-      }
-      counted.add(
-          new Sources(
-              file.remoteName(),
-              file.localName(),
-              file.progress().bytesTotal(),
-              http,
-              peers,
-              cache,
-              rejected,
-              null));
-    }
-    return counted;
-  }
-
-  /** The hex SHA-256 of the file at {@code path}, or null when it cannot be read. */
-  private static String sha256(String path) {
-    try (var in = java.nio.file.Files.newInputStream(java.nio.file.Path.of(path))) {
-      var digest = java.security.MessageDigest.getInstance("SHA-256");
-      byte[] buffer = new byte[1 << 16];
-      for (int n; (n = in.read(buffer)) > 0; ) {
-        digest.update(buffer, 0, n);
-      }
-      return java.util.HexFormat.of().formatHex(digest.digest());
-    } catch (java.io.IOException | java.security.NoSuchAlgorithmException e) {
-      return null;
-    }
-  }
-
-  /** --json: one record with every finished file and the totals, on standard output. */
-  private void printRecord() {
-    var json = dev.ferry.rest.Json.mapper();
-    var record = json.createObjectNode();
-    var files = record.putArray("files");
-    long http = 0;
-    long peers = 0;
-    long cache = 0;
-    for (Sources s : sources) {
-      var file = files.addObject();
-      file.put("url", s.url());
-      file.put("path", s.path());
-      file.put("size", s.size());
-      file.put("bytesFromHttp", s.http());
-      file.put("bytesFromPeers", s.peers());
-      file.put("bytesFromCacheServer", s.cache());
-      file.put("piecesRejected", s.rejected());
-      file.put("sha256", s.sha256());
-      http += s.http();
-      peers += s.peers();
-      cache += s.cache();
-    }
-    record.put("bytesFromHttp", http);
-    record.put("bytesFromPeers", peers);
-    record.put("bytesFromCacheServer", cache);
-    if (sources.size() == 1) {
-      record.put("sha256", sources.get(0).sha256());
-    }
-    record.put("failures", failures.size());
-    try {
-      command.out().println(json.writeValueAsString(record));
-      command.out().flush();
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  /** The bytes of {@code job}'s files that came from cache servers (DO's statistics). */
-  private static long fromCache(BackgroundCopyJob job) {
-    long bytes = 0;
-    for (BackgroundCopyFile file : job.files()) {
-      try {
-        bytes +=
-            dev.ferry.api.delivery.DeliveryOptimizationFile.of(file)
-                .getStats()
-                .bytesFromCacheServer();
-      } catch (RuntimeException noStatistics) {
-        // A file without DO's statistics counts none: the summary is only the richer for them.
-      }
-    }
-    return bytes;
   }
 
   private void summary(long bytes, long nanos) {

@@ -1,0 +1,113 @@
+package dev.ferry.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ferry.api.BackgroundCopyFile;
+import dev.ferry.api.BackgroundCopyJob;
+import dev.ferry.api.delivery.DeliveryOptimizationFile;
+import dev.ferry.api.delivery.SwarmStats;
+import dev.ferry.rest.Json;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+
+/**
+ * Where one file of a {@code ferry get} came from (DO's statistics, read before its job completes
+ * and they go with it), and its SHA-256 once it is in place: the summary's counts and the {@code
+ * --json} record.
+ */
+record FileSources(
+    String url,
+    String path,
+    long size,
+    long http,
+    long peers,
+    long cache,
+    int rejected,
+    String sha256) {
+
+  /** Each of {@code job}'s files; a file without DO's statistics counts none. */
+  static List<FileSources> of(BackgroundCopyJob job) {
+    List<FileSources> counted = new ArrayList<>();
+    for (BackgroundCopyFile file : job.files()) {
+      SwarmStats stats = null;
+      try {
+        stats = DeliveryOptimizationFile.of(file).getStats();
+      } catch (RuntimeException noStatistics) {
+        // Counted as none: the summary is only the richer for them.
+      }
+      counted.add(
+          new FileSources(
+              file.remoteName(),
+              file.localName(),
+              file.progress().bytesTotal(),
+              stats == null ? 0 : stats.bytesFromHttp(),
+              stats == null ? 0 : stats.bytesFromPeers(),
+              stats == null ? 0 : stats.bytesFromCacheServer(),
+              stats == null ? 0 : stats.piecesFailedIntegrity(),
+              null));
+    }
+    return counted;
+  }
+
+  /** The bytes of {@code job}'s files that came from cache servers. */
+  static long fromCache(BackgroundCopyJob job) {
+    return of(job).stream().mapToLong(FileSources::cache).sum();
+  }
+
+  /** The same, with the SHA-256 of the file now at {@link #path} (null when unreadable). */
+  FileSources hashed() {
+    String hex;
+    try (InputStream in = Files.newInputStream(Path.of(path))) {
+      MessageDigest digest = MessageDigest.getInstance("SHA-256");
+      byte[] buffer = new byte[1 << 16];
+      for (int n; (n = in.read(buffer)) > 0; ) {
+        digest.update(buffer, 0, n);
+      }
+      hex = HexFormat.of().formatHex(digest.digest());
+    } catch (IOException | java.security.NoSuchAlgorithmException e) {
+      hex = null;
+    }
+    return new FileSources(url, path, size, http, peers, cache, rejected, hex);
+  }
+
+  /** The --json record: every file, the totals, and the file's SHA-256 when there is one. */
+  static String record(List<FileSources> files, int failures) {
+    ObjectNode record = Json.mapper().createObjectNode();
+    var array = record.putArray("files");
+    long http = 0;
+    long peers = 0;
+    long cache = 0;
+    for (FileSources s : files) {
+      ObjectNode file = array.addObject();
+      file.put("url", s.url());
+      file.put("path", s.path());
+      file.put("size", s.size());
+      file.put("bytesFromHttp", s.http());
+      file.put("bytesFromPeers", s.peers());
+      file.put("bytesFromCacheServer", s.cache());
+      file.put("piecesRejected", s.rejected());
+      file.put("sha256", s.sha256());
+      http += s.http();
+      peers += s.peers();
+      cache += s.cache();
+    }
+    record.put("bytesFromHttp", http);
+    record.put("bytesFromPeers", peers);
+    record.put("bytesFromCacheServer", cache);
+    if (files.size() == 1) {
+      record.put("sha256", files.get(0).sha256());
+    }
+    record.put("failures", failures);
+    try {
+      return Json.mapper().writeValueAsString(record);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

@@ -1,0 +1,223 @@
+package dev.ferry.cli;
+
+import dev.ferry.api.BackgroundCopyJob;
+import dev.ferry.api.FerryException;
+import dev.ferry.api.HResult;
+import dev.ferry.api.JobPropertyId;
+import dev.ferry.api.JobPropertyValue;
+import dev.ferry.engine.EngineConfig;
+import dev.ferry.swarm.session.SwarmSettings;
+import dev.ferry.swarm.source.ContentDescriptions;
+import dev.ferry.swarm.source.Magnet;
+import dev.ferry.swarm.source.PeerSharing;
+import dev.ferry.swarm.torrent.SingleFileTorrent;
+import dev.ferry.swarm.torrent.TorrentReader;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code ferry get}'s options for peers (a mixin): the content description ({@code --torrent},
+ * {@code --integrity}), the known peers, the port the embedded engine listens on; checking them,
+ * the job properties they set, and the swarm the embedded engine takes part in.
+ */
+final class PeerOptions {
+  @Option(
+      names = "--torrent",
+      paramLabel = "FILE",
+      description =
+          "the file's content description: a single-file BitTorrent v2 torrent (any client's, or"
+              + " one 'ferry do hash --torrent' wrote). Peers holding the content are asked beside"
+              + " the URL, and every piece from any source is checked against it; without a URL"
+              + " the bytes come from peers only. Sets the job's CONTENT_DESCRIPTION")
+  Path torrent;
+
+  @Option(
+      names = "--integrity",
+      paramLabel = "JSON|@FILE",
+      description =
+          "the file's IntegrityCheckInfo (what 'ferry do hash' prints), inline or @FILE: its"
+              + " version 2 piece-hash file (fetched, checked against its digests) names the"
+              + " content, as --torrent does with the canonical torrent of it")
+  String integrity;
+
+  @Option(
+      names = "--peer",
+      paramLabel = "HOST:PORT",
+      description =
+          "a peer known to hold the content (repeatable), as libtorrent's connect_peer; sets"
+              + " PEERS")
+  List<String> peers = new ArrayList<>();
+
+  @Option(
+      names = "--peer-port",
+      paramLabel = "PORT",
+      description =
+          "where the embedded engine listens for peers while the download runs (default: DO's"
+              + " 7680, else any free port; ferryd has its own, 'ferry daemon --peer-port')")
+  Integer peerPort;
+
+  /** The content description --torrent or --integrity gave, read and checked. */
+  private SingleFileTorrent content;
+
+  /**
+   * Checks the options against {@code urls}; with a content description and no URL, adds its magnet
+   * link (the file then comes from peers alone).
+   */
+  void check(List<String> urls, Function<String, RuntimeException> usage) {
+    if (torrent != null && integrity != null) {
+      throw usage.apply("--torrent and --integrity both name the content; give one");
+    }
+    if (integrity != null) {
+      content = readIntegrity(integrity, urls.size() == 1 ? urls.get(0) : null, usage);
+    }
+    if (torrent != null) {
+      content = readTorrent(torrent, usage);
+    }
+    if (content != null) {
+      if (urls.size() > 1) {
+        throw usage.apply("--torrent describes one file: give at most one URL");
+      }
+      if (urls.isEmpty()) {
+        urls.add(Magnet.of(content.infoHash(), content.fileName()).toString());
+      }
+    } else if (!peers.isEmpty() && urls.stream().noneMatch(PeerOptions::isMagnet)) {
+      throw usage.apply(
+          "--peer needs --torrent, --integrity or a magnet link: peers are asked for content a"
+              + " description names");
+    }
+    for (String url : urls) {
+      if (isMagnet(url) && Magnet.infoHash(URI.create(url)).isEmpty()) {
+        throw usage.apply(url + ": Ferry takes BitTorrent v2 magnet links (xt=urn:btmh:1220…)");
+      }
+      if (isMagnet(url) && content == null && peers.isEmpty()) {
+        throw usage.apply(url + ": give --peer HOST:PORT to ask its torrent of, or --torrent");
+      }
+    }
+    for (String peer : peers) {
+      try {
+        dev.ferry.api.ArgumentRules.peers(peer);
+      } catch (FerryException e) {
+        throw usage.apply("--peer " + e.getMessage());
+      }
+    }
+    if (peerPort != null && (peerPort < 0 || peerPort > 65535)) {
+      throw usage.apply("--peer-port " + peerPort + ": a port from 0 (any) to 65535");
+    }
+  }
+
+  /** The content --integrity names, or a usage error saying why it cannot be had. */
+  private static SingleFileTorrent readIntegrity(
+      String value, String url, Function<String, RuntimeException> usage) {
+    String json = value;
+    if (value.startsWith("@")) {
+      try {
+        json = Files.readString(Path.of(value.substring(1)), StandardCharsets.UTF_8);
+      } catch (IOException | InvalidPathException e) {
+        throw usage.apply("--integrity " + value + ": " + e.getMessage());
+      }
+    }
+    try {
+      return IntegrityContent.of(json, url);
+    } catch (IOException | RuntimeException e) {
+      throw usage.apply("--integrity: " + e.getMessage());
+    }
+  }
+
+  /** The torrent of --torrent, or a usage error saying why it is not one Ferry can use. */
+  private static SingleFileTorrent readTorrent(
+      Path file, Function<String, RuntimeException> usage) {
+    try {
+      return TorrentReader.read(file);
+    } catch (NoSuchFileException e) {
+      throw usage.apply("--torrent " + file + ": no such file");
+    } catch (AccessDeniedException e) {
+      throw usage.apply("--torrent " + file + ": permission denied");
+    } catch (IOException | IllegalArgumentException e) {
+      throw usage.apply("--torrent " + file + ": " + e.getMessage());
+    }
+  }
+
+  /**
+   * A download that asks peers has the embedded engine take part in swarms: it serves what it holds
+   * on --peer-port (DO's 7680 by default, any free port when that is taken).
+   */
+  EngineConfig wire(EngineConfig config, List<String> urls) {
+    if (!usesPeers(urls)) {
+      return config;
+    }
+    SwarmSettings settings = SwarmSettings.defaults();
+    try {
+      PeerSharing sharing;
+      try {
+        sharing =
+            PeerSharing.start(
+                peerPort != null ? settings.withPort(peerPort) : settings, config.readTimeout());
+      } catch (java.net.BindException taken) {
+        if (peerPort != null) {
+          throw taken;
+        }
+        sharing = PeerSharing.start(settings.withPort(0), config.readTimeout());
+      }
+      return sharing.into(config);
+    } catch (IOException e) {
+      throw new FerryException(HResult.E_INVALIDARG, "cannot listen for peers: " + e.getMessage());
+    }
+  }
+
+  /** Whether a download of {@code urls} asks peers, so the embedded engine takes part in swarms. */
+  boolean usesPeers(List<String> urls) {
+    return content != null || peerPort != null || urls.stream().anyMatch(PeerOptions::isMagnet);
+  }
+
+  static boolean isMagnet(String url) {
+    return url.regionMatches(true, 0, "magnet:", 0, 7);
+  }
+
+  /** The job properties these options set. */
+  void setUp(BackgroundCopyJob job) {
+    if (content != null) {
+      job.setProperty(
+          JobPropertyId.CONTENT_DESCRIPTION,
+          new JobPropertyValue.Text(ContentDescriptions.encode(content)));
+    }
+    if (!peers.isEmpty()) {
+      job.setProperty(JobPropertyId.PEERS, new JobPropertyValue.Text(String.join(",", peers)));
+    }
+  }
+
+  /** The file name for {@code url}: the content's or the magnet link's, else {@code fromUrl}. */
+  String fileName(String url, String fromUrl) {
+    if (content != null && (fromUrl.isEmpty() || isMagnet(url))) {
+      return content.fileName();
+    }
+    return isMagnet(url) ? magnetName(url) : fromUrl;
+  }
+
+  /** A magnet link's display name (dn) when it is a plain file name, else its info-hash. */
+  private static String magnetName(String url) {
+    String query = url.substring(url.indexOf('?') + 1);
+    for (String pair : query.split("&")) {
+      if (pair.startsWith("dn=")) {
+        String name = java.net.URLDecoder.decode(pair.substring(3), StandardCharsets.UTF_8).strip();
+        if (!name.isEmpty()
+            && !name.contains("/")
+            && !name.equals(".")
+            && !name.equals("..")
+            && name.chars().noneMatch(Character::isISOControl)) {
+          return name;
+        }
+      }
+    }
+    return Magnet.infoHash(URI.create(url)).map(h -> h.hex()).orElse("download");
+  }
+}
