@@ -44,6 +44,15 @@ public interface SourceResponse extends AutoCloseable {
     return 0;
   }
 
+  /**
+   * Whether every byte of the body comes from pieces that passed {@code check} (the file's) before
+   * they reached the engine, as a swarm's pieces do: the engine then counts the pieces this body
+   * fills in full as verified without reading them back. False by default.
+   */
+  default boolean verifiedAgainst(PieceCheck check) {
+    return false;
+  }
+
   /** The caller read the whole body: the connection may serve another request. */
   default void consumed() {}
 

@@ -17,8 +17,14 @@ import dev.ferry.spi.PieceCheck;
 import dev.ferry.spi.Source;
 import dev.ferry.spi.SourceKind;
 import dev.ferry.spi.SourceProvider;
+import dev.ferry.spi.SourceRequest;
+import dev.ferry.spi.SourceResponse;
+import dev.ferry.spi.TransferFailure;
+import dev.ferry.spi.Validators;
 import dev.ferry.testkit.Content;
 import dev.ferry.testkit.Fault;
+import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
@@ -29,7 +35,9 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -84,6 +92,119 @@ class ProviderSeamsTest {
     @Override
     public void transferEnded(FileRef file) {
       ended.add(file);
+    }
+  }
+
+  /**
+   * The origin of "toy:" URLs, serving {@code content} from memory; its responses say they were
+   * verified against the checks {@code vouches} accepts.
+   */
+  private static final class ToyOrigin implements Source {
+    final MemorySource memory;
+    final long size;
+    final Predicate<PieceCheck> vouches;
+
+    ToyOrigin(Content content, Predicate<PieceCheck> vouches) {
+      this.memory = MemorySource.holding(content.bytes(), content.size());
+      this.size = content.size();
+      this.vouches = vouches;
+    }
+
+    @Override
+    public SourceKind kind() {
+      return MemorySource.KIND;
+    }
+
+    @Override
+    public String protocol() {
+      return "toy";
+    }
+
+    @Override
+    public boolean isOriginFor(URI uri) {
+      return "toy".equals(uri.getScheme());
+    }
+
+    @Override
+    public SourceResponse open(SourceRequest request) throws TransferFailure {
+      SourceRequest sized =
+          new SourceRequest(
+              request.uri(),
+              request.start(),
+              request.end(),
+              new Validators(size, "\"toy\"", null),
+              request.customHeaders(),
+              request.proxy());
+      SourceResponse response = memory.open(sized);
+      return new SourceResponse() {
+        @Override
+        public long start() {
+          return response.start();
+        }
+
+        @Override
+        public long length() {
+          return response.length();
+        }
+
+        @Override
+        public Validators validators() {
+          return response.validators();
+        }
+
+        @Override
+        public String headerBlock() {
+          return response.headerBlock();
+        }
+
+        @Override
+        public InputStream body() throws IOException {
+          return response.body();
+        }
+
+        @Override
+        public boolean verifiedAgainst(PieceCheck check) {
+          return vouches.test(check);
+        }
+
+        @Override
+        public void abort() {
+          response.abort();
+        }
+
+        @Override
+        public void close() {
+          response.close();
+        }
+      };
+    }
+
+    @Override
+    public TransferFailure classify(IOException e, String doing) {
+      return memory.classify(e, doing);
+    }
+  }
+
+  /** A check that counts the pieces it hashes. */
+  private record CountingCheck(PieceCheck check, AtomicInteger hashed) implements PieceCheck {
+    CountingCheck(PieceCheck check) {
+      this(check, new AtomicInteger());
+    }
+
+    @Override
+    public int pieceSize() {
+      return check.pieceSize();
+    }
+
+    @Override
+    public long fileSize() {
+      return check.fileSize();
+    }
+
+    @Override
+    public boolean matches(int piece, ByteBuffer content) {
+      hashed.incrementAndGet();
+      return check.matches(piece, content);
     }
   }
 
@@ -186,44 +307,7 @@ class ProviderSeamsTest {
   @Test
   void anOriginOfItsOwnSchemeMakesItsUrlsAcceptable() throws Exception {
     Content content = Content.random(2L * MIB, 74);
-    Source toyOrigin =
-        new Source() {
-          final MemorySource memory = MemorySource.holding(content.bytes(), content.size());
-
-          @Override
-          public SourceKind kind() {
-            return MemorySource.KIND;
-          }
-
-          @Override
-          public String protocol() {
-            return "toy";
-          }
-
-          @Override
-          public boolean isOriginFor(URI uri) {
-            return "toy".equals(uri.getScheme());
-          }
-
-          @Override
-          public dev.ferry.spi.SourceResponse open(dev.ferry.spi.SourceRequest request)
-              throws dev.ferry.spi.TransferFailure {
-            dev.ferry.spi.SourceRequest sized =
-                new dev.ferry.spi.SourceRequest(
-                    request.uri(),
-                    request.start(),
-                    request.end(),
-                    new dev.ferry.spi.Validators(content.size(), "\"toy\"", null),
-                    request.customHeaders(),
-                    request.proxy());
-            return memory.open(sized);
-          }
-
-          @Override
-          public dev.ferry.spi.TransferFailure classify(java.io.IOException e, String doing) {
-            return memory.classify(e, doing);
-          }
-        };
+    Source toyOrigin = new ToyOrigin(content, check -> false);
     fx = new EngineFixture(tmp, EngineFixture.testConfig().withOriginsFirst(List.of(toyOrigin)));
     Path target = fx.download("toy.bin");
     BackgroundCopyJob job = fx.alice().createJob("toy");
@@ -237,5 +321,54 @@ class ProviderSeamsTest {
     assertThatThrownBy(() -> other.addFile("elsewhere:/x", target + ".2"))
         .isInstanceOf(FerryException.class)
         .satisfies(e -> assertThat(((FerryException) e).is(HResult.E_INVALIDARG)).isTrue());
+  }
+
+  @Test
+  void piecesASourceVerifiedAgainstTheFilesCheckAreNotHashedAgainAndOthersAre() throws Exception {
+    Content content = Content.random(6L * MIB, 75);
+    CountingCheck check = new CountingCheck(hashesOf(content));
+    CountingCheck otherCheck = new CountingCheck(hashesOf(content));
+    RecordedEvents events = new RecordedEvents();
+    fx =
+        new EngineFixture(
+            tmp,
+            EngineFixture.testConfig()
+                .withOriginsFirst(List.of(new ToyOrigin(content, c -> c == check)))
+                .withSourceProviders(
+                    new SourceProvider() {
+                      @Override
+                      public Optional<PieceCheck> pieceCheck(FileRef file) {
+                        return Optional.of(
+                            file.uri().getPath().contains("vouched") ? check : otherCheck);
+                      }
+
+                      @Override
+                      public List<Source> sourcesFor(FileRef file) {
+                        return List.of();
+                      }
+                    })
+                .withTransferEvents(events));
+
+    Path vouched = fx.download("vouched.bin");
+    BackgroundCopyJob job = fx.alice().createJob("vouched");
+    job.addFile("toy:/vouched.bin", vouched.toString());
+    job.resume();
+    awaitState(job, JobState.TRANSFERRED);
+    job.complete();
+    assertThat(EngineFixture.sha256(vouched)).isEqualTo(content.sha256());
+    assertThat(check.hashed()).as("every piece came verified against the file's check").hasValue(0);
+    assertThat(events.pieces)
+        .as("and counts as verified")
+        .contains(new RecordedEvents.Piece(5, MemorySource.KIND, true));
+
+    // The same bytes, verified against a check that is not the file's: every piece is hashed.
+    Path checked = fx.download("checked.bin");
+    BackgroundCopyJob second = fx.alice().createJob("checked");
+    second.addFile("toy:/checked.bin", checked.toString());
+    second.resume();
+    awaitState(second, JobState.TRANSFERRED);
+    second.complete();
+    assertThat(EngineFixture.sha256(checked)).isEqualTo(content.sha256());
+    assertThat(otherCheck.hashed()).hasValueGreaterThanOrEqualTo(6);
   }
 }

@@ -256,6 +256,24 @@ public final class PieceHashes implements PieceCheck {
     return MessageDigest.isEqual(Bep52.root(content, width, sha), expected);
   }
 
+  /**
+   * Whether {@code other} makes the same checks: the same version, sizes and hashes. A source that
+   * verified pieces against an equal check has done the engine's check already.
+   */
+  @Override
+  public boolean equals(Object other) {
+    return other instanceof PieceHashes that
+        && version() == that.version()
+        && pieceSize == that.pieceSize
+        && fileSize == that.fileSize
+        && Arrays.equals(hashes, that.hashes);
+  }
+
+  @Override
+  public int hashCode() {
+    return Arrays.hashCode(hashes);
+  }
+
   static MessageDigest sha256() {
     try {
       return MessageDigest.getInstance("SHA-256");

@@ -31,6 +31,7 @@ record CopyLoop(
     PieceMap geometry = state.pieces();
     List<Span> wanted = geometry.layout().wanted();
     boolean verifying = verifier.active();
+    boolean verified = verifying && response.verifiedAgainst(state.check());
     InputStream in = response.body();
     long remote = segment.cursor();
     while (remote < Math.min(segment.end(), bodyEnd)) {
@@ -66,7 +67,7 @@ record CopyLoop(
             part.start());
         if (verifying) {
           // Before the piece can count as filled, so whoever verifies it knows who sent it.
-          verifier.wrote(source, part, geometry);
+          verifier.wrote(source, part, geometry, verified);
         }
         fresh += state.account(part);
       }

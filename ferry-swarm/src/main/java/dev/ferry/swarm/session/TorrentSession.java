@@ -1,6 +1,7 @@
 package dev.ferry.swarm.session;
 
 import dev.ferry.engine.integrity.PieceHashes;
+import dev.ferry.spi.PieceCheck;
 import dev.ferry.swarm.peer.PeerConnection;
 import dev.ferry.swarm.torrent.SingleFileTorrent;
 import dev.ferry.swarm.wire.Handshake;
@@ -47,9 +48,10 @@ public final class TorrentSession {
   private final Choker choker;
   private final PieceServer server;
   private final PeerLinks links;
+  private final PieceHashes hashes;
 
   TorrentSession(Swarm swarm, SingleFileTorrent torrent, LocalPieces local) {
-    PieceHashes hashes = PieceHashes.of(torrent.tree());
+    this.hashes = PieceHashes.of(torrent.tree());
     this.state = new SessionState(swarm, torrent);
     this.availability = new Availability(state);
     this.picker = new PiecePicker(state, availability);
@@ -94,6 +96,11 @@ public final class TorrentSession {
           "piece " + piece + " out of range: the torrent has " + state.pieceCount);
     }
     return fetches.fetch(piece);
+  }
+
+  /** Whether the pieces {@link #fetch} gives passed {@code check}: whether it is the session's. */
+  public boolean checksAgainst(PieceCheck check) {
+    return hashes.equals(check);
   }
 
   /** The local copy now has {@code piece}: peers hear of it (HAVE). */

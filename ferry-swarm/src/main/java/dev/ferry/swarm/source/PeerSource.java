@@ -2,6 +2,7 @@ package dev.ferry.swarm.source;
 
 import dev.ferry.api.ErrorContext;
 import dev.ferry.api.HResult;
+import dev.ferry.spi.PieceCheck;
 import dev.ferry.spi.RangeNotSatisfiable;
 import dev.ferry.spi.Source;
 import dev.ferry.spi.SourceKind;
@@ -163,6 +164,11 @@ final class PeerSource implements Source {
       long now = stream.session().stats().piecesRejected();
       long before = reported.getAndAccumulate(now, Math::max);
       return (int) Math.max(0, now - before);
+    }
+
+    @Override
+    public boolean verifiedAgainst(PieceCheck check) {
+      return stream.session().checksAgainst(check);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.ferry.swarm.wire;
 
+import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.HexFormat;
 
@@ -137,15 +138,40 @@ public sealed interface Message {
     }
   }
 
-  /** 7: a block's bytes. */
-  record Piece(int piece, int begin, byte[] data) implements Message {
+  /**
+   * 7: a block's bytes, read-only. A decoded one shares the array the decoder read it into, which
+   * nothing else holds: a block is copied once, into its piece, not once per hand it passes.
+   */
+  record Piece(int piece, int begin, ByteBuffer block) implements Message {
     public Piece {
-      data = data.clone();
+      block = block.slice().asReadOnlyBuffer();
+    }
+
+    /** A block of a copy of {@code data}. */
+    public static Piece of(int piece, int begin, byte[] data) {
+      return new Piece(piece, begin, ByteBuffer.wrap(data.clone()));
     }
 
     @Override
+    public ByteBuffer block() {
+      return block.duplicate();
+    }
+
+    /** The block's size in bytes. */
+    public int length() {
+      return block.remaining();
+    }
+
+    /** Copies the block into {@code target} at {@code offset}. */
+    public void copyTo(byte[] target, int offset) {
+      block.get(0, target, offset, block.remaining());
+    }
+
+    /** A copy of the block's bytes. */
     public byte[] data() {
-      return data.clone();
+      byte[] data = new byte[block.remaining()];
+      copyTo(data, 0);
+      return data;
     }
 
     @Override
@@ -154,21 +180,8 @@ public sealed interface Message {
     }
 
     @Override
-    public boolean equals(Object other) {
-      return other instanceof Piece that
-          && piece == that.piece
-          && begin == that.begin
-          && Arrays.equals(data, that.data);
-    }
-
-    @Override
-    public int hashCode() {
-      return 31 * (31 * piece + begin) + Arrays.hashCode(data);
-    }
-
-    @Override
     public String toString() {
-      return "Piece[piece=" + piece + ", begin=" + begin + ", " + data.length + " bytes]";
+      return "Piece[piece=" + piece + ", begin=" + begin + ", " + length() + " bytes]";
     }
   }
 

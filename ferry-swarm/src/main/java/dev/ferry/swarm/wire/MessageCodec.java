@@ -49,7 +49,7 @@ public final class MessageCodec {
           case Request r -> BLOCK_REF;
           case Cancel c -> BLOCK_REF;
           case RejectRequest r -> BLOCK_REF;
-          case Piece p -> PIECE_HEADER + p.data().length;
+          case Piece p -> PIECE_HEADER + p.length();
           case Extended e -> 1 + e.payload().length;
           case HashRequest h -> HASH_RANGE;
           case HashReject h -> HASH_RANGE;
@@ -66,7 +66,7 @@ public final class MessageCodec {
       case Request r -> put(out, r.block());
       case Cancel c -> put(out, c.block());
       case RejectRequest r -> put(out, r.block());
-      case Piece p -> out.putInt(p.piece()).putInt(p.begin()).put(p.data());
+      case Piece p -> out.putInt(p.piece()).putInt(p.begin()).put(p.block());
       case Extended e -> out.put((byte) e.extendedId()).put(e.payload());
       case HashRequest h -> put(out, h.range());
       case HashReject h -> put(out, h.range());
@@ -155,7 +155,7 @@ public final class MessageCodec {
       case 6 -> new Request(requested(blockRef(in), limits));
       case 8 -> new Cancel(blockRef(in));
       case 0x10 -> new RejectRequest(blockRef(in));
-      case 7 -> new Piece(index(in), offset(in), rest(in));
+      case 7 -> new Piece(index(in), offset(in), in.slice());
       case 20 -> new Extended(in.get() & 0xff, rest(in));
       case 21 -> new HashRequest(hashRange(in));
       case 23 -> new HashReject(hashRange(in));

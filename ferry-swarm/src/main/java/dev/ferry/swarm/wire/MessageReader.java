@@ -12,7 +12,7 @@ import java.nio.ByteBuffer;
 public final class MessageReader {
   private final InputStream in;
   private final MessageDecoder decoder;
-  private final ByteBuffer buffer = ByteBuffer.allocate(16 * 1024).flip();
+  private final ByteBuffer buffer = ByteBuffer.allocate(64 * 1024).flip();
 
   public MessageReader(InputStream in, WireLimits limits) {
     this.in = in;

@@ -137,8 +137,7 @@ class CancelAnswersTest {
     int from = ref.piece() * PIECE + ref.begin();
     out.write(
         MessageCodec.encode(
-            new Piece(
-                ref.piece(), ref.begin(), Arrays.copyOfRange(content, from, from + ref.length()))));
+            new Piece(ref.piece(), ref.begin(), ByteBuffer.wrap(content, from, ref.length()))));
     out.flush();
   }
 }

@@ -46,8 +46,8 @@ class WireCodecTest {
             new Have(99),
             new Bitfield(new byte[] {(byte) 0xff, 0, (byte) 0x80, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}),
             new Request(new BlockRef(3, 16384, 16384)),
-            new Piece(3, 16384, filled(16384, 3)),
-            new Piece(0, 0, new byte[0]),
+            Piece.of(3, 16384, filled(16384, 3)),
+            Piece.of(0, 0, new byte[0]),
             new Cancel(new BlockRef(3, 16384, 16384)),
             new Suggest(5),
             new RejectRequest(new BlockRef(4, 0, 1000)),
@@ -142,14 +142,14 @@ class WireCodecTest {
 
   @Test
   void aTruncatedMessageWaitsForTheRest() throws Exception {
-    byte[] bytes = MessageCodec.encode(new Piece(1, 0, filled(1000, 5)));
+    byte[] bytes = MessageCodec.encode(Piece.of(1, 0, filled(1000, 5)));
     MessageDecoder decoder = new MessageDecoder(LIMITS);
 
     assertThat(decoder.next(ByteBuffer.wrap(bytes, 0, 3))).isNull();
     assertThat(decoder.next(ByteBuffer.wrap(bytes, 3, 600))).isNull();
     assertThat(decoder.inMessage()).isTrue();
     assertThat(decoder.next(ByteBuffer.wrap(bytes, 603, bytes.length - 603)))
-        .isEqualTo(new Piece(1, 0, filled(1000, 5)));
+        .isEqualTo(Piece.of(1, 0, filled(1000, 5)));
   }
 
   @Test
