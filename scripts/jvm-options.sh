@@ -17,15 +17,27 @@ fi
 # syncs it at exit.
 ferry_command_jvm_options="$ferry_jvm_options -XX:TieredStopAtLevel=1 -XX:-UsePerfData"
 
+# A command that hashes much keeps C2 (below), but C2 compiling everything warm cost such a
+# command more CPU than the hashing did: later compiles for all, and the JDK's SHA-256 compiled at
+# once, since until C2 compiles it the hashing runs an order of magnitude slower (bench/README.md,
+# "Peers against libtorrent", peer-get).
+ferry_hashing_command_jvm_options="$ferry_jvm_options -XX:-UsePerfData -XX:CompileThresholdScaling=5"
+ferry_hashing_command_jvm_options="$ferry_hashing_command_jvm_options -XX:CompileCommand=quiet"
+ferry_hashing_command_jvm_options="$ferry_hashing_command_jvm_options -XX:CompileCommand=CompileThresholdScaling,sun.security.provider.*::*,0.05"
+
 # The options for the command line "$@": a command's, but C2's for one that hashes much (pieces
-# from peers, checked twice; do hash; get --json's SHA-256 of each file): only C2 uses the CPU's
-# SHA-256 instructions, and hashing is then most of the work (bench/README.md, issue 17's figures).
-# ferryd keeps C2 as well.
+# from peers; do hash; get --json's SHA-256 of each file): only C2 uses the CPU's SHA-256
+# instructions, and hashing is then most of the work (bench/README.md, issue 17's figures).
+# ferryd keeps C2 as well, with its defaults: it runs long enough to repay its compiles.
 ferry_jvm_options_for() {
   for arg in "$@"; do
     case "$arg" in
-      daemon | hash | seed | --torrent | --torrent=* | --integrity | --integrity=* | magnet:* | --json)
+      daemon)
         printf '%s' "$ferry_jvm_options -XX:-UsePerfData"
+        return
+        ;;
+      hash | seed | --torrent | --torrent=* | --integrity | --integrity=* | magnet:* | --json)
+        printf '%s' "$ferry_hashing_command_jvm_options"
         return
         ;;
     esac
