@@ -3,12 +3,18 @@ package dev.ferry.swarm.discovery;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.ferry.testkit.PythonModule;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@link LocalDiscovery} between separate network stacks: each node is a child JVM in a network
@@ -29,6 +35,8 @@ class LocalDiscoveryNamespaceTest {
     NETNS.pair("a", "10.77.1.1/24", "b", "10.77.1.2/24");
     // Strangers on one link: two subnets.
     NETNS.pair("c", "10.77.2.1/24", "d", "10.77.3.1/24");
+    // Ferry and libtorrent.
+    NETNS.pair("e", "10.77.4.1/24", "f", "10.77.4.2/24");
   }
 
   @AfterAll
@@ -77,6 +85,45 @@ class LocalDiscoveryNamespaceTest {
           assertThat(restricted.outsideSubnet()).as(restricted.output()).isPositive();
         });
     assertThat(restricted.peers()).noneMatch(p -> p.contains(" 10.77.3.1 "));
+  }
+
+  /**
+   * libtorrent 2.0.8 (Debian's python3-libtorrent) with a v2 torrent announces its info-hash cut to
+   * 20 bytes, which Ferry reads and reports; and libtorrent reads Ferry's announce of that key.
+   */
+  @Test
+  void libtorrentAndFerryHearEachOther(@TempDir Path dir) throws IOException {
+    PythonModule.require("libtorrent", "libtorrent", "python3-libtorrent");
+    String v2 = "5d".repeat(16) + "e7".repeat(16);
+    String truncated = v2.substring(0, 40);
+    NodeProcess ferry =
+        NodeProcess.start(
+            "ferry",
+            NETNS.exec("f", List.of()),
+            List.of("7005", PeerRestriction.SUBNET.name(), "V4", truncated));
+    NODES.add(ferry);
+    await("Ferry listens").atMost(PATIENCE).until(ferry::ready);
+    Path script = dir.resolve("libtorrent-lsd.py");
+    try (InputStream in = getClass().getResourceAsStream("/libtorrent-lsd.py")) {
+      Files.write(script, in.readAllBytes());
+    }
+    // libtorrent announces as soon as the torrent is added: Ferry already listens.
+    NodeProcess libtorrent =
+        NodeProcess.run(
+            "libtorrent",
+            NETNS.exec("e", List.of(PythonModule.PYTHON, script.toString(), "10.77.4.1", v2)));
+    NODES.add(libtorrent);
+    await("libtorrent starts").atMost(PATIENCE).until(() -> libtorrent.saw("LT-READY"));
+    ferry.go();
+
+    await("each reads the other's announce")
+        .atMost(PATIENCE)
+        .untilAsserted(() -> {
+          assertThat(ferry.peers()).as(ferry.output()).contains(truncated + " 10.77.4.1 6881");
+          assertThat(libtorrent.lines("LT log_alert <== LSD: 10.77.4.2:7005 ih: " + truncated))
+              .as(libtorrent.output())
+              .isNotEmpty();
+        });
   }
 
   /**

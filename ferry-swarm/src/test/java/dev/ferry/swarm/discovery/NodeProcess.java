@@ -13,7 +13,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** An {@link LsdNode} running in a child process, and the lines it has printed so far. */
+/**
+ * A child process (an {@link LsdNode}, or libtorrent's script), and the lines it has printed so
+ * far.
+ */
 final class NodeProcess implements AutoCloseable {
   private static final Pattern OUTSIDE = Pattern.compile("outsideSubnet=(\\d+)");
   private static final Pattern OWN = Pattern.compile("own=(\\d+)");
@@ -32,6 +35,11 @@ final class NodeProcess implements AutoCloseable {
   static NodeProcess start(String name, List<String> prefix, List<String> args) {
     List<String> command = new ArrayList<>(prefix);
     command.addAll(ChildJvm.command(LsdNode.class.getName(), args));
+    return run(name, command);
+  }
+
+  /** {@code command}, its output read as it comes. */
+  static NodeProcess run(String name, List<String> command) {
     try {
       return new NodeProcess(name, new ProcessBuilder(command).redirectErrorStream(true).start());
     } catch (IOException e) {
@@ -53,7 +61,17 @@ final class NodeProcess implements AutoCloseable {
 
   /** Whether it listens on the groups. */
   boolean ready() {
-    return lines.stream().anyMatch(l -> l.startsWith("LSD-READY "));
+    return saw("LSD-READY ");
+  }
+
+  /** Whether a line it printed starts with {@code start}. */
+  boolean saw(String start) {
+    return lines.stream().anyMatch(l -> l.startsWith(start));
+  }
+
+  /** The lines it printed that start with {@code start}. */
+  List<String> lines(String start) {
+    return lines.stream().filter(l -> l.startsWith(start)).toList();
   }
 
   /** Tells it to start announcing. */
