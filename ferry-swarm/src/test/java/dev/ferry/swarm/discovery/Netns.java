@@ -1,0 +1,102 @@
+package dev.ferry.swarm.discovery;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
+
+/**
+ * Network namespaces for the tests, made with iproute2's {@code ip}: pairs of namespaces joined by
+ * a veth link, each end with an address and a route for 224.0.0.0/4 (a namespace has no default
+ * route, and without one no multicast leaves it). Names carry this JVM's pid, so that runs side by
+ * side do not meet; {@link #close} deletes every namespace made, which takes its links with it.
+ */
+final class Netns implements AutoCloseable {
+  private static final String IP = "ip";
+
+  private final String prefix = "flsd" + ProcessHandle.current().pid();
+  private final List<String> made = new ArrayList<>();
+
+  /**
+   * Makes namespaces {@code a} and {@code b} (suffixes of this run's prefix) joined by a veth link
+   * whose ends have {@code addressA} and {@code addressB} (CIDR); skips the test where namespaces
+   * cannot be made (not root, no {@code ip}, namespaces refused).
+   */
+  void pair(String a, String addressA, String b, String addressB) {
+    String nsA = name(a);
+    String nsB = name(b);
+    add(nsA);
+    add(nsB);
+    String linkA = "v" + nsA.substring(1);
+    String linkB = "v" + nsB.substring(1);
+    run("link", "add", linkA, "netns", nsA, "type", "veth", "peer", "name", linkB, "netns", nsB);
+    up(nsA, linkA, addressA);
+    up(nsB, linkB, addressB);
+  }
+
+  /** The full name of the namespace made as {@code suffix}. */
+  String name(String suffix) {
+    return prefix + suffix;
+  }
+
+  /** {@code ip netns exec NAME} before {@code command}. */
+  List<String> exec(String suffix, List<String> command) {
+    List<String> all = new ArrayList<>(List.of(IP, "netns", "exec", name(suffix)));
+    all.addAll(command);
+    return all;
+  }
+
+  private void add(String ns) {
+    String refused = attempt(List.of(IP, "netns", "add", ns));
+    if (refused != null) {
+      Assumptions.abort(
+          "LSD's namespace tests need root and iproute2's `ip netns add` (" + refused + ")");
+    }
+    made.add(ns);
+  }
+
+  private void up(String ns, String link, String address) {
+    run("-n", ns, "link", "set", "lo", "up");
+    run("-n", ns, "addr", "add", address, "dev", link);
+    run("-n", ns, "link", "set", link, "up");
+    run("-n", ns, "route", "add", "224.0.0.0/4", "dev", link);
+  }
+
+  private static void run(String... args) {
+    List<String> command = new ArrayList<>(List.of(IP));
+    command.addAll(List.of(args));
+    String failed = attempt(command);
+    if (failed != null) {
+      throw new AssertionError(String.join(" ", command) + " failed: " + failed);
+    }
+  }
+
+  /** Runs {@code command}: null when it succeeds, else what it said. */
+  private static String attempt(List<String> command) {
+    try {
+      Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+      String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      if (!process.waitFor(30, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+        return "timed out";
+      }
+      return process.exitValue() == 0 ? null : out.strip() + " (exit " + process.exitValue() + ")";
+    } catch (IOException e) {
+      return e.toString();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return e.toString();
+    }
+  }
+
+  /** Deletes every namespace made, and with them their links. */
+  @Override
+  public void close() {
+    for (String ns : made.reversed()) {
+      attempt(List.of(IP, "netns", "del", ns));
+    }
+    made.clear();
+  }
+}
