@@ -39,6 +39,9 @@ final class HttpTracker implements Tracker {
   @Override
   public AnnounceResponse announce(AnnounceRequest request) throws IOException {
     HttpGet get = new HttpGet(HttpAnnounceQuery.of(uri, request, trackerId));
+    // Announces come minutes apart: a kept connection would be stale by the next one, and
+    // trackers such as opentracker close it without saying so.
+    get.setHeader("Connection", "close");
     byte[] body;
     int status;
     try (ClassicHttpResponse response = client.executeOpen(null, get, null)) {

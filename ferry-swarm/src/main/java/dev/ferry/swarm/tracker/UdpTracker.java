@@ -79,7 +79,14 @@ final class UdpTracker implements Tracker {
         int length = receive(transaction, UdpCodec.ANNOUNCE, attempts.timeoutNanos());
         if (length >= 0) {
           return UdpCodec.announceResponse(buffer, length, peerSize)
-              .orElseThrow(() -> TrackerException.failed(uri, "an announce answer too short"));
+              .orElseThrow(() ->
+                  TrackerException.failed(
+                      uri,
+                      length == 8
+                          // opentracker's answer to an info-hash its allow-list lacks.
+                          ? "the announce was answered without interval or peers: the tracker"
+                              + " does not serve this swarm"
+                          : "an announce answer of " + length + " bytes, short of 20"));
         }
         attempts.next();
       }
