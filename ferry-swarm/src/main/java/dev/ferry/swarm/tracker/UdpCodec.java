@@ -64,7 +64,10 @@ final class UdpCodec {
 
   /** An error answer's message: the bytes after the header, as text. */
   static String errorMessage(byte[] datagram, int length) {
-    return new String(datagram, 8, Math.max(0, length - 8), StandardCharsets.UTF_8).strip();
+    if (length <= 8) {
+      return "";
+    }
+    return new String(datagram, 8, length - 8, StandardCharsets.UTF_8).strip();
   }
 
   /**
