@@ -115,7 +115,8 @@ class ArchitectureTest {
    * Peers (ferry-swarm) are a part beside the engine, built on it: nothing in the engine (core,
    * SPI, DO, sources) names them, and they use only what the engine offers parts that plug in (the
    * SPI, the integrity package's tree) and, to be wired in, its configuration ({@code
-   * dev.ferry.engine}'s own classes: {@code PeerSharing.into(EngineConfig)}).
+   * dev.ferry.engine}'s own classes: {@code PeerSharing.into(EngineConfig)}); the tracker client
+   * also uses Apache HttpClient, as the engine's HTTP source does.
    */
   @Test
   void theEngineKnowsNothingOfTheSwarm() {
@@ -136,6 +137,8 @@ class ArchitectureTest {
     classes()
         .that()
         .resideInAPackage("dev.ferry.swarm..")
+        .and()
+        .resideOutsideOfPackage("dev.ferry.swarm.tracker..")
         .should()
         .onlyDependOnClassesThat()
         .resideInAnyPackage(
@@ -146,6 +149,15 @@ class ArchitectureTest {
             "dev.ferry.api..",
             "org.slf4j..",
             "java..")
+        .check(ferry);
+    // HTTP(S) trackers announce with the HTTP client the engine's HttpSource uses.
+    classes()
+        .that()
+        .resideInAPackage("dev.ferry.swarm.tracker..")
+        .should()
+        .onlyDependOnClassesThat()
+        .resideInAnyPackage(
+            "dev.ferry.swarm..", "dev.ferry.spi..", "org.apache.hc..", "org.slf4j..", "java..")
         .check(ferry);
     classes()
         .that()
