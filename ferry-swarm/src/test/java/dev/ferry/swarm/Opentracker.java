@@ -1,6 +1,6 @@
 package dev.ferry.swarm;
 
-import dev.ferry.swarm.tracker.SwarmKey;
+import dev.ferry.swarm.content.SwarmKey;
 import java.io.IOException;
 import java.net.DatagramSocket;
 import java.net.InetAddress;

@@ -1,5 +1,6 @@
 package dev.ferry.swarm.discovery;
 
+import dev.ferry.swarm.content.SwarmKey;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;

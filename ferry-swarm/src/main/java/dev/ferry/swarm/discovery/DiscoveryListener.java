@@ -1,5 +1,6 @@
 package dev.ferry.swarm.discovery;
 
+import dev.ferry.swarm.content.SwarmKey;
 import java.net.InetSocketAddress;
 
 /** Where a {@link LocalDiscovery} reports the peers it hears of. */

@@ -1,5 +1,6 @@
 package dev.ferry.swarm.discovery;
 
+import dev.ferry.swarm.content.SwarmKey;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -199,7 +200,7 @@ public final class LsdCodec {
         throw new LsdException("an Infohash that is not hex");
       }
     }
-    return new SwarmKey(HexFormat.of().parseHex(hex));
+    return SwarmKey.of(HexFormat.of().parseHex(hex));
   }
 
   /** {@code keys} in groups of at most {@link LsdMessage#MAX_KEYS}, one datagram each. */

@@ -1,6 +1,7 @@
 package dev.ferry.swarm.tracker;
 
 import dev.ferry.spi.Clock;
+import dev.ferry.swarm.content.SwarmKey;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;

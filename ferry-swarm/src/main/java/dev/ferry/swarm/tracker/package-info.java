@@ -4,7 +4,7 @@
  * dev.ferry.swarm.tracker.Tracker} interface, and an {@link dev.ferry.swarm.tracker.Announcer} that
  * keeps one swarm announced to a list of trackers.
  *
- * <p>What a swarm is announced under is a {@link dev.ferry.swarm.tracker.SwarmKey}: the truncated
+ * <p>What a swarm is announced under is a {@link dev.ferry.swarm.content.SwarmKey}: the truncated
  * v2 info-hash for the public swarm, or a key derived from a Delivery Optimization Group ID and the
  * info-hash, so that an unmodified tracker keeps each group's peers apart from everyone else's.
  *

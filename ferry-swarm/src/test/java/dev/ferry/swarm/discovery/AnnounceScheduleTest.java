@@ -2,6 +2,7 @@ package dev.ferry.swarm.discovery;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ferry.swarm.content.SwarmKey;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 

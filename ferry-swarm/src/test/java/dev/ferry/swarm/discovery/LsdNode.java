@@ -1,5 +1,6 @@
 package dev.ferry.swarm.discovery;
 
+import dev.ferry.swarm.content.SwarmKey;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.ferry.swarm.Opentracker;
+import dev.ferry.swarm.content.SwarmKey;
 import dev.ferry.swarm.torrent.InfoHash;
 import dev.ferry.swarm.wire.PeerId;
 import java.net.InetSocketAddress;

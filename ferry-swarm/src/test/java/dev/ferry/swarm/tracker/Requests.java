@@ -1,5 +1,6 @@
 package dev.ferry.swarm.tracker;
 
+import dev.ferry.swarm.content.SwarmKey;
 import dev.ferry.swarm.torrent.InfoHash;
 import dev.ferry.swarm.wire.PeerId;
 
