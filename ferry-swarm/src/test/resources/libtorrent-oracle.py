@@ -91,6 +91,10 @@ def seed(request):
     if request.get("seed_mode"):
         params["flags"] = lt.torrent_flags.seed_mode
     handle = session.add_torrent(params)
+    if request.get("tracker"):
+        # The torrent names no tracker: this one is announced to, as a client's user adds it.
+        handle.add_tracker({"url": request["tracker"], "tier": 0})
+        handle.force_reannounce()
     deadline = time.monotonic() + 60
     while handle.status().state != lt.torrent_status.seeding or session.listen_port() == 0:
         if time.monotonic() > deadline:

@@ -99,6 +99,38 @@ final class DaemonCommand implements Callable<Integer> {
               + " default none); once reached, peers are served no more that month")
   String monthlyUploadCap;
 
+  @Option(
+      names = "--download-mode",
+      paramLabel = "MODE",
+      description =
+          "how downloads that set no mode of their own find peers (DO's DODownloadMode): http,"
+              + " lan (default), group, internet or simple")
+  String downloadMode;
+
+  @Option(
+      names = "--group-id",
+      paramLabel = "GUID",
+      description =
+          "the machine's Group ID for group mode (DO's DOGroupID): a scope, not a credential")
+  String groupId;
+
+  @Option(
+      names = "--tracker",
+      paramLabel = "URL",
+      description = "a BitTorrent tracker to announce to (http, https or udp; repeatable)")
+  List<String> trackers = new ArrayList<>();
+
+  @Option(
+      names = "--peer-selection",
+      paramLabel = "subnet|any",
+      description =
+          "which peers lan mode takes (DO's DORestrictPeerSelectionBy): this machine's subnets'"
+              + " (default) or any")
+  String peerSelection;
+
+  @Option(names = "--no-local-discovery", description = "no BEP 14 multicast on the local network")
+  boolean noLocalDiscovery;
+
   @Unmatched List<String> more = new ArrayList<>();
 
   @Override
@@ -142,6 +174,21 @@ final class DaemonCommand implements Callable<Integer> {
     }
     if (monthlyUploadCap != null) {
       args.addAll(List.of("--monthly-upload-cap", monthlyUploadCap));
+    }
+    if (downloadMode != null) {
+      args.addAll(List.of("--download-mode", downloadMode));
+    }
+    if (groupId != null) {
+      args.addAll(List.of("--group-id", groupId));
+    }
+    for (String tracker : trackers) {
+      args.addAll(List.of("--tracker", tracker));
+    }
+    if (peerSelection != null) {
+      args.addAll(List.of("--peer-selection", peerSelection));
+    }
+    if (noLocalDiscovery) {
+      args.add("--no-local-discovery");
     }
     // ferryd puts its own logging in place of the command line's quiet one.
     args.addAll(more);

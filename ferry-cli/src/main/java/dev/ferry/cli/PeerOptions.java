@@ -5,10 +5,12 @@ import dev.ferry.api.FerryException;
 import dev.ferry.api.HResult;
 import dev.ferry.api.JobPropertyId;
 import dev.ferry.api.JobPropertyValue;
+import dev.ferry.api.delivery.DownloadMode;
 import dev.ferry.engine.EngineConfig;
 import dev.ferry.swarm.session.SwarmSettings;
 import dev.ferry.swarm.source.ContentDescriptions;
 import dev.ferry.swarm.source.Magnet;
+import dev.ferry.swarm.source.PeerDiscovery;
 import dev.ferry.swarm.source.PeerSharing;
 import dev.ferry.swarm.torrent.SingleFileTorrent;
 import dev.ferry.swarm.torrent.TorrentReader;
@@ -66,6 +68,39 @@ final class PeerOptions {
               + " 7680, else any free port; ferryd has its own, 'ferry daemon --peer-port')")
   Integer peerPort;
 
+  @Option(
+      names = "--mode",
+      paramLabel = "MODE",
+      description =
+          "how peers are found (DO's DownloadMode): http (none), lan (default: the local network,"
+              + " BEP 14, and --tracker; peers of this machine's subnets), group (the trackers and"
+              + " the local network among machines of --group), internet (any peer the trackers"
+              + " or the local network give) or simple (none). Sets DOWNLOAD_MODE")
+  String mode;
+
+  @Option(
+      names = "--group",
+      paramLabel = "GUID",
+      description =
+          "the Group ID of group mode (DO's DOGroupID; implies --mode group): a scope, not a"
+              + " credential. The embedded engine's; ferryd has its own ('ferry daemon"
+              + " --group-id')")
+  String group;
+
+  @Option(
+      names = "--tracker",
+      paramLabel = "URL",
+      description =
+          "a BitTorrent tracker to announce to and find peers at (http, https or udp;"
+              + " repeatable)")
+  List<String> trackers = new ArrayList<>();
+
+  /** How the embedded engine finds peers: the machine's defaults with these options. */
+  private PeerDiscovery discovery = PeerDiscovery.defaults();
+
+  /** --mode, or group for --group alone; null for neither. */
+  private DownloadMode downloadMode;
+
   /** The content description --torrent or --integrity gave, read and checked. */
   private SingleFileTorrent content;
 
@@ -112,6 +147,39 @@ final class PeerOptions {
     }
     if (peerPort != null && (peerPort < 0 || peerPort > 65535)) {
       throw usage.apply("--peer-port " + peerPort + ": a port from 0 (any) to 65535");
+    }
+    checkDiscovery(usage);
+  }
+
+  private void checkDiscovery(Function<String, RuntimeException> usage) {
+    List<java.net.URI> announce = new ArrayList<>();
+    try {
+      if (mode != null) {
+        downloadMode = PeerDiscovery.mode(mode);
+      }
+      if (group != null) {
+        discovery = discovery.withGroup(PeerDiscovery.group(group));
+        if (downloadMode == null) {
+          downloadMode = DownloadMode.GROUP;
+        }
+      }
+      for (String tracker : trackers) {
+        announce.add(PeerDiscovery.tracker(tracker));
+      }
+    } catch (IllegalArgumentException e) {
+      throw usage.apply(e.getMessage());
+    }
+    if (downloadMode == DownloadMode.GROUP && group == null) {
+      throw usage.apply("--mode group needs --group GUID: the group's peers are found by it");
+    }
+    if (content == null && (mode != null || group != null || !trackers.isEmpty())) {
+      throw usage.apply(
+          "--mode, --group and --tracker find peers for content a description names: give"
+              + " --torrent or --integrity");
+    }
+    discovery = discovery.withTrackers(announce);
+    if (downloadMode != null) {
+      discovery = discovery.withMode(downloadMode);
     }
   }
 
@@ -161,12 +229,14 @@ final class PeerOptions {
       try {
         sharing =
             PeerSharing.start(
-                peerPort != null ? settings.withPort(peerPort) : settings, config.readTimeout());
+                peerPort != null ? settings.withPort(peerPort) : settings,
+                config.readTimeout(),
+                discovery);
       } catch (java.net.BindException taken) {
         if (peerPort != null) {
           throw taken;
         }
-        sharing = PeerSharing.start(settings.withPort(0), config.readTimeout());
+        sharing = PeerSharing.start(settings.withPort(0), config.readTimeout(), discovery);
       }
       return sharing.into(config);
     } catch (IOException e) {
@@ -192,6 +262,10 @@ final class PeerOptions {
     }
     if (!peers.isEmpty()) {
       job.setProperty(JobPropertyId.PEERS, new JobPropertyValue.Text(String.join(",", peers)));
+    }
+    if (downloadMode != null) {
+      job.setProperty(
+          JobPropertyId.DOWNLOAD_MODE, new JobPropertyValue.Dword(downloadMode.value()));
     }
   }
 

@@ -4,6 +4,9 @@ import dev.ferry.cache.CacheSettings;
 import dev.ferry.daemon.doagent.DoAgentOptions;
 import dev.ferry.daemon.logging.LogLevels;
 import dev.ferry.engine.Ferry;
+import dev.ferry.swarm.discovery.PeerRestriction;
+import dev.ferry.swarm.source.PeerDiscovery;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -11,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.function.Function;
 
 /**
  * How ferryd runs. Built from the command line by {@link #parse(String...)}, or directly by tests
@@ -35,6 +39,9 @@ import java.util.OptionalInt;
  *     --peer-upload-rate}), 0 for no cap
  * @param monthlyUploadCap the most bytes sent to peers in a calendar month ({@code
  *     --monthly-upload-cap}, DO's DOMonthlyUploadDataCap), 0 for none
+ * @param peerDiscovery how peers are found and the DownloadMode of downloads that set none ({@code
+ *     --download-mode}, {@code --group-id}, {@code --tracker}, {@code --peer-selection}, {@code
+ *     --no-local-discovery}); DO's defaults: LAN, peers of this machine's subnets
  */
 public record DaemonOptions(
     Path socket,
@@ -49,7 +56,8 @@ public record DaemonOptions(
     Optional<String> logLevel,
     OptionalInt peerPort,
     long peerUploadRate,
-    long monthlyUploadCap) {
+    long monthlyUploadCap,
+    PeerDiscovery peerDiscovery) {
 
   /** {@link #peerPort} when ferryd takes part in no swarm. */
   public static final int PEERS_OFF = -1;
@@ -70,6 +78,8 @@ public record DaemonOptions(
                           [--cache-host-source dhcp|dhcp-force]
                           [--log-level LEVEL] [--peer-port PORT|off]
                           [--peer-upload-rate RATE] [--monthly-upload-cap BYTES]
+                          [--download-mode MODE] [--group-id GUID] [--tracker URL]...
+                          [--peer-selection subnet|any] [--no-local-discovery]
 
       Runs ferryd in the foreground: the transfer engine and its local REST API.
         --system                 system mode: socket /run/ferry/ferryd.sock (every local user may
@@ -116,6 +126,20 @@ public record DaemonOptions(
                                  the most bytes sent to peers in a calendar month (DO's
                                  DOMonthlyUploadDataCap; K, M or G suffix; default: none); once
                                  reached, peers are served no more until the month ends
+        --download-mode MODE     how downloads that set no DownloadMode of their own find peers
+                                 (DO's DODownloadMode): http (none), lan (default: the local
+                                 network, BEP 14, and the trackers), group (the trackers and the
+                                 local network, among machines of --group-id), internet (any
+                                 peer the trackers or the local network give), simple (none)
+        --group-id GUID          the machine's Group ID (DO's DOGroupID) for group mode: a scope,
+                                 not a credential; whoever knows it and the content can join
+        --tracker URL            a BitTorrent tracker to announce to (http, https or udp;
+                                 repeatable)
+        --peer-selection subnet|any
+                                 which peers lan mode takes (DO's DORestrictPeerSelectionBy):
+                                 those of this machine's subnets (default) or any
+        --no-local-discovery     no BEP 14 multicast: peers come from the trackers and the
+                                 downloads' own lists only
         -h, --help               show this help
       SIGTERM stops the daemon cleanly: transfers are checkpointed and resume at the next start.
       """;
@@ -129,6 +153,7 @@ public record DaemonOptions(
     cacheHosts = cacheHosts == null ? CacheSettings.NONE : cacheHosts;
     logLevel = logLevel == null ? Optional.empty() : logLevel;
     peerPort = peerPort == null ? OptionalInt.empty() : peerPort;
+    peerDiscovery = peerDiscovery == null ? PeerDiscovery.defaults() : peerDiscovery;
   }
 
   /**
@@ -156,7 +181,8 @@ public record DaemonOptions(
         Optional.empty(),
         OptionalInt.empty(),
         0,
-        0);
+        0,
+        PeerDiscovery.defaults());
   }
 
   /** Per-user defaults: the socket under the runtime directory, data under XDG_DATA_HOME. */
@@ -217,6 +243,11 @@ public record DaemonOptions(
     return edit(e -> e.peerPort = OptionalInt.of(port));
   }
 
+  /** With how peers are found. */
+  public DaemonOptions withPeerDiscovery(PeerDiscovery discovery) {
+    return edit(e -> e.peerDiscovery = discovery);
+  }
+
   /** With the starting level of Ferry's loggers. */
   public DaemonOptions withLogLevel(String level) {
     return edit(e -> e.logLevel = Optional.of(level));
@@ -243,6 +274,7 @@ public record DaemonOptions(
     OptionalInt peerPort;
     long peerUploadRate;
     long monthlyUploadCap;
+    PeerDiscovery peerDiscovery;
 
     Editor(DaemonOptions o) {
       socket = o.socket;
@@ -258,6 +290,7 @@ public record DaemonOptions(
       peerPort = o.peerPort;
       peerUploadRate = o.peerUploadRate;
       monthlyUploadCap = o.monthlyUploadCap;
+      peerDiscovery = o.peerDiscovery;
     }
 
     DaemonOptions build() {
@@ -274,7 +307,8 @@ public record DaemonOptions(
           logLevel,
           peerPort,
           peerUploadRate,
-          monthlyUploadCap);
+          monthlyUploadCap,
+          peerDiscovery);
     }
   }
 
@@ -325,6 +359,8 @@ public record DaemonOptions(
     OptionalInt peerPort = OptionalInt.empty();
     long peerUploadRate = 0;
     long monthlyUploadCap = 0;
+    PeerDiscovery peerDiscovery = PeerDiscovery.defaults();
+    List<URI> trackers = new ArrayList<>();
     List<String> rest = new ArrayList<>(List.of(args));
     while (!rest.isEmpty()) {
       String arg = rest.removeFirst();
@@ -382,6 +418,19 @@ public record DaemonOptions(
               OptionalInt.of(
                   value.equalsIgnoreCase("off") ? PEERS_OFF : port("--peer-port", value));
         }
+        case "--download-mode" ->
+            peerDiscovery =
+                peerDiscovery.withMode(
+                    discovered(name, PeerDiscovery::mode, value(name, inline, rest)));
+        case "--group-id" ->
+            peerDiscovery =
+                peerDiscovery.withGroup(
+                    discovered(name, PeerDiscovery::group, value(name, inline, rest)));
+        case "--tracker" ->
+            trackers.add(discovered(name, PeerDiscovery::tracker, value(name, inline, rest)));
+        case "--peer-selection" ->
+            peerDiscovery = peerDiscovery.withRestriction(peerSelection(value(name, inline, rest)));
+        case "--no-local-discovery" -> peerDiscovery = peerDiscovery.withLocalDiscovery(false);
         default -> throw new UsageException("unknown option " + arg);
       }
     }
@@ -436,7 +485,24 @@ public record DaemonOptions(
         logLevel,
         peerPort,
         peerUploadRate,
-        monthlyUploadCap);
+        monthlyUploadCap,
+        peerDiscovery.withTrackers(trackers));
+  }
+
+  private static <T> T discovered(String option, Function<String, T> parse, String text) {
+    try {
+      return parse.apply(text);
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(option + ": " + e.getMessage());
+    }
+  }
+
+  private static PeerRestriction peerSelection(String text) {
+    return switch (text.strip().toLowerCase(java.util.Locale.ROOT)) {
+      case "subnet", "1" -> PeerRestriction.SUBNET;
+      case "any", "none", "0" -> PeerRestriction.NONE;
+      default -> throw new UsageException("--peer-selection: '" + text + "' is not subnet or any");
+    };
   }
 
   private static String logLevel(String text) {

@@ -193,13 +193,14 @@ public final class FerryDaemon implements AutoCloseable {
     PeerSharing sharing;
     try {
       try {
-        sharing = PeerSharing.start(settings, config.readTimeout());
+        sharing = PeerSharing.start(settings, config.readTimeout(), options.peerDiscovery());
       } catch (java.net.BindException taken) {
         if (options.peerPort().isPresent()) {
           throw taken;
         }
         log.warn("port {} for peers is taken; listening on another", port);
-        sharing = PeerSharing.start(settings.withPort(0), config.readTimeout());
+        sharing =
+            PeerSharing.start(settings.withPort(0), config.readTimeout(), options.peerDiscovery());
       }
     } catch (java.io.IOException e) {
       throw new StartupException("cannot listen for peers on port " + port + ": " + e, e);

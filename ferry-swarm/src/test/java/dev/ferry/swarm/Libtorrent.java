@@ -10,6 +10,7 @@ import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -99,6 +100,20 @@ public final class Libtorrent implements AutoCloseable {
     request.put("session", session);
     request.put("seed_mode", seedMode);
     request.put("unchecked", unchecked);
+    return ask(request);
+  }
+
+  /**
+   * Seeds as {@link #seed(Path, Path)} does, in a new session named {@code session}, announcing the
+   * torrent to {@code tracker} (which the torrent itself does not name).
+   */
+  public JsonNode seedAnnouncing(Path torrent, Path dir, String session, URI tracker) {
+    ObjectNode request = JSON.createObjectNode();
+    request.put("op", "seed");
+    request.put("path", torrent.toAbsolutePath().toString());
+    request.put("dir", dir.toAbsolutePath().toString());
+    request.put("session", session);
+    request.put("tracker", tracker.toString());
     return ask(request);
   }
 

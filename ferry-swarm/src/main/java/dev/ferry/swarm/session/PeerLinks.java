@@ -201,6 +201,10 @@ final class PeerLinks {
         if (k != null) {
           k.connecting = false;
           k.failed(state.now());
+          if (id.equals(state.swarm.peerId())) {
+            // A tracker gave this node its own address: never dial it again.
+            known.remove(k.address);
+          }
         }
       } else {
         handshaking--;

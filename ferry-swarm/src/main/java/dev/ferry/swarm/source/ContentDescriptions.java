@@ -42,16 +42,11 @@ public final class ContentDescriptions {
     return Base64.getEncoder().encodeToString(TorrentWriter.encode(torrent));
   }
 
-  /** Whether {@code file}'s job lets peers be asked (DO's DownloadMode; unset: yes). */
-  public static boolean peersAllowed(FileRef file) {
-    Optional<JobPropertyValue> mode = file.property(JobPropertyId.DOWNLOAD_MODE);
-    if (mode.isEmpty()) {
-      return true;
-    }
-    int value = ((JobPropertyValue.Dword) mode.get()).value();
-    return value != DownloadMode.CDN_ONLY.value()
-        && value != DownloadMode.SIMPLE.value()
-        && value != DownloadMode.BYPASS.value();
+  /** {@code file}'s job's DownloadMode (DOWNLOAD_MODE), or {@code otherwise} where it set none. */
+  public static DownloadMode mode(FileRef file, DownloadMode otherwise) {
+    return file.property(JobPropertyId.DOWNLOAD_MODE)
+        .map(value -> DownloadMode.of(((JobPropertyValue.Dword) value).value()))
+        .orElse(otherwise);
   }
 
   /** The peers {@code file}'s job names (HOST:PORT). */

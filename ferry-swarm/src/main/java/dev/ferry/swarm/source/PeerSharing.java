@@ -2,6 +2,7 @@ package dev.ferry.swarm.source;
 
 import dev.ferry.api.ErrorContext;
 import dev.ferry.api.HResult;
+import dev.ferry.api.delivery.DownloadMode;
 import dev.ferry.engine.EngineConfig;
 import dev.ferry.engine.integrity.PieceHashes;
 import dev.ferry.spi.FileRef;
@@ -50,15 +51,19 @@ public final class PeerSharing implements SourceProvider, AutoCloseable {
 
   private final Swarm swarm;
   private final Duration timeout;
+  private final PeerDiscovery discovery;
+  private final PeerFinding finding;
   private final PeerSource origin;
   private final Map<InfoHash, Seed> seeds = new ConcurrentHashMap<>();
+  private final Map<InfoHash, Runnable> seedFinding = new ConcurrentHashMap<>();
   private final Map<FileKey, Transfer> transferring = new HashMap<>();
 
   /**
    * A file transferring with its content in the swarm: its session, the engine's copy of it, and
    * what the session had uploaded when it began (what it sends meanwhile is the file's upload).
    */
-  private record Transfer(TorrentSession session, LocalCopy local, long uploadedBefore) {
+  private record Transfer(
+      TorrentSession session, LocalCopy local, long uploadedBefore, Runnable stopFinding) {
     InfoHash hash() {
       return session.torrent().infoHash();
     }
@@ -70,20 +75,40 @@ public final class PeerSharing implements SourceProvider, AutoCloseable {
     }
   }
 
-  private PeerSharing(Swarm swarm, Duration timeout) {
+  private PeerSharing(Swarm swarm, Duration timeout, PeerDiscovery discovery) {
     this.swarm = swarm;
     this.timeout = timeout;
+    this.discovery = discovery;
+    this.finding = PeerFinding.start(discovery, swarm);
     this.origin = PeerSource.origin(swarm::find, timeout);
   }
 
   /**
-   * Starts the swarm with {@code settings}.
+   * Starts the swarm with {@code settings}, with the peers downloads name as the only ones ({@link
+   * PeerDiscovery#knownPeersOnly}).
    *
    * @param timeout how long a piece may take to come from peers before a response ends (the
    *     engine's read timeout)
    */
   public static PeerSharing start(SwarmSettings settings, Duration timeout) throws IOException {
-    return new PeerSharing(Swarm.start(settings), timeout);
+    return start(settings, timeout, PeerDiscovery.knownPeersOnly());
+  }
+
+  /** Starts the swarm with {@code settings}, finding peers as {@code discovery} says. */
+  public static PeerSharing start(SwarmSettings settings, Duration timeout, PeerDiscovery discovery)
+      throws IOException {
+    Swarm swarm = Swarm.start(settings);
+    try {
+      return new PeerSharing(swarm, timeout, discovery);
+    } catch (RuntimeException e) {
+      swarm.close();
+      throw e;
+    }
+  }
+
+  /** How peers are found, and the DownloadMode of downloads that set none. */
+  public PeerDiscovery discovery() {
+    return discovery;
   }
 
   public Swarm swarm() {
@@ -131,9 +156,16 @@ public final class PeerSharing implements SourceProvider, AutoCloseable {
       return List.of();
     }
     TorrentSession session = swarm.add(torrent, pieces(local));
+    Runnable stopFinding = finding.find(session, mode(file));
+    Transfer replaced;
     synchronized (transferring) {
-      transferring.put(
-          FileKey.of(file), new Transfer(session, local, session.stats().bytesUploaded()));
+      replaced =
+          transferring.put(
+              FileKey.of(file),
+              new Transfer(session, local, session.stats().bytesUploaded(), stopFinding));
+    }
+    if (replaced != null) {
+      replaced.stopFinding().run();
     }
     for (String peer : ContentDescriptions.peers(file)) {
       try {
@@ -159,6 +191,7 @@ public final class PeerSharing implements SourceProvider, AutoCloseable {
     // What the session sent while the file transferred counts as the file's upload (DO's bytes to
     // peers), told before the engine records the file's end.
     ended.local().served(ended.session().stats().bytesUploaded() - ended.uploadedBefore());
+    ended.stopFinding().run();
     if (!stillWanted && !seeds.containsKey(ended.hash())) {
       swarm.remove(ended.hash());
     }
@@ -181,7 +214,12 @@ public final class PeerSharing implements SourceProvider, AutoCloseable {
    */
   public TorrentSession seed(Path file, SingleFileTorrent torrent, long owner) {
     seeds.put(torrent.infoHash(), new Seed(file, torrent, owner));
-    return swarm.add(torrent, LocalPieces.ofFile(file));
+    TorrentSession session = swarm.add(torrent, LocalPieces.ofFile(file));
+    Runnable before = seedFinding.put(torrent.infoHash(), finding.find(session, discovery.mode()));
+    if (before != null) {
+      before.run();
+    }
+    return session;
   }
 
   /** Stops offering the content of {@code hash}; whether it was offered. */
@@ -189,6 +227,10 @@ public final class PeerSharing implements SourceProvider, AutoCloseable {
     Seed removed = seeds.remove(hash);
     if (removed == null) {
       return false;
+    }
+    Runnable stopFinding = seedFinding.remove(hash);
+    if (stopFinding != null) {
+      stopFinding.run();
     }
     boolean inUse;
     synchronized (transferring) {
@@ -207,6 +249,7 @@ public final class PeerSharing implements SourceProvider, AutoCloseable {
 
   @Override
   public void close() {
+    finding.close();
     swarm.close();
   }
 
@@ -216,7 +259,7 @@ public final class PeerSharing implements SourceProvider, AutoCloseable {
    */
   private Optional<SingleFileTorrent> content(FileRef file) throws TransferFailure {
     Optional<InfoHash> magnet = Magnet.infoHash(file.uri());
-    if (magnet.isEmpty() && !ContentDescriptions.peersAllowed(file)) {
+    if (magnet.isEmpty() && !PeerDiscovery.allowsPeers(mode(file))) {
       return Optional.empty();
     }
     Optional<SingleFileTorrent> described;
@@ -298,6 +341,11 @@ public final class PeerSharing implements SourceProvider, AutoCloseable {
         PeerSource.PROTOCOL,
         "no peer gave the torrent of " + wanted.hex() + ": " + why,
         e);
+  }
+
+  /** The file's DownloadMode: its job's, else this machine's. */
+  private DownloadMode mode(FileRef file) {
+    return ContentDescriptions.mode(file, discovery.mode());
   }
 
   private static boolean isMagnet(FileRef file) {
