@@ -84,6 +84,7 @@ public final class Ferryd implements AutoCloseable {
     private final Path socket;
     private final Path dataDir;
     private String mainClass = MAIN_CLASS;
+    private List<String> wrapper = List.of();
     private List<String> subcommand = List.of();
     private final List<String> options = new ArrayList<>();
     private String classPath = System.getProperty("java.class.path");
@@ -141,6 +142,15 @@ public final class Ferryd implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Runs the daemon through {@code wrapper} (a command that runs the rest of its line, such as
+     * {@code ip netns exec NAME}): the daemon of another network namespace.
+     */
+    public Launch inside(List<String> wrapper) {
+      this.wrapper = List.copyOf(wrapper);
+      return this;
+    }
+
     /** Starts the process and returns at once. */
     public Ferryd launch() {
       List<String> args = new ArrayList<>();
@@ -154,7 +164,8 @@ public final class Ferryd implements AutoCloseable {
           Files.createDirectories(beside);
           file = Files.createTempFile(beside, "ferryd-", ".log");
         }
-        List<String> command = ChildJvm.command(classPath, mainClass, args);
+        List<String> command = new ArrayList<>(wrapper);
+        command.addAll(ChildJvm.command(classPath, mainClass, args));
         if (journalStream) {
           List<String> shell =
               new ArrayList<>(

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Assumptions;
  * route, and without one no multicast leaves it). Names carry this JVM's pid, so that runs side by
  * side do not meet; {@link #close} deletes every namespace made, which takes its links with it.
  */
-final class Netns implements AutoCloseable {
+public final class Netns implements AutoCloseable {
   private static final String IP = "ip";
 
   private final String prefix = "flsd" + ProcessHandle.current().pid();
@@ -24,7 +24,7 @@ final class Netns implements AutoCloseable {
    * whose ends have {@code addressA} and {@code addressB} (CIDR); skips the test where namespaces
    * cannot be made (not root, no {@code ip}, namespaces refused).
    */
-  void pair(String a, String addressA, String b, String addressB) {
+  public void pair(String a, String addressA, String b, String addressB) {
     String nsA = name(a);
     String nsB = name(b);
     add(nsA);
@@ -37,12 +37,12 @@ final class Netns implements AutoCloseable {
   }
 
   /** The full name of the namespace made as {@code suffix}. */
-  String name(String suffix) {
+  public String name(String suffix) {
     return prefix + suffix;
   }
 
   /** {@code ip netns exec NAME} before {@code command}. */
-  List<String> exec(String suffix, List<String> command) {
+  public List<String> exec(String suffix, List<String> command) {
     List<String> all = new ArrayList<>(List.of(IP, "netns", "exec", name(suffix)));
     all.addAll(command);
     return all;
