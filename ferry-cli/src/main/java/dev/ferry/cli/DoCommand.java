@@ -54,7 +54,8 @@ import picocli.CommandLine.Spec;
       DoCommand.Hash.class,
       DoCommand.Seed.class,
       DoCommand.Seeds.class,
-      DoCommand.Unseed.class
+      DoCommand.Unseed.class,
+      CacheCommand.class
     })
 final class DoCommand implements Callable<Integer> {
   @ParentCommand FerryCommand ferry;

@@ -146,6 +146,44 @@ public final class FerryClient {
     }
   }
 
+  /** The content the daemon keeps for peers: the caller's entries (all for the administrator). */
+  public static List<dev.ferry.rest.CacheView> cache(Path socket) {
+    try (Transport transport = new Transport(socket)) {
+      return transport.get(
+          Routes.CACHE,
+          transport
+              .json()
+              .getTypeFactory()
+              .constructCollectionType(List.class, dev.ferry.rest.CacheView.class));
+    }
+  }
+
+  /**
+   * Pins or unpins the cache entry of {@code infoHash} (64 hex digits).
+   *
+   * @throws FerryException BG_E_NOT_FOUND when the caller has no such entry
+   */
+  public static void pinCached(Path socket, String infoHash, boolean pinned) {
+    try (Transport transport = new Transport(socket)) {
+      transport.send(
+          "PUT",
+          Routes.cacheEntry(infoHash),
+          new dev.ferry.rest.CachePinRequest(pinned),
+          (Class<?>) null);
+    }
+  }
+
+  /**
+   * Drops the cache entry of {@code infoHash} (64 hex digits).
+   *
+   * @throws FerryException BG_E_NOT_FOUND when the caller has no such entry
+   */
+  public static void deleteCached(Path socket, String infoHash) {
+    try (Transport transport = new Transport(socket)) {
+      transport.send("DELETE", Routes.cacheEntry(infoHash), null, (Class<?>) null);
+    }
+  }
+
   /**
    * Where the daemon's dashboard is, with the token that opens it.
    *

@@ -4,6 +4,7 @@ import dev.ferry.cache.CacheSettings;
 import dev.ferry.daemon.doagent.DoAgentOptions;
 import dev.ferry.daemon.logging.LogLevels;
 import dev.ferry.engine.Ferry;
+import dev.ferry.swarm.cache.CachePolicy;
 import dev.ferry.swarm.discovery.PeerRestriction;
 import dev.ferry.swarm.source.PeerDiscovery;
 import java.net.URI;
@@ -57,7 +58,8 @@ public record DaemonOptions(
     OptionalInt peerPort,
     long peerUploadRate,
     long monthlyUploadCap,
-    PeerDiscovery peerDiscovery) {
+    PeerDiscovery peerDiscovery,
+    Optional<CachePolicy> peerCache) {
 
   /** {@link #peerPort} when ferryd takes part in no swarm. */
   public static final int PEERS_OFF = -1;
@@ -80,6 +82,9 @@ public record DaemonOptions(
                           [--peer-upload-rate RATE] [--monthly-upload-cap BYTES]
                           [--download-mode MODE] [--group-id GUID] [--tracker URL]...
                           [--peer-selection subnet|any] [--no-local-discovery]
+                          [--max-cache-size PERCENT] [--absolute-max-cache-size BYTES]
+                          [--max-cache-age SECONDS] [--min-file-size-to-cache BYTES]
+                          [--no-peer-cache]
 
       Runs ferryd in the foreground: the transfer engine and its local REST API.
         --system                 system mode: socket /run/ferry/ferryd.sock (every local user may
@@ -140,6 +145,17 @@ public record DaemonOptions(
                                  those of this machine's subnets (default) or any
         --no-local-discovery     no BEP 14 multicast: peers come from the trackers and the
                                  downloads' own lists only
+        --max-cache-size PERCENT the share of the data directory's disk the content kept for
+                                 peers may take (DO's DOMaxCacheSize, default 20)
+        --absolute-max-cache-size BYTES
+                                 a cap in bytes as well (DOAbsoluteMaxCacheSize; K, M or G;
+                                 the smaller wins; default none)
+        --max-cache-age SECONDS  how long a file is kept for peers (DOMaxCacheAge, default
+                                 259200: 3 days; 0 for ever)
+        --min-file-size-to-cache BYTES
+                                 smaller completed downloads are not kept for peers
+                                 (DOMinFileSizeToCache; K, M or G; default 50M)
+        --no-peer-cache          keep nothing for peers once downloads complete
         -h, --help               show this help
       SIGTERM stops the daemon cleanly: transfers are checkpointed and resume at the next start.
       """;
@@ -154,6 +170,7 @@ public record DaemonOptions(
     logLevel = logLevel == null ? Optional.empty() : logLevel;
     peerPort = peerPort == null ? OptionalInt.empty() : peerPort;
     peerDiscovery = peerDiscovery == null ? PeerDiscovery.defaults() : peerDiscovery;
+    peerCache = peerCache == null ? Optional.of(CachePolicy.DEFAULTS) : peerCache;
   }
 
   /**
@@ -182,7 +199,8 @@ public record DaemonOptions(
         OptionalInt.empty(),
         0,
         0,
-        PeerDiscovery.defaults());
+        PeerDiscovery.defaults(),
+        Optional.of(CachePolicy.DEFAULTS));
   }
 
   /** Per-user defaults: the socket under the runtime directory, data under XDG_DATA_HOME. */
@@ -243,6 +261,11 @@ public record DaemonOptions(
     return edit(e -> e.peerPort = OptionalInt.of(port));
   }
 
+  /** With the policies of the content kept for peers; empty for none. */
+  public DaemonOptions withPeerCache(Optional<CachePolicy> policy) {
+    return edit(e -> e.peerCache = policy);
+  }
+
   /** With how peers are found. */
   public DaemonOptions withPeerDiscovery(PeerDiscovery discovery) {
     return edit(e -> e.peerDiscovery = discovery);
@@ -275,6 +298,7 @@ public record DaemonOptions(
     long peerUploadRate;
     long monthlyUploadCap;
     PeerDiscovery peerDiscovery;
+    Optional<CachePolicy> peerCache;
 
     Editor(DaemonOptions o) {
       socket = o.socket;
@@ -291,6 +315,7 @@ public record DaemonOptions(
       peerUploadRate = o.peerUploadRate;
       monthlyUploadCap = o.monthlyUploadCap;
       peerDiscovery = o.peerDiscovery;
+      peerCache = o.peerCache;
     }
 
     DaemonOptions build() {
@@ -308,7 +333,8 @@ public record DaemonOptions(
           peerPort,
           peerUploadRate,
           monthlyUploadCap,
-          peerDiscovery);
+          peerDiscovery,
+          peerCache);
     }
   }
 
@@ -361,6 +387,8 @@ public record DaemonOptions(
     long monthlyUploadCap = 0;
     PeerDiscovery peerDiscovery = PeerDiscovery.defaults();
     List<URI> trackers = new ArrayList<>();
+    CachePolicy cachePolicy = CachePolicy.DEFAULTS;
+    boolean noPeerCache = false;
     List<String> rest = new ArrayList<>(List.of(args));
     while (!rest.isEmpty()) {
       String arg = rest.removeFirst();
@@ -431,6 +459,29 @@ public record DaemonOptions(
         case "--peer-selection" ->
             peerDiscovery = peerDiscovery.withRestriction(peerSelection(value(name, inline, rest)));
         case "--no-local-discovery" -> peerDiscovery = peerDiscovery.withLocalDiscovery(false);
+        case "--max-cache-size" -> {
+          String value = value(name, inline, rest);
+          CachePolicy before = cachePolicy;
+          cachePolicy =
+              policy(name, () -> before.withMaxCacheSize(Integer.parseInt(value.strip())));
+        }
+        case "--absolute-max-cache-size" -> {
+          long bytes = rate(name, value(name, inline, rest));
+          CachePolicy before = cachePolicy;
+          cachePolicy = policy(name, () -> before.withAbsoluteMaxCacheSize(bytes));
+        }
+        case "--max-cache-age" -> {
+          String value = value(name, inline, rest);
+          CachePolicy before = cachePolicy;
+          cachePolicy =
+              policy(name, () -> before.withMaxCacheAge(Duration.ofSeconds(Long.parseLong(value))));
+        }
+        case "--min-file-size-to-cache" -> {
+          long bytes = rate(name, value(name, inline, rest));
+          CachePolicy before = cachePolicy;
+          cachePolicy = policy(name, () -> before.withMinFileSizeToCache(bytes));
+        }
+        case "--no-peer-cache" -> noPeerCache = true;
         default -> throw new UsageException("unknown option " + arg);
       }
     }
@@ -486,7 +537,17 @@ public record DaemonOptions(
         peerPort,
         peerUploadRate,
         monthlyUploadCap,
-        peerDiscovery.withTrackers(trackers));
+        peerDiscovery.withTrackers(trackers),
+        noPeerCache ? Optional.empty() : Optional.of(cachePolicy));
+  }
+
+  /** A cache policy, or a usage error naming {@code option} when its value is refused. */
+  private static CachePolicy policy(String option, java.util.function.Supplier<CachePolicy> make) {
+    try {
+      return make.get();
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(option + ": " + e.getMessage());
+    }
   }
 
   private static <T> T discovered(String option, Function<String, T> parse, String text) {

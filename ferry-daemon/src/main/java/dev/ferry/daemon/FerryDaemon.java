@@ -23,6 +23,9 @@ import dev.ferry.engine.Engine;
 import dev.ferry.engine.EngineConfig;
 import dev.ferry.engine.Ferry;
 import dev.ferry.metrics.FerryMetrics;
+import dev.ferry.spi.Clock;
+import dev.ferry.swarm.cache.ContentCache;
+import dev.ferry.swarm.cache.Machine;
 import dev.ferry.swarm.session.SwarmSettings;
 import dev.ferry.swarm.source.PeerSharing;
 import java.io.IOException;
@@ -205,7 +208,21 @@ public final class FerryDaemon implements AutoCloseable {
     } catch (java.io.IOException e) {
       throw new StartupException("cannot listen for peers on port " + port + ": " + e, e);
     }
-    log.atInfo().addKeyValue("peer_port", sharing.swarm().port()).log("listening for peers");
+    log.atInfo()
+        .addKeyValue("peer_port", sharing.swarm().port())
+        .addKeyValue("download_mode", options.peerDiscovery().mode())
+        .addKeyValue("trackers", options.peerDiscovery().trackers().size())
+        .log("listening for peers");
+    if (options.peerCache().isPresent()) {
+      Path dir = options.dataDir().resolve("peer-cache");
+      try {
+        sharing.keepCompleted(
+            ContentCache.open(dir, options.peerCache().get(), Clock.SYSTEM, Machine.local()));
+      } catch (java.io.IOException e) {
+        // Peers are still served what is downloading and seeded; only completed files are not kept.
+        log.warn("cannot open the cache for peers in {}: {}", dir, e.toString());
+      }
+    }
     return sharing.into(config);
   }
 

@@ -32,6 +32,15 @@ public interface SourceProvider {
   default void transferEnded(FileRef file) {}
 
   /**
+   * Every byte of {@code file} is in place at {@code local} and passed its check, before {@link
+   * #transferEnded}: a provider that keeps content for others (DO's cache for peers) may copy it
+   * now, on the transfer's thread, for the user of uid {@code owner}; the engine does not move the
+   * file meanwhile. Not called for a file of ranges, or one whose bytes are transformed as they are
+   * written. Nothing by default.
+   */
+  default void fileTransferred(FileRef file, java.nio.file.Path local, long owner) {}
+
+  /**
    * The check every piece of {@code file} must pass, where this provider knows the file's content
    * (peers share it by a content description whose hashes it holds); empty by default. Asked when
    * the file starts transferring, before {@link #sourcesFor}, when nothing else checks its pieces.

@@ -86,6 +86,23 @@ public final class Routes {
   /** DELETE: stop offering the content of this info-hash (64 hex digits). */
   public static final String SEED = SEEDS + "/{infoHash}";
 
+  /**
+   * GET: the entries of the content ferryd keeps for peers once downloads complete ({@link
+   * CacheView}): the caller's, or all for the administrator.
+   */
+  public static final String CACHE = PREFIX + "/cache";
+
+  /**
+   * PUT: pins or unpins the entry of this info-hash ({@link CachePinRequest}); DELETE: drops it. A
+   * user changes only their own entries, the administrator any.
+   */
+  public static final String CACHE_ENTRY = CACHE + "/{infoHash}";
+
+  /** {@link #CACHE_ENTRY} with the info-hash filled in. */
+  public static String cacheEntry(String infoHash) {
+    return CACHE + "/" + infoHash;
+  }
+
   /** {@link #SEED} with the info-hash filled in. */
   public static String seed(String infoHash) {
     return SEEDS + "/" + infoHash;

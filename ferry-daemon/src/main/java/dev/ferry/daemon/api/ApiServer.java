@@ -136,6 +136,7 @@ public final class ApiServer implements AutoCloseable {
           new DownloadEndpoints(engine, dev.ferry.engine.Ferry.currentUser().isAdministrator())
               .register(cfg.routes);
           new SeedEndpoints(engine).register(cfg.routes);
+          new CacheEndpoints(engine).register(cfg.routes);
           events.register(cfg.routes);
           new LoggingRoutes(dev.ferry.engine.Ferry.currentUser().uid()).register(cfg.routes);
           cfg.routes.get(

@@ -205,6 +205,15 @@ final class JobRunner implements Runnable {
               engine.clock(),
               engine.config.transferEvents())
           .run();
+      if (!transfers.isStopped() && file.state.isTransferred() && keepsWholeContent(plan)) {
+        for (dev.ferry.spi.SourceProvider provider : engine.providers) {
+          try {
+            provider.fileTransferred(ref, file.tempPath, job.owner.uid());
+          } catch (RuntimeException e) {
+            log.warn("source provider {} failed with a transferred file", provider, e);
+          }
+        }
+      }
     } finally {
       for (dev.ferry.spi.SourceProvider provider : engine.providers) {
         try {
@@ -220,6 +229,17 @@ final class JobRunner implements Runnable {
       }
       engine.reports.onFileTransferred(this, job, file);
     }
+  }
+
+  /**
+   * Whether the plan's file holds the remote file's bytes as they are: no ranges, no transform, a
+   * regular file (a DO download that streams its bytes to the caller has none).
+   */
+  private static boolean keepsWholeContent(Plan plan) {
+    return plan.settings().transform() == null
+        && plan.file().state.ranges().isEmpty()
+        && java.nio.file.Files.isRegularFile(
+            plan.file().tempPath, java.nio.file.LinkOption.NOFOLLOW_LINKS);
   }
 
   /** Waits for the other workers; an interrupt (a stop past its grace period) reaches them too. */

@@ -11,6 +11,7 @@ import dev.ferry.spi.PieceCheck;
 import dev.ferry.spi.Source;
 import dev.ferry.spi.SourceProvider;
 import dev.ferry.spi.TransferFailure;
+import dev.ferry.swarm.cache.ContentCache;
 import dev.ferry.swarm.session.LocalPieces;
 import dev.ferry.swarm.session.Swarm;
 import dev.ferry.swarm.session.SwarmSettings;
@@ -56,6 +57,7 @@ public final class PeerSharing implements SourceProvider, AutoCloseable {
   private final PeerSource origin;
   private final Map<InfoHash, Seed> seeds = new ConcurrentHashMap<>();
   private final Map<InfoHash, Runnable> seedFinding = new ConcurrentHashMap<>();
+  private volatile CachedSeeds cached;
   private final Map<FileKey, Transfer> transferring = new HashMap<>();
 
   /**
@@ -104,6 +106,55 @@ public final class PeerSharing implements SourceProvider, AutoCloseable {
       swarm.close();
       throw e;
     }
+  }
+
+  /**
+   * Keeps completed downloads for peers in {@code cache} (DO's content cache), within its policies,
+   * and serves what it already holds; to be called once, before the engine runs. The cache is
+   * closed with this.
+   */
+  public void keepCompleted(ContentCache cache) {
+    if (cached != null) {
+      throw new IllegalStateException("a cache is kept already");
+    }
+    cached = new CachedSeeds(cache, swarm, finding, discovery.mode(), this::heldElsewhere);
+  }
+
+  /** The content kept for peers, where {@link #keepCompleted} gave one. */
+  public Optional<ContentCache> cache() {
+    CachedSeeds kept = cached;
+    return kept == null ? Optional.empty() : Optional.of(kept.cache());
+  }
+
+  /** Whether a transfer or a seed has the content of {@code hash} in the swarm. */
+  private boolean heldElsewhere(InfoHash hash) {
+    synchronized (transferring) {
+      if (inUse(hash)) {
+        return true;
+      }
+    }
+    return seeds.containsKey(hash);
+  }
+
+  /** Whether the content of {@code hash} is served from the cache. */
+  private boolean inCache(InfoHash hash) {
+    CachedSeeds kept = cached;
+    return kept != null && kept.holds(hash);
+  }
+
+  @Override
+  public void fileTransferred(FileRef file, Path local, long owner) {
+    CachedSeeds kept = cached;
+    if (kept == null || isMagnet(file)) {
+      return;
+    }
+    Optional<SingleFileTorrent> content;
+    try {
+      content = content(file);
+    } catch (TransferFailure e) {
+      return;
+    }
+    content.ifPresent(torrent -> kept.keep(local, torrent, owner));
   }
 
   /** How peers are found, and the DownloadMode of downloads that set none. */
@@ -192,7 +243,7 @@ public final class PeerSharing implements SourceProvider, AutoCloseable {
     // peers), told before the engine records the file's end.
     ended.local().served(ended.session().stats().bytesUploaded() - ended.uploadedBefore());
     ended.stopFinding().run();
-    if (!stillWanted && !seeds.containsKey(ended.hash())) {
+    if (!stillWanted && !seeds.containsKey(ended.hash()) && !inCache(ended.hash())) {
       swarm.remove(ended.hash());
     }
   }
@@ -236,7 +287,7 @@ public final class PeerSharing implements SourceProvider, AutoCloseable {
     synchronized (transferring) {
       inUse = inUse(hash);
     }
-    if (!inUse) {
+    if (!inUse && !inCache(hash)) {
       swarm.remove(hash);
     }
     return true;
@@ -249,6 +300,10 @@ public final class PeerSharing implements SourceProvider, AutoCloseable {
 
   @Override
   public void close() {
+    CachedSeeds kept = cached;
+    if (kept != null) {
+      kept.close();
+    }
     finding.close();
     swarm.close();
   }
