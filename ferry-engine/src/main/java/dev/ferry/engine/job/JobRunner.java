@@ -197,7 +197,12 @@ final class JobRunner implements Runnable {
     try (TransferredPieces local = TransferredPieces.of(file.state, plan.settings())) {
       new FileTransfer(
               dev.ferry.engine.transfer.SourcePlanner.of(
-                  ref, engine.sourceFor(ref.uri()), engine.providers, local, engine.clock()),
+                  ref,
+                  engine.sourceFor(ref.uri()),
+                  engine.providers,
+                  local,
+                  engine.clock(),
+                  engine.config.originHoldback().forFile(ref)),
               file.state,
               plan.settings(),
               listener,
