@@ -31,12 +31,12 @@ public record OriginHoldback(
   /** DO's default DOMinBackgroundQos: 2,500 KB/s, in KB of 1,024 bytes. */
   public static final long DO_MIN_BACKGROUND_QOS = 2_500L * 1024;
 
+  /** The longest delay DO takes: a DWORD of seconds. */
+  public static final Duration LONGEST_DELAY = Duration.ofSeconds(0xFFFF_FFFFL);
+
   /** DO's defaults: no HTTP delay, and its minimum background QoS. */
   public static final OriginHoldback DEFAULTS =
       new OriginHoldback(Duration.ZERO, Duration.ZERO, DO_MIN_BACKGROUND_QOS);
-
-  /** The longest delay DO takes: a DWORD of seconds. */
-  public static final Duration LONGEST_DELAY = Duration.ofSeconds(0xFFFF_FFFFL);
 
   public OriginHoldback {
     Objects.requireNonNull(backgroundDelay, "backgroundDelay");
