@@ -202,7 +202,10 @@ final class JobRunner implements Runnable {
                   engine.providers,
                   local,
                   engine.clock(),
-                  engine.config.originHoldback().forFile(ref)),
+                  // A body of unknown size is read whole from the start: only the origin has it.
+                  plan.settings().dynamicContent()
+                      ? dev.ferry.engine.transfer.OriginHoldback.Rule.NONE
+                      : engine.config.originHoldback().forFile(ref)),
               file.state,
               plan.settings(),
               listener,
