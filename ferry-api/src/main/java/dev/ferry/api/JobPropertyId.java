@@ -54,7 +54,23 @@ public enum JobPropertyId {
    * Internet, 99 simple, 100 bypass); with 0, 99 and 100 no peers are asked. Until set, peers are
    * asked where the job has a {@link #CONTENT_DESCRIPTION}.
    */
-  DOWNLOAD_MODE(1006);
+  DOWNLOAD_MODE(1006),
+  /**
+   * Dword, a Ferry extension: the job's HTTP delay in seconds, unsigned (DO's
+   * DODelayBackgroundDownloadFromHttp / DODelayForegroundDownloadFromHttp, unset by default, at
+   * most 4,294,967,295 s): while a file has sources besides its origin, the origin is not asked
+   * until this long after the file's transfer started, unless none of them can serve (or, in the
+   * background, they give less than {@link #MIN_BACKGROUND_QOS}); 0 no delay. Until set, the
+   * engine's delay for the job's priority applies.
+   */
+  HTTP_DELAY(1007),
+  /**
+   * Uint64, a Ferry extension: the job's minimum background rate in bytes per second (DO's
+   * DOMinBackgroundQos, 2,500 KB/s by default): while a background job's file gets less than this
+   * from sources besides its origin, the origin tops them up, even within the {@link #HTTP_DELAY};
+   * 0 never. Until set, the engine's minimum applies. Foreground jobs do not use it.
+   */
+  MIN_BACKGROUND_QOS(1008);
 
   private final int value;
 

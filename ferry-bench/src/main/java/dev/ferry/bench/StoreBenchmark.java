@@ -184,6 +184,8 @@ public class StoreBenchmark {
         null,
         null,
         null,
+        null,
+        null,
         null);
   }
 
@@ -232,7 +234,9 @@ public class StoreBenchmark {
         j.cacheFallbackDelayS(),
         j.contentDescription(),
         j.peers(),
-        j.downloadMode());
+        j.downloadMode(),
+        j.httpDelayS(),
+        j.minBackgroundQos());
   }
 
   private static FileRow withPieces(FileRow f, byte[] pieces) {

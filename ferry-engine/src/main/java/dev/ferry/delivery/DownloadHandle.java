@@ -533,6 +533,8 @@ final class DownloadHandle implements Download {
             case PEERS ->
                 settings.peers(String.join(",", dev.ferry.api.ArgumentRules.peers((String) value)));
             case DOWNLOAD_MODE -> settings.downloadMode((Integer) value);
+            case HTTP_DELAY -> settings.httpDelay((Integer) value);
+            case MIN_BACKGROUND_QOS -> settings.minBackgroundQos((Long) value);
             case NO_PROGRESS_TIMEOUT_SECONDS ->
                 settings.noProgressTimeoutSeconds(
                     value == null

@@ -3,6 +3,7 @@ package dev.ferry.engine;
 import dev.ferry.cache.CacheServers;
 import dev.ferry.cache.CacheSettings;
 import dev.ferry.engine.job.EngineExtension;
+import dev.ferry.engine.transfer.OriginHoldback;
 import dev.ferry.spi.Clock;
 import dev.ferry.spi.SourceProvider;
 import dev.ferry.spi.StoreEvents;
@@ -53,6 +54,11 @@ import javax.net.ssl.SSLContext;
  * @param cacheHosts the machine's cache servers (DO's DOCacheHost and fallback delays), asked after
  *     the other providers' sources and before the origin; a job may name its own (the job
  *     properties CACHE_HOSTS and CACHE_FALLBACK_DELAY). None by default
+ * @param originHoldback how long a file's origin (HTTP) waits while other sources (peers) can serve
+ *     it, and the rate below which it tops them up in the background: DO's
+ *     DODelayBackgroundDownloadFromHttp and DODelayForegroundDownloadFromHttp (unset by default)
+ *     and DOMinBackgroundQos (2,500 KB/s by default); a job may set its own (the job properties
+ *     HTTP_DELAY and MIN_BACKGROUND_QOS). {@link OriginHoldback#DEFAULTS} by default
  * @param transferEvents who hears what happens during transfers, beside the engine's own
  *     statistics; {@link TransferEvents#NONE} by default
  * @param storeEvents who hears how long the store's writes take; {@link StoreEvents#NONE} by
@@ -84,6 +90,7 @@ public record EngineConfig(
     java.util.function.Function<EngineConfig, List<dev.ferry.spi.Source>> origins,
     List<SourceProvider> sourceProviders,
     CacheSettings cacheHosts,
+    OriginHoldback originHoldback,
     TransferEvents transferEvents,
     StoreEvents storeEvents) {
 
@@ -114,6 +121,7 @@ public record EngineConfig(
         Origins::standard,
         List.of(),
         CacheSettings.NONE,
+        OriginHoldback.DEFAULTS,
         TransferEvents.NONE,
         StoreEvents.NONE);
   }
@@ -139,6 +147,7 @@ public record EngineConfig(
     java.util.Objects.requireNonNull(origins, "origins");
     sourceProviders = List.copyOf(sourceProviders);
     java.util.Objects.requireNonNull(cacheHosts, "cacheHosts");
+    java.util.Objects.requireNonNull(originHoldback, "originHoldback");
     java.util.Objects.requireNonNull(transferEvents, "transferEvents");
     java.util.Objects.requireNonNull(storeEvents, "storeEvents");
     if (downloadRetryDelay.isNegative() || downloadRetryDelay.toSeconds() < 1) {
@@ -251,6 +260,27 @@ public record EngineConfig(
   }
 
   /**
+   * The machine's HTTP delays, DO's DODelayBackgroundDownloadFromHttp and
+   * DODelayForegroundDownloadFromHttp (both unset by default, {@link Duration#ZERO} here; at most
+   * 4,294,967,295 s): while a file of a job of that priority has other sources (peers) that can
+   * serve it, its origin (HTTP) is not asked until this long after the file's transfer started. A
+   * job's HTTP_DELAY property takes their place.
+   */
+  public EngineConfig withHttpDelays(Duration background, Duration foreground) {
+    return edit(b -> b.originHoldback = b.originHoldback.withDelays(background, foreground));
+  }
+
+  /**
+   * The machine's minimum background rate in bytes per second, DO's DOMinBackgroundQos (2,500 KB/s
+   * by default, {@link OriginHoldback#DO_MIN_BACKGROUND_QOS}): while a background job's file gets
+   * less than this from its other sources, the origin tops them up, even within the HTTP delay; 0
+   * never. A job's MIN_BACKGROUND_QOS property takes its place.
+   */
+  public EngineConfig withMinBackgroundQos(long bytesPerSecond) {
+    return edit(b -> b.originHoldback = b.originHoldback.withMinBackgroundQos(bytesPerSecond));
+  }
+
+  /**
    * The providers an engine opened with this configuration asks, made once at its open: {@link
    * #sourceProviders}, then the cache servers (always, so that a job's own cache hosts work where
    * the machine has none). The engine closes those it made when it closes.
@@ -299,6 +329,7 @@ public record EngineConfig(
     java.util.function.Function<EngineConfig, List<dev.ferry.spi.Source>> origins;
     List<SourceProvider> sourceProviders;
     CacheSettings cacheHosts;
+    OriginHoldback originHoldback;
     TransferEvents transferEvents;
     StoreEvents storeEvents;
 
@@ -328,6 +359,7 @@ public record EngineConfig(
       origins = c.origins;
       sourceProviders = c.sourceProviders;
       cacheHosts = c.cacheHosts;
+      originHoldback = c.originHoldback;
       transferEvents = c.transferEvents;
       storeEvents = c.storeEvents;
     }
@@ -359,6 +391,7 @@ public record EngineConfig(
           origins,
           sourceProviders,
           cacheHosts,
+          originHoldback,
           transferEvents,
           storeEvents);
     }

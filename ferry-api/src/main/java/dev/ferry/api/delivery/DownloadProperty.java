@@ -77,7 +77,20 @@ public enum DownloadProperty {
    * DownloadMode}'s numbers); HTTP only (0), simple (99) and bypass (100) ask no peers. Unset:
    * peers are asked where the download has a content description.
    */
-  DOWNLOAD_MODE(1006, PropertyType.UINT32, READ_WRITE, null);
+  DOWNLOAD_MODE(1006, PropertyType.UINT32, READ_WRITE, null),
+  /**
+   * A Ferry extension, the job property's number: seconds this download's origin (HTTP) waits while
+   * other sources (peers) can serve, from the start of the file's transfer (DO's
+   * DODelayBackgroundDownloadFromHttp / DODelayForegroundDownloadFromHttp, unset by default); 0
+   * none; in place of the machine's delay for the download's priority; unset for the machine's.
+   */
+  HTTP_DELAY(1007, PropertyType.UINT32, READ_WRITE, null),
+  /**
+   * A Ferry extension, the job property's number: bytes per second below which a background
+   * download's other sources are topped up from its origin, even within the HTTP delay (DO's
+   * DOMinBackgroundQos, 2,500 KB/s by default); 0 never; unset for the machine's.
+   */
+  MIN_BACKGROUND_QOS(1008, PropertyType.UINT64, READ_WRITE, null);
 
   private final int value;
   private final PropertyType type;

@@ -73,6 +73,12 @@ final class Job {
   /** DOWNLOAD_MODE: DO's DownloadMode, or null when unset. */
   volatile Integer downloadMode;
 
+  /** HTTP_DELAY in seconds (a Dword read unsigned), or null for the engine's. */
+  volatile Integer httpDelay;
+
+  /** MIN_BACKGROUND_QOS in bytes per second (0: never), or null for the engine's. */
+  volatile Long minBackgroundQos;
+
   /** The job's own cap, which every one of its transfers passes through besides the policy's. */
   final dev.ferry.engine.bandwidth.TokenBucket rateCap;
 
@@ -212,7 +218,9 @@ final class Job {
         cacheFallbackDelay,
         contentDescription.isEmpty() ? null : contentDescription,
         peers.isEmpty() ? null : peers,
-        downloadMode);
+        downloadMode,
+        httpDelay,
+        minBackgroundQos);
   }
 
   /**
@@ -269,6 +277,8 @@ final class Job {
     job.contentDescription = row.contentDescription() == null ? "" : row.contentDescription();
     job.peers = row.peers() == null ? "" : row.peers();
     job.downloadMode = row.downloadMode();
+    job.httpDelay = row.httpDelayS();
+    job.minBackgroundQos = row.minBackgroundQos();
     job.storedCredentials = row.storedCredentials();
     job.minNotificationIntervalMs = row.minNotificationIntervalMs();
     job.onDemand = row.onDemand();

@@ -373,6 +373,18 @@ final class JobHandle implements BackgroundCopyJob {
           }
           yield new JobPropertyValue.Dword(j.downloadMode);
         }
+        case HTTP_DELAY -> {
+          if (j.httpDelay == null) {
+            throw new FerryException(HResult.E_NOT_SET, "HTTP_DELAY has not been set");
+          }
+          yield new JobPropertyValue.Dword(j.httpDelay);
+        }
+        case MIN_BACKGROUND_QOS -> {
+          if (j.minBackgroundQos == null) {
+            throw new FerryException(HResult.E_NOT_SET, "MIN_BACKGROUND_QOS has not been set");
+          }
+          yield new JobPropertyValue.Uint64(j.minBackgroundQos);
+        }
       };
     }
 
@@ -486,6 +498,17 @@ final class JobHandle implements BackgroundCopyJob {
                 "DOWNLOAD_MODE is 0, 1, 2, 3, 99 or 100 (DO's DownloadMode): " + mode);
           }
           j.downloadMode = mode;
+        }
+        // Every Dword is a delay: DO's delays go up to 4,294,967,295 s (0xFFFFFFFF).
+        case HTTP_DELAY -> j.httpDelay = expect(value, JobPropertyValue.Dword.class, id).value();
+        case MIN_BACKGROUND_QOS -> {
+          long rate = expect(value, JobPropertyValue.Uint64.class, id).value();
+          if (rate < 0) {
+            throw new FerryException(
+                HResult.E_INVALIDARG,
+                "MIN_BACKGROUND_QOS is too large: " + Long.toUnsignedString(rate));
+          }
+          j.minBackgroundQos = rate;
         }
       }
     }

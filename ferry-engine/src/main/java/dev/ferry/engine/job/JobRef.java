@@ -297,5 +297,15 @@ public final class JobRef {
     public void downloadMode(Integer mode) {
       job.downloadMode = mode;
     }
+
+    @Override
+    public void httpDelay(Integer seconds) {
+      job.httpDelay = seconds;
+    }
+
+    @Override
+    public void minBackgroundQos(Long bytesPerSecond) {
+      job.minBackgroundQos = bytesPerSecond;
+    }
   }
 }

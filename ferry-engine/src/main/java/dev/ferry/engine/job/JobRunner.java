@@ -197,7 +197,15 @@ final class JobRunner implements Runnable {
     try (TransferredPieces local = TransferredPieces.of(file.state, plan.settings())) {
       new FileTransfer(
               dev.ferry.engine.transfer.SourcePlanner.of(
-                  ref, engine.sourceFor(ref.uri()), engine.providers, local, engine.clock()),
+                  ref,
+                  engine.sourceFor(ref.uri()),
+                  engine.providers,
+                  local,
+                  engine.clock(),
+                  // A body of unknown size is read whole from the start: only the origin has it.
+                  plan.settings().dynamicContent()
+                      ? dev.ferry.engine.transfer.OriginHoldback.Rule.NONE
+                      : engine.config.originHoldback().forFile(ref)),
               file.state,
               plan.settings(),
               listener,

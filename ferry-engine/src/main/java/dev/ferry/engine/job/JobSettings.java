@@ -34,4 +34,10 @@ public interface JobSettings {
 
   /** DO's DownloadMode for the job, null when unset. */
   void downloadMode(Integer mode);
+
+  /** The job's own HTTP delay in seconds (unsigned), null for the engine's. */
+  void httpDelay(Integer seconds);
+
+  /** The job's own minimum background rate in bytes per second, null for the engine's. */
+  void minBackgroundQos(Long bytesPerSecond);
 }

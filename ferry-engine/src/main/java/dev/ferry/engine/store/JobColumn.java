@@ -4,6 +4,7 @@ import static dev.ferry.engine.store.SqlType.BOOLEAN;
 import static dev.ferry.engine.store.SqlType.INT;
 import static dev.ferry.engine.store.SqlType.LONG;
 import static dev.ferry.engine.store.SqlType.NULLABLE_INT;
+import static dev.ferry.engine.store.SqlType.NULLABLE_LONG;
 import static dev.ferry.engine.store.SqlType.TEXT;
 import static dev.ferry.engine.store.SqlType.UUID_TEXT;
 
@@ -59,7 +60,9 @@ enum JobColumn {
   CACHE_FALLBACK_DELAY_S(NULLABLE_INT),
   CONTENT_DESCRIPTION(TEXT),
   PEERS(TEXT),
-  DOWNLOAD_MODE(NULLABLE_INT);
+  DOWNLOAD_MODE(NULLABLE_INT),
+  HTTP_DELAY_S(NULLABLE_INT),
+  MIN_BACKGROUND_QOS(NULLABLE_LONG);
 
   static final Table<JobRow, JobColumn> TABLE =
       Table.of("jobs", values(), column -> column.binding, JobColumn::value);
@@ -125,6 +128,8 @@ enum JobColumn {
       case CONTENT_DESCRIPTION -> r.contentDescription();
       case PEERS -> r.peers();
       case DOWNLOAD_MODE -> r.downloadMode();
+      case HTTP_DELAY_S -> r.httpDelayS();
+      case MIN_BACKGROUND_QOS -> r.minBackgroundQos();
     };
   }
 
@@ -174,6 +179,8 @@ enum JobColumn {
         TABLE.get(rs, CACHE_FALLBACK_DELAY_S),
         TABLE.get(rs, CONTENT_DESCRIPTION),
         TABLE.get(rs, PEERS),
-        TABLE.get(rs, DOWNLOAD_MODE));
+        TABLE.get(rs, DOWNLOAD_MODE),
+        TABLE.get(rs, HTTP_DELAY_S),
+        TABLE.get(rs, MIN_BACKGROUND_QOS));
   }
 }

@@ -51,4 +51,6 @@ public record JobRow(
     Integer cacheFallbackDelayS,
     String contentDescription,
     String peers,
-    Integer downloadMode) {}
+    Integer downloadMode,
+    Integer httpDelayS,
+    Long minBackgroundQos) {}

@@ -119,7 +119,12 @@ final class Migrations {
           List.of(
               "ALTER TABLE jobs ADD COLUMN content_description TEXT",
               "ALTER TABLE jobs ADD COLUMN peers TEXT",
-              "ALTER TABLE jobs ADD COLUMN download_mode INTEGER"));
+              "ALTER TABLE jobs ADD COLUMN download_mode INTEGER"),
+          // Ferry's job properties HTTP_DELAY (unsigned seconds) and MIN_BACKGROUND_QOS (bytes per
+          // second); unset: the engine's.
+          List.of(
+              "ALTER TABLE jobs ADD COLUMN http_delay_s INTEGER",
+              "ALTER TABLE jobs ADD COLUMN min_background_qos INTEGER"));
 
   static int latest() {
     return STEPS.size();

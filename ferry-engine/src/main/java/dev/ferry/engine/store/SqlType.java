@@ -59,6 +59,22 @@ record SqlType<T>(String sql, SqlType.Setter<T> setter, SqlType.Getter<T> getter
             return rs.wasNull() ? null : value;
           });
 
+  /** A {@code long} that may be null. */
+  static final SqlType<Long> NULLABLE_LONG =
+      new SqlType<>(
+          "INTEGER",
+          (ps, i, v) -> {
+            if (v == null) {
+              ps.setNull(i, Types.INTEGER);
+            } else {
+              ps.setLong(i, v);
+            }
+          },
+          (rs, i) -> {
+            long value = rs.getLong(i);
+            return rs.wasNull() ? null : value;
+          });
+
   /** A boolean as 1 or 0. */
   static final SqlType<Boolean> BOOLEAN =
       new SqlType<>("INTEGER", (ps, i, v) -> ps.setInt(i, v ? 1 : 0), (rs, i) -> rs.getInt(i) != 0);

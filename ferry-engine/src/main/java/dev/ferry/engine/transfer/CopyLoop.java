@@ -123,6 +123,7 @@ record CopyLoop(
     }
     if (n > 0) {
       transfer.received(source.kind(), n);
+      transfer.planner().received(source, n);
       try {
         throttle.pass(n);
       } catch (InterruptedException e) {

@@ -53,12 +53,28 @@ record Fetcher(TransferContext transfer, CopyLoop copier, AtomicBoolean originIg
         transfer
             .planner()
             .hold(segment.cursor(), segment.end(), state.remoteSize(), state.pieceSize());
+    if (next.waits()) {
+      // The origin is held back and the others are busy: the part goes back to be claimed again.
+      transfer.planner().awaitChange();
+      return;
+    }
     Source source = next.source();
     try {
       fetch(segment, next, buf);
     } finally {
       transfer.planner().release(source);
     }
+  }
+
+  /**
+   * Fetches one claimed segment from the origin, whatever else could serve it: the origin's own
+   * connection beside the others ({@link SourcePlanner#originBeside}).
+   *
+   * @throws TransferFailure when the origin failed
+   */
+  void fetchFromOrigin(Segments.Segment segment, byte[] buf) throws TransferFailure {
+    Source origin = transfer.planner().origin();
+    fetch(segment, new SourcePlanner.Assignment(origin, segment.cursor(), segment.end()), buf);
   }
 
   private void fetch(Segments.Segment segment, SourcePlanner.Assignment next, byte[] buf)
@@ -78,6 +94,7 @@ record Fetcher(TransferContext transfer, CopyLoop copier, AtomicBoolean originIg
     transfer.opened(source, request, response);
     stop.attach(response);
     try {
+      transfer.listener().connected();
       if (!ResponseCheck.sameBytes(state, request, response)) {
         if (transfer.planner().isOrigin(source)) {
           // The server ignored the range or the file changed: the main loop sorts that out alone.

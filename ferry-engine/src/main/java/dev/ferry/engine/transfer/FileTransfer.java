@@ -25,6 +25,11 @@ import java.time.Duration;
  * then, for a FOREGROUND file, further connections ({@link ConnectionRamp}) claim parts of the rest
  * ({@link Segments}). Resumes from the piece map, restarts when the origin's version changes, and
  * checkpoints periodically ({@link Checkpointer}) so a crash costs at most one interval of data.
+ *
+ * <p>Where the planner holds the origin back ({@link SourcePlanner#holdsOriginBack}: DO's HTTP
+ * delay), a request told to wait waits, and once the version is known the origin gets a connection
+ * of its own beside the others while the planner wants it there ({@link
+ * SourcePlanner#originBeside}); the first connection then claims parts as the helpers do.
  */
 public final class FileTransfer {
   /**
@@ -77,6 +82,12 @@ public final class FileTransfer {
   /** The first connection was far slower than the others, which took over its part. */
   private volatile boolean mainDropped;
 
+  /** The origin's own connection beside the other sources, once started. */
+  private volatile Thread originLane;
+
+  /** Tells the origin's own connection to end. */
+  private volatile boolean originLaneDone;
+
   /**
    * @param events who hears what happens, beside this file's own statistics (its {@link
    *     FileState}'s counters, which this transfer keeps from the same events)
@@ -127,6 +138,7 @@ public final class FileTransfer {
         // that shares its channel. One with a channel of its own is waited for only by an
         // unfinished file, which records it.
         finishConnections(false);
+        finishOriginLane();
         if (!state.isTransferred() || !target.flushesAside()) {
           checkpointer.await();
         }
@@ -147,7 +159,15 @@ public final class FileTransfer {
         return;
       }
       boolean versionKnown = state.pieces() != null;
+      if (versionKnown && startOriginLane()) {
+        claimBesideTheOrigin();
+        continue;
+      }
       SourcePlanner.Assignment next = nextAssignment();
+      if (next.waits()) {
+        planner.awaitChange();
+        continue;
+      }
       Source source = next.source();
       try {
         SourceRequest request = fetcher.request(next.start(), next.end());
@@ -155,7 +175,10 @@ public final class FileTransfer {
         try {
           response = source.open(request);
         } catch (RangeNotSatisfiable e) {
-          if (planner.isOrigin(source)) {
+          if (planner.isOrigin(source) && next.probe()) {
+            // An empty file has no first byte to send: the origin is asked for all of it.
+            planner.probeRefused();
+          } else if (planner.isOrigin(source)) {
             handleUnsatisfiable(e);
           } else {
             fetcher.sourceFailed(source, e);
@@ -199,6 +222,91 @@ public final class FileTransfer {
         // and the commit are most of its cost.
         checkpointer.checkpointNow();
       }
+    }
+  }
+
+  /**
+   * Starts the origin's own connection where the planner holds the origin back (and the file is not
+   * down to one connection); whether it runs.
+   */
+  private boolean startOriginLane() {
+    if (originLane == null
+        && planner.holdsOriginBack()
+        && !fetcher.singleConnection()
+        && !settings.dynamicContent()) {
+      originLane = Thread.ofVirtual().name("ferry-origin-beside").start(this::originBeside);
+    }
+    return originLane != null && !fetcher.singleConnection();
+  }
+
+  /**
+   * The first connection's work while the origin has a connection of its own: it claims parts as
+   * the helpers do (so that the two never fetch the same bytes), then, with nothing left to claim,
+   * waits for the part the origin's connection fetches to end.
+   */
+  private void claimBesideTheOrigin() throws TransferFailure {
+    startHelpers();
+    boolean retired = claimUntilDone(buffer);
+    ConnectionRamp connections = ramp;
+    if (connections != null) {
+      connections.leave(retired);
+    }
+    finishConnections(true);
+    if (!state.isTransferred() && !transfer.stop().isStopped()) {
+      try {
+        transfer.segments().awaitChange(STRAGGLER_CHECK);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        transfer.stop().stop();
+      }
+    }
+  }
+
+  /**
+   * The origin's own connection: while the planner wants it beside the other sources, it claims
+   * parts (a gap, or half of another connection's part) and fetches them from the origin. It ends
+   * with the transfer, or when the origin fails: the other connections go on, and meet the origin's
+   * failure themselves if they come to need it.
+   */
+  private void originBeside() {
+    byte[] own = CopyBuffers.take();
+    StopSignal stop = transfer.stop();
+    try {
+      while (!originLaneDone
+          && !stop.isStopped()
+          && !fetcher.singleConnection()
+          && !state.isTransferred()) {
+        if (!planner.originBeside()) {
+          planner.awaitChange();
+          continue;
+        }
+        Segments.Segment segment = transfer.segments().claim(state.gaps());
+        if (segment == null) {
+          transfer.segments().awaitChange(STRAGGLER_CHECK);
+          continue;
+        }
+        try {
+          fetcher.fetchFromOrigin(segment, own);
+        } finally {
+          transfer.segments().release(segment);
+        }
+      }
+    } catch (TransferFailure failure) {
+      // Counted by the fetcher; the file's own connections report it if the origin fails them.
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      CopyBuffers.give(own);
+    }
+  }
+
+  /** Ends the origin's own connection and waits for it. */
+  private void finishOriginLane() {
+    Thread lane = originLane;
+    if (lane != null) {
+      originLaneDone = true;
+      transfer.segments().wakeAll();
+      transfer.stop().join(lane);
     }
   }
 

@@ -5,12 +5,14 @@ import dev.ferry.spi.FileRef;
 import dev.ferry.spi.LocalCopy;
 import dev.ferry.spi.OriginHeldOff;
 import dev.ferry.spi.Source;
+import dev.ferry.spi.SourceKind;
 import dev.ferry.spi.SourceProvider;
 import dev.ferry.spi.TransferFailure;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
+import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,6 +29,16 @@ import org.slf4j.LoggerFactory;
  * relay it ({@link Source#relaysOrigin}, a cache server) are asked: only they can tell what the
  * file is. One planner serves one run of one file's transfer; its connections ask it at once, so it
  * is thread-safe.
+ *
+ * <p>An origin of kind {@link SourceKind#ORIGIN} may be held back ({@link OriginHoldback.Rule},
+ * DO's HTTP delay): for that long after the planner was made (the file's transfer started), while
+ * another source can serve a span, a request the others cannot take (they are at their connection
+ * limit) waits ({@link Assignment#waits}) instead of going to the origin, and while the version is
+ * unknown the origin is asked for its first byte alone ({@link Assignment#probe}), which tells the
+ * version. Where no other source can serve (none, all banned, none has the bytes) the origin is
+ * asked at once. While the other sources give less than the rule's minimum rate over {@link
+ * #QOS_WINDOW} (DO's minimum background QoS), the origin is not held back. Once it is not, it works
+ * beside them ({@link #originBeside}): the file's transfer gives it a connection of its own.
  */
 public final class SourcePlanner {
   private static final Logger log = LoggerFactory.getLogger(SourcePlanner.class);
@@ -40,16 +52,53 @@ public final class SourcePlanner {
   /** Pieces a source may send that fail their hashes before it is banned. */
   static final int STRIKES_BEFORE_BAN = 2;
 
+  /** How long the rate of the sources other than the origin is measured before it is judged. */
+  public static final Duration QOS_WINDOW = Duration.ofSeconds(5);
+
+  /** The longest a request told to wait waits before it asks again. */
+  static final Duration LONGEST_WAIT = Duration.ofMillis(200);
+
   /**
    * The next request: ask {@code source} for bytes {@code [start, end)} of the file ({@code end}
-   * -1: to the end).
+   * -1: to the end); no source: wait ({@link #awaitChange}) and ask again.
+   *
+   * @param probe the origin is asked only for what tells the file's version (its first byte there):
+   *     other sources serve the bytes, and a 416 only means the origin cannot send that byte
    */
-  public record Assignment(Source source, long start, long end) {}
+  public record Assignment(Source source, long start, long end, boolean probe) {
+    public Assignment(Source source, long start, long end) {
+      this(source, start, end, false);
+    }
+
+    /** No source may be asked now: the origin is held back and the others are busy. */
+    public boolean waits() {
+      return source == null;
+    }
+  }
 
   private final FileRef file;
   private final Source origin;
   private final List<Candidate> others;
   private final Clock clock;
+
+  /** What holds the origin back, for a planner that has other sources and an ORIGIN origin. */
+  private final OriginHoldback.Rule holdback;
+
+  private final long startNanos;
+
+  /** Bytes received from sources other than the origin, on the copy path (no lock). */
+  private final LongAdder otherBytes = new LongAdder();
+
+  /** The rate window's start and the bytes counted then; guarded by this. */
+  private long windowNanos;
+
+  private long windowBytes;
+
+  /** Whether the last full window's rate was below the minimum; guarded by this. */
+  private boolean toppingUp;
+
+  /** The origin answered a probe with 416 (an empty file): it is asked whole. */
+  private boolean probeRefused;
 
   /** A source other than the origin, with what it did wrong. */
   private static final class Candidate {
@@ -66,7 +115,8 @@ public final class SourcePlanner {
     }
   }
 
-  private SourcePlanner(FileRef file, Source origin, List<Source> others, Clock clock) {
+  private SourcePlanner(
+      FileRef file, Source origin, List<Source> others, Clock clock, OriginHoldback.Rule holdback) {
     this.file = file;
     this.origin = origin;
     this.clock = clock;
@@ -76,6 +126,14 @@ public final class SourcePlanner {
         this.others.add(new Candidate(source));
       }
     }
+    boolean othersServe =
+        this.others.stream().anyMatch(c -> !SourceKind.ORIGIN.equals(c.source.kind()));
+    this.holdback =
+        othersServe && origin != null && SourceKind.ORIGIN.equals(origin.kind())
+            ? holdback
+            : OriginHoldback.Rule.NONE;
+    this.startNanos = clock.nanoTime();
+    this.windowNanos = startNanos;
   }
 
   /**
@@ -93,6 +151,20 @@ public final class SourcePlanner {
    */
   public static SourcePlanner of(
       FileRef file, Source origin, List<SourceProvider> providers, LocalCopy local, Clock clock) {
+    return of(file, origin, providers, local, clock, OriginHoldback.Rule.NONE);
+  }
+
+  /**
+   * The planner of {@code file}, whose origin {@code holdback} holds back while the other sources
+   * can serve (from now: the file's transfer starts).
+   */
+  public static SourcePlanner of(
+      FileRef file,
+      Source origin,
+      List<SourceProvider> providers,
+      LocalCopy local,
+      Clock clock,
+      OriginHoldback.Rule holdback) {
     List<Source> offered = new ArrayList<>();
     for (SourceProvider provider : providers) {
       try {
@@ -101,12 +173,12 @@ public final class SourcePlanner {
         log.warn("source provider {} failed for {}; going on without it", provider, file.uri(), e);
       }
     }
-    return new SourcePlanner(file, origin, offered, clock);
+    return new SourcePlanner(file, origin, offered, clock, holdback);
   }
 
   /** A planner with the origin alone. */
   public static SourcePlanner originOnly(FileRef file, Source origin, Clock clock) {
-    return new SourcePlanner(file, origin, List.of(), clock);
+    return new SourcePlanner(file, origin, List.of(), clock, OriginHoldback.Rule.NONE);
   }
 
   public FileRef file() {
@@ -155,7 +227,83 @@ public final class SourcePlanner {
     Candidate candidate = candidateOf(source);
     if (candidate != null && candidate.held > 0) {
       candidate.held--;
+      notifyAll();
     }
+  }
+
+  /**
+   * Waits, at most a moment, for what a request told to wait ({@link Assignment#waits}) waits for:
+   * a source is released or fails; the time (the delay's end, the rate window) is read again when
+   * it wakes.
+   */
+  public synchronized void awaitChange() {
+    try {
+      wait(LONGEST_WAIT.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** {@code bytes} arrived from {@code source}: counted towards the other sources' rate. */
+  public void received(Source source, long bytes) {
+    if (source != origin) {
+      otherBytes.add(bytes);
+    }
+  }
+
+  /**
+   * Whether the origin should work beside the other sources now, over a connection of its own: it
+   * is held back by this planner's rule, the version is known, the delay has passed or the others
+   * give less than the rule's minimum rate, and another source is serving (else the file's
+   * connections ask the origin themselves).
+   */
+  public synchronized boolean originBeside() {
+    if (!holdback.holds() || originHeld(clock.nanoTime())) {
+      return false;
+    }
+    for (Candidate candidate : others) {
+      if (candidate.held > 0 && !SourceKind.ORIGIN.equals(candidate.source.kind())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Whether this planner's rule holds the origin back at all (whatever the time). */
+  public boolean holdsOriginBack() {
+    return holdback.holds();
+  }
+
+  /** The origin answered a probe that it cannot send that byte (416): it is asked whole. */
+  public synchronized void probeRefused() {
+    probeRefused = true;
+  }
+
+  /**
+   * Whether the origin is held back at {@code now}: within the delay, unless the other sources'
+   * rate over the last full window was below the minimum.
+   */
+  private boolean originHeld(long now) {
+    if (!holdback.holds() || now - startNanos - holdback.delay().toNanos() >= 0) {
+      return false;
+    }
+    if (holdback.minQos() > 0 && now - windowNanos >= QOS_WINDOW.toNanos()) {
+      long bytes = otherBytes.sum();
+      double rate = (bytes - windowBytes) * 1e9 / (now - windowNanos);
+      boolean below = rate < holdback.minQos();
+      if (below != toppingUp) {
+        log.debug(
+            "{}: other sources give {} B/s, the minimum is {}: the origin {}",
+            file.uri(),
+            (long) rate,
+            holdback.minQos(),
+            below ? "tops them up" : "waits again");
+      }
+      toppingUp = below;
+      windowNanos = now;
+      windowBytes = bytes;
+    }
+    return !toppingUp;
   }
 
   private Assignment choose(long start, long end, long fileSize, int pieceSize, boolean holding) {
@@ -172,7 +320,30 @@ public final class SourcePlanner {
         return chosen;
       }
     }
+    if (originHeld(now) && othersCanServe(start, pieceSize, now)) {
+      if (fileSize < 0) {
+        // Only the origin tells what the file is; the others serve its bytes once it did.
+        return probeRefused
+            ? new Assignment(origin, start, end)
+            : new Assignment(origin, start, start + 1, true);
+      }
+      return new Assignment(null, start, end);
+    }
     return new Assignment(origin, start, end);
+  }
+
+  /**
+   * Whether a source other than the origin could serve bytes at {@code start}, were it free and the
+   * version known: not banned, not blamed for the piece, has bytes there.
+   */
+  private boolean othersCanServe(long start, int pieceSize, long now) {
+    for (Candidate candidate : others) {
+      if (!SourceKind.ORIGIN.equals(candidate.source.kind())
+          && servableEnd(candidate, start, Long.MAX_VALUE, pieceSize, now) > start) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** What {@code candidate} may be asked for, or null. */
@@ -234,6 +405,7 @@ public final class SourcePlanner {
     }
     candidate.failures++;
     ban(candidate, "failed: " + failure.getMessage());
+    notifyAll();
   }
 
   /**

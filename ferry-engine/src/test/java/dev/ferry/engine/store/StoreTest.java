@@ -231,7 +231,9 @@ class StoreTest {
             -1,
             "ZDE6YWkxZWU=",
             "10.0.0.3:7680",
-            1);
+            1,
+            -1,
+            2_560_000L);
     FileRow file =
         new FileRow(
             id,
@@ -281,7 +283,7 @@ class StoreTest {
           new JobRow(
               id, 1, 0, 1000, "u", "j", "", 2, 1, 0, 0, 0, 0, null, null, null, null, 3, 600,
               1209600, 0, null, null, null, 0, null, false, false, 0, 0, 0, false, false, 0, 0,
-              null, null, null, 0, null, null, null, null, null);
+              null, null, null, 0, null, null, null, null, null, null, null);
       store.insertJob(job);
       store.addFiles(
           job,
