@@ -35,6 +35,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
@@ -177,6 +178,34 @@ class ProviderSeamsTest {
           response.close();
         }
       };
+    }
+
+    @Override
+    public TransferFailure classify(IOException e, String doing) {
+      return memory.classify(e, doing);
+    }
+  }
+
+  /** A source that has nothing until {@code ready}, then all of {@code content}: a late peer. */
+  private record LateSource(MemorySource memory, AtomicBoolean ready) implements Source {
+    @Override
+    public SourceKind kind() {
+      return memory.kind();
+    }
+
+    @Override
+    public String protocol() {
+      return memory.protocol();
+    }
+
+    @Override
+    public long available(URI uri, long offset) {
+      return ready.get() ? memory.available(uri, offset) : 0;
+    }
+
+    @Override
+    public SourceResponse open(SourceRequest request) throws TransferFailure {
+      return memory.open(request);
     }
 
     @Override
@@ -370,5 +399,34 @@ class ProviderSeamsTest {
     second.complete();
     assertThat(EngineFixture.sha256(checked)).isEqualTo(content.sha256());
     assertThat(otherCheck.hashed()).hasValueGreaterThanOrEqualTo(6);
+  }
+
+  @Test
+  void aSourceThatGainsTheBytesLaterRelievesTheOriginMidFile() throws Exception {
+    Content content = Content.random(8L * MIB, 76);
+    AtomicBoolean ready = new AtomicBoolean();
+    LateSource late = new LateSource(MemorySource.holding(content.bytes(), content.size()), ready);
+    RecordedEvents events = new RecordedEvents();
+    fx =
+        new EngineFixture(
+            tmp,
+            EngineFixture.testConfig()
+                .withSourceProviders(new KnowingProvider(hashesOf(content), late))
+                .withTransferEvents(events));
+    fx.origin.put("/late.bin", content);
+    fx.origin.fault("/late.bin", Fault.throttle(MIB));
+    Path target = fx.download("late.bin");
+    // A background job: one connection, which the origin had, the peer having nothing then.
+    BackgroundCopyJob job = start("/late.bin", target, false);
+    await().atMost(Duration.ofSeconds(60)).until(() -> events.bytes(SourceKind.ORIGIN) > MIB);
+    ready.set(true);
+    awaitState(job, JobState.TRANSFERRED);
+    job.complete();
+
+    assertThat(EngineFixture.sha256(target)).isEqualTo(content.sha256());
+    assertThat(events.bytes(MemorySource.KIND)).as("the late source served").isPositive();
+    assertThat(events.bytes(SourceKind.ORIGIN))
+        .as("the origin stopped short of the file")
+        .isLessThan(content.size());
   }
 }

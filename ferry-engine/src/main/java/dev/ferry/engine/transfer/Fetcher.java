@@ -60,7 +60,7 @@ record Fetcher(TransferContext transfer, CopyLoop copier, AtomicBoolean originIg
     }
     Source source = next.source();
     try {
-      fetch(segment, next, buf);
+      fetch(segment, next, buf, true);
     } finally {
       transfer.planner().release(source);
     }
@@ -74,10 +74,12 @@ record Fetcher(TransferContext transfer, CopyLoop copier, AtomicBoolean originIg
    */
   void fetchFromOrigin(Segments.Segment segment, byte[] buf) throws TransferFailure {
     Source origin = transfer.planner().origin();
-    fetch(segment, new SourcePlanner.Assignment(origin, segment.cursor(), segment.end()), buf);
+    fetch(
+        segment, new SourcePlanner.Assignment(origin, segment.cursor(), segment.end()), buf, false);
   }
 
-  private void fetch(Segments.Segment segment, SourcePlanner.Assignment next, byte[] buf)
+  private void fetch(
+      Segments.Segment segment, SourcePlanner.Assignment next, byte[] buf, boolean mayYield)
       throws TransferFailure {
     FileState state = transfer.state();
     StopSignal stop = transfer.stop();
@@ -105,7 +107,7 @@ record Fetcher(TransferContext transfer, CopyLoop copier, AtomicBoolean originIg
         return;
       }
       long length = response.length() >= 0 ? response.length() : segment.end() - response.start();
-      copier.copyBody(source, response, segment, response.start() + length, buf);
+      copier.copyBody(source, response, segment, response.start() + length, buf, mayYield);
     } catch (IOException e) {
       failed(source, source.classify(e, "reading the response"));
     } catch (SourceBroke broke) {

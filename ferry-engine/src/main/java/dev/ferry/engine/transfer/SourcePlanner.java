@@ -222,6 +222,30 @@ public final class SourcePlanner {
     return choose(start, end, fileSize, pieceSize, true);
   }
 
+  /**
+   * Whether a source other than the origin, with a request to spare, can now serve from {@code
+   * offset} to the end of its piece (or to {@code stop}): peers that gained the bytes after the
+   * span was given to the origin. The origin's connection then hands the rest of its span back, and
+   * the next plan gives it to that source.
+   *
+   * @param stop the end of the span the origin is fetching
+   */
+  public synchronized boolean otherServes(long offset, long stop, long fileSize, int pieceSize) {
+    if (others.isEmpty() || fileSize < 0 || offset >= stop) {
+      return false;
+    }
+    long now = clock.nanoTime();
+    // To the end of the piece under way at least: a source that has only some of it is no relief.
+    long enough = Math.min(stop, (offset / pieceSize + 1) * pieceSize);
+    for (Candidate candidate : others) {
+      if (candidate.held < candidate.source.connectionLimit()
+          && servableEnd(candidate, offset, stop, pieceSize, now) >= enough) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** A request {@link #hold} counted for {@code source} is done with. */
   public synchronized void release(Source source) {
     Candidate candidate = candidateOf(source);
