@@ -201,12 +201,15 @@ sw_ferry_host() {
     --socket "$hd/ferryd.sock" --data-dir "$hd/serve-data" daemon --peer-port "$sw_port" >"$hd/ferryd.log" 2>&1 &
   local dpid=$!
   echo "$dpid" >"$hd/ferryd.pid"
-  for _ in $(seq 1 300); do
+  for _ in $(seq 1 600); do
     [ -S "$hd/ferryd.sock" ] && break
     kill -0 "$dpid" 2>/dev/null || break
+    [ ! -e "$sw_stopfile" ] || break
     sleep 0.1
   done
-  if "${sw_java_seed[@]}" -jar "$ferry_jar" --socket "$hd/ferryd.sock" do seed "$hd/out/$pf_name" --torrent "$pf_torrent" \
+  if [ -e "$sw_stopfile" ]; then
+    echo "bench/run: every host finished before this one's ferryd was up" >>"$hd/seed.log"
+  elif "${sw_java_seed[@]}" -jar "$ferry_jar" --socket "$hd/ferryd.sock" do seed "$hd/out/$pf_name" --torrent "$pf_torrent" \
     >"$hd/seed.log" 2>&1; then
     date +%s%N >"$hd/serving"
   else
@@ -254,10 +257,22 @@ sw_wait_all() {
   done
 }
 
-sw_stop_hosts() { # the processes in the hosts' namespaces (the ferryds, libtorrent, stragglers)
-  local i pid
-  for ((i = 1; i <= swarm_hosts; i++)); do
-    for pid in $(ip netns pids "$(sw_ns "h$i")" 2>/dev/null); do kill -TERM "$pid" 2>/dev/null || true; done
+# sw_stop_hosts PID...: stops the processes in the hosts' namespaces (the ferryds, libtorrent,
+# stragglers) until the hosts' shells (PIDs) have ended: again each second, since a ferryd may start
+# just after a sweep; SIGKILL after 60 s.
+sw_stop_hosts() {
+  local i pid sig=TERM t alive
+  for t in $(seq 1 120); do
+    [ "$t" -le 60 ] || sig=KILL
+    for ((i = 1; i <= swarm_hosts; i++)); do
+      for pid in $(ip netns pids "$(sw_ns "h$i")" 2>/dev/null); do kill -"$sig" "$pid" 2>/dev/null || true; done
+    done
+    for _ in 1 2 3 4 5 6 7 8 9 10; do
+      alive=0
+      for pid in "$@"; do kill -0 "$pid" 2>/dev/null && alive=1; done
+      [ "$alive" = 1 ] || return 0
+      sleep 0.1
+    done
   done
 }
 
@@ -317,7 +332,7 @@ sw_run() {
     fi
   done
   touch "$sw_stopfile"
-  sw_stop_hosts
+  sw_stop_hosts "${pids[@]}"
   for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
   if [ -n "$lt_seed_pid" ]; then
     wait "$lt_seed_pid" 2>/dev/null || true
