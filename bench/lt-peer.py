@@ -1,10 +1,18 @@
 #!/usr/bin/python3
 """bench/lt-peer.py: libtorrent on loopback for bench/run's peer scenarios (see bench/README.md).
 
-  lt-peer.py seed TORRENT DIR
+  lt-peer.py seed TORRENT DIR [LISTEN]
       seeds TORRENT from the file in DIR (libtorrent checks it first) in a session listening on
-      127.0.0.1 at a port the system picks; prints "port N" on standard output once seeding, then
-      serves until standard input closes or SIGTERM
+      LISTEN (default 127.0.0.1:0: a port the system picks); prints "port N" on standard output
+      once seeding, then serves until standard input closes or SIGTERM, and prints "uploaded N"
+      (the payload it sent) as it ends
+  lt-peer.py swarm TORRENT DIR LISTEN PEER...
+      one host of bench/run's swarm scenario: a session listening on LISTEN (ADDRESS:PORT) that
+      downloads TORRENT into DIR from the PEERs (HOST:PORT: the seed standing for the origin and
+      the other hosts; connect_peer, again every 2 s for those not connected while downloading);
+      prints "finished EPOCH_NS CPU_S MAXRSS_KB" once every piece is checked (the process's CPU
+      and peak RSS until then), then keeps serving until standard input closes or SIGTERM, and
+      prints "uploaded N" as it ends
   lt-peer.py download [--plain] TORRENT DIR HOST:PORT [TIMEOUT]
       downloads TORRENT into DIR (the file's name is the torrent's) from that one peer
       (connect_peer, again every 2 s while no peer is connected); exits 0 once every piece is
@@ -24,11 +32,11 @@ import time
 import libtorrent as lt
 
 
-def session(plain=False):
+def session(plain=False, listen="127.0.0.1:0"):
     return lt.session(
         {
             "out_enc_policy": lt.enc_policy.disabled if plain else lt.enc_policy.enabled,
-            "listen_interfaces": "127.0.0.1:0",
+            "listen_interfaces": listen,
             "enable_dht": False,
             "enable_lsd": False,
             "enable_upnp": False,
@@ -41,8 +49,19 @@ def session(plain=False):
     )
 
 
-def seed(torrent, directory):
-    ses = session()
+def serve_until_stdin_closes(ses):
+    """Serves until standard input closes or SIGTERM; then prints the payload sent."""
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    try:
+        sys.stdin.read()  # until the harness closes it
+    except SystemExit:
+        pass
+    finally:
+        print("uploaded %d" % ses.status().total_payload_upload, flush=True)
+
+
+def seed(torrent, directory, listen="127.0.0.1:0"):
+    ses = session(listen=listen)
     handle = ses.add_torrent({"ti": lt.torrent_info(torrent), "save_path": directory})
     deadline = time.monotonic() + 300
     while handle.status().state != lt.torrent_status.seeding or ses.listen_port() == 0:
@@ -52,11 +71,44 @@ def seed(torrent, directory):
             sys.exit("lt-peer seed: not seeding after 300 s: %s" % handle.status().state)
         time.sleep(0.05)
     print("port %d" % ses.listen_port(), flush=True)
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
-    try:
-        sys.stdin.read()  # until the harness closes it
-    except SystemExit:
-        pass
+    serve_until_stdin_closes(ses)
+
+
+def parse_peer(text):
+    host, port = text.rsplit(":", 1)
+    return (host, int(port))
+
+
+def swarm(torrent, directory, listen, peers):
+    """One host of a swarm: download from the peers, report, then serve the others."""
+    import resource
+
+    # Plain text, as Ferry speaks: no RC4 between the hosts.
+    ses = session(plain=True, listen=listen)
+    handle = ses.add_torrent({"ti": lt.torrent_info(torrent), "save_path": directory})
+    peers = [parse_peer(p) for p in peers]
+    last_connect = 0.0
+    while True:
+        status = handle.status()
+        if status.is_finished or status.state == lt.torrent_status.seeding:
+            break
+        if status.errc.value() != 0:
+            sys.exit("lt-peer swarm: %s" % status.errc.message())
+        now = time.monotonic()
+        if now - last_connect > 2:
+            # By address: a host that connected to us did so from a port of its own.
+            connected = {p.ip[0] for p in handle.get_peer_info()}
+            for peer in peers:
+                if peer[0] not in connected:
+                    handle.connect_peer(peer)
+            last_connect = now
+        time.sleep(0.02)
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    print(
+        "finished %d %.2f %d" % (time.time_ns(), usage.ru_utime + usage.ru_stime, usage.ru_maxrss),
+        flush=True,
+    )
+    serve_until_stdin_closes(ses)
 
 
 def download(torrent, directory, peer, timeout, plain):
@@ -88,8 +140,10 @@ def download(torrent, directory, peer, timeout, plain):
 
 
 def main(argv):
-    if len(argv) >= 3 and argv[0] == "seed":
-        seed(argv[1], argv[2])
+    if len(argv) in (3, 4) and argv[0] == "seed":
+        seed(*argv[1:])
+    elif len(argv) >= 4 and argv[0] == "swarm":
+        swarm(argv[1], argv[2], argv[3], argv[4:])
     elif len(argv) >= 4 and argv[0] == "download":
         plain = argv[1] == "--plain"
         rest = argv[2:] if plain else argv[1:]
