@@ -59,7 +59,8 @@ public final class PeerConnection {
   public interface Listener {
     /**
      * A message, on the reader thread, in order: every one but keep-alives, requests and cancels
-     * (which the connection's upload queue takes). Throwing ends the connection.
+     * (which the connection's upload queue takes). A piece message's block is valid only until this
+     * returns: the next block is read into the same array. Throwing ends the connection.
      */
     void received(PeerConnection connection, Message message) throws IOException;
 
@@ -110,7 +111,9 @@ public final class PeerConnection {
     this.theirs = theirs;
     this.fast = ours.reserved().fast() && theirs.reserved().fast();
     this.extensions = ours.reserved().extensionProtocol() && theirs.reserved().extensionProtocol();
-    this.reader = new MessageReader(socket.getInputStream(), limits);
+    // Each block is copied into its piece before the next message is read (the listener runs on
+    // this connection's reader thread), so one array serves them all.
+    this.reader = MessageReader.reusingBlocks(socket.getInputStream(), limits);
     this.out = new BufferedOutputStream(socket.getOutputStream(), 64 * 1024);
     this.uploads = uploads;
     this.name = socket.getRemoteSocketAddress() + "/" + theirs.peerId().toString().substring(0, 16);

@@ -17,12 +17,31 @@ public final class MessageDecoder {
   private int headerFill;
   private int id;
   private byte[] body;
+  private int bodyLength;
   private int bodyFill;
+
+  /** Where piece messages are read when blocks are reused ({@link #reusingBlocks}); else null. */
+  private final byte[] blocks;
+
   private long skip;
   private WireException failure;
 
   public MessageDecoder(WireLimits limits) {
+    this(limits, false);
+  }
+
+  private MessageDecoder(WireLimits limits, boolean reuseBlocks) {
     this.limits = limits;
+    this.blocks = reuseBlocks ? new byte[MessageCodec.PIECE_HEADER + limits.maxBlock()] : null;
+  }
+
+  /**
+   * A decoder whose piece messages share one array, each block valid only until the next call to
+   * {@link #next}: for a reader that copies every block out before it reads on (a connection's
+   * reader thread), which then allocates nothing per block.
+   */
+  public static MessageDecoder reusingBlocks(WireLimits limits) {
+    return new MessageDecoder(limits, true);
   }
 
   /** The next whole message from the bytes given so far and {@code in}'s, or null for none yet. */
@@ -55,15 +74,15 @@ public final class MessageDecoder {
         continue;
       }
       if (body != null) {
-        int n = Math.min(body.length - bodyFill, in.remaining());
+        int n = Math.min(bodyLength - bodyFill, in.remaining());
         in.get(body, bodyFill, n);
         bodyFill += n;
-        if (bodyFill < body.length) {
+        if (bodyFill < bodyLength) {
           return null;
         }
         byte[] payload = body;
         body = null;
-        return MessageCodec.decodePayload(id, ByteBuffer.wrap(payload), limits);
+        return MessageCodec.decodePayload(id, ByteBuffer.wrap(payload, 0, bodyLength), limits);
       }
       while (headerFill < 4 && in.hasRemaining()) {
         header[headerFill++] = in.get();
@@ -91,7 +110,8 @@ public final class MessageDecoder {
         continue;
       }
       MessageCodec.checkPayload(id, payload, limits);
-      body = new byte[payload];
+      body = blocks != null && id == 7 && payload <= blocks.length ? blocks : new byte[payload];
+      bodyLength = payload;
       bodyFill = 0;
     }
   }

@@ -15,8 +15,20 @@ public final class MessageReader {
   private final ByteBuffer buffer = ByteBuffer.allocate(64 * 1024).flip();
 
   public MessageReader(InputStream in, WireLimits limits) {
+    this(in, new MessageDecoder(limits));
+  }
+
+  private MessageReader(InputStream in, MessageDecoder decoder) {
     this.in = in;
-    this.decoder = new MessageDecoder(limits);
+    this.decoder = decoder;
+  }
+
+  /**
+   * A reader whose piece messages share one array ({@link MessageDecoder#reusingBlocks}): each
+   * block is valid until the next {@link #read}.
+   */
+  public static MessageReader reusingBlocks(InputStream in, WireLimits limits) {
+    return new MessageReader(in, MessageDecoder.reusingBlocks(limits));
   }
 
   /** The peer's handshake, which comes first. */

@@ -128,6 +128,29 @@ class WireCodecTest {
   }
 
   @Test
+  void aDecoderThatReusesBlocksGivesEachMessageWhileItIsCurrent() throws Exception {
+    List<Message> all = new ArrayList<>(everyMessage());
+    all.add(Piece.of(4, 0, filled(100, 9)));
+    all.add(Piece.of(5, 100, filled(60, 7)));
+    ByteArrayOutputStream stream = new ByteArrayOutputStream();
+    all.forEach(message -> stream.writeBytes(MessageCodec.encode(message)));
+    byte[] bytes = stream.toByteArray();
+
+    // Compared as each comes, before the next call may overwrite its block.
+    MessageDecoder decoder = MessageDecoder.reusingBlocks(LIMITS);
+    ByteBuffer in = ByteBuffer.wrap(bytes);
+    List<String> seen = new ArrayList<>();
+    for (Message message = decoder.next(in); message != null; message = decoder.next(in)) {
+      seen.add(message.toString() + (message instanceof Piece p ? Arrays.toString(p.data()) : ""));
+    }
+    assertThat(seen)
+        .isEqualTo(
+            all.stream()
+                .map(m -> m.toString() + (m instanceof Piece p ? Arrays.toString(p.data()) : ""))
+                .toList());
+  }
+
+  @Test
   void theWireFormatIsBep3s() {
     assertThat(hex(Signal.KEEP_ALIVE)).isEqualTo("00000000");
     assertThat(hex(Signal.INTERESTED)).isEqualTo("0000000102");
