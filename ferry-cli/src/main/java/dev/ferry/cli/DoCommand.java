@@ -55,7 +55,8 @@ import picocli.CommandLine.Spec;
       DoCommand.Seed.class,
       DoCommand.Seeds.class,
       DoCommand.Unseed.class,
-      CacheCommand.class
+      CacheCommand.class,
+      ConfigCommand.class
     })
 final class DoCommand implements Callable<Integer> {
   @ParentCommand FerryCommand ferry;

@@ -61,14 +61,22 @@ class PeerCacheEndToEndTest {
     Path smallTorrent = torrentOf("small.bin", small);
     int peerPort = freePort();
     Path socket = socketDir.resolve("ferryd.sock");
+    // The machine's settings file, as an administrator writes it: ferryd reads it at start.
+    Cli admin = new Cli("--data-dir", tmp.resolve("daemon-data").toString());
+    Cli.Result set = admin.run("do", "config", "set", "DOMinFileSizeToCache", "1");
+    assertThat(set.code()).as(set.toString()).isZero();
+    assertThat(admin.run("do", "config", "set", "DOLocalDiscovery", "false").code()).isZero();
+    Cli.Result wrong = admin.run("do", "config", "set", "DOMaxCacheSize", "500");
+    assertThat(wrong.code()).isNotZero();
+    assertThat(wrong.err()).contains("DOMaxCacheSize", "1 to 100");
+    Cli.Result unknown = admin.run("do", "config", "set", "DOMaxCacheSizes", "5");
+    assertThat(unknown.err()).contains("no setting Ferry knows", "DOMaxCacheSize");
+    Cli.Result shown = admin.run("do", "config", "--json");
+    assertThat(JSON.readTree(shown.out()).get("settings").get("DOMinFileSizeToCache").asInt())
+        .isEqualTo(1);
     Ferryd.Launch launch =
         Cli.ferryd(socket, tmp.resolve("daemon-data"))
-            .options(
-                "--peer-port",
-                Integer.toString(peerPort),
-                "--no-local-discovery",
-                "--min-file-size-to-cache",
-                "1M");
+            .options("--peer-port", Integer.toString(peerPort));
     Cli ferry = new Cli("--socket", socket.toString());
     String hash = TorrentReader.read(bigTorrent).infoHash().hex();
     SingleFileTorrent described = TorrentReader.read(bigTorrent);

@@ -59,7 +59,8 @@ public record DaemonOptions(
     long peerUploadRate,
     long monthlyUploadCap,
     PeerDiscovery peerDiscovery,
-    Optional<CachePolicy> peerCache) {
+    Optional<CachePolicy> peerCache,
+    MachineConfig machine) {
 
   /** {@link #peerPort} when ferryd takes part in no swarm. */
   public static final int PEERS_OFF = -1;
@@ -84,7 +85,7 @@ public record DaemonOptions(
                           [--peer-selection subnet|any] [--no-local-discovery]
                           [--max-cache-size PERCENT] [--absolute-max-cache-size BYTES]
                           [--max-cache-age SECONDS] [--min-file-size-to-cache BYTES]
-                          [--no-peer-cache]
+                          [--no-peer-cache] [--config FILE]
 
       Runs ferryd in the foreground: the transfer engine and its local REST API.
         --system                 system mode: socket /run/ferry/ferryd.sock (every local user may
@@ -156,6 +157,10 @@ public record DaemonOptions(
                                  smaller completed downloads are not kept for peers
                                  (DOMinFileSizeToCache; K, M or G; default 50M)
         --no-peer-cache          keep nothing for peers once downloads complete
+        --config FILE            the machine's Delivery Optimization settings (JSON, DO's policy
+                                 names; 'ferry do config' shows and changes them); default
+                                 /etc/ferry/ferryd.json with --system, else DATA-DIR/ferryd.json.
+                                 The options above win over the file
         -h, --help               show this help
       SIGTERM stops the daemon cleanly: transfers are checkpointed and resume at the next start.
       """;
@@ -171,6 +176,7 @@ public record DaemonOptions(
     peerPort = peerPort == null ? OptionalInt.empty() : peerPort;
     peerDiscovery = peerDiscovery == null ? PeerDiscovery.defaults() : peerDiscovery;
     peerCache = peerCache == null ? Optional.of(CachePolicy.DEFAULTS) : peerCache;
+    machine = machine == null ? MachineConfig.NONE : machine;
   }
 
   /**
@@ -200,7 +206,8 @@ public record DaemonOptions(
         0,
         0,
         PeerDiscovery.defaults(),
-        Optional.of(CachePolicy.DEFAULTS));
+        Optional.of(CachePolicy.DEFAULTS),
+        MachineConfig.NONE);
   }
 
   /** Per-user defaults: the socket under the runtime directory, data under XDG_DATA_HOME. */
@@ -299,6 +306,7 @@ public record DaemonOptions(
     long monthlyUploadCap;
     PeerDiscovery peerDiscovery;
     Optional<CachePolicy> peerCache;
+    MachineConfig machine;
 
     Editor(DaemonOptions o) {
       socket = o.socket;
@@ -316,6 +324,7 @@ public record DaemonOptions(
       monthlyUploadCap = o.monthlyUploadCap;
       peerDiscovery = o.peerDiscovery;
       peerCache = o.peerCache;
+      machine = o.machine;
     }
 
     DaemonOptions build() {
@@ -334,7 +343,8 @@ public record DaemonOptions(
           peerUploadRate,
           monthlyUploadCap,
           peerDiscovery,
-          peerCache);
+          peerCache,
+          machine);
     }
   }
 
@@ -383,11 +393,12 @@ public record DaemonOptions(
     CacheSettings.Discovery discovery = CacheSettings.Discovery.NONE;
     Optional<String> logLevel = Optional.empty();
     OptionalInt peerPort = OptionalInt.empty();
-    long peerUploadRate = 0;
-    long monthlyUploadCap = 0;
-    PeerDiscovery peerDiscovery = PeerDiscovery.defaults();
+    MachineConfig machine = machineConfig(args);
+    long peerUploadRate = machine.uploadBytesPerSecond();
+    long monthlyUploadCap = machine.monthlyUploadCap();
+    PeerDiscovery peerDiscovery = machine.discovery();
     List<URI> trackers = new ArrayList<>();
-    CachePolicy cachePolicy = CachePolicy.DEFAULTS;
+    CachePolicy cachePolicy = machine.cachePolicy();
     boolean noPeerCache = false;
     List<String> rest = new ArrayList<>(List.of(args));
     while (!rest.isEmpty()) {
@@ -482,6 +493,7 @@ public record DaemonOptions(
           cachePolicy = policy(name, () -> before.withMinFileSizeToCache(bytes));
         }
         case "--no-peer-cache" -> noPeerCache = true;
+        case "--config" -> value(name, inline, rest);
         default -> throw new UsageException("unknown option " + arg);
       }
     }
@@ -537,8 +549,56 @@ public record DaemonOptions(
         peerPort,
         peerUploadRate,
         monthlyUploadCap,
-        peerDiscovery.withTrackers(trackers),
-        noPeerCache ? Optional.empty() : Optional.of(cachePolicy));
+        trackers.isEmpty() ? peerDiscovery : peerDiscovery.withTrackers(trackers),
+        noPeerCache ? Optional.empty() : Optional.of(cachePolicy),
+        machine);
+  }
+
+  /**
+   * The machine's settings file for {@code args}: {@code --config FILE}, else the system daemon's
+   * ({@link MachineConfig#SYSTEM_FILE}) with {@code --system}, else {@code ferryd.json} in the data
+   * directory; {@link MachineConfig#NONE} when there is none.
+   */
+  static MachineConfig machineConfig(String... args) {
+    Path file = configFile(args);
+    try {
+      return MachineConfig.load(file);
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(e.getMessage());
+    } catch (java.io.IOException e) {
+      throw new UsageException("cannot read " + file + ": " + e.getMessage());
+    }
+  }
+
+  /** The settings file {@code args} name or imply (see {@link #machineConfig}). */
+  public static Path configFile(String... args) {
+    String config = null;
+    String dataDir = null;
+    boolean system = false;
+    for (int i = 0; i < args.length; i++) {
+      String arg = args[i];
+      String next = i + 1 < args.length ? args[i + 1] : null;
+      if (arg.equals("--system")) {
+        system = true;
+      } else if (arg.equals("--config") && next != null) {
+        config = next;
+      } else if (arg.startsWith("--config=")) {
+        config = arg.substring("--config=".length());
+      } else if (arg.equals("--data-dir") && next != null) {
+        dataDir = next;
+      } else if (arg.startsWith("--data-dir=")) {
+        dataDir = arg.substring("--data-dir=".length());
+      }
+    }
+    if (config != null) {
+      return Path.of(config);
+    }
+    if (dataDir != null) {
+      return Path.of(dataDir).resolve(MachineConfig.USER_FILE);
+    }
+    return system
+        ? MachineConfig.SYSTEM_FILE
+        : Ferry.defaultDataDir().resolve(MachineConfig.USER_FILE);
   }
 
   /** A cache policy, or a usage error naming {@code option} when its value is refused. */

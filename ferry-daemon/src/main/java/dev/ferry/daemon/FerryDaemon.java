@@ -244,6 +244,16 @@ public final class FerryDaemon implements AutoCloseable {
     config = config.withCacheHosts(cacheHosts(options));
     FerryMetrics metrics = FerryMetrics.create();
     MonthlyUploads uploads = new MonthlyUploads(metrics);
+    MachineConfig machine = options.machine();
+    if (machine.httpDelayBackground().isPresent() || machine.httpDelayForeground().isPresent()) {
+      config =
+          config.withHttpDelays(
+              machine.httpDelayBackground().orElse(Duration.ZERO),
+              machine.httpDelayForeground().orElse(Duration.ZERO));
+    }
+    if (machine.minBackgroundQos().isPresent()) {
+      config = config.withMinBackgroundQos(machine.minBackgroundQos().getAsLong());
+    }
     config = withPeers(config, options, uploads);
     config =
         config.withTransferEvents(metrics.transferEvents()).withStoreEvents(metrics.storeEvents());
