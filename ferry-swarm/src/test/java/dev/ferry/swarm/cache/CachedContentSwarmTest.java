@@ -3,6 +3,7 @@ package dev.ferry.swarm.cache;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.ferry.swarm.FakeClock;
 import dev.ferry.swarm.content.CanonicalTorrent;
 import dev.ferry.swarm.session.LocalPieces;
 import dev.ferry.swarm.session.Swarm;

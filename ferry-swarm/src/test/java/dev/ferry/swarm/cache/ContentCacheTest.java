@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.groups.Tuple.tuple;
 
 import dev.ferry.api.JobOwner;
+import dev.ferry.swarm.FakeClock;
 import dev.ferry.swarm.content.CanonicalTorrent;
 import dev.ferry.swarm.session.LocalPieces;
 import dev.ferry.swarm.torrent.SingleFileTorrent;

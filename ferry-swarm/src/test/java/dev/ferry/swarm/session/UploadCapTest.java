@@ -3,6 +3,7 @@ package dev.ferry.swarm.session;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.ferry.swarm.FakeClock;
 import dev.ferry.swarm.content.CanonicalTorrent;
 import dev.ferry.swarm.torrent.SingleFileTorrent;
 import java.net.InetAddress;

@@ -3,6 +3,7 @@ package dev.ferry.swarm.tracker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.ferry.swarm.FakeClock;
 import dev.ferry.swarm.bencode.BDict;
 import dev.ferry.swarm.wire.PeerId;
 import java.io.IOException;
@@ -30,7 +31,7 @@ class AnnouncerTest {
   private static final Duration MIN_INTERVAL = Duration.ofSeconds(120);
   private static final InetSocketAddress PEER = new InetSocketAddress("10.0.0.2", 6881);
 
-  private final TestClock clock = new TestClock();
+  private final FakeClock clock = new FakeClock();
   private final Trackers trackers = new Trackers(TrackerSettings.defaults().withClock(clock));
   private final Set<InetSocketAddress> found = ConcurrentHashMap.newKeySet();
   private final AtomicReference<Progress> progress = new AtomicReference<>(new Progress(0, 0, 50));

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import dev.ferry.swarm.FakeClock;
 import dev.ferry.swarm.Opentracker;
 import dev.ferry.swarm.content.SwarmKey;
 import dev.ferry.swarm.torrent.InfoHash;
@@ -159,7 +160,7 @@ class OpentrackerTest {
    */
   @Test
   void twoAnnouncersFindEachOther() throws Exception {
-    TestClock clock = new TestClock();
+    FakeClock clock = new FakeClock();
     Set<InetSocketAddress> foundByFirst = ConcurrentHashMap.newKeySet();
     Set<InetSocketAddress> foundBySecond = ConcurrentHashMap.newKeySet();
     List<URI> urls = List.of(opentracker.http(), opentracker.udp());
@@ -185,7 +186,7 @@ class OpentrackerTest {
     }
   }
 
-  private static AnnouncerSettings settings(int port, TestClock clock) {
+  private static AnnouncerSettings settings(int port, FakeClock clock) {
     return AnnouncerSettings.defaults(PeerId.random(), port, clock);
   }
 }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.ferry.spi.Clock;
+import dev.ferry.swarm.FakeClock;
 import java.io.IOException;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
@@ -89,7 +90,7 @@ class UdpTrackerTest {
 
   @Test
   void theConnectionIdServesForAMinuteOnTheInjectedClock() throws Exception {
-    TestClock clock = new TestClock();
+    FakeClock clock = new FakeClock();
     Tracker tracker =
         tracker(
             InetAddress.getLoopbackAddress(),
