@@ -9,15 +9,11 @@ import dev.ferry.swarm.torrent.SingleFileTorrent;
 import dev.ferry.swarm.torrent.TorrentReader;
 import dev.ferry.testkit.Content;
 import dev.ferry.testkit.Ferryd;
-import dev.ferry.testkit.TestFiles;
 import dev.ferry.testkit.TestOrigin;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.util.HexFormat;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -33,22 +29,22 @@ class PeerCacheEndToEndTest {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   @TempDir Path tmp;
+  private PeerTestbed bed;
   private Libtorrent libtorrent;
   private TestOrigin origin;
   private Path socketDir;
 
   @BeforeEach
   void start() throws IOException {
-    libtorrent = Libtorrent.start(tmp);
-    origin = TestOrigin.start();
-    socketDir = TestFiles.shortTempDir("fc");
+    bed = PeerTestbed.start(tmp, "fc");
+    libtorrent = bed.libtorrent;
+    origin = bed.origin;
+    socketDir = bed.socketDir;
   }
 
   @AfterEach
   void stop() throws Exception {
-    libtorrent.close();
-    origin.close();
-    TestFiles.deleteTree(socketDir);
+    bed.close();
   }
 
   @Test
@@ -59,7 +55,7 @@ class PeerCacheEndToEndTest {
     origin.put("/small.bin", small);
     Path bigTorrent = torrentOf("big.bin", big);
     Path smallTorrent = torrentOf("small.bin", small);
-    int peerPort = freePort();
+    int peerPort = PeerTestbed.freePort();
     Path socket = socketDir.resolve("ferryd.sock");
     // The machine's settings file, as an administrator writes it: ferryd reads it at start.
     Cli admin = new Cli("--data-dir", tmp.resolve("daemon-data").toString());
@@ -102,7 +98,7 @@ class PeerCacheEndToEndTest {
       Path first = Files.createDirectories(tmp.resolve("lt-first"));
       JsonNode fetched = libtorrent.download(bigTorrent, first, "lt-first", ferryd);
       assertThat(fetched.has("error")).as(fetched.toString()).isFalse();
-      assertThat(sha256(first.resolve(described.fileName()))).isEqualTo(big.sha256());
+      assertThat(PeerTestbed.sha256(first.resolve(described.fileName()))).isEqualTo(big.sha256());
     }
 
     try (Ferryd daemon = launch.start()) {
@@ -110,7 +106,7 @@ class PeerCacheEndToEndTest {
       Path again = Files.createDirectories(tmp.resolve("lt-again"));
       JsonNode fetched = libtorrent.download(bigTorrent, again, "lt-again", ferryd);
       assertThat(fetched.has("error")).as(fetched.toString()).isFalse();
-      assertThat(sha256(again.resolve(described.fileName()))).isEqualTo(big.sha256());
+      assertThat(PeerTestbed.sha256(again.resolve(described.fileName()))).isEqualTo(big.sha256());
 
       assertThat(ferry.run("do", "cache", "pin", hash).code()).isZero();
       assertThat(cache(ferry).get(0).get("pinned").asBoolean()).isTrue();
@@ -135,30 +131,7 @@ class PeerCacheEndToEndTest {
     Path file = Files.createDirectories(tmp.resolve("src")).resolve(name);
     Files.write(file, content.bytes());
     Path torrent = tmp.resolve(name + ".torrent");
-    Cli.Result hashed =
-        new Cli()
-            .run(
-                "do",
-                "hash",
-                file.toString(),
-                "-o",
-                tmp.resolve(name + ".phf").toString(),
-                "--piece-size",
-                Integer.toString(PIECE),
-                "--torrent",
-                torrent.toString());
-    assertThat(hashed.code()).as(hashed.toString()).isZero();
+    bed.canonical(file, torrent, PIECE);
     return torrent;
-  }
-
-  private static String sha256(Path file) throws Exception {
-    return HexFormat.of()
-        .formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
   }
 }

@@ -21,10 +21,8 @@ import dev.ferry.swarm.wire.PeerId;
 import dev.ferry.testkit.Content;
 import dev.ferry.testkit.Fault;
 import dev.ferry.testkit.Ferryd;
-import dev.ferry.testkit.TestFiles;
 import dev.ferry.testkit.TestOrigin;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -46,22 +44,22 @@ class PeerDiscoveryEndToEndTest {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   @TempDir Path tmp;
+  private PeerTestbed bed;
   private Libtorrent libtorrent;
   private TestOrigin origin;
   private Path socketDir;
 
   @BeforeEach
   void start() throws IOException {
-    libtorrent = Libtorrent.start(tmp);
-    origin = TestOrigin.start();
-    socketDir = TestFiles.shortTempDir("fd");
+    bed = PeerTestbed.start(tmp, "fd");
+    libtorrent = bed.libtorrent;
+    origin = bed.origin;
+    socketDir = bed.socketDir;
   }
 
   @AfterEach
   void stop() throws Exception {
-    libtorrent.close();
-    origin.close();
-    TestFiles.deleteTree(socketDir);
+    bed.close();
   }
 
   @Test
@@ -87,7 +85,7 @@ class PeerDiscoveryEndToEndTest {
             Cli.ferryd(socketDir.resolve("ferryd.sock"), tmp.resolve("daemon-data"))
                 .options(
                     "--peer-port",
-                    Integer.toString(freePort()),
+                    Integer.toString(PeerTestbed.freePort()),
                     "--download-mode",
                     "group",
                     "--group-id",
@@ -184,20 +182,7 @@ class PeerDiscoveryEndToEndTest {
 
   /** Ferry's canonical torrent of {@code file}, written by {@code ferry do hash --torrent}. */
   private SingleFileTorrent canonical(Path file, Path torrent) throws IOException {
-    Cli.Result hashed =
-        new Cli()
-            .run(
-                "do",
-                "hash",
-                file.toString(),
-                "-o",
-                tmp.resolve(file.getFileName() + ".phf").toString(),
-                "--piece-size",
-                Integer.toString(PIECE),
-                "--torrent",
-                torrent.toString());
-    assertThat(hashed.code()).as(hashed.toString()).isZero();
-    return TorrentReader.read(torrent);
+    return bed.canonical(file, torrent, PIECE);
   }
 
   /** {@code ferry get} in the embedded engine of a data directory of its own: its --json record. */
@@ -209,11 +194,5 @@ class PeerDiscoveryEndToEndTest {
     Cli.Result result = ferry.run(all.toArray(String[]::new));
     assertThat(result.code()).as(result.toString()).isZero();
     return JSON.readTree(result.out());
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
   }
 }

@@ -20,16 +20,12 @@ import dev.ferry.swarm.torrent.TorrentReader;
 import dev.ferry.testkit.Content;
 import dev.ferry.testkit.Fault;
 import dev.ferry.testkit.Ferryd;
-import dev.ferry.testkit.TestFiles;
 import dev.ferry.testkit.TestOrigin;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.time.Duration;
-import java.util.HexFormat;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -45,23 +41,22 @@ class PeersEndToEndTest {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   @TempDir Path tmp;
+  private PeerTestbed bed;
   private Libtorrent libtorrent;
   private TestOrigin origin;
   private Path socketDir;
 
   @BeforeEach
   void start() throws IOException {
-    libtorrent = Libtorrent.start(tmp);
-    origin = TestOrigin.start();
-    // Unix socket paths are short (108 bytes): not under the deep @TempDir.
-    socketDir = TestFiles.shortTempDir("fp");
+    bed = PeerTestbed.start(tmp, "fp");
+    libtorrent = bed.libtorrent;
+    origin = bed.origin;
+    socketDir = bed.socketDir;
   }
 
   @AfterEach
   void stop() throws Exception {
-    libtorrent.close();
-    origin.close();
-    TestFiles.deleteTree(socketDir);
+    bed.close();
   }
 
   /** {@code content} written to {@code name} in a directory of its own. */
@@ -73,20 +68,7 @@ class PeersEndToEndTest {
 
   /** Ferry's canonical torrent of {@code file}, written by {@code ferry do hash --torrent}. */
   private SingleFileTorrent canonical(Path file, Path torrent) throws IOException {
-    Cli.Result hashed =
-        new Cli()
-            .run(
-                "do",
-                "hash",
-                file.toString(),
-                "-o",
-                tmp.resolve(file.getFileName() + ".phf").toString(),
-                "--piece-size",
-                Integer.toString(PIECE),
-                "--torrent",
-                torrent.toString());
-    assertThat(hashed.code()).as(hashed.toString()).isZero();
-    return TorrentReader.read(torrent);
+    return bed.canonical(file, torrent, PIECE);
   }
 
   /** libtorrent seeds {@code torrent} from {@code dir} in session {@code name}: its address. */
@@ -114,17 +96,6 @@ class PeersEndToEndTest {
 
   private static String peer(InetSocketAddress address) {
     return "127.0.0.1:" + address.getPort();
-  }
-
-  private static String sha256(Path file) throws Exception {
-    return HexFormat.of()
-        .formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
   }
 
   @Test
@@ -167,7 +138,7 @@ class PeersEndToEndTest {
   void ferrydSeedsAndLibtorrentFetchesByTheTorrentAndByTheInfoHashAlone() throws Exception {
     Content content = Content.random(2L * 1024 * 1024 + 777, 172);
     Path file = write("offered", "offered.bin", content);
-    int peerPort = freePort();
+    int peerPort = PeerTestbed.freePort();
     Path socket = socketDir.resolve("ferryd.sock");
     try (Ferryd daemon =
         Cli.ferryd(socket, tmp.resolve("daemon-data"))
@@ -194,14 +165,16 @@ class PeersEndToEndTest {
       Path byTorrent = Files.createDirectories(tmp.resolve("by-torrent"));
       JsonNode done = libtorrent.download(torrent, byTorrent, "by-torrent", ferryd);
       assertThat(done.has("error")).as(done.toString()).isFalse();
-      assertThat(sha256(byTorrent.resolve(described.fileName()))).isEqualTo(content.sha256());
+      assertThat(PeerTestbed.sha256(byTorrent.resolve(described.fileName())))
+          .isEqualTo(content.sha256());
 
       // Only the info-hash: the metadata (BEP 9) and the piece layer (BEP 52's hash requests)
       // come from ferryd.
       Path byMagnet = Files.createDirectories(tmp.resolve("by-magnet"));
       done = libtorrent.downloadMagnet(seed.get("magnet").asText(), byMagnet, "by-magnet", ferryd);
       assertThat(done.has("error")).as(done.toString()).isFalse();
-      assertThat(sha256(byMagnet.resolve(described.fileName()))).isEqualTo(content.sha256());
+      assertThat(PeerTestbed.sha256(byMagnet.resolve(described.fileName())))
+          .isEqualTo(content.sha256());
 
       JsonNode listed = JSON.readTree(ferry.run("do", "seeds", "--json").out());
       assertThat(listed).hasSize(1);
@@ -333,6 +306,6 @@ class PeersEndToEndTest {
       await().atMost(Duration.ofMinutes(2)).until(() -> job.state() == JobState.TRANSFERRED);
       job.complete();
     }
-    assertThat(sha256(target)).isEqualTo(content.sha256());
+    assertThat(PeerTestbed.sha256(target)).isEqualTo(content.sha256());
   }
 }
