@@ -749,7 +749,9 @@ public final class ContentCache implements AutoCloseable {
   /** {@code dir} as a directory of this process's user, {@code 0700}: made, or checked. */
   private static void privateDirectory(Path dir) throws IOException {
     if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
-      Files.createDirectories(dir.getParent());
+      // Parents made here are private too: the cache's is usually the daemon's data directory,
+      // which must not come into being readable by others because the cache was opened first.
+      Files.createDirectories(dir.getParent(), PosixFilePermissions.asFileAttribute(PRIVATE_DIR));
       Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PRIVATE_DIR));
     }
     if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
