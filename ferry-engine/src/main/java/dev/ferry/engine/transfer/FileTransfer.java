@@ -17,6 +17,7 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * Fills one file's missing pieces, writing each byte at its local position: asks the {@link
@@ -81,6 +82,9 @@ public final class FileTransfer {
 
   /** The first connection was far slower than the others, which took over its part. */
   private volatile boolean mainDropped;
+
+  /** Where {@link #gapsToClaim} begins, drawn once; -1 until then. */
+  private volatile long spreadFrom = -1;
 
   /** The origin's own connection beside the other sources, once started. */
   private volatile Thread originLane;
@@ -280,7 +284,7 @@ public final class FileTransfer {
           planner.awaitChange();
           continue;
         }
-        Segments.Segment segment = transfer.segments().claim(state.gaps());
+        Segments.Segment segment = transfer.segments().claim(gapsToClaim());
         if (segment == null) {
           transfer.segments().awaitChange(STRAGGLER_CHECK);
           continue;
@@ -325,11 +329,51 @@ public final class FileTransfer {
         end = first.toEndOfFile() ? -1 : first.offset() + first.length();
       }
     } else {
-      Span gap = state.firstGap();
+      Span gap = gapsToClaim().get(0);
       start = gap.start();
       end = gap.end() == pieces.fileSize() ? -1 : gap.end();
     }
     return planner.hold(start, end, pieces == null ? -1 : pieces.fileSize(), state.pieceSize());
+  }
+
+  /**
+   * The missing spans in the order connections claim them. Where other sources (peers) share the
+   * file, they begin at a piece drawn at random once for this transfer and wrap around: machines
+   * that fetch one file at the same time then ask the origin for different parts, and have pieces
+   * to give each other. In order from the start, each would fetch the same pieces as the others,
+   * and the origin would send the file once to each.
+   */
+  private List<Span> gapsToClaim() {
+    List<Span> gaps = state.gaps();
+    PieceMap pieces = state.pieces();
+    if (!planner.hasAlternatives() || pieces == null || gaps.isEmpty()) {
+      return gaps;
+    }
+    if (spreadFrom < 0) {
+      long pieceCount = (pieces.fileSize() + state.pieceSize() - 1) / state.pieceSize();
+      spreadFrom =
+          java.util.concurrent.ThreadLocalRandom.current().nextLong(Math.max(1, pieceCount))
+              * state.pieceSize();
+    }
+    return rotated(gaps, spreadFrom);
+  }
+
+  /** {@code gaps} from {@code at} on, then those before it. */
+  static List<Span> rotated(List<Span> gaps, long at) {
+    List<Span> head = new java.util.ArrayList<>();
+    List<Span> tail = new java.util.ArrayList<>();
+    for (Span gap : gaps) {
+      if (gap.end() <= at) {
+        tail.add(gap);
+      } else if (gap.start() >= at) {
+        head.add(gap);
+      } else {
+        head.add(new Span(at, gap.end()));
+        tail.add(new Span(gap.start(), at));
+      }
+    }
+    head.addAll(tail);
+    return head;
   }
 
   /**
@@ -396,7 +440,7 @@ public final class FileTransfer {
   private Segments.Segment nextSegment() {
     StopSignal stop = transfer.stop();
     while (!stop.isStopped() && !fetcher.singleConnection()) {
-      Segments.Segment segment = transfer.segments().claim(state.gaps());
+      Segments.Segment segment = transfer.segments().claim(gapsToClaim());
       if (segment != null || !transfer.segments().worthWaiting()) {
         return segment;
       }
@@ -500,6 +544,10 @@ public final class FileTransfer {
         && !planner.isOrigin(
             planner.plan(start, -1, state.remoteSize(), state.pieceSize()).source())) {
       return false;
+    }
+    if (!versionKnown && planner.isOrigin(source) && planner.hasAlternatives()) {
+      // Its first piece tells the version; the rest is planned again, from a place of its own.
+      end = Math.min(end, start + state.pieceSize());
     }
     copyFirst(source, response, start, end);
     return true;
