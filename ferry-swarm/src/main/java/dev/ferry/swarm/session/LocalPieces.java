@@ -15,7 +15,8 @@ import java.nio.file.StandardOpenOption;
 public interface LocalPieces {
   /**
    * Whether piece {@code piece} is verified and readable now. May change over time: a file being
-   * downloaded gains pieces (tell the session with {@link TorrentSession#verified}).
+   * downloaded gains pieces, which the session announces within a tick (at once after {@link
+   * TorrentSession#verified}).
    */
   boolean has(int piece);
 

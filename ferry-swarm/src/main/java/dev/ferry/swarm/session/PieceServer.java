@@ -79,6 +79,42 @@ final class PieceServer implements PeerConnection.Uploads {
     }
   }
 
+  /**
+   * Once a tick: announces (HAVE) the pieces the local copies gained since, which the engine
+   * verified from any source (the origin, a cache, peers), so that peers connected before can ask
+   * for them. Reads the copies outside the lock.
+   */
+  void announceGained() {
+    BitSet gained = new BitSet(state.pieceCount);
+    BitSet known;
+    state.lock.lock();
+    try {
+      known = (BitSet) announced.clone();
+      known.or(unservable);
+    } finally {
+      state.lock.unlock();
+    }
+    for (int piece = known.nextClearBit(0);
+        piece < state.pieceCount;
+        piece = known.nextClearBit(piece + 1)) {
+      if (servable(piece)) {
+        gained.set(piece);
+      }
+    }
+    if (gained.isEmpty()) {
+      return;
+    }
+    state.lock.lock();
+    try {
+      gained.andNot(unservable);
+      for (int piece = gained.nextSetBit(0); piece >= 0; piece = gained.nextSetBit(piece + 1)) {
+        announce(piece);
+      }
+    } finally {
+      state.lock.unlock();
+    }
+  }
+
   /** See {@link TorrentSession#verified}; the piece is in range. */
   void verified(int piece) {
     state.lock.lock();

@@ -165,6 +165,9 @@ public final class TorrentSession {
 
   /** Once a second of real time, at the settings' clock's {@code now}. */
   void tick(long now) {
+    if (!state.closed) {
+      server.announceGained();
+    }
     state.lock.lock();
     try {
       if (state.closed) {

@@ -29,6 +29,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -80,6 +81,42 @@ class SwarmLoopbackTest {
             assertThat(peer.banned()).isFalse();
           });
       assertThat(seed.stats().peersSeen()).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void piecesTheLocalCopyGainsLaterAreAnnouncedToPeersConnectedBefore() throws Exception {
+    Path file = dir.resolve("content");
+    byte[] content = SwarmFiles.write(file, 1024 * 1024, 5);
+    SingleFileTorrent torrent = CanonicalTorrent.of(file, 256 * 1024);
+    // A copy that fills while peers are connected, as a download from the origin does.
+    LocalPieces whole = LocalPieces.ofFile(file);
+    AtomicInteger held = new AtomicInteger();
+    LocalPieces growing =
+        new LocalPieces() {
+          @Override
+          public boolean has(int piece) {
+            return piece < held.get();
+          }
+
+          @Override
+          public void read(long offset, java.nio.ByteBuffer dst) throws IOException {
+            whole.read(offset, dst);
+          }
+        };
+    try (Swarm holder = Swarm.start(settings());
+        Swarm asker = Swarm.start(settings().withPort(-1))) {
+      holder.add(torrent, growing);
+      TorrentSession session = asker.add(torrent, LocalPieces.none());
+      session.connect(new InetSocketAddress(LOOPBACK, holder.port()));
+      await().atMost(Duration.ofSeconds(60)).until(() -> !session.peers().isEmpty());
+      assertThat(session.available(0)).as("nothing yet").isZero();
+
+      held.set(2);
+      await().atMost(Duration.ofSeconds(60)).until(() -> session.available(0) == 512 * 1024);
+      held.set(4);
+      await().atMost(Duration.ofSeconds(60)).until(() -> session.available(0) == torrent.length());
+      assertThat(SwarmFiles.fetchAll(session)).isEqualTo(content);
     }
   }
 
