@@ -26,31 +26,12 @@ record CopyLoop(
   void copyBody(
       Source source, SourceResponse response, Segments.Segment segment, long bodyEnd, byte[] buf)
       throws TransferFailure, SourceBroke, IOException {
-    copyBody(source, response, segment, bodyEnd, buf, true);
-  }
-
-  /**
-   * As above; {@code mayYield}: an origin's connection that another source could relieve hands the
-   * rest of its part back (false for the origin's own connection beside the others, which would
-   * only claim it again).
-   */
-  void copyBody(
-      Source source,
-      SourceResponse response,
-      Segments.Segment segment,
-      long bodyEnd,
-      byte[] buf,
-      boolean mayYield)
-      throws TransferFailure, SourceBroke, IOException {
     FileState state = transfer.state();
     StopSignal stop = transfer.stop();
     PieceMap geometry = state.pieces();
     List<Span> wanted = geometry.layout().wanted();
     boolean verifying = verifier.active();
     boolean verified = verifying && response.verifiedAgainst(state.check());
-    SourcePlanner planner = transfer.planner();
-    // The origin's span was planned when other sources had none of it; they may gain it since.
-    boolean yielding = mayYield && planner.isOrigin(source) && planner.hasAlternatives();
     InputStream in = response.body();
     long remote = segment.cursor();
     while (remote < Math.min(segment.end(), bodyEnd)) {
@@ -94,33 +75,13 @@ record CopyLoop(
       if (fresh > 0) {
         transfer.listener().progressed(fresh);
       }
-      long before = remote;
       remote += n;
       segment.advanceTo(remote);
       checkpointer.maybeCheckpoint();
-      if (yielding && yields(planner, geometry, before, remote, segment.end())) {
-        transfer.segments().trim(segment, remote);
-        return;
-      }
     }
     if (remote >= bodyEnd) {
       response.consumed();
     }
-  }
-
-  /**
-   * Whether the origin's connection, having just crossed into a new piece at {@code remote}, hands
-   * the rest of its span back because another source now serves it ({@link
-   * SourcePlanner#otherServes}). Checked once a piece, so the origin is not asked again at every
-   * read.
-   */
-  private static boolean yields(
-      SourcePlanner planner, PieceMap geometry, long before, long remote, long end) {
-    int pieceSize = geometry.pieceSize();
-    if (before / pieceSize == remote / pieceSize || remote >= end) {
-      return false;
-    }
-    return planner.otherServes(remote, end, geometry.fileSize(), pieceSize);
   }
 
   /** Copies a body of unknown size (DYNAMIC_CONTENT) from the start, then cuts the file there. */

@@ -60,7 +60,7 @@ record Fetcher(TransferContext transfer, CopyLoop copier, AtomicBoolean originIg
     }
     Source source = next.source();
     try {
-      fetch(segment, next, buf, true);
+      fetch(segment, next, buf);
     } finally {
       transfer.planner().release(source);
     }
@@ -74,12 +74,10 @@ record Fetcher(TransferContext transfer, CopyLoop copier, AtomicBoolean originIg
    */
   void fetchFromOrigin(Segments.Segment segment, byte[] buf) throws TransferFailure {
     Source origin = transfer.planner().origin();
-    fetch(
-        segment, new SourcePlanner.Assignment(origin, segment.cursor(), segment.end()), buf, false);
+    fetch(segment, new SourcePlanner.Assignment(origin, segment.cursor(), segment.end()), buf);
   }
 
-  private void fetch(
-      Segments.Segment segment, SourcePlanner.Assignment next, byte[] buf, boolean mayYield)
+  private void fetch(Segments.Segment segment, SourcePlanner.Assignment next, byte[] buf)
       throws TransferFailure {
     FileState state = transfer.state();
     StopSignal stop = transfer.stop();
@@ -107,7 +105,7 @@ record Fetcher(TransferContext transfer, CopyLoop copier, AtomicBoolean originIg
         return;
       }
       long length = response.length() >= 0 ? response.length() : segment.end() - response.start();
-      copier.copyBody(source, response, segment, response.start() + length, buf, mayYield);
+      copier.copyBody(source, response, segment, response.start() + length, buf);
     } catch (IOException e) {
       failed(source, source.classify(e, "reading the response"));
     } catch (SourceBroke broke) {

@@ -545,10 +545,6 @@ public final class FileTransfer {
             planner.plan(start, -1, state.remoteSize(), state.pieceSize()).source())) {
       return false;
     }
-    if (!versionKnown && planner.isOrigin(source) && planner.hasAlternatives()) {
-      // Its first piece tells the version; the rest is planned again, from a place of its own.
-      end = Math.min(end, start + state.pieceSize());
-    }
     copyFirst(source, response, start, end);
     return true;
   }

@@ -49,6 +49,9 @@ public final class SourcePlanner {
   /** The longest a source is left out at a time. */
   static final Duration LONGEST_BAN = Duration.ofMinutes(10);
 
+  /** The most pieces one request asks of the origin while other sources share the file. */
+  static final int ORIGIN_PIECES = 4;
+
   /** Pieces a source may send that fail their hashes before it is banned. */
   static final int STRIKES_BEFORE_BAN = 2;
 
@@ -222,30 +225,6 @@ public final class SourcePlanner {
     return choose(start, end, fileSize, pieceSize, true);
   }
 
-  /**
-   * Whether a source other than the origin, with a request to spare, can now serve from {@code
-   * offset} to the end of its piece (or to {@code stop}): peers that gained the bytes after the
-   * span was given to the origin. The origin's connection then hands the rest of its span back, and
-   * the next plan gives it to that source.
-   *
-   * @param stop the end of the span the origin is fetching
-   */
-  public synchronized boolean otherServes(long offset, long stop, long fileSize, int pieceSize) {
-    if (others.isEmpty() || fileSize < 0 || offset >= stop) {
-      return false;
-    }
-    long now = clock.nanoTime();
-    // To the end of the piece under way at least: a source that has only some of it is no relief.
-    long enough = Math.min(stop, (offset / pieceSize + 1) * pieceSize);
-    for (Candidate candidate : others) {
-      if (candidate.held < candidate.source.connectionLimit()
-          && servableEnd(candidate, offset, stop, pieceSize, now) >= enough) {
-        return true;
-      }
-    }
-    return false;
-  }
-
   /** A request {@link #hold} counted for {@code source} is done with. */
   public synchronized void release(Source source) {
     Candidate candidate = candidateOf(source);
@@ -353,7 +332,24 @@ public final class SourcePlanner {
       }
       return new Assignment(null, start, end);
     }
-    return new Assignment(origin, start, end);
+    return originFor(start, end, fileSize, pieceSize);
+  }
+
+  /**
+   * The origin's span from {@code start}: all of it, unless other sources share the file; then a
+   * few pieces at a time, so that each next request is planned again and goes to a source that has
+   * gained those bytes since (peers fetching the same file), without cutting a response short
+   * (whose bytes in flight would be lost: the origin would send them for nothing).
+   */
+  private Assignment originFor(long start, long end, long fileSize, int pieceSize) {
+    if (others.isEmpty() || pieceSize <= 0) {
+      return new Assignment(origin, start, end);
+    }
+    long stop = start - start % pieceSize + ORIGIN_PIECES * (long) pieceSize;
+    if (fileSize >= 0) {
+      stop = Math.min(stop, fileSize);
+    }
+    return new Assignment(origin, start, end < 0 ? stop : Math.min(end, stop));
   }
 
   /**

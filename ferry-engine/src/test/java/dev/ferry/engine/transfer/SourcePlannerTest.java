@@ -89,8 +89,10 @@ class SourcePlannerTest {
         .as("never beyond the span asked for")
         .isEqualTo(new SourcePlanner.Assignment(peer, 5L * PIECE, 6L * PIECE));
     assertThat(plan(planner, 12L * PIECE))
-        .as("nobody else has it: the origin, to the end")
-        .isEqualTo(new SourcePlanner.Assignment(origin, 12L * PIECE, -1));
+        .as("nobody else has it: the origin, a few pieces at a time while others share the file")
+        .isEqualTo(
+            new SourcePlanner.Assignment(
+                origin, 12L * PIECE, Math.min(SIZE, (12L + SourcePlanner.ORIGIN_PIECES) * PIECE)));
   }
 
   @Test
