@@ -175,7 +175,8 @@ class OtherSourcesTest {
     assertThat(toy.opened()).as("pieces 0, 1, and those after 1").isGreaterThan(2);
     // The origin: once for the version, then for the spoiled piece (and no further).
     assertThat(rangeStarts("/blame.bin")).containsExactly(0L, (long) MIB);
-    assertThat(events.bytes(SourceKind.ORIGIN)).isLessThan(3L * MIB);
+    // One request of the origin's at most: four pieces while another source shares the file.
+    assertThat(events.bytes(SourceKind.ORIGIN)).isLessThanOrEqualTo(4L * MIB);
     assertThat(stats.piecesFailedIntegrity()).isEqualTo(1);
   }
 }
