@@ -108,9 +108,12 @@ final class DoCommand implements Callable<Integer> {
     }
 
     private static void uploadLine(PrintWriter out, UsageView usage) {
+      // DO's cap counts Internet peers alone.
       out.println(
           "Uploaded to peers this month: "
               + Progress.mib(usage.uploadedThisMonth())
+              + ", to Internet peers "
+              + Progress.mib(usage.uploadedToInternetThisMonth())
               + (usage.monthlyUploadCap() > 0
                   ? " of the monthly cap of " + Progress.mib(usage.monthlyUploadCap())
                   : " (no monthly cap)")

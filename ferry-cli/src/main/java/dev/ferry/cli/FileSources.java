@@ -26,7 +26,7 @@ record FileSources(
     String path,
     long size,
     long http,
-    long peers,
+    PeerBytes peers,
     long cache,
     int rejected,
     String sha256) {
@@ -47,7 +47,12 @@ record FileSources(
               file.localName(),
               file.progress().bytesTotal(),
               stats == null ? 0 : stats.bytesFromHttp(),
-              stats == null ? 0 : stats.bytesFromPeers(),
+              stats == null
+                  ? PeerBytes.NONE
+                  : new PeerBytes(
+                      stats.bytesFromLanPeers(),
+                      stats.bytesFromGroupPeers(),
+                      stats.bytesFromInternetPeers()),
               stats == null ? 0 : stats.bytesFromCacheServer(),
               stats == null ? 0 : stats.piecesFailedIntegrity(),
               null));
@@ -81,7 +86,7 @@ record FileSources(
     ObjectNode record = Json.mapper().createObjectNode();
     var array = record.putArray("files");
     long http = 0;
-    long peers = 0;
+    PeerBytes peers = PeerBytes.NONE;
     long cache = 0;
     for (FileSources s : files) {
       ObjectNode file = array.addObject();
@@ -89,16 +94,16 @@ record FileSources(
       file.put("path", s.path());
       file.put("size", s.size());
       file.put("bytesFromHttp", s.http());
-      file.put("bytesFromPeers", s.peers());
+      s.peers().putInto(file);
       file.put("bytesFromCacheServer", s.cache());
       file.put("piecesRejected", s.rejected());
       file.put("sha256", s.sha256());
       http += s.http();
-      peers += s.peers();
+      peers = peers.plus(s.peers());
       cache += s.cache();
     }
     record.put("bytesFromHttp", http);
-    record.put("bytesFromPeers", peers);
+    peers.putInto(record);
     record.put("bytesFromCacheServer", cache);
     if (files.size() == 1) {
       record.put("sha256", files.get(0).sha256());
@@ -108,6 +113,26 @@ record FileSources(
       return Json.mapper().writeValueAsString(record);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException(e);
+    }
+  }
+
+  /** Bytes from peers by kind, as DO's statistics separate them. */
+  record PeerBytes(long lan, long group, long internet) {
+    static final PeerBytes NONE = new PeerBytes(0, 0, 0);
+
+    long total() {
+      return lan + group + internet;
+    }
+
+    PeerBytes plus(PeerBytes o) {
+      return new PeerBytes(lan + o.lan, group + o.group, internet + o.internet);
+    }
+
+    void putInto(ObjectNode node) {
+      node.put("bytesFromPeers", total());
+      node.put("bytesFromLanPeers", lan);
+      node.put("bytesFromGroupPeers", group);
+      node.put("bytesFromInternetPeers", internet);
     }
   }
 }

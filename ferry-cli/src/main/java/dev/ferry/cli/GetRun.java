@@ -265,7 +265,7 @@ final class GetRun {
       counted = FileSources.of(t.job);
       for (FileSources s : counted) {
         cacheBytes += s.cache();
-        peerBytes += s.peers();
+        peerBytes += s.peers().total();
       }
     } else if (!command.quiet() && (command.asksCaches() || !cachesProbed || cacheBytes > 0)) {
       // One more request per file, only where cache servers serve: the user asked for one, or the

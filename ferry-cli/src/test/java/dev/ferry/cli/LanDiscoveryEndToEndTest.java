@@ -92,6 +92,9 @@ class LanDiscoveryEndToEndTest {
       JsonNode got = JSON.readTree(printed);
       assertThat(got.get("sha256").asText()).isEqualTo(content.sha256());
       assertThat(got.get("bytesFromPeers").asLong()).isEqualTo(content.size());
+      assertThat(got.get("bytesFromLanPeers").asLong())
+          .as("a neighbour at a private address is a LAN peer")
+          .isEqualTo(content.size());
     }
   }
 }

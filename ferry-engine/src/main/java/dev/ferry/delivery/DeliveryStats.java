@@ -20,8 +20,8 @@ import java.util.List;
 /**
  * The DO statistics of files, read off their counters by kind of source. DO knows three places
  * bytes come from: HTTP (the origin, and a file: URL's local file), cache servers (which DO counts
- * in HTTP too) and peers (which Ferry reports as internet peers); a kind DO has no field for counts
- * only in the totals. Until Ferry has a peer service the mode is SIMPLE.
+ * in HTTP too) and peers, on the LAN, of the group or on the Internet; a kind DO has no field for
+ * counts only in the totals.
  */
 final class DeliveryStats {
   private DeliveryStats() {}
@@ -62,18 +62,18 @@ final class DeliveryStats {
         file.remoteUrl(),
         Math.max(size, 0),
         c.totalBytes(),
-        0,
-        0,
+        c.bytes(SourceKind.LAN_PEER),
+        c.bytes(SourceKind.GROUP_PEER),
         c.bytes(SourceKind.PEER),
         httpBytes(c),
         c.bytes(SourceKind.CACHE_SERVER),
-        0,
-        0,
-        c.uploaded(),
+        c.uploaded(SourceKind.LAN_PEER),
+        c.uploaded(SourceKind.GROUP_PEER),
+        c.uploaded(SourceKind.PEER),
         httpConnections(c),
         c.connections(SourceKind.CACHE_SERVER),
-        0,
-        0,
+        c.connections(SourceKind.LAN_PEER),
+        c.connections(SourceKind.GROUP_PEER),
         c.connections(SourceKind.PEER),
         c.activeMillis(),
         modeOf(job),
@@ -128,8 +128,10 @@ final class DeliveryStats {
     int downloaded = 0;
     long total = 0;
     long http = 0;
-    long peers = 0;
     long cache = 0;
+    long[] fromPeers = new long[SourceKind.PEERS.size()];
+    long[] toPeers = new long[SourceKind.PEERS.size()];
+    int[] peerConnections = new int[SourceKind.PEERS.size()];
     long completedBytes = 0;
     int fgActive = 0;
     int fgPending = 0;
@@ -137,7 +139,6 @@ final class DeliveryStats {
     int bgPending = 0;
     int connections = 0;
     int cacheConnections = 0;
-    int peerConnections = 0;
     int rejected = 0;
     for (JobView job : jobs) {
       boolean foreground = job.priority() == JobPriority.FOREGROUND;
@@ -158,11 +159,15 @@ final class DeliveryStats {
         files++;
         total += c.totalBytes();
         http += httpBytes(c);
-        peers += c.bytes(SourceKind.PEER);
         cache += c.bytes(SourceKind.CACHE_SERVER);
+        for (int k = 0; k < SourceKind.PEERS.size(); k++) {
+          SourceKind kind = SourceKind.PEERS.get(k);
+          fromPeers[k] += c.bytes(kind);
+          toPeers[k] += c.uploaded(kind);
+          peerConnections[k] += c.connections(kind);
+        }
         connections += httpConnections(c);
         cacheConnections += c.connections(SourceKind.CACHE_SERVER);
-        peerConnections += c.connections(SourceKind.PEER);
         rejected += c.piecesRejected();
         if (file.transferred() || file.completed()) {
           downloaded++;
@@ -170,14 +175,21 @@ final class DeliveryStats {
         }
       }
     }
+    // In the order of SourceKind.PEERS: LAN, group, Internet.
     return new PerfSnapshot(
         files,
         downloaded,
         total,
         http,
-        peers,
+        fromPeers[0] + fromPeers[1] + fromPeers[2],
         cache,
-        0,
+        fromPeers[0],
+        fromPeers[1],
+        fromPeers[2],
+        toPeers[0] + toPeers[1] + toPeers[2],
+        toPeers[0],
+        toPeers[1],
+        toPeers[2],
         downloaded == 0 ? 0 : completedBytes / downloaded,
         fgActive,
         fgPending,
@@ -185,7 +197,10 @@ final class DeliveryStats {
         bgPending,
         connections,
         cacheConnections,
-        peerConnections,
+        peerConnections[0] + peerConnections[1] + peerConnections[2],
+        peerConnections[0],
+        peerConnections[1],
+        peerConnections[2],
         rejected,
         DownloadMode.SIMPLE);
   }

@@ -36,8 +36,9 @@ public interface LocalCopy {
   void read(long offset, ByteBuffer dst) throws IOException;
 
   /**
-   * {@code bytes} of the file were sent to others (peers): counted in the file's statistics (DO's
-   * bytes to peers). May be told after the transfer ended, until its provider heard of the end.
+   * {@code bytes} of the file were sent to peers of {@code kind} (one of {@link SourceKind#PEERS}):
+   * counted in the file's statistics (DO's bytes to LAN, group and Internet peers). May be told
+   * after the transfer ended, until its provider heard of the end.
    */
-  default void served(long bytes) {}
+  default void served(SourceKind kind, long bytes) {}
 }

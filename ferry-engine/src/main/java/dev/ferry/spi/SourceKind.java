@@ -1,5 +1,6 @@
 package dev.ferry.spi;
 
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -15,8 +16,20 @@ public record SourceKind(String name) {
   /** A cache server standing in for the origin. */
   public static final SourceKind CACHE_SERVER = new SourceKind("cache");
 
-  /** Another machine that has the same content. */
+  /**
+   * Another machine that has the same content, on the Internet: beyond this machine's network and
+   * not of its group, or of a place no one told (DO counts such a peer as an Internet peer).
+   */
   public static final SourceKind PEER = new SourceKind("peer");
+
+  /** A peer on this machine's network: a private, link-local or loopback address. */
+  public static final SourceKind LAN_PEER = new SourceKind("lan-peer");
+
+  /** A peer beyond this machine's network that shares its group (DO's Group download mode). */
+  public static final SourceKind GROUP_PEER = new SourceKind("group-peer");
+
+  /** The kinds of peer, as DO's statistics separate them: LAN, group and Internet. */
+  public static final List<SourceKind> PEERS = List.of(LAN_PEER, GROUP_PEER, PEER);
 
   /** A file on this machine ({@code file:} URLs). */
   public static final SourceKind LOCAL_FILE = new SourceKind("file");
@@ -26,6 +39,11 @@ public record SourceKind(String name) {
     if (!name.matches("[a-z][a-z0-9_-]{0,31}")) {
       throw new IllegalArgumentException("a source kind is a short lower-case name: " + name);
     }
+  }
+
+  /** Whether this is one of the {@link #PEERS}. */
+  public boolean isPeer() {
+    return PEERS.contains(this);
   }
 
   @Override

@@ -53,6 +53,15 @@ public interface SourceResponse extends AutoCloseable {
     return false;
   }
 
+  /**
+   * The kind of place the bytes of the body's last read came from: {@code own}, the source's kind,
+   * unless the response gathers bytes from places of several kinds, as peers on this network and
+   * beyond it. The statistics count each read under the kind it names.
+   */
+  default SourceKind kindOfLastRead(SourceKind own) {
+    return own;
+  }
+
   /** The caller read the whole body: the connection may serve another request. */
   default void consumed() {}
 

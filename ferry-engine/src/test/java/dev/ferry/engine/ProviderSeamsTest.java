@@ -318,18 +318,19 @@ class ProviderSeamsTest {
     local.read(MIB, piece);
     assertThat(piece.array()).isEqualTo(Arrays.copyOfRange(content.bytes(), MIB, 2 * MIB));
     assertThat(local.has(7)).as("not yet there").isFalse();
-    // What the provider sent to peers counts as the file's upload, in DO's statistics.
-    local.served(1234);
+    // What the provider sent to peers counts as the file's upload, by kind of peer, in DO's
+    // statistics.
+    local.served(dev.ferry.spi.SourceKind.PEER, 1234);
+    local.served(dev.ferry.spi.SourceKind.LAN_PEER, 99);
 
     awaitState(job, JobState.TRANSFERRED);
     await().atMost(Duration.ofSeconds(30)).until(() -> !provider.ended.isEmpty());
     assertThat(local.has(1)).as("the transfer ended: the file may move").isFalse();
     assertThat(provider.ended.get(0).job()).isEqualTo(job.id());
-    assertThat(
-            dev.ferry.api.delivery.DeliveryOptimizationFile.of(job.files().get(0))
-                .getStats()
-                .bytesToInternetPeers())
-        .isEqualTo(1234);
+    assertThat(dev.ferry.api.delivery.DeliveryOptimizationFile.of(job.files().get(0)).getStats())
+        .extracting(
+            s -> s.bytesToInternetPeers(), s -> s.bytesToLanPeers(), s -> s.bytesToGroupPeers())
+        .containsExactly(1234L, 99L, 0L);
     job.complete();
   }
 

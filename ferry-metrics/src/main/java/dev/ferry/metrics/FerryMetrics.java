@@ -50,9 +50,18 @@ public final class FerryMetrics implements AutoCloseable {
   /** The peer kinds uploads are counted by, as DO's statistics separate them. */
   public static final List<String> PEER_KINDS = List.of("lan", "group", "internet");
 
+  /** The label of Internet peers among {@link #PEER_KINDS}: those DO's monthly cap counts. */
+  public static final String INTERNET_PEERS = "internet";
+
   /** The source kinds whose series exist from the start, at 0 until bytes come from them. */
   static final List<SourceKind> KNOWN_KINDS =
-      List.of(SourceKind.ORIGIN, SourceKind.CACHE_SERVER, SourceKind.PEER, SourceKind.LOCAL_FILE);
+      List.of(
+          SourceKind.ORIGIN,
+          SourceKind.CACHE_SERVER,
+          SourceKind.LAN_PEER,
+          SourceKind.GROUP_PEER,
+          SourceKind.PEER,
+          SourceKind.LOCAL_FILE);
 
   /** The states a job has while the engine holds it; final jobs leave the engine. */
   static final List<JobState> LIVE_STATES =
@@ -266,8 +275,24 @@ public final class FerryMetrics implements AutoCloseable {
    * as internet).
    */
   public void peerUploaded(String kind, long bytes) {
-    String known = PEER_KINDS.contains(kind) ? kind : "internet";
+    String known = PEER_KINDS.contains(kind) ? kind : INTERNET_PEERS;
     registry.counter("ferry.peer.uploaded", "kind", known).increment(bytes);
+  }
+
+  /**
+   * The label among {@link #PEER_KINDS} of peers of {@code kind} (one of {@link SourceKind#PEERS}).
+   */
+  public static String peerKindLabel(SourceKind kind) {
+    if (SourceKind.LAN_PEER.equals(kind)) {
+      return "lan";
+    }
+    return SourceKind.GROUP_PEER.equals(kind) ? "group" : INTERNET_PEERS;
+  }
+
+  /** The bytes uploaded to peers of {@code kind} (one of {@link #PEER_KINDS}) since creation. */
+  public long uploadedBytes(String kind) {
+    Counter counter = registry.find("ferry.peer.uploaded").tag("kind", kind).counter();
+    return counter == null ? 0 : (long) counter.count();
   }
 
   /** The bytes uploaded to peers since these metrics were created, every kind of peer together. */

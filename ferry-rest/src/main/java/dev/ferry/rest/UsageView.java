@@ -13,20 +13,36 @@ import java.util.List;
  *     bytes of its interval
  * @param days the last month's totals by day (the daemon's local date), oldest first, kept across
  *     restarts
- * @param uploadedThisMonth bytes sent to peers this calendar month (DO's monthly upload)
- * @param monthlyUploadCap the most bytes sent to peers in a calendar month (DO's
- *     DOMonthlyUploadDataCap), after which ferryd serves no peer until the month ends; 0 for none
+ * @param uploadedThisMonth bytes sent to peers this calendar month
+ * @param uploadedToInternetThisMonth of those, the bytes sent to Internet peers (neither on this
+ *     network nor of the group): what the cap counts
+ * @param monthlyUploadCap the most bytes sent to Internet peers in a calendar month (DO's
+ *     DOMonthlyUploadDataCap), after which ferryd serves no Internet peer until the month ends; 0
+ *     for none
  */
 public record UsageView(
     int intervalSeconds,
     List<Sample> samples,
     List<Day> days,
     long uploadedThisMonth,
+    long uploadedToInternetThisMonth,
     long monthlyUploadCap) {
 
   /** The bytes of one interval ending at {@code time} (seconds since the epoch). */
   public record Sample(long time, long origin, long cache, long peer, long other, long uploaded) {}
 
-  /** The bytes of one day ({@code date} as YYYY-MM-DD). */
-  public record Day(String date, long origin, long cache, long peer, long other, long uploaded) {}
+  /**
+   * The bytes of one day ({@code date} as YYYY-MM-DD).
+   *
+   * @param uploadedToInternet of {@code uploaded}, the bytes sent to Internet peers; null in days
+   *     kept before uploads were told by kind of peer, which were all counted as Internet peers'
+   */
+  public record Day(
+      String date,
+      long origin,
+      long cache,
+      long peer,
+      long other,
+      long uploaded,
+      Long uploadedToInternet) {}
 }

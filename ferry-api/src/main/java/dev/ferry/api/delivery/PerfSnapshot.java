@@ -1,11 +1,12 @@
 package dev.ferry.api.delivery;
 
 /**
- * Get-DeliveryOptimizationPerfSnap for one caller: totals over the files Ferry holds for them.
- * Upload and peer figures stay 0 until Ferry shares pieces with peers. As in DO, {@code
+ * Get-DeliveryOptimizationPerfSnap for one caller: totals over the files Ferry holds for them, with
+ * the bytes by kind of peer of Get-DeliveryOptimizationPerfSnapThisMonth. As in DO, {@code
  * bytesFromHttp} counts every HTTP source, the cache servers' bytes among them; {@code
  * httpConnections} (DO's CdnConnections) counts those to origins, {@code cacheHostConnections}
- * those to cache servers.
+ * those to cache servers; {@code bytesFromPeers} and {@code peerConnections} are the sums over LAN,
+ * group and Internet peers.
  */
 public record PerfSnapshot(
     int files,
@@ -14,7 +15,13 @@ public record PerfSnapshot(
     long bytesFromHttp,
     long bytesFromPeers,
     long bytesFromCacheServer,
+    long bytesFromLanPeers,
+    long bytesFromGroupPeers,
+    long bytesFromInternetPeers,
     long totalBytesUploaded,
+    long bytesToLanPeers,
+    long bytesToGroupPeers,
+    long bytesToInternetPeers,
     long averageDownloadSize,
     int foregroundDownloadCount,
     int foregroundDownloadsPending,
@@ -23,6 +30,9 @@ public record PerfSnapshot(
     int httpConnections,
     int cacheHostConnections,
     int peerConnections,
+    int lanConnections,
+    int groupConnections,
+    int internetConnections,
     int piecesFailedIntegrity,
     DownloadMode downloadMode) {
 

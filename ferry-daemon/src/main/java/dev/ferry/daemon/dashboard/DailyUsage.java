@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.ToLongFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,7 +47,14 @@ final class DailyUsage {
       for (UsageView.Day day : stored) {
         usage.days.put(
             LocalDate.parse(day.date()),
-            new Amounts(day.origin(), day.cache(), day.peer(), day.other(), day.uploaded()));
+            new Amounts(
+                day.origin(),
+                day.cache(),
+                day.peer(),
+                day.other(),
+                day.uploaded(),
+                // Days kept before uploads were told by kind of peer: all to Internet peers.
+                day.uploadedToInternet() == null ? day.uploaded() : day.uploadedToInternet()));
       }
     } catch (NoSuchFileException e) {
       // The first start: no history yet.
@@ -76,17 +84,25 @@ final class DailyUsage {
       Amounts a = e.getValue();
       result.add(
           new UsageView.Day(
-              e.getKey().toString(), a.origin(), a.cache(), a.peer(), a.other(), a.uploaded()));
+              e.getKey().toString(),
+              a.origin(),
+              a.cache(),
+              a.peer(),
+              a.other(),
+              a.uploaded(),
+              a.uploadedToInternet()));
     }
     return result;
   }
 
-  /** The bytes uploaded to peers in {@code today}'s calendar month, today included. */
-  synchronized long uploadedInMonthOf(LocalDate today) {
+  /**
+   * The bytes {@code amount} counts (such as {@link Amounts#uploaded}) in {@code today}'s calendar
+   * month, today included.
+   */
+  synchronized long inMonthOf(LocalDate today, ToLongFunction<Amounts> amount) {
     long sum = 0;
-    for (Map.Entry<LocalDate, Amounts> e :
-        days.subMap(today.withDayOfMonth(1), true, today, true).entrySet()) {
-      sum += e.getValue().uploaded();
+    for (Amounts a : days.subMap(today.withDayOfMonth(1), true, today, true).values()) {
+      sum += amount.applyAsLong(a);
     }
     return sum;
   }

@@ -1,14 +1,16 @@
 package dev.ferry.daemon.dashboard;
 
 import dev.ferry.metrics.FerryMetrics;
+import dev.ferry.spi.SourceKind;
 import dev.ferry.swarm.session.UploadAccount;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * ferryd's account of what peers are sent: every block counts in the metrics (and so in the
- * dashboard's months, {@link UsageSampler}), and once this month's uploads reach the cap (DO's
- * DOMonthlyUploadDataCap) peers are served no more until the month ends. Whether the cap is reached
- * is worked out at most once a second: the swarm asks before every block.
+ * ferryd's account of what peers are sent: every block counts in the metrics by kind of peer (and
+ * so in the dashboard's months, {@link UsageSampler}), and once this month's uploads to Internet
+ * peers reach the cap (DO's DOMonthlyUploadDataCap, which counts those alone) Internet peers are
+ * served no more until the month ends. Whether the cap is reached is worked out at most once a
+ * second: the swarm asks before every block.
  */
 public final class MonthlyUploads implements UploadAccount {
   private static final long RECHECK_NANOS = 1_000_000_000L;
@@ -28,7 +30,11 @@ public final class MonthlyUploads implements UploadAccount {
   }
 
   @Override
-  public boolean mayUpload() {
+  public boolean mayUpload(SourceKind peer) {
+    // DO's cap counts Internet peers alone: LAN and group peers are served past it.
+    if (!SourceKind.PEER.equals(peer)) {
+      return true;
+    }
     long now = System.nanoTime();
     if (now - checkedAt >= RECHECK_NANOS) {
       checkedAt = now;
@@ -39,9 +45,7 @@ public final class MonthlyUploads implements UploadAccount {
   }
 
   @Override
-  public void uploaded(long bytes) {
-    // Peers are named, not found, for now: every one counts as an Internet peer, as DO counts a
-    // peer it cannot place on the LAN or in the group.
-    metrics.peerUploaded("internet", bytes);
+  public void uploaded(SourceKind peer, long bytes) {
+    metrics.peerUploaded(FerryMetrics.peerKindLabel(peer), bytes);
   }
 }

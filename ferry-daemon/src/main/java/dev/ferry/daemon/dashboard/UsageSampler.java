@@ -10,6 +10,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import java.util.function.ToLongFunction;
 
 /**
  * Samples the daemon's byte counters at a fixed interval for the dashboard's charts: each sample's
@@ -94,8 +95,17 @@ public final class UsageSampler implements AutoCloseable {
    * kept across restarts, and what was sent since the last sample.
    */
   public synchronized long uploadedThisMonth() {
-    long unsampled = Math.max(0, totals.get().uploaded() - last.uploaded());
-    return daily.uploadedInMonthOf(LocalDate.now(clock)) + unsampled;
+    return thisMonth(Amounts::uploaded);
+  }
+
+  /** Of {@link #uploadedThisMonth}, the bytes sent to Internet peers: what the cap counts. */
+  public synchronized long uploadedToInternetThisMonth() {
+    return thisMonth(Amounts::uploadedToInternet);
+  }
+
+  private long thisMonth(ToLongFunction<Amounts> amount) {
+    long unsampled = Math.max(0, amount.applyAsLong(totals.get()) - amount.applyAsLong(last));
+    return daily.inMonthOf(LocalDate.now(clock), amount) + unsampled;
   }
 
   /** The most bytes sent to peers in a calendar month (DO's DOMonthlyUploadDataCap), 0 for none. */
@@ -104,10 +114,11 @@ public final class UsageSampler implements AutoCloseable {
   }
 
   /**
-   * Whether this month's uploads reached the cap: peers are served no more until the month ends.
+   * Whether this month's uploads to Internet peers reached the cap (DO's cap counts those only):
+   * they are served no more until the month ends.
    */
   public boolean uploadCapReached() {
-    return monthlyUploadCap > 0 && uploadedThisMonth() >= monthlyUploadCap;
+    return monthlyUploadCap > 0 && uploadedToInternetThisMonth() >= monthlyUploadCap;
   }
 
   /**
@@ -120,6 +131,7 @@ public final class UsageSampler implements AutoCloseable {
         history.after(after),
         daily.last(LocalDate.now(clock), MONTH_DAYS),
         uploadedThisMonth(),
+        uploadedToInternetThisMonth(),
         monthlyUploadCap);
   }
 

@@ -50,8 +50,8 @@ class DailyUsageTest {
     assertThat(after.samples()).isEmpty();
     assertThat(after.days())
         .containsExactly(
-            new UsageView.Day("2025-03-30", 1000, 200, 0, 0, 0),
-            new UsageView.Day("2025-03-31", 500, 0, 300, 7, 11));
+            new UsageView.Day("2025-03-30", 1000, 200, 0, 0, 0, 0L),
+            new UsageView.Day("2025-03-31", 500, 0, 300, 7, 11, 11L));
     assertThat(second.view(Instant.parse("2025-03-31T00:00:00Z").getEpochSecond()).samples())
         .isEmpty();
     assertThat(after.uploadedThisMonth()).as("the 31st's, in March").isEqualTo(11);
@@ -75,6 +75,21 @@ class DailyUsageTest {
     assertThat(sampler.uploadedThisMonth()).isZero();
     assertThat(sampler.uploadCapReached()).isFalse();
     assertThat(sampler.view(Long.MIN_VALUE).monthlyUploadCap()).isEqualTo(1000);
+  }
+
+  @Test
+  void daysKeptBeforeUploadsByKindOfPeerCountAllAsSentToInternetPeers() throws Exception {
+    Path file = dir.resolve("older.json");
+    Files.writeString(
+        file,
+        "[{\"date\":\"2025-04-02\",\"origin\":1,\"cache\":0,\"peer\":0,\"other\":0,"
+            + "\"uploaded\":700}]");
+    DailyUsage usage = DailyUsage.load(file);
+    LocalDate today = LocalDate.of(2025, 4, 9);
+    assertThat(usage.inMonthOf(today, Amounts::uploadedToInternet)).isEqualTo(700);
+    usage.add(today, new Amounts(0, 0, 0, 0, 50, 20));
+    assertThat(usage.inMonthOf(today, Amounts::uploaded)).isEqualTo(750);
+    assertThat(usage.inMonthOf(today, Amounts::uploadedToInternet)).isEqualTo(720);
   }
 
   @Test

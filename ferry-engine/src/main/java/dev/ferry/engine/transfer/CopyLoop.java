@@ -5,10 +5,12 @@ import dev.ferry.api.HResult;
 import dev.ferry.engine.piece.PieceMap;
 import dev.ferry.engine.piece.Span;
 import dev.ferry.spi.Source;
+import dev.ferry.spi.SourceKind;
 import dev.ferry.spi.SourceResponse;
 import dev.ferry.spi.TransferFailure;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -33,13 +35,14 @@ record CopyLoop(
     boolean verifying = verifier.active();
     boolean verified = verifying && response.verifiedAgainst(state.check());
     InputStream in = response.body();
+    ResponseKinds kinds = new ResponseKinds(source.kind());
     long remote = segment.cursor();
     while (remote < Math.min(segment.end(), bodyEnd)) {
       if (stop.isStopped()) {
         return;
       }
       long end = Math.min(segment.end(), bodyEnd);
-      int n = readPaced(source, in, buf, (int) Math.min(buf.length, end - remote));
+      int n = readPaced(source, response, kinds, in, buf, (int) Math.min(buf.length, end - remote));
       if (n < 0 && stop.isStopped()) {
         return;
       }
@@ -88,9 +91,10 @@ record CopyLoop(
   void copyDynamic(Source source, SourceResponse response, byte[] buf)
       throws TransferFailure, SourceBroke, IOException {
     InputStream in = response.body();
+    ResponseKinds kinds = new ResponseKinds(source.kind());
     long position = 0;
     while (!transfer.stop().isStopped()) {
-      int n = readPaced(source, in, buf, buf.length);
+      int n = readPaced(source, response, kinds, in, buf, buf.length);
       if (n < 0) {
         if (transfer.stop().isStopped()) {
           return;
@@ -110,7 +114,14 @@ record CopyLoop(
    * Reads at most {@code most} bytes (and no more than the bandwidth policy's chunk), counts them
    * and waits as the policy asks; -1 at the end of the body or once the read failed after a stop.
    */
-  private int readPaced(Source source, InputStream in, byte[] buf, int most) throws SourceBroke {
+  private int readPaced(
+      Source source,
+      SourceResponse response,
+      ResponseKinds kinds,
+      InputStream in,
+      byte[] buf,
+      int most)
+      throws SourceBroke {
     Throttle throttle = transfer.settings().throttle();
     int n;
     try {
@@ -122,7 +133,7 @@ record CopyLoop(
       throw new SourceBroke(source.classify(e, "reading the response"));
     }
     if (n > 0) {
-      transfer.received(source.kind(), n);
+      transfer.received(kinds.ofRead(response, transfer.state()), n);
       transfer.planner().received(source, n);
       try {
         throttle.pass(n);
@@ -132,6 +143,40 @@ record CopyLoop(
       }
     }
     return n;
+  }
+
+  /**
+   * The kinds of place one response's bytes came from ({@link SourceResponse#kindOfLastRead}), so
+   * that the response counts once as a connection of each: the first kind takes over the connection
+   * counted as the source's when the response opened, each further kind adds one.
+   */
+  private static final class ResponseKinds {
+    private final SourceKind own;
+    private SourceKind last;
+    private final List<SourceKind> seen = new ArrayList<>(2);
+
+    ResponseKinds(SourceKind own) {
+      this.own = own;
+    }
+
+    SourceKind ofRead(SourceResponse response, FileState state) {
+      SourceKind kind = response.kindOfLastRead(own);
+      if (kind.equals(last)) {
+        return kind;
+      }
+      last = kind;
+      if (!seen.contains(kind)) {
+        if (seen.isEmpty()) {
+          if (!kind.equals(own)) {
+            state.reattributed(own, kind);
+          }
+        } else {
+          state.opened(kind, "");
+        }
+        seen.add(kind);
+      }
+      return kind;
+    }
   }
 
   private void write(byte[] buf, int offset, int length, long position, long remoteOffset)

@@ -45,7 +45,7 @@ public final class FileState {
   private long received;
   private long activeMillis;
   private int piecesRejected;
-  private long uploaded;
+  private final Map<SourceKind, Long> uploadedTo = new HashMap<>();
 
   /**
    * Bytes of unfinished pieces written in this process. They are in the file, so a transfer that
@@ -328,12 +328,14 @@ public final class FileState {
     byKind.forEach((kind, c) ->
         counts.put(
             kind, new SourceCounters.PerKind(c[0], (int) c[1], places.getOrDefault(kind, ""))));
-    return new SourceCounters(counts, activeMillis, piecesRejected, uploaded);
+    return new SourceCounters(counts, activeMillis, piecesRejected, uploadedTo);
   }
 
-  /** {@code bytes} of the file were sent to peers. */
-  synchronized void addUploaded(long bytes) {
-    uploaded += Math.max(0, bytes);
+  /** {@code bytes} of the file were sent to peers of {@code kind}. */
+  synchronized void addUploaded(SourceKind kind, long bytes) {
+    if (bytes > 0) {
+      uploadedTo.merge(kind, bytes, Long::sum);
+    }
   }
 
   /** Restores the counters of a checkpoint. */
@@ -352,7 +354,8 @@ public final class FileState {
         });
     activeMillis = saved.activeMillis();
     piecesRejected = saved.piecesRejected();
-    uploaded = saved.uploaded();
+    uploadedTo.clear();
+    uploadedTo.putAll(saved.uploadedTo());
   }
 
   /** Bytes received from every kind of source, the statistics' sum: what rates are measured by. */
@@ -363,6 +366,18 @@ public final class FileState {
   synchronized void received(SourceKind kind, long bytes) {
     received += bytes;
     countsOf(kind)[0] += bytes;
+  }
+
+  /**
+   * A response counted as one of {@code from} when it opened delivered bytes of {@code to} first
+   * ({@link dev.ferry.spi.SourceResponse#kindOfLastRead}): it counts as one of {@code to}.
+   */
+  synchronized void reattributed(SourceKind from, SourceKind to) {
+    long[] counts = countsOf(from);
+    if (counts[1] > 0) {
+      counts[1]--;
+    }
+    countsOf(to)[1]++;
   }
 
   /** A response of {@code kind} opened, from {@code place} where the source names one. */

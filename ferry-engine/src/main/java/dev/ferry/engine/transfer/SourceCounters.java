@@ -15,17 +15,30 @@ import java.util.Map;
  * @param byKind bytes received and responses opened, for each kind of source that sent any
  * @param activeMillis time spent transferring
  * @param piecesRejected pieces that failed verification
+ * @param uploadedTo bytes sent to peers, by kind of peer (one of {@link SourceKind#PEERS})
  */
 public record SourceCounters(
-    Map<SourceKind, PerKind> byKind, long activeMillis, int piecesRejected, long uploaded) {
+    Map<SourceKind, PerKind> byKind,
+    long activeMillis,
+    int piecesRejected,
+    Map<SourceKind, Long> uploadedTo) {
   public static final SourceCounters ZERO = new SourceCounters(Map.of(), 0, 0);
 
-  /** The store's entry for the bytes sent to peers: no source kind's name starts so. */
-  private static final String UPLOADED = ">peers=";
+  /**
+   * How the store's entries of bytes sent to peers begin, {@code >kind=bytes}: no source kind's
+   * name starts so.
+   */
+  private static final String UPLOADED = ">";
+
+  /**
+   * The entry written before uploads were kept by kind of peer: all of them, counted as sent to
+   * Internet peers, as DO counts a peer it cannot place.
+   */
+  private static final String UPLOADED_BEFORE_KINDS = ">peers=";
 
   /** Counts of a file nothing was sent to peers of. */
   public SourceCounters(Map<SourceKind, PerKind> byKind, long activeMillis, int piecesRejected) {
-    this(byKind, activeMillis, piecesRejected, 0);
+    this(byKind, activeMillis, piecesRejected, Map.of());
   }
 
   /**
@@ -48,6 +61,21 @@ public record SourceCounters(
 
   public SourceCounters {
     byKind = Map.copyOf(byKind);
+    uploadedTo = Map.copyOf(uploadedTo);
+  }
+
+  /** Bytes sent to peers, every kind together. */
+  public long uploaded() {
+    long sum = 0;
+    for (long bytes : uploadedTo.values()) {
+      sum += bytes;
+    }
+    return sum;
+  }
+
+  /** Bytes sent to peers of {@code kind}. */
+  public long uploaded(SourceKind kind) {
+    return uploadedTo.getOrDefault(kind, 0L);
   }
 
   /**
@@ -90,7 +118,7 @@ public record SourceCounters(
    * nor slash.
    */
   public String encodeByKind() {
-    if (byKind.isEmpty() && uploaded == 0) {
+    if (byKind.isEmpty() && uploadedTo.isEmpty()) {
       return null;
     }
     // A loop, not a stream: every checkpoint of every file writes it.
@@ -111,20 +139,31 @@ public record SourceCounters(
         text.append('/').append(counts.place());
       }
     }
-    if (uploaded > 0) {
-      text.append(text.isEmpty() ? "" : " ").append(UPLOADED).append(uploaded);
+    List<SourceKind> peers = new ArrayList<>(uploadedTo.keySet());
+    peers.sort(Comparator.comparing(SourceKind::name));
+    for (SourceKind kind : peers) {
+      text.append(text.isEmpty() ? "" : " ")
+          .append(UPLOADED)
+          .append(kind.name())
+          .append('=')
+          .append(uploadedTo.get(kind));
     }
     return text.toString();
   }
 
   public static SourceCounters decode(String byKind, long activeMillis, int piecesRejected) {
     Map<SourceKind, PerKind> counts = new HashMap<>();
-    long uploaded = 0;
+    Map<SourceKind, Long> uploaded = new HashMap<>();
     for (String entry : byKind.strip().split("\\s+")) {
       if (entry.startsWith(UPLOADED)) {
+        int eq = entry.indexOf('=');
         try {
-          uploaded = Long.parseLong(entry.substring(UPLOADED.length()));
-        } catch (NumberFormatException unreadable) {
+          SourceKind to =
+              entry.startsWith(UPLOADED_BEFORE_KINDS)
+                  ? SourceKind.PEER
+                  : new SourceKind(entry.substring(UPLOADED.length(), eq));
+          uploaded.merge(to, Long.parseLong(entry.substring(eq + 1)), Long::sum);
+        } catch (IllegalArgumentException | IndexOutOfBoundsException unreadable) {
           // Left out, as an unreadable kind is.
         }
         continue;
@@ -185,14 +224,27 @@ public record SourceCounters(
     return total;
   }
 
+  /** Responses of peers of every kind. */
+  public int peerConnections() {
+    int sum = 0;
+    for (SourceKind kind : SourceKind.PEERS) {
+      sum += connections(kind);
+    }
+    return sum;
+  }
+
   /** The store's HTTP column: every byte that came neither from peers nor from cache servers. */
   public long bytesFromHttp() {
     return totalBytes() - bytesFromPeers() - bytesFromCacheServer();
   }
 
-  /** The store's peers column. */
+  /** The store's peers column: bytes from peers of every kind. */
   public long bytesFromPeers() {
-    return bytes(SourceKind.PEER);
+    long sum = 0;
+    for (SourceKind kind : SourceKind.PEERS) {
+      sum += bytes(kind);
+    }
+    return sum;
   }
 
   /** The store's cache-server column. */

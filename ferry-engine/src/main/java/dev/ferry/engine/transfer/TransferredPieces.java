@@ -1,6 +1,7 @@
 package dev.ferry.engine.transfer;
 
 import dev.ferry.spi.LocalCopy;
+import dev.ferry.spi.SourceKind;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -69,8 +70,8 @@ public final class TransferredPieces implements LocalCopy, AutoCloseable {
   }
 
   @Override
-  public void served(long bytes) {
-    state.addUploaded(bytes);
+  public void served(SourceKind kind, long bytes) {
+    state.addUploaded(kind, bytes);
   }
 
   @Override

@@ -58,23 +58,49 @@ class SourceCountersTest {
   }
 
   @Test
-  void bytesSentToPeersAreKeptBesideTheKindsAndCountNothingReceived() {
+  void bytesSentToPeersAreKeptByKindOfPeerAndCountNothingReceived() {
     FileState state = new FileState(List.of(), 1 << 20);
-    state.addUploaded(4096);
-    state.addUploaded(1000);
+    state.addUploaded(SourceKind.LAN_PEER, 4096);
+    state.addUploaded(SourceKind.LAN_PEER, 1000);
+    state.addUploaded(SourceKind.PEER, 7);
+    state.addUploaded(SourceKind.GROUP_PEER, 0);
     SourceCounters counters = state.counters();
-    assertThat(counters.uploaded()).isEqualTo(5096);
+    assertThat(counters.uploaded()).isEqualTo(5103);
+    assertThat(counters.uploaded(SourceKind.LAN_PEER)).isEqualTo(5096);
+    assertThat(counters.uploaded(SourceKind.GROUP_PEER)).isZero();
     assertThat(counters.totalBytes()).as("uploads are not bytes received").isZero();
     String encoded = counters.encodeByKind();
-    assertThat(encoded).isEqualTo(">peers=5096");
+    assertThat(encoded).isEqualTo(">lan-peer=5096 >peer=7");
     assertThat(SourceCounters.decode(encoded, 0, 0)).isEqualTo(counters);
     SourceCounters both =
         new SourceCounters(
-            java.util.Map.of(SourceKind.PEER, new SourceCounters.PerKind(10, 1)), 2, 0, 7);
+            java.util.Map.of(SourceKind.LAN_PEER, new SourceCounters.PerKind(10, 1)),
+            2,
+            0,
+            java.util.Map.of(SourceKind.GROUP_PEER, 7L));
     assertThat(SourceCounters.decode(both.encodeByKind(), 2, 0)).isEqualTo(both);
     FileState restored = new FileState(List.of(), 1 << 20);
     restored.restoreCounters(both);
-    assertThat(restored.counters().uploaded()).isEqualTo(7);
+    assertThat(restored.counters().uploaded(SourceKind.GROUP_PEER)).isEqualTo(7);
+    assertThat(SourceCounters.decode("peer=10/1 >peers=5096", 0, 0).uploaded(SourceKind.PEER))
+        .as("written before uploads were kept by kind: all to Internet peers")
+        .isEqualTo(5096);
+  }
+
+  @Test
+  void bytesFromPeersOfEveryKindAreThePeersColumn() {
+    SourceCounters counters =
+        new SourceCounters(
+            java.util.Map.of(
+                SourceKind.LAN_PEER, new SourceCounters.PerKind(30, 1),
+                SourceKind.GROUP_PEER, new SourceCounters.PerKind(20, 2),
+                SourceKind.PEER, new SourceCounters.PerKind(10, 3),
+                SourceKind.ORIGIN, new SourceCounters.PerKind(5, 1)),
+            0,
+            0);
+    assertThat(counters.bytesFromPeers()).isEqualTo(60);
+    assertThat(counters.peerConnections()).isEqualTo(6);
+    assertThat(counters.bytesFromHttp()).isEqualTo(5);
   }
 
   @Test

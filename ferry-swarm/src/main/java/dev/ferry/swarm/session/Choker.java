@@ -62,18 +62,17 @@ final class Choker {
   /** Under the lock: the regular unchokes by rate (else in turn) and the optimistic one. */
   private void chokeRound(long now) {
     chokeRoundAt = now;
-    if (!state.swarm.mayUpload()) {
-      // The upload account refuses (a monthly cap reached): every peer is choked until it allows.
-      for (Peer p : state.peers.values()) {
+    List<Peer> interested = new ArrayList<>();
+    for (Peer p : state.peers.values()) {
+      if (!state.swarm.mayUpload(p.kind)) {
+        // The upload account refuses peers of its kind (a monthly cap reached): choked until it
+        // allows.
         if (!p.connection.amChoking()) {
           p.connection.choke();
           p.chokedAt = now;
         }
+        continue;
       }
-      return;
-    }
-    List<Peer> interested = new ArrayList<>();
-    for (Peer p : state.peers.values()) {
       if (!p.banned && p.connection.peerInterested()) {
         interested.add(p);
       }
@@ -109,7 +108,7 @@ final class Choker {
   }
 
   private void unchoke(Peer p, long now) {
-    if (p.connection.amChoking() && state.swarm.mayUpload()) {
+    if (p.connection.amChoking() && state.swarm.mayUpload(p.kind)) {
       p.connection.unchoke();
       p.unchokedAt = now;
     }

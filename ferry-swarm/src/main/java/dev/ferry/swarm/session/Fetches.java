@@ -6,13 +6,16 @@ import static dev.ferry.swarm.session.Wanted.RECEIVED;
 import static dev.ferry.swarm.session.Wanted.key;
 
 import dev.ferry.engine.integrity.PieceHashes;
+import dev.ferry.spi.SourceKind;
 import dev.ferry.swarm.wire.Message.BlockRef;
 import dev.ferry.swarm.wire.Message.Piece;
 import dev.ferry.swarm.wire.WireException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -184,6 +187,7 @@ final class Fetches {
       if (good) {
         picker.unwant(w.piece);
         bytesDownloaded += w.length;
+        keepKind(w);
         state.swarm.downloaded(w.length);
         if (w.badCopy != null) {
           blame.judge(w);
@@ -202,6 +206,26 @@ final class Fetches {
       byte[] bytes = i == 0 ? w.data : w.data.clone();
       complete.get(i).complete(ByteBuffer.wrap(bytes));
     }
+  }
+
+  /** Under the lock: which kind of peer sent most of {@code w}'s blocks, for the statistics. */
+  private void keepKind(Wanted w) {
+    if (state.pieceKinds == null) {
+      state.pieceKinds = new SourceKind[state.pieceCount];
+    }
+    Map<SourceKind, Integer> blocks = new HashMap<>(4);
+    SourceKind most = SourceKind.PEER;
+    int mostBlocks = 0;
+    for (Peer sender : w.sender) {
+      if (sender != null) {
+        int n = blocks.merge(sender.kind, 1, Integer::sum);
+        if (n > mostBlocks) {
+          most = sender.kind;
+          mostBlocks = n;
+        }
+      }
+    }
+    state.pieceKinds[w.piece] = most;
   }
 
   private void withdraw(int piece, CompletableFuture<ByteBuffer> future) {

@@ -4,6 +4,7 @@ import static dev.ferry.swarm.session.PiecePicker.MAX_PIPELINE;
 import static dev.ferry.swarm.session.PiecePicker.MIN_PIPELINE;
 import static dev.ferry.swarm.session.Wanted.BLOCK;
 
+import dev.ferry.spi.SourceKind;
 import dev.ferry.swarm.peer.PeerConnection;
 import dev.ferry.swarm.wire.Message.BlockRef;
 import dev.ferry.swarm.wire.Message.Cancel;
@@ -24,6 +25,10 @@ final class Peer {
   final PeerId id;
   final InetSocketAddress address;
   final KnownPeer known;
+
+  /** Where it is, as DO's statistics count it: a LAN, group or Internet peer. */
+  final SourceKind kind;
+
   InetSocketAddress listenAddress;
   String client;
   int metadataId;
@@ -91,8 +96,14 @@ final class Peer {
   long chokedAt;
   long unchokedAt;
 
-  Peer(PeerConnection connection, InetSocketAddress address, KnownPeer known, long now) {
+  Peer(
+      PeerConnection connection,
+      InetSocketAddress address,
+      KnownPeer known,
+      SourceKind kind,
+      long now) {
     this.connection = connection;
+    this.kind = kind;
     this.id = connection.handshake().peerId();
     this.address = address;
     this.known = known;

@@ -208,7 +208,13 @@ final class PeerLinks {
         }
       } else {
         handshaking--;
-        Peer p = new Peer(connection, address, k, state.now());
+        Peer p =
+            new Peer(
+                connection,
+                address,
+                k,
+                PeerKinds.of(address.getAddress(), state.group),
+                state.now());
         state.peers.put(connection, p);
         seen.add(id);
         if (k != null) {

@@ -3,6 +3,7 @@ package dev.ferry.swarm.session;
 import static dev.ferry.swarm.session.Wanted.BLOCK;
 
 import dev.ferry.engine.integrity.PieceHashes;
+import dev.ferry.spi.SourceKind;
 import dev.ferry.swarm.bencode.Bencoder;
 import dev.ferry.swarm.peer.PeerConnection;
 import dev.ferry.swarm.wire.ExtensionHandshake;
@@ -18,6 +19,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.BitSet;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -48,7 +50,7 @@ final class PieceServer implements PeerConnection.Uploads {
   // Under the lock.
   private final BitSet announced = new BitSet();
   private final BitSet unservable = new BitSet();
-  private long bytesUploaded;
+  private final Map<SourceKind, Long> uploadedTo = new HashMap<>(4);
 
   PieceServer(SessionState state, PieceHashes hashes, LocalPieces local) {
     this.state = state;
@@ -127,9 +129,9 @@ final class PieceServer implements PeerConnection.Uploads {
     }
   }
 
-  /** Under the lock: payload sent to peers. */
-  long bytesUploaded() {
-    return bytesUploaded;
+  /** Under the lock: payload sent to peers, by kind of peer. */
+  Map<SourceKind, Long> uploadedTo() {
+    return Map.copyOf(uploadedTo);
   }
 
   // ---- announcing ----
@@ -222,20 +224,24 @@ final class PieceServer implements PeerConnection.Uploads {
 
   @Override
   public void sent(PeerConnection connection, int bytes) {
+    // A peer gone since the block was read was of a kind no longer known: counted as DO counts a
+    // peer it cannot place.
+    SourceKind kind = SourceKind.PEER;
     state.lock.lock();
     try {
-      bytesUploaded += bytes;
       Peer p = state.peers.get(connection);
       if (p != null) {
+        kind = p.kind;
         p.uploaded += bytes;
         if (p.known != null) {
           p.known.attempts = 0;
         }
       }
+      uploadedTo.merge(kind, (long) bytes, Long::sum);
     } finally {
       state.lock.unlock();
     }
-    state.swarm.uploaded(bytes);
+    state.swarm.uploaded(kind, bytes);
   }
 
   private void readLocal(int piece, ByteBuffer dst) throws IOException {
@@ -250,11 +256,14 @@ final class PieceServer implements PeerConnection.Uploads {
 
   private ByteBuffer serve(PeerConnection connection, BlockRef ref) throws InterruptedException {
     int piece = ref.piece();
+    SourceKind kind;
     state.lock.lock();
     try {
-      if (state.closed || !state.peers.containsKey(connection) || piece >= state.pieceCount) {
+      Peer p = state.peers.get(connection);
+      if (state.closed || p == null || piece >= state.pieceCount) {
         return null;
       }
+      kind = p.kind;
       if (ref.begin() < 0
           || ref.length() < 1
           || ref.length() > BLOCK
@@ -266,7 +275,7 @@ final class PieceServer implements PeerConnection.Uploads {
     } finally {
       state.lock.unlock();
     }
-    if (!servable(piece) || !state.swarm.mayUpload()) {
+    if (!servable(piece) || !state.swarm.mayUpload(kind)) {
       return null;
     }
     try {

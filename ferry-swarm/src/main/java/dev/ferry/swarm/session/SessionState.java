@@ -1,5 +1,6 @@
 package dev.ferry.swarm.session;
 
+import dev.ferry.spi.SourceKind;
 import dev.ferry.swarm.peer.PeerConnection;
 import dev.ferry.swarm.torrent.SingleFileTorrent;
 import java.io.IOException;
@@ -28,6 +29,18 @@ final class SessionState {
 
   /** Under the lock. */
   boolean closed;
+
+  /**
+   * Whether the download is in Group mode, so that peers beyond this network are the group's
+   * ({@link PeerKinds}); told by whoever finds the session's peers.
+   */
+  volatile boolean group;
+
+  /**
+   * Under the lock: the kind of peer that sent most of each piece fetched, by piece, for the
+   * statistics; null until a piece is fetched.
+   */
+  SourceKind[] pieceKinds;
 
   SessionState(Swarm swarm, SingleFileTorrent torrent) {
     this.swarm = swarm;

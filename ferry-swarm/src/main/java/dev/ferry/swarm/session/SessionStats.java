@@ -1,10 +1,13 @@
 package dev.ferry.swarm.session;
 
+import dev.ferry.spi.SourceKind;
+import java.util.Map;
+
 /**
  * One torrent's counters.
  *
  * @param bytesDownloaded payload of pieces that passed their check
- * @param bytesUploaded payload sent to peers
+ * @param uploadedTo payload sent to peers, by kind of peer (one of {@link SourceKind#PEERS})
  * @param rejectedBytes payload of pieces that failed their check, discarded
  * @param piecesRejected how many pieces failed their check
  * @param peersConnected peers connected now
@@ -13,9 +16,23 @@ package dev.ferry.swarm.session;
  */
 public record SessionStats(
     long bytesDownloaded,
-    long bytesUploaded,
+    Map<SourceKind, Long> uploadedTo,
     long rejectedBytes,
     long piecesRejected,
     int peersConnected,
     int peersBanned,
-    int peersSeen) {}
+    int peersSeen) {
+  public SessionStats {
+    uploadedTo = Map.copyOf(uploadedTo);
+  }
+
+  /** Payload sent to peers of every kind. */
+  public long bytesUploaded() {
+    return uploadedTo.values().stream().mapToLong(Long::longValue).sum();
+  }
+
+  /** Payload sent to peers of {@code kind}. */
+  public long uploaded(SourceKind kind) {
+    return uploadedTo.getOrDefault(kind, 0L);
+  }
+}

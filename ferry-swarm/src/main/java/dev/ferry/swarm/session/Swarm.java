@@ -1,6 +1,7 @@
 package dev.ferry.swarm.session;
 
 import dev.ferry.spi.Clock;
+import dev.ferry.spi.SourceKind;
 import dev.ferry.swarm.peer.PeerHandshake;
 import dev.ferry.swarm.torrent.InfoHash;
 import dev.ferry.swarm.torrent.SingleFileTorrent;
@@ -220,14 +221,17 @@ public final class Swarm implements AutoCloseable {
     downloaded.addAndGet(bytes);
   }
 
-  void uploaded(long bytes) {
+  void uploaded(SourceKind peer, long bytes) {
     uploaded.addAndGet(bytes);
-    settings.uploads().uploaded(bytes);
+    settings.uploads().uploaded(peer, bytes);
   }
 
-  /** Whether blocks may be sent to peers now (a monthly upload cap not reached). */
-  boolean mayUpload() {
-    return settings.uploads().mayUpload();
+  /**
+   * Whether blocks may be sent to peers of {@code peer}'s kind now (a monthly upload cap not
+   * reached).
+   */
+  boolean mayUpload(SourceKind peer) {
+    return settings.uploads().mayUpload(peer);
   }
 
   void rejected(long bytes) {

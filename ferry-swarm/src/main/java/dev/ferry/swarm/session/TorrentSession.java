@@ -2,6 +2,7 @@ package dev.ferry.swarm.session;
 
 import dev.ferry.engine.integrity.PieceHashes;
 import dev.ferry.spi.PieceCheck;
+import dev.ferry.spi.SourceKind;
 import dev.ferry.swarm.peer.PeerConnection;
 import dev.ferry.swarm.torrent.SingleFileTorrent;
 import dev.ferry.swarm.wire.Handshake;
@@ -111,12 +112,35 @@ public final class TorrentSession {
     server.verified(piece);
   }
 
+  /**
+   * Tells the session whether its download is in Group mode, so that the peers it meets beyond this
+   * network count as the group's ({@link PeerKinds}) rather than as Internet peers.
+   */
+  public void inGroup(boolean group) {
+    state.group = group;
+  }
+
+  /**
+   * The kind of peer that sent most of piece {@code piece}, once {@link #fetch} got it; {@link
+   * SourceKind#PEER} before.
+   */
+  public SourceKind kindOf(int piece) {
+    state.lock.lock();
+    try {
+      SourceKind[] kinds = state.pieceKinds;
+      SourceKind kind = kinds == null || piece < 0 || piece >= kinds.length ? null : kinds[piece];
+      return kind == null ? SourceKind.PEER : kind;
+    } finally {
+      state.lock.unlock();
+    }
+  }
+
   public SessionStats stats() {
     state.lock.lock();
     try {
       return new SessionStats(
           fetches.bytesDownloaded(),
-          server.bytesUploaded(),
+          server.uploadedTo(),
           blame.rejectedBytes(),
           blame.piecesRejected(),
           state.peers.size(),

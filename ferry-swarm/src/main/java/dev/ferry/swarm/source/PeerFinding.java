@@ -92,10 +92,12 @@ final class PeerFinding implements AutoCloseable {
    * mode that allows no peers finds none.
    */
   Runnable find(TorrentSession session, DownloadMode mode) {
+    boolean grouped = mode == DownloadMode.GROUP && config.group().isPresent();
+    // Told even where nothing is announced: the peers a download names count as the group's too.
+    session.inGroup(grouped);
     if (!PeerDiscovery.allowsPeers(mode) || (local == null && trackers == null)) {
       return () -> {};
     }
-    boolean grouped = mode == DownloadMode.GROUP && config.group().isPresent();
     if (mode == DownloadMode.GROUP && !grouped) {
       LOG.warn("Group mode without a Group ID: {} is shared as in LAN mode", session.torrent());
     }

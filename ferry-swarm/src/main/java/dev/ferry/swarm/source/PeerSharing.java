@@ -9,10 +9,12 @@ import dev.ferry.spi.FileRef;
 import dev.ferry.spi.LocalCopy;
 import dev.ferry.spi.PieceCheck;
 import dev.ferry.spi.Source;
+import dev.ferry.spi.SourceKind;
 import dev.ferry.spi.SourceProvider;
 import dev.ferry.spi.TransferFailure;
 import dev.ferry.swarm.cache.ContentCache;
 import dev.ferry.swarm.session.LocalPieces;
+import dev.ferry.swarm.session.SessionStats;
 import dev.ferry.swarm.session.Swarm;
 import dev.ferry.swarm.session.SwarmSettings;
 import dev.ferry.swarm.session.TorrentSession;
@@ -65,7 +67,7 @@ public final class PeerSharing implements SourceProvider, AutoCloseable {
    * what the session had uploaded when it began (what it sends meanwhile is the file's upload).
    */
   private record Transfer(
-      TorrentSession session, LocalCopy local, long uploadedBefore, Runnable stopFinding) {
+      TorrentSession session, LocalCopy local, SessionStats before, Runnable stopFinding) {
     InfoHash hash() {
       return session.torrent().infoHash();
     }
@@ -212,8 +214,7 @@ public final class PeerSharing implements SourceProvider, AutoCloseable {
     synchronized (transferring) {
       replaced =
           transferring.put(
-              FileKey.of(file),
-              new Transfer(session, local, session.stats().bytesUploaded(), stopFinding));
+              FileKey.of(file), new Transfer(session, local, session.stats(), stopFinding));
     }
     if (replaced != null) {
       replaced.stopFinding().run();
@@ -241,7 +242,10 @@ public final class PeerSharing implements SourceProvider, AutoCloseable {
     }
     // What the session sent while the file transferred counts as the file's upload (DO's bytes to
     // peers), told before the engine records the file's end.
-    ended.local().served(ended.session().stats().bytesUploaded() - ended.uploadedBefore());
+    SessionStats now = ended.session().stats();
+    for (SourceKind kind : SourceKind.PEERS) {
+      ended.local().served(kind, now.uploaded(kind) - ended.before().uploaded(kind));
+    }
     ended.stopFinding().run();
     if (!stillWanted && !seeds.containsKey(ended.hash()) && !inCache(ended.hash())) {
       swarm.remove(ended.hash());

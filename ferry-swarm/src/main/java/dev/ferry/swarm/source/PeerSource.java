@@ -171,6 +171,12 @@ final class PeerSource implements Source {
       return stream.session().checksAgainst(check);
     }
 
+    /** Peers on this network, of the group or on the Internet: each piece's sender's kind. */
+    @Override
+    public SourceKind kindOfLastRead(SourceKind own) {
+      return stream.kindOfLastRead();
+    }
+
     @Override
     public String headerBlock() {
       return "";

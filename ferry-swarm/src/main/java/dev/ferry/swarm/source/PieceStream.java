@@ -1,5 +1,6 @@
 package dev.ferry.swarm.source;
 
+import dev.ferry.spi.SourceKind;
 import dev.ferry.swarm.session.TorrentSession;
 import java.io.IOException;
 import java.io.InputStream;
@@ -32,6 +33,10 @@ final class PieceStream extends InputStream {
   private int nextPiece;
   private final int lastPiece;
   private ByteBuffer current;
+
+  /** The kind of peer that sent most of the piece {@link #current} is of. */
+  private volatile SourceKind currentKind = SourceKind.PEER;
+
   private volatile boolean aborted;
 
   /** The piece a read waits for, so that {@link #abort} from another thread ends the wait. */
@@ -65,6 +70,7 @@ final class PieceStream extends InputStream {
     }
     if (current == null || !current.hasRemaining()) {
       current = nextBuffer();
+      currentKind = session.kindOf((int) (position / pieceSize));
     }
     int n = Math.min(len, current.remaining());
     current.get(b, off, n);
@@ -122,6 +128,11 @@ final class PieceStream extends InputStream {
     while (!aborted && ahead.size() < window && nextPiece <= lastPiece) {
       ahead.addLast(session.fetch(nextPiece++));
     }
+  }
+
+  /** The kind of peer that sent most of the piece the last read was of. */
+  SourceKind kindOfLastRead() {
+    return currentKind;
   }
 
   TorrentSession session() {

@@ -3,6 +3,7 @@ package dev.ferry.swarm.session;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.ferry.spi.SourceKind;
 import dev.ferry.swarm.content.CanonicalTorrent;
 import dev.ferry.swarm.torrent.SingleFileTorrent;
 import java.net.InetAddress;
@@ -10,34 +11,45 @@ import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A swarm's upload account (a monthly cap, in ferryd) counts every byte sent to peers, and while it
- * refuses, peers stay choked and get nothing; once it allows again, they are served.
+ * A swarm's upload account (a monthly cap, in ferryd) counts every byte sent to peers by kind of
+ * peer, and while it refuses a kind, peers of that kind stay choked and get nothing; once it allows
+ * again, they are served. Peers of other kinds are served meanwhile.
  */
 class UploadAccountTest {
   private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
 
   @TempDir Path dir;
 
-  /** Refuses until allowed; counts what was sent. */
+  /** Refuses peers of one kind until allowed; counts what was sent, by kind. */
   private static final class Account implements UploadAccount {
+    final SourceKind refused;
     final AtomicBoolean allowed = new AtomicBoolean();
-    final AtomicLong sent = new AtomicLong();
+    final Map<SourceKind, Long> sent = new ConcurrentHashMap<>();
 
-    @Override
-    public boolean mayUpload() {
-      return allowed.get();
+    Account(SourceKind refused) {
+      this.refused = refused;
     }
 
     @Override
-    public void uploaded(long bytes) {
-      sent.addAndGet(bytes);
+    public boolean mayUpload(SourceKind peer) {
+      return allowed.get() || !peer.equals(refused);
+    }
+
+    @Override
+    public void uploaded(SourceKind peer, long bytes) {
+      sent.merge(peer, bytes, Long::sum);
+    }
+
+    long sent(SourceKind kind) {
+      return sent.getOrDefault(kind, 0L);
     }
   }
 
@@ -46,7 +58,8 @@ class UploadAccountTest {
     Path file = dir.resolve("content");
     byte[] content = SwarmFiles.write(file, 1024 * 1024, 9);
     SingleFileTorrent torrent = CanonicalTorrent.of(file, 256 * 1024);
-    Account account = new Account();
+    // A peer on loopback is a LAN peer.
+    Account account = new Account(SourceKind.LAN_PEER);
     SwarmSettings base = SwarmSettings.defaults().withBindAddress(LOOPBACK).withPort(0);
     try (Swarm seeder = Swarm.start(base.withUploads(account));
         Swarm leecher = Swarm.start(base.withPort(-1))) {
@@ -61,14 +74,39 @@ class UploadAccountTest {
           .until(() -> session.peers().stream().anyMatch(PeerView::interested));
       assertThat(session.peers()).allSatisfy(peer -> assertThat(peer.choked()).isTrue());
       assertThat(piece).isNotDone();
-      assertThat(account.sent.get()).isZero();
+      assertThat(account.sent).isEmpty();
 
       account.allowed.set(true);
       ByteBuffer got = piece.get(60, java.util.concurrent.TimeUnit.SECONDS);
       byte[] bytes = new byte[got.remaining()];
       got.get(bytes);
       assertThat(bytes).isEqualTo(java.util.Arrays.copyOf(content, 256 * 1024));
-      assertThat(account.sent.get()).isGreaterThanOrEqualTo(256 * 1024);
+      assertThat(account.sent(SourceKind.LAN_PEER)).isGreaterThanOrEqualTo(256 * 1024);
+      assertThat(session.kindOf(0)).isEqualTo(SourceKind.LAN_PEER);
+      assertThat(
+              seeder.find(torrent.infoHash()).orElseThrow().stats().uploaded(SourceKind.LAN_PEER))
+          .isGreaterThanOrEqualTo(256 * 1024);
+    }
+  }
+
+  @Test
+  void anAccountThatRefusesInternetPeersServesThoseOfTheLan() throws Exception {
+    Path file = dir.resolve("content");
+    byte[] content = SwarmFiles.write(file, 512 * 1024, 10);
+    SingleFileTorrent torrent = CanonicalTorrent.of(file, 256 * 1024);
+    Account account = new Account(SourceKind.PEER);
+    SwarmSettings base = SwarmSettings.defaults().withBindAddress(LOOPBACK).withPort(0);
+    try (Swarm seeder = Swarm.start(base.withUploads(account));
+        Swarm leecher = Swarm.start(base.withPort(-1))) {
+      seeder.add(torrent, LocalPieces.ofFile(file));
+      TorrentSession session = leecher.add(torrent, LocalPieces.none());
+      session.connect(new InetSocketAddress(LOOPBACK, seeder.port()));
+      ByteBuffer got = session.fetch(1).get(60, java.util.concurrent.TimeUnit.SECONDS);
+      byte[] bytes = new byte[got.remaining()];
+      got.get(bytes);
+      assertThat(bytes).isEqualTo(java.util.Arrays.copyOfRange(content, 256 * 1024, 512 * 1024));
+      assertThat(account.sent(SourceKind.LAN_PEER)).isGreaterThanOrEqualTo(256 * 1024);
+      assertThat(account.sent(SourceKind.PEER)).isZero();
     }
   }
 }
