@@ -8,12 +8,14 @@ import dev.ferry.api.JobPropertyValue;
 import dev.ferry.api.delivery.DownloadMode;
 import dev.ferry.engine.EngineConfig;
 import dev.ferry.swarm.session.SwarmSettings;
+import dev.ferry.swarm.session.UploadAccount;
 import dev.ferry.swarm.source.ContentDescriptions;
 import dev.ferry.swarm.source.Magnet;
 import dev.ferry.swarm.source.PeerDiscovery;
 import dev.ferry.swarm.source.PeerSharing;
 import dev.ferry.swarm.torrent.SingleFileTorrent;
 import dev.ferry.swarm.torrent.TorrentReader;
+import dev.ferry.swarm.upload.UploadConditions;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -223,7 +225,10 @@ final class PeerOptions {
     if (!usesPeers(urls)) {
       return config;
     }
-    SwarmSettings settings = SwarmSettings.defaults();
+    // As ferryd: no peer served on a metered connection or on battery (the machine's settings
+    // file, which could allow it, is ferryd's).
+    SwarmSettings settings =
+        SwarmSettings.defaults().withUploads(UploadConditions.ofHost(UploadAccount.NONE, 0));
     try {
       PeerSharing sharing;
       try {

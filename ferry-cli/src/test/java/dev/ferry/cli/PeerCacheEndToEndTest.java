@@ -65,6 +65,12 @@ class PeerCacheEndToEndTest {
     Cli.Result wrong = admin.run("do", "config", "set", "DOMaxCacheSize", "500");
     assertThat(wrong.code()).isNotZero();
     assertThat(wrong.err()).contains("DOMaxCacheSize", "1 to 100");
+    Cli.Result battery =
+        admin.run("do", "config", "set", "DOMinBatteryPercentageAllowedToUpload", "101");
+    assertThat(battery.err()).contains("DOMinBatteryPercentageAllowedToUpload", "0 to 100");
+    assertThat(
+            admin.run("do", "config", "set", "DOMinBatteryPercentageAllowedToUpload", "40").code())
+        .isZero();
     Cli.Result unknown = admin.run("do", "config", "set", "DOMaxCacheSizes", "5");
     assertThat(unknown.err()).contains("no setting Ferry knows", "DOMaxCacheSize");
     Cli.Result shown = admin.run("do", "config", "--json");

@@ -28,6 +28,7 @@ import dev.ferry.swarm.cache.ContentCache;
 import dev.ferry.swarm.cache.Machine;
 import dev.ferry.swarm.session.SwarmSettings;
 import dev.ferry.swarm.source.PeerSharing;
+import dev.ferry.swarm.upload.UploadConditions;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -192,7 +193,9 @@ public final class FerryDaemon implements AutoCloseable {
         SwarmSettings.defaults()
             .withPort(port)
             .withUploadBytesPerSecond(options.peerUploadRate())
-            .withUploads(uploads);
+            // DO serves no peer on a metered connection, nor on battery unless allowed.
+            .withUploads(
+                UploadConditions.ofHost(uploads, options.machine().minBatteryPercentToUpload()));
     PeerSharing sharing;
     try {
       try {

@@ -77,7 +77,14 @@ public record MachineConfig(SequencedMap<String, JsonNode> values) {
           new Setting("DOMinFileSizeToCache", "MB under which a file is not kept for peers", "50"),
           new Setting("DOMaxUploadBandwidth", "KB/s sent to peers in all, 0 for no cap", "0"),
           new Setting(
-              "DOMonthlyUploadDataCap", "GB sent to peers in a calendar month, 0 for no cap", "0"),
+              "DOMonthlyUploadDataCap",
+              "GB sent to Internet peers in a calendar month, 0 for no cap",
+              "0"),
+          new Setting(
+              "DOMinBatteryPercentageAllowedToUpload",
+              "the least battery charge, in percent, at which LAN and group peers are served on"
+                  + " battery; 0 serves no peer on battery",
+              "0"),
           new Setting(
               "DODelayBackgroundDownloadFromHttp",
               "seconds a background download waits for peers before it asks the origin",
@@ -240,6 +247,12 @@ public record MachineConfig(SequencedMap<String, JsonNode> values) {
     return gigabytes("DOMonthlyUploadDataCap");
   }
 
+  /** DOMinBatteryPercentageAllowedToUpload: 0 for no uploads on battery. */
+  public int minBatteryPercentToUpload() {
+    JsonNode value = values.get("DOMinBatteryPercentageAllowedToUpload");
+    return value == null ? 0 : value.asInt();
+  }
+
   /** DODelayBackgroundDownloadFromHttp, where set. */
   public java.util.Optional<Duration> httpDelayBackground() {
     return seconds("DODelayBackgroundDownloadFromHttp");
@@ -307,6 +320,11 @@ public record MachineConfig(SequencedMap<String, JsonNode> values) {
         case "DORestrictPeerSelectionBy" -> {
           if (!value.canConvertToInt() || value.asInt() < 0 || value.asInt() > 1) {
             throw new IllegalArgumentException("0 or 1");
+          }
+        }
+        case "DOMinBatteryPercentageAllowedToUpload" -> {
+          if (!value.isIntegralNumber() || value.asInt() < 0 || value.asInt() > 100) {
+            throw new IllegalArgumentException("a percentage from 0 to 100");
           }
         }
         case "DOMaxCacheSize" -> {
