@@ -117,7 +117,12 @@ final class DoCommand implements Callable<Integer> {
               + (usage.monthlyUploadCap() > 0
                   ? " of the monthly cap of " + Progress.mib(usage.monthlyUploadCap())
                   : " (no monthly cap)")
-              + ".");
+              + "."
+              + (usage.uploadPace() > 0
+                  ? " Uploads are paced at "
+                      + Progress.mib(usage.uploadPace())
+                      + "/s: the uplink's queue grew."
+                  : ""));
     }
 
     static void printJson(PrintWriter out, Object value) {

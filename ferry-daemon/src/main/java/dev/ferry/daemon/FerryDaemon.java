@@ -184,7 +184,7 @@ public final class FerryDaemon implements AutoCloseable {
    * engine opened with it owns the swarm.
    */
   private static EngineConfig withPeers(
-      EngineConfig config, DaemonOptions options, MonthlyUploads uploads) {
+      EngineConfig config, DaemonOptions options, MonthlyUploads uploads, FerryMetrics metrics) {
     int port = options.peerPort().orElse(DaemonOptions.DEFAULT_PEER_PORT);
     if (port == DaemonOptions.PEERS_OFF) {
       return config;
@@ -193,6 +193,7 @@ public final class FerryDaemon implements AutoCloseable {
         SwarmSettings.defaults()
             .withPort(port)
             .withUploadBytesPerSecond(options.peerUploadRate())
+            .withUploadDelayTarget(options.machine().uploadDelayTarget())
             // DO serves no peer on a metered connection, nor on battery unless allowed.
             .withUploads(
                 UploadConditions.ofHost(uploads, options.machine().minBatteryPercentToUpload()));
@@ -211,6 +212,7 @@ public final class FerryDaemon implements AutoCloseable {
     } catch (java.io.IOException e) {
       throw new StartupException("cannot listen for peers on port " + port + ": " + e, e);
     }
+    metrics.uploadPace(sharing.swarm()::uploadPace);
     log.atInfo()
         .addKeyValue("peer_port", sharing.swarm().port())
         .addKeyValue("download_mode", options.peerDiscovery().mode())
@@ -257,7 +259,7 @@ public final class FerryDaemon implements AutoCloseable {
     if (machine.minBackgroundQos().isPresent()) {
       config = config.withMinBackgroundQos(machine.minBackgroundQos().getAsLong());
     }
-    config = withPeers(config, options, uploads);
+    config = withPeers(config, options, uploads, metrics);
     config =
         config.withTransferEvents(metrics.transferEvents()).withStoreEvents(metrics.storeEvents());
     Engine engine;

@@ -81,6 +81,11 @@ public record MachineConfig(SequencedMap<String, JsonNode> values) {
               "GB sent to Internet peers in a calendar month, 0 for no cap",
               "0"),
           new Setting(
+              "UploadDelayTarget",
+              "Ferry's: milliseconds of queuing delay uploads to peers may add in front of the"
+                  + " uplink before they are paced down, as LEDBAT; 0 for no pacing",
+              "100"),
+          new Setting(
               "DOMinBatteryPercentageAllowedToUpload",
               "the least battery charge, in percent, at which LAN and group peers are served on"
                   + " battery; 0 serves no peer on battery",
@@ -245,6 +250,14 @@ public record MachineConfig(SequencedMap<String, JsonNode> values) {
   /** DOMonthlyUploadDataCap in bytes, 0 for no cap. */
   public long monthlyUploadCap() {
     return gigabytes("DOMonthlyUploadDataCap");
+  }
+
+  /** UploadDelayTarget: LEDBAT's target for uploads, zero for no pacing by delay. */
+  public Duration uploadDelayTarget() {
+    JsonNode value = values.get("UploadDelayTarget");
+    return value == null
+        ? dev.ferry.swarm.ledbat.DelayController.DEFAULT_TARGET
+        : Duration.ofMillis(value.asLong());
   }
 
   /** DOMinBatteryPercentageAllowedToUpload: 0 for no uploads on battery. */

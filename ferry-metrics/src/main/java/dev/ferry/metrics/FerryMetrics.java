@@ -83,6 +83,7 @@ public final class FerryMetrics implements AutoCloseable {
   private final Counter retries;
   private final JobListener jobListener = this::onJobEvent;
   private volatile Engine engine;
+  private volatile java.util.function.LongSupplier uploadPace = () -> 0;
 
   /** The job counts of the scrape under way, read from the engine once for all their gauges. */
   private volatile Map<JobState, Map<JobPriority, Integer>> jobCounts = Map.of();
@@ -293,6 +294,25 @@ public final class FerryMetrics implements AutoCloseable {
   public long uploadedBytes(String kind) {
     Counter counter = registry.find("ferry.peer.uploaded").tag("kind", kind).counter();
     return counter == null ? 0 : (long) counter.count();
+  }
+
+  /**
+   * Follows the rate the swarm paces uploads at by the delay they add (LEDBAT), bytes per second; 0
+   * while they are not paced.
+   */
+  public void uploadPace(java.util.function.LongSupplier pace) {
+    this.uploadPace = pace;
+    Gauge.builder("ferry.peer.upload.pace", pace, p -> p.getAsLong())
+        .baseUnit("bytes_per_second")
+        .description(
+            "The rate uploads to peers are paced at to keep the delay they add under the target"
+                + " (0: not paced)")
+        .register(registry);
+  }
+
+  /** The rate uploads are paced at by delay now, bytes per second; 0 while they are not. */
+  public long uploadPaceNow() {
+    return uploadPace.getAsLong();
   }
 
   /** The bytes uploaded to peers since these metrics were created, every kind of peer together. */

@@ -19,6 +19,8 @@ import java.util.List;
  * @param monthlyUploadCap the most bytes sent to Internet peers in a calendar month (DO's
  *     DOMonthlyUploadDataCap), after which ferryd serves no Internet peer until the month ends; 0
  *     for none
+ * @param uploadPace the rate, bytes per second, uploads are paced at now to keep the queuing delay
+ *     they add in front of the uplink under the target (as LEDBAT); 0 while they are not paced
  */
 public record UsageView(
     int intervalSeconds,
@@ -26,7 +28,8 @@ public record UsageView(
     List<Day> days,
     long uploadedThisMonth,
     long uploadedToInternetThisMonth,
-    long monthlyUploadCap) {
+    long monthlyUploadCap,
+    long uploadPace) {
 
   /** The bytes of one interval ending at {@code time} (seconds since the epoch). */
   public record Sample(long time, long origin, long cache, long peer, long other, long uploaded) {}

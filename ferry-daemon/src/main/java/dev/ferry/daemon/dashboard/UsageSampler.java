@@ -9,6 +9,7 @@ import java.time.LocalDate;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import java.util.function.ToLongFunction;
 
@@ -34,6 +35,7 @@ public final class UsageSampler implements AutoCloseable {
   private final Supplier<Amounts> totals;
   private final Clock clock;
   private final long monthlyUploadCap;
+  private final LongSupplier uploadPace;
   private final UsageHistory history = new UsageHistory(HISTORY);
   private final DailyUsage daily;
   private ScheduledExecutorService timer;
@@ -41,10 +43,23 @@ public final class UsageSampler implements AutoCloseable {
   private int sinceSave;
 
   UsageSampler(Supplier<Amounts> totals, DailyUsage daily, Clock clock, long monthlyUploadCap) {
+    this(totals, daily, clock, monthlyUploadCap, () -> 0);
+  }
+
+  /**
+   * @param uploadPace the rate uploads are paced at by delay now, 0 while they are not
+   */
+  UsageSampler(
+      Supplier<Amounts> totals,
+      DailyUsage daily,
+      Clock clock,
+      long monthlyUploadCap,
+      LongSupplier uploadPace) {
     this.totals = totals;
     this.daily = daily;
     this.clock = clock;
     this.monthlyUploadCap = monthlyUploadCap;
+    this.uploadPace = uploadPace;
   }
 
   /**
@@ -59,7 +74,8 @@ public final class UsageSampler implements AutoCloseable {
             () -> Amounts.totalsOf(metrics),
             DailyUsage.load(file),
             Clock.systemDefaultZone(),
-            monthlyUploadCap);
+            monthlyUploadCap,
+            metrics::uploadPaceNow);
     sampler.timer =
         Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("ferryd-usage").factory());
@@ -132,7 +148,8 @@ public final class UsageSampler implements AutoCloseable {
         daily.last(LocalDate.now(clock), MONTH_DAYS),
         uploadedThisMonth(),
         uploadedToInternetThisMonth(),
-        monthlyUploadCap);
+        monthlyUploadCap,
+        uploadPace.getAsLong());
   }
 
   /** Stops sampling; takes a last sample and writes the daily totals. */

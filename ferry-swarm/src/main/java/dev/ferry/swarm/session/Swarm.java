@@ -2,6 +2,7 @@ package dev.ferry.swarm.session;
 
 import dev.ferry.spi.Clock;
 import dev.ferry.spi.SourceKind;
+import dev.ferry.swarm.ledbat.SocketRtts;
 import dev.ferry.swarm.peer.PeerHandshake;
 import dev.ferry.swarm.torrent.InfoHash;
 import dev.ferry.swarm.torrent.SingleFileTorrent;
@@ -12,10 +13,12 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -51,6 +54,7 @@ public final class Swarm implements AutoCloseable {
   private final ReentrantLock tickLock = new ReentrantLock();
   private final Condition tickNow = tickLock.newCondition();
   private volatile boolean closed;
+  private volatile UploadPacing pacing;
 
   private Swarm(SwarmSettings settings, ServerSocket server) {
     this.settings = settings;
@@ -73,6 +77,11 @@ public final class Swarm implements AutoCloseable {
     }
     settings.clock().onAdvance(swarm::wakeTicker);
     Thread.ofVirtual().name("swarm-tick").start(swarm::tickLoop);
+    if (server != null && settings.uploadDelayTarget().isPositive()) {
+      swarm.pacing =
+          UploadPacing.start(
+              swarm, SocketRtts.ss(), settings.uploadDelayTarget(), settings.clock());
+    }
     return swarm;
   }
 
@@ -163,6 +172,23 @@ public final class Swarm implements AutoCloseable {
     }
   }
 
+  /** The addresses of the peers connected now, in every session. */
+  Set<InetSocketAddress> peerAddresses() {
+    Set<InetSocketAddress> addresses = new HashSet<>();
+    for (TorrentSession session : sessions.values()) {
+      for (PeerView peer : session.peers()) {
+        addresses.add(peer.address());
+      }
+    }
+    return addresses;
+  }
+
+  /** The rate uploads are paced at by the delay they add, bytes per second; 0 for none. */
+  public long uploadPace() {
+    UploadPacing paced = pacing;
+    return paced == null ? 0 : paced.rate();
+  }
+
   public SwarmTotals totals() {
     return new SwarmTotals(downloaded.get(), uploaded.get(), connections.get(), rejected.get());
   }
@@ -173,6 +199,10 @@ public final class Swarm implements AutoCloseable {
       return;
     }
     closed = true;
+    UploadPacing paced = pacing;
+    if (paced != null) {
+      paced.close();
+    }
     if (server != null) {
       try {
         server.close();

@@ -1,7 +1,9 @@
 package dev.ferry.swarm.session;
 
 import dev.ferry.spi.Clock;
+import dev.ferry.swarm.ledbat.DelayController;
 import java.net.InetAddress;
+import java.time.Duration;
 import java.util.Objects;
 
 /**
@@ -16,6 +18,9 @@ import java.util.Objects;
  *     upload cap)
  * @param uploads where uploads are counted, and may be refused (a monthly cap); {@link
  *     UploadAccount#NONE} by default
+ * @param uploadDelayTarget the queuing delay uploads may add in front of the uplink before they are
+ *     paced down (LEDBAT's target, {@link DelayController#DEFAULT_TARGET} by default); zero for no
+ *     pacing by delay
  */
 public record SwarmSettings(
     InetAddress bindAddress,
@@ -24,7 +29,8 @@ public record SwarmSettings(
     int maxConnectionsPerTorrent,
     long uploadBytesPerSecond,
     Clock clock,
-    UploadAccount uploads) {
+    UploadAccount uploads,
+    Duration uploadDelayTarget) {
   /** Delivery Optimization's port, which Ferry takes for its peers too. */
   public static final int DEFAULT_PORT = 7680;
 
@@ -40,11 +46,25 @@ public record SwarmSettings(
     }
     Objects.requireNonNull(clock, "clock");
     Objects.requireNonNull(uploads, "uploads");
+    if (uploadDelayTarget.isNegative()) {
+      throw new IllegalArgumentException("negative upload delay target " + uploadDelayTarget);
+    }
   }
 
-  /** Every address, port 7680, 200 connections (50 a torrent), no upload cap, the system clock. */
+  /**
+   * Every address, port 7680, 200 connections (50 a torrent), no upload cap, uploads paced by delay
+   * at LEDBAT's target, the system clock.
+   */
   public static SwarmSettings defaults() {
-    return new SwarmSettings(null, DEFAULT_PORT, 200, 50, 0, Clock.SYSTEM, UploadAccount.NONE);
+    return new SwarmSettings(
+        null,
+        DEFAULT_PORT,
+        200,
+        50,
+        0,
+        Clock.SYSTEM,
+        UploadAccount.NONE,
+        DelayController.DEFAULT_TARGET);
   }
 
   public SwarmSettings withBindAddress(InetAddress address) {
@@ -55,7 +75,8 @@ public record SwarmSettings(
         maxConnectionsPerTorrent,
         uploadBytesPerSecond,
         clock,
-        uploads);
+        uploads,
+        uploadDelayTarget);
   }
 
   public SwarmSettings withPort(int p) {
@@ -66,17 +87,32 @@ public record SwarmSettings(
         maxConnectionsPerTorrent,
         uploadBytesPerSecond,
         clock,
-        uploads);
+        uploads,
+        uploadDelayTarget);
   }
 
   public SwarmSettings withMaxConnections(int total, int perTorrent) {
     return new SwarmSettings(
-        bindAddress, port, total, perTorrent, uploadBytesPerSecond, clock, uploads);
+        bindAddress,
+        port,
+        total,
+        perTorrent,
+        uploadBytesPerSecond,
+        clock,
+        uploads,
+        uploadDelayTarget);
   }
 
   public SwarmSettings withUploadBytesPerSecond(long cap) {
     return new SwarmSettings(
-        bindAddress, port, maxConnections, maxConnectionsPerTorrent, cap, clock, uploads);
+        bindAddress,
+        port,
+        maxConnections,
+        maxConnectionsPerTorrent,
+        cap,
+        clock,
+        uploads,
+        uploadDelayTarget);
   }
 
   public SwarmSettings withClock(Clock c) {
@@ -87,7 +123,8 @@ public record SwarmSettings(
         maxConnectionsPerTorrent,
         uploadBytesPerSecond,
         c,
-        uploads);
+        uploads,
+        uploadDelayTarget);
   }
 
   /** Uploads counted, and refused once a cap is reached, by {@code account}. */
@@ -99,6 +136,20 @@ public record SwarmSettings(
         maxConnectionsPerTorrent,
         uploadBytesPerSecond,
         clock,
-        account);
+        account,
+        uploadDelayTarget);
+  }
+
+  /** Uploads paced by the queuing delay they add, at {@code target}; zero for no pacing. */
+  public SwarmSettings withUploadDelayTarget(Duration target) {
+    return new SwarmSettings(
+        bindAddress,
+        port,
+        maxConnections,
+        maxConnectionsPerTorrent,
+        uploadBytesPerSecond,
+        clock,
+        uploads,
+        target);
   }
 }

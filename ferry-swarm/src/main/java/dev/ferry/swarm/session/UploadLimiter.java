@@ -7,7 +7,8 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The swarm's one upload cap: a token bucket on the settings' clock, which every connection's
- * writer asks before it sends a block. Tokens are taken before the bytes go, never owed, so over
+ * writer asks before it sends a block. Its rate is the configured cap's, or the pace {@link
+ * UploadPacing} sets where that is lower. Tokens are taken before the bytes go, never owed, so over
  * any span of the clock what was granted stays within a burst plus the rate times the span. The
  * burst is a quarter second of the rate, and never less than a block, so that a block can always
  * go.
@@ -16,8 +17,9 @@ final class UploadLimiter {
   /** How long a waiter sleeps before it reads the clock again, if nothing wakes it sooner. */
   private static final long RECHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
-  private final long rate;
-  private final double burst;
+  private final long cap;
+  private long rate;
+  private double burst;
   private final Clock clock;
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition advanced = lock.newCondition();
@@ -26,8 +28,9 @@ final class UploadLimiter {
   private long granted;
 
   UploadLimiter(long bytesPerSecond, Clock clock) {
+    this.cap = bytesPerSecond;
     this.rate = bytesPerSecond;
-    this.burst = Math.max(16 * 1024, bytesPerSecond / 4.0);
+    this.burst = burstOf(bytesPerSecond);
     this.clock = clock;
     this.tokens = burst;
     this.last = clock.nanoTime();
@@ -40,6 +43,30 @@ final class UploadLimiter {
         lock.unlock();
       }
     });
+  }
+
+  private static double burstOf(long rate) {
+    return Math.max(16 * 1024, rate / 4.0);
+  }
+
+  /**
+   * Paces uploads at {@code bytesPerSecond} where that is below the configured cap; 0 for no pace
+   * (the cap alone).
+   */
+  void pace(long bytesPerSecond) {
+    lock.lock();
+    try {
+      long next =
+          bytesPerSecond <= 0 ? cap : cap == 0 ? bytesPerSecond : Math.min(cap, bytesPerSecond);
+      if (next != rate) {
+        rate = next;
+        burst = burstOf(next);
+        tokens = Math.min(tokens, burst);
+        advanced.signalAll();
+      }
+    } finally {
+      lock.unlock();
+    }
   }
 
   /** Blocks until {@code bytes} may be sent (at most a block). */
@@ -79,10 +106,20 @@ final class UploadLimiter {
 
   /** The most that may be granted at once, beyond the rate. */
   long burst() {
-    return (long) burst;
+    lock.lock();
+    try {
+      return (long) burst;
+    } finally {
+      lock.unlock();
+    }
   }
 
   long rate() {
-    return rate;
+    lock.lock();
+    try {
+      return rate;
+    } finally {
+      lock.unlock();
+    }
   }
 }

@@ -36,6 +36,51 @@ public final class Netns implements AutoCloseable {
     up(nsB, linkB, addressB);
   }
 
+  /**
+   * Namespaces {@code a} and {@code b} joined through a router namespace {@code router} whose link
+   * toward {@code b} is a token bucket of {@code rate} with a queue {@code latency} deep: a slow
+   * link with a deep buffer between them, as a home router's uplink (a queue in the sender's own
+   * namespace would be kept short by TCP's small-queue limit, which a router's is not). {@code a}
+   * is {@code NET_A.1}, {@code b} is {@code NET_B.1}, the router {@code .254} on both.
+   */
+  public void routed(
+      String a, String netA, String router, String b, String netB, String rate, String latency) {
+    String nsA = name(a);
+    String nsR = name(router);
+    String nsB = name(b);
+    add(nsA);
+    add(nsR);
+    add(nsB);
+    String aLink = shortLink(nsA);
+    String raLink = shortLink(nsR + "a");
+    String rbLink = shortLink(nsR + "b");
+    String bLink = shortLink(nsB);
+    run("link", "add", aLink, "netns", nsA, "type", "veth", "peer", "name", raLink, "netns", nsR);
+    run("link", "add", rbLink, "netns", nsR, "type", "veth", "peer", "name", bLink, "netns", nsB);
+    up(nsA, aLink, netA + ".1/24");
+    up(nsR, raLink, netA + ".254/24");
+    // The router's second link: no multicast route, which its first already has.
+    run("-n", nsR, "addr", "add", netB + ".254/24", "dev", rbLink);
+    run("-n", nsR, "link", "set", rbLink, "up");
+    up(nsB, bLink, netB + ".1/24");
+    run("-n", nsA, "route", "add", "default", "via", netA + ".254");
+    run("-n", nsB, "route", "add", "default", "via", netB + ".254");
+    run("netns", "exec", nsR, "sysctl", "-q", "-w", "net.ipv4.ip_forward=1");
+    run(
+        "netns", "exec", nsR, "tc", "qdisc", "replace", "dev", rbLink, "root", "tbf", "rate", rate,
+        "burst", "32kb", "latency", latency);
+  }
+
+  /** A link name within the kernel's 15 characters, unique to {@code key}. */
+  private static String shortLink(String key) {
+    return "w" + Integer.toHexString(key.hashCode());
+  }
+
+  /** Sets the kernel setting {@code key} in namespace {@code suffix} (a per-namespace one). */
+  public void sysctl(String suffix, String key, String value) {
+    run("netns", "exec", name(suffix), "sysctl", "-q", "-w", key + "=" + value);
+  }
+
   /** The full name of the namespace made as {@code suffix}. */
   public String name(String suffix) {
     return prefix + suffix;
