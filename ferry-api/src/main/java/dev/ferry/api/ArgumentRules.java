@@ -217,6 +217,76 @@ public final class ArgumentRules {
     return peers;
   }
 
+  /**
+   * A Group ID (the job property GROUP_ID, a DO download's, the machine's DOGroupID): a GUID, with
+   * or without braces.
+   *
+   * @throws FerryException E_INVALIDARG when it is not one
+   */
+  public static java.util.UUID groupId(String text) {
+    String guid = text == null ? "" : text.strip();
+    if (guid.startsWith("{") && guid.endsWith("}")) {
+      guid = guid.substring(1, guid.length() - 1);
+    }
+    // UUID.fromString takes shorter forms too ("1-2-3-4-5"); DO's Group ID is a GUID in full.
+    if (guid.length() == 36) {
+      try {
+        return java.util.UUID.fromString(guid);
+      } catch (IllegalArgumentException e) {
+        // said below
+      }
+    }
+    throw new FerryException(
+        HResult.E_INVALIDARG, "'" + text + "' is not a GUID (8-4-4-4-12 hex digits)");
+  }
+
+  /**
+   * A tracker's announce URL (an entry of the job property TRACKERS, the machine's trackers): http,
+   * https or udp, with a host, and for udp a port.
+   *
+   * @throws FerryException E_INVALIDARG when it is not one
+   */
+  public static java.net.URI tracker(String text) {
+    java.net.URI uri;
+    try {
+      uri = new java.net.URI(text == null ? "" : text.strip());
+    } catch (java.net.URISyntaxException e) {
+      throw new FerryException(
+          HResult.E_INVALIDARG, "'" + text + "' is not a URL: " + e.getReason());
+    }
+    String scheme =
+        uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(java.util.Locale.ROOT);
+    if (!List.of("http", "https", "udp").contains(scheme) || uri.getHost() == null) {
+      throw new FerryException(
+          HResult.E_INVALIDARG,
+          "'" + text + "' is not a tracker's announce URL (http://, https:// or udp://HOST:PORT)");
+    }
+    if (scheme.equals("udp") && uri.getPort() < 1) {
+      throw new FerryException(
+          HResult.E_INVALIDARG, "'" + text + "': a UDP tracker's URL needs its port");
+    }
+    return uri;
+  }
+
+  /**
+   * A list of trackers (the job property TRACKERS, a DO download's): announce URLs ({@link
+   * #tracker}) separated by commas; blanks are dropped, null is none.
+   *
+   * @throws FerryException E_INVALIDARG for an entry that is not a tracker's URL
+   */
+  public static List<java.net.URI> trackers(String list) {
+    List<java.net.URI> trackers = new java.util.ArrayList<>();
+    if (list == null) {
+      return trackers;
+    }
+    for (String entry : list.split(",")) {
+      if (!entry.isBlank()) {
+        trackers.add(tracker(entry));
+      }
+    }
+    return trackers;
+  }
+
   /** A job's GetProperty and SetProperty: an id is required ({@code BG_E_UNKNOWN_PROPERTY_ID}). */
   public static JobPropertyId propertyId(JobPropertyId id) {
     requireId(id);

@@ -70,7 +70,21 @@ public enum JobPropertyId {
    * from sources besides its origin, the origin tops them up, even within the {@link #HTTP_DELAY};
    * 0 never. Until set, the engine's minimum applies. Foreground jobs do not use it.
    */
-  MIN_BACKGROUND_QOS(1008);
+  MIN_BACKGROUND_QOS(1008),
+  /**
+   * Text, a Ferry extension: the Group ID of the job's files in group mode (DO's DOGroupID, set per
+   * download): a GUID ({@link ArgumentRules#groupId}, with or without braces, read back as
+   * 8-4-4-4-12 lowercase hex digits). Peers are found under a key only the group's members derive;
+   * a scope, not a credential. Until set (or set to ""), the machine's Group ID applies.
+   */
+  GROUP_ID(1009),
+  /**
+   * Text, a Ferry extension: the trackers the job's files are announced to and their peers found at
+   * (BitTorrent's stand-in for DO's cloud service), http, https or udp announce URLs separated by
+   * commas ({@link ArgumentRules#trackers}); in place of the machine's trackers. "" (the default)
+   * means the machine's.
+   */
+  TRACKERS(1010);
 
   private final int value;
 

@@ -82,6 +82,46 @@ class ArgumentRulesTest {
   }
 
   @Test
+  void groupIdsAreGuidsWithOrWithoutBraces() {
+    java.util.UUID group = java.util.UUID.fromString("6a1f0d4e-8c2b-4f61-9b7a-2f3c4d5e6f70");
+    assertThat(ArgumentRules.groupId("6A1F0D4E-8C2B-4F61-9B7A-2F3C4D5E6F70")).isEqualTo(group);
+    assertThat(ArgumentRules.groupId(" {6a1f0d4e-8c2b-4f61-9b7a-2f3c4d5e6f70} ")).isEqualTo(group);
+    // UUID.fromString would take this short form: a Group ID is a GUID in full.
+    assertFails(
+        () -> ArgumentRules.groupId("1-2-3-4-5"),
+        HResult.E_INVALIDARG,
+        "'1-2-3-4-5' is not a GUID (8-4-4-4-12 hex digits)");
+    assertFails(
+        () -> ArgumentRules.groupId("6a1f0d4e-8c2b-4f61-9b7a-2f3c4d5e6fzz"),
+        HResult.E_INVALIDARG,
+        "is not a GUID");
+    assertFails(() -> ArgumentRules.groupId("my-group"), HResult.E_INVALIDARG, "is not a GUID");
+  }
+
+  @Test
+  void trackersAreHttpHttpsOrUdpAnnounceUrls() {
+    assertThat(ArgumentRules.trackers(null)).isEmpty();
+    assertThat(
+            ArgumentRules.trackers(
+                " http://t.lan/announce, ,https://t.example:443/a,udp://10.0.0.1:6969"))
+        .extracting(java.net.URI::toString)
+        .containsExactly("http://t.lan/announce", "https://t.example:443/a", "udp://10.0.0.1:6969");
+    assertFails(
+        () -> ArgumentRules.trackers("http://t.lan/announce,wss://t.lan/"),
+        HResult.E_INVALIDARG,
+        "'wss://t.lan/' is not a tracker's announce URL (http://, https:// or udp://HOST:PORT)");
+    assertFails(
+        () -> ArgumentRules.tracker("udp://10.0.0.1"),
+        HResult.E_INVALIDARG,
+        "a UDP tracker's URL needs its port");
+    assertFails(() -> ArgumentRules.tracker("http://a b/"), HResult.E_INVALIDARG, "is not a URL");
+    assertFails(
+        () -> ArgumentRules.tracker("tracker.lan:6969"),
+        HResult.E_INVALIDARG,
+        "is not a tracker's announce URL");
+  }
+
+  @Test
   void properties() {
     assertFails(
         () -> ArgumentRules.propertyId((JobPropertyId) null),

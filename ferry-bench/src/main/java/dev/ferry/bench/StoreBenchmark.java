@@ -186,6 +186,8 @@ public class StoreBenchmark {
         null,
         null,
         null,
+        null,
+        null,
         null);
   }
 
@@ -236,7 +238,9 @@ public class StoreBenchmark {
         j.peers(),
         j.downloadMode(),
         j.httpDelayS(),
-        j.minBackgroundQos());
+        j.minBackgroundQos(),
+        j.groupId(),
+        j.trackers());
   }
 
   private static FileRow withPieces(FileRow f, byte[] pieces) {

@@ -31,8 +31,10 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code ferry get}'s options for peers (a mixin): the content description ({@code --torrent},
- * {@code --integrity}), the known peers, the port the embedded engine listens on; checking them,
- * the job properties they set, and the swarm the embedded engine takes part in.
+ * {@code --integrity}), the known peers, how peers are found (mode, group, trackers), the port the
+ * embedded engine listens on; checking them, the job properties they set, and the swarm the
+ * embedded engine takes part in. Everything about one download is a job property, so that it holds
+ * alike in the embedded engine and through ferryd, whose machine settings it overrides.
  */
 final class PeerOptions {
   @Option(
@@ -84,9 +86,9 @@ final class PeerOptions {
       names = "--group",
       paramLabel = "GUID",
       description =
-          "the Group ID of group mode (DO's DOGroupID; implies --mode group): a scope, not a"
-              + " credential. The embedded engine's; ferryd has its own ('ferry daemon"
-              + " --group-id')")
+          "the download's Group ID for group mode (DO's DOGroupID set per download; implies"
+              + " --mode group), in place of the machine's ('ferry daemon --group-id'): a scope,"
+              + " not a credential. Sets GROUP_ID")
   String group;
 
   @Option(
@@ -94,11 +96,15 @@ final class PeerOptions {
       paramLabel = "URL",
       description =
           "a BitTorrent tracker to announce to and find peers at (http, https or udp;"
-              + " repeatable)")
+              + " repeatable), in place of the machine's ('ferry daemon --tracker'). Sets"
+              + " TRACKERS")
   List<String> trackers = new ArrayList<>();
 
-  /** How the embedded engine finds peers: the machine's defaults with these options. */
-  private PeerDiscovery discovery = PeerDiscovery.defaults();
+  /** --group, checked; null for none (the machine's). */
+  private java.util.UUID groupId;
+
+  /** --tracker, checked; empty for none (the machine's). */
+  private final List<URI> announce = new ArrayList<>();
 
   /** --mode, or group for --group alone; null for neither. */
   private DownloadMode downloadMode;
@@ -154,13 +160,13 @@ final class PeerOptions {
   }
 
   private void checkDiscovery(Function<String, RuntimeException> usage) {
-    List<java.net.URI> announce = new ArrayList<>();
+    announce.clear();
     try {
       if (mode != null) {
         downloadMode = PeerDiscovery.mode(mode);
       }
       if (group != null) {
-        discovery = discovery.withGroup(PeerDiscovery.group(group));
+        groupId = PeerDiscovery.group(group);
         if (downloadMode == null) {
           downloadMode = DownloadMode.GROUP;
         }
@@ -178,10 +184,6 @@ final class PeerOptions {
       throw usage.apply(
           "--mode, --group and --tracker find peers for content a description names: give"
               + " --torrent or --integrity");
-    }
-    discovery = discovery.withTrackers(announce);
-    if (downloadMode != null) {
-      discovery = discovery.withMode(downloadMode);
     }
   }
 
@@ -226,7 +228,9 @@ final class PeerOptions {
       return config;
     }
     // As ferryd: no peer served on a metered connection or on battery (the machine's settings
-    // file, which could allow it, is ferryd's).
+    // file, which could allow it, is ferryd's). The machine's discovery is DO's defaults: the
+    // download's mode, group and trackers are its job's properties (setUp), as through ferryd.
+    PeerDiscovery discovery = PeerDiscovery.defaults();
     SwarmSettings settings =
         SwarmSettings.defaults().withUploads(UploadConditions.ofHost(UploadAccount.NONE, 0));
     try {
@@ -271,6 +275,15 @@ final class PeerOptions {
     if (downloadMode != null) {
       job.setProperty(
           JobPropertyId.DOWNLOAD_MODE, new JobPropertyValue.Dword(downloadMode.value()));
+    }
+    if (groupId != null) {
+      job.setProperty(JobPropertyId.GROUP_ID, new JobPropertyValue.Text(groupId.toString()));
+    }
+    if (!announce.isEmpty()) {
+      job.setProperty(
+          JobPropertyId.TRACKERS,
+          new JobPropertyValue.Text(
+              String.join(",", announce.stream().map(URI::toString).toList())));
     }
   }
 

@@ -178,6 +178,8 @@ abstract class DownloadContract {
           java.util.Base64.getEncoder().encodeToString("d1:ai1ee".getBytes());
       case PEERS -> "127.0.0.1:7680";
       case DOWNLOAD_MODE -> 1;
+      case GROUP_ID -> "6a1f0d4e-8c2b-4f61-9b7a-2f3c4d5e6f70";
+      case TRACKERS -> "http://127.0.0.1:6969/announce";
       case CALLBACK_INTERFACE -> (DownloadStatusCallback) (d, s) -> {};
       case STREAM_INTERFACE -> (dev.ferry.api.delivery.DownloadSink) (o, b) -> {};
       default ->

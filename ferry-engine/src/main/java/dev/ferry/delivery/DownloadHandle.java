@@ -475,6 +475,12 @@ final class DownloadHandle implements Download {
               HResult.E_INVALIDARG, "DownloadMode is 0, 1, 2, 3, 99 or 100: " + value);
         }
       }
+      case GROUP_ID -> {
+        if (!((String) value).isBlank()) {
+          dev.ferry.api.ArgumentRules.groupId((String) value);
+        }
+      }
+      case TRACKERS -> dev.ferry.api.ArgumentRules.trackers((String) value);
       case DECRYPTION_INFO -> dev.ferry.engine.integrity.DecryptionInfo.parse((String) value);
       case INTEGRITY_CHECK_INFO ->
           dev.ferry.engine.integrity.IntegrityCheckInfo.parse((String) value);
@@ -535,6 +541,18 @@ final class DownloadHandle implements Download {
             case DOWNLOAD_MODE -> settings.downloadMode((Integer) value);
             case HTTP_DELAY -> settings.httpDelay((Integer) value);
             case MIN_BACKGROUND_QOS -> settings.minBackgroundQos((Long) value);
+            case GROUP_ID ->
+                settings.groupId(
+                    value == null || ((String) value).isBlank()
+                        ? null
+                        : dev.ferry.api.ArgumentRules.groupId((String) value).toString());
+            case TRACKERS ->
+                settings.trackers(
+                    String.join(
+                        ",",
+                        dev.ferry.api.ArgumentRules.trackers((String) value).stream()
+                            .map(java.net.URI::toString)
+                            .toList()));
             case NO_PROGRESS_TIMEOUT_SECONDS ->
                 settings.noProgressTimeoutSeconds(
                     value == null

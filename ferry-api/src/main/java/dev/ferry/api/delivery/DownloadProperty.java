@@ -90,7 +90,19 @@ public enum DownloadProperty {
    * download's other sources are topped up from its origin, even within the HTTP delay (DO's
    * DOMinBackgroundQos, 2,500 KB/s by default); 0 never; unset for the machine's.
    */
-  MIN_BACKGROUND_QOS(1008, PropertyType.UINT64, READ_WRITE, null);
+  MIN_BACKGROUND_QOS(1008, PropertyType.UINT64, READ_WRITE, null),
+  /**
+   * A Ferry extension, the job property's number: this download's Group ID for group mode (DO's
+   * DOGroupID set per download), a GUID with or without braces; in place of the machine's; unset or
+   * "" for the machine's.
+   */
+  GROUP_ID(1009, PropertyType.STRING, READ_WRITE, null),
+  /**
+   * A Ferry extension, the job property's number: the trackers this download announces to and finds
+   * peers at, http, https or udp announce URLs separated by commas; in place of the machine's;
+   * unset or "" for the machine's.
+   */
+  TRACKERS(1010, PropertyType.STRING, READ_WRITE, null);
 
   private final int value;
   private final PropertyType type;

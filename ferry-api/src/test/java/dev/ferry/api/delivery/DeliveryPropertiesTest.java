@@ -35,7 +35,7 @@ class DeliveryPropertiesTest {
 
   @Test
   void downloadPropertiesKeepTheirNumbersTypesAccessAndDefaults() {
-    assertThat(DownloadProperty.values()).hasSize(37);
+    assertThat(DownloadProperty.values()).hasSize(39);
     for (DownloadProperty property : DownloadProperty.values()) {
       if (property.value() < 1000) {
         assertThat(property.value()).as("DO's numbers").isEqualTo(property.ordinal());

@@ -79,6 +79,12 @@ final class Job {
   /** MIN_BACKGROUND_QOS in bytes per second (0: never), or null for the engine's. */
   volatile Long minBackgroundQos;
 
+  /** GROUP_ID: the job's Group ID (a GUID, lowercase), or null for the machine's. */
+  volatile String groupId;
+
+  /** TRACKERS: the job's tracker URLs separated by commas, "" for the machine's. */
+  volatile String trackers = "";
+
   /** The job's own cap, which every one of its transfers passes through besides the policy's. */
   final dev.ferry.engine.bandwidth.TokenBucket rateCap;
 
@@ -220,7 +226,9 @@ final class Job {
         peers.isEmpty() ? null : peers,
         downloadMode,
         httpDelay,
-        minBackgroundQos);
+        minBackgroundQos,
+        groupId,
+        trackers.isEmpty() ? null : trackers);
   }
 
   /**
@@ -279,6 +287,8 @@ final class Job {
     job.downloadMode = row.downloadMode();
     job.httpDelay = row.httpDelayS();
     job.minBackgroundQos = row.minBackgroundQos();
+    job.groupId = row.groupId();
+    job.trackers = row.trackers() == null ? "" : row.trackers();
     job.storedCredentials = row.storedCredentials();
     job.minNotificationIntervalMs = row.minNotificationIntervalMs();
     job.onDemand = row.onDemand();

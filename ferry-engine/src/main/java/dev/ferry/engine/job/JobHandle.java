@@ -385,6 +385,13 @@ final class JobHandle implements BackgroundCopyJob {
           }
           yield new JobPropertyValue.Uint64(j.minBackgroundQos);
         }
+        case GROUP_ID -> {
+          if (j.groupId == null) {
+            throw new FerryException(HResult.E_NOT_SET, "GROUP_ID has not been set");
+          }
+          yield new JobPropertyValue.Text(j.groupId);
+        }
+        case TRACKERS -> new JobPropertyValue.Text(j.trackers);
       };
     }
 
@@ -510,7 +517,26 @@ final class JobHandle implements BackgroundCopyJob {
           }
           j.minBackgroundQos = rate;
         }
+        case GROUP_ID ->
+            j.groupId = groupId(expect(value, JobPropertyValue.Text.class, id).value());
+        case TRACKERS ->
+            j.trackers = trackers(expect(value, JobPropertyValue.Text.class, id).value());
       }
+    }
+
+    /** A Group ID as the job keeps it (a lowercase GUID), null for "" (the machine's). */
+    static String groupId(String text) {
+      if (text == null || text.isBlank()) {
+        return null;
+      }
+      return dev.ferry.api.ArgumentRules.groupId(text).toString();
+    }
+
+    /** Trackers as the job keeps them: checked, separated by commas; "" for the machine's. */
+    static String trackers(String text) {
+      return String.join(
+          ",",
+          dev.ferry.api.ArgumentRules.trackers(text).stream().map(java.net.URI::toString).toList());
     }
 
     private static <T extends JobPropertyValue> T expect(

@@ -307,5 +307,15 @@ public final class JobRef {
     public void minBackgroundQos(Long bytesPerSecond) {
       job.minBackgroundQos = bytesPerSecond;
     }
+
+    @Override
+    public void groupId(String groupId) {
+      job.groupId = groupId;
+    }
+
+    @Override
+    public void trackers(String trackers) {
+      job.trackers = trackers;
+    }
   }
 }

@@ -40,4 +40,10 @@ public interface JobSettings {
 
   /** The job's own minimum background rate in bytes per second, null for the engine's. */
   void minBackgroundQos(Long bytesPerSecond);
+
+  /** The job's own Group ID, checked already (a GUID, lowercase), null for the machine's. */
+  void groupId(String groupId);
+
+  /** The job's own trackers, checked already and separated by commas; "" for the machine's. */
+  void trackers(String trackers);
 }

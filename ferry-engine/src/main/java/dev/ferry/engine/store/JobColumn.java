@@ -62,7 +62,9 @@ enum JobColumn {
   PEERS(TEXT),
   DOWNLOAD_MODE(NULLABLE_INT),
   HTTP_DELAY_S(NULLABLE_INT),
-  MIN_BACKGROUND_QOS(NULLABLE_LONG);
+  MIN_BACKGROUND_QOS(NULLABLE_LONG),
+  GROUP_ID(TEXT),
+  TRACKERS(TEXT);
 
   static final Table<JobRow, JobColumn> TABLE =
       Table.of("jobs", values(), column -> column.binding, JobColumn::value);
@@ -130,6 +132,8 @@ enum JobColumn {
       case DOWNLOAD_MODE -> r.downloadMode();
       case HTTP_DELAY_S -> r.httpDelayS();
       case MIN_BACKGROUND_QOS -> r.minBackgroundQos();
+      case GROUP_ID -> r.groupId();
+      case TRACKERS -> r.trackers();
     };
   }
 
@@ -181,6 +185,8 @@ enum JobColumn {
         TABLE.get(rs, PEERS),
         TABLE.get(rs, DOWNLOAD_MODE),
         TABLE.get(rs, HTTP_DELAY_S),
-        TABLE.get(rs, MIN_BACKGROUND_QOS));
+        TABLE.get(rs, MIN_BACKGROUND_QOS),
+        TABLE.get(rs, GROUP_ID),
+        TABLE.get(rs, TRACKERS));
   }
 }

@@ -53,4 +53,6 @@ public record JobRow(
     String peers,
     Integer downloadMode,
     Integer httpDelayS,
-    Long minBackgroundQos) {}
+    Long minBackgroundQos,
+    String groupId,
+    String trackers) {}

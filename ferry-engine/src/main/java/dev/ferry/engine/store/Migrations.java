@@ -124,7 +124,12 @@ final class Migrations {
           // second); unset: the engine's.
           List.of(
               "ALTER TABLE jobs ADD COLUMN http_delay_s INTEGER",
-              "ALTER TABLE jobs ADD COLUMN min_background_qos INTEGER"));
+              "ALTER TABLE jobs ADD COLUMN min_background_qos INTEGER"),
+          // Ferry's job properties GROUP_ID (a GUID) and TRACKERS (URLs separated by commas), a
+          // download's own scope for peers; unset: the machine's.
+          List.of(
+              "ALTER TABLE jobs ADD COLUMN group_id TEXT",
+              "ALTER TABLE jobs ADD COLUMN trackers TEXT"));
 
   static int latest() {
     return STEPS.size();

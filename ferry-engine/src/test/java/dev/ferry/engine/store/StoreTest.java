@@ -233,7 +233,9 @@ class StoreTest {
             "10.0.0.3:7680",
             1,
             -1,
-            2_560_000L);
+            2_560_000L,
+            "6a1f0d4e-8c2b-4f61-9b7a-2f3c4d5e6f70",
+            "http://tracker.lan:6969/announce,udp://10.0.0.4:6969");
     FileRow file =
         new FileRow(
             id,
@@ -283,7 +285,7 @@ class StoreTest {
           new JobRow(
               id, 1, 0, 1000, "u", "j", "", 2, 1, 0, 0, 0, 0, null, null, null, null, 3, 600,
               1209600, 0, null, null, null, 0, null, false, false, 0, 0, 0, false, false, 0, 0,
-              null, null, null, 0, null, null, null, null, null, null, null);
+              null, null, null, 0, null, null, null, null, null, null, null, null, null);
       store.insertJob(job);
       store.addFiles(
           job,

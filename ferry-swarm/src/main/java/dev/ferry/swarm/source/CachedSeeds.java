@@ -1,6 +1,5 @@
 package dev.ferry.swarm.source;
 
-import dev.ferry.api.delivery.DownloadMode;
 import dev.ferry.swarm.cache.CacheRefusal;
 import dev.ferry.swarm.cache.ContentCache;
 import dev.ferry.swarm.cache.Removal;
@@ -20,8 +19,9 @@ import org.slf4j.LoggerFactory;
 /**
  * What DO keeps for peers once downloads complete: each completed file with a content description
  * goes into the {@link ContentCache} (within its policies), and every entry is in the swarm and
- * announced as the machine's DownloadMode says, until the cache lets it go. Entries of an earlier
- * run are served again at start; the cache is checked now and then ({@link ContentCache#maintain}).
+ * announced as the machine's DownloadMode, Group ID and trackers say, until the cache lets it go.
+ * Entries of an earlier run are served again at start; the cache is checked now and then ({@link
+ * ContentCache#maintain}).
  */
 final class CachedSeeds implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(CachedSeeds.class);
@@ -32,7 +32,7 @@ final class CachedSeeds implements AutoCloseable {
   private final ContentCache cache;
   private final Swarm swarm;
   private final PeerFinding finding;
-  private final DownloadMode mode;
+  private final PeerScope scope;
   private final Predicate<InfoHash> heldElsewhere;
   private final Map<InfoHash, Runnable> served = new ConcurrentHashMap<>();
   private final Thread maintenance;
@@ -46,12 +46,12 @@ final class CachedSeeds implements AutoCloseable {
       ContentCache cache,
       Swarm swarm,
       PeerFinding finding,
-      DownloadMode mode,
+      PeerScope scope,
       Predicate<InfoHash> heldElsewhere) {
     this.cache = cache;
     this.swarm = swarm;
     this.finding = finding;
-    this.mode = mode;
+    this.scope = scope;
     this.heldElsewhere = heldElsewhere;
     // The listener may run on a session's thread that found a changed piece: leave it at once.
     cache.onRemoved(removal -> Thread.ofVirtual().start(() -> removed(removal)));
@@ -95,7 +95,7 @@ final class CachedSeeds implements AutoCloseable {
         .serve(hash)
         .ifPresent(content -> {
           TorrentSession session = swarm.add(content.torrent(), content.pieces());
-          Runnable before = served.put(hash, finding.find(session, mode));
+          Runnable before = served.put(hash, finding.find(session, scope));
           if (before != null) {
             before.run();
           }

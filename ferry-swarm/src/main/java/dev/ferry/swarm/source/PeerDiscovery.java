@@ -1,5 +1,7 @@
 package dev.ferry.swarm.source;
 
+import dev.ferry.api.ArgumentRules;
+import dev.ferry.api.FerryException;
 import dev.ferry.api.delivery.DownloadMode;
 import dev.ferry.spi.Clock;
 import dev.ferry.swarm.discovery.PeerRestriction;
@@ -109,40 +111,28 @@ public record PeerDiscovery(
     };
   }
 
-  /** A Group ID: a GUID, with or without braces; IllegalArgumentException otherwise. */
+  /**
+   * A Group ID: a GUID, with or without braces; IllegalArgumentException otherwise. The rule is the
+   * job property GROUP_ID's ({@link ArgumentRules#groupId}), so the machine and its downloads take
+   * the same values.
+   */
   public static UUID group(String text) {
-    String guid = text.strip();
-    if (guid.startsWith("{") && guid.endsWith("}")) {
-      guid = guid.substring(1, guid.length() - 1);
-    }
-    if (guid.length() != 36) {
-      throw new IllegalArgumentException("'" + text + "' is not a GUID (8-4-4-4-12 hex digits)");
-    }
     try {
-      return UUID.fromString(guid);
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("'" + text + "' is not a GUID (8-4-4-4-12 hex digits)");
+      return ArgumentRules.groupId(text);
+    } catch (FerryException e) {
+      throw new IllegalArgumentException(e.getMessage(), e);
     }
   }
 
   /**
    * A tracker's announce URL: http, https or udp, with a host; IllegalArgumentException otherwise.
+   * The rule is the job property TRACKERS's ({@link ArgumentRules#tracker}).
    */
   public static URI tracker(String text) {
-    URI uri;
     try {
-      uri = new URI(text.strip());
-    } catch (java.net.URISyntaxException e) {
-      throw new IllegalArgumentException("'" + text + "' is not a URL: " + e.getReason());
+      return ArgumentRules.tracker(text);
+    } catch (FerryException e) {
+      throw new IllegalArgumentException(e.getMessage(), e);
     }
-    String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-    if (!List.of("http", "https", "udp").contains(scheme) || uri.getHost() == null) {
-      throw new IllegalArgumentException(
-          "'" + text + "' is not a tracker's announce URL (http://, https:// or udp://HOST:PORT)");
-    }
-    if (scheme.equals("udp") && uri.getPort() < 1) {
-      throw new IllegalArgumentException("'" + text + "': a UDP tracker's URL needs its port");
-    }
-    return uri;
   }
 }

@@ -17,19 +17,26 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
 import java.net.SocketException;
+import java.net.URI;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Finds the peers of the swarms this node is in, as each one's DownloadMode allows ({@link
- * PeerDiscovery}): announces each swarm's key on the local network (BEP 14) and to the trackers,
- * and connects its session to the peers they report, less those the mode's restriction keeps out.
- * Several users of one key (two downloads of the same content, a download and a seed) share one
- * announce, which stops when the last one is done.
+ * Finds the peers of the swarms this node is in, as each one's scope allows ({@link PeerScope}: the
+ * download's own mode, Group ID and trackers, else the machine's {@link PeerDiscovery}): announces
+ * each swarm's key on the local network (BEP 14) and to the scope's trackers, and connects its
+ * session to the peers they report, less those the mode's restriction keeps out. Several users of
+ * one key (two downloads of the same content, a download and a seed) share its announces, which
+ * stop when the last one is done; a user that brings trackers the key is not yet announced to adds
+ * an announce to them.
  */
 final class PeerFinding implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(PeerFinding.class);
@@ -39,7 +46,10 @@ final class PeerFinding implements AutoCloseable {
 
   private final PeerDiscovery config;
   private final Swarm swarm;
-  private final Trackers trackers;
+
+  /** The trackers' client, made when a first scope names trackers (under the lock). */
+  private Trackers trackers;
+
   private final LocalDiscovery local;
   private final ReentrantLock lock = new ReentrantLock();
   private final Map<SwarmKey, Found> found = new HashMap<>();
@@ -52,7 +62,12 @@ final class PeerFinding implements AutoCloseable {
     final TorrentSession session;
     PeerRestriction restriction;
     int users;
-    Announcer announcer;
+
+    /** Every tracker the key is announced to, by one of {@link #announcers}. */
+    final Set<URI> announced = new HashSet<>();
+
+    /** The key's announces: its first user's trackers, then those each later user added. */
+    final List<Announcer> announcers = new ArrayList<>();
 
     Found(SwarmKey key, TorrentSession session, PeerRestriction restriction) {
       this.key = key;
@@ -65,10 +80,6 @@ final class PeerFinding implements AutoCloseable {
     this.config = config;
     this.swarm = swarm;
     this.subnetsRead = config.clock().nanoTime();
-    this.trackers =
-        config.trackers().isEmpty()
-            ? null
-            : new Trackers(TrackerSettings.defaults().withClock(config.clock()));
     LocalDiscovery lsd = null;
     if (config.localDiscovery() && swarm.port() > 0) {
       // Every announce heard is filtered here, by the restriction of the key's mode.
@@ -88,14 +99,15 @@ final class PeerFinding implements AutoCloseable {
   }
 
   /**
-   * Starts finding the peers of {@code session} in {@code mode}; the returned handle stops it. A
-   * mode that allows no peers finds none.
+   * Starts finding the peers of {@code session} as {@code scope} says; the returned handle stops
+   * it. A mode that allows no peers finds none.
    */
-  Runnable find(TorrentSession session, DownloadMode mode) {
-    boolean grouped = mode == DownloadMode.GROUP && config.group().isPresent();
+  Runnable find(TorrentSession session, PeerScope scope) {
+    DownloadMode mode = scope.mode();
+    boolean grouped = scope.grouped();
     // Told even where nothing is announced: the peers a download names count as the group's too.
     session.inGroup(grouped);
-    if (!PeerDiscovery.allowsPeers(mode) || (local == null && trackers == null)) {
+    if (!PeerDiscovery.allowsPeers(mode) || (local == null && scope.trackers().isEmpty())) {
       return () -> {};
     }
     if (mode == DownloadMode.GROUP && !grouped) {
@@ -103,7 +115,7 @@ final class PeerFinding implements AutoCloseable {
     }
     SwarmKey key =
         grouped
-            ? SwarmKey.forGroup(config.group().get(), session.torrent().infoHash())
+            ? SwarmKey.forGroup(scope.group().get(), session.torrent().infoHash())
             : SwarmKey.of(session.torrent().infoHash());
     PeerRestriction restriction =
         mode == DownloadMode.LAN || (mode == DownloadMode.GROUP && !grouped)
@@ -115,11 +127,15 @@ final class PeerFinding implements AutoCloseable {
       if (f == null) {
         f = new Found(key, session, restriction);
         found.put(key, f);
-        start(f);
+        if (local != null) {
+          local.announce(f.key);
+        }
+        LOG.debug("finding peers of {} under {} ({})", f.session.torrent(), f.key, f.restriction);
       } else if (restriction == PeerRestriction.NONE) {
         // A second user in a wider mode widens the key's peers; they stay wide until it ends.
         f.restriction = PeerRestriction.NONE;
       }
+      announce(f, scope.trackers());
       f.users++;
       Found joined = f;
       return () -> leave(joined);
@@ -128,18 +144,25 @@ final class PeerFinding implements AutoCloseable {
     }
   }
 
-  /** Under the lock: the key's first user. */
-  private void start(Found f) {
-    if (local != null) {
-      local.announce(f.key);
+  /**
+   * Under the lock: announces {@code f}'s key to those of {@code urls} it is not announced to yet,
+   * by an announcer of their own that lasts as long as the key (its users share its peers).
+   */
+  private void announce(Found f, List<URI> urls) {
+    List<URI> fresh = urls.stream().filter(url -> !f.announced.contains(url)).distinct().toList();
+    if (fresh.isEmpty()) {
+      return;
     }
-    if (trackers != null) {
-      TorrentSession session = f.session;
-      long length = session.torrent().length();
-      f.announcer =
+    if (trackers == null) {
+      trackers = new Trackers(TrackerSettings.defaults().withClock(config.clock()));
+    }
+    TorrentSession session = f.session;
+    long length = session.torrent().length();
+    try {
+      f.announcers.add(
           Announcer.start(
               f.key,
-              config.trackers(),
+              fresh,
               trackers,
               AnnouncerSettings.defaults(swarm.peerId(), Math.max(swarm.port(), 0), config.clock()),
               () -> {
@@ -147,13 +170,17 @@ final class PeerFinding implements AutoCloseable {
                 long left = Math.max(0, length - stats.bytesDownloaded());
                 return new Progress(stats.bytesUploaded(), stats.bytesDownloaded(), left);
               },
-              peer -> offer(f, peer));
+              peer -> offer(f, peer)));
+      f.announced.addAll(fresh);
+      LOG.debug("announcing {} to {}", f.key, fresh);
+    } catch (IllegalArgumentException e) {
+      // The job's trackers were checked when set: only a row edited by hand gets here.
+      LOG.warn("{} is not announced to {}: {}", f.key, fresh, e.getMessage());
     }
-    LOG.debug("finding peers of {} under {} ({})", f.session.torrent(), f.key, f.restriction);
   }
 
   private void leave(Found f) {
-    Announcer announcer = null;
+    List<Announcer> announcers = List.of();
     lock.lock();
     try {
       if (--f.users > 0 || found.get(f.key) != f) {
@@ -163,11 +190,11 @@ final class PeerFinding implements AutoCloseable {
       if (local != null) {
         local.withdraw(f.key);
       }
-      announcer = f.announcer;
+      announcers = List.copyOf(f.announcers);
     } finally {
       lock.unlock();
     }
-    closeQuietly(announcer);
+    announcers.forEach(PeerFinding::closeQuietly);
   }
 
   /** A neighbour announced {@code key} (BEP 14). */
@@ -223,22 +250,24 @@ final class PeerFinding implements AutoCloseable {
 
   @Override
   public void close() {
-    Iterable<Found> all;
+    List<Announcer> announcers = new ArrayList<>();
+    Trackers client;
     lock.lock();
     try {
-      all = java.util.List.copyOf(found.values());
+      for (Found f : found.values()) {
+        announcers.addAll(f.announcers);
+      }
       found.clear();
+      client = trackers;
     } finally {
       lock.unlock();
     }
-    for (Found f : all) {
-      closeQuietly(f.announcer);
-    }
+    announcers.forEach(PeerFinding::closeQuietly);
     if (local != null) {
       local.close();
     }
-    if (trackers != null) {
-      trackers.close();
+    if (client != null) {
+      client.close();
     }
   }
 

@@ -41,10 +41,11 @@ import org.slf4j.LoggerFactory;
  * Peers as the engine sees them: a {@link SourceProvider} over one {@link Swarm}. For a file whose
  * job has a content description (and a DownloadMode that allows peers) it gives the engine the
  * check every piece must pass, joins the content's swarm serving what the engine has verified so
- * far, connects the job's known peers, and offers a {@link PeerSource} beside the origin; a magnet
- * link's file has peers as its origin ({@link #origin}). It also holds what is offered to peers
- * from local files ({@link #seed}). Made by whoever wires the engine (ferryd, the embedded engine),
- * which closes it.
+ * far, finds its peers in the job's {@link PeerScope} (its own DownloadMode, Group ID and trackers,
+ * each else the machine's), connects the job's known peers, and offers a {@link PeerSource} beside
+ * the origin; a magnet link's file has peers as its origin ({@link #origin}). It also holds what is
+ * offered to peers from local files ({@link #seed}). Made by whoever wires the engine (ferryd, the
+ * embedded engine), which closes it.
  */
 public final class PeerSharing implements SourceProvider, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(PeerSharing.class);
@@ -119,7 +120,8 @@ public final class PeerSharing implements SourceProvider, AutoCloseable {
     if (cached != null) {
       throw new IllegalStateException("a cache is kept already");
     }
-    cached = new CachedSeeds(cache, swarm, finding, discovery.mode(), this::heldElsewhere);
+    // What the cache keeps is the machine's to share: it is found as the machine finds peers.
+    cached = new CachedSeeds(cache, swarm, finding, PeerScope.of(discovery), this::heldElsewhere);
   }
 
   /** The content kept for peers, where {@link #keepCompleted} gave one. */
@@ -209,7 +211,7 @@ public final class PeerSharing implements SourceProvider, AutoCloseable {
       return List.of();
     }
     TorrentSession session = swarm.add(torrent, pieces(local));
-    Runnable stopFinding = finding.find(session, mode(file));
+    Runnable stopFinding = finding.find(session, PeerScope.of(file, discovery));
     Transfer replaced;
     synchronized (transferring) {
       replaced =
@@ -270,7 +272,8 @@ public final class PeerSharing implements SourceProvider, AutoCloseable {
   public TorrentSession seed(Path file, SingleFileTorrent torrent, long owner) {
     seeds.put(torrent.infoHash(), new Seed(file, torrent, owner));
     TorrentSession session = swarm.add(torrent, LocalPieces.ofFile(file));
-    Runnable before = seedFinding.put(torrent.infoHash(), finding.find(session, discovery.mode()));
+    Runnable before =
+        seedFinding.put(torrent.infoHash(), finding.find(session, PeerScope.of(discovery)));
     if (before != null) {
       before.run();
     }
