@@ -4,7 +4,10 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ferry.api.BackgroundCopyFile;
 import dev.ferry.api.BackgroundCopyJob;
+import dev.ferry.api.BackgroundCopyManager;
+import dev.ferry.api.delivery.DeliveryManager;
 import dev.ferry.api.delivery.DeliveryOptimizationFile;
+import dev.ferry.api.delivery.FileDeliveryStatus;
 import dev.ferry.api.delivery.SwarmStats;
 import dev.ferry.rest.Json;
 import java.io.IOException;
@@ -31,15 +34,23 @@ record FileSources(
     int rejected,
     String sha256) {
 
-  /** Each of {@code job}'s files; a file without DO's statistics counts none. */
-  static List<FileSources> of(BackgroundCopyJob job) {
+  /**
+   * Each of {@code job}'s files; a file without DO's statistics counts none. A job of ferryd's
+   * offers no DO interface on its files: their statistics are then read from {@code manager}'s DO
+   * status, where the job's rows stand until it completes.
+   */
+  static List<FileSources> of(BackgroundCopyJob job, BackgroundCopyManager manager) {
     List<FileSources> counted = new ArrayList<>();
+    List<FileDeliveryStatus> status = null;
     for (BackgroundCopyFile file : job.files()) {
       SwarmStats stats = null;
       try {
         stats = DeliveryOptimizationFile.of(file).getStats();
-      } catch (RuntimeException noStatistics) {
-        // Counted as none: the summary is only the richer for them.
+      } catch (RuntimeException noInterface) {
+        if (status == null) {
+          status = statusOf(job, manager);
+        }
+        stats = statsOf(status, file);
       }
       counted.add(
           new FileSources(
@@ -60,9 +71,33 @@ record FileSources(
     return counted;
   }
 
+  /** {@code job}'s rows of DO's status; none where the manager has no DO interface. */
+  private static List<FileDeliveryStatus> statusOf(
+      BackgroundCopyJob job, BackgroundCopyManager manager) {
+    try {
+      String id = job.id().toString();
+      return DeliveryManager.of(manager).deliveryStatus().stream()
+          .filter(row -> row.ownerId().equals(id))
+          .toList();
+    } catch (RuntimeException noStatistics) {
+      // Counted as none: the summary is only the richer for them.
+      return List.of();
+    }
+  }
+
+  /** The statistics of {@code file} among {@code rows}, by its local path; null when none. */
+  private static SwarmStats statsOf(List<FileDeliveryStatus> rows, BackgroundCopyFile file) {
+    for (FileDeliveryStatus row : rows) {
+      if (row.localPath().equals(file.localName())) {
+        return row.stats();
+      }
+    }
+    return null;
+  }
+
   /** The bytes of {@code job}'s files that came from cache servers. */
-  static long fromCache(BackgroundCopyJob job) {
-    return of(job).stream().mapToLong(FileSources::cache).sum();
+  static long fromCache(BackgroundCopyJob job, BackgroundCopyManager manager) {
+    return of(job, manager).stream().mapToLong(FileSources::cache).sum();
   }
 
   /** The same, with the SHA-256 of the file now at {@link #path} (null when unreadable). */

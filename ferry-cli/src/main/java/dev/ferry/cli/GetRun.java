@@ -262,7 +262,7 @@ final class GetRun {
   private void finish(Tracked t, JobProgress p) {
     List<FileSources> counted = List.of();
     if (command.json() || command.usesPeers()) {
-      counted = FileSources.of(t.job);
+      counted = FileSources.of(t.job, session.manager());
       for (FileSources s : counted) {
         cacheBytes += s.cache();
         peerBytes += s.peers().total();
@@ -272,7 +272,7 @@ final class GetRun {
       // first file came through one (the machine's cache hosts). A plain get of many small files
       // pays for the first file alone (`ferry do status` shows every file's counts).
       cachesProbed = true;
-      cacheBytes += FileSources.fromCache(t.job);
+      cacheBytes += FileSources.fromCache(t.job, session.manager());
     }
     HResult result = t.job.complete();
     if (result != HResult.S_OK) {

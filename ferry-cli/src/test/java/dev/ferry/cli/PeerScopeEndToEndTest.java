@@ -106,9 +106,8 @@ class PeerScopeEndToEndTest {
       Cli throughB = new Cli("--socket", b.socket().toString());
 
       // Another group first, so that no session of B's knows A yet: A sends nothing, the origin
-      // all. (Through ferryd the --json record has no counts by source: A's and the origin's
-      // tell.)
-      Path outsider =
+      // all.
+      JsonNode outsider =
           get(
               throughB,
               "outsider.bin",
@@ -121,12 +120,14 @@ class PeerScopeEndToEndTest {
               otherGroup.toString(),
               "--tracker",
               tracker.http().toString());
-      assertThat(PeerTestbed.sha256(outsider)).isEqualTo(content.sha256());
+      assertThat(outsider.get("sha256").asText()).isEqualTo(content.sha256());
+      assertThat(outsider.get("bytesFromPeers").asLong()).isZero();
+      assertThat(outsider.get("bytesFromHttp").asLong()).isGreaterThanOrEqualTo(content.size());
       assertThat(uploadedBy(throughA)).as("A served the other group").isZero();
       assertThat(origin.bytesServed("/outsider.bin")).isGreaterThanOrEqualTo(content.size());
 
       // Group G, the download's own (B's machine has none): A serves beside the slow origin.
-      Path member =
+      JsonNode member =
           get(
               throughB,
               "member.bin",
@@ -137,8 +138,13 @@ class PeerScopeEndToEndTest {
               group.toString(),
               "--tracker",
               tracker.udp().toString());
-      assertThat(PeerTestbed.sha256(member)).isEqualTo(content.sha256());
+      assertThat(member.get("sha256").asText()).isEqualTo(content.sha256());
       assertThat(uploadedBy(throughA)).as("A served B").isPositive();
+      // Through ferryd too, the record says where the bytes came from: A, on loopback, is a LAN
+      // peer.
+      assertThat(member.get("bytesFromPeers").asLong()).isPositive();
+      assertThat(member.get("bytesFromLanPeers").asLong())
+          .isEqualTo(member.get("bytesFromPeers").asLong());
       assertThat(origin.bytesServed("/member.bin")).isLessThan(content.size());
     }
   }
@@ -165,14 +171,14 @@ class PeerScopeEndToEndTest {
     }
   }
 
-  /** {@code ferry get} through {@code ferry}'s daemon, into {@code name}: the file. */
-  private Path get(Cli ferry, String name, String... args) {
+  /** {@code ferry get --json} through {@code ferry}'s daemon, into {@code name}: its record. */
+  private JsonNode get(Cli ferry, String name, String... args) throws IOException {
     Path out = tmp.resolve(name);
-    List<String> all = new java.util.ArrayList<>(List.of("get"));
+    List<String> all = new java.util.ArrayList<>(List.of("get", "--json"));
     all.addAll(List.of(args));
     all.addAll(List.of("-o", out.toString()));
     Cli.Result result = ferry.run(all.toArray(String[]::new));
     assertThat(result.code()).as(result.toString()).isZero();
-    return out;
+    return JSON.readTree(result.out());
   }
 }
