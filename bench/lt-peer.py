@@ -16,10 +16,12 @@
   lt-peer.py download [--plain] TORRENT DIR HOST:PORT [TIMEOUT]
       downloads TORRENT into DIR (the file's name is the torrent's) from that one peer
       (connect_peer, again every 2 s while no peer is connected); exits 0 once every piece is
-      downloaded and checked, 1 after TIMEOUT seconds (default 600). libtorrent's default first
-      tries an obfuscated handshake (MSE/PE, out_enc_policy "enabled") and, when the peer drops
-      it, connects again in plain text about a second later; --plain connects in plain text at
-      once (out_enc_policy "disabled")
+      downloaded and checked, 1 after TIMEOUT seconds (default 600), and prints "connections K..."
+      on standard output: how the connections seen past their handshake were made
+      ("plaintext_encrypted": MSE, plaintext selected; "rc4_encrypted"; "plain": no MSE).
+      libtorrent's default first tries an obfuscated handshake (MSE/PE, out_enc_policy "enabled")
+      and, when the peer drops it, connects again in plain text about a second later; --plain
+      connects in plain text at once (out_enc_policy "disabled")
 
 The session is the one of ferry-swarm's libtorrent-oracle.py: 127.0.0.1 only, no DHT, LSD, UPnP,
 NAT-PMP or uTP, several connections from one address allowed; libtorrent's other settings are its
@@ -111,6 +113,17 @@ def swarm(torrent, directory, listen, peers):
     serve_until_stdin_closes(ses)
 
 
+def encryption_of(peer):
+    """How a connection was made, once past its handshake (else None)."""
+    if peer.flags & (lt.peer_info.connecting | lt.peer_info.handshake):
+        return None
+    if peer.flags & lt.peer_info.rc4_encrypted:
+        return "rc4_encrypted"
+    if peer.flags & lt.peer_info.plaintext_encrypted:
+        return "plaintext_encrypted"
+    return "plain"
+
+
 def download(torrent, directory, peer, timeout, plain):
     host, port = peer.rsplit(":", 1)
     peer = (host, int(port))
@@ -119,7 +132,9 @@ def download(torrent, directory, peer, timeout, plain):
     handle.connect_peer(peer)
     deadline = time.monotonic() + timeout
     last_connect = time.monotonic()
+    connections = set()
     while True:
+        connections.update(e for e in map(encryption_of, handle.get_peer_info()) if e)
         status = handle.status()
         if status.is_finished or status.state == lt.torrent_status.seeding:
             break
@@ -137,6 +152,7 @@ def download(torrent, directory, peer, timeout, plain):
     # torrent before the session ends unmaps it.
     ses.remove_torrent(handle)
     del ses
+    print("connections %s" % " ".join(sorted(connections)), flush=True)
 
 
 def main(argv):

@@ -18,8 +18,14 @@ Reads one JSON request per line on standard input and answers each with one JSON
       second the session sends at most (set when the session is made)
   {"op": "download", "torrent": TORRENT or "magnet": URI, "dir": DIR, "peer": [HOST, PORT]}
       downloads into DIR in a session of its own ("session", default "download") from the one
-      peer given (connect_peer), answers {"state", "done"} once finished, or {"error"} after
-      "timeout" seconds (default 120)
+      peer given (connect_peer), answers {"state", "done", "encryption"} once finished, or
+      {"error"} after "timeout" seconds (default 120). "encryption" lists, sorted, how the
+      connections libtorrent reported past their handshake were made: "plaintext_encrypted" (MSE's
+      obfuscated handshake, plaintext selected after it), "rc4_encrypted" (MSE, RC4 selected) or
+      "plain" (no MSE). The session keeps libtorrent's encryption defaults (an obfuscated handshake
+      first, plain text again when refused) unless "rc4_only": true, set when the session is made:
+      allowed_enc_level rc4 and out_enc_policy forced, so that the connection is MSE with RC4 or
+      nothing
 Run with Debian's /usr/bin/python3, which has python3-libtorrent.
 """
 import json
@@ -61,10 +67,17 @@ def load(request):
 sessions = {}
 
 
-def session_named(name, unchecked=False, upload_rate=0):
+def session_named(name, unchecked=False, upload_rate=0, rc4_only=False):
     if name not in sessions:
+        encryption = {}
+        if rc4_only:
+            encryption = {
+                "allowed_enc_level": lt.enc_level.rc4,
+                "out_enc_policy": lt.enc_policy.forced,
+            }
         sessions[name] = lt.session(
             {
+                **encryption,
                 "listen_interfaces": "127.0.0.1:0",
                 "enable_dht": False,
                 "enable_lsd": False,
@@ -103,8 +116,24 @@ def seed(request):
     return {"port": session.listen_port()}
 
 
+ENCRYPTION = (
+    ("rc4_encrypted", lt.peer_info.rc4_encrypted),
+    ("plaintext_encrypted", lt.peer_info.plaintext_encrypted),
+)
+
+
+def encryption_of(peer):
+    """How a connection was made, once past its handshake (else None)."""
+    if peer.flags & (lt.peer_info.connecting | lt.peer_info.handshake):
+        return None
+    for name, flag in ENCRYPTION:
+        if peer.flags & flag:
+            return name
+    return "plain"
+
+
 def download(request):
-    session = session_named(request.get("session", "download"))
+    session = session_named(request.get("session", "download"), rc4_only=request.get("rc4_only"))
     if "magnet" in request:
         params = lt.parse_magnet_uri(request["magnet"])
         params.save_path = request["dir"]
@@ -115,10 +144,16 @@ def download(request):
     handle.connect_peer(peer)
     deadline = time.monotonic() + request.get("timeout", 120)
     last_connect = time.monotonic()
+    encryption = set()
     while True:
+        encryption.update(e for e in map(encryption_of, handle.get_peer_info()) if e)
         status = handle.status()
         if status.is_finished or status.state == lt.torrent_status.seeding:
-            return {"state": str(status.state), "done": status.total_done}
+            return {
+                "state": str(status.state),
+                "done": status.total_done,
+                "encryption": sorted(encryption),
+            }
         if time.monotonic() > deadline:
             raise TimeoutError(
                 "not finished: %s, %d bytes, %d peers, error %r"

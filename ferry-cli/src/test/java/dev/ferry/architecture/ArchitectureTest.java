@@ -116,7 +116,8 @@ class ArchitectureTest {
    * SPI, DO, sources) names them, and they use only what the engine offers parts that plug in (the
    * SPI, the integrity package's tree) and, to be wired in, its configuration ({@code
    * dev.ferry.engine}'s own classes: {@code PeerSharing.into(EngineConfig)}); the tracker client
-   * also uses Apache HttpClient, as the engine's HTTP source does.
+   * also uses Apache HttpClient, as the engine's HTTP source does. The JDK's javax.crypto is
+   * allowed too: MSE's RC4 (dev.ferry.swarm.mse) is SunJCE's ARCFOUR.
    */
   @Test
   void theEngineKnowsNothingOfTheSwarm() {
@@ -148,7 +149,8 @@ class ArchitectureTest {
             "dev.ferry.spi..",
             "dev.ferry.api..",
             "org.slf4j..",
-            "java..")
+            "java..",
+            "javax.crypto..")
         .check(ferry);
     // HTTP(S) trackers announce with the HTTP client the engine's HttpSource uses.
     classes()

@@ -134,12 +134,24 @@ public final class Libtorrent implements AutoCloseable {
 
   /**
    * Downloads {@code torrent} into {@code dir} from the one peer given (connect_peer), in a
-   * libtorrent session named {@code session}; answers {@code {"state", "done"}} once finished, or
-   * {@code {"error"}} after two minutes.
+   * libtorrent session named {@code session}; answers {@code {"state", "done", "encryption"}} once
+   * finished (how its connections were made: see libtorrent-oracle.py), or {@code {"error"}} after
+   * two minutes.
    */
   public JsonNode download(Path torrent, Path dir, String session, InetSocketAddress peer) {
     ObjectNode request = downloadRequest(dir, session, peer);
     request.put("torrent", torrent.toAbsolutePath().toString());
+    return ask(request);
+  }
+
+  /**
+   * As {@link #download}, in a session (made by this call) that connects with MSE and RC4 only
+   * (allowed_enc_level rc4, out_enc_policy forced): no plaintext offered, no plain retry.
+   */
+  public JsonNode downloadRc4Only(Path torrent, Path dir, String session, InetSocketAddress peer) {
+    ObjectNode request = downloadRequest(dir, session, peer);
+    request.put("torrent", torrent.toAbsolutePath().toString());
+    request.put("rc4_only", true);
     return ask(request);
   }
 

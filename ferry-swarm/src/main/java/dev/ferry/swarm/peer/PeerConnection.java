@@ -103,18 +103,19 @@ public final class PeerConnection {
   /**
    * A connection whose handshakes are done ({@link PeerHandshake}); nothing runs until {@link
    * #start}, so the owner can queue its first messages (bitfield, extension handshake) before.
+   * Messages go through {@code peer}'s streams (RC4 after MSE's handshake that selected it).
    */
   public PeerConnection(
-      Socket socket, Handshake ours, Handshake theirs, WireLimits limits, Uploads uploads)
+      PeerSocket peer, Handshake ours, Handshake theirs, WireLimits limits, Uploads uploads)
       throws IOException {
-    this.socket = socket;
+    this.socket = peer.socket();
     this.theirs = theirs;
     this.fast = ours.reserved().fast() && theirs.reserved().fast();
     this.extensions = ours.reserved().extensionProtocol() && theirs.reserved().extensionProtocol();
     // Each block is copied into its piece before the next message is read (the listener runs on
     // this connection's reader thread), so one array serves them all.
-    this.reader = MessageReader.reusingBlocks(socket.getInputStream(), limits);
-    this.out = new BufferedOutputStream(socket.getOutputStream(), 64 * 1024);
+    this.reader = MessageReader.reusingBlocks(peer.in(), limits);
+    this.out = new BufferedOutputStream(peer.out(), 64 * 1024);
     this.uploads = uploads;
     this.name = socket.getRemoteSocketAddress() + "/" + theirs.peerId().toString().substring(0, 16);
     socket.setSoTimeout(SILENCE_MILLIS);

@@ -1,5 +1,9 @@
 package dev.ferry.swarm.peer;
 
+import dev.ferry.swarm.mse.CryptoMethod;
+import dev.ferry.swarm.mse.Negotiated;
+import dev.ferry.swarm.mse.ObfuscatedHandshake;
+import dev.ferry.swarm.mse.StreamKeys;
 import dev.ferry.swarm.wire.Handshake;
 import dev.ferry.swarm.wire.WireException;
 import java.io.EOFException;
@@ -9,11 +13,16 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * BEP 3's handshake on a socket, both ways, within {@link #TIMEOUT_MILLIS}: the caller connects (or
  * accepts), sends or reads first as its side requires, and gets the peer's handshake. Exactly 68
  * bytes are read, so the messages after it stay in the socket for the connection's reader.
+ *
+ * <p>An incoming connection may open with MSE's obfuscated handshake instead ({@link
+ * #readIncoming}), as libtorrent's do by default; outgoing ones are plain.
  */
 public final class PeerHandshake {
   /** How long connecting and each side's handshake may take. */
@@ -21,6 +30,16 @@ public final class PeerHandshake {
 
   /** Enough of the handshake to tell another protocol: the length byte and the protocol name. */
   private static final int PROTOCOL_PREFIX = 20;
+
+  /** A plain handshake's first 20 bytes; anything else on an accepted socket is taken for MSE. */
+  private static final byte[] PLAIN_PREFIX =
+      ((char) Handshake.PROTOCOL.length() + Handshake.PROTOCOL).getBytes(StandardCharsets.US_ASCII);
+
+  /**
+   * An incoming connection's BitTorrent handshake and the streams the connection goes on with;
+   * {@code obfuscation} is what MSE selected, null when the peer spoke plain text from the start.
+   */
+  public record Incoming(PeerSocket socket, Handshake handshake, CryptoMethod obfuscation) {}
 
   private PeerHandshake() {}
 
@@ -45,17 +64,57 @@ public final class PeerHandshake {
   }
 
   public static void send(Socket socket, Handshake ours) throws IOException {
-    OutputStream out = socket.getOutputStream();
-    out.write(ours.encode());
-    out.flush();
+    send(socket.getOutputStream(), ours);
+  }
+
+  public static void send(PeerSocket socket, Handshake ours) throws IOException {
+    send(socket.out(), ours);
   }
 
   /** Reads the peer's handshake, refusing another protocol from its first 20 bytes. */
   public static Handshake read(Socket socket) throws IOException {
-    InputStream in = socket.getInputStream();
-    byte[] bytes = new byte[Handshake.SIZE];
-    readFully(in, bytes, 0, PROTOCOL_PREFIX);
-    Handshake.decode(ByteBuffer.wrap(bytes, 0, PROTOCOL_PREFIX));
+    return read(socket.getInputStream());
+  }
+
+  /**
+   * Reads an accepted connection's handshake, all of it within {@link #TIMEOUT_MILLIS}: a plain
+   * one, or MSE's first (when the first 20 bytes are not a plain handshake's) and then the
+   * BitTorrent handshake it carries, which must name the torrent of the stream key that {@code
+   * keys} found. Call {@link #accepted} first.
+   */
+  public static Incoming readIncoming(Socket socket, StreamKeys keys) throws IOException {
+    InputStream in = new HandshakeDeadline(socket, TIMEOUT_MILLIS);
+    byte[] first = new byte[PROTOCOL_PREFIX];
+    readFully(in, first, 0, PROTOCOL_PREFIX);
+    if (Arrays.equals(first, PLAIN_PREFIX)) {
+      return new Incoming(PeerSocket.plain(socket), readAfter(first, in), null);
+    }
+    Negotiated mse = ObfuscatedHandshake.respond(in, socket.getOutputStream(), first, keys);
+    Handshake theirs = read(mse.input(in));
+    if (!Arrays.equals(theirs.infoHash(), mse.streamKey())) {
+      throw new WireException("the handshake names another torrent than MSE's stream key");
+    }
+    PeerSocket streams =
+        new PeerSocket(
+            socket, mse.input(socket.getInputStream()), mse.output(socket.getOutputStream()));
+    return new Incoming(streams, theirs, mse.method());
+  }
+
+  private static void send(OutputStream out, Handshake ours) throws IOException {
+    out.write(ours.encode());
+    out.flush();
+  }
+
+  private static Handshake read(InputStream in) throws IOException {
+    byte[] first = new byte[PROTOCOL_PREFIX];
+    readFully(in, first, 0, PROTOCOL_PREFIX);
+    return readAfter(first, in);
+  }
+
+  /** The handshake whose first 20 bytes were {@code first}; refuses another protocol by them. */
+  private static Handshake readAfter(byte[] first, InputStream in) throws IOException {
+    Handshake.decode(ByteBuffer.wrap(first));
+    byte[] bytes = Arrays.copyOf(first, Handshake.SIZE);
     readFully(in, bytes, PROTOCOL_PREFIX, Handshake.SIZE - PROTOCOL_PREFIX);
     Handshake handshake = Handshake.decode(ByteBuffer.wrap(bytes));
     if (handshake == null) {

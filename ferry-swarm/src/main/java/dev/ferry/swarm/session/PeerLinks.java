@@ -4,6 +4,7 @@ import static dev.ferry.swarm.session.KnownPeer.RECONNECT_MIN;
 
 import dev.ferry.swarm.peer.PeerConnection;
 import dev.ferry.swarm.peer.PeerHandshake;
+import dev.ferry.swarm.peer.PeerSocket;
 import dev.ferry.swarm.wire.Handshake;
 import dev.ferry.swarm.wire.PeerId;
 import dev.ferry.swarm.wire.Reserved;
@@ -67,11 +68,11 @@ final class PeerLinks {
   }
 
   /** Takes an incoming connection whose handshake named this torrent; closes it if refused. */
-  void accept(Socket socket, Handshake theirs) {
+  void accept(PeerSocket socket, Handshake theirs) {
     state.lock.lock();
     try {
       if (!reserveSlot()) {
-        close(socket, "the torrent's connections are all in use");
+        close(socket.socket(), "the torrent's connections are all in use");
         state.swarm.connectionClosed();
         return;
       }
@@ -82,7 +83,7 @@ final class PeerLinks {
     try {
       PeerHandshake.send(socket, ours);
     } catch (IOException e) {
-      close(socket, e.toString());
+      close(socket.socket(), e.toString());
       released(null);
       return;
     }
@@ -158,7 +159,7 @@ final class PeerLinks {
       if (!Arrays.equals(theirs.infoHash(), ours.infoHash())) {
         throw new WireException("the peer answered for another torrent");
       }
-      attach(socket, ours, theirs, k);
+      attach(PeerSocket.plain(socket), ours, theirs, k);
     } catch (IOException | RuntimeException e) {
       LOG.debug("connecting to {} failed: {}", k.address, e.toString());
       if (socket != null) {
@@ -172,11 +173,12 @@ final class PeerLinks {
    * Both handshakes done: checks the peer against bans and duplicates, then starts the connection
    * with our bitfield and extension handshake first in its queue.
    */
-  private void attach(Socket socket, Handshake ours, Handshake theirs, KnownPeer k) {
+  private void attach(PeerSocket peer, Handshake ours, Handshake theirs, KnownPeer k) {
+    Socket socket = peer.socket();
     BitSet have = server.localPieces();
     PeerConnection connection;
     try {
-      connection = new PeerConnection(socket, ours, theirs, limits, server);
+      connection = new PeerConnection(peer, ours, theirs, limits, server);
     } catch (IOException e) {
       close(socket, e.toString());
       released(k);

@@ -3,6 +3,7 @@ package dev.ferry.swarm.session;
 import dev.ferry.spi.Clock;
 import dev.ferry.spi.SourceKind;
 import dev.ferry.swarm.ledbat.SocketRtts;
+import dev.ferry.swarm.mse.MseHash;
 import dev.ferry.swarm.peer.PeerHandshake;
 import dev.ferry.swarm.torrent.InfoHash;
 import dev.ferry.swarm.torrent.SingleFileTorrent;
@@ -47,6 +48,13 @@ public final class Swarm implements AutoCloseable {
   private final UploadLimiter limiter;
   private final Map<InfoHash, TorrentSession> sessions = new ConcurrentHashMap<>();
   private final Map<String, TorrentSession> byWireHash = new ConcurrentHashMap<>();
+
+  /**
+   * The 20-byte info-hashes of the sessions by MSE's HASH('req2', info-hash), the form in which an
+   * obfuscated handshake names its torrent.
+   */
+  private final Map<String, byte[]> byStreamKeyHash = new ConcurrentHashMap<>();
+
   private final AtomicInteger connections = new AtomicInteger();
   private final AtomicLong downloaded = new AtomicLong();
   private final AtomicLong uploaded = new AtomicLong();
@@ -109,7 +117,9 @@ public final class Swarm implements AutoCloseable {
     if (made[0] == null) {
       session.addLocal(local);
     } else {
-      byWireHash.put(HexFormat.of().formatHex(torrent.infoHash().truncated()), session);
+      byte[] wireHash = torrent.infoHash().truncated();
+      byWireHash.put(HexFormat.of().formatHex(wireHash), session);
+      byStreamKeyHash.put(HexFormat.of().formatHex(MseHash.req2(wireHash)), wireHash);
     }
     return session;
   }
@@ -168,6 +178,7 @@ public final class Swarm implements AutoCloseable {
     TorrentSession session = sessions.remove(hash);
     if (session != null) {
       byWireHash.remove(HexFormat.of().formatHex(hash.truncated()));
+      byStreamKeyHash.remove(HexFormat.of().formatHex(MseHash.req2(hash.truncated())));
       session.close();
     }
   }
@@ -292,16 +303,31 @@ public final class Swarm implements AutoCloseable {
     }
   }
 
-  /** An incoming connection: its handshake names the torrent, whose session takes it. */
+  /**
+   * An incoming connection: its handshake (plain, or inside MSE's obfuscated one) names the
+   * torrent, whose session takes it.
+   */
   private void handshake(Socket socket) {
     try {
       PeerHandshake.accepted(socket);
-      Handshake theirs = PeerHandshake.read(socket);
+      PeerHandshake.Incoming incoming =
+          PeerHandshake.readIncoming(
+              socket,
+              req2 ->
+                  Optional.ofNullable(byStreamKeyHash.get(HexFormat.of().formatHex(req2)))
+                      .map(byte[]::clone));
+      Handshake theirs = incoming.handshake();
       TorrentSession session = byWireHash.get(HexFormat.of().formatHex(theirs.infoHash()));
       if (session == null) {
         throw new IOException("a handshake for a torrent this node does not have");
       }
-      session.accept(socket, theirs);
+      if (incoming.obfuscation() != null) {
+        LOG.debug(
+            "incoming {} spoke MSE, {} selected",
+            socket.getRemoteSocketAddress(),
+            incoming.obfuscation());
+      }
+      session.accept(incoming.socket(), theirs);
     } catch (IOException | RuntimeException e) {
       LOG.debug("incoming {} refused: {}", socket.getRemoteSocketAddress(), e.toString());
       closeQuietly(socket);

@@ -4,11 +4,11 @@ import dev.ferry.engine.integrity.PieceHashes;
 import dev.ferry.spi.PieceCheck;
 import dev.ferry.spi.SourceKind;
 import dev.ferry.swarm.peer.PeerConnection;
+import dev.ferry.swarm.peer.PeerSocket;
 import dev.ferry.swarm.torrent.SingleFileTorrent;
 import dev.ferry.swarm.wire.Handshake;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -183,7 +183,7 @@ public final class TorrentSession {
   }
 
   /** Takes an incoming connection whose handshake named this torrent; closes it if refused. */
-  void accept(Socket socket, Handshake theirs) {
+  void accept(PeerSocket socket, Handshake theirs) {
     links.accept(socket, theirs);
   }
 
