@@ -207,7 +207,7 @@ public final class FileTransfer {
           if (tellsVersion) {
             state.setResponse(response.headerBlock(), response.info());
           }
-          if (!consume(source, request, response, versionKnown, tellsVersion)) {
+          if (!consume(source, request, response, versionKnown, tellsVersion, next.probe())) {
             continue;
           }
         } catch (SourceBroke broke) {
@@ -527,13 +527,15 @@ public final class FileTransfer {
    * @param tellsVersion whether {@code source} answers for the file's version: the origin, or a
    *     source that relays it while the version is unknown (whose unusable answer is its own
    *     failure, not the file's: the origin is asked next)
+   * @param probe the request asked only for what tells the version: its body is left unread
    */
   private boolean consume(
       Source source,
       SourceRequest request,
       SourceResponse response,
       boolean versionKnown,
-      boolean tellsVersion)
+      boolean tellsVersion,
+      boolean probe)
       throws TransferFailure, SourceBroke, IOException {
     long start = response.start();
     if (!tellsVersion) {
@@ -560,6 +562,12 @@ public final class FileTransfer {
     if (end == ResponseCheck.DYNAMIC) {
       copier.copyDynamic(source, response, buffer);
       return true;
+    }
+    if (probe) {
+      // It told the version; its byte comes with its piece. Kept, it would leave that piece part
+      // filled on every machine that starts together, so that none could offer it to the others
+      // before fetching the rest of it from the origin too.
+      return false;
     }
     if (!versionKnown
         && planner.isOrigin(source)

@@ -12,8 +12,8 @@ import java.util.BitSet;
  * offered: two hosts went on side by side, and would collide at every request), the host starts
  * again in the middle of the largest run nobody offers, as aria2 splits a segment in two: as far as
  * can be from the host whose run it is, which goes on from the run's start. Where several hosts see
- * the same run, the place is drawn from its middle half, so that they rarely pick the same piece; a
- * host's first request, with no run anyone goes on in yet, from anywhere in it.
+ * the same run, the place is drawn from its middle half, so that they rarely pick the same piece. A
+ * host's first request, while nothing anyone fetches can be seen, is one piece from anywhere.
  */
 final class OriginPick {
   /** Pieces {@code [first, end)}. */
@@ -32,13 +32,13 @@ final class OriginPick {
   private OriginPick() {}
 
   /**
-   * The pieces to ask the origin for, at most {@code most} of them, or null when every free piece
-   * is offered by another source.
+   * The pieces to ask the origin for, at most {@code most} of them (one for a host's first), or
+   * null when every free piece is offered by another source.
    *
    * @param free the missing pieces no connection of this file is fetching
    * @param offered the pieces another source offers now
    * @param draw a number in [0, 1): where in the run's middle half the request begins (0.5: at its
-   *     middle); before this host's first request, where in the whole run
+   *     middle); for this host's first request, where in the whole run
    * @param last the pieces of this host's last origin request, or null before one
    */
   static Run choose(BitSet free, BitSet offered, int most, double draw, Run last) {
@@ -63,12 +63,17 @@ final class OriginPick {
       return null;
     }
     int length = largest.length();
+    if (last == null) {
+      // Nothing anyone fetches can be seen yet: one piece, from anywhere, is what two machines
+      // starting together least likely both ask for, and the others see it soonest.
+      int first = largest.first() + Math.min(length - 1, (int) (length * draw));
+      return new Run(first, first + 1);
+    }
     if (length <= most) {
       // One request takes it all: splitting it would only leave a remnant for another request.
       return largest;
     }
-    double at = last == null ? draw : 0.25 + draw / 2;
-    int from = Math.min(length - 1, (int) (length * at));
+    int from = Math.min(length - 1, (int) (length * (0.25 + draw / 2)));
     int first = largest.first() + from;
     return new Run(first, Math.min(largest.end(), first + most));
   }

@@ -81,10 +81,11 @@ class OriginPickTest {
   }
 
   @Test
-  void theFirstRequestStartsAnywhere() {
+  void theFirstRequestIsOnePieceFromAnywhere() {
     BitSet free = pieces(0, 40);
 
-    assertThat(OriginPick.choose(free, none(), 4, 0, null)).isEqualTo(run(0, 4));
+    assertThat(OriginPick.choose(free, none(), 4, 0, null)).isEqualTo(run(0, 1));
+    assertThat(OriginPick.choose(free, none(), 4, 0.5, null)).isEqualTo(run(20, 21));
     assertThat(OriginPick.choose(free, none(), 4, 0.999, null)).isEqualTo(run(39, 40));
   }
 
@@ -115,14 +116,16 @@ class OriginPickTest {
     List<Span> gaps = List.of(new Span(0, 1200), new Span(1500, 3200));
     BitSet offered = pieces(2, 4);
 
-    assertThat(ClaimOrder.of(uncovered, gaps, offered, true, 3200, piece, 4, 0.5, null, true))
+    OriginPick.Run last = new OriginPick.Run(31, 32);
+
+    assertThat(ClaimOrder.of(uncovered, gaps, offered, true, 3200, piece, 4, 0.5, last, true))
         .containsExactly(
             new Span(200, 400),
             // The largest run nobody offers: pieces 15 to 31, from its middle.
             new Span(2300, 2700),
             new Span(0, 1200),
             new Span(1500, 3200));
-    assertThat(ClaimOrder.of(uncovered, gaps, offered, false, 3200, piece, 4, 0.5, null, false))
+    assertThat(ClaimOrder.of(uncovered, gaps, offered, false, 3200, piece, 4, 0.5, last, false))
         .containsExactly(new Span(2300, 2700));
   }
 }
