@@ -24,6 +24,13 @@ public interface LocalCopy {
         }
       };
 
+  /**
+   * Has {@code listener} told of each piece the copy gains from now on ({@link #has} is true for it
+   * by then), on the transfer's thread, so that others hear of it at once: it must be quick and
+   * must not block. Only the last listener given is told. Nothing by default.
+   */
+  default void whenGained(java.util.function.IntConsumer listener) {}
+
   /** Whether piece {@code piece} (in the check's piece size) passed its check and is written. */
   boolean has(int piece);
 

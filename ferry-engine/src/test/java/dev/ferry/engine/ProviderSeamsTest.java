@@ -32,6 +32,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -69,6 +70,9 @@ class ProviderSeamsTest {
     final AtomicReference<LocalCopy> local = new AtomicReference<>();
     final List<FileRef> ended = new CopyOnWriteArrayList<>();
 
+    /** The pieces the copy said it gained, and whether it had each when it said so. */
+    final Map<Integer, Boolean> gained = new java.util.concurrent.ConcurrentHashMap<>();
+
     KnowingProvider(PieceHashes hashes, Source toy) {
       this.hashes = hashes;
       this.toy = toy;
@@ -87,6 +91,7 @@ class ProviderSeamsTest {
     @Override
     public List<Source> sourcesFor(FileRef file, LocalCopy copy) {
       local.set(copy);
+      copy.whenGained(piece -> gained.put(piece, copy.has(piece)));
       return sourcesFor(file);
     }
 
@@ -407,6 +412,10 @@ class ProviderSeamsTest {
 
     awaitState(job, JobState.TRANSFERRED);
     await().atMost(Duration.ofSeconds(30)).until(() -> !provider.ended.isEmpty());
+    assertThat(provider.gained)
+        .as("each piece told as it was gained, held by then")
+        .containsOnlyKeys(0, 1, 2, 3, 4, 5, 6, 7)
+        .doesNotContainValue(false);
     assertThat(local.has(1)).as("the transfer ended: the file may move").isFalse();
     assertThat(provider.ended.get(0).job()).isEqualTo(job.id());
     assertThat(dev.ferry.api.delivery.DeliveryOptimizationFile.of(job.files().get(0)).getStats())

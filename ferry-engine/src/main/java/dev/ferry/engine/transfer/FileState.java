@@ -13,6 +13,7 @@ import java.util.BitSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.IntConsumer;
 
 /**
  * The transfer progress of one file: the remote version seen, the piece map, and a live byte count.
@@ -535,6 +536,19 @@ public final class FileState {
   }
 
   /** A filled piece passed its check: it is done. */
+  /** Who hears of each piece accepted, outside this state's lock ({@link #accepted}). */
+  private volatile IntConsumer onAccepted = piece -> {};
+
+  /** Tells {@code listener} of each piece accepted from now on. */
+  void whenAccepted(IntConsumer listener) {
+    onAccepted = listener;
+  }
+
+  /** Piece {@code piece} was accepted: its listener hears of it, outside this state's lock. */
+  void accepted(int piece) {
+    onAccepted.accept(piece);
+  }
+
   synchronized void accept(int piece) {
     if (pieces != null && !pieces.isDone(piece)) {
       pieces.markDone(piece);

@@ -107,6 +107,7 @@ final class PieceVerifier {
 
   private void accepted(int piece, FileState state) {
     state.accept(piece);
+    state.accepted(piece);
     for (Source source : sendersOf(piece)) {
       transfer.events().pieceVerified(transfer.file(), piece, source.kind());
     }

@@ -8,6 +8,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.function.IntConsumer;
 
 /**
  * The checked pieces of a file while it transfers, read from the file being written, for source
@@ -35,6 +36,15 @@ public final class TransferredPieces implements LocalCopy, AutoCloseable {
 
   private boolean qualifies() {
     return !transformed && state.hasCheck() && (state.ranges().isEmpty() || state.inPlace());
+  }
+
+  @Override
+  public void whenGained(IntConsumer listener) {
+    state.whenAccepted(piece -> {
+      if (qualifies()) {
+        listener.accept(piece);
+      }
+    });
   }
 
   @Override

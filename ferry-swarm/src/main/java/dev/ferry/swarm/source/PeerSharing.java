@@ -211,6 +211,13 @@ public final class PeerSharing implements SourceProvider, AutoCloseable {
       return List.of();
     }
     TorrentSession session = swarm.add(torrent, pieces(local));
+    // Peers hear of each piece the engine verifies at once (HAVE), not at the next tick.
+    int pieces = torrent.tree().pieceCount();
+    local.whenGained(piece -> {
+      if (piece < pieces) {
+        session.verified(piece);
+      }
+    });
     Runnable stopFinding = finding.find(session, PeerScope.of(file, discovery));
     Transfer replaced;
     synchronized (transferring) {
