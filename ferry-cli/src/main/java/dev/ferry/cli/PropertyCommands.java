@@ -42,7 +42,12 @@ final class PropertyCommands {
           + " MINIMUM_NOTIFICATION_INTERVAL_MS 9, ON_DEMAND_MODE 10, and Ferry's"
           + " MAX_TRANSFER_RATE 1001: bytes per second, 0 for no cap of the job's own;"
           + " CACHE_HOSTS 1002: a STRING of cache hosts separated by commas, \"\" for the"
-          + " machine's; CACHE_FALLBACK_DELAY 1003: a DWORD of seconds, 0xFFFFFFFF never)";
+          + " machine's; CACHE_FALLBACK_DELAY 1003: a DWORD of seconds, 0xFFFFFFFF never;"
+          + " for peers: CONTENT_DESCRIPTION 1004 (a torrent in base64), PEERS 1005 (HOST:PORT"
+          + " separated by commas), DOWNLOAD_MODE 1006 (DO's DownloadMode), HTTP_DELAY 1007 and"
+          + " MIN_BACKGROUND_QOS 1008 (seconds, a DWORD; bytes per second, a UINT64), GROUP_ID"
+          + " 1009 (a GUID), TRACKERS 1010 (URLs"
+          + " separated by commas))";
 
   @Command(
       name = "getproperty",

@@ -1,23 +1,20 @@
 package dev.ferry.cli;
 
+import static dev.ferry.cli.NamespaceHosts.PEER_PORT;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ferry.client.FerryClient;
 import dev.ferry.swarm.discovery.Netns;
-import dev.ferry.testkit.ChildJvm;
 import dev.ferry.testkit.Content;
 import dev.ferry.testkit.Ferryd;
 import dev.ferry.testkit.TestFiles;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -32,8 +29,6 @@ import org.junit.jupiter.api.io.TempDir;
  * still gets the whole file. Skipped where namespaces cannot be made (not root, no iproute2).
  */
 class UploadPacingEndToEndTest {
-  private static final ObjectMapper JSON = new ObjectMapper();
-  private static final String PEER_PORT = "6881";
   private static final String SERVER = "10.83.1.1";
 
   /** The router's link toward the peer: 16 Mbit/s. */
@@ -62,38 +57,25 @@ class UploadPacingEndToEndTest {
     Path file = Files.createDirectories(tmp.resolve("offered")).resolve("paced.bin");
     Files.write(file, content.bytes());
     Path torrent = tmp.resolve("paced.torrent");
+    NamespaceHosts hosts = new NamespaceHosts(netns, tmp);
 
-    try (Ferryd daemon =
-        Cli.ferryd(socketDir.resolve("ferryd.sock"), tmp.resolve("daemon-data"))
-            .options("--peer-port", PEER_PORT)
-            .inside(netns.exec("srv", List.of()))
-            .start()) {
-      Cli ferry = new Cli("--socket", daemon.socket().toString());
-      Cli.Result seeded =
-          ferry.run("do", "seed", file.toString(), "--torrent-out", torrent.toString());
-      assertThat(seeded.code()).as(seeded.toString()).isZero();
+    try (Ferryd daemon = hosts.ferryd("srv", socketDir.resolve("ferryd.sock"))) {
+      NamespaceHosts.seed(daemon, file, torrent);
       assertThat(FerryClient.usage(daemon.socket()).uploadPace()).as("nothing sent yet").isZero();
 
-      Path out = tmp.resolve("got.bin");
-      List<String> get =
-          List.of(
-              "--data-dir",
-              tmp.resolve("client-data").toString(),
-              "get",
-              "--torrent",
-              torrent.toString(),
-              "--peer",
-              SERVER + ":" + PEER_PORT,
-              "--peer-port",
-              PEER_PORT,
-              "-o",
-              out.toString(),
-              "--json");
-      Path log = tmp.resolve("client.log");
-      Process process =
-          new ProcessBuilder(netns.exec("cli", ChildJvm.command(FerryCommand.class.getName(), get)))
-              .redirectError(log.toFile())
-              .start();
+      Process get =
+          hosts.startGet(
+              "cli",
+              "client",
+              List.of(
+                  "--torrent",
+                  torrent.toString(),
+                  "--peer",
+                  SERVER + ":" + PEER_PORT,
+                  "--peer-port",
+                  PEER_PORT,
+                  "-o",
+                  tmp.resolve("got.bin").toString()));
       // The least pace ferryd set while the queue stood past the target.
       AtomicLong paced = new AtomicLong(Long.MAX_VALUE);
       await("ferryd paces its uploads under the link's rate")
@@ -104,15 +86,12 @@ class UploadPacingEndToEndTest {
             if (pace > 0) {
               paced.accumulateAndGet(pace, Math::min);
             }
-            return paced.get() < LINK_BYTES_PER_SECOND || !process.isAlive();
+            return paced.get() < LINK_BYTES_PER_SECOND || !get.isAlive();
           });
-      String printed = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      assertThat(process.waitFor(180, TimeUnit.SECONDS)).isTrue();
-      assertThat(process.exitValue()).as(printed + Files.readString(log)).isZero();
+      JsonNode got = hosts.record(get, "client");
       assertThat(paced.get())
           .as("uploads paced under the link's rate, so that its queue drains")
           .isLessThan(LINK_BYTES_PER_SECOND);
-      JsonNode got = JSON.readTree(printed);
       assertThat(got.get("sha256").asText()).isEqualTo(content.sha256());
       // Bytes count as received (SwarmStats), so a part fetched twice counts twice; none came from
       // elsewhere.

@@ -214,6 +214,68 @@ class ProviderSeamsTest {
     }
   }
 
+  /** A source whose bodies come at about {@code bytesPerSecond}: a slow peer. */
+  private record SlowSource(MemorySource memory, long bytesPerSecond) implements Source {
+    @Override
+    public SourceKind kind() {
+      return memory.kind();
+    }
+
+    @Override
+    public String protocol() {
+      return memory.protocol();
+    }
+
+    @Override
+    public int connectionLimit() {
+      return memory.connectionLimit();
+    }
+
+    @Override
+    public long available(URI uri, long offset) {
+      return memory.available(uri, offset);
+    }
+
+    @Override
+    public SourceResponse open(SourceRequest request) throws TransferFailure {
+      SourceResponse response = memory.open(request);
+      InputStream body;
+      try {
+        body = response.body();
+      } catch (IOException e) {
+        throw memory.classify(e, "opening the body");
+      }
+      InputStream paced =
+          new InputStream() {
+            @Override
+            public int read() throws IOException {
+              byte[] one = new byte[1];
+              return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+              int n = body.read(b, off, Math.min(len, 16 * 1024));
+              if (n > 0) {
+                try {
+                  Thread.sleep(Duration.ofNanos(n * 1_000_000_000L / bytesPerSecond));
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                  throw new java.io.InterruptedIOException();
+                }
+              }
+              return n;
+            }
+          };
+      return SourceResponse.of(response.start(), response.length(), response.validators(), paced);
+    }
+
+    @Override
+    public TransferFailure classify(IOException e, String doing) {
+      return memory.classify(e, doing);
+    }
+  }
+
   /** A check that counts the pieces it hashes. */
   private record CountingCheck(PieceCheck check, AtomicInteger hashed) implements PieceCheck {
     CountingCheck(PieceCheck check) {
@@ -276,10 +338,8 @@ class ProviderSeamsTest {
     assertThat(events.pieces).contains(new RecordedEvents.Piece(2, SourceKind.ORIGIN, true));
   }
 
-  @Test
-  void aSourceAtItsConnectionLimitLeavesTheFilesOtherConnectionsToTheOrigin() throws Exception {
-    Content content = Content.random(24L * MIB, 72);
-    MemorySource toy = MemorySource.holding(content.bytes(), 24L * MIB).limitedTo(1);
+  /** A FOREGROUND job of {@code content} whose only other source is {@code toy}, run to the end. */
+  private RecordedEvents transferBeside(Content content, Source toy, String path) throws Exception {
     RecordedEvents events = new RecordedEvents();
     fx =
         new EngineFixture(
@@ -288,13 +348,35 @@ class ProviderSeamsTest {
                 .withConnections(4, MIB)
                 .withSourceProviders(new KnowingProvider(hashesOf(content), toy))
                 .withTransferEvents(events));
-    fx.origin.put("/both.bin", content);
-    Path target = fx.download("both.bin");
-    BackgroundCopyJob job = start("/both.bin", target, true);
+    fx.origin.put(path, content);
+    Path target = fx.download(path.substring(1));
+    BackgroundCopyJob job = start(path, target, true);
     awaitState(job, JobState.TRANSFERRED);
     job.complete();
-
     assertThat(EngineFixture.sha256(target)).isEqualTo(content.sha256());
+    return events;
+  }
+
+  @Test
+  void aSourceAtItsConnectionLimitThatKeepsUpIsLeftWhatItOffers() throws Exception {
+    Content content = Content.random(24L * MIB, 72);
+    MemorySource toy = MemorySource.holding(content.bytes(), 24L * MIB).limitedTo(1);
+
+    RecordedEvents events = transferBeside(content, toy, "/both.bin");
+
+    // The origin is asked only for pieces no other source offers: here, for the version alone
+    // (its one byte left unread, the toy having it).
+    assertThat(events.bytes(MemorySource.KIND)).isEqualTo(content.size());
+    assertThat(events.bytes(SourceKind.ORIGIN)).isZero();
+  }
+
+  @Test
+  void aSourceAtItsConnectionLimitThatFallsBehindLeavesTheRestToTheOrigin() throws Exception {
+    Content content = Content.random(24L * MIB, 73);
+    Source toy = new SlowSource(MemorySource.holding(content.bytes(), 24L * MIB).limitedTo(1), MIB);
+
+    RecordedEvents events = transferBeside(content, toy, "/slow.bin");
+
     assertThat(events.bytes(MemorySource.KIND)).as("the toy served").isPositive();
     assertThat(events.bytes(SourceKind.ORIGIN))
         .as("the other connections went to the origin")

@@ -200,24 +200,36 @@ final class ConnectionRamp {
     return true;
   }
 
-  /** Goes back to {@code connections}, shedding the parts of the connections added last. */
+  /**
+   * Goes back to {@code connections}, shedding the parts of the connections added last. Where other
+   * sources share the file, none is cut: the origin's requests are a few pieces each, so the
+   * connections soon ask for more and retire then ({@link #tryRetire}), while a request cut short
+   * loses what the origin already sent for it.
+   */
   private void shrinkTo(int connections) {
     int excess;
     synchronized (this) {
       count.target = connections;
       excess = count.live - count.retiring - connections;
     }
-    if (excess > 0) {
+    if (excess > 0 && !transfer.planner().hasAlternatives()) {
       transfer.segments().shed(excess);
     }
   }
 
-  /** Whether a step to {@code connections} may start: room for them, and work enough for them. */
+  /**
+   * Whether a step to {@code connections} may start: room for them, work enough for them, and a
+   * source that would take their requests now (not while the origin has all it may while peers
+   * share the file: a step that cannot pay is undone by cutting the parts begun last, the origin's
+   * among them, and what the origin sent for the rest of such a part is lost).
+   */
   private boolean mayGrow(int from) {
     int most = transfer.settings().connections();
     FileState state = transfer.state();
     long left = state.bytesTotal() - state.bytesTransferred();
-    return from < most && left >= 2 * transfer.settings().minimumSplit() * from;
+    return from < most
+        && left >= 2 * transfer.settings().minimumSplit() * from
+        && transfer.planner().hasRoom();
   }
 
   /**

@@ -18,6 +18,7 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Fills one file's missing pieces, writing each byte at its local position: asks the {@link
@@ -83,7 +84,7 @@ public final class FileTransfer {
   /** The first connection was far slower than the others, which took over its part. */
   private volatile boolean mainDropped;
 
-  /** Where {@link #gapsToClaim} begins, drawn once; -1 until then. */
+  /** Where the last of {@link #gapsToClaim}'s spans begin, drawn once; -1 until then. */
   private volatile long spreadFrom = -1;
 
   /** The origin's own connection beside the other sources, once started. */
@@ -206,7 +207,7 @@ public final class FileTransfer {
           if (tellsVersion) {
             state.setResponse(response.headerBlock(), response.info());
           }
-          if (!consume(source, request, response, versionKnown, tellsVersion)) {
+          if (!consume(source, request, response, versionKnown, tellsVersion, next.probe())) {
             continue;
           }
         } catch (SourceBroke broke) {
@@ -284,7 +285,7 @@ public final class FileTransfer {
           planner.awaitChange();
           continue;
         }
-        Segments.Segment segment = transfer.segments().claim(gapsToClaim());
+        Segments.Segment segment = transfer.segments().claim(gapsToClaim(true));
         if (segment == null) {
           transfer.segments().awaitChange(STRAGGLER_CHECK);
           continue;
@@ -329,7 +330,12 @@ public final class FileTransfer {
         end = first.toEndOfFile() ? -1 : first.offset() + first.length();
       }
     } else {
-      Span gap = gapsToClaim().get(0);
+      List<Span> order = gapsToClaim(false);
+      if (order.isEmpty()) {
+        // Other sources offer all that is left, deliver, and have no room: wait for them.
+        return new SourcePlanner.Assignment(null, 0, -1);
+      }
+      Span gap = order.get(0);
       start = gap.start();
       end = gap.end() == pieces.fileSize() ? -1 : gap.end();
     }
@@ -337,43 +343,47 @@ public final class FileTransfer {
   }
 
   /**
-   * The missing spans in the order connections claim them. Where other sources (peers) share the
-   * file, they begin at a piece drawn at random once for this transfer and wrap around: machines
-   * that fetch one file at the same time then ask the origin for different parts, and have pieces
-   * to give each other. In order from the start, each would fetch the same pieces as the others,
-   * and the origin would send the file once to each.
+   * The missing spans in the order connections claim them ({@link ClaimOrder}). Where other sources
+   * (peers) share the file, what they offer comes first while one can take a request; then what the
+   * origin is asked for ({@link OriginPick}: pieces nobody offers, on from this machine's last
+   * origin request or from the middle of the largest run of them), so that machines fetching one
+   * file at the same time rarely ask the origin for the same piece; then, where the others fall
+   * behind, every gap from a piece drawn at random once for this transfer, wrapping around.
+   *
+   * @param forOrigin the connection asks the origin whatever others offer (its own connection
+   *     beside them): what they offer does not come first
    */
-  private List<Span> gapsToClaim() {
+  private List<Span> gapsToClaim(boolean forOrigin) {
     List<Span> gaps = state.gaps();
     PieceMap pieces = state.pieces();
     if (!planner.hasAlternatives() || pieces == null || gaps.isEmpty()) {
       return gaps;
     }
+    int pieceSize = state.pieceSize();
+    long fileSize = pieces.fileSize();
     if (spreadFrom < 0) {
-      long pieceCount = (pieces.fileSize() + state.pieceSize() - 1) / state.pieceSize();
-      spreadFrom =
-          java.util.concurrent.ThreadLocalRandom.current().nextLong(Math.max(1, pieceCount))
-              * state.pieceSize();
+      long pieceCount = (fileSize + pieceSize - 1) / pieceSize;
+      spreadFrom = ThreadLocalRandom.current().nextLong(Math.max(1, pieceCount)) * pieceSize;
     }
-    return rotated(gaps, spreadFrom);
+    return ClaimOrder.of(
+        transfer.segments().uncovered(gaps),
+        ClaimOrder.rotated(gaps, spreadFrom),
+        planner.offered(fileSize, pieceSize),
+        !forOrigin && planner.othersHaveRoom(),
+        fileSize,
+        pieceSize,
+        SourcePlanner.ORIGIN_PIECES,
+        ThreadLocalRandom.current().nextDouble(),
+        planner.originLast(pieceSize),
+        forOrigin || planner.othersFallBehind());
   }
 
-  /** {@code gaps} from {@code at} on, then those before it. */
-  static List<Span> rotated(List<Span> gaps, long at) {
-    List<Span> head = new java.util.ArrayList<>();
-    List<Span> tail = new java.util.ArrayList<>();
-    for (Span gap : gaps) {
-      if (gap.end() <= at) {
-        tail.add(gap);
-      } else if (gap.start() >= at) {
-        head.add(gap);
-      } else {
-        head.add(new Span(at, gap.end()));
-        tail.add(new Span(gap.start(), at));
-      }
-    }
-    head.addAll(tail);
-    return head;
+  /**
+   * Whether what is missing is all being fetched, or offered by other sources that keep up: then
+   * {@link #gapsToClaim} has nothing for a connection, which waits rather than split a part.
+   */
+  private boolean leftToOthers() {
+    return gapsToClaim(false).isEmpty() && !state.gaps().isEmpty();
   }
 
   /**
@@ -418,6 +428,15 @@ public final class FileTransfer {
       if (connections != null && connections.tryRetire()) {
         return true;
       }
+      if (!planner.hasRoom() || leftToOthers()) {
+        // No source would take a request: a part claimed now would only be given back, or be
+        // half of another connection's, fetched twice.
+        if (transfer.stop().isStopped() || state.isTransferred() || fetcher.singleConnection()) {
+          return false;
+        }
+        planner.awaitChange();
+        continue;
+      }
       Segments.Segment segment = nextSegment();
       if (segment == null) {
         return false;
@@ -440,7 +459,11 @@ public final class FileTransfer {
   private Segments.Segment nextSegment() {
     StopSignal stop = transfer.stop();
     while (!stop.isStopped() && !fetcher.singleConnection()) {
-      Segments.Segment segment = transfer.segments().claim(gapsToClaim());
+      List<Span> order = gapsToClaim(false);
+      if (order.isEmpty() && !state.gaps().isEmpty()) {
+        return null; // left to others since claimUntilDone looked: see there
+      }
+      Segments.Segment segment = transfer.segments().claim(order);
       if (segment != null || !transfer.segments().worthWaiting()) {
         return segment;
       }
@@ -504,13 +527,15 @@ public final class FileTransfer {
    * @param tellsVersion whether {@code source} answers for the file's version: the origin, or a
    *     source that relays it while the version is unknown (whose unusable answer is its own
    *     failure, not the file's: the origin is asked next)
+   * @param probe the request asked only for what tells the version: its body is left unread
    */
   private boolean consume(
       Source source,
       SourceRequest request,
       SourceResponse response,
       boolean versionKnown,
-      boolean tellsVersion)
+      boolean tellsVersion,
+      boolean probe)
       throws TransferFailure, SourceBroke, IOException {
     long start = response.start();
     if (!tellsVersion) {
@@ -537,6 +562,12 @@ public final class FileTransfer {
     if (end == ResponseCheck.DYNAMIC) {
       copier.copyDynamic(source, response, buffer);
       return true;
+    }
+    if (probe) {
+      // It told the version; its byte comes with its piece. Kept, it would leave that piece part
+      // filled on every machine that starts together, so that none could offer it to the others
+      // before fetching the rest of it from the origin too.
+      return false;
     }
     if (!versionKnown
         && planner.isOrigin(source)

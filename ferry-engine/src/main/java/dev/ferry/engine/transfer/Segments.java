@@ -152,6 +152,23 @@ final class Segments {
     return false;
   }
 
+  /** The parts of {@code gaps} no connection is fetching now, in order. */
+  synchronized List<Span> uncovered(List<Span> gaps) {
+    List<Span> free = new ArrayList<>();
+    for (Span gap : gaps) {
+      long from = gap.start();
+      while (from < gap.end()) {
+        Span part = firstUncovered(new Span(from, gap.end()));
+        if (part == null) {
+          break;
+        }
+        free.add(part);
+        from = part.end();
+      }
+    }
+    return free;
+  }
+
   /**
    * Work for an idle connection: the first gap no connection covers, else the rest of a straggler's
    * segment, else half of the largest segment when it is worth splitting, else null.

@@ -39,6 +39,11 @@ import org.slf4j.LoggerFactory;
  * asked at once. While the other sources give less than the rule's minimum rate over {@link
  * #QOS_WINDOW} (DO's minimum background QoS), the origin is not held back. Once it is not, it works
  * beside them ({@link #originBeside}): the file's transfer gives it a connection of its own.
+ *
+ * <p>While other sources share a file, the origin is asked for what tells the version alone (a
+ * probe), then {@value #ORIGIN_PIECES} pieces a request and {@value #ORIGIN_REQUESTS} request at a
+ * time while the others keep up with it ({@link OthersPace}); which pieces, the file's transfer
+ * chooses from what the others {@link #offered offer} ({@link ClaimOrder}, {@link OriginPick}).
  */
 public final class SourcePlanner {
   private static final Logger log = LoggerFactory.getLogger(SourcePlanner.class);
@@ -51,6 +56,13 @@ public final class SourcePlanner {
 
   /** The most pieces one request asks of the origin while other sources share the file. */
   static final int ORIGIN_PIECES = 4;
+
+  /**
+   * The most requests the origin has open at once for a file while other sources share it and
+   * deliver: what a host asks the origin for, the others cannot see until it has it, and each
+   * request more is pieces another host may ask for too.
+   */
+  static final int ORIGIN_REQUESTS = 1;
 
   /** Pieces a source may send that fail their hashes before it is banned. */
   static final int STRIKES_BEFORE_BAN = 2;
@@ -103,6 +115,21 @@ public final class SourcePlanner {
   /** The origin answered a probe with 416 (an empty file): it is asked whole. */
   private boolean probeRefused;
 
+  /** Requests {@link #hold} gave the origin that are not released yet; guarded by this. */
+  private int originHeld;
+
+  /** Bytes received from the origin, on the copy path (no lock). */
+  private final LongAdder originBytes = new LongAdder();
+
+  /** Whether the others keep up with the origin; guarded by this. */
+  private final OthersPace pace;
+
+  /** Whether the origin's open request is a timed one (not a probe); guarded by this. */
+  private boolean originTimed;
+
+  /** The bytes of the origin's last request while others share the file; null before one. */
+  private Assignment originLast;
+
   /** A source other than the origin, with what it did wrong. */
   private static final class Candidate {
     final Source source;
@@ -137,6 +164,7 @@ public final class SourcePlanner {
             : OriginHoldback.Rule.NONE;
     this.startNanos = clock.nanoTime();
     this.windowNanos = startNanos;
+    this.pace = new OthersPace(startNanos, QOS_WINDOW);
   }
 
   /**
@@ -202,6 +230,52 @@ public final class SourcePlanner {
   }
 
   /**
+   * The pieces some source other than the origin offers now (not banned, not blamed for the piece),
+   * from what each says it has ({@link Source#available}): pieces the origin need not be asked for.
+   */
+  public synchronized BitSet offered(long fileSize, int pieceSize) {
+    BitSet offered = new BitSet();
+    if (fileSize <= 0 || pieceSize <= 0) {
+      return offered;
+    }
+    int pieceCount = (int) ((fileSize + pieceSize - 1) / pieceSize);
+    long now = clock.nanoTime();
+    for (Candidate candidate : others) {
+      int piece = 0;
+      while (piece < pieceCount) {
+        long start = (long) piece * pieceSize;
+        long until = servableEnd(candidate, start, fileSize, pieceSize, now);
+        if (until <= start) {
+          piece++;
+          continue;
+        }
+        // A run ending inside a piece offers that piece only in part: not offered.
+        int end = until >= fileSize ? pieceCount : (int) (until / pieceSize);
+        if (end > piece) {
+          offered.set(piece, end);
+        }
+        piece = Math.max(end, piece + 1);
+      }
+    }
+    return offered;
+  }
+
+  /**
+   * Whether a source other than the origin could take a request now: one not banned, below its
+   * connection limit.
+   */
+  public synchronized boolean othersHaveRoom() {
+    long now = clock.nanoTime();
+    for (Candidate candidate : others) {
+      if (candidate.held < candidate.source.connectionLimit()
+          && !(candidate.banned && now - candidate.bannedUntilNanos < 0)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
    * The source to ask for the bytes {@code [start, end)} of the file ({@code end} -1: to the end):
    * the first other source that is not banned, has bytes at {@code start} and is not blamed for its
    * piece, with the span cut to what it has and to before the next piece it is blamed for; else the
@@ -227,6 +301,15 @@ public final class SourcePlanner {
 
   /** A request {@link #hold} counted for {@code source} is done with. */
   public synchronized void release(Source source) {
+    if (source != null && source == origin && originHeld > 0) {
+      originHeld--;
+      if (originHeld == 0 && originTimed) {
+        pace.originEnded(clock.nanoTime(), originBytes.sum());
+        originTimed = false;
+      }
+      notifyAll();
+      return;
+    }
     Candidate candidate = candidateOf(source);
     if (candidate != null && candidate.held > 0) {
       candidate.held--;
@@ -251,6 +334,8 @@ public final class SourcePlanner {
   public void received(Source source, long bytes) {
     if (source != origin) {
       otherBytes.add(bytes);
+    } else {
+      originBytes.add(bytes);
     }
   }
 
@@ -332,7 +417,61 @@ public final class SourcePlanner {
       }
       return new Assignment(null, start, end);
     }
-    return originFor(start, end, fileSize, pieceSize);
+    if (holding && fileSize >= 0 && originCapped(now)) {
+      // The origin has as many requests as it may: this one waits for one of them to end.
+      return new Assignment(null, start, end);
+    }
+    Assignment chosen = originFor(start, end, fileSize, pieceSize);
+    if (holding) {
+      if (originHeld == 0 && !chosen.probe()) {
+        pace.originStarted(now, originBytes.sum());
+        originTimed = true;
+      }
+      originHeld++;
+      if (!chosen.probe() && chosen.end() >= 0) {
+        originLast = chosen;
+      }
+    }
+    return chosen;
+  }
+
+  /**
+   * The pieces (of {@code pieceSize}) the origin's last request while others share the file was
+   * for, the last one whole or not, or null before one.
+   */
+  synchronized OriginPick.Run originLast(int pieceSize) {
+    if (originLast == null || pieceSize <= 0) {
+      return null;
+    }
+    return new OriginPick.Run(
+        (int) (originLast.start() / pieceSize),
+        (int) ((originLast.end() + pieceSize - 1) / pieceSize));
+  }
+
+  /**
+   * Whether a request now would find a source to take it: another source below its limit, or the
+   * origin below {@link #ORIGIN_REQUESTS} while it is capped. A connection that would only wait
+   * claims no part meanwhile (a part claimed and given back would cut another connection's short).
+   */
+  public synchronized boolean hasRoom() {
+    return othersHaveRoom() || !originCapped(clock.nanoTime());
+  }
+
+  /**
+   * Whether the origin may take no further request now: it has {@link #ORIGIN_REQUESTS} open while
+   * other sources share the file and keep up with it ({@link OthersPace}); others that do not leave
+   * the origin as many connections as without them.
+   */
+  private boolean originCapped(long now) {
+    return !others.isEmpty() && originHeld >= ORIGIN_REQUESTS && pace.keepUp(now, otherBytes.sum());
+  }
+
+  /**
+   * Whether the sources other than the origin fall behind it ({@link OthersPace}): then the origin
+   * is asked for what they offer too, rather than wait on them.
+   */
+  public synchronized boolean othersFallBehind() {
+    return others.isEmpty() || !pace.keepUp(clock.nanoTime(), otherBytes.sum());
   }
 
   /**
@@ -344,6 +483,11 @@ public final class SourcePlanner {
   private Assignment originFor(long start, long end, long fileSize, int pieceSize) {
     if (others.isEmpty() || pieceSize <= 0) {
       return new Assignment(origin, start, end);
+    }
+    if (fileSize < 0 && !probeRefused) {
+      // Only what tells the version: asked for pieces, every host fetching the file at once
+      // would ask for the same first ones. Once the version is known, the span is chosen.
+      return new Assignment(origin, start, start + 1, true);
     }
     long stop = start - start % pieceSize + ORIGIN_PIECES * (long) pieceSize;
     if (fileSize >= 0) {

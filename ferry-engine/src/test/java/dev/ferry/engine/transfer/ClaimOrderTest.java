@@ -12,13 +12,13 @@ class ClaimOrderTest {
   void theMissingSpansBeginAtTheDrawnPlaceAndWrapAround() {
     List<Span> gaps = List.of(new Span(0, 100), new Span(200, 400), new Span(500, 600));
 
-    assertThat(FileTransfer.rotated(gaps, 300))
+    assertThat(ClaimOrder.rotated(gaps, 300))
         .containsExactly(
             new Span(300, 400), new Span(500, 600), new Span(0, 100), new Span(200, 300));
-    assertThat(FileTransfer.rotated(gaps, 450))
+    assertThat(ClaimOrder.rotated(gaps, 450))
         .containsExactly(new Span(500, 600), new Span(0, 100), new Span(200, 400));
-    assertThat(FileTransfer.rotated(gaps, 0)).isEqualTo(gaps);
-    assertThat(FileTransfer.rotated(gaps, 200))
+    assertThat(ClaimOrder.rotated(gaps, 0)).isEqualTo(gaps);
+    assertThat(ClaimOrder.rotated(gaps, 200))
         .containsExactly(new Span(200, 400), new Span(500, 600), new Span(0, 100));
   }
 }

@@ -1,0 +1,70 @@
+package dev.ferry.engine.transfer;
+
+import java.time.Duration;
+
+/**
+ * Whether the sources other than the origin keep up with it: over the last full window they gave at
+ * least {@link #KEEP_UP} of the rate the origin gave its last request. A window is at least twice
+ * as long as that request took (and at least the least window): peers deliver whole pieces, and a
+ * window that saw only one or two of them would judge by chance. While they do, the origin leaves
+ * them the pieces they offer and a file asks it for no more than a request at a time; once they do
+ * not (slow or gone), the origin is asked as it is without them, so a download is never much slower
+ * than from the origin alone. Through the first window they are deemed to keep up; after it, until
+ * a request of the origin's has ended, they are while the origin has one open, and are not while it
+ * has none (there is nothing to compare them with: the origin is asked once). Not thread-safe: the
+ * {@link SourcePlanner} calls it under its lock, with its clock's time.
+ */
+final class OthersPace {
+  /** The share of the origin's rate the others must give to keep up. */
+  static final double KEEP_UP = 0.25;
+
+  private final long leastWindowNanos;
+  private long windowStart;
+  private long windowBytes;
+  private boolean keepUp = true;
+
+  /** Bytes per second of the origin's last request; -1 before one ended. */
+  private double originRate = -1;
+
+  /** How long the origin's last request took. */
+  private long originNanos;
+
+  private long originStart;
+  private long originStartBytes;
+  private boolean originOpen;
+
+  OthersPace(long nowNanos, Duration window) {
+    this.leastWindowNanos = window.toNanos();
+    this.windowStart = nowNanos;
+  }
+
+  /** A request to the origin starts; {@code originBytes}: what it sent this file so far. */
+  void originStarted(long nowNanos, long originBytes) {
+    originStart = nowNanos;
+    originStartBytes = originBytes;
+    originOpen = true;
+  }
+
+  /** The origin's request ended: its rate is the yardstick from now on. */
+  void originEnded(long nowNanos, long originBytes) {
+    long bytes = originBytes - originStartBytes;
+    long nanos = nowNanos - originStart;
+    originOpen = false;
+    if (bytes > 0 && nanos > 0) {
+      originRate = bytes * 1e9 / nanos;
+      originNanos = nanos;
+    }
+  }
+
+  /** Whether the others keep up at {@code nowNanos}; {@code othersBytes}: all they gave so far. */
+  boolean keepUp(long nowNanos, long othersBytes) {
+    long elapsed = nowNanos - windowStart;
+    if (elapsed >= Math.max(leastWindowNanos, 2 * originNanos)) {
+      double rate = (othersBytes - windowBytes) * 1e9 / elapsed;
+      keepUp = originRate < 0 ? originOpen : rate >= KEEP_UP * originRate;
+      windowStart = nowNanos;
+      windowBytes = othersBytes;
+    }
+    return keepUp;
+  }
+}

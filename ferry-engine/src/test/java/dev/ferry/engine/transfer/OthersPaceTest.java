@@ -1,0 +1,46 @@
+package dev.ferry.engine.transfer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/** Whether the other sources keep up with the origin, judged a window at a time. */
+class OthersPaceTest {
+  private static final long SECOND = 1_000_000_000L;
+  private final OthersPace pace = new OthersPace(0, Duration.ofSeconds(5));
+
+  @Test
+  void throughTheFirstWindowTheOthersKeepUp() {
+    assertThat(pace.keepUp(4 * SECOND, 0)).isTrue();
+  }
+
+  @Test
+  void afterItTheOriginIsAskedOnceToHaveARateToCompareWith() {
+    assertThat(pace.keepUp(5 * SECOND, 10_000_000)).isFalse();
+  }
+
+  @Test
+  void whileTheOriginsFirstRequestRunsTheyKeepUpUntilItEnds() {
+    pace.originStarted(SECOND, 0);
+    assertThat(pace.keepUp(6 * SECOND, 0)).isTrue();
+  }
+
+  @Test
+  void aWindowLastsAtLeastTwiceTheOriginsLastRequest() {
+    pace.originStarted(0, 0);
+    pace.originEnded(4 * SECOND, 4_000_000); // 1 MB/s over 4 s: windows of 8 s
+    assertThat(pace.keepUp(6 * SECOND, 0)).as("not judged yet").isTrue();
+    assertThat(pace.keepUp(8 * SECOND, 0)).as("8 s of nothing").isFalse();
+  }
+
+  @Test
+  void othersGivingAQuarterOfTheOriginsRateKeepUpAndLessDoNot() {
+    pace.originStarted(0, 0);
+    pace.originEnded(SECOND, 1_000_000); // 1 MB/s
+    assertThat(pace.keepUp(5 * SECOND, 1_250_000)).as("0.25 MB/s").isTrue();
+    assertThat(pace.keepUp(10 * SECOND, 1_250_000 + 1_000_000)).as("0.2 MB/s").isFalse();
+    assertThat(pace.keepUp(12 * SECOND, 9_000_000)).as("within the window: as judged").isFalse();
+    assertThat(pace.keepUp(15 * SECOND, 9_000_000)).as("6.75 MB in 5 s").isTrue();
+  }
+}
