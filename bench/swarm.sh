@@ -339,8 +339,8 @@ sw_stop_hosts() {
   done
 }
 
-sw_json_field() { # FILE FIELD: the last integer FIELD of a --json record
-  grep -o "\"$2\":[0-9]*" "$1" 2>/dev/null | tail -n 1 | cut -d: -f2
+sw_json_field() { # FILE FIELD: the last integer FIELD of a --json record; nothing when it has none
+  { grep -o "\"$2\":[0-9]*" "$1" 2>/dev/null || true; } | tail -n 1 | cut -d: -f2
 }
 
 # sw_run TOOL REP ORDER STAGGER: one run of the fleet (TOOL ferry or libtorrent; ferry-alone: host 1
@@ -429,7 +429,9 @@ sw_run() {
       cpu=${cpu:-0} rss=${rss:-0}
       out="$hd/out/$pf_hex"
     else
-      read -r _ user sys rss <"$hd/time" 2>/dev/null || true
+      # The last line: /usr/bin/time writes "Command exited with non-zero status N" (or "Command
+      # terminated by signal N") before it when the download failed.
+      read -r _ user sys rss < <(tail -n 1 "$hd/time" 2>/dev/null) || true
       user=${user:-0} sys=${sys:-0} rss=${rss:-0}
       cpu=$(awk -v u="$user" -v s="$sys" 'BEGIN { printf "%.2f", u + s }')
       http=$(sw_json_field "$hd/get.json" bytesFromHttp)
