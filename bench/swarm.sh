@@ -13,9 +13,16 @@
 # FLEET_DISCOVERY (environment, or --swarm-discovery):
 #   peers  every other host (or --swarm-peers K of them) as --peer 10.88.1.Y:6881: works today
 #   lan    ferry get --mode lan: local discovery (BEP 14 LSD over 239.192.152.143:6771; every
-#          namespace has a route for 224.0.0.0/4 on its interface) instead of --peer, once ferry get
-#          has the option. Only fleet_ferry_get below reads this.
+#          namespace has a route for 224.0.0.0/4 on its interface) instead of --peer
+#   group  ferry get --mode group --group GUID --tracker URL: an opentracker in a namespace of its
+#          own (10.88.0.2:6969, allow-list: the group's swarm key only) and, as group mode does,
+#          BEP 14 under the group's key; no --peer
+# fleet_ferry_get reads it for the downloads, sw_ferryd_discovery for the finished hosts' ferryd,
+# which announces in the same way (lan: its default; group: --download-mode group --group-id
+# --tracker).
 FLEET_DISCOVERY=${FLEET_DISCOVERY:-peers}
+case "$FLEET_DISCOVERY" in peers | lan | group) ;; *) die "FLEET_DISCOVERY is peers, lan or group, not '$FLEET_DISCOVERY'" ;; esac
+sw_tracker_port=6969
 
 sw_port=6881
 sw_id=$$
@@ -23,7 +30,7 @@ sw_br="fsw$sw_id"
 sw_made=0
 sw_nets=()
 sw_ns() { echo "fsw$sw_id-$1"; }
-sw_addr() { case "$1" in o) echo 10.88.0.1 ;; h*) echo "10.88.1.${1#h}" ;; esac; }
+sw_addr() { case "$1" in o) echo 10.88.0.1 ;; t) echo 10.88.0.2 ;; h*) echo "10.88.1.${1#h}" ;; esac; }
 
 # rate_bits RATE: tc's rate (N, Nbit, Nkbit, Nmbit, Ngbit; bits per second) in bits per second.
 rate_bits() {
@@ -105,6 +112,10 @@ sw_setup() {
   ip link add "$sw_br" type bridge && ip link set "$sw_br" up || { say "== swarm: skipped: no bridge"; return 1; }
   local i
   sw_node o "$swarm_origin_rate" "" || { say "== swarm: skipped: the origin's namespace failed"; return 1; }
+  if [ "$FLEET_DISCOVERY" = group ]; then
+    # The tracker: a namespace of its own, so that the origin's counters hold the origin's bytes.
+    sw_node t 1gbit "" || { say "== swarm: skipped: the tracker's namespace failed"; return 1; }
+  fi
   for ((i = 1; i <= swarm_hosts; i++)); do
     sw_node "h$i" "$swarm_up" "$swarm_down" || { say "== swarm: skipped: host $i's namespace failed"; return 1; }
   done
@@ -172,8 +183,59 @@ fleet_ferry_get() {
   case "$FLEET_DISCOVERY" in
     peers) for j in $(sw_peers_of "$i"); do cmd+=(--peer "$(sw_addr "h$j"):$sw_port"); done ;;
     lan) cmd+=(--mode lan) ;;
-    *) die "FLEET_DISCOVERY is peers or lan, not '$FLEET_DISCOVERY'" ;;
+    group) cmd+=(--mode group --group "$sw_group" --tracker "$sw_tracker") ;;
   esac
+}
+
+# sw_ferryd_discovery: the options of a finished host's ferry daemon, which seeds the file in the
+# machine's mode (ferry do seed has none of its own): announced as the downloads announce it.
+sw_ferryd_discovery() {
+  case "$FLEET_DISCOVERY" in
+    peers) ;; # ferryd's defaults (LAN, BEP 14): the hosts' sessions dial it again by address anyway
+    lan) echo --download-mode lan ;; # its default, said: BEP 14 on, the public key, this subnet's peers
+    group) echo --download-mode group --group-id "$sw_group" --tracker "$sw_tracker" ;;
+  esac
+}
+
+# The group's tracker (FLEET_DISCOVERY=group): Debian's opentracker, which is built allow-list
+# only (-w: the allowed 20-byte keys, 40 hex digits a line); run as root it chroots into -d and
+# becomes nobody, so the directory and the list are readable by anyone. A fresh one for each run:
+# no peer of an earlier run is handed out.
+sw_start_tracker() {
+  local d=$1 ns
+  ns=$(sw_ns t)
+  mkdir -p "$d/tracker"
+  chmod 755 "$d/tracker"
+  echo "$sw_group_key" >"$d/tracker/allowed.txt"
+  chmod 644 "$d/tracker/allowed.txt"
+  ip netns exec "$ns" /usr/bin/opentracker -i "$(sw_addr t)" -p "$sw_tracker_port" -P "$sw_tracker_port" \
+    -d "$d/tracker" -w allowed.txt >"$d/tracker.log" 2>&1 &
+  sw_tracker_pid=$!
+  for _ in $(seq 1 100); do
+    ip netns exec "$(sw_ns h1)" curl -s -o /dev/null "http://$(sw_addr t):$sw_tracker_port/scrape" && return 0
+    kill -0 "$sw_tracker_pid" 2>/dev/null || die "swarm: opentracker ended: $(head -c 400 "$d/tracker.log")"
+    sleep 0.1
+  done
+  die "swarm: opentracker does not answer on $(sw_addr t):$sw_tracker_port ($d/tracker.log)"
+}
+
+# sw_scrape_tracker: the tracker's counts for the group's key (complete, incomplete, downloaded),
+# as one line, asked from host 1's namespace.
+sw_scrape_tracker() {
+  ip netns exec "$(sw_ns h1)" /usr/bin/python3 - "http://$(sw_addr t):$sw_tracker_port/scrape" "$sw_group_key" <<'PY' 2>&1
+import re, sys, urllib.parse, urllib.request
+url, key = sys.argv[1], bytes.fromhex(sys.argv[2])
+body = urllib.request.urlopen(url + "?info_hash=" + urllib.parse.quote(key, safe=""), timeout=5).read()
+counts = {k.decode(): int(v) for k, v in re.findall(rb"(complete|incomplete|downloaded)i(\d+)e", body)}
+print("seeders %s, leechers %s, completed %s" % (counts.get("complete", "?"), counts.get("incomplete", "?"), counts.get("downloaded", "?")))
+PY
+}
+
+sw_stop_tracker() {
+  [ -n "${sw_tracker_pid:-}" ] || return 0
+  kill -TERM "$sw_tracker_pid" 2>/dev/null || true
+  wait "$sw_tracker_pid" 2>/dev/null || true
+  sw_tracker_pid=""
 }
 
 # sw_ferry_host I DIR DELAY MODE: one Ferry host, run in the background: waits DELAY seconds, runs
@@ -196,9 +258,10 @@ sw_ferry_host() {
   ip netns exec "$ns" /usr/bin/time -f '%e %U %S %M' -o "$hd/time" "${cmd[@]}" >"$hd/get.json" 2>"$hd/get.log" || rc=$?
   echo "$(date +%s%N) $rc" >"$hd/end"
   [ "$mode" = swarm ] && [ "$rc" = 0 ] && [ ! -e "$sw_stopfile" ] || return 0
-  # shellcheck disable=SC2086 # a list of options
+  # shellcheck disable=SC2086,SC2046 # lists of options
   ip netns exec "$ns" "$JAVA_HOME/bin/java" $(ferry_jvm_options_for daemon) "${extra_java[@]}" -jar "$ferry_jar" \
-    --socket "$hd/ferryd.sock" --data-dir "$hd/serve-data" daemon --peer-port "$sw_port" >"$hd/ferryd.log" 2>&1 &
+    --socket "$hd/ferryd.sock" --data-dir "$hd/serve-data" daemon --peer-port "$sw_port" $(sw_ferryd_discovery) \
+    >"$hd/ferryd.log" 2>&1 &
   local dpid=$!
   echo "$dpid" >"$hd/ferryd.pid"
   for _ in $(seq 1 600); do
@@ -276,8 +339,8 @@ sw_stop_hosts() {
   done
 }
 
-sw_json_field() { # FILE FIELD: the last integer FIELD of a --json record
-  grep -o "\"$2\":[0-9]*" "$1" 2>/dev/null | tail -n 1 | cut -d: -f2
+sw_json_field() { # FILE FIELD: the last integer FIELD of a --json record; nothing when it has none
+  { grep -o "\"$2\":[0-9]*" "$1" 2>/dev/null || true; } | tail -n 1 | cut -d: -f2
 }
 
 # sw_run TOOL REP ORDER STAGGER: one run of the fleet (TOOL ferry or libtorrent; ferry-alone: host 1
@@ -302,6 +365,8 @@ sw_run() {
       sleep 0.1
     done
   fi
+  local scrape=""
+  [ "$tool" != ferry ] || [ "$FLEET_DISCOVERY" != group ] || sw_start_tracker "$d"
   sync
   : >"$sw_origin_log"
   local wire0 t0 pids=()
@@ -331,8 +396,11 @@ sw_run() {
       echo "$(proc_cpu "$p") $(awk '/VmHWM/ { print $2 }' "/proc/$p/status" 2>/dev/null || echo 0)" >"$d/h$i/serve"
     fi
   done
+  # What the tracker knew of the group's key while the finished hosts' ferryds still served.
+  [ -z "${sw_tracker_pid:-}" ] || { scrape=$(sw_scrape_tracker); echo "$scrape" >"$d/tracker-scrape.txt"; }
   touch "$sw_stopfile"
   sw_stop_hosts "${pids[@]}"
+  sw_stop_tracker
   for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
   if [ -n "$lt_seed_pid" ]; then
     wait "$lt_seed_pid" 2>/dev/null || true
@@ -361,7 +429,9 @@ sw_run() {
       cpu=${cpu:-0} rss=${rss:-0}
       out="$hd/out/$pf_hex"
     else
-      read -r _ user sys rss <"$hd/time" 2>/dev/null || true
+      # The last line: /usr/bin/time writes "Command exited with non-zero status N" (or "Command
+      # terminated by signal N") before it when the download failed.
+      read -r _ user sys rss < <(tail -n 1 "$hd/time" 2>/dev/null) || true
       user=${user:-0} sys=${sys:-0} rss=${rss:-0}
       cpu=$(awk -v u="$user" -v s="$sys" 'BEGIN { printf "%.2f", u + s }')
       http=$(sw_json_field "$hd/get.json" bytesFromHttp)
@@ -395,6 +465,7 @@ sw_run() {
   printf '  %-18s rep %d/%d: last host %8.3f s  %d/%d ok  origin sent %.2f x file  cpu %.1f s (+ %.1f s serving)%s\n' "$name" "$rep" \
     "$swarm_reps" "$last" "$ok_n" "$n" "$(awk -v o="$origin_payload" -v f="$swarm_b" 'BEGIN { print (o == "" ? 0 : o / f) }')" \
     "$sum_cpu" "$serve_sum" "$([ -z "$bytes_peers" ] || awk -v p="$peers_sum" -v h="$http_sum" 'BEGIN { printf "  peers %.1f MB, http %.1f MB", p / 1e6, h / 1e6 }')" >&2
+  [ -z "$scrape" ] || echo "                     tracker, the group's key, before the ferryds stopped: $scrape" >&2
   if [ "$tool" = ferry ]; then
     local gaps
     gaps=$(awk -F, -v t="$name" -v r="$rep" '$1 == t && $2 == r && $14 != "" { print $14 - $5 }' "$sw_hosts_csv" | sort -g |
@@ -403,10 +474,12 @@ sw_run() {
   fi
   # Keep the run's logs (not the outputs) with the results.
   mkdir -p "$results/logs/swarm-$name-$rep"
-  (cd "$d" && find . -type f \( -name '*.log' -o -name '*.json' -o -name '*.out' -o -name time -o -name cmdline \) -print0 |
+  (cd "$d" && find . -type f \( -name '*.log' -o -name '*.json' -o -name '*.out' -o -name '*.txt' -o -name time -o -name cmdline \) -print0 |
     xargs -0 -r cp --parents -t "$results/logs/swarm-$name-$rep") 2>/dev/null || true
   rm -rf "$d"
 }
+
+sw_wanted() { [[ ",$swarm_runs," == *",$1,"* ]]; } # RUN: whether --swarm-runs names it
 
 sw_wait_all_n() { # DIR TIMEOUT N
   local save=$swarm_hosts rc=0
@@ -459,8 +532,21 @@ swarm_scenario() {
   sw_java_get=("$JAVA_HOME/bin/java" $(ferry_jvm_options_for --torrent --json) "${aot_opts[@]}" "${extra_java[@]}")
   # shellcheck disable=SC2206,SC2046
   sw_java_seed=("$JAVA_HOME/bin/java" $(ferry_jvm_options_for do seed) "${aot_opts[@]}")
-  if [ "$FLEET_DISCOVERY" = lan ] && ! "${ferry_cmd[@]}" get --help 2>&1 | grep -q -- '--mode'; then
-    die "FLEET_DISCOVERY=lan: this ferry get has no --mode yet; use FLEET_DISCOVERY=peers"
+  if [ "$FLEET_DISCOVERY" != peers ] && ! "${ferry_cmd[@]}" get --help 2>&1 | grep -q -- '--mode'; then
+    die "FLEET_DISCOVERY=$FLEET_DISCOVERY: this ferry get has no --mode yet; use FLEET_DISCOVERY=peers"
+  fi
+  if [ "$FLEET_DISCOVERY" = group ]; then
+    [ -x /usr/bin/opentracker ] || die "FLEET_DISCOVERY=group needs Debian's opentracker (apt-get install opentracker)"
+    # The group's swarm key (SwarmKey.forGroup): the first 20 bytes of SHA-256("ferry-group" || the
+    # Group ID's 16 bytes, big-endian as its text reads || the 32-byte v2 info-hash).
+    local info_hash
+    info_hash=$(grep -o '"InfoHashV2":"[0-9a-f]*"' "$www/$pf_name.hash.json" | cut -d'"' -f4)
+    [ ${#info_hash} = 64 ] || die "swarm: no InfoHashV2 in $www/$pf_name.hash.json"
+    sw_group=$(cat /proc/sys/kernel/random/uuid)
+    sw_group_key=$(/usr/bin/python3 -c 'import hashlib, sys, uuid
+print(hashlib.sha256(b"ferry-group" + uuid.UUID(sys.argv[1]).bytes + bytes.fromhex(sys.argv[2])).hexdigest()[:40])' \
+      "$sw_group" "$info_hash")
+    sw_tracker="http://$(sw_addr t):$sw_tracker_port/announce"
   fi
   sw_bounds
   sw_start_origin
@@ -469,28 +555,35 @@ swarm_scenario() {
   echo "run,rep,host,start_s,finish_s,exit,ok,cpu_s,max_rss_kb,from_http,from_peers,serve_cpu_s,serve_hwm_kb,serving_s" >"$sw_hosts_csv"
   echo "run,rep,hosts,stagger_s,last_s,ok,origin_payload,origin_http,origin_wire,cpu_s,serve_cpu_s,from_http,from_peers,load" >"$sw_runs_csv"
   local discovery="--peer for $( [ "$swarm_peers" -gt 0 ] && [ "$swarm_peers" -lt "$swarm_hosts" ] && echo "$swarm_peers" || echo "all $((swarm_hosts - 1))") other hosts"
-  [ "$FLEET_DISCOVERY" = peers ] || discovery="--mode $FLEET_DISCOVERY"
+  case "$FLEET_DISCOVERY" in
+    lan) discovery="--mode lan: BEP 14 local discovery, no --peer; ferryd in LAN mode (its default) seeds under the same key" ;;
+    group) discovery="--mode group --group $sw_group --tracker $sw_tracker, no --peer: opentracker at $(sw_addr t) (a namespace of its own, a fresh one each run) allowing the group's key $sw_group_key only, and BEP 14 under that key as group mode does; ferryd --download-mode group --group-id --tracker seeds under the same key" ;;
+  esac
   say "== swarm: $swarm_hosts hosts (network namespaces on one bridge, 10.88.1.1-$swarm_hosts) fetch $swarm_size ($swarm_b B) from an origin at $(sw_addr o) (nginx in a namespace of its own, tbf $swarm_origin_rate) and from each other; each host tbf up $swarm_up, down $swarm_down"
-  say "   ferry = ferry get $sw_url -o FILE --torrent T --peer-port $sw_port --json (embedded engine, a data dir of its own; FLEET_DISCOVERY=$FLEET_DISCOVERY: $discovery); a finished host keeps serving by ferry daemon --peer-port $sw_port + ferry do seed FILE --torrent T until all are done"
+  say "   ferry = ferry get $sw_url -o FILE --torrent T --peer-port $sw_port --json (embedded engine, a data dir of its own; FLEET_DISCOVERY=$FLEET_DISCOVERY: $discovery); a finished host keeps serving by ferry daemon --peer-port $sw_port $(sw_ferryd_discovery) + ferry do seed FILE --torrent T until all are done"
   say "   libtorrent = bench/lt-peer.py swarm (libtorrent $(/usr/bin/python3 -c 'import libtorrent; print(libtorrent.__version__)'), plain text, no DHT/LSD/uTP) in each host, told of the same hosts, and of one libtorrent seed in the origin's namespace behind the origin's tbf (bench/lt-peer.py seed) in place of nginx; it serves on after finishing"
   say "   *-stagger: host i starts (i-1) x $swarm_stagger s after host 1; ferry-alone: host 1 alone, ferry get URL (no torrent, no peers)"
   say "   Kumar-Ross bound: max(F/u_s $sw_b_us s, F/d_min $sw_b_d s, N F/(u_s + sum u_i) $sw_b_all s) = $sw_bound s; from the origin alone: one host $sw_alone_s s, all $swarm_hosts hosts N F/u_s = $sw_all_alone_s s"
-  say "   $swarm_reps repetitions; load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
+  say "   runs: $swarm_runs (--swarm-runs); $swarm_reps repetitions; load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
   local rep order
   for ((rep = 1; rep <= swarm_reps; rep++)); do
     order=0
     for t in ferry libtorrent; do
+      sw_wanted "$t" || continue
       order=$((order + 1))
       sw_run "$t" "$rep" "$order" 0
     done
     if [ "$swarm_stagger" != 0 ]; then
       for t in ferry libtorrent; do
+        sw_wanted "$t" || continue
         order=$((order + 1))
         sw_run "$t" "$rep" "$order" "$swarm_stagger"
       done
     fi
-    order=$((order + 1))
-    sw_run ferry-alone "$rep" "$order" 0
+    if sw_wanted ferry-alone; then
+      order=$((order + 1))
+      sw_run ferry-alone "$rep" "$order" 0
+    fi
   done
   sw_table
   say "   (last s: from the first host's start to the last host's finish; bound: Kumar-Ross for the configured rates, $sw_bound s, whose goal is last/bound <= 1.3 (for simultaneous starts; a staggered run's last host starts $(awk -v s="$swarm_stagger" -v n="$swarm_hosts" 'BEGIN { print (n - 1) * s }') s late); tbf counts Ethernet frames, so TCP payload gets about 95 % of a rate"
