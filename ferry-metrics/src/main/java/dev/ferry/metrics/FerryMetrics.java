@@ -96,7 +96,7 @@ public final class FerryMetrics implements AutoCloseable {
     for (String kind : PEER_KINDS) {
       Counter.builder("ferry.peer.uploaded")
           .baseUnit(BaseUnits.BYTES)
-          .description("Bytes uploaded to peers, by kind of peer (none until Ferry serves peers)")
+          .description("Bytes uploaded to peers, by kind of peer")
           .tag("kind", kind)
           .register(registry);
     }

@@ -13,9 +13,7 @@ import dev.ferry.swarm.wire.WireException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -213,19 +211,20 @@ final class Fetches {
     if (state.pieceKinds == null) {
       state.pieceKinds = new SourceKind[state.pieceCount];
     }
-    Map<SourceKind, Integer> blocks = new HashMap<>(4);
-    SourceKind most = SourceKind.PEER;
-    int mostBlocks = 0;
+    // Blocks by kind, in the order of SourceKind.PEERS: no map for each piece.
+    int[] blocks = new int[SourceKind.PEERS.size()];
     for (Peer sender : w.sender) {
       if (sender != null) {
-        int n = blocks.merge(sender.kind, 1, Integer::sum);
-        if (n > mostBlocks) {
-          most = sender.kind;
-          mostBlocks = n;
-        }
+        blocks[SourceKind.PEERS.indexOf(sender.kind)]++;
       }
     }
-    state.pieceKinds[w.piece] = most;
+    int most = SourceKind.PEERS.indexOf(SourceKind.PEER);
+    for (int k = 0; k < blocks.length; k++) {
+      if (blocks[k] > blocks[most]) {
+        most = k;
+      }
+    }
+    state.pieceKinds[w.piece] = SourceKind.PEERS.get(most);
   }
 
   private void withdraw(int piece, CompletableFuture<ByteBuffer> future) {

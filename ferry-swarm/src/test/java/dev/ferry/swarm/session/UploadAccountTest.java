@@ -53,6 +53,35 @@ class UploadAccountTest {
     }
   }
 
+  /**
+   * A seeder counting its uploads with {@code account}, and a leecher's session connected to it.
+   */
+  private record Pair(Swarm seeder, Swarm leecher, TorrentSession session)
+      implements AutoCloseable {
+    static Pair start(Account account, Path file, SingleFileTorrent torrent) throws Exception {
+      SwarmSettings base = SwarmSettings.defaults().withBindAddress(LOOPBACK).withPort(0);
+      Swarm seeder = Swarm.start(base.withUploads(account));
+      Swarm leecher = Swarm.start(base.withPort(-1));
+      seeder.add(torrent, LocalPieces.ofFile(file));
+      TorrentSession session = leecher.add(torrent, LocalPieces.none());
+      session.connect(new InetSocketAddress(LOOPBACK, seeder.port()));
+      return new Pair(seeder, leecher, session);
+    }
+
+    @Override
+    public void close() {
+      leecher.close();
+      seeder.close();
+    }
+  }
+
+  private static byte[] bytesOf(CompletableFuture<ByteBuffer> piece) throws Exception {
+    ByteBuffer got = piece.get(60, java.util.concurrent.TimeUnit.SECONDS);
+    byte[] bytes = new byte[got.remaining()];
+    got.get(bytes);
+    return bytes;
+  }
+
   @Test
   void aRefusingAccountKeepsPeersChokedAndCountsWhatIsSentOnceItAllows() throws Exception {
     Path file = dir.resolve("content");
@@ -60,12 +89,8 @@ class UploadAccountTest {
     SingleFileTorrent torrent = CanonicalTorrent.of(file, 256 * 1024);
     // A peer on loopback is a LAN peer.
     Account account = new Account(SourceKind.LAN_PEER);
-    SwarmSettings base = SwarmSettings.defaults().withBindAddress(LOOPBACK).withPort(0);
-    try (Swarm seeder = Swarm.start(base.withUploads(account));
-        Swarm leecher = Swarm.start(base.withPort(-1))) {
-      seeder.add(torrent, LocalPieces.ofFile(file));
-      TorrentSession session = leecher.add(torrent, LocalPieces.none());
-      session.connect(new InetSocketAddress(LOOPBACK, seeder.port()));
+    try (Pair pair = Pair.start(account, file, torrent)) {
+      TorrentSession session = pair.session();
       await().atMost(Duration.ofSeconds(60)).until(() -> session.available(0) > 0);
       CompletableFuture<ByteBuffer> piece = session.fetch(0);
       // The leecher wants the piece from a peer it knows has it; the seeder holds it back.
@@ -77,14 +102,15 @@ class UploadAccountTest {
       assertThat(account.sent).isEmpty();
 
       account.allowed.set(true);
-      ByteBuffer got = piece.get(60, java.util.concurrent.TimeUnit.SECONDS);
-      byte[] bytes = new byte[got.remaining()];
-      got.get(bytes);
-      assertThat(bytes).isEqualTo(java.util.Arrays.copyOf(content, 256 * 1024));
+      assertThat(bytesOf(piece)).isEqualTo(java.util.Arrays.copyOf(content, 256 * 1024));
       assertThat(account.sent(SourceKind.LAN_PEER)).isGreaterThanOrEqualTo(256 * 1024);
       assertThat(session.kindOf(0)).isEqualTo(SourceKind.LAN_PEER);
       assertThat(
-              seeder.find(torrent.infoHash()).orElseThrow().stats().uploaded(SourceKind.LAN_PEER))
+              pair.seeder()
+                  .find(torrent.infoHash())
+                  .orElseThrow()
+                  .stats()
+                  .uploaded(SourceKind.LAN_PEER))
           .isGreaterThanOrEqualTo(256 * 1024);
     }
   }
@@ -95,16 +121,10 @@ class UploadAccountTest {
     byte[] content = SwarmFiles.write(file, 512 * 1024, 10);
     SingleFileTorrent torrent = CanonicalTorrent.of(file, 256 * 1024);
     Account account = new Account(SourceKind.PEER);
-    SwarmSettings base = SwarmSettings.defaults().withBindAddress(LOOPBACK).withPort(0);
-    try (Swarm seeder = Swarm.start(base.withUploads(account));
-        Swarm leecher = Swarm.start(base.withPort(-1))) {
-      seeder.add(torrent, LocalPieces.ofFile(file));
-      TorrentSession session = leecher.add(torrent, LocalPieces.none());
-      session.connect(new InetSocketAddress(LOOPBACK, seeder.port()));
-      ByteBuffer got = session.fetch(1).get(60, java.util.concurrent.TimeUnit.SECONDS);
-      byte[] bytes = new byte[got.remaining()];
-      got.get(bytes);
-      assertThat(bytes).isEqualTo(java.util.Arrays.copyOfRange(content, 256 * 1024, 512 * 1024));
+    try (Pair pair = Pair.start(account, file, torrent)) {
+      TorrentSession session = pair.session();
+      assertThat(bytesOf(session.fetch(1)))
+          .isEqualTo(java.util.Arrays.copyOfRange(content, 256 * 1024, 512 * 1024));
       assertThat(account.sent(SourceKind.LAN_PEER)).isGreaterThanOrEqualTo(256 * 1024);
       assertThat(account.sent(SourceKind.PEER)).isZero();
     }
