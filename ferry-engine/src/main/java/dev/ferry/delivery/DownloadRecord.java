@@ -7,8 +7,10 @@ import dev.ferry.api.delivery.CostPolicy;
 import dev.ferry.api.delivery.DownloadProperty;
 import dev.ferry.api.delivery.DownloadSink;
 import dev.ferry.api.delivery.DownloadStatusCallback;
+import dev.ferry.engine.concurrent.ChangeSignal;
 import dev.ferry.engine.job.JobKind;
 import dev.ferry.engine.job.JobRef;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.EnumMap;
 import java.util.Iterator;
@@ -75,22 +77,16 @@ final class DownloadRecord implements JobKind {
     return watcher;
   }
 
-  private final Object signal = new Object();
-  private long version;
+  private final ChangeSignal signal = new ChangeSignal();
 
   /** Called by the engine (under its lock) whenever the job changes. */
   @Override
   public void changed() {
-    synchronized (signal) {
-      version++;
-      signal.notifyAll();
-    }
+    signal.signal();
   }
 
   long version() {
-    synchronized (signal) {
-      return version;
-    }
+    return signal.version();
   }
 
   /**
@@ -98,16 +94,7 @@ final class DownloadRecord implements JobKind {
    * repeats after reading the engine's clock.
    */
   void awaitChange(long seen, long millis) throws InterruptedException {
-    long deadline = System.nanoTime() + millis * 1_000_000;
-    synchronized (signal) {
-      while (version == seen) {
-        long left = (deadline - System.nanoTime()) / 1_000_000;
-        if (left <= 0) {
-          return;
-        }
-        signal.wait(left);
-      }
-    }
+    signal.awaitChange(seen, Duration.ofMillis(millis));
   }
 
   synchronized boolean isSet(DownloadProperty property) {

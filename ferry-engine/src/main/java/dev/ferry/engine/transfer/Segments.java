@@ -1,5 +1,6 @@
 package dev.ferry.engine.transfer;
 
+import dev.ferry.engine.concurrent.ChangeSignal;
 import dev.ferry.engine.piece.Span;
 import java.util.ArrayList;
 import java.util.List;
@@ -75,6 +76,10 @@ final class Segments {
   private static final double WORTH_TAKING_SECONDS = 2;
 
   private final List<Segment> active = new ArrayList<>();
+
+  /** Tells idle connections that a part ended, was cut or was given back. */
+  private final ChangeSignal changes = new ChangeSignal();
+
   private final long minimumSplit;
   private final LongSupplier clock;
 
@@ -99,17 +104,17 @@ final class Segments {
   synchronized void release(Segment segment) {
     active.remove(segment);
     fastestEnded = Math.max(fastestEnded, segment.finalRate(clock.getAsLong()));
-    notifyAll();
+    changes.signal();
   }
 
   /** Waits until a part ends, {@link #wakeAll} is called, or {@code most} has passed. */
-  synchronized void awaitChange(java.time.Duration most) throws InterruptedException {
-    wait(Math.max(1, most.toMillis()));
+  void awaitChange(java.time.Duration most) throws InterruptedException {
+    changes.awaitNext(most);
   }
 
   /** Ends every {@link #awaitChange} under way: the transfer is winding its connections down. */
-  synchronized void wakeAll() {
-    notifyAll();
+  void wakeAll() {
+    changes.signal();
   }
 
   /**
@@ -125,7 +130,7 @@ final class Segments {
       segment.end = segment.cursor();
       segment.dropped = true;
     }
-    notifyAll();
+    changes.signal();
   }
 
   /**
@@ -134,7 +139,7 @@ final class Segments {
   synchronized void trim(Segment segment, long end) {
     if (end < segment.end) {
       segment.end = end;
-      notifyAll();
+      changes.signal();
     }
   }
 

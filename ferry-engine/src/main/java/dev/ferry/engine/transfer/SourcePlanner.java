@@ -1,5 +1,6 @@
 package dev.ferry.engine.transfer;
 
+import dev.ferry.engine.concurrent.ChangeSignal;
 import dev.ferry.spi.Clock;
 import dev.ferry.spi.FileRef;
 import dev.ferry.spi.LocalCopy;
@@ -120,6 +121,9 @@ public final class SourcePlanner {
 
   /** Bytes received from the origin, on the copy path (no lock). */
   private final LongAdder originBytes = new LongAdder();
+
+  /** Tells waiting requests that a source was released or failed. */
+  private final ChangeSignal changes = new ChangeSignal();
 
   /** Whether the others keep up with the origin; guarded by this. */
   private final OthersPace pace;
@@ -307,13 +311,13 @@ public final class SourcePlanner {
         pace.originEnded(clock.nanoTime(), originBytes.sum());
         originTimed = false;
       }
-      notifyAll();
+      changes.signal();
       return;
     }
     Candidate candidate = candidateOf(source);
     if (candidate != null && candidate.held > 0) {
       candidate.held--;
-      notifyAll();
+      changes.signal();
     }
   }
 
@@ -322,9 +326,9 @@ public final class SourcePlanner {
    * a source is released or fails; the time (the delay's end, the rate window) is read again when
    * it wakes.
    */
-  public synchronized void awaitChange() {
+  public void awaitChange() {
     try {
-      wait(LONGEST_WAIT.toMillis());
+      changes.awaitNext(LONGEST_WAIT);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
@@ -569,7 +573,7 @@ public final class SourcePlanner {
     }
     candidate.failures++;
     ban(candidate, "failed: " + failure.getMessage());
-    notifyAll();
+    changes.signal();
   }
 
   /**
