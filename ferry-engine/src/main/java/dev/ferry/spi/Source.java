@@ -3,6 +3,7 @@ package dev.ferry.spi;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Instant;
+import java.util.BitSet;
 import java.util.Optional;
 
 /**
@@ -40,6 +41,17 @@ public interface Source {
    */
   default long available(URI uri, long offset) {
     return Long.MAX_VALUE;
+  }
+
+  /**
+   * The pieces of {@code pieceSize} bytes of the file at {@code uri} ({@code fileSize} bytes) that
+   * this source does not offer yet but expects to: another machine it knows fetches them from the
+   * origin now, and will offer them. While this source keeps up, the origin is not asked for them
+   * here, so that machines fetching one file together ask the origin for each piece once. None (the
+   * default) when it expects nothing.
+   */
+  default BitSet promised(URI uri, long fileSize, int pieceSize) {
+    return new BitSet();
   }
 
   /**

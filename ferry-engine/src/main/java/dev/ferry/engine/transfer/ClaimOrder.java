@@ -8,9 +8,10 @@ import java.util.List;
 /**
  * The order in which a connection of a file shared with other sources (peers) looks for work: the
  * parts other sources offer, while one of them can take a request; then the pieces the origin is
- * asked for ({@link OriginPick}); then, only where the caller falls back (the other sources fall
- * behind the origin, {@link OthersPace}), every missing span from a place drawn once for the
- * transfer, wrapping around: the origin then fetches what they offer rather than wait on them.
+ * asked for ({@link OriginPick}), of those no other source offers or is promised; then, only where
+ * the caller falls back (the other sources fall behind the origin, {@link OthersPace}), every
+ * missing span from a place drawn once for the transfer, wrapping around: the origin then fetches
+ * what they offer rather than wait on them.
  */
 final class ClaimOrder {
   private ClaimOrder() {}
@@ -19,6 +20,8 @@ final class ClaimOrder {
    * @param uncovered the missing spans no connection is fetching, in order
    * @param gaps every missing span, in order
    * @param offered the pieces other sources offer now
+   * @param promised the pieces other sources expect to offer: other machines fetch them from the
+   *     origin ({@link dev.ferry.spi.Source#promised}); the origin is not asked for them here
    * @param othersHaveRoom whether another source can take a request now
    * @param draw see {@link OriginPick#choose}
    * @param last see {@link OriginPick#choose}
@@ -28,6 +31,7 @@ final class ClaimOrder {
       List<Span> uncovered,
       List<Span> gaps,
       BitSet offered,
+      BitSet promised,
       boolean othersHaveRoom,
       long fileSize,
       int pieceSize,
@@ -47,7 +51,9 @@ final class ClaimOrder {
         first = offered.nextSetBit(end);
       }
     }
-    OriginPick.Run pick = OriginPick.choose(free, offered, mostPieces, draw, last);
+    BitSet elsewhere = (BitSet) offered.clone();
+    elsewhere.or(promised);
+    OriginPick.Run pick = OriginPick.choose(free, elsewhere, mostPieces, draw, last);
     if (pick != null) {
       within(uncovered, pieces(pick.first(), pick.end(), fileSize, pieceSize), order);
     }

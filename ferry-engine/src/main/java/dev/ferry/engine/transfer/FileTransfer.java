@@ -345,10 +345,11 @@ public final class FileTransfer {
   /**
    * The missing spans in the order connections claim them ({@link ClaimOrder}). Where other sources
    * (peers) share the file, what they offer comes first while one can take a request; then what the
-   * origin is asked for ({@link OriginPick}: pieces nobody offers, on from this machine's last
-   * origin request or from the middle of the largest run of them), so that machines fetching one
-   * file at the same time rarely ask the origin for the same piece; then, where the others fall
-   * behind, every gap from a piece drawn at random once for this transfer, wrapping around.
+   * origin is asked for ({@link OriginPick}: pieces nobody offers or is promised, on from this
+   * machine's last origin request or from the middle of the largest run of them), so that machines
+   * fetching one file at the same time rarely ask the origin for the same piece; then, where the
+   * others fall behind, every gap from a piece drawn at random once for this transfer, wrapping
+   * around.
    *
    * @param forOrigin the connection asks the origin whatever others offer (its own connection
    *     beside them): what they offer does not come first
@@ -369,6 +370,7 @@ public final class FileTransfer {
         transfer.segments().uncovered(gaps),
         ClaimOrder.rotated(gaps, spreadFrom),
         planner.offered(fileSize, pieceSize),
+        planner.promised(fileSize, pieceSize),
         !forOrigin && planner.othersHaveRoom(),
         fileSize,
         pieceSize,

@@ -44,7 +44,8 @@ import org.slf4j.LoggerFactory;
  * <p>While other sources share a file, the origin is asked for what tells the version alone (a
  * probe), then {@value #ORIGIN_PIECES} pieces a request and {@value #ORIGIN_REQUESTS} request at a
  * time while the others keep up with it ({@link OthersPace}); which pieces, the file's transfer
- * chooses from what the others {@link #offered offer} ({@link ClaimOrder}, {@link OriginPick}).
+ * chooses from what the others neither {@link #offered offer} nor are {@link #promised} ({@link
+ * ClaimOrder}, {@link OriginPick}).
  */
 public final class SourcePlanner {
   private static final Logger log = LoggerFactory.getLogger(SourcePlanner.class);
@@ -262,6 +263,30 @@ public final class SourcePlanner {
       }
     }
     return offered;
+  }
+
+  /**
+   * The pieces some source other than the origin (not banned) expects to offer once another machine
+   * has fetched them from the origin ({@link Source#promised}): the origin is not asked for them
+   * here while the others keep up.
+   */
+  public synchronized BitSet promised(long fileSize, int pieceSize) {
+    BitSet promised = new BitSet();
+    if (fileSize <= 0 || pieceSize <= 0) {
+      return promised;
+    }
+    long now = clock.nanoTime();
+    for (Candidate candidate : others) {
+      if (candidate.banned && now - candidate.bannedUntilNanos < 0) {
+        continue;
+      }
+      try {
+        promised.or(candidate.source.promised(file.uri(), fileSize, pieceSize));
+      } catch (RuntimeException e) {
+        log.warn("source {} failed to say what it expects of {}", candidate.source, file.uri(), e);
+      }
+    }
+    return promised;
   }
 
   /**

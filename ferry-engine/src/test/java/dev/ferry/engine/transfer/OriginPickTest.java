@@ -118,14 +118,41 @@ class OriginPickTest {
 
     OriginPick.Run last = new OriginPick.Run(31, 32);
 
-    assertThat(ClaimOrder.of(uncovered, gaps, offered, true, 3200, piece, 4, 0.5, last, true))
+    assertThat(
+            ClaimOrder.of(uncovered, gaps, offered, none(), true, 3200, piece, 4, 0.5, last, true))
         .containsExactly(
             new Span(200, 400),
             // The largest run nobody offers: pieces 15 to 31, from its middle.
             new Span(2300, 2700),
             new Span(0, 1200),
             new Span(1500, 3200));
-    assertThat(ClaimOrder.of(uncovered, gaps, offered, false, 3200, piece, 4, 0.5, last, false))
+    assertThat(
+            ClaimOrder.of(
+                uncovered, gaps, offered, none(), false, 3200, piece, 4, 0.5, last, false))
         .containsExactly(new Span(2300, 2700));
+  }
+
+  @Test
+  void theOriginIsNotAskedForWhatOtherMachinesArePromisedToFetch() {
+    int piece = 100;
+    List<Span> gaps = List.of(new Span(0, 3200));
+    BitSet offered = pieces(2, 4);
+    // Another machine fetches pieces 4 to 31 from the origin; pieces 0 and 1 are this machine's.
+    BitSet promised = pieces(4, 32);
+
+    assertThat(
+            ClaimOrder.of(gaps, gaps, offered, promised, false, 3200, piece, 4, 0.5, null, false))
+        .as("a first request: one piece of this machine's own, from the middle of them")
+        .containsExactly(new Span(100, 200));
+    assertThat(
+            ClaimOrder.of(
+                gaps, gaps, offered, pieces(0, 32), false, 3200, piece, 4, 0.5, null, false))
+        .as("all promised: this machine waits for the others")
+        .isEmpty();
+    assertThat(
+            ClaimOrder.of(
+                gaps, gaps, offered, pieces(0, 32), false, 3200, piece, 4, 0.5, null, true))
+        .as("the others fall behind: every gap, promised or not")
+        .containsExactly(new Span(0, 3200));
   }
 }

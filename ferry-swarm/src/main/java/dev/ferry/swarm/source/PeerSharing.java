@@ -235,7 +235,9 @@ public final class PeerSharing implements SourceProvider, AutoCloseable {
         log.warn("job {} names a peer Ferry cannot reach: {}", file.job(), e.getMessage());
       }
     }
-    return isMagnet(file) ? List.of() : List.of(PeerSource.beside(session, timeout));
+    return isMagnet(file)
+        ? List.of()
+        : List.of(PeerSource.beside(session, timeout, swarm.peerId()));
   }
 
   @Override

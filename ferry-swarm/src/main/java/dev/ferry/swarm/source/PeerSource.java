@@ -10,13 +10,20 @@ import dev.ferry.spi.SourceRequest;
 import dev.ferry.spi.SourceResponse;
 import dev.ferry.spi.TransferFailure;
 import dev.ferry.spi.Validators;
+import dev.ferry.swarm.session.PeerView;
 import dev.ferry.swarm.session.TorrentSession;
 import dev.ferry.swarm.torrent.InfoHash;
+import dev.ferry.swarm.torrent.SingleFileTorrent;
+import dev.ferry.swarm.wire.PeerId;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
+import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.WeakHashMap;
@@ -41,6 +48,9 @@ final class PeerSource implements Source {
   private final boolean origin;
   private final Duration timeout;
 
+  /** This machine's peer id, for {@link #promised}; null for the magnet origin. */
+  private final PeerId self;
+
   /**
    * The pieces each session threw away that responses have reported, so that each is reported once,
    * by the response that closes after it.
@@ -49,20 +59,24 @@ final class PeerSource implements Source {
       Collections.synchronizedMap(new WeakHashMap<>());
 
   private PeerSource(
-      Function<URI, Optional<TorrentSession>> sessions, boolean origin, Duration timeout) {
+      Function<URI, Optional<TorrentSession>> sessions,
+      boolean origin,
+      Duration timeout,
+      PeerId self) {
     this.sessions = sessions;
     this.origin = origin;
     this.timeout = timeout;
+    this.self = self;
   }
 
-  /** The peers of one session, beside a file's origin. */
-  static PeerSource beside(TorrentSession session, Duration timeout) {
-    return new PeerSource(uri -> Optional.of(session), false, timeout);
+  /** The peers of one session, beside a file's origin; {@code self}: this machine's peer id. */
+  static PeerSource beside(TorrentSession session, Duration timeout, PeerId self) {
+    return new PeerSource(uri -> Optional.of(session), false, timeout, self);
   }
 
   /** The origin of magnet links, serving from the session of the link's info-hash. */
   static PeerSource origin(Function<InfoHash, Optional<TorrentSession>> byHash, Duration timeout) {
-    return new PeerSource(uri -> Magnet.infoHash(uri).flatMap(byHash), true, timeout);
+    return new PeerSource(uri -> Magnet.infoHash(uri).flatMap(byHash), true, timeout, null);
   }
 
   @Override
@@ -89,6 +103,51 @@ final class PeerSource implements Source {
   @Override
   public long available(URI uri, long offset) {
     return sessions.apply(uri).map(session -> session.available(offset)).orElse(0L);
+  }
+
+  /**
+   * The pieces another Ferry machine that downloads the file with this one fetches from the origin
+   * ({@link OriginShares}): the connected Ferry peers that do not have the whole file yet. Where
+   * the engine's pieces are not the torrent's, an engine piece is promised when every torrent piece
+   * it overlaps is.
+   */
+  @Override
+  public BitSet promised(URI uri, long fileSize, int pieceSize) {
+    Optional<TorrentSession> found = self == null ? Optional.empty() : sessions.apply(uri);
+    if (found.isEmpty() || pieceSize <= 0) {
+      return new BitSet();
+    }
+    TorrentSession session = found.get();
+    SingleFileTorrent torrent = session.torrent();
+    int count = torrent.tree().pieceCount();
+    List<PeerId> fetching = new ArrayList<>();
+    for (PeerView peer : session.peers()) {
+      if (!peer.banned() && peer.id().isFerry() && peer.piecesHave() < count) {
+        fetching.add(peer.id());
+      }
+    }
+    BitSet theirs = OriginShares.othersFetch(salt(torrent), self, fetching, count);
+    int torrentPiece = torrent.pieceLength();
+    if (torrentPiece == pieceSize || theirs.isEmpty()) {
+      return theirs;
+    }
+    BitSet promised = new BitSet();
+    long length = Math.min(fileSize, torrent.length());
+    for (int piece = 0; (long) piece * pieceSize < length; piece++) {
+      long start = (long) piece * pieceSize;
+      long end = Math.min(length, start + pieceSize);
+      int first = (int) (start / torrentPiece);
+      int last = (int) ((end - 1) / torrentPiece);
+      if (theirs.nextClearBit(first) > last) {
+        promised.set(piece);
+      }
+    }
+    return promised;
+  }
+
+  /** The content's identity as a number: the info-hash's first eight bytes. */
+  private static long salt(SingleFileTorrent torrent) {
+    return ByteBuffer.wrap(torrent.infoHash().bytes()).getLong();
   }
 
   @Override

@@ -31,8 +31,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A fleet: three Ferry engines, each told of the other two as peers, fetch one file at the same
- * time from one rate-limited origin. The origin is asked only for pieces no peer offers, from where
- * no other host is near, so it sends the file about once in all, not once to each host.
+ * time from one rate-limited origin. Each host asks the origin only for its own share of the pieces
+ * no peer offers yet, so the origin sends the file about once in all, not once to each host.
  */
 class FleetOriginTest {
   private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
@@ -109,11 +109,12 @@ class FleetOriginTest {
     }
 
     // Each host on its own would have it sent 3 times. Before the origin was asked only for
-    // pieces no peer offers, one request at a time, this fleet had it sent 2.5 to 2.7 times; now
-    // 1.3 to 1.8 (what a host asks the origin for, the others see only once it has it).
+    // pieces no peer offers, one request at a time, this fleet had it sent 2.5 to 2.7 times; then
+    // 1.3 to 1.8 (what a host asked the origin for, the others saw only once it had it); since each
+    // host asks only for its own share of the pieces (OriginShares), 1.06 to 1.16.
     assertThat(origin.bytesServed("/fleet.bin"))
         .as("what the origin sent")
-        .isLessThanOrEqualTo(2L * size);
+        .isLessThanOrEqualTo(size + size / 2);
   }
 
   /** The peers host {@code i} is told of: every other host. */
