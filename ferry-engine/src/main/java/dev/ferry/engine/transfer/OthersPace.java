@@ -4,15 +4,17 @@ import java.time.Duration;
 
 /**
  * Whether the sources other than the origin keep up with it: over the last full window they gave at
- * least {@link #KEEP_UP} of the rate the origin gave its last request. A window is at least twice
- * as long as that request took (and at least the least window): peers deliver whole pieces, and a
- * window that saw only one or two of them would judge by chance. While they do, the origin leaves
- * them the pieces they offer and a file asks it for no more than a request at a time; once they do
- * not (slow or gone), the origin is asked as it is without them, so a download is never much slower
- * than from the origin alone. Through the first window they are deemed to keep up; after it, until
- * a request of the origin's has ended, they are while the origin has one open, and are not while it
- * has none (there is nothing to compare them with: the origin is asked once). Not thread-safe: the
- * {@link SourcePlanner} calls it under its lock, with its clock's time.
+ * least {@link #KEEP_UP} of the rate the origin gave its last request, or gained as much (what they
+ * offer grew that fast: other machines fetching the file fetch their shares, which this one waits
+ * for). A window is at least twice as long as that request took (and at least the least window):
+ * peers deliver whole pieces, and a window that saw only one or two of them would judge by chance.
+ * While they do, the origin leaves them the pieces they offer and a file asks it for no more than a
+ * request at a time; once they do not (slow or gone), the origin is asked as it is without them, so
+ * a download is never much slower than from the origin alone. Through the first window they are
+ * deemed to keep up; after it, until a request of the origin's has ended, they are while the origin
+ * has one open, and are not while it has none (there is nothing to compare them with: the origin is
+ * asked once). Not thread-safe: the {@link SourcePlanner} calls it under its lock, with its clock's
+ * time.
  */
 final class OthersPace {
   /** The share of the origin's rate the others must give to keep up. */
@@ -21,6 +23,7 @@ final class OthersPace {
   private final long leastWindowNanos;
   private long windowStart;
   private long windowBytes;
+  private long windowOffered;
   private boolean keepUp = true;
 
   /** Bytes per second of the origin's last request; -1 before one ended. */
@@ -28,6 +31,11 @@ final class OthersPace {
 
   /** How long the origin's last request took. */
   private long originNanos;
+
+  /** The others' pace over the last full window, and whether that window changed the verdict. */
+  double lastRate;
+
+  boolean changed;
 
   private long originStart;
   private long originStartBytes;
@@ -56,14 +64,37 @@ final class OthersPace {
     }
   }
 
-  /** Whether the others keep up at {@code nowNanos}; {@code othersBytes}: all they gave so far. */
-  boolean keepUp(long nowNanos, long othersBytes) {
+  /** The origin's rate the others are measured against; -1 before a request of its ended. */
+  double originRate() {
+    return originRate;
+  }
+
+  /**
+   * Whether the others keep up at {@code nowNanos}.
+   *
+   * @param othersBytes all they gave this file so far
+   * @param offeredBytes what they offer now, of the whole file, this file's or not: its growth is
+   *     what they gain meanwhile, which counts as their pace too (machines fetching one file
+   *     together each fetch their share from the origin before anyone can give it to the others)
+   */
+  boolean keepUp(long nowNanos, long othersBytes, long offeredBytes) {
     long elapsed = nowNanos - windowStart;
     if (elapsed >= Math.max(leastWindowNanos, 2 * originNanos)) {
       double rate = (othersBytes - windowBytes) * 1e9 / elapsed;
-      keepUp = originRate < 0 ? originOpen : rate >= KEEP_UP * originRate;
+      double gained = (offeredBytes - windowOffered) * 1e9 / elapsed;
+      // Others that offer nothing at all while the origin works on this machine's pieces have
+      // nothing to be judged on yet: they fetch theirs (a fleet starting together).
+      boolean nothingYet = offeredBytes == 0 && othersBytes == windowBytes && originOpen;
+      boolean was = keepUp;
+      keepUp =
+          originRate < 0
+              ? originOpen || gained > 0
+              : nothingYet || Math.max(rate, gained) >= KEEP_UP * originRate;
+      lastRate = Math.max(rate, gained);
+      changed = was != keepUp;
       windowStart = nowNanos;
       windowBytes = othersBytes;
+      windowOffered = offeredBytes;
     }
     return keepUp;
   }

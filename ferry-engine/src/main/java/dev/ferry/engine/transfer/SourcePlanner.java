@@ -123,6 +123,9 @@ public final class SourcePlanner {
   /** Bytes received from the origin, on the copy path (no lock). */
   private final LongAdder originBytes = new LongAdder();
 
+  /** What the other sources offered at the last {@link #offered}, in bytes; guarded by this. */
+  private long offeredBytes;
+
   /** Tells waiting requests that a source was released or failed. */
   private final ChangeSignal changes = new ChangeSignal();
 
@@ -262,6 +265,7 @@ public final class SourcePlanner {
         piece = Math.max(end, piece + 1);
       }
     }
+    offeredBytes = (long) offered.cardinality() * pieceSize;
     return offered;
   }
 
@@ -492,7 +496,22 @@ public final class SourcePlanner {
    * the origin as many connections as without them.
    */
   private boolean originCapped(long now) {
-    return !others.isEmpty() && originHeld >= ORIGIN_REQUESTS && pace.keepUp(now, otherBytes.sum());
+    return !others.isEmpty() && originHeld >= ORIGIN_REQUESTS && keepUp(now);
+  }
+
+  /** {@link OthersPace#keepUp}, logged when its verdict changes. */
+  private boolean keepUp(long now) {
+    boolean keepUp = pace.keepUp(now, otherBytes.sum(), offeredBytes);
+    if (pace.changed) {
+      pace.changed = false;
+      log.debug(
+          "{}: other sources gave or gained {} B/s, the origin's last request {} B/s: they {}",
+          file.uri(),
+          (long) pace.lastRate,
+          (long) pace.originRate(),
+          keepUp ? "keep up" : "fall behind, the origin is asked for everything");
+    }
+    return keepUp;
   }
 
   /**
@@ -500,7 +519,7 @@ public final class SourcePlanner {
    * is asked for what they offer too, rather than wait on them.
    */
   public synchronized boolean othersFallBehind() {
-    return others.isEmpty() || !pace.keepUp(clock.nanoTime(), otherBytes.sum());
+    return others.isEmpty() || !keepUp(clock.nanoTime());
   }
 
   /**

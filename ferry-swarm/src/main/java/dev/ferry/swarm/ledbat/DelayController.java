@@ -11,13 +11,19 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * LEDBAT's controller (RFC 6817) on a rate rather than a window: each round it takes the queuing
- * delay the uploads cause, the largest round-trip time of a connection that carried uploads less
- * that connection's base delay (the least it showed over the last ten minutes, or the kernel's own
- * minimum where less: a connection first read once its queue had built would else take the full
- * queue as its base), and moves the rate toward the one that keeps that delay at the target: down
- * in proportion to the excess, up in proportion to the room left. Until the delay first passes the
- * target, uploads are not paced at all; the rate never grows past twice what was sent, so that it
- * does not climb while the uploads had less to send than it allowed.
+ * delay the uploads cause, the least round-trip time over base delay of the connections that
+ * carried uploads (a connection's base delay: the least it showed over the last ten minutes, or the
+ * kernel's own minimum where less: a connection first read once its queue had built would else take
+ * the full queue as its base), and moves the rate toward the one that keeps that delay at the
+ * target: down in proportion to the excess, up in proportion to the room left. Until the delay
+ * first passes the target, uploads are not paced at all; the rate never grows past twice what was
+ * sent, so that it does not climb while the uploads had less to send than it allowed.
+ *
+ * <p>Why the least: a round-trip time also holds the queue on the way back, in front of the peer's
+ * own uplink, which is full when that peer uploads too (every machine of a swarm does). Taking the
+ * largest, each machine paced its uploads down for the others' queues, and a whole swarm fell to
+ * the least rate. The queue in front of this machine's uplink is in every connection's delay; the
+ * least of them is that queue with the least of the others'.
  */
 public final class DelayController {
   /** RFC 6817's ceiling for the target, and libtorrent's uTP default. */
@@ -91,7 +97,8 @@ public final class DelayController {
         base = Math.min(base, sample.minRttNanos());
       }
       if (carried) {
-        queuing = Math.max(queuing, sample.rttNanos() - base);
+        long delay = Math.max(0, sample.rttNanos() - base);
+        queuing = queuing < 0 ? delay : Math.min(queuing, delay);
       }
     }
     for (Iterator<Link> it = links.values().iterator(); it.hasNext(); ) {

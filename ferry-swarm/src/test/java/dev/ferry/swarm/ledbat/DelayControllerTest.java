@@ -91,4 +91,31 @@ class DelayControllerTest {
         .as("nothing acknowledged since: a stale RTT, not uploads' queue")
         .isZero();
   }
+
+  @Test
+  void theQueueIsTheLeastDelayOfTheUploadingConnectionsNotTheLargest() {
+    InetSocketAddress other = new InetSocketAddress("10.0.0.3", 40000);
+    long[] acks = {0, 0};
+    java.util.function.LongBinaryOperator round =
+        (rttMs, otherRttMs) -> {
+          now += SECOND;
+          acks[0] += 1_000_000;
+          acks[1] += 1_000_000;
+          return controller.round(
+              now,
+              List.of(
+                  new RttSample(PEER, rttMs * MS, 0, acks[0]),
+                  new RttSample(other, otherRttMs * MS, 0, acks[1])),
+              2_000_000,
+              1.0);
+        };
+    round.applyAsLong(20, 20);
+
+    // One peer's ACKs wait behind that peer's own full uplink; the other path is clear: this
+    // machine's uplink has no queue, and its uploads are not paced.
+    assertThat(round.applyAsLong(20, 900)).isZero();
+    assertThat(round.applyAsLong(30, 900)).isZero();
+    // Both show it: the queue is this machine's.
+    assertThat(round.applyAsLong(400, 900)).isPositive();
+  }
 }
