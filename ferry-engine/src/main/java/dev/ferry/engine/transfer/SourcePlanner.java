@@ -13,7 +13,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
-import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -99,44 +98,16 @@ public final class SourcePlanner {
   private final Clock clock;
 
   /** What holds the origin back, for a planner that has other sources and an ORIGIN origin. */
-  private final OriginHoldback.Rule holdback;
-
-  private final long startNanos;
-
-  /** Bytes received from sources other than the origin, on the copy path (no lock). */
-  private final LongAdder otherBytes = new LongAdder();
-
-  /** The rate window's start and the bytes counted then; guarded by this. */
-  private long windowNanos;
-
-  private long windowBytes;
-
-  /** Whether the last full window's rate was below the minimum; guarded by this. */
-  private boolean toppingUp;
+  private final OriginDelay delay;
 
   /** The origin answered a probe with 416 (an empty file): it is asked whole. */
   private boolean probeRefused;
 
-  /** Requests {@link #hold} gave the origin that are not released yet; guarded by this. */
-  private int originHeld;
-
-  /** Bytes received from the origin, on the copy path (no lock). */
-  private final LongAdder originBytes = new LongAdder();
-
-  /** What the other sources offered at the last {@link #offered}, in bytes; guarded by this. */
-  private long offeredBytes;
+  /** The origin's requests while others share the file; guarded by this. */
+  private final OriginRequests originRequests;
 
   /** Tells waiting requests that a source was released or failed. */
   private final ChangeSignal changes = new ChangeSignal();
-
-  /** Whether the others keep up with the origin; guarded by this. */
-  private final OthersPace pace;
-
-  /** Whether the origin's open request is a timed one (not a probe); guarded by this. */
-  private boolean originTimed;
-
-  /** The bytes of the origin's last request while others share the file; null before one. */
-  private Assignment originLast;
 
   /** A source other than the origin, with what it did wrong. */
   private static final class Candidate {
@@ -166,13 +137,15 @@ public final class SourcePlanner {
     }
     boolean othersServe =
         this.others.stream().anyMatch(c -> !SourceKind.ORIGIN.equals(c.source.kind()));
-    this.holdback =
-        othersServe && origin != null && SourceKind.ORIGIN.equals(origin.kind())
-            ? holdback
-            : OriginHoldback.Rule.NONE;
-    this.startNanos = clock.nanoTime();
-    this.windowNanos = startNanos;
-    this.pace = new OthersPace(startNanos, QOS_WINDOW);
+    long startNanos = clock.nanoTime();
+    this.delay =
+        new OriginDelay(
+            file.uri(),
+            othersServe && origin != null && SourceKind.ORIGIN.equals(origin.kind())
+                ? holdback
+                : OriginHoldback.Rule.NONE,
+            startNanos);
+    this.originRequests = new OriginRequests(file.uri(), startNanos);
   }
 
   /**
@@ -265,7 +238,7 @@ public final class SourcePlanner {
         piece = Math.max(end, piece + 1);
       }
     }
-    offeredBytes = (long) offered.cardinality() * pieceSize;
+    originRequests.offered((long) offered.cardinality() * pieceSize);
     return offered;
   }
 
@@ -334,12 +307,7 @@ public final class SourcePlanner {
 
   /** A request {@link #hold} counted for {@code source} is done with. */
   public synchronized void release(Source source) {
-    if (source != null && source == origin && originHeld > 0) {
-      originHeld--;
-      if (originHeld == 0 && originTimed) {
-        pace.originEnded(clock.nanoTime(), originBytes.sum());
-        originTimed = false;
-      }
+    if (source != null && source == origin && originRequests.released(clock.nanoTime())) {
       changes.signal();
       return;
     }
@@ -365,11 +333,7 @@ public final class SourcePlanner {
 
   /** {@code bytes} arrived from {@code source}: counted towards the other sources' rate. */
   public void received(Source source, long bytes) {
-    if (source != origin) {
-      otherBytes.add(bytes);
-    } else {
-      originBytes.add(bytes);
-    }
+    originRequests.received(source == origin, bytes);
   }
 
   /**
@@ -379,7 +343,7 @@ public final class SourcePlanner {
    * connections ask the origin themselves).
    */
   public synchronized boolean originBeside() {
-    if (!holdback.holds() || originHeld(clock.nanoTime())) {
+    if (!delay.applies() || originHeld(clock.nanoTime())) {
       return false;
     }
     for (Candidate candidate : others) {
@@ -392,7 +356,7 @@ public final class SourcePlanner {
 
   /** Whether this planner's rule holds the origin back at all (whatever the time). */
   public boolean holdsOriginBack() {
-    return holdback.holds();
+    return delay.applies();
   }
 
   /** The origin answered a probe that it cannot send that byte (416): it is asked whole. */
@@ -400,31 +364,9 @@ public final class SourcePlanner {
     probeRefused = true;
   }
 
-  /**
-   * Whether the origin is held back at {@code now}: within the delay, unless the other sources'
-   * rate over the last full window was below the minimum.
-   */
+  /** Whether the origin is held back at {@code now} ({@link OriginDelay}). */
   private boolean originHeld(long now) {
-    if (!holdback.holds() || now - startNanos - holdback.delay().toNanos() >= 0) {
-      return false;
-    }
-    if (holdback.minQos() > 0 && now - windowNanos >= QOS_WINDOW.toNanos()) {
-      long bytes = otherBytes.sum();
-      double rate = (bytes - windowBytes) * 1e9 / (now - windowNanos);
-      boolean below = rate < holdback.minQos();
-      if (below != toppingUp) {
-        log.debug(
-            "{}: other sources give {} B/s, the minimum is {}: the origin {}",
-            file.uri(),
-            (long) rate,
-            holdback.minQos(),
-            below ? "tops them up" : "waits again");
-      }
-      toppingUp = below;
-      windowNanos = now;
-      windowBytes = bytes;
-    }
-    return !toppingUp;
+    return delay.holds(now, originRequests.otherBytes());
   }
 
   private Assignment choose(long start, long end, long fileSize, int pieceSize, boolean holding) {
@@ -456,14 +398,7 @@ public final class SourcePlanner {
     }
     Assignment chosen = originFor(start, end, fileSize, pieceSize);
     if (holding) {
-      if (originHeld == 0 && !chosen.probe()) {
-        pace.originStarted(now, originBytes.sum());
-        originTimed = true;
-      }
-      originHeld++;
-      if (!chosen.probe() && chosen.end() >= 0) {
-        originLast = chosen;
-      }
+      originRequests.started(now, chosen.start(), chosen.end(), chosen.probe());
     }
     return chosen;
   }
@@ -473,12 +408,7 @@ public final class SourcePlanner {
    * for, the last one whole or not, or null before one.
    */
   synchronized OriginPick.Run originLast(int pieceSize) {
-    if (originLast == null || pieceSize <= 0) {
-      return null;
-    }
-    return new OriginPick.Run(
-        (int) (originLast.start() / pieceSize),
-        (int) ((originLast.end() + pieceSize - 1) / pieceSize));
+    return originRequests.last(pieceSize);
   }
 
   /**
@@ -496,22 +426,9 @@ public final class SourcePlanner {
    * the origin as many connections as without them.
    */
   private boolean originCapped(long now) {
-    return !others.isEmpty() && originHeld >= ORIGIN_REQUESTS && keepUp(now);
-  }
-
-  /** {@link OthersPace#keepUp}, logged when its verdict changes. */
-  private boolean keepUp(long now) {
-    boolean keepUp = pace.keepUp(now, otherBytes.sum(), offeredBytes);
-    if (pace.changed) {
-      pace.changed = false;
-      log.debug(
-          "{}: other sources gave or gained {} B/s, the origin's last request {} B/s: they {}",
-          file.uri(),
-          (long) pace.lastRate,
-          (long) pace.originRate(),
-          keepUp ? "keep up" : "fall behind, the origin is asked for everything");
-    }
-    return keepUp;
+    return !others.isEmpty()
+        && originRequests.open() >= ORIGIN_REQUESTS
+        && originRequests.othersKeepUp(now);
   }
 
   /**
@@ -519,7 +436,7 @@ public final class SourcePlanner {
    * is asked for what they offer too, rather than wait on them.
    */
   public synchronized boolean othersFallBehind() {
-    return others.isEmpty() || !keepUp(clock.nanoTime());
+    return others.isEmpty() || !originRequests.othersKeepUp(clock.nanoTime());
   }
 
   /**
