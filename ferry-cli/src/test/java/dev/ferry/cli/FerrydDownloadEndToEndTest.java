@@ -97,6 +97,8 @@ class FerrydDownloadEndToEndTest {
       long http = mixed.get("bytesFromHttp").asLong();
       long peers = mixed.get("bytesFromPeers").asLong();
       assertThat(peers).as("A served B's download").isPositive();
+      // A, on loopback, is a LAN peer.
+      assertThat(mixed.get("bytesFromLanPeers").asLong()).isEqualTo(peers);
       assertThat(http + peers).as("every byte counted once").isEqualTo(content.size());
       assertThat(origin.bytesServed("/mixed.bin"))
           .as("the origin sent no fewer bytes than were counted from it")
@@ -197,6 +199,9 @@ class FerrydDownloadEndToEndTest {
         assertThat(record.get("bytesToPeers").asLong())
             .as("the block served during the download counts as the file's upload")
             .isGreaterThanOrEqualTo(16 * 1024);
+        assertThat(record.get("bytesToLanPeers").asLong())
+            .as("the test's peer, on loopback, is a LAN peer")
+            .isEqualTo(record.get("bytesToPeers").asLong());
         assertThat(daemon.log()).contains("job completed");
 
         // After it: the job is complete, its file the user's; the same connection gets every
