@@ -721,7 +721,7 @@ print(hashlib.sha256(b"ferry-group" + uuid.UUID(sys.argv[1]).bytes + bytes.fromh
   if [ "$FLEET_FERRY" = daemon ]; then
     say "   ferry (--swarm-ferry daemon) = in each host ferry daemon --peer-port $sw_port$(sw_ferryd_discovery | sed 's/^./ &/') (DOMinFileSizeToCache 1 in its ferryd.json), up before the run starts, then ferry --socket SOCK get $sw_url -o FILE --torrent T --json through it (FLEET_DISCOVERY=$FLEET_DISCOVERY: $discovery); the same ferryd serves the finished file on from its cache for peers until all are done"
   else
-    say "   ferry (--swarm-ferry embedded) = ferry get $sw_url -o FILE --torrent T --peer-port $sw_port --json (embedded engine, a data dir of its own; FLEET_DISCOVERY=$FLEET_DISCOVERY: $discovery); a finished host keeps serving by ferry daemon --peer-port $sw_port $(sw_ferryd_discovery) + ferry do seed FILE --torrent T until all are done"
+    say "   ferry (--swarm-ferry embedded) = ferry get $sw_url -o FILE --torrent T --peer-port $sw_port --json (embedded engine, a data dir of its own; FLEET_DISCOVERY=$FLEET_DISCOVERY: $discovery); a finished host keeps serving by ferry daemon --peer-port $sw_port$(sw_ferryd_discovery | sed 's/^./ &/') + ferry do seed FILE --torrent T until all are done"
   fi
   say "   libtorrent = bench/lt-peer.py swarm (libtorrent $(/usr/bin/python3 -c 'import libtorrent; print(libtorrent.__version__)'), plain text, no DHT/LSD/uTP) in each host, told of the same hosts, and of one libtorrent seed in the origin's namespace behind the origin's tbf (bench/lt-peer.py seed) in place of nginx; it serves on after finishing"
   say "   *-stagger: host i starts (i-1) x $swarm_stagger s after host 1; ferry-alone: host 1 alone, ferry get URL (no torrent, no peers)"
