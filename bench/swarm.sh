@@ -24,6 +24,19 @@ FLEET_DISCOVERY=${FLEET_DISCOVERY:-peers}
 case "$FLEET_DISCOVERY" in peers | lan | group) ;; *) die "FLEET_DISCOVERY is peers, lan or group, not '$FLEET_DISCOVERY'" ;; esac
 sw_tracker_port=6969
 
+# ---- How a Ferry host runs ------------------------------------------------------------------------
+# FLEET_FERRY (environment, or --swarm-ferry):
+#   daemon    as Delivery Optimization runs: ferryd is up in every host before the run starts (its
+#             own data directory, peer port 6881, the discovery below), ferry get runs through it
+#             (--socket), and the same ferryd serves the finished file on from its cache for peers
+#             (DOMinFileSizeToCache set to 1 MB in its settings file, so that small test files are
+#             kept): no gap, one JVM serving per host
+#   embedded  ferry get --no-daemon --peer-port 6881 (its own JVM and engine); once it has ended,
+#             ferry daemon starts in the host and ferry do seed offers the file: a gap while
+#             nothing listens on the host's port, two or three JVMs per host
+FLEET_FERRY=${FLEET_FERRY:-daemon}
+case "$FLEET_FERRY" in daemon | embedded) ;; *) die "FLEET_FERRY is daemon or embedded, not '$FLEET_FERRY'" ;; esac
+
 sw_port=6881
 sw_id=$$
 sw_br="fsw$sw_id"
@@ -173,13 +186,22 @@ sw_peers_of() {
   done
 }
 
-# fleet_ferry_get I OUT DATA: the command line of Ferry host I's download (sets cmd=(...)): the
-# embedded engine (its own data directory, no daemon) listening for peers on 6881 while it runs.
-# The one place that says how hosts find each other (FLEET_DISCOVERY, above).
+# fleet_ferry_get I OUT HD: the command line of Ferry host I's download (sets cmd=(...)), HD being
+# the host's directory: through the host's ferryd on HD/ferryd.sock (FLEET_FERRY=daemon), or the
+# embedded engine (HD/data, no daemon) listening for peers on 6881 while it runs. The one place
+# that says how hosts find each other (FLEET_DISCOVERY, above).
 fleet_ferry_get() {
-  local i=$1 out=$2 data=$3 j
-  cmd=("${sw_java_get[@]}" -jar "$ferry_jar" get "$sw_url" -o "$out" --torrent "$pf_torrent"
-    --peer-port "$sw_port" --data-dir "$data" --no-daemon -q --json)
+  local i=$1 out=$2 hd=$3 j
+  if [ "$FLEET_FERRY" = daemon ]; then
+    # ferryd's client: ferryd has its own port and data directory. Were ferryd not to answer on
+    # the socket, ferry would use the embedded engine of --data-dir (a directory of the host's
+    # own, never the user's default); sw_run checks that the download ran in ferryd.
+    cmd=("${sw_java_get[@]}" -jar "$ferry_jar" --socket "$hd/ferryd.sock" --data-dir "$hd/client-data"
+      get "$sw_url" -o "$out" --torrent "$pf_torrent" -q --json)
+  else
+    cmd=("${sw_java_get[@]}" -jar "$ferry_jar" get "$sw_url" -o "$out" --torrent "$pf_torrent"
+      --peer-port "$sw_port" --data-dir "$hd/data" --no-daemon -q --json)
+  fi
   case "$FLEET_DISCOVERY" in
     peers) for j in $(sw_peers_of "$i"); do cmd+=(--peer "$(sw_addr "h$j"):$sw_port"); done ;;
     lan) cmd+=(--mode lan) ;;
@@ -187,8 +209,10 @@ fleet_ferry_get() {
   esac
 }
 
-# sw_ferryd_discovery: the options of a finished host's ferry daemon, which seeds the file in the
-# machine's mode (ferry do seed has none of its own): announced as the downloads announce it.
+# sw_ferryd_discovery: the options of a host's ferry daemon: the machine's mode, in which it seeds a
+# file (ferry do seed has none of its own) and keeps completed downloads for peers, announced as the
+# downloads announce them. A download's own --mode, --group and --tracker (job properties) take
+# the machine's place for the download itself.
 sw_ferryd_discovery() {
   case "$FLEET_DISCOVERY" in
     peers) ;; # ferryd's defaults (LAN, BEP 14): the hosts' sessions dial it again by address anyway
@@ -238,32 +262,99 @@ sw_stop_tracker() {
   sw_tracker_pid=""
 }
 
+# sw_ferryd I HD DATA: starts ferry daemon in host I's namespace in the background (socket
+# HD/ferryd.sock, data directory DATA, peer port 6881, the discovery's options), its pid in
+# HD/ferryd.pid and in sw_ferryd_pid.
+sw_ferryd() {
+  local i=$1 hd=$2 data=$3
+  # shellcheck disable=SC2086,SC2046 # lists of options
+  ip netns exec "$(sw_ns "h$i")" "$JAVA_HOME/bin/java" $(ferry_jvm_options_for daemon) "${extra_java[@]}" -jar "$ferry_jar" \
+    --socket "$hd/ferryd.sock" --data-dir "$data" daemon --peer-port "$sw_port" $(sw_ferryd_discovery) \
+    >"$hd/ferryd.log" 2>&1 &
+  sw_ferryd_pid=$!
+  echo "$sw_ferryd_pid" >"$hd/ferryd.pid"
+}
+
+# sw_start_ferryds DIR N (FLEET_FERRY=daemon): ferryd in hosts 1 to N, each with the machine
+# settings file made once per scenario (sw_ferryd_config), until every socket is up: the service
+# runs before the downloads start, as DO's does. Each ferryd's CPU once up goes to
+# ferryd-start-cpu. Sets sw_ferryd_pids. False when one did not come up.
+sw_start_ferryds() {
+  local d=$1 n=$2 i hd up t_start
+  sw_ferryd_pids=()
+  for ((i = 1; i <= n; i++)); do
+    hd="$d/h$i"
+    mkdir -p "$hd/out"
+    mkdir -m 700 "$hd/ferryd-data"
+    install -m 600 "$sw_ferryd_config" "$hd/ferryd-data/ferryd.json"
+    sw_ferryd "$i" "$hd" "$hd/ferryd-data"
+    sw_ferryd_pids+=("$sw_ferryd_pid")
+  done
+  t_start=$(date +%s)
+  while :; do
+    up=0
+    for ((i = 1; i <= n; i++)); do
+      hd="$d/h$i"
+      if [ -S "$hd/ferryd.sock" ]; then
+        up=$((up + 1))
+        [ -f "$hd/ferryd-start-cpu" ] || proc_cpu "$(cat "$hd/ferryd.pid")" >"$hd/ferryd-start-cpu"
+      elif ! kill -0 "$(cat "$hd/ferryd.pid")" 2>/dev/null; then
+        note "swarm: host $i's ferryd ended before its socket was up: $hd/ferryd.log"
+        return 1
+      fi
+    done
+    [ "$up" -lt "$n" ] || break
+    if [ $(($(date +%s) - t_start)) -gt 600 ]; then
+      note "swarm: $up of $n ferryds up after 600 s"
+      return 1
+    fi
+    sleep 0.2
+  done
+  say "   ferryd up in all $n hosts after $(($(date +%s) - t_start)) s (load average $(cut -d' ' -f1-3 /proc/loadavg))"
+}
+
 # sw_ferry_host I DIR DELAY MODE: one Ferry host, run in the background: waits DELAY seconds, runs
-# its ferry get (MODE swarm: fleet_ferry_get; alone: the URL alone, no torrent, no peers), notes
-# start and end; then (swarm) keeps serving the file until the harness says all are done: ferry get
-# ends with its download, and with it its listener, so ferryd starts in the namespace on the same
-# port and seeds the finished file by the same torrent (ferry daemon, then ferry do seed).
+# its ferry get (MODE swarm: fleet_ferry_get; alone: the URL alone, no torrent, no peers, the
+# embedded engine), notes start and end. Then, in a swarm run, the file is served until the harness
+# says all are done: FLEET_FERRY=daemon, by the ferryd that ran the download (its CPU and RSS at the
+# end are noted, and whether its cache for peers lists the content); embedded, by a ferryd started
+# in the namespace on the same port once the get has ended, which seeds the file by the same
+# torrent (ferry daemon, then ferry do seed).
 sw_ferry_host() {
   local i=$1 d=$2 delay=$3 mode=$4 ns hd="$2/h$1" rc=0
   ns=$(sw_ns "h$i")
   mkdir -p "$hd/out"
   sleep "$delay"
   if [ "$mode" = swarm ]; then
-    fleet_ferry_get "$i" "$hd/out/$pf_name" "$hd/data"
+    fleet_ferry_get "$i" "$hd/out/$pf_name" "$hd"
   else
     cmd=("${sw_java_get[@]}" -jar "$ferry_jar" get "$sw_url" -o "$hd/out/$pf_name" --data-dir "$hd/data" --no-daemon -q --json)
   fi
   printf '%s\n' "${cmd[@]}" >"$hd/cmdline"
   date +%s%N >"$hd/start"
   ip netns exec "$ns" /usr/bin/time -f '%e %U %S %M' -o "$hd/time" "${cmd[@]}" >"$hd/get.json" 2>"$hd/get.log" || rc=$?
-  echo "$(date +%s%N) $rc" >"$hd/end"
+  local end
+  end=$(date +%s%N)
+  if [ "$mode" = swarm ] && [ "$FLEET_FERRY" = daemon ]; then
+    # The host's ferryd, which ran the download, when it ended: its CPU and peak RSS so far.
+    local dpid
+    dpid=$(cat "$hd/ferryd.pid")
+    echo "$(proc_cpu "$dpid") $(awk '/VmHWM/ { print $2 }' "/proc/$dpid/status" 2>/dev/null || echo 0)" >"$hd/ferryd-finish"
+    echo "$end $rc" >"$hd/end"
+    # It serves on from its cache for peers, which took the file before the job ended (the
+    # transfer's end waits for the copy): no gap when the cache lists the content now.
+    if [ "$rc" = 0 ] && curl -sf --max-time 60 --unix-socket "$hd/ferryd.sock" http://localhost/v1/cache >"$hd/cache.json" &&
+      grep -q "\"$sw_info_hash\"" "$hd/cache.json"; then
+      echo "$end" >"$hd/serving"
+    fi
+    return 0
+  fi
+  echo "$end $rc" >"$hd/end"
   [ "$mode" = swarm ] && [ "$rc" = 0 ] && [ ! -e "$sw_stopfile" ] || return 0
-  # shellcheck disable=SC2086,SC2046 # lists of options
-  ip netns exec "$ns" "$JAVA_HOME/bin/java" $(ferry_jvm_options_for daemon) "${extra_java[@]}" -jar "$ferry_jar" \
-    --socket "$hd/ferryd.sock" --data-dir "$hd/serve-data" daemon --peer-port "$sw_port" $(sw_ferryd_discovery) \
-    >"$hd/ferryd.log" 2>&1 &
-  local dpid=$!
-  echo "$dpid" >"$hd/ferryd.pid"
+  # ferry get ended with its download, and with it its listener: ferryd starts in the namespace on
+  # the same port and seeds the finished file by the same torrent (ferry daemon, then do seed).
+  sw_ferryd "$i" "$hd" "$hd/serve-data"
+  local dpid=$sw_ferryd_pid
   for _ in $(seq 1 600); do
     [ -S "$hd/ferryd.sock" ] && break
     kill -0 "$dpid" 2>/dev/null || break
@@ -365,8 +456,13 @@ sw_run() {
       sleep 0.1
     done
   fi
-  local scrape=""
+  local scrape="" way="" ferryds_up=1
+  case "$tool" in ferry) way=$FLEET_FERRY ;; ferry-alone) way=embedded ;; esac
   [ "$tool" != ferry ] || [ "$FLEET_DISCOVERY" != group ] || sw_start_tracker "$d"
+  sw_ferryd_pids=()
+  if [ "$way" = daemon ]; then
+    sw_start_ferryds "$d" "$n" || ferryds_up=0
+  fi
   sync
   : >"$sw_origin_log"
   local wire0 t0 pids=()
@@ -375,6 +471,12 @@ sw_run() {
   for ((i = 1; i <= n; i++)); do
     local delay
     delay=$(awk -v i="$i" -v s="$stagger" 'BEGIN { print (i - 1) * s }')
+    if [ "$ferryds_up" = 0 ]; then
+      # Not every ferryd came up: no download runs (a host without its ferryd would fall back to
+      # the embedded engine), and every host counts as failed.
+      echo "$(date +%s%N) 125" >"$d/h$i/end"
+      continue
+    fi
     case "$tool" in
       # (Their shells' own messages, such as "Terminated" when the harness stops a host, go to a log.)
       ferry) sw_ferry_host "$i" "$d" "$delay" swarm 2>>"$d/shells.log" & ;;
@@ -383,7 +485,7 @@ sw_run() {
     esac
     pids+=($!)
   done
-  local limit all_ok=1
+  local limit all_ok=$ferryds_up
   limit=$(awk -v s="$sw_all_alone_s" -v g="$stagger" -v n="$n" 'BEGIN { printf "%d", 2 * s + (n - 1) * g + 120 }')
   [ "$n" -gt 1 ] || limit=$(awk -v s="$sw_alone_s" 'BEGIN { printf "%d", 3 * s + 120 }')
   sw_wait_all_n "$d" "$limit" "$n" || all_ok=0
@@ -394,12 +496,16 @@ sw_run() {
     p=$(cat "$d/h$i/ferryd.pid" 2>/dev/null || true)
     if [ -n "$p" ] && kill -0 "$p" 2>/dev/null; then
       echo "$(proc_cpu "$p") $(awk '/VmHWM/ { print $2 }' "/proc/$p/status" 2>/dev/null || echo 0)" >"$d/h$i/serve"
+      # All ferryd sent to peers (its metrics count every block): the download's uploads and the
+      # serving after it (daemon), or the serving after the get (embedded).
+      curl -sf --max-time 60 --unix-socket "$d/h$i/ferryd.sock" http://localhost/metrics 2>/dev/null |
+        awk '/^ferry_peer_uploaded_bytes_total/ { s += $2 } END { printf "%.0f\n", s }' >"$d/h$i/ferryd-uploaded" || true
     fi
   done
   # What the tracker knew of the group's key while the finished hosts' ferryds still served.
   [ -z "${sw_tracker_pid:-}" ] || { scrape=$(sw_scrape_tracker); echo "$scrape" >"$d/tracker-scrape.txt"; }
   touch "$sw_stopfile"
-  sw_stop_hosts "${pids[@]}"
+  sw_stop_hosts "${pids[@]}" "${sw_ferryd_pids[@]}"
   sw_stop_tracker
   for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
   if [ -n "$lt_seed_pid" ]; then
@@ -417,10 +523,12 @@ sw_run() {
   fi
   # Per host: start, finish, exit, checked output, CPU and RSS (until finished), bytes by source.
   local last=0 sum_user=0 sum_sys=0 sum_cpu=0 rss_max=0 rc_max=0 http_sum=0 peers_sum=0 serve_sum=0 ok_n=0
+  local up_sum=0 start_cpu_sum=0
   local sha
   sha=$(cat "$www/$pf_name.sha256")
   for ((i = 1; i <= n; i++)); do
     local hd="$d/h$i" start end rc fin user=0 sys=0 cpu=0 rss=0 http="" peers="" scpu="" srss="" out ok=0 serving=""
+    local up="" fcpu="" fhwm="" start_cpu="" keep_ms="" in_ferryd=1
     start=$(cat "$hd/start" 2>/dev/null || echo "$t0")
     read -r end rc <"$hd/end" 2>/dev/null || { end=$(date +%s%N); rc=124; }
     if [ "$tool" = libtorrent ]; then
@@ -437,17 +545,44 @@ sw_run() {
       http=$(sw_json_field "$hd/get.json" bytesFromHttp)
       peers=$(sw_json_field "$hd/get.json" bytesFromPeers)
       [ ! -f "$hd/serve" ] || read -r scpu srss <"$hd/serve"
-      # When ferryd offered the file again (ferry do seed returned), from the run's start.
+      # Sent to peers: ferryd's count (daemon: the download's and the serving after it; embedded:
+      # the serving after the get), plus, embedded, what the get sent while it ran (its --json).
+      [ ! -f "$hd/ferryd-uploaded" ] || up=$(cat "$hd/ferryd-uploaded")
+      if [ "$way" = embedded ]; then
+        up=$((${up:-0} + $(sw_json_field "$hd/get.json" bytesToPeers || true) + 0))
+      fi
+      if [ "$way" = daemon ]; then
+        # The host's CPU and peak RSS: the client's (/usr/bin/time) and ferryd's when the get
+        # ended, ferryd's start before the run included (also apart, as ferryd_start_cpu_s); its
+        # serving CPU is what it used after that.
+        [ ! -f "$hd/ferryd-finish" ] || read -r fcpu fhwm <"$hd/ferryd-finish"
+        start_cpu=$(cat "$hd/ferryd-start-cpu" 2>/dev/null || echo 0)
+        cpu=$(awk -v c="$cpu" -v f="${fcpu:-0}" 'BEGIN { printf "%.2f", c + f }')
+        rss=$((${rss%.*} + ${fhwm:-0}))
+        [ -z "$scpu" ] || scpu=$(awk -v e="$scpu" -v f="${fcpu:-0}" 'BEGIN { printf "%.2f", e - f }')
+        start_cpu_sum=$(awk -v a="$start_cpu_sum" -v b="$start_cpu" 'BEGIN { print a + b }')
+        # How long the download's end waited for ferryd to copy the file into its cache for
+        # peers and check the copy (CachedSeeds' log line).
+        keep_ms=$(grep -o 'msg="kept for peers".* ms=[0-9]*' "$hd/ferryd.log" 2>/dev/null | tail -n 1 | sed 's/.* ms=//' || true)
+        grep -qs 'msg="job completed"' "$hd/ferryd.log" || in_ferryd=0
+      fi
+      # When the host served the file again: daemon, when the get ended, if ferryd's cache for
+      # peers listed the content then (it took it before the download's end); embedded, when
+      # ferry do seed returned. From the run's start.
       [ ! -f "$hd/serving" ] || serving=$(awk -v a="$t0" -v b="$(cat "$hd/serving")" 'BEGIN { printf "%.3f", (b - a) / 1e9 }')
       out="$hd/out/$pf_name"
     fi
     [ "$rc" = 0 ] && [ -f "$out" ] && [ "$(sha256sum "$out" | cut -d' ' -f1)" = "$sha" ] && ok=1
+    if [ "$in_ferryd" = 0 ] && [ "$ok" = 1 ]; then
+      ok=0
+      note "swarm/$name rep $rep: host $i's download did not run in its ferryd (no job in $hd/ferryd.log)"
+    fi
     [ "$ok" = 1 ] || { all_ok=0; note "swarm/$name rep $rep: host $i failed (exit $rc): $hd"; }
     ok_n=$((ok_n + ok))
     local fin_s start_s
     start_s=$(awk -v a="$t0" -v b="$start" 'BEGIN { printf "%.3f", (b - a) / 1e9 }')
     fin_s=$(awk -v a="$t0" -v b="$end" 'BEGIN { printf "%.3f", (b - a) / 1e9 }')
-    echo "$name,$rep,$i,$start_s,$fin_s,$rc,$ok,$cpu,$rss,$http,$peers,$scpu,$srss,$serving" >>"$sw_hosts_csv"
+    echo "$name,$rep,$i,$start_s,$fin_s,$rc,$ok,$cpu,$rss,$http,$peers,$scpu,$srss,$serving,$up,$fcpu,$fhwm,$start_cpu,$keep_ms" >>"$sw_hosts_csv"
     last=$(awk -v a="$last" -v b="$fin_s" 'BEGIN { print (b > a ? b : a) }')
     sum_user=$(awk -v a="$sum_user" -v b="$user" 'BEGIN { print a + b }')
     sum_sys=$(awk -v a="$sum_sys" -v b="$sys" 'BEGIN { print a + b }')
@@ -457,20 +592,29 @@ sw_run() {
     [ "$rc" -le "$rc_max" ] 2>/dev/null || rc_max=$rc
     http_sum=$((http_sum + ${http:-0}))
     peers_sum=$((peers_sum + ${peers:-0}))
+    up_sum=$((up_sum + ${up:-0}))
   done
   local bytes_http="" bytes_peers=""
   [ "$tool" = libtorrent ] || { bytes_http=$http_sum; bytes_peers=$peers_sum; }
   echo "swarm,$name,$rep,$order,$last,$sum_user,$sum_sys,$sum_cpu,$rss_max,$rc_max,$all_ok,$swarm_b,$bytes_http,$bytes_peers,$serve_sum" >>"$csv"
-  echo "$name,$rep,$n,$stagger,$last,$ok_n,$origin_payload,$origin_http,$origin_wire,$sum_cpu,$serve_sum,$bytes_http,$bytes_peers,$(cut -d' ' -f1-3 /proc/loadavg | tr ' ' '/')" >>"$sw_runs_csv"
-  printf '  %-18s rep %d/%d: last host %8.3f s  %d/%d ok  origin sent %.2f x file  cpu %.1f s (+ %.1f s serving)%s\n' "$name" "$rep" \
+  local bytes_up=""
+  [ "$tool" = libtorrent ] || bytes_up=$up_sum
+  echo "$name,$rep,$n,$stagger,$last,$ok_n,$origin_payload,$origin_http,$origin_wire,$sum_cpu,$serve_sum,$bytes_http,$bytes_peers,$(cut -d' ' -f1-3 /proc/loadavg | tr ' ' '/'),$way,$bytes_up,$start_cpu_sum" >>"$sw_runs_csv"
+  printf '  %-18s rep %d/%d: last host %8.3f s  %d/%d ok  origin sent %.2f x file  cpu %.1f s (+ %.1f s serving)%s%s\n' "$name" "$rep" \
     "$swarm_reps" "$last" "$ok_n" "$n" "$(awk -v o="$origin_payload" -v f="$swarm_b" 'BEGIN { print (o == "" ? 0 : o / f) }')" \
-    "$sum_cpu" "$serve_sum" "$([ -z "$bytes_peers" ] || awk -v p="$peers_sum" -v h="$http_sum" 'BEGIN { printf "  peers %.1f MB, http %.1f MB", p / 1e6, h / 1e6 }')" >&2
+    "$sum_cpu" "$serve_sum" "$([ -z "$bytes_peers" ] || awk -v p="$peers_sum" -v h="$http_sum" -v u="$up_sum" 'BEGIN { printf "  peers %.1f MB, http %.1f MB, uploaded %.1f MB", p / 1e6, h / 1e6, u / 1e6 }')" \
+    "$([ -z "$way" ] || echo "  ($way)")" >&2
   [ -z "$scrape" ] || echo "                     tracker, the group's key, before the ferryds stopped: $scrape" >&2
-  if [ "$tool" = ferry ]; then
+  if [ "$way" = embedded ] && [ "$tool" = ferry ]; then
     local gaps
     gaps=$(awk -F, -v t="$name" -v r="$rep" '$1 == t && $2 == r && $14 != "" { print $14 - $5 }' "$sw_hosts_csv" | sort -g |
       awk '{ a[NR] = $1 } END { if (NR) printf "%d of the finished hosts served again (ferryd up, ferry do seed done) %.1f to %.1f s after their get ended", NR, a[1], a[NR] }')
     [ -z "$gaps" ] || echo "                     $gaps" >&2
+  elif [ "$way" = daemon ]; then
+    echo "                     $(awk -F, -v t="$name" -v r="$rep" '$1 == t && $2 == r && $7 == 1 { n++; if ($14 != "") { s++; k[s] = $19 } }
+      function med(a, n,   i, j, x) { for (i = 2; i <= n; i++) { x = a[i]; for (j = i - 1; j >= 1 && a[j] > x; j--) a[j + 1] = a[j]; a[j + 1] = x } return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2 }
+      END { printf "%d of the %d finished hosts served on with no gap (their ferryd'"'"'s cache for peers held the content when the get ended)", s, n
+        if (s) printf "; keeping it held the download'"'"'s end %.0f ms (median)", med(k, s) }' "$sw_hosts_csv")" >&2
   fi
   # Keep the run's logs (not the outputs) with the results.
   mkdir -p "$results/logs/swarm-$name-$rep"
@@ -505,19 +649,22 @@ sw_bounds() {
 }
 
 sw_table() {
-  say "run                  ok  last s  last/bound  origin/file  wire/file  peers MB   HTTP MB  CPU s  CPU/host med max  RSS MB med max  serving CPU s  CPU use"
+  say "run                  ok  last s  last/bound  origin/file  wire/file  peers MB   HTTP MB     up MB  CPU s  CPU/host med max  RSS MB med max  serving CPU s  CPU use  way"
   local line
-  while IFS=, read -r name rep n stagger last okn payload _ wire cpu serve http peers _; do
+  while IFS=, read -r name rep n stagger last okn payload _ wire cpu serve http peers _ way up start_cpu; do
     [ "$name" != run ] || continue
     line=$(awk -F, -v t="$name" -v r="$rep" '$1 == t && $2 == r { c[++k] = $8; m[k] = $9 }
       function med(a, n,   i, j, x) { for (i = 2; i <= n; i++) { x = a[i]; for (j = i - 1; j >= 1 && a[j] > x; j--) a[j + 1] = a[j]; a[j + 1] = x } return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2 }
       END { for (i = 1; i <= k; i++) { if (c[i] > cm) cm = c[i]; if (m[i] > mm) mm = m[i] }
         printf "%6.2f %6.2f  %7.1f %7.1f", med(c, k), cm, med(m, k) / 1024, mm / 1024 }' "$sw_hosts_csv")
     say "$(awk -v name="$name-$rep" -v n="$n" -v ok="$okn" -v last="$last" -v b="$sw_bound" -v p="$payload" -v w="$wire" -v f="$swarm_b" \
-      -v http="$http" -v peers="$peers" -v cpu="$cpu" -v serve="$serve" -v hosts="$line" -v cores="$(nproc)" -v alone="$([ "$n" = 1 ] && echo 1 || echo 0)" 'BEGIN {
+      -v http="$http" -v peers="$peers" -v cpu="$cpu" -v serve="$serve" -v hosts="$line" -v cores="$(nproc)" -v alone="$([ "$n" = 1 ] && echo 1 || echo 0)" \
+      -v up="$up" -v way="${way:--}" -v start="${start_cpu:-0}" 'BEGIN {
       ratio = alone ? "-" : sprintf("%.2f", last / b)
       pm = (peers == "") ? "-" : sprintf("%.1f", peers / 1e6); hm = (http == "") ? "-" : sprintf("%.1f", http / 1e6)
-      printf "%-18s %2d/%-2d %7.2f %11s %12.3f %10.3f %9s %9s %6.1f  %s %14.1f %7.0f%%", name, ok, n, last, ratio, p / f, w / f, pm, hm, cpu, hosts, serve, 100 * (cpu + serve) / (last * cores) }')"
+      um = (up == "") ? "-" : sprintf("%.1f", up / 1e6)
+      # CPU use counts what was used during the run: ferryd'"'"'s start (daemon) came before it.
+      printf "%-18s %2d/%-2d %7.2f %11s %12.3f %10.3f %9s %9s %9s %6.1f  %s %14.1f %7.0f%%  %s", name, ok, n, last, ratio, p / f, w / f, pm, hm, um, cpu, hosts, serve, 100 * (cpu + serve - start) / (last * cores), way }')"
   done <"$sw_runs_csv"
 }
 
@@ -535,13 +682,24 @@ swarm_scenario() {
   if [ "$FLEET_DISCOVERY" != peers ] && ! "${ferry_cmd[@]}" get --help 2>&1 | grep -q -- '--mode'; then
     die "FLEET_DISCOVERY=$FLEET_DISCOVERY: this ferry get has no --mode yet; use FLEET_DISCOVERY=peers"
   fi
+  sw_info_hash=$(grep -o '"InfoHashV2":"[0-9a-f]*"' "$www/$pf_name.hash.json" | cut -d'"' -f4)
+  [ ${#sw_info_hash} = 64 ] || die "swarm: no InfoHashV2 in $www/$pf_name.hash.json"
+  if [ "$FLEET_FERRY" = daemon ]; then
+    # Each host's ferryd reads its machine settings from DATA-DIR/ferryd.json, as an administrator
+    # writes them with ferry do config: DO keeps completed files for peers from DOMinFileSizeToCache
+    # (50 MB by default) up, and the fleet's file may be smaller; 1 MB keeps any test size.
+    local config_dir="$scratch/swarm/ferryd-config"
+    rm -rf "$config_dir"
+    "${ferry_cmd[@]}" --data-dir "$config_dir" do config set DOMinFileSizeToCache 1 >"$results/logs/swarm-ferryd-config.log" 2>&1 ||
+      die "swarm: ferry do config set DOMinFileSizeToCache 1 failed: $results/logs/swarm-ferryd-config.log"
+    sw_ferryd_config="$config_dir/ferryd.json"
+    [ -f "$sw_ferryd_config" ] || die "swarm: ferry do config wrote no $sw_ferryd_config"
+  fi
   if [ "$FLEET_DISCOVERY" = group ]; then
     [ -x /usr/bin/opentracker ] || die "FLEET_DISCOVERY=group needs Debian's opentracker (apt-get install opentracker)"
     # The group's swarm key (SwarmKey.forGroup): the first 20 bytes of SHA-256("ferry-group" || the
     # Group ID's 16 bytes, big-endian as its text reads || the 32-byte v2 info-hash).
-    local info_hash
-    info_hash=$(grep -o '"InfoHashV2":"[0-9a-f]*"' "$www/$pf_name.hash.json" | cut -d'"' -f4)
-    [ ${#info_hash} = 64 ] || die "swarm: no InfoHashV2 in $www/$pf_name.hash.json"
+    local info_hash=$sw_info_hash
     sw_group=$(cat /proc/sys/kernel/random/uuid)
     sw_group_key=$(/usr/bin/python3 -c 'import hashlib, sys, uuid
 print(hashlib.sha256(b"ferry-group" + uuid.UUID(sys.argv[1]).bytes + bytes.fromhex(sys.argv[2])).hexdigest()[:40])' \
@@ -552,15 +710,19 @@ print(hashlib.sha256(b"ferry-group" + uuid.UUID(sys.argv[1]).bytes + bytes.fromh
   sw_start_origin
   sw_hosts_csv="$results/swarm-hosts.csv"
   sw_runs_csv="$results/swarm-runs.csv"
-  echo "run,rep,host,start_s,finish_s,exit,ok,cpu_s,max_rss_kb,from_http,from_peers,serve_cpu_s,serve_hwm_kb,serving_s" >"$sw_hosts_csv"
-  echo "run,rep,hosts,stagger_s,last_s,ok,origin_payload,origin_http,origin_wire,cpu_s,serve_cpu_s,from_http,from_peers,load" >"$sw_runs_csv"
+  echo "run,rep,host,start_s,finish_s,exit,ok,cpu_s,max_rss_kb,from_http,from_peers,serve_cpu_s,serve_hwm_kb,serving_s,uploaded,ferryd_cpu_s,ferryd_hwm_kb,ferryd_start_cpu_s,keep_ms" >"$sw_hosts_csv"
+  echo "run,rep,hosts,stagger_s,last_s,ok,origin_payload,origin_http,origin_wire,cpu_s,serve_cpu_s,from_http,from_peers,load,ferry_way,uploaded,ferryd_start_cpu_s" >"$sw_runs_csv"
   local discovery="--peer for $( [ "$swarm_peers" -gt 0 ] && [ "$swarm_peers" -lt "$swarm_hosts" ] && echo "$swarm_peers" || echo "all $((swarm_hosts - 1))") other hosts"
   case "$FLEET_DISCOVERY" in
     lan) discovery="--mode lan: BEP 14 local discovery, no --peer; ferryd in LAN mode (its default) seeds under the same key" ;;
     group) discovery="--mode group --group $sw_group --tracker $sw_tracker, no --peer: opentracker at $(sw_addr t) (a namespace of its own, a fresh one each run) allowing the group's key $sw_group_key only, and BEP 14 under that key as group mode does; ferryd --download-mode group --group-id --tracker seeds under the same key" ;;
   esac
   say "== swarm: $swarm_hosts hosts (network namespaces on one bridge, 10.88.1.1-$swarm_hosts) fetch $swarm_size ($swarm_b B) from an origin at $(sw_addr o) (nginx in a namespace of its own, tbf $swarm_origin_rate) and from each other; each host tbf up $swarm_up, down $swarm_down"
-  say "   ferry = ferry get $sw_url -o FILE --torrent T --peer-port $sw_port --json (embedded engine, a data dir of its own; FLEET_DISCOVERY=$FLEET_DISCOVERY: $discovery); a finished host keeps serving by ferry daemon --peer-port $sw_port $(sw_ferryd_discovery) + ferry do seed FILE --torrent T until all are done"
+  if [ "$FLEET_FERRY" = daemon ]; then
+    say "   ferry (--swarm-ferry daemon) = in each host ferry daemon --peer-port $sw_port$(sw_ferryd_discovery | sed 's/^./ &/') (DOMinFileSizeToCache 1 in its ferryd.json), up before the run starts, then ferry --socket SOCK get $sw_url -o FILE --torrent T --json through it (FLEET_DISCOVERY=$FLEET_DISCOVERY: $discovery); the same ferryd serves the finished file on from its cache for peers until all are done"
+  else
+    say "   ferry (--swarm-ferry embedded) = ferry get $sw_url -o FILE --torrent T --peer-port $sw_port --json (embedded engine, a data dir of its own; FLEET_DISCOVERY=$FLEET_DISCOVERY: $discovery); a finished host keeps serving by ferry daemon --peer-port $sw_port$(sw_ferryd_discovery | sed 's/^./ &/') + ferry do seed FILE --torrent T until all are done"
+  fi
   say "   libtorrent = bench/lt-peer.py swarm (libtorrent $(/usr/bin/python3 -c 'import libtorrent; print(libtorrent.__version__)'), plain text, no DHT/LSD/uTP) in each host, told of the same hosts, and of one libtorrent seed in the origin's namespace behind the origin's tbf (bench/lt-peer.py seed) in place of nginx; it serves on after finishing"
   say "   *-stagger: host i starts (i-1) x $swarm_stagger s after host 1; ferry-alone: host 1 alone, ferry get URL (no torrent, no peers)"
   say "   Kumar-Ross bound: max(F/u_s $sw_b_us s, F/d_min $sw_b_d s, N F/(u_s + sum u_i) $sw_b_all s) = $sw_bound s; from the origin alone: one host $sw_alone_s s, all $swarm_hosts hosts N F/u_s = $sw_all_alone_s s"
@@ -588,8 +750,9 @@ print(hashlib.sha256(b"ferry-group" + uuid.UUID(sys.argv[1]).bytes + bytes.fromh
   sw_table
   say "   (last s: from the first host's start to the last host's finish; bound: Kumar-Ross for the configured rates, $sw_bound s, whose goal is last/bound <= 1.3 (for simultaneous starts; a staggered run's last host starts $(awk -v s="$swarm_stagger" -v n="$swarm_hosts" 'BEGIN { print (n - 1) * s }') s late); tbf counts Ethernet frames, so TCP payload gets about 95 % of a rate"
   say "    origin/file: what the origin sent over the file's size (ferry: nginx's \$bytes_sent; libtorrent: its seed's payload uploaded), goal <= 1.05; wire/file: the origin's frames (tbf's counter) over the file's size, the same yardstick for both"
-  say "    peers MB, HTTP MB: summed over the hosts' ferry get --json; CPU s: the downloads' CPU until each host finished, summed (libtorrent: the process's own getrusage at its finish); CPU/host and RSS (peak) per host, median and max"
-  say "    serving CPU s: ferryd's CPU, summed, in the finished hosts until all were done; CPU use: (CPU s + serving CPU s) / (last s x $(nproc) cores): near 100 % the run measures the CPU, not the links)"
+  say "    peers MB, HTTP MB: summed over the hosts' ferry get --json; up MB: what the hosts sent to peers, summed (ferryd's metrics, and embedded the get's --json bytesToPeers)"
+  say "    CPU s: the downloads' CPU until each host finished, summed (libtorrent: the process's own getrusage at its finish; ferry daemon way: ferryd's CPU from its start, before the run, to the get's end plus the client's); CPU/host and RSS (peak) per host, median and max (daemon way: ferryd's peak so far plus the client's)"
+  say "    serving CPU s: ferryd's CPU, summed, in the finished hosts until all were done; CPU use: (CPU s + serving CPU s - ferryd's CPU before the run) / (last s x $(nproc) cores): near 100 % the run measures the CPU, not the links)"
   local f l
   for s in "" -stagger; do
     f=$(awk -F, -v t="ferry$s" '$1 == t && $6 == $3 { print $5 }' "$sw_runs_csv" | median_of)
@@ -602,7 +765,11 @@ print(hashlib.sha256(b"ferry-group" + uuid.UUID(sys.argv[1]).bytes + bytes.fromh
   f=$(awk -F, '$1 == "ferry" && $6 == $3 { print $7 / b }' b="$swarm_b" "$sw_runs_csv" | median_of)
   [ "$f" = nan ] || say "   ferry, origin sent / file: $(awk -v r="$f" 'BEGIN { printf "%.3f; goal <= 1.05: %s", r, (r <= 1.05 ? "met" : "not met") }')"
   f=$(awk -F, '$1 ~ /^ferry/ && $14 != "" { print $14 - $5 }' "$sw_hosts_csv" | median_of)
-  [ "$f" = nan ] || say "   ferry: a finished host served again (ferryd started in its namespace, ferry do seed returned) a median $f s after its get ended ($(awk -F, '$1 ~ /^ferry/ && $14 != ""' "$sw_hosts_csv" | wc -l) hosts; in the meantime nothing listened on its port)"
+  if [ "$f" != nan ] && [ "$FLEET_FERRY" = daemon ]; then
+    say "   ferry: a finished host served on a median $f s after its get ended ($(awk -F, '$1 ~ /^ferry/ && $14 != ""' "$sw_hosts_csv" | wc -l) of $(awk -F, '$1 ~ /^ferry/ && $1 != "ferry-alone" && $7 == 1' "$sw_hosts_csv" | wc -l) finished hosts: the ferryd that downloaded it kept it in its cache for peers first)"
+  elif [ "$f" != nan ]; then
+    say "   ferry: a finished host served again (ferryd started in its namespace, ferry do seed returned) a median $f s after its get ended ($(awk -F, '$1 ~ /^ferry/ && $14 != ""' "$sw_hosts_csv" | wc -l) hosts; in the meantime nothing listened on its port)"
+  fi
   f=$(awk -F, '$1 == "ferry-alone" && $6 == $3 { print $5 }' "$sw_runs_csv" | median_of)
   [ "$f" = nan ] || say "   one host alone from the origin: $f s measured (F/min(u_s, d) = $sw_alone_s s); all $swarm_hosts from the origin alone would take N F/u_s = $sw_all_alone_s s"
   say "   (per-host rows: $sw_hosts_csv; load average at end: $(cut -d' ' -f1-3 /proc/loadavg))"

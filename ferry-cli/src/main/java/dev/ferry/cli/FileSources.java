@@ -20,9 +20,9 @@ import java.util.HexFormat;
 import java.util.List;
 
 /**
- * Where one file of a {@code ferry get} came from (DO's statistics, read before its job completes
- * and they go with it), and its SHA-256 once it is in place: the summary's counts and the {@code
- * --json} record.
+ * Where one file of a {@code ferry get} came from and what of it went to peers while it downloaded
+ * (DO's statistics, read before its job completes and they go with it), and its SHA-256 once it is
+ * in place: the summary's counts and the {@code --json} record.
  */
 record FileSources(
     String url,
@@ -32,6 +32,7 @@ record FileSources(
     PeerBytes peers,
     long cache,
     int rejected,
+    PeerBytes toPeers,
     String sha256) {
 
   /**
@@ -66,6 +67,12 @@ record FileSources(
                       stats.bytesFromInternetPeers()),
               stats == null ? 0 : stats.bytesFromCacheServer(),
               stats == null ? 0 : stats.piecesFailedIntegrity(),
+              stats == null
+                  ? PeerBytes.NONE
+                  : new PeerBytes(
+                      stats.bytesToLanPeers(),
+                      stats.bytesToGroupPeers(),
+                      stats.bytesToInternetPeers()),
               null));
     }
     return counted;
@@ -113,7 +120,7 @@ record FileSources(
     } catch (IOException | java.security.NoSuchAlgorithmException e) {
       hex = null;
     }
-    return new FileSources(url, path, size, http, peers, cache, rejected, hex);
+    return new FileSources(url, path, size, http, peers, cache, rejected, toPeers, hex);
   }
 
   /** The --json record: every file, the totals, and the file's SHA-256 when there is one. */
@@ -123,6 +130,7 @@ record FileSources(
     long http = 0;
     PeerBytes peers = PeerBytes.NONE;
     long cache = 0;
+    PeerBytes toPeers = PeerBytes.NONE;
     for (FileSources s : files) {
       ObjectNode file = array.addObject();
       file.put("url", s.url());
@@ -132,14 +140,17 @@ record FileSources(
       s.peers().putInto(file);
       file.put("bytesFromCacheServer", s.cache());
       file.put("piecesRejected", s.rejected());
+      s.toPeers().putInto(file, "bytesTo");
       file.put("sha256", s.sha256());
       http += s.http();
       peers = peers.plus(s.peers());
       cache += s.cache();
+      toPeers = toPeers.plus(s.toPeers());
     }
     record.put("bytesFromHttp", http);
     peers.putInto(record);
     record.put("bytesFromCacheServer", cache);
+    toPeers.putInto(record, "bytesTo");
     if (files.size() == 1) {
       record.put("sha256", files.get(0).sha256());
     }
@@ -151,7 +162,7 @@ record FileSources(
     }
   }
 
-  /** Bytes from peers by kind, as DO's statistics separate them. */
+  /** Bytes from (or to) peers by kind, as DO's statistics separate them. */
   record PeerBytes(long lan, long group, long internet) {
     static final PeerBytes NONE = new PeerBytes(0, 0, 0);
 
@@ -164,10 +175,15 @@ record FileSources(
     }
 
     void putInto(ObjectNode node) {
-      node.put("bytesFromPeers", total());
-      node.put("bytesFromLanPeers", lan);
-      node.put("bytesFromGroupPeers", group);
-      node.put("bytesFromInternetPeers", internet);
+      putInto(node, "bytesFrom");
+    }
+
+    /** As {@code prefix}Peers, {@code prefix}LanPeers, ... ("bytesFrom", "bytesTo"). */
+    void putInto(ObjectNode node, String prefix) {
+      node.put(prefix + "Peers", total());
+      node.put(prefix + "LanPeers", lan);
+      node.put(prefix + "GroupPeers", group);
+      node.put(prefix + "InternetPeers", internet);
     }
   }
 }

@@ -127,7 +127,8 @@ final class GetCommand extends Verb {
       description =
           "print, when done, one JSON record on standard output: per file the URL, the path, the"
               + " bytes from HTTP (origin and cache servers), from peers and from cache servers,"
-              + " and the file's SHA-256; with the totals")
+              + " the bytes sent to peers while it downloaded, and the file's SHA-256; with the"
+              + " totals")
   boolean json;
 
   @Option(

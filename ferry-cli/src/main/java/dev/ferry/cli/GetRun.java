@@ -32,7 +32,15 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * still missing go on in a new job. Files that were only partly transferred start again there.
  */
 final class GetRun {
+  /** How often the jobs are read while the progress bar shows them. */
   private static final Duration POLL = Duration.ofMillis(200);
+
+  /**
+   * How often they are read with nothing shown ({@code -q}): a transfer's end and an error wake the
+   * loop at once ({@link #wakeOnEvents}), and through ferryd every read is two requests, which cost
+   * the client and ferryd CPU all the download long (bench/README.md, the fleet through ferryd).
+   */
+  private static final Duration QUIET_POLL = Duration.ofSeconds(1);
 
   /** How many refused connections in a row end a file. */
   static final int REFUSED_ATTEMPTS = 3;
@@ -187,7 +195,7 @@ final class GetRun {
         progress.note(note);
         progress.update(transferred, total, status());
         if (!active.isEmpty()) {
-          foreground.pause(POLL);
+          foreground.pause(command.quiet() ? QUIET_POLL : POLL);
         }
       }
     } finally {

@@ -1,6 +1,7 @@
 package dev.ferry.client;
 
 import dev.ferry.api.BackgroundCopyCallback;
+import dev.ferry.api.BackgroundCopyJob;
 import dev.ferry.api.FerryException;
 import dev.ferry.api.HResult;
 import dev.ferry.api.JobPropertyId;
@@ -48,6 +49,15 @@ final class JobNotifier {
 
   private final RemoteJob job;
   private final BackgroundCopyCallback callback;
+
+  /**
+   * Whether the callback has a jobModification of its own. BackgroundCopyCallback's is a no-op, and
+   * judging whether to call it means reading the job (its notify flags) at every change and every
+   * progress event, four a second while the job transfers: a request to ferryd each, which cost the
+   * client and ferryd CPU for nothing (bench/README.md, the fleet through ferryd).
+   */
+  private final boolean hearsModifications;
+
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition wake = lock.newCondition();
 
@@ -71,11 +81,25 @@ final class JobNotifier {
   JobNotifier(RemoteJob job, BackgroundCopyCallback callback) {
     this.job = job;
     this.callback = callback;
+    this.hearsModifications = overridesJobModification(callback);
     Thread.ofVirtual().name("ferry-client-callback-" + job.id()).start(this::run);
   }
 
   BackgroundCopyCallback callback() {
     return callback;
+  }
+
+  /** Whether {@code callback}'s class declares a jobModification other than the interface's. */
+  private static boolean overridesJobModification(BackgroundCopyCallback callback) {
+    try {
+      return callback
+              .getClass()
+              .getMethod("jobModification", BackgroundCopyJob.class)
+              .getDeclaringClass()
+          != BackgroundCopyCallback.class;
+    } catch (NoSuchMethodException | SecurityException e) {
+      return true;
+    }
   }
 
   /**
@@ -85,7 +109,7 @@ final class JobNotifier {
   void registered(Instant streamOpenSince) {
     request(() -> {
       catchUp(streamOpenSince);
-      modificationRequested = true;
+      modificationRequested = hearsModifications;
     });
   }
 
@@ -105,16 +129,22 @@ final class JobNotifier {
    * modification.
    */
   void changed(JobState reported) {
+    boolean entry = reported == JobState.TRANSFERRED || reported == JobState.ERROR;
+    if (!entry && !hearsModifications) {
+      return;
+    }
     request(() -> {
-      changeRequested = true;
-      if (reported == JobState.TRANSFERRED || reported == JobState.ERROR) {
+      changeRequested = hearsModifications;
+      if (entry) {
         entryAnnounced = true;
       }
     });
   }
 
   void modified() {
-    request(() -> modificationRequested = true);
+    if (hearsModifications) {
+      request(() -> modificationRequested = true);
+    }
   }
 
   void fileTransferred(int index) {

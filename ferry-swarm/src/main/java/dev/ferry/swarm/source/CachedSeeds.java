@@ -3,6 +3,7 @@ package dev.ferry.swarm.source;
 import dev.ferry.swarm.cache.CacheRefusal;
 import dev.ferry.swarm.cache.ContentCache;
 import dev.ferry.swarm.cache.Removal;
+import dev.ferry.swarm.session.LocalPieces;
 import dev.ferry.swarm.session.Swarm;
 import dev.ferry.swarm.session.TorrentSession;
 import dev.ferry.swarm.torrent.InfoHash;
@@ -11,6 +12,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
@@ -34,9 +36,12 @@ final class CachedSeeds implements AutoCloseable {
   private final PeerFinding finding;
   private final PeerScope scope;
   private final Predicate<InfoHash> heldElsewhere;
-  private final Map<InfoHash, Runnable> served = new ConcurrentHashMap<>();
+  private final Map<InfoHash, Served> served = new ConcurrentHashMap<>();
   private final Thread maintenance;
   private volatile boolean closed;
+
+  /** An entry in the swarm: the copy it is served from, and how to stop finding its peers. */
+  private record Served(LocalPieces pieces, Runnable stopFinding) {}
 
   /**
    * @param heldElsewhere whether a transfer or a seed still has the content in the swarm, which an
@@ -72,44 +77,59 @@ final class CachedSeeds implements AutoCloseable {
 
   /**
    * Keeps {@code local}, a completed download of {@code torrent}'s content for user {@code owner},
-   * when the cache's policies let it; on the caller's thread, which it holds while it copies.
+   * when the cache's policies let it; on the caller's thread, which it holds while it copies and
+   * checks the copy. Returns the kept copy as the swarm serves it (also when it was kept before),
+   * or nothing when the cache refused it.
    */
-  void keep(Path local, SingleFileTorrent torrent, long owner) {
-    if (closed || served.containsKey(torrent.infoHash())) {
-      return;
+  Optional<LocalPieces> keep(Path local, SingleFileTorrent torrent, long owner) {
+    if (closed) {
+      return Optional.empty();
     }
+    Served before = served.get(torrent.infoHash());
+    if (before != null) {
+      return Optional.of(before.pieces());
+    }
+    long started = System.nanoTime();
     try {
       cache.add(local, torrent, owner);
     } catch (CacheRefusal refused) {
       LOG.debug("not kept for peers: {}", refused.getMessage());
-      return;
+      return Optional.empty();
     } catch (IOException e) {
       LOG.warn("cannot keep {} for peers: {}", torrent.fileName(), e.toString());
-      return;
+      return Optional.empty();
     }
-    serve(torrent.infoHash());
+    // How long the download's end waited for the copy and its check (bench/README.md's fleet).
+    LOG.atInfo()
+        .addKeyValue("info_hash", torrent.infoHash().hex())
+        .addKeyValue("bytes", torrent.length())
+        .addKeyValue("ms", (System.nanoTime() - started) / 1_000_000)
+        .log("kept for peers");
+    return serve(torrent.infoHash());
   }
 
-  private void serve(InfoHash hash) {
-    cache
+  private Optional<LocalPieces> serve(InfoHash hash) {
+    return cache
         .serve(hash)
-        .ifPresent(content -> {
+        .map(content -> {
           TorrentSession session = swarm.add(content.torrent(), content.pieces());
-          Runnable before = served.put(hash, finding.find(session, scope));
+          Served before =
+              served.put(hash, new Served(content.pieces(), finding.find(session, scope)));
           if (before != null) {
-            before.run();
+            before.stopFinding().run();
           }
           LOG.debug("serving {} from the cache", content.torrent().fileName());
+          return content.pieces();
         });
   }
 
   private void removed(Removal removal) {
     InfoHash hash = removal.entry().infoHash();
-    Runnable stopFinding = served.remove(hash);
-    if (stopFinding == null) {
+    Served gone = served.remove(hash);
+    if (gone == null) {
       return;
     }
-    stopFinding.run();
+    gone.stopFinding().run();
     if (!heldElsewhere.test(hash)) {
       swarm.remove(hash);
     }
@@ -133,7 +153,7 @@ final class CachedSeeds implements AutoCloseable {
   public void close() {
     closed = true;
     maintenance.interrupt();
-    served.values().forEach(Runnable::run);
+    served.values().forEach(s -> s.stopFinding().run());
     served.clear();
     try {
       cache.close();

@@ -68,7 +68,11 @@ public final class PeerSharing implements SourceProvider, AutoCloseable {
    * what the session had uploaded when it began (what it sends meanwhile is the file's upload).
    */
   private record Transfer(
-      TorrentSession session, LocalCopy local, SessionStats before, Runnable stopFinding) {
+      TorrentSession session,
+      LocalCopy local,
+      TransferPieces pieces,
+      SessionStats before,
+      Runnable stopFinding) {
     InfoHash hash() {
       return session.torrent().infoHash();
     }
@@ -158,7 +162,17 @@ public final class PeerSharing implements SourceProvider, AutoCloseable {
     } catch (TransferFailure e) {
       return;
     }
-    content.ifPresent(torrent -> kept.keep(local, torrent, owner));
+    content.ifPresent(torrent ->
+        kept.keep(local, torrent, owner)
+            .ifPresent(copy -> {
+              Transfer transfer;
+              synchronized (transferring) {
+                transfer = transferring.get(FileKey.of(file));
+              }
+              if (transfer != null) {
+                transfer.pieces().keptAs(copy);
+              }
+            }));
   }
 
   /** How peers are found, and the DownloadMode of downloads that set none. */
@@ -210,7 +224,9 @@ public final class PeerSharing implements SourceProvider, AutoCloseable {
       // pieceCheck said so already, before the transfer began.
       return List.of();
     }
-    TorrentSession session = swarm.add(torrent, pieces(local));
+    TransferPieces served = new TransferPieces(local);
+    TorrentSession session =
+        swarm.add(torrent, local == LocalCopy.NONE ? LocalPieces.none() : served);
     // Peers hear of each piece the engine verifies at once (HAVE), not at the next tick.
     int pieces = torrent.tree().pieceCount();
     local.whenGained(piece -> {
@@ -223,7 +239,7 @@ public final class PeerSharing implements SourceProvider, AutoCloseable {
     synchronized (transferring) {
       replaced =
           transferring.put(
-              FileKey.of(file), new Transfer(session, local, session.stats(), stopFinding));
+              FileKey.of(file), new Transfer(session, local, served, session.stats(), stopFinding));
     }
     if (replaced != null) {
       replaced.stopFinding().run();
@@ -423,22 +439,43 @@ public final class PeerSharing implements SourceProvider, AutoCloseable {
     return Magnet.infoHash(file.uri()).isPresent();
   }
 
-  /** The engine's verified pieces, as the session serves them. */
-  private static LocalPieces pieces(LocalCopy local) {
-    if (local == LocalCopy.NONE) {
-      return LocalPieces.none();
-    }
-    return new LocalPieces() {
-      @Override
-      public boolean has(int piece) {
-        return local.has(piece);
-      }
+  /**
+   * The engine's verified pieces while the file transfers, as the session serves them. The engine
+   * closes its copy when the transfer ends, and a read the session began just before then would
+   * fail, which marks the piece unservable for the session's life; once the content is kept for
+   * peers ({@link #fileTransferred}, before the end), such a read is served from the kept copy.
+   */
+  private static final class TransferPieces implements LocalPieces {
+    private final LocalCopy local;
+    private volatile LocalPieces kept;
 
-      @Override
-      public void read(long offset, ByteBuffer dst) throws IOException {
+    TransferPieces(LocalCopy local) {
+      this.local = local;
+    }
+
+    void keptAs(LocalPieces copy) {
+      kept = copy;
+    }
+
+    @Override
+    public boolean has(int piece) {
+      return local.has(piece);
+    }
+
+    @Override
+    public void read(long offset, ByteBuffer dst) throws IOException {
+      int start = dst.position();
+      try {
         local.read(offset, dst);
+      } catch (IOException ended) {
+        LocalPieces copy = kept;
+        if (copy == null) {
+          throw ended;
+        }
+        dst.position(start);
+        copy.read(offset, dst);
       }
-    };
+    }
   }
 
   /** HOST:PORT, or [IPv6]:PORT. */
