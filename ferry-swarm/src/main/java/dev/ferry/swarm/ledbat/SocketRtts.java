@@ -1,10 +1,7 @@
 package dev.ferry.swarm.ledbat;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -13,29 +10,17 @@ import java.util.regex.Pattern;
  * iproute2's {@code ss} reads them from the kernel; the caller keeps those to its peers. Where
  * {@code ss} is missing or fails, there are none, and uploads are not paced by delay.
  */
-public interface SocketRtts {
+public interface SocketRtts extends AutoCloseable {
   /** The connections' readings now; empty when they cannot be read. */
   List<RttSample> read();
 
-  /** {@code ss -tinH state established}. */
+  /** Stops whatever the readings need (a helper process); nothing by default. */
+  @Override
+  default void close() {}
+
+  /** {@code ss -tinH state established}, run by a shell kept for the readings ({@link SsShell}). */
   static SocketRtts ss() {
-    List<String> command = List.of("ss", "-tinH", "state", "established");
-    return () -> {
-      try {
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!process.waitFor(5, TimeUnit.SECONDS)) {
-          process.destroyForcibly();
-          return List.of();
-        }
-        return process.exitValue() == 0 ? parse(out) : List.of();
-      } catch (IOException e) {
-        return List.of();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return List.of();
-      }
-    };
+    return new SsShell();
   }
 
   /** A socket's line: receive and send queues, then the local and the remote address. */

@@ -12,10 +12,13 @@ import dev.ferry.swarm.wire.MessageReader;
 import dev.ferry.swarm.wire.WireException;
 import dev.ferry.swarm.wire.WireLimits;
 import java.io.BufferedOutputStream;
+import java.io.FilterInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -40,8 +43,11 @@ import org.slf4j.LoggerFactory;
  * rejected when both sides speak the fast extension (BEP 6), silently dropped otherwise.
  *
  * <p>Time: a keep-alive goes out after {@link #KEEP_ALIVE_NANOS} without anything sent, and a peer
- * silent for {@link #SILENCE_MILLIS} is disconnected (the socket's read timeout). Both are real
- * time: they guard sockets, not decisions.
+ * silent for {@link #SILENCE_NANOS} is disconnected, both when the owner calls {@link
+ * #checkLiveness} (the session's ticker, once a second). Both are real time: they guard sockets,
+ * not decisions. Neither thread waits with a timeout: a virtual thread's timed wait (a socket's
+ * read timeout is one) goes through the JDK's one timer thread twice, when it starts and when it is
+ * cut short, and the reader waits for every few packets.
  */
 public final class PeerConnection {
   private static final Logger LOG = LoggerFactory.getLogger(PeerConnection.class);
@@ -53,7 +59,7 @@ public final class PeerConnection {
   static final long KEEP_ALIVE_NANOS = TimeUnit.SECONDS.toNanos(60);
 
   /** Two keep-alive periods: a peer that said nothing for this long is gone. */
-  static final int SILENCE_MILLIS = 120_000;
+  static final long SILENCE_NANOS = TimeUnit.SECONDS.toNanos(120);
 
   /** What a connection reports to whoever owns it (the session). */
   public interface Listener {
@@ -99,6 +105,8 @@ public final class PeerConnection {
   private boolean amInterested;
   private volatile boolean peerChoking = true;
   private volatile boolean peerInterested;
+  private volatile long lastReceived = System.nanoTime();
+  private volatile long lastSent = System.nanoTime();
 
   /**
    * A connection whose handshakes are done ({@link PeerHandshake}); nothing runs until {@link
@@ -114,11 +122,12 @@ public final class PeerConnection {
     this.extensions = ours.reserved().extensionProtocol() && theirs.reserved().extensionProtocol();
     // Each block is copied into its piece before the next message is read (the listener runs on
     // this connection's reader thread), so one array serves them all.
-    this.reader = MessageReader.reusingBlocks(peer.in(), limits);
+    this.reader = MessageReader.reusingBlocks(new Stamped(peer.in()), limits);
     this.out = new BufferedOutputStream(peer.out(), 64 * 1024);
     this.uploads = uploads;
     this.name = socket.getRemoteSocketAddress() + "/" + theirs.peerId().toString().substring(0, 16);
-    socket.setSoTimeout(SILENCE_MILLIS);
+    // The handshake's deadline set one; silence is judged by checkLiveness from here on.
+    socket.setSoTimeout(0);
   }
 
   /** Starts the reader and the writer; {@code listener} hears of everything from now on. */
@@ -242,6 +251,32 @@ public final class PeerConnection {
     }
   }
 
+  /**
+   * Queues a keep-alive when nothing was sent for {@link #KEEP_ALIVE_NANOS}, and ends the
+   * connection when nothing was received for {@link #SILENCE_NANOS}, at {@code now} ({@link
+   * System#nanoTime}). The owner calls it about once a second.
+   */
+  public void checkLiveness(long now) {
+    if (closed.get()) {
+      return;
+    }
+    if (now - lastReceived >= SILENCE_NANOS) {
+      close(
+          new SocketTimeoutException(
+              "nothing received for " + TimeUnit.NANOSECONDS.toSeconds(now - lastReceived) + " s"));
+    } else if (now - lastSent >= KEEP_ALIVE_NANOS) {
+      lock.lock();
+      try {
+        if (outbox.isEmpty()) {
+          outbox.add(Signal.KEEP_ALIVE);
+          work.signal();
+        }
+      } finally {
+        lock.unlock();
+      }
+    }
+  }
+
   /** Closes the socket; the listener hears of it once. */
   public void close() {
     close(null);
@@ -351,7 +386,6 @@ public final class PeerConnection {
   }
 
   private void writeLoop() {
-    long lastSent = System.nanoTime();
     List<Message> batch = new ArrayList<>();
     try {
       while (true) {
@@ -359,12 +393,7 @@ public final class PeerConnection {
         lock.lock();
         try {
           while (!closed.get() && outbox.isEmpty() && (amChoking || requests.isEmpty())) {
-            long idle = KEEP_ALIVE_NANOS - (System.nanoTime() - lastSent);
-            if (idle <= 0) {
-              outbox.add(Signal.KEEP_ALIVE);
-              break;
-            }
-            work.awaitNanos(idle);
+            work.await();
           }
           if (closed.get()) {
             return;
@@ -429,5 +458,32 @@ public final class PeerConnection {
       out.write(bytes);
     }
     uploads.sent(this, block.length());
+  }
+
+  /**
+   * The connection's input, noting when bytes last came (not whole messages: a slow block counts).
+   */
+  private final class Stamped extends FilterInputStream {
+    Stamped(InputStream in) {
+      super(in);
+    }
+
+    @Override
+    public int read() throws IOException {
+      int b = in.read();
+      if (b >= 0) {
+        lastReceived = System.nanoTime();
+      }
+      return b;
+    }
+
+    @Override
+    public int read(byte[] bytes, int offset, int length) throws IOException {
+      int n = in.read(bytes, offset, length);
+      if (n > 0) {
+        lastReceived = System.nanoTime();
+      }
+      return n;
+    }
   }
 }

@@ -187,11 +187,15 @@ public final class TorrentSession {
     links.accept(socket, theirs);
   }
 
-  /** Once a second of real time, at the settings' clock's {@code now}. */
+  /**
+   * Once a second of real time, at the settings' clock's {@code now}; then each connection's
+   * keep-alive and silence, in real time and outside the lock (a silent one is closed).
+   */
   void tick(long now) {
     if (!state.closed) {
       server.announceGained();
     }
+    List<PeerConnection> connections;
     state.lock.lock();
     try {
       if (state.closed) {
@@ -201,8 +205,13 @@ public final class TorrentSession {
       picker.tick(now);
       links.tick(now);
       picker.fillAll();
+      connections = List.copyOf(state.peers.keySet());
     } finally {
       state.lock.unlock();
+    }
+    long real = System.nanoTime();
+    for (PeerConnection c : connections) {
+      c.checkLiveness(real);
     }
   }
 

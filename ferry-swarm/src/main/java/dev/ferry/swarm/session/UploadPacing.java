@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
  * Paces a swarm's uploads by the delay they queue in front of the uplink ({@link DelayController}),
  * once a second: what the swarm sent, the round-trip times of its connections to peers ({@link
  * SocketRtts}), and the rate that follows set on the {@link UploadLimiter}. A round in which
- * nothing was sent reads nothing, so an idle swarm starts no process.
+ * nothing was sent reads nothing, so a swarm that never uploads starts no process.
  */
 final class UploadPacing implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(UploadPacing.class);
@@ -98,5 +98,6 @@ final class UploadPacing implements AutoCloseable {
   public void close() {
     closed = true;
     thread.interrupt();
+    rtts.close();
   }
 }
