@@ -12,7 +12,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * carrier once the JIT has compiled the loop (seen with JDK 25.0.3: the carrier is pinned in {@code
  * Object.wait0} and no other virtual thread gets it). With as many such loops as cores, every other
  * virtual thread of the process starves: a download's peer connections and its origin went silent
- * while its idle connections waited for them (bench/README.md, "The full fleet"). A {@link
+ * while its idle connections waited for them (bench/README.md, "The stall's cause"). A {@link
  * Condition} parks, which unmounts the virtual thread on every JDK since 21. {@code
  * ChangeSignalTest} keeps more waiting loops than cores running and checks that other virtual
  * threads still run.
