@@ -100,6 +100,14 @@ final class OriginRequests {
         (int) (lastStart / pieceSize), (int) ((lastEnd + pieceSize - 1) / pieceSize));
   }
 
+  /**
+   * Whether the others are judged anew at {@code nowNanos}: what they offer should be read just
+   * before ({@link #offered}), so that their gain is measured to now.
+   */
+  boolean judgesAt(long nowNanos) {
+    return pace.judgesAt(nowNanos);
+  }
+
   /** {@link OthersPace#keepUp}, logged when its verdict changes. */
   boolean othersKeepUp(long nowNanos) {
     boolean keepUp = pace.keepUp(nowNanos, otherBytes.sum(), offeredBytes);

@@ -69,6 +69,11 @@ final class OthersPace {
     return originRate;
   }
 
+  /** Whether a window ends at {@code nowNanos}: the next {@link #keepUp} judges anew. */
+  boolean judgesAt(long nowNanos) {
+    return nowNanos - windowStart >= Math.max(leastWindowNanos, 2 * originNanos);
+  }
+
   /**
    * Whether the others keep up at {@code nowNanos}.
    *
@@ -79,7 +84,7 @@ final class OthersPace {
    */
   boolean keepUp(long nowNanos, long othersBytes, long offeredBytes) {
     long elapsed = nowNanos - windowStart;
-    if (elapsed >= Math.max(leastWindowNanos, 2 * originNanos)) {
+    if (judgesAt(nowNanos)) {
       double rate = (othersBytes - windowBytes) * 1e9 / elapsed;
       double gained = (offeredBytes - windowOffered) * 1e9 / elapsed;
       // Others that offer nothing at all while the origin works on this machine's pieces have

@@ -106,6 +106,11 @@ public final class SourcePlanner {
   /** The origin's requests while others share the file; guarded by this. */
   private final OriginRequests originRequests;
 
+  /** The file's size and piece size {@link #offered} was last asked with; guarded by this. */
+  private long offeredFileSize;
+
+  private int offeredPieceSize;
+
   /** Tells waiting requests that a source was released or failed. */
   private final ChangeSignal changes = new ChangeSignal();
 
@@ -239,6 +244,8 @@ public final class SourcePlanner {
       }
     }
     originRequests.offered((long) offered.cardinality() * pieceSize);
+    offeredFileSize = fileSize;
+    offeredPieceSize = pieceSize;
     return offered;
   }
 
@@ -426,9 +433,20 @@ public final class SourcePlanner {
    * the origin as many connections as without them.
    */
   private boolean originCapped(long now) {
-    return !others.isEmpty()
-        && originRequests.open() >= ORIGIN_REQUESTS
-        && originRequests.othersKeepUp(now);
+    return !others.isEmpty() && originRequests.open() >= ORIGIN_REQUESTS && othersKeepUp(now);
+  }
+
+  /**
+   * {@link OriginRequests#othersKeepUp}, with what the others offer read again where a window ends:
+   * the file's connections ask whether there is room before they look at what is offered, and
+   * judged on what they offered at the last claim, others that gained pieces since would seem to
+   * have gained nothing.
+   */
+  private boolean othersKeepUp(long now) {
+    if (offeredFileSize > 0 && originRequests.judgesAt(now)) {
+      offered(offeredFileSize, offeredPieceSize);
+    }
+    return originRequests.othersKeepUp(now);
   }
 
   /**
@@ -436,7 +454,7 @@ public final class SourcePlanner {
    * is asked for what they offer too, rather than wait on them.
    */
   public synchronized boolean othersFallBehind() {
-    return others.isEmpty() || !originRequests.othersKeepUp(clock.nanoTime());
+    return others.isEmpty() || !othersKeepUp(clock.nanoTime());
   }
 
   /**

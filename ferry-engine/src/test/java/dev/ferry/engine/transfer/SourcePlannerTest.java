@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -53,6 +54,34 @@ class SourcePlannerTest {
     @Override
     public long available(URI uri, long offset) {
       return offset >= from && offset < to ? to - offset : 0;
+    }
+
+    @Override
+    public SourceResponse open(SourceRequest request) {
+      throw new UnsupportedOperationException("the planner never opens");
+    }
+
+    @Override
+    public TransferFailure classify(IOException e, String doing) {
+      return FAILURE;
+    }
+  }
+
+  /** A peer that has the file's first {@code has} bytes, as many as that is now. */
+  private record Growing(AtomicLong has) implements Source {
+    @Override
+    public SourceKind kind() {
+      return SourceKind.PEER;
+    }
+
+    @Override
+    public String protocol() {
+      return "test";
+    }
+
+    @Override
+    public long available(URI uri, long offset) {
+      return offset < has.get() ? has.get() - offset : 0;
     }
 
     @Override
@@ -181,5 +210,25 @@ class SourcePlannerTest {
     SourcePlanner planner =
         SourcePlanner.of(FILE, origin, List.of(broken, file -> List.of(peer)), clock);
     assertThat(plan(planner, 0).source()).isSameAs(peer);
+  }
+
+  @Test
+  void othersThatGainPiecesKeepUpThoughNothingAskedWhatTheyOfferSince() {
+    AtomicLong has = new AtomicLong(PIECE);
+    Source peer = new Growing(has);
+    SourcePlanner planner = planner(peer);
+    planner.offered(SIZE, PIECE);
+    // The origin fetches a piece of this machine's own in a second: 1 MiB/s.
+    SourcePlanner.Assignment fromOrigin = planner.hold(8L * PIECE, -1, SIZE, PIECE);
+    assertThat(planner.isOrigin(fromOrigin.source())).isTrue();
+    clock.advance(Duration.ofSeconds(1));
+    planner.received(origin, PIECE);
+    planner.release(origin);
+
+    // The peers gain eight pieces in the next five seconds and give none yet.
+    has.set(9L * PIECE);
+    clock.advance(SourcePlanner.QOS_WINDOW);
+
+    assertThat(planner.othersFallBehind()).isFalse();
   }
 }
