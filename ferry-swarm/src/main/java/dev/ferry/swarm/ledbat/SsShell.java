@@ -6,6 +6,7 @@ import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * {@link SocketRtts#ss}: one {@code sh} kept for the swarm's life runs {@code ss -tinH state
@@ -23,7 +24,10 @@ final class SsShell implements SocketRtts {
   private static final String LOOP =
       "while read -r _; do ss -tinH state established 2>&1; echo \"" + END + " $?\"; done";
 
-  /** The shell, read by {@link #close} without the monitor that a reading holds. */
+  /** Held by a reading; a lock, not a monitor, since the reading waits on the shell's output. */
+  private final ReentrantLock reading = new ReentrantLock();
+
+  /** The shell, read by {@link #close} without the lock that a reading holds. */
   private volatile Process shell;
 
   private volatile boolean closed;
@@ -31,7 +35,16 @@ final class SsShell implements SocketRtts {
   private OutputStream in;
 
   @Override
-  public synchronized List<RttSample> read() {
+  public List<RttSample> read() {
+    reading.lock();
+    try {
+      return readLocked();
+    } finally {
+      reading.unlock();
+    }
+  }
+
+  private List<RttSample> readLocked() {
     if (closed) {
       return List.of();
     }
