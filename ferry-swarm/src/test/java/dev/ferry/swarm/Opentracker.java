@@ -2,12 +2,15 @@ package dev.ferry.swarm;
 
 import dev.ferry.swarm.content.SwarmKey;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.DatagramSocket;
+import java.net.HttpURLConnection;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -72,6 +75,9 @@ public final class Opentracker implements AutoCloseable {
             .start();
     Opentracker tracker = new Opentracker(process, port, log);
     tracker.awaitListening();
+    if (!allowed.isEmpty()) {
+      tracker.awaitAllowed(allowed.get(0));
+    }
     return tracker;
   }
 
@@ -104,6 +110,52 @@ public final class Opentracker implements AutoCloseable {
         throw new IOException(e);
       }
     }
+  }
+
+  /**
+   * Waits until {@code key} is allowed: opentracker reads its allow-list on a thread of its own
+   * after it listens, and refuses every key ("not authorized") until then, which failed a test that
+   * announced at once on a loaded machine. Asks with event=stopped, which adds no peer.
+   */
+  private void awaitAllowed(SwarmKey key) throws IOException {
+    URI ask =
+        URI.create(
+            http()
+                + "?info_hash="
+                + percent(key.bytes())
+                + "&peer_id="
+                + percent("-FY0000-awaitallowed".getBytes(StandardCharsets.US_ASCII))
+                + "&port=1&uploaded=0&downloaded=0&left=0&event=stopped&compact=1");
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (true) {
+      HttpURLConnection connection = (HttpURLConnection) ask.toURL().openConnection();
+      String answer;
+      try (InputStream in = connection.getInputStream()) {
+        answer = new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
+      } finally {
+        connection.disconnect();
+      }
+      if (!answer.contains("not authorized")) {
+        return;
+      }
+      if (System.nanoTime() - deadline > 0) {
+        throw new AssertionError("opentracker never allowed " + key.hex() + ": " + answer);
+      }
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IOException(e);
+      }
+    }
+  }
+
+  private static String percent(byte[] bytes) {
+    StringBuilder out = new StringBuilder();
+    for (byte b : bytes) {
+      out.append('%').append(String.format("%02X", b & 0xff));
+    }
+    return out.toString();
   }
 
   /** A port free for both TCP and UDP on 127.0.0.1 a moment ago. */
