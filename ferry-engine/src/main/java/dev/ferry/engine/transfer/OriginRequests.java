@@ -37,6 +37,9 @@ final class OriginRequests {
   /** What the other sources offered when last asked, in bytes. */
   private long offeredBytes;
 
+  /** The last verdict {@link #othersKeepUp} logged. */
+  private boolean keptUp = true;
+
   OriginRequests(URI uri, long nowNanos) {
     this.uri = uri;
     this.pace = new OthersPace(nowNanos, SourcePlanner.QOS_WINDOW);
@@ -111,12 +114,12 @@ final class OriginRequests {
   /** {@link OthersPace#keepUp}, logged when its verdict changes. */
   boolean othersKeepUp(long nowNanos) {
     boolean keepUp = pace.keepUp(nowNanos, otherBytes.sum(), offeredBytes);
-    if (pace.changed) {
-      pace.changed = false;
+    if (keepUp != keptUp) {
+      keptUp = keepUp;
       log.debug(
           "{}: other sources gave or gained {} B/s, the origin's last request {} B/s: they {}",
           uri,
-          (long) pace.lastRate,
+          (long) pace.lastPace(),
           (long) pace.originRate(),
           keepUp ? "keep up" : "fall behind, the origin is asked for everything");
     }

@@ -32,10 +32,8 @@ final class OthersPace {
   /** How long the origin's last request took. */
   private long originNanos;
 
-  /** The others' pace over the last full window, and whether that window changed the verdict. */
-  double lastRate;
-
-  boolean changed;
+  /** The others' pace over the last full window: what they gave or gained a second. */
+  private double lastPace;
 
   private long originStart;
   private long originStartBytes;
@@ -64,6 +62,11 @@ final class OthersPace {
     }
   }
 
+  /** What the others gave or gained a second over the last full window. */
+  double lastPace() {
+    return lastPace;
+  }
+
   /** The origin's rate the others are measured against; -1 before a request of its ended. */
   double originRate() {
     return originRate;
@@ -90,13 +93,11 @@ final class OthersPace {
       // Others that offer nothing at all while the origin works on this machine's pieces have
       // nothing to be judged on yet: they fetch theirs (a fleet starting together).
       boolean nothingYet = offeredBytes == 0 && othersBytes == windowBytes && originOpen;
-      boolean was = keepUp;
       keepUp =
           originRate < 0
               ? originOpen || gained > 0
               : nothingYet || Math.max(rate, gained) >= KEEP_UP * originRate;
-      lastRate = Math.max(rate, gained);
-      changed = was != keepUp;
+      lastPace = Math.max(rate, gained);
       windowStart = nowNanos;
       windowBytes = othersBytes;
       windowOffered = offeredBytes;
