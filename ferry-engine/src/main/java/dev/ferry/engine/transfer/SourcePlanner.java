@@ -94,7 +94,7 @@ public final class SourcePlanner {
 
   private final FileRef file;
   private final Source origin;
-  private final List<Candidate> others;
+  private final List<OtherSource> others;
   private final Clock clock;
 
   /** What holds the origin back, for a planner that has other sources and an ORIGIN origin. */
@@ -114,21 +114,6 @@ public final class SourcePlanner {
   /** Tells waiting requests that a source was released or failed. */
   private final ChangeSignal changes = new ChangeSignal();
 
-  /** A source other than the origin, with what it did wrong. */
-  private static final class Candidate {
-    final Source source;
-    long bannedUntilNanos;
-    boolean banned;
-    int failures;
-    int strikes;
-    int held;
-    final BitSet blamedPieces = new BitSet();
-
-    Candidate(Source source) {
-      this.source = source;
-    }
-  }
-
   private SourcePlanner(
       FileRef file, Source origin, List<Source> others, Clock clock, OriginHoldback.Rule holdback) {
     this.file = file;
@@ -137,7 +122,7 @@ public final class SourcePlanner {
     this.others = new ArrayList<>();
     for (Source source : others) {
       if (source != null && source != origin) {
-        this.others.add(new Candidate(source));
+        this.others.add(new OtherSource(source, file.uri()));
       }
     }
     boolean othersServe =
@@ -226,11 +211,11 @@ public final class SourcePlanner {
     }
     int pieceCount = (int) ((fileSize + pieceSize - 1) / pieceSize);
     long now = clock.nanoTime();
-    for (Candidate candidate : others) {
+    for (OtherSource candidate : others) {
       int piece = 0;
       while (piece < pieceCount) {
         long start = (long) piece * pieceSize;
-        long until = servableEnd(candidate, start, fileSize, pieceSize, now);
+        long until = candidate.servableEnd(start, fileSize, pieceSize, now);
         if (until <= start) {
           piece++;
           continue;
@@ -260,8 +245,8 @@ public final class SourcePlanner {
       return promised;
     }
     long now = clock.nanoTime();
-    for (Candidate candidate : others) {
-      if (candidate.banned && now - candidate.bannedUntilNanos < 0) {
+    for (OtherSource candidate : others) {
+      if (candidate.bannedAt(now)) {
         continue;
       }
       try {
@@ -279,9 +264,8 @@ public final class SourcePlanner {
    */
   public synchronized boolean othersHaveRoom() {
     long now = clock.nanoTime();
-    for (Candidate candidate : others) {
-      if (candidate.held < candidate.source.connectionLimit()
-          && !(candidate.banned && now - candidate.bannedUntilNanos < 0)) {
+    for (OtherSource candidate : others) {
+      if (candidate.hasRoom(now)) {
         return true;
       }
     }
@@ -318,7 +302,7 @@ public final class SourcePlanner {
       changes.signal();
       return;
     }
-    Candidate candidate = candidateOf(source);
+    OtherSource candidate = candidateOf(source);
     if (candidate != null && candidate.held > 0) {
       candidate.held--;
       changes.signal();
@@ -353,7 +337,7 @@ public final class SourcePlanner {
     if (!delay.applies() || originHeld(clock.nanoTime())) {
       return false;
     }
-    for (Candidate candidate : others) {
+    for (OtherSource candidate : others) {
       if (candidate.held > 0 && !SourceKind.ORIGIN.equals(candidate.source.kind())) {
         return true;
       }
@@ -378,7 +362,7 @@ public final class SourcePlanner {
 
   private Assignment choose(long start, long end, long fileSize, int pieceSize, boolean holding) {
     long now = clock.nanoTime();
-    for (Candidate candidate : others) {
+    for (OtherSource candidate : others) {
       if (candidate.held >= candidate.source.connectionLimit()) {
         continue;
       }
@@ -484,9 +468,9 @@ public final class SourcePlanner {
    * version known: not banned, not blamed for the piece, has bytes there.
    */
   private boolean othersCanServe(long start, int pieceSize, long now) {
-    for (Candidate candidate : others) {
+    for (OtherSource candidate : others) {
       if (!SourceKind.ORIGIN.equals(candidate.source.kind())
-          && servableEnd(candidate, start, Long.MAX_VALUE, pieceSize, now) > start) {
+          && candidate.servableEnd(start, Long.MAX_VALUE, pieceSize, now) > start) {
         return true;
       }
     }
@@ -495,49 +479,19 @@ public final class SourcePlanner {
 
   /** What {@code candidate} may be asked for, or null. */
   private Assignment assignment(
-      Candidate candidate, long start, long end, long fileSize, int pieceSize, long now) {
+      OtherSource candidate, long start, long end, long fileSize, int pieceSize, long now) {
     {
       if (fileSize >= 0) {
-        long until = servableEnd(candidate, start, end < 0 ? fileSize : end, pieceSize, now);
+        long until = candidate.servableEnd(start, end < 0 ? fileSize : end, pieceSize, now);
         if (until > start) {
           return new Assignment(candidate.source, start, until);
         }
       } else if (candidate.source.relaysOrigin()
-          && servableEnd(candidate, start, Long.MAX_VALUE, pieceSize, now) > start) {
+          && candidate.servableEnd(start, Long.MAX_VALUE, pieceSize, now) > start) {
         return new Assignment(candidate.source, start, end);
       }
     }
     return null;
-  }
-
-  /**
-   * How far from {@code start} towards {@code stop} the candidate may be asked; start: not at all.
-   */
-  private long servableEnd(Candidate candidate, long start, long stop, int pieceSize, long now) {
-    if (candidate.banned && now - candidate.bannedUntilNanos < 0) {
-      return start;
-    }
-    candidate.banned = false;
-    int piece = (int) (start / pieceSize);
-    if (candidate.blamedPieces.get(piece)) {
-      return start;
-    }
-    long available;
-    try {
-      available = candidate.source.available(file.uri(), start);
-    } catch (RuntimeException e) {
-      log.warn("source {} failed to say what it has of {}", candidate.source, file.uri(), e);
-      return start;
-    }
-    if (available <= 0) {
-      return start;
-    }
-    long until = stop - start <= available ? stop : start + available;
-    int blamed = candidate.blamedPieces.nextSetBit(piece + 1);
-    if (blamed >= 0) {
-      until = Math.min(until, (long) blamed * pieceSize);
-    }
-    return until;
   }
 
   /**
@@ -546,12 +500,11 @@ public final class SourcePlanner {
    * when the job retries), it is left out for a while.
    */
   public synchronized void failed(Source source, TransferFailure failure) {
-    Candidate candidate = candidateOf(source);
+    OtherSource candidate = candidateOf(source);
     if (candidate == null || failure instanceof OriginHeldOff) {
       return;
     }
-    candidate.failures++;
-    ban(candidate, "failed: " + failure.getMessage());
+    candidate.failed(failure.getMessage(), clock.nanoTime());
     changes.signal();
   }
 
@@ -560,47 +513,21 @@ public final class SourcePlanner {
    * is banned once it has {@value #STRIKES_BEFORE_BAN} strikes. The origin gets none.
    */
   public synchronized void strike(Source source, int piece) {
-    Candidate candidate = candidateOf(source);
+    OtherSource candidate = candidateOf(source);
     if (candidate == null) {
       return;
     }
-    candidate.blamedPieces.set(piece);
-    candidate.strikes++;
-    try {
-      source.rejected(file.uri(), piece);
-    } catch (RuntimeException e) {
-      log.warn("source {} failed to take the blame for piece {}", source, piece, e);
-    }
-    if (candidate.strikes >= STRIKES_BEFORE_BAN) {
-      candidate.failures++;
-      ban(candidate, "sent " + candidate.strikes + " pieces that failed their hashes");
-    }
+    candidate.strike(piece, clock.nanoTime());
   }
 
   /** Whether {@code source} is left out now. */
   public synchronized boolean isBanned(Source source) {
-    Candidate candidate = candidateOf(source);
-    return candidate != null
-        && candidate.banned
-        && clock.nanoTime() - candidate.bannedUntilNanos < 0;
+    OtherSource candidate = candidateOf(source);
+    return candidate != null && candidate.bannedAt(clock.nanoTime());
   }
 
-  private void ban(Candidate candidate, String why) {
-    long nanos = FIRST_BAN.toNanos() << Math.min(candidate.failures - 1, 20);
-    nanos = Math.min(nanos, LONGEST_BAN.toNanos());
-    candidate.banned = true;
-    candidate.bannedUntilNanos = clock.nanoTime() + nanos;
-    log.debug(
-        "{} source {} for {} left out for {} s: {}",
-        candidate.source.kind(),
-        candidate.source,
-        file.uri(),
-        nanos / 1_000_000_000,
-        why);
-  }
-
-  private Candidate candidateOf(Source source) {
-    for (Candidate candidate : others) {
+  private OtherSource candidateOf(Source source) {
+    for (OtherSource candidate : others) {
       if (candidate.source == source) {
         return candidate;
       }

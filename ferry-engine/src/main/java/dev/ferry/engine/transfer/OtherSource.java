@@ -1,0 +1,109 @@
+package dev.ferry.engine.transfer;
+
+import dev.ferry.spi.Source;
+import java.net.URI;
+import java.util.BitSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A source of one file other than its origin, as its {@link SourcePlanner} sees it: the requests it
+ * has open, and what it did wrong. One that fails is left out for a while ({@link
+ * SourcePlanner#FIRST_BAN}, twice as long each time up to {@link SourcePlanner#LONGEST_BAN}); a
+ * piece whose bytes it sent fails its hash is a strike, it is not asked for that piece again, and
+ * after {@value SourcePlanner#STRIKES_BEFORE_BAN} strikes it is left out too. Not thread-safe: the
+ * planner calls it under its lock, with its clock's time.
+ */
+final class OtherSource {
+  private static final Logger log = LoggerFactory.getLogger(OtherSource.class);
+
+  final Source source;
+
+  /** Requests the planner gave it that are not released yet. */
+  int held;
+
+  private final URI uri;
+  private final BitSet blamedPieces = new BitSet();
+  private long bannedUntilNanos;
+  private boolean banned;
+  private int failures;
+  private int strikes;
+
+  OtherSource(Source source, URI uri) {
+    this.source = source;
+    this.uri = uri;
+  }
+
+  /** Whether it is left out at {@code now}. */
+  boolean bannedAt(long now) {
+    return banned && now - bannedUntilNanos < 0;
+  }
+
+  /** Whether it may take another request now: below its connection limit and not left out. */
+  boolean hasRoom(long now) {
+    return held < source.connectionLimit() && !bannedAt(now);
+  }
+
+  /** How far from {@code start} towards {@code stop} it may be asked at {@code now}; start: not. */
+  long servableEnd(long start, long stop, int pieceSize, long now) {
+    if (bannedAt(now)) {
+      return start;
+    }
+    banned = false;
+    int piece = (int) (start / pieceSize);
+    if (blamedPieces.get(piece)) {
+      return start;
+    }
+    long available;
+    try {
+      available = source.available(uri, start);
+    } catch (RuntimeException e) {
+      log.warn("source {} failed to say what it has of {}", source, uri, e);
+      return start;
+    }
+    if (available <= 0) {
+      return start;
+    }
+    long until = stop - start <= available ? stop : start + available;
+    int blamed = blamedPieces.nextSetBit(piece + 1);
+    if (blamed >= 0) {
+      until = Math.min(until, (long) blamed * pieceSize);
+    }
+    return until;
+  }
+
+  /** It failed to deliver what it was asked for, at {@code now}: left out for a while. */
+  void failed(String why, long now) {
+    failures++;
+    ban("failed: " + why, now);
+  }
+
+  /** Bytes it sent for {@code piece} failed the piece's hash, at {@code now}. */
+  void strike(int piece, long now) {
+    blamedPieces.set(piece);
+    strikes++;
+    try {
+      source.rejected(uri, piece);
+    } catch (RuntimeException e) {
+      log.warn("source {} failed to take the blame for piece {}", source, piece, e);
+    }
+    if (strikes >= SourcePlanner.STRIKES_BEFORE_BAN) {
+      failures++;
+      ban("sent " + strikes + " pieces that failed their hashes", now);
+    }
+  }
+
+  private void ban(String why, long now) {
+    long nanos = SourcePlanner.FIRST_BAN.toNanos() << Math.min(failures - 1, 20);
+    nanos = Math.min(nanos, SourcePlanner.LONGEST_BAN.toNanos());
+    banned = true;
+    bannedUntilNanos = now + nanos;
+    log.debug(
+        "{} source {} for {} left out for {} s: {}",
+        source.kind(),
+        source,
+        uri,
+        nanos / 1_000_000_000,
+        why);
+  }
+}
