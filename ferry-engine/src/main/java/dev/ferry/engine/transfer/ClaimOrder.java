@@ -1,9 +1,11 @@
 package dev.ferry.engine.transfer;
 
+import dev.ferry.engine.piece.PieceMap;
 import dev.ferry.engine.piece.Span;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * The order in which a connection of a file shared with other sources (peers) looks for work: the
@@ -14,7 +16,56 @@ import java.util.List;
  * what they offer rather than wait on them.
  */
 final class ClaimOrder {
-  private ClaimOrder() {}
+  private final SourcePlanner planner;
+  private final FileState state;
+  private final Segments segments;
+
+  /** Where the last of {@link #spans}' spans begin, drawn once; -1 until then. */
+  private volatile long spreadFrom = -1;
+
+  /** The order of one run of one file's transfer. */
+  ClaimOrder(SourcePlanner planner, FileState state, Segments segments) {
+    this.planner = planner;
+    this.state = state;
+    this.segments = segments;
+  }
+
+  /**
+   * The missing spans in the order connections claim them. Where other sources (peers) share the
+   * file, what they offer comes first while one can take a request; then what the origin is asked
+   * for ({@link OriginPick}: pieces nobody offers or is promised, on from this machine's last
+   * origin request or from the middle of the largest run of them), so that machines fetching one
+   * file at the same time rarely ask the origin for the same piece; then, where the others fall
+   * behind, every gap from a piece drawn at random once for this transfer, wrapping around.
+   *
+   * @param forOrigin the connection asks the origin whatever others offer (its own connection
+   *     beside them): what they offer does not come first
+   */
+  List<Span> spans(boolean forOrigin) {
+    List<Span> gaps = state.gaps();
+    PieceMap pieces = state.pieces();
+    if (!planner.hasAlternatives() || pieces == null || gaps.isEmpty()) {
+      return gaps;
+    }
+    int pieceSize = state.pieceSize();
+    long fileSize = pieces.fileSize();
+    if (spreadFrom < 0) {
+      long pieceCount = (fileSize + pieceSize - 1) / pieceSize;
+      spreadFrom = ThreadLocalRandom.current().nextLong(Math.max(1, pieceCount)) * pieceSize;
+    }
+    return of(
+        segments.uncovered(gaps),
+        rotated(gaps, spreadFrom),
+        planner.offered(fileSize, pieceSize),
+        planner.promised(fileSize, pieceSize),
+        !forOrigin && planner.othersHaveRoom(),
+        fileSize,
+        pieceSize,
+        SourcePlanner.ORIGIN_PIECES,
+        ThreadLocalRandom.current().nextDouble(),
+        planner.originLast(pieceSize),
+        forOrigin || planner.othersFallBehind());
+  }
 
   /**
    * @param uncovered the missing spans no connection is fetching, in order

@@ -18,7 +18,6 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Fills one file's missing pieces, writing each byte at its local position: asks the {@link
@@ -84,8 +83,8 @@ public final class FileTransfer {
   /** The first connection was far slower than the others, which took over its part. */
   private volatile boolean mainDropped;
 
-  /** Where the last of {@link #gapsToClaim}'s spans begin, drawn once; -1 until then. */
-  private volatile long spreadFrom = -1;
+  /** The order in which connections claim the missing spans. */
+  private final ClaimOrder claimOrder;
 
   /** The origin's own connection beside the other sources, once started. */
   private volatile Thread originLane;
@@ -120,6 +119,7 @@ public final class FileTransfer {
     this.planner = planner;
     this.state = state;
     this.settings = settings;
+    this.claimOrder = new ClaimOrder(planner, state, transfer.segments());
   }
 
   /** Runs until the file is transferred or the transfer is stopped. */
@@ -342,42 +342,9 @@ public final class FileTransfer {
     return planner.hold(start, end, pieces == null ? -1 : pieces.fileSize(), state.pieceSize());
   }
 
-  /**
-   * The missing spans in the order connections claim them ({@link ClaimOrder}). Where other sources
-   * (peers) share the file, what they offer comes first while one can take a request; then what the
-   * origin is asked for ({@link OriginPick}: pieces nobody offers or is promised, on from this
-   * machine's last origin request or from the middle of the largest run of them), so that machines
-   * fetching one file at the same time rarely ask the origin for the same piece; then, where the
-   * others fall behind, every gap from a piece drawn at random once for this transfer, wrapping
-   * around.
-   *
-   * @param forOrigin the connection asks the origin whatever others offer (its own connection
-   *     beside them): what they offer does not come first
-   */
+  /** The missing spans in the order connections claim them ({@link ClaimOrder#spans}). */
   private List<Span> gapsToClaim(boolean forOrigin) {
-    List<Span> gaps = state.gaps();
-    PieceMap pieces = state.pieces();
-    if (!planner.hasAlternatives() || pieces == null || gaps.isEmpty()) {
-      return gaps;
-    }
-    int pieceSize = state.pieceSize();
-    long fileSize = pieces.fileSize();
-    if (spreadFrom < 0) {
-      long pieceCount = (fileSize + pieceSize - 1) / pieceSize;
-      spreadFrom = ThreadLocalRandom.current().nextLong(Math.max(1, pieceCount)) * pieceSize;
-    }
-    return ClaimOrder.of(
-        transfer.segments().uncovered(gaps),
-        ClaimOrder.rotated(gaps, spreadFrom),
-        planner.offered(fileSize, pieceSize),
-        planner.promised(fileSize, pieceSize),
-        !forOrigin && planner.othersHaveRoom(),
-        fileSize,
-        pieceSize,
-        SourcePlanner.ORIGIN_PIECES,
-        ThreadLocalRandom.current().nextDouble(),
-        planner.originLast(pieceSize),
-        forOrigin || planner.othersFallBehind());
+    return claimOrder.spans(forOrigin);
   }
 
   /**
