@@ -13,7 +13,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * Object.wait0} and no other virtual thread gets it). With as many such loops as cores, every other
  * virtual thread of the process starves: a download's peer connections and its origin went silent
  * while its idle connections waited for them (bench/README.md, "The stall's cause"). A {@link
- * Condition} parks, which unmounts the virtual thread on every JDK since 21. {@code
+ * Condition} parks, and a parked virtual thread leaves its carrier unless something else pins it
+ * (on JDK 21, a monitor held around the wait: the callers wait holding none). {@code
  * ChangeSignalTest} keeps more waiting loops than cores running and checks that other virtual
  * threads still run.
  */

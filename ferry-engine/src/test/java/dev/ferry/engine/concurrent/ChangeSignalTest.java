@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 class ChangeSignalTest {
@@ -17,7 +18,7 @@ class ChangeSignalTest {
     ChangeSignal signal = new ChangeSignal();
     long seen = signal.version();
     CountDownLatch waiting = new CountDownLatch(1);
-    var result = new java.util.concurrent.atomic.AtomicReference<Boolean>();
+    AtomicReference<Boolean> result = new AtomicReference<>();
     Thread waiter =
         Thread.ofVirtual()
             .start(() -> {

@@ -19,6 +19,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -38,10 +39,14 @@ class SourcePlannerTest {
   private final Source origin = new Named(SourceKind.ORIGIN, Long.MAX_VALUE, Long.MAX_VALUE);
 
   /**
-   * A source that has the bytes {@code [from, to)} of the file; opening is never needed here: the
-   * planner only decides.
+   * A source that has the bytes {@code [from, to)} of the file, {@code to} read at each question (a
+   * peer gains pieces); opening is never needed here: the planner only decides.
    */
-  private record Named(SourceKind kind, long from, long to) implements Source {
+  private record Named(SourceKind kind, long from, LongSupplier to) implements Source {
+    Named(SourceKind kind, long from, long to) {
+      this(kind, from, () -> to);
+    }
+
     Named(SourceKind kind, long to) {
       this(kind, 0, to);
     }
@@ -53,35 +58,8 @@ class SourcePlannerTest {
 
     @Override
     public long available(URI uri, long offset) {
-      return offset >= from && offset < to ? to - offset : 0;
-    }
-
-    @Override
-    public SourceResponse open(SourceRequest request) {
-      throw new UnsupportedOperationException("the planner never opens");
-    }
-
-    @Override
-    public TransferFailure classify(IOException e, String doing) {
-      return FAILURE;
-    }
-  }
-
-  /** A peer that has the file's first {@code has} bytes, as many as that is now. */
-  private record Growing(AtomicLong has) implements Source {
-    @Override
-    public SourceKind kind() {
-      return SourceKind.PEER;
-    }
-
-    @Override
-    public String protocol() {
-      return "test";
-    }
-
-    @Override
-    public long available(URI uri, long offset) {
-      return offset < has.get() ? has.get() - offset : 0;
+      long until = to.getAsLong();
+      return offset >= from && offset < until ? until - offset : 0;
     }
 
     @Override
@@ -215,7 +193,7 @@ class SourcePlannerTest {
   @Test
   void othersThatGainPiecesKeepUpThoughNothingAskedWhatTheyOfferSince() {
     AtomicLong has = new AtomicLong(PIECE);
-    Source peer = new Growing(has);
+    Source peer = new Named(SourceKind.PEER, 0, has::get);
     SourcePlanner planner = planner(peer);
     planner.offered(SIZE, PIECE);
     // The origin fetches a piece of this machine's own in a second: 1 MiB/s.
