@@ -285,7 +285,7 @@ public final class FileTransfer {
           planner.awaitChange();
           continue;
         }
-        Segments.Segment segment = transfer.segments().claim(gapsToClaim(true));
+        Segments.Segment segment = transfer.segments().claim(claimOrder.spans(true));
         if (segment == null) {
           transfer.segments().awaitChange(STRAGGLER_CHECK);
           continue;
@@ -330,7 +330,7 @@ public final class FileTransfer {
         end = first.toEndOfFile() ? -1 : first.offset() + first.length();
       }
     } else {
-      List<Span> order = gapsToClaim(false);
+      List<Span> order = claimOrder.spans(false);
       if (order.isEmpty()) {
         // Other sources offer all that is left, deliver, and have no room: wait for them.
         return new SourcePlanner.Assignment(null, 0, -1);
@@ -342,17 +342,12 @@ public final class FileTransfer {
     return planner.hold(start, end, pieces == null ? -1 : pieces.fileSize(), state.pieceSize());
   }
 
-  /** The missing spans in the order connections claim them ({@link ClaimOrder#spans}). */
-  private List<Span> gapsToClaim(boolean forOrigin) {
-    return claimOrder.spans(forOrigin);
-  }
-
   /**
    * Whether what is missing is all being fetched, or offered by other sources that keep up: then
-   * {@link #gapsToClaim} has nothing for a connection, which waits rather than split a part.
+   * {@link ClaimOrder#spans} has nothing for a connection, which waits rather than split a part.
    */
   private boolean leftToOthers() {
-    return gapsToClaim(false).isEmpty() && !state.gaps().isEmpty();
+    return claimOrder.spans(false).isEmpty() && !state.gaps().isEmpty();
   }
 
   /**
@@ -428,7 +423,7 @@ public final class FileTransfer {
   private Segments.Segment nextSegment() {
     StopSignal stop = transfer.stop();
     while (!stop.isStopped() && !fetcher.singleConnection()) {
-      List<Span> order = gapsToClaim(false);
+      List<Span> order = claimOrder.spans(false);
       if (order.isEmpty() && !state.gaps().isEmpty()) {
         return null; // left to others since claimUntilDone looked: see there
       }
