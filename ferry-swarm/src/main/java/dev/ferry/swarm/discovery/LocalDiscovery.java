@@ -101,6 +101,9 @@ public final class LocalDiscovery implements AutoCloseable {
                 sockets::add, () -> LOG.info("LSD: no interface can join {}", group.host()));
       } catch (IOException e) {
         LOG.warn("LSD: cannot listen on {}: {}", group.host(), e.toString());
+      } catch (UnsupportedOperationException e) {
+        // The family is off on this machine (IPv6 disabled): the other group serves alone.
+        LOG.info("LSD: {} left out: {}", group.host(), e.getMessage());
       }
     }
     LocalDiscovery discovery = new LocalDiscovery(settings, peerPort, listener, sockets);
