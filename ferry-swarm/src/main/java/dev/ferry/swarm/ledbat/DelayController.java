@@ -17,7 +17,8 @@ import java.util.concurrent.TimeUnit;
  * the full queue as its base), and moves the rate toward the one that keeps that delay at the
  * target: down in proportion to the excess, up in proportion to the room left. Until the delay
  * first passes the target, uploads are not paced at all; the rate never grows past twice what was
- * sent, so that it does not climb while the uploads had less to send than it allowed.
+ * sent, so that it does not climb while the uploads had less to send than it allowed, and is not
+ * cut for that either.
  *
  * <p>Why the least: a round-trip time also holds the queue on the way back, in front of the peer's
  * own uplink, which is full when that peer uploads too (every machine of a swarm does). Taking the
@@ -122,8 +123,13 @@ public final class DelayController {
       // Down in proportion to the excess, at most by half a round.
       rate = (long) (rate * Math.max(0.5, 1 + offTarget / 2));
     } else {
-      rate = (long) (rate * (1 + offTarget / 4));
-      rate = Math.min(rate, Math.max(2 * sentRate, MIN_RATE));
+      // Up, but not past twice what was sent: uploads that had less to send than the rate let
+      // them tell nothing of the room left. Nor down for it: a second in which peers asked for
+      // little (none wanted what this machine had, until its next piece) says nothing of the
+      // queue either, and a rate cut to the least then takes many seconds to climb back, while
+      // every peer waits on that next piece.
+      long grown = (long) (rate * (1 + offTarget / 4));
+      rate = Math.max(rate, Math.min(grown, Math.max(2 * sentRate, MIN_RATE)));
     }
     rate = Math.max(MIN_RATE, rate);
     return rate;

@@ -11,7 +11,8 @@ import org.junit.jupiter.api.Test;
 /**
  * LEDBAT's controller on a rate: no pace while the queue the uploads cause stays under the target;
  * paced from what was sent once it passes it; down while it stays above, up while there is room,
- * never below the least rate nor past twice what was sent.
+ * never below the least rate nor past twice what was sent, and not cut for having had little to
+ * send.
  */
 class DelayControllerTest {
   private static final InetSocketAddress PEER = new InetSocketAddress("10.0.0.2", 40000);
@@ -60,8 +61,26 @@ class DelayControllerTest {
       rate = second(25, rate);
     }
     assertThat(rate).isGreaterThan(paced);
-    long idle = second(25, 1_000_000);
-    assertThat(idle).as("sent less than allowed").isLessThanOrEqualTo(2_000_000);
+    long little = second(25, rate / 4);
+    assertThat(little).as("sent less than allowed: no growth").isEqualTo(rate);
+  }
+
+  @Test
+  void aSecondWithLittleOrNothingToSendKeepsTheRate() {
+    second(20, 8_000_000);
+    long rate = second(300, 8_000_000);
+    for (int i = 0; i < 5; i++) {
+      rate = second(25, rate);
+    }
+    assertThat(rate).isGreaterThan(DelayController.MIN_RATE * 4);
+    // Peers asked for nothing for a while (this machine had no piece they lacked); what was in
+    // flight is acknowledged meanwhile.
+    now += SECOND;
+    acked += 100_000;
+    long idle = controller.round(now, List.of(new RttSample(PEER, 25 * MS, 0, acked)), 0, 1.0);
+    assertThat(idle).as("an idle second is no sign of a queue").isEqualTo(rate);
+    assertThat(second(25, 0)).isEqualTo(rate);
+    assertThat(second(400, 50_000)).as("a queue still cuts it").isLessThan(rate);
   }
 
   @Test
