@@ -55,6 +55,28 @@ public interface Source {
   }
 
   /**
+   * How many other machines this source knows to fetch the file at {@code uri} now, each asking the
+   * origin for a share of it (peers that download it too); 0 (the default) where it knows none.
+   * Were this source to fall behind, they would fall back to the origin together and share its
+   * rate: this machine's yardstick for the source is its share of the origin, not the whole.
+   */
+  default int alsoFetching(URI uri) {
+    return 0;
+  }
+
+  /**
+   * The bytes of the file at {@code uri} this source has taken in so far for this machine, whether
+   * or not a response of its has handed them on yet; -1 (the default) where it takes in nothing
+   * ahead of its responses. A source that fetches ahead (peers fetch several pieces at once, in any
+   * order, and a response hands a piece on only once it is whole and checked, in the order asked)
+   * gives its pace by it: what its responses handed on comes in bursts, and not at all while the
+   * piece they wait on is the slowest.
+   */
+  default long takenIn(URI uri) {
+    return -1;
+  }
+
+  /**
    * Whether this source is the origin of {@code uri}, i.e. fetches that URL itself (HTTP for http
    * and https, the local file source for file:), so the engine can pick the origin without naming
    * schemes. Sources offered by a {@link SourceProvider} need not answer.

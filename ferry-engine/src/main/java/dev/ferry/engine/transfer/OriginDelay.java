@@ -1,6 +1,7 @@
 package dev.ferry.engine.transfer;
 
 import java.net.URI;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,15 +40,16 @@ final class OriginDelay {
   }
 
   /**
-   * Whether the origin is held back at {@code nowNanos}, the other sources having given {@code
-   * otherBytes} so far.
+   * Whether the origin is held back at {@code nowNanos}; {@code otherBytes}: what the other sources
+   * gave or took in so far, read only where a rate window ends.
    */
-  boolean holds(long nowNanos, long otherBytes) {
+  boolean holds(long nowNanos, LongSupplier otherBytes) {
     if (!rule.holds() || nowNanos - startNanos - rule.delay().toNanos() >= 0) {
       return false;
     }
     if (rule.minQos() > 0 && nowNanos - windowNanos >= SourcePlanner.QOS_WINDOW.toNanos()) {
-      double rate = (otherBytes - windowBytes) * 1e9 / (nowNanos - windowNanos);
+      long others = otherBytes.getAsLong();
+      double rate = (others - windowBytes) * 1e9 / (nowNanos - windowNanos);
       boolean below = rate < rule.minQos();
       if (below != toppingUp) {
         log.debug(
@@ -59,7 +61,7 @@ final class OriginDelay {
       }
       toppingUp = below;
       windowNanos = nowNanos;
-      windowBytes = otherBytes;
+      windowBytes = others;
     }
     return !toppingUp;
   }

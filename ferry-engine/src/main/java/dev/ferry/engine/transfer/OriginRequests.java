@@ -2,13 +2,15 @@ package dev.ferry.engine.transfer;
 
 import java.net.URI;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.IntSupplier;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The origin's requests for one file while other sources share it: how many the planner gave it and
- * has not had back, which pieces the last one was for, what each side delivered, and whether the
- * others keep up with it ({@link OthersPace}). The byte counts are kept on the copy path, with no
+ * has not had back, which pieces the last one was for, what it delivered, and whether the others
+ * keep up with it ({@link OthersPace}). The origin's byte count is kept on the copy path, with no
  * lock; the rest is not thread-safe: its {@link SourcePlanner} calls it under its lock, with its
  * clock's time.
  */
@@ -18,10 +20,8 @@ final class OriginRequests {
   private final URI uri;
   private final OthersPace pace;
 
-  /** Bytes received from the origin, and from the other sources. */
+  /** Bytes received from the origin. */
   private final LongAdder originBytes = new LongAdder();
-
-  private final LongAdder otherBytes = new LongAdder();
 
   /** Requests given to the origin and not released yet. */
   private int open;
@@ -45,14 +45,9 @@ final class OriginRequests {
     this.pace = new OthersPace(nowNanos, SourcePlanner.QOS_WINDOW);
   }
 
-  /** Bytes arrived from the origin ({@code fromOrigin}) or from another source. */
-  void received(boolean fromOrigin, long bytes) {
-    (fromOrigin ? originBytes : otherBytes).add(bytes);
-  }
-
-  /** All the other sources gave so far. */
-  long otherBytes() {
-    return otherBytes.sum();
+  /** Bytes arrived from the origin. */
+  void received(long bytes) {
+    originBytes.add(bytes);
   }
 
   /** The origin was given a request for {@code [start, end)} ({@code probe}: its first byte). */
@@ -111,16 +106,27 @@ final class OriginRequests {
     return pace.judgesAt(nowNanos);
   }
 
-  /** {@link OthersPace#keepUp}, logged when its verdict changes. */
-  boolean othersKeepUp(long nowNanos) {
-    boolean keepUp = pace.keepUp(nowNanos, otherBytes.sum(), offeredBytes);
+  /**
+   * {@link OthersPace#keepUp}, logged when its verdict changes.
+   *
+   * @param othersBytes what the other sources gave or took in so far, read only where a window ends
+   */
+  boolean othersKeepUp(long nowNanos, LongSupplier othersBytes, IntSupplier sharers) {
+    long others = 0;
+    if (pace.judgesAt(nowNanos)) {
+      others = othersBytes.getAsLong();
+      pace.sharedBy(sharers.getAsInt());
+    }
+    boolean keepUp = pace.keepUp(nowNanos, others, offeredBytes);
     if (keepUp != keptUp) {
       keptUp = keepUp;
       log.debug(
-          "{}: other sources gave or gained {} B/s, the origin's last request {} B/s: they {}",
+          "{}: other sources gave or gained {} B/s, the origin's last request {} B/s, shared by {}"
+              + " machines: they {}",
           uri,
           (long) pace.lastPace(),
           (long) pace.originRate(),
+          pace.sharers(),
           keepUp ? "keep up" : "fall behind, the origin is asked for everything");
     }
     return keepUp;

@@ -3,6 +3,7 @@ package dev.ferry.engine.transfer;
 import dev.ferry.spi.Source;
 import java.net.URI;
 import java.util.BitSet;
+import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,6 +23,9 @@ final class OtherSource {
   /** Requests the planner gave it that are not released yet. */
   int held;
 
+  /** What its responses handed on, counted on the copy path with no lock. */
+  final LongAdder delivered = new LongAdder();
+
   private final URI uri;
   private final BitSet blamedPieces = new BitSet();
   private long bannedUntilNanos;
@@ -32,6 +36,30 @@ final class OtherSource {
   OtherSource(Source source, URI uri) {
     this.source = source;
     this.uri = uri;
+  }
+
+  /** {@link Source#alsoFetching}, 0 where it fails to say. */
+  int alsoFetching() {
+    try {
+      return Math.max(0, source.alsoFetching(uri));
+    } catch (RuntimeException e) {
+      log.warn("source {} failed to say who else fetches {}", source, uri, e);
+      return 0;
+    }
+  }
+
+  /**
+   * What it gave so far: what it took in ({@link Source#takenIn}) where it says, else what its
+   * responses handed on.
+   */
+  long progress() {
+    long taken = -1;
+    try {
+      taken = source.takenIn(uri);
+    } catch (RuntimeException e) {
+      log.warn("source {} failed to say what it took in of {}", source, uri, e);
+    }
+    return Math.max(taken, delivered.sum());
   }
 
   /** Whether it is left out at {@code now}. */

@@ -3,18 +3,21 @@ package dev.ferry.engine.transfer;
 import java.time.Duration;
 
 /**
- * Whether the sources other than the origin keep up with it: over the last full window they gave at
- * least {@link #KEEP_UP} of the rate the origin gave its last request, or gained as much (what they
- * offer grew that fast: other machines fetching the file fetch their shares, which this one waits
- * for). A window is at least twice as long as that request took (and at least the least window):
- * peers deliver whole pieces, and a window that saw only one or two of them would judge by chance.
- * While they do, the origin leaves them the pieces they offer and a file asks it for no more than a
- * request at a time; once they do not (slow or gone), the origin is asked as it is without them, so
- * a download is never much slower than from the origin alone. Through the first window they are
- * deemed to keep up; after it, until a request of the origin's has ended, they are while the origin
- * has one open, and are not while it has none (there is nothing to compare them with: the origin is
- * asked once). Not thread-safe: the {@link SourcePlanner} calls it under its lock, with its clock's
- * time.
+ * Whether the sources other than the origin keep up with it: over the last full window they gave
+ * (took in, where they fetch ahead: {@link dev.ferry.spi.Source#takenIn}) at least {@link #KEEP_UP}
+ * of the rate the origin gave its last request, or gained as much (what they offer grew that fast:
+ * other machines fetching the file fetch their shares, which this one waits for). Where other
+ * machines fetch the file too ({@link #sharedBy}), the yardstick is this machine's share of that
+ * rate: were the others to fall behind, all those machines would ask the origin at once. A window
+ * is at least twice as long as that request took (and at least the least window): peers deliver
+ * whole pieces, and a window that saw only one or two of them would judge by chance. While they do,
+ * the origin leaves them the pieces they offer and a file asks it for no more than a request at a
+ * time; once they do not (slow or gone), the origin is asked as it is without them, so a download
+ * is never much slower than from the origin alone (where machines fetch it together: than all of
+ * them from the origin). Through the first window they are deemed to keep up; after it, until a
+ * request of the origin's has ended, they are while the origin has one open, and are not while it
+ * has none (there is nothing to compare them with: the origin is asked once). Not thread-safe: the
+ * {@link SourcePlanner} calls it under its lock, with its clock's time.
  */
 final class OthersPace {
   /** The share of the origin's rate the others must give to keep up. */
@@ -28,6 +31,9 @@ final class OthersPace {
 
   /** Bytes per second of the origin's last request; -1 before one ended. */
   private double originRate = -1;
+
+  /** Machines that fetch the file and would share the origin, this one included. */
+  private int sharers = 1;
 
   /** How long the origin's last request took. */
   private long originNanos;
@@ -60,6 +66,20 @@ final class OthersPace {
       originRate = bytes * 1e9 / nanos;
       originNanos = nanos;
     }
+  }
+
+  /**
+   * The file is fetched by {@code machines} (this one included) that would all ask the origin were
+   * the others to fall behind: the others are measured against this machine's share of the origin's
+   * rate.
+   */
+  void sharedBy(int machines) {
+    sharers = Math.max(1, machines);
+  }
+
+  /** How many machines the origin's rate is shared by. */
+  int sharers() {
+    return sharers;
   }
 
   /** What the others gave or gained a second over the last full window. */
@@ -96,7 +116,7 @@ final class OthersPace {
       keepUp =
           originRate < 0
               ? originOpen || gained > 0
-              : nothingYet || Math.max(rate, gained) >= KEEP_UP * originRate;
+              : nothingYet || Math.max(rate, gained) >= KEEP_UP * originRate / sharers;
       lastPace = Math.max(rate, gained);
       windowStart = nowNanos;
       windowBytes = othersBytes;

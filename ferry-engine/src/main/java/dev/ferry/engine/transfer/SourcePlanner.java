@@ -322,9 +322,45 @@ public final class SourcePlanner {
     }
   }
 
-  /** {@code bytes} arrived from {@code source}: counted towards the other sources' rate. */
+  /**
+   * {@code bytes} arrived from {@code source}: the origin's count towards its rate, the others'
+   * towards their pace (theirs is read with no lock: the list of them never changes).
+   */
   public void received(Source source, long bytes) {
-    originRequests.received(source == origin, bytes);
+    if (source == origin) {
+      originRequests.received(bytes);
+      return;
+    }
+    for (OtherSource candidate : others) {
+      if (candidate.source == source) {
+        candidate.delivered.add(bytes);
+        return;
+      }
+    }
+  }
+
+  /**
+   * The machines that fetch the file, this one included: one more than the most another source
+   * knows of ({@link Source#alsoFetching}; several may know the same ones).
+   */
+  private int sharers() {
+    int most = 0;
+    long now = clock.nanoTime();
+    for (OtherSource candidate : others) {
+      if (!candidate.bannedAt(now)) {
+        most = Math.max(most, candidate.alsoFetching());
+      }
+    }
+    return 1 + most;
+  }
+
+  /** What the other sources gave or took in so far ({@link OtherSource#progress}). */
+  private long othersProgress() {
+    long sum = 0;
+    for (OtherSource candidate : others) {
+      sum += candidate.progress();
+    }
+    return sum;
   }
 
   /**
@@ -357,7 +393,7 @@ public final class SourcePlanner {
 
   /** Whether the origin is held back at {@code now} ({@link OriginDelay}). */
   private boolean originHeld(long now) {
-    return delay.holds(now, originRequests.otherBytes());
+    return delay.holds(now, this::othersProgress);
   }
 
   private Assignment choose(long start, long end, long fileSize, int pieceSize, boolean holding) {
@@ -430,7 +466,7 @@ public final class SourcePlanner {
     if (offeredFileSize > 0 && originRequests.judgesAt(now)) {
       offered(offeredFileSize, offeredPieceSize);
     }
-    return originRequests.othersKeepUp(now);
+    return originRequests.othersKeepUp(now, this::othersProgress, this::sharers);
   }
 
   /**

@@ -45,6 +45,19 @@ class OthersPaceTest {
   }
 
   @Test
+  void whereMachinesFetchTheFileTogetherEachIsMeasuredAgainstItsShareOfTheOrigin() {
+    pace.originStarted(0, 0);
+    pace.originEnded(SECOND, 1_000_000); // 1 MB/s, while the others fetched from peers
+    pace.sharedBy(8);
+    // 0.05 MB/s: a fifth of this machine's share of the origin, were all eight to ask it.
+    assertThat(pace.keepUp(5 * SECOND, 250_000, 0)).as("0.05 MB/s among 8").isTrue();
+    pace.sharedBy(4);
+    assertThat(pace.keepUp(10 * SECOND, 500_000, 0)).as("0.05 MB/s among 4").isFalse();
+    pace.sharedBy(0);
+    assertThat(pace.sharers()).as("this machine at least").isEqualTo(1);
+  }
+
+  @Test
   void othersThatGainPiecesFastEnoughKeepUpThoughTheyGaveNothingYet() {
     pace.originStarted(0, 0);
     pace.originEnded(SECOND, 1_000_000); // 1 MB/s

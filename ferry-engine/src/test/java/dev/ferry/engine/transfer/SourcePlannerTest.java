@@ -40,9 +40,15 @@ class SourcePlannerTest {
 
   /**
    * A source that has the bytes {@code [from, to)} of the file, {@code to} read at each question (a
-   * peer gains pieces); opening is never needed here: the planner only decides.
+   * peer gains pieces), and has taken in {@code taken} ({@link Source#takenIn}); opening is never
+   * needed here: the planner only decides.
    */
-  private record Named(SourceKind kind, long from, LongSupplier to) implements Source {
+  private record Named(SourceKind kind, long from, LongSupplier to, LongSupplier taken)
+      implements Source {
+    Named(SourceKind kind, long from, LongSupplier to) {
+      this(kind, from, to, () -> -1);
+    }
+
     Named(SourceKind kind, long from, long to) {
       this(kind, from, () -> to);
     }
@@ -60,6 +66,11 @@ class SourcePlannerTest {
     public long available(URI uri, long offset) {
       long until = to.getAsLong();
       return offset >= from && offset < until ? until - offset : 0;
+    }
+
+    @Override
+    public long takenIn(URI uri) {
+      return taken.getAsLong();
     }
 
     @Override
@@ -208,5 +219,30 @@ class SourcePlannerTest {
     clock.advance(SourcePlanner.QOS_WINDOW);
 
     assertThat(planner.othersFallBehind()).isFalse();
+  }
+
+  @Test
+  void othersThatTakeInPiecesAheadKeepUpThoughTheirResponsesHandedNothingOnYet() {
+    AtomicLong taken = new AtomicLong();
+    Source peer = new Named(SourceKind.PEER, 0, () -> PIECE, taken::get);
+    SourcePlanner planner = planner(peer);
+    planner.offered(SIZE, PIECE);
+    // The origin fetches a piece in a second: 1 MiB/s, the yardstick.
+    SourcePlanner.Assignment fromOrigin = planner.hold(8L * PIECE, -1, SIZE, PIECE);
+    assertThat(planner.isOrigin(fromOrigin.source())).isTrue();
+    clock.advance(Duration.ofSeconds(1));
+    planner.received(origin, PIECE);
+    planner.release(origin);
+
+    // Over the next window the peers send blocks of several pieces at once (2 MiB in 5 s, 40 % of
+    // the origin's rate); the piece the response waits on is not whole yet: it hands on nothing,
+    // and they offer nothing more.
+    taken.set(2L * PIECE);
+    clock.advance(SourcePlanner.QOS_WINDOW);
+    assertThat(planner.othersFallBehind()).isFalse();
+
+    // A window in which they take in nothing either: they fall behind.
+    clock.advance(SourcePlanner.QOS_WINDOW);
+    assertThat(planner.othersFallBehind()).isTrue();
   }
 }

@@ -29,6 +29,7 @@ final class Fetches {
   private final Blame blame;
   private final PieceHashes hashes;
   private long bytesDownloaded;
+  private long bytesTakenIn;
 
   Fetches(SessionState state, PiecePicker picker, Blame blame, PieceHashes hashes) {
     this.state = state;
@@ -74,6 +75,14 @@ final class Fetches {
   /** Under the lock: payload of pieces that passed their check. */
   long bytesDownloaded() {
     return bytesDownloaded;
+  }
+
+  /**
+   * Under the lock: payload of the blocks kept for wanted pieces, as they came, checked or not yet
+   * (those of pieces that failed too).
+   */
+  long bytesTakenIn() {
+    return bytesTakenIn;
   }
 
   /** Under the lock: the session closes; every pending fetch, to be failed outside the lock. */
@@ -135,6 +144,7 @@ final class Fetches {
         w.data = new byte[w.length];
       }
       message.copyTo(w.data, begin);
+      bytesTakenIn += length;
       w.state[b] = RECEIVED;
       w.sender[b] = p;
       w.received++;

@@ -135,6 +135,20 @@ public final class TorrentSession {
     }
   }
 
+  /**
+   * Payload taken in from peers so far, checked or not yet, less what failed its check (blocks of a
+   * piece given up midway count): the pace of the peers, who send several pieces at once, each of
+   * which is handed on only once it is whole.
+   */
+  public long bytesTakenIn() {
+    state.lock.lock();
+    try {
+      return fetches.bytesTakenIn() - blame.rejectedBytes();
+    } finally {
+      state.lock.unlock();
+    }
+  }
+
   public SessionStats stats() {
     state.lock.lock();
     try {

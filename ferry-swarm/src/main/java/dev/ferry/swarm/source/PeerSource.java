@@ -105,6 +105,12 @@ final class PeerSource implements Source {
     return sessions.apply(uri).map(session -> session.available(offset)).orElse(0L);
   }
 
+  /** What the session of the file took in from peers, checked or not yet. */
+  @Override
+  public long takenIn(URI uri) {
+    return sessions.apply(uri).map(TorrentSession::bytesTakenIn).orElse(-1L);
+  }
+
   /**
    * The pieces another Ferry machine that downloads the file with this one fetches from the origin
    * ({@link OriginShares}): the connected Ferry peers that do not have the whole file yet. Where
@@ -120,13 +126,7 @@ final class PeerSource implements Source {
     TorrentSession session = found.get();
     SingleFileTorrent torrent = session.torrent();
     int count = torrent.tree().pieceCount();
-    List<PeerId> fetching = new ArrayList<>();
-    for (PeerView peer : session.peers()) {
-      if (!peer.banned() && peer.id().isFerry() && peer.piecesHave() < count) {
-        fetching.add(peer.id());
-      }
-    }
-    BitSet theirs = OriginShares.othersFetch(salt(torrent), self, fetching, count);
+    BitSet theirs = OriginShares.othersFetch(salt(torrent), self, fetching(session), count);
     int torrentPiece = torrent.pieceLength();
     if (torrentPiece == pieceSize || theirs.isEmpty()) {
       return theirs;
@@ -143,6 +143,30 @@ final class PeerSource implements Source {
       }
     }
     return promised;
+  }
+
+  /**
+   * The connected Ferry peers that fetch the file too ({@link #promised}), where this machine
+   * shares in the origin's pieces.
+   */
+  @Override
+  public int alsoFetching(URI uri) {
+    if (self == null) {
+      return 0;
+    }
+    return sessions.apply(uri).map(session -> fetching(session).size()).orElse(0);
+  }
+
+  /** The connected Ferry peers, not banned, that do not have the whole file yet. */
+  private static List<PeerId> fetching(TorrentSession session) {
+    int count = session.torrent().tree().pieceCount();
+    List<PeerId> fetching = new ArrayList<>();
+    for (PeerView peer : session.peers()) {
+      if (!peer.banned() && peer.id().isFerry() && peer.piecesHave() < count) {
+        fetching.add(peer.id());
+      }
+    }
+    return fetching;
   }
 
   /** The content's identity as a number: the info-hash's first eight bytes. */

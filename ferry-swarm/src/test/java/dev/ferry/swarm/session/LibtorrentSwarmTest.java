@@ -214,6 +214,10 @@ class LibtorrentSwarmTest {
       SessionStats stats = fetching.stats();
       assertThat(stats.bytesDownloaded()).isEqualTo(SIZE);
       assertThat(stats.rejectedBytes()).isPositive();
+      // What failed its check no longer counts as the peers' pace.
+      assertThat(fetching.bytesTakenIn())
+          .isGreaterThanOrEqualTo(SIZE)
+          .isLessThan(SIZE + stats.rejectedBytes());
       assertThat(stats.piecesRejected()).isPositive();
       assertThat(swarm.totals().rejectedBytes()).isEqualTo(stats.rejectedBytes());
       await()

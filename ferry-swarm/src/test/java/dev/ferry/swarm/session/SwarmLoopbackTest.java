@@ -71,6 +71,7 @@ class SwarmLoopbackTest {
       assertThat(fetched).isEqualTo(content);
       assertThat(session.stats().bytesDownloaded()).isEqualTo(torrent.length());
       assertThat(session.stats().rejectedBytes()).isZero();
+      assertThat(session.bytesTakenIn()).isEqualTo(torrent.length());
       assertThat(leecher.totals().bytesDownloaded()).isEqualTo(torrent.length());
       assertThat(seed.stats().bytesUploaded()).isGreaterThanOrEqualTo(torrent.length());
       assertThat(session.peers())
