@@ -9,11 +9,12 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * The order in which a connection of a file shared with other sources (peers) looks for work: the
- * parts other sources offer, while one of them can take a request; then the pieces the origin is
- * asked for ({@link OriginPick}), of those no other source offers or is promised; then, only where
- * the caller falls back (the other sources fall behind the origin, {@link OthersPace}), every
- * missing span from a place drawn once for the transfer, wrapping around: the origin then fetches
- * what they offer rather than wait on them.
+ * parts other sources offer, while one of them can take a request, from a place drawn once for the
+ * transfer and wrapping around; then the pieces the origin is asked for ({@link OriginPick}), of
+ * those no other source offers or is promised; then, only where the caller falls back (the other
+ * sources fall behind the origin, {@link OthersPace}), every missing span from a place drawn once
+ * for the transfer, wrapping around: the origin then fetches what they offer rather than wait on
+ * them.
  */
 final class ClaimOrder {
   private final SourcePlanner planner;
@@ -32,11 +33,12 @@ final class ClaimOrder {
 
   /**
    * The missing spans in the order connections claim them. Where other sources (peers) share the
-   * file, what they offer comes first while one can take a request; then what the origin is asked
-   * for ({@link OriginPick}: pieces nobody offers or is promised, on from this machine's last
-   * origin request or from the middle of the largest run of them), so that machines fetching one
-   * file at the same time rarely ask the origin for the same piece; then, where the others fall
-   * behind, every gap from a piece drawn at random once for this transfer, wrapping around.
+   * file, what they offer comes first while one can take a request, from a place drawn once for the
+   * transfer; then what the origin is asked for ({@link OriginPick}: pieces nobody offers or is
+   * promised, on from this machine's last origin request or from the middle of the largest run of
+   * them), so that machines fetching one file at the same time rarely ask the origin for the same
+   * piece; then, where the others fall behind, every gap from a piece drawn at random once for this
+   * transfer, wrapping around.
    *
    * @param forOrigin the connection asks the origin whatever others offer (its own connection
    *     beside them): what they offer does not come first
@@ -56,6 +58,7 @@ final class ClaimOrder {
     return of(
         segments.uncovered(gaps),
         rotated(gaps, spreadFrom),
+        spreadFrom,
         planner.offered(fileSize, pieceSize),
         planner.promised(fileSize, pieceSize),
         !forOrigin && planner.othersHaveRoom(),
@@ -69,7 +72,11 @@ final class ClaimOrder {
 
   /**
    * @param uncovered the missing spans no connection is fetching, in order
-   * @param gaps every missing span, in order
+   * @param gaps every missing span, in the order they follow
+   * @param spreadFrom where what others offer begins, wrapping around: machines fetching one file
+   *     from each other at once, each from its own place, ask each for different pieces, and keep
+   *     every machine's uplink busy; from the file's start, all would ask the few holding its first
+   *     pieces
    * @param offered the pieces other sources offer now
    * @param promised the pieces other sources expect to offer: other machines fetch them from the
    *     origin ({@link dev.ferry.spi.Source#promised}); the origin is not asked for them here
@@ -81,6 +88,7 @@ final class ClaimOrder {
   static List<Span> of(
       List<Span> uncovered,
       List<Span> gaps,
+      long spreadFrom,
       BitSet offered,
       BitSet promised,
       boolean othersHaveRoom,
@@ -96,11 +104,13 @@ final class ClaimOrder {
       free.set((int) (span.start() / pieceSize), (int) ((span.end() + pieceSize - 1) / pieceSize));
     }
     if (othersHaveRoom) {
+      List<Span> fromOthers = new ArrayList<>();
       for (int first = offered.nextSetBit(0); first >= 0; ) {
         int end = offered.nextClearBit(first);
-        within(uncovered, pieces(first, end, fileSize, pieceSize), order);
+        within(uncovered, pieces(first, end, fileSize, pieceSize), fromOthers);
         first = offered.nextSetBit(end);
       }
+      order.addAll(rotated(fromOthers, spreadFrom));
     }
     BitSet elsewhere = (BitSet) offered.clone();
     elsewhere.or(promised);

@@ -119,7 +119,8 @@ class OriginPickTest {
     OriginPick.Run last = new OriginPick.Run(31, 32);
 
     assertThat(
-            ClaimOrder.of(uncovered, gaps, offered, none(), true, 3200, piece, 4, 0.5, last, true))
+            ClaimOrder.of(
+                uncovered, gaps, 0, offered, none(), true, 3200, piece, 4, 0.5, last, true))
         .containsExactly(
             new Span(200, 400),
             // The largest run nobody offers: pieces 15 to 31, from its middle.
@@ -128,8 +129,22 @@ class OriginPickTest {
             new Span(1500, 3200));
     assertThat(
             ClaimOrder.of(
-                uncovered, gaps, offered, none(), false, 3200, piece, 4, 0.5, last, false))
+                uncovered, gaps, 0, offered, none(), false, 3200, piece, 4, 0.5, last, false))
         .containsExactly(new Span(2300, 2700));
+  }
+
+  @Test
+  void whatOthersOfferBeginsAtTheDrawnPlaceAndWrapsAround() {
+    int piece = 100;
+    List<Span> gaps = List.of(new Span(0, 3200));
+    // Others offer pieces 2 to 5 and 20 to 23; this transfer's place is piece 21.
+    BitSet offered = pieces(2, 6);
+    offered.or(pieces(20, 24));
+
+    assertThat(
+            ClaimOrder.of(
+                gaps, gaps, 2100, offered, pieces(0, 32), true, 3200, piece, 4, 0.5, null, false))
+        .containsExactly(new Span(2100, 2400), new Span(200, 600), new Span(2000, 2100));
   }
 
   @Test
@@ -141,17 +156,18 @@ class OriginPickTest {
     BitSet promised = pieces(4, 32);
 
     assertThat(
-            ClaimOrder.of(gaps, gaps, offered, promised, false, 3200, piece, 4, 0.5, null, false))
+            ClaimOrder.of(
+                gaps, gaps, 0, offered, promised, false, 3200, piece, 4, 0.5, null, false))
         .as("a first request: one piece of this machine's own, from the middle of them")
         .containsExactly(new Span(100, 200));
     assertThat(
             ClaimOrder.of(
-                gaps, gaps, offered, pieces(0, 32), false, 3200, piece, 4, 0.5, null, false))
+                gaps, gaps, 0, offered, pieces(0, 32), false, 3200, piece, 4, 0.5, null, false))
         .as("all promised: this machine waits for the others")
         .isEmpty();
     assertThat(
             ClaimOrder.of(
-                gaps, gaps, offered, pieces(0, 32), false, 3200, piece, 4, 0.5, null, true))
+                gaps, gaps, 0, offered, pieces(0, 32), false, 3200, piece, 4, 0.5, null, true))
         .as("the others fall behind: every gap, promised or not")
         .containsExactly(new Span(0, 3200));
   }
