@@ -33,9 +33,16 @@ final class OtherSource {
   private int failures;
   private int strikes;
 
+  /**
+   * What it had taken in when the planner was made: a source may have fetched the file for an
+   * earlier run, and only this run's pace counts.
+   */
+  private final long takenBefore;
+
   OtherSource(Source source, URI uri) {
     this.source = source;
     this.uri = uri;
+    this.takenBefore = Math.max(0, takenIn());
   }
 
   /** {@link Source#alsoFetching}, 0 where it fails to say. */
@@ -49,17 +56,21 @@ final class OtherSource {
   }
 
   /**
-   * What it gave so far: what it took in ({@link Source#takenIn}) where it says, else what its
-   * responses handed on.
+   * What it gave in this run so far: what it took in ({@link Source#takenIn}) where it says, or
+   * what its responses handed on where that is more (pieces it held before).
    */
   long progress() {
-    long taken = -1;
+    long taken = takenIn();
+    return Math.max(taken < 0 ? -1 : taken - takenBefore, delivered.sum());
+  }
+
+  private long takenIn() {
     try {
-      taken = source.takenIn(uri);
+      return source.takenIn(uri);
     } catch (RuntimeException e) {
       log.warn("source {} failed to say what it took in of {}", source, uri, e);
+      return -1;
     }
-    return Math.max(taken, delivered.sum());
   }
 
   /** Whether it is left out at {@code now}. */

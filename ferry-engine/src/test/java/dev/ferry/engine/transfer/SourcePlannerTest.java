@@ -245,4 +245,23 @@ class SourcePlannerTest {
     clock.advance(SourcePlanner.QOS_WINDOW);
     assertThat(planner.othersFallBehind()).isTrue();
   }
+
+  @Test
+  void whatAPeerSourceTookInBeforeThisRunDoesNotHideWhatItHandsOnNow() {
+    // The session fetched 20 pieces for an earlier run; this run's responses hand on what it holds.
+    Source peer = new Named(SourceKind.PEER, 0, () -> PIECE, () -> 20L * PIECE);
+    SourcePlanner planner = planner(peer);
+    planner.offered(SIZE, PIECE);
+    SourcePlanner.Assignment fromOrigin = planner.hold(8L * PIECE, -1, SIZE, PIECE);
+    assertThat(planner.isOrigin(fromOrigin.source())).isTrue();
+    clock.advance(Duration.ofSeconds(1));
+    planner.received(origin, PIECE);
+    planner.release(origin);
+
+    for (int window = 0; window < 2; window++) {
+      planner.received(peer, 2L * PIECE);
+      clock.advance(SourcePlanner.QOS_WINDOW);
+      assertThat(planner.othersFallBehind()).as("window %d", window).isFalse();
+    }
+  }
 }
