@@ -201,18 +201,26 @@ class SourcePlannerTest {
     assertThat(plan(planner, 0).source()).isSameAs(peer);
   }
 
-  @Test
-  void othersThatGainPiecesKeepUpThoughNothingAskedWhatTheyOfferSince() {
-    AtomicLong has = new AtomicLong(PIECE);
-    Source peer = new Named(SourceKind.PEER, 0, has::get);
+  /**
+   * The planner of {@code peer}, which offers the first piece, once the origin fetched a piece of
+   * this machine's own in a second: 1 MiB/s, the yardstick the peer is judged against.
+   */
+  private SourcePlanner afterAnOriginPiece(Source peer) {
     SourcePlanner planner = planner(peer);
     planner.offered(SIZE, PIECE);
-    // The origin fetches a piece of this machine's own in a second: 1 MiB/s.
     SourcePlanner.Assignment fromOrigin = planner.hold(8L * PIECE, -1, SIZE, PIECE);
     assertThat(planner.isOrigin(fromOrigin.source())).isTrue();
     clock.advance(Duration.ofSeconds(1));
     planner.received(origin, PIECE);
     planner.release(origin);
+    return planner;
+  }
+
+  @Test
+  void othersThatGainPiecesKeepUpThoughNothingAskedWhatTheyOfferSince() {
+    AtomicLong has = new AtomicLong(PIECE);
+    Source peer = new Named(SourceKind.PEER, 0, has::get);
+    SourcePlanner planner = afterAnOriginPiece(peer);
 
     // The peers gain eight pieces in the next five seconds and give none yet.
     has.set(9L * PIECE);
@@ -225,14 +233,7 @@ class SourcePlannerTest {
   void othersThatTakeInPiecesAheadKeepUpThoughTheirResponsesHandedNothingOnYet() {
     AtomicLong taken = new AtomicLong();
     Source peer = new Named(SourceKind.PEER, 0, () -> PIECE, taken::get);
-    SourcePlanner planner = planner(peer);
-    planner.offered(SIZE, PIECE);
-    // The origin fetches a piece in a second: 1 MiB/s, the yardstick.
-    SourcePlanner.Assignment fromOrigin = planner.hold(8L * PIECE, -1, SIZE, PIECE);
-    assertThat(planner.isOrigin(fromOrigin.source())).isTrue();
-    clock.advance(Duration.ofSeconds(1));
-    planner.received(origin, PIECE);
-    planner.release(origin);
+    SourcePlanner planner = afterAnOriginPiece(peer);
 
     // Over the next window the peers send blocks of several pieces at once (2 MiB in 5 s, 40 % of
     // the origin's rate); the piece the response waits on is not whole yet: it hands on nothing,
@@ -250,13 +251,7 @@ class SourcePlannerTest {
   void whatAPeerSourceTookInBeforeThisRunDoesNotHideWhatItHandsOnNow() {
     // The session fetched 20 pieces for an earlier run; this run's responses hand on what it holds.
     Source peer = new Named(SourceKind.PEER, 0, () -> PIECE, () -> 20L * PIECE);
-    SourcePlanner planner = planner(peer);
-    planner.offered(SIZE, PIECE);
-    SourcePlanner.Assignment fromOrigin = planner.hold(8L * PIECE, -1, SIZE, PIECE);
-    assertThat(planner.isOrigin(fromOrigin.source())).isTrue();
-    clock.advance(Duration.ofSeconds(1));
-    planner.received(origin, PIECE);
-    planner.release(origin);
+    SourcePlanner planner = afterAnOriginPiece(peer);
 
     for (int window = 0; window < 2; window++) {
       planner.received(peer, 2L * PIECE);
