@@ -110,6 +110,8 @@ final class OriginRequests {
    * {@link OthersPace#keepUp}, logged when its verdict changes.
    *
    * @param othersBytes what the other sources gave or took in so far, read only where a window ends
+   * @param sharers the machines that fetch the file, this one included ({@link
+   *     OthersPace#sharedBy}), read there too
    */
   boolean othersKeepUp(long nowNanos, LongSupplier othersBytes, IntSupplier sharers) {
     long others = 0;
