@@ -136,6 +136,34 @@ public final class TorrentSession {
   }
 
   /**
+   * For a message on a piece long awaited: how many connected peers have {@code piece}, and how
+   * many of those unchoke this machine.
+   */
+  public String holders(int piece) {
+    state.lock.lock();
+    try {
+      int have = 0;
+      int unchoking = 0;
+      for (Peer p : state.peers.values()) {
+        if (!p.banned && p.has(piece)) {
+          have++;
+          if (!p.chokesUs) {
+            unchoking++;
+          }
+        }
+      }
+      return have
+          + " of "
+          + state.peers.size()
+          + " connected peers have it, "
+          + unchoking
+          + " of them unchoke this machine";
+    } finally {
+      state.lock.unlock();
+    }
+  }
+
+  /**
    * Payload taken in from peers so far, checked or not yet, less what failed its check (blocks of a
    * piece given up midway count): the pace of the peers, who send several pieces at once, each of
    * which is handed on only once it is whole.

@@ -97,8 +97,15 @@ final class PieceStream extends InputStream {
       piece = head.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {
       head.cancel(true);
+      int index = (int) (position / pieceSize);
       throw new SocketTimeoutException(
-          "no peer sent piece " + (position / pieceSize) + " within " + timeout.toSeconds() + " s");
+          "no peer sent piece "
+              + index
+              + " within "
+              + timeout.toSeconds()
+              + " s ("
+              + session.holders(index)
+              + ")");
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new InterruptedIOException("interrupted waiting for piece " + position / pieceSize);

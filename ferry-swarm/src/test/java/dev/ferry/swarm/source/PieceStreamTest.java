@@ -1,6 +1,7 @@
 package dev.ferry.swarm.source;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.ferry.swarm.content.CanonicalTorrent;
@@ -10,6 +11,7 @@ import dev.ferry.swarm.session.SwarmSettings;
 import dev.ferry.swarm.session.TorrentSession;
 import dev.ferry.swarm.torrent.SingleFileTorrent;
 import java.io.IOException;
+import java.net.SocketTimeoutException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,7 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A response from peers that waits for a piece no peer sends ends as soon as the engine aborts it
- * (a job suspended, a transfer stopped), not when its timeout runs out.
+ * (a job suspended, a transfer stopped), not when its timeout runs out; when the timeout does run
+ * out, it says who could have sent the piece.
  */
 class PieceStreamTest {
   @TempDir Path dir;
@@ -55,6 +58,26 @@ class PieceStreamTest {
       stream.abort();
       await().atMost(Duration.ofSeconds(30)).until(() -> ended.get() != null);
       assertThat(ended.get()).isInstanceOf(IOException.class).hasMessageContaining("aborted");
+    }
+  }
+
+  @Test
+  void aPieceNoPeerSendsInTimeEndsTheReadSayingWhoHasIt() throws Exception {
+    Path file = dir.resolve("content");
+    byte[] content = new byte[512 * 1024];
+    new Random(6).nextBytes(content);
+    Files.write(file, content);
+    SingleFileTorrent torrent = CanonicalTorrent.of(file, 256 * 1024);
+    try (Swarm swarm = Swarm.start(SwarmSettings.defaults().withPort(-1))) {
+      TorrentSession lonely = swarm.add(torrent, LocalPieces.none());
+      PieceStream stream =
+          new PieceStream(lonely, 256 * 1024, torrent.length(), 1, Duration.ofMillis(200));
+
+      assertThatThrownBy(() -> stream.read(new byte[100], 0, 100))
+          .isInstanceOf(SocketTimeoutException.class)
+          .hasMessage(
+              "no peer sent piece 1 within 0 s (0 of 0 connected peers have it, 0 of them unchoke"
+                  + " this machine)");
     }
   }
 }
