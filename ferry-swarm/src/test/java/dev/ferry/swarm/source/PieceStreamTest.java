@@ -28,13 +28,18 @@ import org.junit.jupiter.api.io.TempDir;
 class PieceStreamTest {
   @TempDir Path dir;
 
-  @Test
-  void anAbortEndsAReadThatWaitsForAPiece() throws Exception {
+  /** The torrent of a file of two pieces that no peer has. */
+  private SingleFileTorrent twoPieces() throws IOException {
     Path file = dir.resolve("content");
     byte[] content = new byte[512 * 1024];
     new Random(5).nextBytes(content);
     Files.write(file, content);
-    SingleFileTorrent torrent = CanonicalTorrent.of(file, 256 * 1024);
+    return CanonicalTorrent.of(file, 256 * 1024);
+  }
+
+  @Test
+  void anAbortEndsAReadThatWaitsForAPiece() throws Exception {
+    SingleFileTorrent torrent = twoPieces();
     try (Swarm swarm = Swarm.start(SwarmSettings.defaults().withPort(-1))) {
       TorrentSession lonely = swarm.add(torrent, LocalPieces.none());
       PieceStream stream = new PieceStream(lonely, 0, torrent.length(), 2, Duration.ofHours(1));
@@ -63,11 +68,7 @@ class PieceStreamTest {
 
   @Test
   void aPieceNoPeerSendsInTimeEndsTheReadSayingWhoHasIt() throws Exception {
-    Path file = dir.resolve("content");
-    byte[] content = new byte[512 * 1024];
-    new Random(6).nextBytes(content);
-    Files.write(file, content);
-    SingleFileTorrent torrent = CanonicalTorrent.of(file, 256 * 1024);
+    SingleFileTorrent torrent = twoPieces();
     try (Swarm swarm = Swarm.start(SwarmSettings.defaults().withPort(-1))) {
       TorrentSession lonely = swarm.add(torrent, LocalPieces.none());
       PieceStream stream =
