@@ -23,12 +23,14 @@ import org.slf4j.LoggerFactory;
 /**
  * The wanted pieces and which of their blocks each peer is asked for: of peers that have a piece
  * and unchoke us, pipelined (each peer's queue of outstanding requests follows the rate it gives, a
- * second's worth, from {@link #MIN_PIPELINE} to {@link #MAX_PIPELINE}), pieces already begun first,
- * then rarest first ({@link Availability}; ties broken at random, per peer, so that peers spread
- * over the pieces). When every block of every wanted piece is asked for, an idle peer asks again
- * for blocks outstanding elsewhere (the endgame). A peer that sends nothing for {@link #SNUB_AFTER}
- * is snubbed: its requests go to others, and it is asked for one block at a time until it sends
- * one. Under the session's lock, but for its entry points.
+ * second's worth, from {@link #MIN_PIPELINE} to {@link #MAX_PIPELINE}), urgent pieces first (those
+ * a fetch in order waits on: the rest of its window is of no use until they come), then pieces
+ * already begun, then rarest first ({@link Availability}; ties broken at random, per peer, so that
+ * peers spread over the pieces). When every block of every wanted piece is asked for, an idle peer
+ * asks again for blocks outstanding elsewhere (the endgame), and for an urgent piece's blocks it
+ * does so at once. A peer that sends nothing for {@link #SNUB_AFTER} is snubbed: its requests go to
+ * others, and it is asked for one block at a time until it sends one. Under the session's lock, but
+ * for its entry points.
  */
 final class PiecePicker {
   private static final Logger LOG = LoggerFactory.getLogger(PiecePicker.class);
@@ -46,6 +48,9 @@ final class PiecePicker {
   private final SessionState state;
   private final Availability availability;
   private final Map<Integer, Wanted> wanted = new LinkedHashMap<>();
+
+  /** How many wanted pieces are urgent. */
+  private int urgent;
 
   PiecePicker(SessionState state, Availability availability) {
     this.state = state;
@@ -67,11 +72,80 @@ final class PiecePicker {
   }
 
   void unwant(int piece) {
-    wanted.remove(piece);
+    Wanted w = wanted.remove(piece);
+    if (w != null && w.urgent) {
+      urgent--;
+    }
   }
 
   void unwantAll() {
     wanted.clear();
+    urgent = 0;
+  }
+
+  /** Under the lock: a fetch waits on {@code w} now; its blocks are asked first. */
+  void hurry(Wanted w) {
+    if (w.urgent || wanted.get(w.piece) != w) {
+      return;
+    }
+    w.urgent = true;
+    urgent++;
+    fillAll();
+  }
+
+  /**
+   * Under the lock: what became of a wanted piece's blocks, and of whom they are asked, for a
+   * message on a piece long awaited.
+   */
+  String progress(int piece) {
+    Wanted w = wanted.get(piece);
+    if (w == null) {
+      return "not wanted";
+    }
+    int asked = 0;
+    for (int b = 0; b < w.blocks; b++) {
+      if (w.state[b] == REQUESTED) {
+        asked++;
+      }
+    }
+    StringBuilder of = new StringBuilder();
+    int refusing = 0;
+    for (Peer q : state.peers.values()) {
+      if (q.rejected.contains(piece)) {
+        refusing++;
+      }
+      int blocks = 0;
+      for (int b = 0; b < w.blocks; b++) {
+        if (q.outstanding.contains(key(piece, b))) {
+          blocks++;
+        }
+      }
+      if (blocks > 0) {
+        of.append(of.isEmpty() ? "" : "; ")
+            .append(q)
+            .append(": ")
+            .append(blocks)
+            .append(" of its ")
+            .append(q.outstanding.size())
+            .append(" requests, ")
+            .append(q.rate)
+            .append(" B/s")
+            .append(q.chokesUs ? ", chokes us" : "")
+            .append(q.snubbed ? ", snubbed" : "");
+      }
+    }
+    return w.received
+        + " of "
+        + w.blocks
+        + " blocks here, "
+        + asked
+        + " asked"
+        + (of.isEmpty() ? "" : " (" + of + ")")
+        + ", refused by "
+        + refusing
+        + " peers"
+        + (w.verifying ? ", being checked" : "")
+        + (w.suspects.isEmpty() ? "" : ", failed its check before");
   }
 
   // ---- what peers say ----
@@ -139,7 +213,9 @@ final class PiecePicker {
           w.unrequest(keyBlock(key));
         }
         // Not asked of this peer again until it unchokes us anew.
-        p.rejected.add(ref.piece());
+        if (p.rejected.add(ref.piece())) {
+          LOG.debug("peer {} refused a block of piece {}", p, ref.piece());
+        }
         fillAll();
       }
     } finally {
@@ -201,6 +277,7 @@ final class PiecePicker {
       Wanted current = p.current == null ? null : wanted.get(p.current);
       Wanted w =
           current != null
+                  && (current.urgent || urgent == 0)
                   && current.unrequested > 0
                   && !current.verifying
                   && current.suspects.isEmpty()
@@ -217,9 +294,11 @@ final class PiecePicker {
         }
       }
     }
-    if (p.outstanding.isEmpty() && !p.snubbed && endgame()) {
+    boolean endgame = endgame();
+    if (p.outstanding.isEmpty() && !p.snubbed && (endgame || urgent > 0)) {
       for (Wanted w : wanted.values()) {
-        if (w.verifying
+        if ((!endgame && !w.urgent)
+            || w.verifying
             || !p.has(w.piece)
             || p.rejected.contains(w.piece)
             || !w.suspects.isEmpty()) {
@@ -244,7 +323,9 @@ final class PiecePicker {
     return true;
   }
 
-  /** The wanted piece p should be asked for next: begun ones first, then the rarest. */
+  /**
+   * The wanted piece p should be asked for next: urgent ones first, then begun, then the rarest.
+   */
   private Wanted choose(Peer p) {
     Wanted best = null;
     long bestScore = Long.MAX_VALUE;
@@ -257,9 +338,11 @@ final class PiecePicker {
           || (!w.suspects.isEmpty() && othersHold(w, p))) {
         continue;
       }
+      long late = w.urgent ? 0 : 1;
       long begun = w.unrequested < w.blocks ? 0 : 1;
       long score =
-          (begun << 62)
+          (late << 61)
+              | (begun << 60)
               | ((long) Math.min(availability.of(w.piece), 0xFFFF) << 32)
               | (mix(p.salt ^ w.piece) & 0xFFFF_FFFFL);
       if (score < bestScore) {

@@ -99,6 +99,23 @@ public final class TorrentSession {
     return fetches.fetch(piece);
   }
 
+  /**
+   * A fetch of {@code piece} waits on it now, the pieces after it being of no use until it comes:
+   * its blocks are asked before those of other wanted pieces, of a second peer where the first is
+   * slow. Nothing if the piece is not wanted.
+   */
+  public void hurry(int piece) {
+    state.lock.lock();
+    try {
+      Wanted w = picker.wanted(piece);
+      if (w != null) {
+        picker.hurry(w);
+      }
+    } finally {
+      state.lock.unlock();
+    }
+  }
+
   /** Whether the pieces {@link #fetch} gives passed {@code check}: whether it is the session's. */
   public boolean checksAgainst(PieceCheck check) {
     return hashes.equals(check);
@@ -136,8 +153,8 @@ public final class TorrentSession {
   }
 
   /**
-   * For a message on a piece long awaited: how many connected peers have {@code piece}, and how
-   * many of those unchoke this machine.
+   * For a message on a piece long awaited: how many connected peers have {@code piece}, how many of
+   * those unchoke this machine, and what became of its blocks.
    */
   public String holders(int piece) {
     state.lock.lock();
@@ -157,7 +174,8 @@ public final class TorrentSession {
           + state.peers.size()
           + " connected peers have it, "
           + unchoking
-          + " of them unchoke this machine";
+          + " of them unchoke this machine; "
+          + picker.progress(piece);
     } finally {
       state.lock.unlock();
     }

@@ -32,6 +32,10 @@ final class Wanted {
   int unrequested;
   int received;
   boolean verifying;
+
+  /** A fetch waits on it now, in order: asked before the rest, and of a second peer if need be. */
+  boolean urgent;
+
   final Set<Peer> suspects = new HashSet<>();
   byte[] badCopy;
   Peer[] badSenders;

@@ -19,8 +19,8 @@ import java.util.concurrent.TimeoutException;
  * Bytes {@code [start, end)} of a torrent's file as a stream, in order, from the verified pieces a
  * session fetches from peers. It keeps a window of pieces wanted ahead of the one being read, so
  * that the session can spread them over its peers (rarest first among them) while the engine copies
- * in order; a piece that does not come within the timeout ends the stream, and the engine asks
- * another source or tries again.
+ * in order; the piece a read waits on is hurried ({@link TorrentSession#hurry}). A piece that does
+ * not come within the timeout ends the stream, and the engine asks another source or tries again.
  */
 final class PieceStream extends InputStream {
   private final TorrentSession session;
@@ -91,20 +91,24 @@ final class PieceStream extends InputStream {
     waiting = head;
     if (aborted) {
       head.cancel(true);
+    } else if (!head.isDone()) {
+      session.hurry((int) (position / pieceSize));
     }
     ByteBuffer piece;
     try {
       piece = head.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {
-      head.cancel(true);
       int index = (int) (position / pieceSize);
+      // Told before the piece is withdrawn, which forgets what became of its blocks.
+      String holders = session.holders(index);
+      head.cancel(true);
       throw new SocketTimeoutException(
           "no peer sent piece "
               + index
               + " within "
               + timeout.toSeconds()
               + " s ("
-              + session.holders(index)
+              + holders
               + ")");
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

@@ -78,7 +78,7 @@ class PieceStreamTest {
           .isInstanceOf(SocketTimeoutException.class)
           .hasMessage(
               "no peer sent piece 1 within 0 s (0 of 0 connected peers have it, 0 of them unchoke"
-                  + " this machine)");
+                  + " this machine; 0 of 16 blocks here, 0 asked, refused by 0 peers)");
     }
   }
 }
