@@ -2,7 +2,11 @@ package dev.ferry.engine.transfer;
 
 import dev.ferry.spi.Source;
 import java.net.URI;
+import java.time.Duration;
 import java.util.BitSet;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -12,8 +16,9 @@ import org.slf4j.LoggerFactory;
  * has open, and what it did wrong. One that fails is left out for a while ({@link
  * SourcePlanner#FIRST_BAN}, twice as long each time up to {@link SourcePlanner#LONGEST_BAN}); a
  * piece whose bytes it sent fails its hash is a strike, it is not asked for that piece again, and
- * after {@value SourcePlanner#STRIKES_BEFORE_BAN} strikes it is left out too. Not thread-safe: the
- * planner calls it under its lock, with its clock's time.
+ * after {@value SourcePlanner#STRIKES_BEFORE_BAN} strikes it is left out too. A piece it only lacks
+ * for now ({@link dev.ferry.spi.SourceLacks}) is left to the others for a while. Not thread-safe:
+ * the planner calls it under its lock, with its clock's time.
  */
 final class OtherSource {
   private static final Logger log = LoggerFactory.getLogger(OtherSource.class);
@@ -28,6 +33,13 @@ final class OtherSource {
 
   private final URI uri;
   private final BitSet blamedPieces = new BitSet();
+
+  /**
+   * Bytes it lacked ({@link SourceLacks}), with when it may be asked for their pieces again: a few
+   * at a time, forgotten once past.
+   */
+  private final Map<Long, Long> lacking = new HashMap<>();
+
   private long bannedUntilNanos;
   private boolean banned;
   private int failures;
@@ -108,7 +120,38 @@ final class OtherSource {
     if (blamed >= 0) {
       until = Math.min(until, (long) blamed * pieceSize);
     }
+    for (Iterator<Map.Entry<Long, Long>> it = lacking.entrySet().iterator(); it.hasNext(); ) {
+      Map.Entry<Long, Long> lacked = it.next();
+      if (now - lacked.getValue() >= 0) {
+        it.remove();
+        continue;
+      }
+      long lackedPiece = lacked.getKey() / pieceSize;
+      if (lackedPiece == piece) {
+        return start;
+      }
+      if (lackedPiece > piece) {
+        until = Math.min(until, lackedPiece * pieceSize);
+      }
+    }
     return until;
+  }
+
+  /**
+   * It lacked byte {@code offset} for now, at {@code now}: the piece is left to the others for
+   * {@code wait}, and it is not left out.
+   */
+  void lacks(long offset, Duration wait, String why, long now) {
+    long nanos = wait == null ? SourcePlanner.FIRST_BAN.toNanos() : wait.toNanos();
+    lacking.put(offset, now + nanos);
+    log.debug(
+        "{} source {} for {}: byte {} left to other sources for {} s: {}",
+        source.kind(),
+        source,
+        uri,
+        offset,
+        nanos / 1_000_000_000,
+        why);
   }
 
   /** It failed to deliver what it was asked for, at {@code now}: left out for a while. */

@@ -7,6 +7,7 @@ import dev.ferry.spi.LocalCopy;
 import dev.ferry.spi.OriginHeldOff;
 import dev.ferry.spi.Source;
 import dev.ferry.spi.SourceKind;
+import dev.ferry.spi.SourceLacks;
 import dev.ferry.spi.SourceProvider;
 import dev.ferry.spi.TransferFailure;
 import java.time.Duration;
@@ -533,14 +534,19 @@ public final class SourcePlanner {
   /**
    * {@code source} failed to deliver what it was asked for: unless it is the origin (whose failures
    * are the file's) or holds the origin off (its failure is the file's, and it is asked first again
-   * when the job retries), it is left out for a while.
+   * when the job retries), it is left out for a while; where it only lacks a piece for now ({@link
+   * SourceLacks}), that piece is left to the others instead.
    */
   public synchronized void failed(Source source, TransferFailure failure) {
     OtherSource candidate = candidateOf(source);
     if (candidate == null || failure instanceof OriginHeldOff) {
       return;
     }
-    candidate.failed(failure.getMessage(), clock.nanoTime());
+    if (failure instanceof SourceLacks lacks) {
+      candidate.lacks(lacks.offset(), lacks.retryAfter(), failure.getMessage(), clock.nanoTime());
+    } else {
+      candidate.failed(failure.getMessage(), clock.nanoTime());
+    }
     changes.signal();
   }
 

@@ -8,6 +8,7 @@ import dev.ferry.engine.FakeClock;
 import dev.ferry.spi.FileRef;
 import dev.ferry.spi.Source;
 import dev.ferry.spi.SourceKind;
+import dev.ferry.spi.SourceLacks;
 import dev.ferry.spi.SourceProvider;
 import dev.ferry.spi.SourceRequest;
 import dev.ferry.spi.SourceResponse;
@@ -187,6 +188,40 @@ class SourcePlannerTest {
         .isSameAs(origin);
     assertThat(plan(planner, 4L * PIECE))
         .isEqualTo(new SourcePlanner.Assignment(peer, 4L * PIECE, 7L * PIECE));
+  }
+
+  @Test
+  void aSourceThatLacksAPieceForNowIsNotLeftOutButThatPieceComesFromElsewhereForAWhile() {
+    Source peer = new Named(SourceKind.PEER, SIZE);
+    SourcePlanner planner = planner(peer);
+
+    planner.failed(
+        peer,
+        new SourceLacks(
+            3L * PIECE + 100,
+            Duration.ofSeconds(20),
+            HResult.DO_E_NO_SERVICE,
+            "test",
+            "nobody sent piece 3",
+            null));
+    assertThat(planner.isBanned(peer)).isFalse();
+    assertThat(plan(planner, 3L * PIECE).source())
+        .as("the piece it lacked comes from elsewhere")
+        .isSameAs(origin);
+    assertThat(plan(planner, 0))
+        .as("the source still serves up to that piece")
+        .isEqualTo(new SourcePlanner.Assignment(peer, 0, 3L * PIECE));
+    assertThat(plan(planner, 4L * PIECE).source()).isSameAs(peer);
+
+    clock.advance(Duration.ofSeconds(20));
+    assertThat(plan(planner, 0))
+        .as("once the wait is over, it is asked for that piece again")
+        .isEqualTo(new SourcePlanner.Assignment(peer, 0, SIZE));
+    planner.failed(peer, FAILURE);
+    clock.advance(SourcePlanner.FIRST_BAN);
+    assertThat(plan(planner, 0).source())
+        .as("a failure after a lack is its first: banned no longer than a first ban")
+        .isSameAs(peer);
   }
 
   @Test

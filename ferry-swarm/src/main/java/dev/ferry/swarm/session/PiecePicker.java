@@ -148,6 +148,27 @@ final class PiecePicker {
         + (w.suspects.isEmpty() ? "" : ", failed its check before");
   }
 
+  /** Under the lock: see {@link TorrentSession#anyoneSends}. */
+  boolean anyoneSends(int piece) {
+    for (Peer q : state.peers.values()) {
+      if (q.banned) {
+        continue;
+      }
+      if (q.has(piece) && !q.chokesUs && !q.rejected.contains(piece)) {
+        return true;
+      }
+      Wanted w = wanted.get(piece);
+      if (w != null) {
+        for (int b = 0; b < w.blocks; b++) {
+          if (q.outstanding.contains(key(piece, b))) {
+            return true;
+          }
+        }
+      }
+    }
+    return false;
+  }
+
   // ---- what peers say ----
 
   /** A HAVE; takes the lock. */

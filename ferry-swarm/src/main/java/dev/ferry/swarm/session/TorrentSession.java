@@ -182,6 +182,19 @@ public final class TorrentSession {
   }
 
   /**
+   * Whether a peer could send {@code piece} now: one that has it and unchokes this machine, or one
+   * asked for a block of it.
+   */
+  public boolean anyoneSends(int piece) {
+    state.lock.lock();
+    try {
+      return picker.anyoneSends(piece);
+    } finally {
+      state.lock.unlock();
+    }
+  }
+
+  /**
    * Payload taken in from peers so far, checked or not yet, less what failed its check (blocks of a
    * piece given up midway count): the pace of the peers, who send several pieces at once, each of
    * which is handed on only once it is whole.

@@ -6,6 +6,7 @@ import dev.ferry.spi.PieceCheck;
 import dev.ferry.spi.RangeNotSatisfiable;
 import dev.ferry.spi.Source;
 import dev.ferry.spi.SourceKind;
+import dev.ferry.spi.SourceLacks;
 import dev.ferry.spi.SourceRequest;
 import dev.ferry.spi.SourceResponse;
 import dev.ferry.spi.TransferFailure;
@@ -43,6 +44,21 @@ final class PeerSource implements Source {
 
   /** Pieces wanted ahead of the one read: enough to keep a few peers' request queues full. */
   private static final long WINDOW_BYTES = 8L << 20;
+
+  /**
+   * How long a piece the peers did not send, while they sent others, is left to other sources: a
+   * few of the rounds in which peers choke and unchoke (ten seconds, an optimistic unchoke thirty).
+   */
+  static final Duration LACKING_WAIT = Duration.ofSeconds(30);
+
+  /**
+   * How long a response waits for a piece no peer could send, while others come, before it ends:
+   * two of the rounds in which peers choke and unchoke, within the timeout.
+   */
+  private static Duration lackAfter(Duration timeout) {
+    Duration twoRounds = Duration.ofSeconds(20);
+    return timeout.compareTo(twoRounds) < 0 ? timeout : twoRounds;
+  }
 
   private final Function<URI, Optional<TorrentSession>> sessions;
   private final boolean origin;
@@ -203,7 +219,7 @@ final class PeerSource implements Source {
     }
     int pieceSize = session.torrent().pieceLength();
     int window = (int) Math.max(2, Math.min(64, WINDOW_BYTES / pieceSize));
-    PieceStream body = new PieceStream(session, start, end, window, timeout);
+    PieceStream body = new PieceStream(session, start, end, window, timeout, lackAfter(timeout));
     return new Response(
         start,
         end - start,
@@ -220,6 +236,15 @@ final class PeerSource implements Source {
 
   @Override
   public TransferFailure classify(IOException e, String doing) {
+    if (e instanceof PieceStream.Stalled stalled && !origin) {
+      return new SourceLacks(
+          stalled.offset,
+          LACKING_WAIT,
+          HResult.DO_E_NO_SERVICE,
+          PROTOCOL,
+          doing + ": " + e.getMessage(),
+          e);
+    }
     return TransferFailure.transientFailure(
         HResult.DO_E_NO_SERVICE,
         ErrorContext.REMOTE_FILE,

@@ -20,7 +20,9 @@ import java.util.concurrent.TimeoutException;
  * session fetches from peers. It keeps a window of pieces wanted ahead of the one being read, so
  * that the session can spread them over its peers (rarest first among them) while the engine copies
  * in order; the piece a read waits on is hurried ({@link TorrentSession#hurry}). A piece that does
- * not come within the timeout ends the stream, and the engine asks another source or tries again.
+ * not come within the timeout, or that no peer could send for a while (those that have it choke
+ * this machine), ends the stream: {@link Stalled} if other pieces came meanwhile, and the engine
+ * asks other sources for that piece; a plain timeout if nothing came at all.
  */
 final class PieceStream extends InputStream {
   private final TorrentSession session;
@@ -28,6 +30,11 @@ final class PieceStream extends InputStream {
   private final long end;
   private final int window;
   private final Duration timeout;
+  private final Duration lackAfter;
+
+  /** How often a read that waits looks whether a peer could send the piece. */
+  private static final long SLICE = TimeUnit.SECONDS.toNanos(1);
+
   private final ArrayDeque<CompletableFuture<ByteBuffer>> ahead = new ArrayDeque<>();
   private long position;
   private int nextPiece;
@@ -42,8 +49,20 @@ final class PieceStream extends InputStream {
   /** The piece a read waits for, so that {@link #abort} from another thread ends the wait. */
   private volatile CompletableFuture<ByteBuffer> waiting;
 
-  PieceStream(TorrentSession session, long start, long end, int window, Duration timeout) {
+  /**
+   * @param timeout how long a read waits for a piece at most
+   * @param lackAfter how long a read waits for a piece no peer could send (none that has it
+   *     unchokes this machine) while others come, before it ends the stream ({@link Stalled})
+   */
+  PieceStream(
+      TorrentSession session,
+      long start,
+      long end,
+      int window,
+      Duration timeout,
+      Duration lackAfter) {
     this.session = session;
+    this.lackAfter = lackAfter;
     this.pieceSize = session.torrent().pieceLength();
     this.position = start;
     this.end = end;
@@ -96,20 +115,7 @@ final class PieceStream extends InputStream {
     }
     ByteBuffer piece;
     try {
-      piece = head.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (TimeoutException e) {
-      int index = (int) (position / pieceSize);
-      // Told before the piece is withdrawn, which forgets what became of its blocks.
-      String holders = session.holders(index);
-      head.cancel(true);
-      throw new SocketTimeoutException(
-          "no peer sent piece "
-              + index
-              + " within "
-              + timeout.toSeconds()
-              + " s ("
-              + holders
-              + ")");
+      piece = awaitHead(head, (int) (position / pieceSize));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new InterruptedIOException("interrupted waiting for piece " + position / pieceSize);
@@ -132,6 +138,63 @@ final class PieceStream extends InputStream {
     }
     fill();
     return view;
+  }
+
+  /**
+   * The piece a read waits on, {@code index}: within the timeout, or until no peer could send it
+   * for {@link #lackAfter} while others came.
+   */
+  private ByteBuffer awaitHead(CompletableFuture<ByteBuffer> head, int index)
+      throws IOException, InterruptedException, ExecutionException {
+    long takenBefore = session.bytesTakenIn();
+    long start = System.nanoTime();
+    long slice = Math.min(SLICE, lackAfter.toNanos());
+    long unsentSince = -1;
+    while (true) {
+      long left = timeout.toNanos() - (System.nanoTime() - start);
+      String why;
+      if (left <= 0) {
+        why = "within " + timeout.toSeconds() + " s";
+      } else {
+        try {
+          return head.get(Math.min(left, slice), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+          long now = System.nanoTime();
+          if (session.anyoneSends(index)) {
+            unsentSince = -1;
+            continue;
+          }
+          unsentSince = unsentSince < 0 ? now : unsentSince;
+          if (now - unsentSince < lackAfter.toNanos() || session.bytesTakenIn() <= takenBefore) {
+            continue;
+          }
+          why =
+              "for " + lackAfter.toSeconds() + " s, and no peer that has it unchokes this machine";
+        }
+      }
+      // Told before the piece is withdrawn, which forgets what became of its blocks.
+      String message =
+          "no peer sent piece " + index + " " + why + " (" + session.holders(index) + ")";
+      boolean othersCame = session.bytesTakenIn() > takenBefore;
+      head.cancel(true);
+      throw othersCame ? new Stalled(position, message) : new SocketTimeoutException(message);
+    }
+  }
+
+  /**
+   * No peer sent the piece a read waited on, while other pieces came: the peers lack that one for
+   * now ({@link dev.ferry.spi.SourceLacks}), they are not gone.
+   */
+  static final class Stalled extends SocketTimeoutException {
+    private static final long serialVersionUID = 1L;
+
+    /** The byte the read waited on. */
+    final transient long offset;
+
+    Stalled(long offset, String message) {
+      super(message);
+      this.offset = offset;
+    }
   }
 
   /** Wants the pieces of the window that are not wanted yet. */

@@ -4,14 +4,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import dev.ferry.spi.SourceLacks;
 import dev.ferry.swarm.content.CanonicalTorrent;
 import dev.ferry.swarm.session.LocalPieces;
 import dev.ferry.swarm.session.Swarm;
 import dev.ferry.swarm.session.SwarmSettings;
 import dev.ferry.swarm.session.TorrentSession;
 import dev.ferry.swarm.torrent.SingleFileTorrent;
+import dev.ferry.swarm.wire.PeerId;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,7 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A response from peers that waits for a piece no peer sends ends as soon as the engine aborts it
  * (a job suspended, a transfer stopped), not when its timeout runs out; when the timeout does run
- * out, it says who could have sent the piece.
+ * out, it says who could have sent the piece, and, where other pieces came meanwhile, that the
+ * peers lack that one for now.
  */
 class PieceStreamTest {
   @TempDir Path dir;
@@ -42,7 +48,8 @@ class PieceStreamTest {
     SingleFileTorrent torrent = twoPieces();
     try (Swarm swarm = Swarm.start(SwarmSettings.defaults().withPort(-1))) {
       TorrentSession lonely = swarm.add(torrent, LocalPieces.none());
-      PieceStream stream = new PieceStream(lonely, 0, torrent.length(), 2, Duration.ofHours(1));
+      PieceStream stream =
+          new PieceStream(lonely, 0, torrent.length(), 2, Duration.ofHours(1), Duration.ofHours(1));
       AtomicReference<Throwable> ended = new AtomicReference<>();
       Thread reader =
           Thread.ofVirtual()
@@ -67,12 +74,57 @@ class PieceStreamTest {
   }
 
   @Test
+  void aPieceNoPeerSendsWhileAnotherComesIsOneThePeersLackForNow() throws Exception {
+    SingleFileTorrent torrent = twoPieces();
+    LocalPieces file = LocalPieces.ofFile(dir.resolve("content"));
+    // A peer that has the second piece only.
+    LocalPieces second =
+        new LocalPieces() {
+          @Override
+          public boolean has(int piece) {
+            return piece == 1;
+          }
+
+          @Override
+          public void read(long offset, ByteBuffer dst) throws IOException {
+            file.read(offset, dst);
+          }
+        };
+    InetAddress loopback = InetAddress.getLoopbackAddress();
+    try (Swarm holder =
+            Swarm.start(SwarmSettings.defaults().withBindAddress(loopback).withPort(0));
+        Swarm asker = Swarm.start(SwarmSettings.defaults().withPort(-1))) {
+      holder.add(torrent, second);
+      TorrentSession session = asker.add(torrent, LocalPieces.none());
+      session.connect(new InetSocketAddress(loopback, holder.port()));
+      await().atMost(Duration.ofSeconds(30)).until(() -> session.available(256 * 1024) > 0);
+      PeerSource peers = PeerSource.beside(session, Duration.ofHours(1), PeerId.random());
+      // Nobody has piece 0; piece 1 comes meanwhile.
+      PieceStream stream =
+          new PieceStream(
+              session, 0, torrent.length(), 2, Duration.ofHours(1), Duration.ofSeconds(1));
+
+      assertThatThrownBy(() -> stream.read(new byte[100], 0, 100))
+          .isInstanceOfSatisfying(
+              PieceStream.Stalled.class,
+              stalled ->
+                  assertThat(peers.classify(stalled, "reading"))
+                      .isInstanceOfSatisfying(
+                          SourceLacks.class, lacks -> assertThat(lacks.offset()).isZero()))
+          .hasMessageContaining(
+              "no peer sent piece 0 for 1 s, and no peer that has it unchokes this machine");
+      assertThat(session.bytesTakenIn()).isEqualTo(256 * 1024);
+    }
+  }
+
+  @Test
   void aPieceNoPeerSendsInTimeEndsTheReadSayingWhoHasIt() throws Exception {
     SingleFileTorrent torrent = twoPieces();
     try (Swarm swarm = Swarm.start(SwarmSettings.defaults().withPort(-1))) {
       TorrentSession lonely = swarm.add(torrent, LocalPieces.none());
       PieceStream stream =
-          new PieceStream(lonely, 256 * 1024, torrent.length(), 1, Duration.ofMillis(200));
+          new PieceStream(
+              lonely, 256 * 1024, torrent.length(), 1, Duration.ofMillis(200), Duration.ofHours(1));
 
       assertThatThrownBy(() -> stream.read(new byte[100], 0, 100))
           .isInstanceOf(SocketTimeoutException.class)
