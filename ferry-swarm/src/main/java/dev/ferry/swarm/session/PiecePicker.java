@@ -150,6 +150,7 @@ final class PiecePicker {
 
   /** Under the lock: see {@link TorrentSession#anyoneSends}. */
   boolean anyoneSends(int piece) {
+    Wanted w = wanted.get(piece);
     for (Peer q : state.peers.values()) {
       if (q.banned) {
         continue;
@@ -157,7 +158,6 @@ final class PiecePicker {
       if (q.has(piece) && !q.chokesUs && !q.rejected.contains(piece)) {
         return true;
       }
-      Wanted w = wanted.get(piece);
       if (w != null) {
         for (int b = 0; b < w.blocks; b++) {
           if (q.outstanding.contains(key(piece, b))) {
@@ -315,8 +315,11 @@ final class PiecePicker {
         }
       }
     }
+    if (!p.outstanding.isEmpty() || p.snubbed) {
+      return;
+    }
     boolean endgame = endgame();
-    if (p.outstanding.isEmpty() && !p.snubbed && (endgame || urgent > 0)) {
+    if (endgame || urgent > 0) {
       for (Wanted w : wanted.values()) {
         if ((!endgame && !w.urgent)
             || w.verifying
