@@ -3,6 +3,7 @@ package dev.ferry.spi;
 import dev.ferry.api.ErrorContext;
 import dev.ferry.api.HResult;
 import java.time.Duration;
+import java.util.Objects;
 
 /**
  * A source other than the origin stopped at byte {@link #offset} because it does not have that
@@ -27,7 +28,14 @@ public final class SourceLacks extends TransferFailure {
       String protocol,
       String message,
       Throwable cause) {
-    super(code.value(), ErrorContext.REMOTE_FILE, true, protocol, retryAfter, message, cause);
+    super(
+        code.value(),
+        ErrorContext.REMOTE_FILE,
+        true,
+        protocol,
+        Objects.requireNonNull(retryAfter, "retryAfter"),
+        message,
+        cause);
     if (offset < 0 || retryAfter.isNegative()) {
       throw new IllegalArgumentException("offset " + offset + ", retry after " + retryAfter);
     }

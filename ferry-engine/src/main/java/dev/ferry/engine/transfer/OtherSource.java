@@ -142,7 +142,7 @@ final class OtherSource {
    * {@code wait}, and it is not left out.
    */
   void lacks(long offset, Duration wait, String why, long now) {
-    long nanos = wait == null ? SourcePlanner.FIRST_BAN.toNanos() : wait.toNanos();
+    long nanos = wait.toNanos();
     lacking.put(offset, now + nanos);
     log.debug(
         "{} source {} for {}: byte {} left to other sources for {} s: {}",

@@ -53,12 +53,9 @@ final class PeerSource implements Source {
 
   /**
    * How long a response waits for a piece no peer could send, while others come, before it ends:
-   * two of the rounds in which peers choke and unchoke, within the timeout.
+   * two of the rounds in which peers choke and unchoke.
    */
-  private static Duration lackAfter(Duration timeout) {
-    Duration twoRounds = Duration.ofSeconds(20);
-    return timeout.compareTo(twoRounds) < 0 ? timeout : twoRounds;
-  }
+  private static final Duration LACK_AFTER = Duration.ofSeconds(20);
 
   private final Function<URI, Optional<TorrentSession>> sessions;
   private final boolean origin;
@@ -219,7 +216,7 @@ final class PeerSource implements Source {
     }
     int pieceSize = session.torrent().pieceLength();
     int window = (int) Math.max(2, Math.min(64, WINDOW_BYTES / pieceSize));
-    PieceStream body = new PieceStream(session, start, end, window, timeout, lackAfter(timeout));
+    PieceStream body = new PieceStream(session, start, end, window, timeout, LACK_AFTER);
     return new Response(
         start,
         end - start,

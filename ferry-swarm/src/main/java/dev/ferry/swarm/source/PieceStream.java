@@ -189,7 +189,7 @@ final class PieceStream extends InputStream {
     private static final long serialVersionUID = 1L;
 
     /** The byte the read waited on. */
-    final transient long offset;
+    final long offset;
 
     Stalled(long offset, String message) {
       super(message);

@@ -99,10 +99,11 @@ class PieceStreamTest {
       session.connect(new InetSocketAddress(loopback, holder.port()));
       await().atMost(Duration.ofSeconds(30)).until(() -> session.available(256 * 1024) > 0);
       PeerSource peers = PeerSource.beside(session, Duration.ofHours(1), PeerId.random());
-      // Nobody has piece 0; piece 1 comes meanwhile.
+      // Nobody has piece 0; piece 1 comes meanwhile. Without the wait for a piece nobody sends,
+      // the read would end at the timeout, with another message.
       PieceStream stream =
           new PieceStream(
-              session, 0, torrent.length(), 2, Duration.ofHours(1), Duration.ofSeconds(1));
+              session, 0, torrent.length(), 2, Duration.ofSeconds(60), Duration.ofSeconds(1));
 
       assertThatThrownBy(() -> stream.read(new byte[100], 0, 100))
           .isInstanceOfSatisfying(
