@@ -35,12 +35,32 @@ public interface Source {
 
   /**
    * How many bytes of the file at {@code uri} this source can serve in one request starting at
-   * {@code offset}: 0 when it has none there, {@link Long#MAX_VALUE} (the default) when it can
+   * {@code offset} now: 0 when it has none there, {@link Long#MAX_VALUE} (the default) when it can
    * serve everything from there to the end. A peer holding some of the pieces answers with the run
    * of them that starts at {@code offset}; the planner asks no more of it than that.
    */
   default long available(URI uri, long offset) {
     return Long.MAX_VALUE;
+  }
+
+  /**
+   * How many bytes of the file at {@code uri} from {@code offset} this source holds, whether or not
+   * it would send them now: peers that choke this machine hold pieces they may send later. The
+   * origin is not asked for what another source holds while the others keep up; requests go where
+   * {@link #available} says. By default what it has available.
+   */
+  default long holds(URI uri, long offset) {
+    return available(uri, offset);
+  }
+
+  /**
+   * The pieces of {@code pieceSize} bytes of the file at {@code uri} ({@code fileSize} bytes) this
+   * source holds here already, taken in ahead of any request (peers fetch pieces their peers offer
+   * while they may, and keep them until asked): asked for first, they cost nothing to fetch, and
+   * what holds them is freed to take in more. None (the default) where it takes in nothing ahead.
+   */
+  default BitSet ready(URI uri, long fileSize, int pieceSize) {
+    return new BitSet();
   }
 
   /**

@@ -9,12 +9,12 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * The order in which a connection of a file shared with other sources (peers) looks for work: the
- * parts other sources offer, while one of them can take a request, from a place drawn once for the
- * transfer and wrapping around; then the pieces the origin is asked for ({@link OriginPick}), of
- * those no other source offers or is promised; then, only where the caller falls back (the other
- * sources fall behind the origin, {@link OthersPace}), every missing span from a place drawn once
- * for the transfer, wrapping around: the origin then fetches what they offer rather than wait on
- * them.
+ * parts other sources would send now, while one of them can take a request, those they hold here
+ * already first, the others from a place drawn once for the transfer and wrapping around; then the
+ * pieces the origin is asked for ({@link OriginPick}), of those no other source offers or is
+ * promised; then, only where the caller falls back (the other sources fall behind the origin,
+ * {@link OthersPace}), every missing span from a place drawn once for the transfer, wrapping
+ * around: the origin then fetches what they offer rather than wait on them.
  */
 final class ClaimOrder {
   private final SourcePlanner planner;
@@ -59,6 +59,8 @@ final class ClaimOrder {
         segments.uncovered(gaps),
         rotated(gaps, spreadFrom),
         spreadFrom,
+        planner.ready(fileSize, pieceSize),
+        planner.servable(fileSize, pieceSize),
         planner.offered(fileSize, pieceSize),
         planner.promised(fileSize, pieceSize),
         !forOrigin && planner.othersHaveRoom(),
@@ -77,7 +79,11 @@ final class ClaimOrder {
    *     from each other at once, each from its own place, ask each for different pieces, and keep
    *     every machine's uplink busy; from the file's start, all would ask the few holding its first
    *     pieces
-   * @param offered the pieces other sources offer now
+   * @param ready the pieces other sources hold here already ({@link dev.ferry.spi.Source#ready}):
+   *     their requests are for these first, in order
+   * @param servable the pieces other sources would send now: their requests are for these
+   * @param offered the pieces other sources hold, sending them now or later: the origin is not
+   *     asked for these
    * @param promised the pieces other sources expect to offer: other machines fetch them from the
    *     origin ({@link dev.ferry.spi.Source#promised}); the origin is not asked for them here
    * @param othersHaveRoom whether another source can take a request now
@@ -89,6 +95,8 @@ final class ClaimOrder {
       List<Span> uncovered,
       List<Span> gaps,
       long spreadFrom,
+      BitSet ready,
+      BitSet servable,
       BitSet offered,
       BitSet promised,
       boolean othersHaveRoom,
@@ -104,13 +112,12 @@ final class ClaimOrder {
       free.set((int) (span.start() / pieceSize), (int) ((span.end() + pieceSize - 1) / pieceSize));
     }
     if (othersHaveRoom) {
-      List<Span> fromOthers = new ArrayList<>();
-      for (int first = offered.nextSetBit(0); first >= 0; ) {
-        int end = offered.nextClearBit(first);
-        within(uncovered, pieces(first, end, fileSize, pieceSize), fromOthers);
-        first = offered.nextSetBit(end);
-      }
-      order.addAll(rotated(fromOthers, spreadFrom));
+      BitSet here = (BitSet) ready.clone();
+      here.and(servable);
+      BitSet rest = (BitSet) servable.clone();
+      rest.andNot(here);
+      order.addAll(runs(uncovered, here, fileSize, pieceSize));
+      order.addAll(rotated(runs(uncovered, rest, fileSize, pieceSize), spreadFrom));
     }
     BitSet elsewhere = (BitSet) offered.clone();
     elsewhere.or(promised);
@@ -140,6 +147,18 @@ final class ClaimOrder {
     }
     head.addAll(tail);
     return head;
+  }
+
+  /** The parts of {@code uncovered} within the runs of {@code pieces}, in order. */
+  private static List<Span> runs(
+      List<Span> uncovered, BitSet pieces, long fileSize, int pieceSize) {
+    List<Span> runs = new ArrayList<>();
+    for (int first = pieces.nextSetBit(0); first >= 0; ) {
+      int end = pieces.nextClearBit(first);
+      within(uncovered, pieces(first, end, fileSize, pieceSize), runs);
+      first = pieces.nextSetBit(end);
+    }
+    return runs;
   }
 
   private static Span pieces(int first, int end, long fileSize, int pieceSize) {

@@ -95,8 +95,23 @@ final class OtherSource {
     return held < source.connectionLimit() && !bannedAt(now);
   }
 
-  /** How far from {@code start} towards {@code stop} it may be asked at {@code now}; start: not. */
+  /**
+   * How far from {@code start} towards {@code stop} it may be asked at {@code now} ({@link
+   * Source#available}); start: not.
+   */
   long servableEnd(long start, long stop, int pieceSize, long now) {
+    return end(start, stop, pieceSize, now, false);
+  }
+
+  /**
+   * As {@link #servableEnd}, by what it holds ({@link Source#holds}), whether it would send it now
+   * or not.
+   */
+  long heldEnd(long start, long stop, int pieceSize, long now) {
+    return end(start, stop, pieceSize, now, true);
+  }
+
+  private long end(long start, long stop, int pieceSize, long now, boolean held) {
     if (bannedAt(now)) {
       return start;
     }
@@ -107,7 +122,7 @@ final class OtherSource {
     }
     long available;
     try {
-      available = source.available(uri, start);
+      available = held ? source.holds(uri, start) : source.available(uri, start);
     } catch (RuntimeException e) {
       log.warn("source {} failed to say what it has of {}", source, uri, e);
       return start;

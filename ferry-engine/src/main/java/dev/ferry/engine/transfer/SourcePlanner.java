@@ -202,13 +202,32 @@ public final class SourcePlanner {
   }
 
   /**
-   * The pieces some source other than the origin offers now (not banned, not blamed for the piece),
-   * from what each says it has ({@link Source#available}): pieces the origin need not be asked for.
+   * The pieces some source other than the origin offers (not banned, not blamed for the piece),
+   * from what each says it holds ({@link Source#holds}), whether it would send them now or later:
+   * pieces the origin need not be asked for.
    */
   public synchronized BitSet offered(long fileSize, int pieceSize) {
-    BitSet offered = new BitSet();
+    BitSet offered = pieces(fileSize, pieceSize, true);
+    originRequests.offered((long) offered.cardinality() * pieceSize);
+    offeredFileSize = fileSize;
+    offeredPieceSize = pieceSize;
+    return offered;
+  }
+
+  /**
+   * The pieces some source other than the origin would send now (not banned, not blamed for the
+   * piece), from what each says it has available ({@link Source#available}): those a request to
+   * another source is for.
+   */
+  public synchronized BitSet servable(long fileSize, int pieceSize) {
+    return pieces(fileSize, pieceSize, false);
+  }
+
+  /** {@link #offered} (held) or {@link #servable}. */
+  private BitSet pieces(long fileSize, int pieceSize, boolean held) {
+    BitSet pieces = new BitSet();
     if (fileSize <= 0 || pieceSize <= 0) {
-      return offered;
+      return pieces;
     }
     int pieceCount = (int) ((fileSize + pieceSize - 1) / pieceSize);
     long now = clock.nanoTime();
@@ -216,7 +235,10 @@ public final class SourcePlanner {
       int piece = 0;
       while (piece < pieceCount) {
         long start = (long) piece * pieceSize;
-        long until = candidate.servableEnd(start, fileSize, pieceSize, now);
+        long until =
+            held
+                ? candidate.heldEnd(start, fileSize, pieceSize, now)
+                : candidate.servableEnd(start, fileSize, pieceSize, now);
         if (until <= start) {
           piece++;
           continue;
@@ -224,15 +246,36 @@ public final class SourcePlanner {
         // A run ending inside a piece offers that piece only in part: not offered.
         int end = until >= fileSize ? pieceCount : (int) (until / pieceSize);
         if (end > piece) {
-          offered.set(piece, end);
+          pieces.set(piece, end);
         }
         piece = Math.max(end, piece + 1);
       }
     }
-    originRequests.offered((long) offered.cardinality() * pieceSize);
-    offeredFileSize = fileSize;
-    offeredPieceSize = pieceSize;
-    return offered;
+    return pieces;
+  }
+
+  /**
+   * The pieces some source other than the origin (not banned) holds here already ({@link
+   * Source#ready}): the first a request to another source is for.
+   */
+  public synchronized BitSet ready(long fileSize, int pieceSize) {
+    BitSet ready = new BitSet();
+    if (fileSize <= 0 || pieceSize <= 0) {
+      return ready;
+    }
+    long now = clock.nanoTime();
+    for (OtherSource candidate : others) {
+      if (candidate.bannedAt(now)) {
+        continue;
+      }
+      try {
+        ready.or(candidate.source.ready(file.uri(), fileSize, pieceSize));
+      } catch (RuntimeException e) {
+        log.warn(
+            "source {} failed to say what it holds ready of {}", candidate.source, file.uri(), e);
+      }
+    }
+    return ready;
   }
 
   /**
@@ -502,12 +545,13 @@ public final class SourcePlanner {
 
   /**
    * Whether a source other than the origin could serve bytes at {@code start}, were it free and the
-   * version known: not banned, not blamed for the piece, has bytes there.
+   * version known: not banned, not blamed for the piece, holds bytes there (peers that choke this
+   * machine may unchoke it while the origin is held back).
    */
   private boolean othersCanServe(long start, int pieceSize, long now) {
     for (OtherSource candidate : others) {
       if (!SourceKind.ORIGIN.equals(candidate.source.kind())
-          && candidate.servableEnd(start, Long.MAX_VALUE, pieceSize, now) > start) {
+          && candidate.heldEnd(start, Long.MAX_VALUE, pieceSize, now) > start) {
         return true;
       }
     }

@@ -120,7 +120,8 @@ class OriginPickTest {
 
     assertThat(
             ClaimOrder.of(
-                uncovered, gaps, 0, offered, none(), true, 3200, piece, 4, 0.5, last, true))
+                uncovered, gaps, 0, none(), offered, offered, none(), true, 3200, piece, 4, 0.5,
+                last, true))
         .containsExactly(
             new Span(200, 400),
             // The largest run nobody offers: pieces 15 to 31, from its middle.
@@ -129,7 +130,8 @@ class OriginPickTest {
             new Span(1500, 3200));
     assertThat(
             ClaimOrder.of(
-                uncovered, gaps, 0, offered, none(), false, 3200, piece, 4, 0.5, last, false))
+                uncovered, gaps, 0, none(), offered, offered, none(), false, 3200, piece, 4, 0.5,
+                last, false))
         .containsExactly(new Span(2300, 2700));
   }
 
@@ -143,8 +145,69 @@ class OriginPickTest {
 
     assertThat(
             ClaimOrder.of(
-                gaps, gaps, 2100, offered, pieces(0, 32), true, 3200, piece, 4, 0.5, null, false))
+                gaps,
+                gaps,
+                2100,
+                none(),
+                offered,
+                offered,
+                pieces(0, 32),
+                true,
+                3200,
+                piece,
+                4,
+                0.5,
+                null,
+                false))
         .containsExactly(new Span(2100, 2400), new Span(200, 600), new Span(2000, 2100));
+  }
+
+  @Test
+  void whatOthersHoldHereAlreadyComesFirst() {
+    int piece = 100;
+    List<Span> gaps = List.of(new Span(0, 3200));
+    BitSet servable = pieces(2, 6);
+    servable.or(pieces(20, 24));
+    // Pieces 21 and 22 are taken in already, and piece 30, which no peer would send now.
+    BitSet ready = pieces(21, 23);
+    ready.set(30);
+
+    assertThat(
+            ClaimOrder.of(
+                gaps,
+                gaps,
+                0,
+                ready,
+                servable,
+                servable,
+                pieces(0, 32),
+                true,
+                3200,
+                piece,
+                4,
+                0.5,
+                null,
+                false))
+        .containsExactly(
+            new Span(2100, 2300), new Span(200, 600), new Span(2000, 2100), new Span(2300, 2400));
+  }
+
+  @Test
+  void whatOthersHoldButWouldNotSendNowIsAskedOfNeitherThemNorTheOrigin() {
+    int piece = 100;
+    List<Span> gaps = List.of(new Span(0, 3200));
+    // Peers hold pieces 2 to 9; only those holding 6 and 7 unchoke this machine.
+    BitSet held = pieces(2, 10);
+    BitSet servable = pieces(6, 8);
+
+    assertThat(
+            ClaimOrder.of(
+                gaps, gaps, 0, none(), servable, held, none(), true, 3200, piece, 4, 0.5, null,
+                false))
+        .as(
+            "what peers would send now, then the origin's first pick: a piece from the middle of"
+                + " what nobody holds (10 to 31); pieces 2 to 5 and 8, 9 wait for their holders")
+        .containsExactly(new Span(600, 800), new Span(2100, 2200));
   }
 
   @Test
@@ -157,17 +220,44 @@ class OriginPickTest {
 
     assertThat(
             ClaimOrder.of(
-                gaps, gaps, 0, offered, promised, false, 3200, piece, 4, 0.5, null, false))
+                gaps, gaps, 0, none(), offered, offered, promised, false, 3200, piece, 4, 0.5, null,
+                false))
         .as("a first request: one piece of this machine's own, from the middle of them")
         .containsExactly(new Span(100, 200));
     assertThat(
             ClaimOrder.of(
-                gaps, gaps, 0, offered, pieces(0, 32), false, 3200, piece, 4, 0.5, null, false))
+                gaps,
+                gaps,
+                0,
+                none(),
+                offered,
+                offered,
+                pieces(0, 32),
+                false,
+                3200,
+                piece,
+                4,
+                0.5,
+                null,
+                false))
         .as("all promised: this machine waits for the others")
         .isEmpty();
     assertThat(
             ClaimOrder.of(
-                gaps, gaps, 0, offered, pieces(0, 32), false, 3200, piece, 4, 0.5, null, true))
+                gaps,
+                gaps,
+                0,
+                none(),
+                offered,
+                offered,
+                pieces(0, 32),
+                false,
+                3200,
+                piece,
+                4,
+                0.5,
+                null,
+                true))
         .as("the others fall behind: every gap, promised or not")
         .containsExactly(new Span(0, 3200));
   }

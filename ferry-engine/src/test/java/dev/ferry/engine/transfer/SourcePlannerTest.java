@@ -17,6 +17,7 @@ import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.BitSet;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
@@ -72,6 +73,39 @@ class SourcePlannerTest {
     @Override
     public long takenIn(URI uri) {
       return taken.getAsLong();
+    }
+
+    @Override
+    public SourceResponse open(SourceRequest request) {
+      throw new UnsupportedOperationException("the planner never opens");
+    }
+
+    @Override
+    public TransferFailure classify(IOException e, String doing) {
+      return FAILURE;
+    }
+  }
+
+  /** {@code sends}, holding the bytes {@code [0, holds)} ({@link Source#holds}). */
+  private record Holding(Named sends, long holds) implements Source {
+    @Override
+    public SourceKind kind() {
+      return sends.kind();
+    }
+
+    @Override
+    public String protocol() {
+      return sends.protocol();
+    }
+
+    @Override
+    public long available(URI uri, long offset) {
+      return sends.available(uri, offset);
+    }
+
+    @Override
+    public long holds(URI uri, long offset) {
+      return offset < holds ? holds - offset : 0;
     }
 
     @Override
@@ -222,6 +256,28 @@ class SourcePlannerTest {
     assertThat(plan(planner, 0).source())
         .as("a failure after a lack is its first: banned no longer than a first ban")
         .isSameAs(peer);
+  }
+
+  @Test
+  void whatASourceHoldsButWouldNotSendNowIsOfferedButNotAskedOfIt() {
+    // Peers hold pieces 0 to 7; those that unchoke this machine, only 0 and 1.
+    Source peer = new Holding(new Named(SourceKind.PEER, 2L * PIECE), 8L * PIECE);
+    SourcePlanner planner = planner(peer);
+
+    assertThat(planner.offered(SIZE, PIECE))
+        .as("not for the origin: all it holds")
+        .isEqualTo(bits(0, 8));
+    assertThat(planner.servable(SIZE, PIECE)).as("what it is asked for").isEqualTo(bits(0, 2));
+    assertThat(plan(planner, 0)).isEqualTo(new SourcePlanner.Assignment(peer, 0, 2L * PIECE));
+    assertThat(plan(planner, 4L * PIECE).source())
+        .as("a span it would not send now is not asked of it")
+        .isSameAs(origin);
+  }
+
+  private static BitSet bits(int from, int to) {
+    BitSet bits = new BitSet();
+    bits.set(from, to);
+    return bits;
   }
 
   @Test

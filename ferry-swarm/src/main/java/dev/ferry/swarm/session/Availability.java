@@ -5,17 +5,20 @@ import dev.ferry.swarm.wire.WireException;
 
 /**
  * How many connected peers have each piece, from their HAVE, bitfield and HAVE_ALL messages: what
- * the picker's rarest-first order and {@link TorrentSession#available} read. A seed (HAVE_ALL)
- * counts once for every piece rather than in each. Under the session's lock, but for {@link
- * #available} (which takes it) and the checks of what a peer sent (made before it is taken).
+ * the picker's rarest-first order, {@link TorrentSession#available} and {@link TorrentSession#held}
+ * read. A seed (HAVE_ALL) counts once for every piece rather than in each. Under the session's
+ * lock, but for {@link #available} and {@link #held} (which take it) and the checks of what a peer
+ * sent (made before it is taken).
  */
 final class Availability {
   private final SessionState state;
+  private final Ahead ahead;
   private final int[] counts;
   private int seeds;
 
-  Availability(SessionState state) {
+  Availability(SessionState state, Ahead ahead) {
     this.state = state;
+    this.ahead = ahead;
     this.counts = new int[state.pieceCount];
   }
 
@@ -26,6 +29,19 @@ final class Availability {
 
   /** See {@link TorrentSession#available}. */
   long available(long offset) {
+    return run(offset, true);
+  }
+
+  /** See {@link TorrentSession#held}. */
+  long held(long offset) {
+    return run(offset, false);
+  }
+
+  /**
+   * The bytes from {@code offset} to the end of the run of pieces kept here ({@link Ahead}) or that
+   * some connected peer has, or (unchoking) some that also unchokes us and is not banned.
+   */
+  private long run(long offset, boolean unchoking) {
     if (offset < 0 || offset >= state.torrent.length()) {
       return 0;
     }
@@ -34,7 +50,8 @@ final class Availability {
     state.lock.lock();
     try {
       int piece = first;
-      while (piece < state.pieceCount && of(piece) > 0) {
+      while (piece < state.pieceCount
+          && (ahead.has(piece) || (of(piece) > 0 && (!unchoking || sentBySomeone(piece))))) {
         piece++;
       }
       if (piece == first) {
@@ -44,6 +61,16 @@ final class Availability {
     } finally {
       state.lock.unlock();
     }
+  }
+
+  /** Under the lock: whether a peer that unchokes us, not banned, has the piece. */
+  private boolean sentBySomeone(int piece) {
+    for (Peer p : state.peers.values()) {
+      if (!p.chokesUs && !p.banned && p.has(piece)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** A HAVE's piece, checked before the lock is taken. */

@@ -28,14 +28,16 @@ final class Fetches {
   private final PiecePicker picker;
   private final Blame blame;
   private final PieceHashes hashes;
+  private final Ahead ahead;
   private long bytesDownloaded;
   private long bytesTakenIn;
 
-  Fetches(SessionState state, PiecePicker picker, Blame blame, PieceHashes hashes) {
+  Fetches(SessionState state, PiecePicker picker, Blame blame, PieceHashes hashes, Ahead ahead) {
     this.state = state;
     this.picker = picker;
     this.blame = blame;
     this.hashes = hashes;
+    this.ahead = ahead;
   }
 
   /** See {@link TorrentSession#fetch}; the piece is in range. */
@@ -46,12 +48,18 @@ final class Fetches {
       if (state.closed) {
         return CompletableFuture.failedFuture(state.closedException());
       }
+      ahead.fetched(state.now());
+      byte[] kept = ahead.take(piece);
+      if (kept != null) {
+        return CompletableFuture.completedFuture(ByteBuffer.wrap(kept));
+      }
       Wanted w = picker.wanted(piece);
       boolean fresh = w == null;
       if (fresh) {
         w = new Wanted(piece, state.pieceLength(piece));
         picker.want(w);
       }
+      w.ahead = false;
       w.futures.add(future);
       if (fresh) {
         for (Peer p : state.peers.values()) {
@@ -92,6 +100,7 @@ final class Fetches {
       pending.addAll(w.futures);
     }
     picker.unwantAll();
+    ahead.clear();
     return pending;
   }
 
@@ -202,6 +211,11 @@ final class Fetches {
         }
         complete = List.copyOf(w.futures);
         w.futures.clear();
+        if (complete.isEmpty() && w.ahead) {
+          ahead.keep(w.piece, w.data);
+        } else {
+          ahead.handed(w.piece);
+        }
       } else {
         blame.failed(w);
       }
@@ -250,7 +264,7 @@ final class Fetches {
       }
       for (Peer p : state.peers.values()) {
         picker.cancel(p, w);
-        p.connection.interested(picker.wantsFrom(p));
+        p.connection.interested(picker.interestedIn(p));
       }
       picker.fillAll();
     } finally {

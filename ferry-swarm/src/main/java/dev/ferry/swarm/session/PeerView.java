@@ -10,7 +10,7 @@ import java.net.InetSocketAddress;
  *     socket's
  * @param id its peer id
  * @param choked whether the peer chokes us (we may not download from it now)
- * @param interested whether we are interested in it (it has a piece we want)
+ * @param interested whether we are interested in it (it has a piece we want or lack)
  * @param piecesHave how many pieces it has announced
  * @param downloaded verified-or-pending payload received from it
  * @param uploaded payload sent to it

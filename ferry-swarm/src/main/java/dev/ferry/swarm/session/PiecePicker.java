@@ -47,14 +47,16 @@ final class PiecePicker {
 
   private final SessionState state;
   private final Availability availability;
+  private final Ahead ahead;
   private final Map<Integer, Wanted> wanted = new LinkedHashMap<>();
 
   /** How many wanted pieces are urgent. */
   private int urgent;
 
-  PiecePicker(SessionState state, Availability availability) {
+  PiecePicker(SessionState state, Availability availability, Ahead ahead) {
     this.state = state;
     this.availability = availability;
+    this.ahead = ahead;
   }
 
   // ---- the wanted pieces, under the lock ----
@@ -176,8 +178,12 @@ final class PiecePicker {
     availability.check(piece);
     state.lock.lock();
     try {
-      if (availability.have(p, piece) && wanted.containsKey(piece)) {
-        interestAndFill(p);
+      if (availability.have(p, piece)) {
+        if (wanted.containsKey(piece)) {
+          interestAndFill(p);
+        } else if (!state.announced(piece)) {
+          p.connection.interested(true);
+        }
       }
     } finally {
       state.lock.unlock();
@@ -246,6 +252,9 @@ final class PiecePicker {
 
   /** Under the lock, once a second: rates and pipelines, and peers that snub us. */
   void tick(long now) {
+    // Pieces gained since (from any source) may leave nothing to want of a peer.
+    interestAll();
+    ahead.tick(wanted, now);
     for (Peer p : List.copyOf(state.peers.values())) {
       p.measure(now);
       if (!p.outstanding.isEmpty() && now - p.progressAt >= SNUB_AFTER && !p.snubbed) {
@@ -258,19 +267,31 @@ final class PiecePicker {
 
   // ---- requests, under the lock ----
 
-  /** Under the lock: whether p has a wanted piece, said to it, and requests if it may. */
+  /** Under the lock: whether we are interested in p, said to it, and requests if it may. */
   void interestAndFill(Peer p) {
-    p.connection.interested(wantsFrom(p));
+    p.connection.interested(interestedIn(p));
     fill(p);
   }
 
-  /** Under the lock: every peer told whether it has a piece we want. */
+  /** Under the lock: every peer told whether we are interested in it. */
   void interestAll() {
     for (Peer q : state.peers.values()) {
-      q.connection.interested(wantsFrom(q));
+      q.connection.interested(interestedIn(q));
     }
   }
 
+  /**
+   * Under the lock: whether p has a piece we want or lack. Interest in every peer that has a piece
+   * we lack, not only the pieces fetched now: a peer unchokes only peers interested in it, and the
+   * pieces fetched next are chosen from what peers that unchoke us have ({@link
+   * Availability#available}); interested only in the holders of the pieces fetched now, a machine
+   * would be unchoked by no other, and never find pieces it could fetch elsewhere.
+   */
+  boolean interestedIn(Peer p) {
+    return state.lacksFrom(p) || wantsFrom(p);
+  }
+
+  /** Under the lock: whether p has a piece fetched now. */
   boolean wantsFrom(Peer p) {
     for (Wanted w : wanted.values()) {
       if (!w.verifying && p.has(w.piece)) {
@@ -306,7 +327,12 @@ final class PiecePicker {
               ? current
               : choose(p);
       if (w == null) {
-        break;
+        // None of the wanted pieces to ask p for: a piece fetched ahead, while fetches are made.
+        w = ahead.choose(p, wanted, availability, state.now());
+        if (w == null) {
+          break;
+        }
+        want(w);
       }
       p.current = w.piece;
       for (int b = 0; b < w.blocks && p.outstanding.size() < depth; b++) {
@@ -322,6 +348,7 @@ final class PiecePicker {
     if (endgame || urgent > 0) {
       for (Wanted w : wanted.values()) {
         if ((!endgame && !w.urgent)
+            || w.ahead
             || w.verifying
             || !p.has(w.piece)
             || p.rejected.contains(w.piece)
@@ -362,10 +389,12 @@ final class PiecePicker {
           || (!w.suspects.isEmpty() && othersHold(w, p))) {
         continue;
       }
+      long spare = w.ahead ? 1 : 0;
       long late = w.urgent ? 0 : 1;
       long begun = w.unrequested < w.blocks ? 0 : 1;
       long score =
-          (late << 61)
+          (spare << 62)
+              | (late << 61)
               | (begun << 60)
               | ((long) Math.min(availability.of(w.piece), 0xFFFF) << 32)
               | (mix(p.salt ^ w.piece) & 0xFFFF_FFFFL);
@@ -400,7 +429,7 @@ final class PiecePicker {
     return false;
   }
 
-  private static long mix(long x) {
+  static long mix(long x) {
     x ^= x >>> 33;
     x *= 0xff51afd7ed558ccdL;
     x ^= x >>> 33;

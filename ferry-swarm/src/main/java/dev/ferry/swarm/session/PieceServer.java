@@ -48,7 +48,6 @@ final class PieceServer implements PeerConnection.Uploads {
   private final CopyOnWriteArrayList<LocalPieces> locals = new CopyOnWriteArrayList<>();
 
   // Under the lock.
-  private final BitSet announced = new BitSet();
   private final BitSet unservable = new BitSet();
   private final Map<SourceKind, Long> uploadedTo = new HashMap<>(4);
 
@@ -60,7 +59,7 @@ final class PieceServer implements PeerConnection.Uploads {
     this.locals.add(local);
     for (int piece = 0; piece < state.pieceCount; piece++) {
       if (local.has(piece)) {
-        announced.set(piece);
+        state.announced(piece, true);
       }
     }
   }
@@ -71,7 +70,7 @@ final class PieceServer implements PeerConnection.Uploads {
       state.lock.lock();
       try {
         for (int piece = 0; piece < state.pieceCount; piece++) {
-          if (!announced.get(piece) && !unservable.get(piece) && local.has(piece)) {
+          if (!state.announced(piece) && !unservable.get(piece) && local.has(piece)) {
             announce(piece);
           }
         }
@@ -91,7 +90,7 @@ final class PieceServer implements PeerConnection.Uploads {
     BitSet known;
     state.lock.lock();
     try {
-      known = (BitSet) announced.clone();
+      known = state.announcedPieces();
       known.or(unservable);
     } finally {
       state.lock.unlock();
@@ -155,7 +154,9 @@ final class PieceServer implements PeerConnection.Uploads {
 
   /** Under the lock: what a new peer hears first, {@code have} being {@link #localPieces}. */
   void greet(Peer p, BitSet have) {
-    announced.or(have);
+    for (int piece = have.nextSetBit(0); piece >= 0; piece = have.nextSetBit(piece + 1)) {
+      state.announced(piece, true);
+    }
     PeerConnection c = p.connection;
     int count = have.cardinality();
     if (c.fast() && count == state.pieceCount) {
@@ -196,10 +197,10 @@ final class PieceServer implements PeerConnection.Uploads {
 
   /** Under the lock. */
   private void announce(int piece) {
-    if (announced.get(piece)) {
+    if (state.announced(piece)) {
       return;
     }
-    announced.set(piece);
+    state.announced(piece, true);
     for (Peer p : state.peers.values()) {
       p.connection.send(new Have(piece));
     }
@@ -269,7 +270,7 @@ final class PieceServer implements PeerConnection.Uploads {
           || ref.length() > BLOCK
           || (long) ref.begin() + ref.length() > servedLength(piece)
           || unservable.get(piece)
-          || !announced.get(piece)) {
+          || !state.announced(piece)) {
         return null;
       }
     } finally {
@@ -296,7 +297,7 @@ final class PieceServer implements PeerConnection.Uploads {
       state.lock.lock();
       try {
         unservable.set(piece);
-        announced.clear(piece);
+        state.announced(piece, false);
       } finally {
         state.lock.unlock();
       }

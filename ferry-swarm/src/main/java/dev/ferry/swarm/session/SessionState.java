@@ -4,6 +4,7 @@ import dev.ferry.spi.SourceKind;
 import dev.ferry.swarm.peer.PeerConnection;
 import dev.ferry.swarm.torrent.SingleFileTorrent;
 import java.io.IOException;
+import java.util.BitSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.locks.ReentrantLock;
@@ -42,10 +43,38 @@ final class SessionState {
    */
   SourceKind[] pieceKinds;
 
+  /** Under the lock: the pieces announced to peers as ours ({@link PieceServer}). */
+  private final BitSet announced = new BitSet();
+
+  /** Under the lock: the torrent's other pieces, which peers may have for us. */
+  private final BitSet missing = new BitSet();
+
   SessionState(Swarm swarm, SingleFileTorrent torrent) {
     this.swarm = swarm;
     this.torrent = torrent;
     this.pieceCount = torrent.tree().pieceCount();
+    missing.set(0, pieceCount);
+  }
+
+  /** Under the lock: whether the piece is announced as ours. */
+  boolean announced(int piece) {
+    return announced.get(piece);
+  }
+
+  /** Under the lock: the piece is announced as ours, or (false) no longer. */
+  void announced(int piece, boolean ours) {
+    announced.set(piece, ours);
+    missing.set(piece, !ours);
+  }
+
+  /** Under the lock: a copy of the pieces announced as ours. */
+  BitSet announcedPieces() {
+    return (BitSet) announced.clone();
+  }
+
+  /** Under the lock: whether p has a piece not announced as ours. */
+  boolean lacksFrom(Peer p) {
+    return p.hasAll ? !missing.isEmpty() : p.has.intersects(missing);
   }
 
   /** The settings' clock (a test's may jump). */

@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
@@ -27,6 +28,8 @@ import java.util.concurrent.CompletableFuture;
  *       snubbed peers passed over).
  *   <li>{@link Fetches}: a {@link #fetch} made a piece wanted; its blocks arrive, the whole piece
  *       is checked against the piece layer before the fetch completes.
+ *   <li>{@link Ahead}: while fetches are made, pieces fetched ahead of them from peers that unchoke
+ *       us and have none of the wanted pieces, kept in memory for the fetch that comes.
  *   <li>{@link Blame}: a piece that failed: strikes, the bad copy judged block by block once the
  *       piece passes, bans.
  *   <li>{@link Choker}: which interested peers we upload to (regular slots by rate, an optimistic
@@ -50,14 +53,16 @@ public final class TorrentSession {
   private final PieceServer server;
   private final PeerLinks links;
   private final PieceHashes hashes;
+  private final Ahead ahead;
 
   TorrentSession(Swarm swarm, SingleFileTorrent torrent, LocalPieces local) {
     this.hashes = PieceHashes.of(torrent.tree());
     this.state = new SessionState(swarm, torrent);
-    this.availability = new Availability(state);
-    this.picker = new PiecePicker(state, availability);
+    this.ahead = new Ahead(state);
+    this.availability = new Availability(state, ahead);
+    this.picker = new PiecePicker(state, availability, ahead);
     this.blame = new Blame(state, picker);
-    this.fetches = new Fetches(state, picker, blame, hashes);
+    this.fetches = new Fetches(state, picker, blame, hashes, ahead);
     this.choker = new Choker(state);
     this.server = new PieceServer(state, hashes, local);
     PeerConnection.Listener messages =
@@ -78,12 +83,33 @@ public final class TorrentSession {
   }
 
   /**
-   * Bytes from {@code offset} that connected peers have: the run of whole pieces from the one
-   * holding {@code offset} that some connected, not banned peer announced, cut at the file's end; 0
-   * when none. Does not block on the network.
+   * Bytes from {@code offset} that peers would send now: the run of whole pieces from the one
+   * holding {@code offset} that some connected, not banned peer that unchokes this machine
+   * announced, cut at the file's end; 0 when none. Does not block on the network.
    */
   public long available(long offset) {
     return availability.available(offset);
+  }
+
+  /**
+   * The pieces fetched ahead of any {@link #fetch} and kept here, checked, for the fetch that
+   * comes: a fetch of one completes at once.
+   */
+  public BitSet kept() {
+    state.lock.lock();
+    try {
+      return ahead.kept();
+    } finally {
+      state.lock.unlock();
+    }
+  }
+
+  /**
+   * As {@link #available}, counting the pieces of every connected peer, whether it unchokes this
+   * machine or not: what peers hold, which they may send later.
+   */
+  public long held(long offset) {
+    return availability.held(offset);
   }
 
   /**

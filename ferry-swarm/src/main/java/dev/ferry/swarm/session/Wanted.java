@@ -36,6 +36,9 @@ final class Wanted {
   /** A fetch waits on it now, in order: asked before the rest, and of a second peer if need be. */
   boolean urgent;
 
+  /** Wanted by no fetch yet: fetched ahead ({@link Ahead}), asked after the pieces fetches want. */
+  boolean ahead;
+
   final Set<Peer> suspects = new HashSet<>();
   byte[] badCopy;
   Peer[] badSenders;

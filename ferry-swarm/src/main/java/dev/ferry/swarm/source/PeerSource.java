@@ -34,9 +34,9 @@ import java.util.function.Function;
 /**
  * Peers as a source of one file's bytes (kind {@link SourceKind#PEER}): the pieces a {@link
  * TorrentSession} fetches, verified, streamed in order. Offered beside a file's origin it says how
- * much peers have from an offset ({@link #available}) and serves the version the engine already
- * knows; as the origin of a magnet link ({@link #origin}) it tells the version itself, from the
- * content description.
+ * much peers would send from an offset now ({@link #available}) and how much they hold ({@link
+ * #holds}) and serves the version the engine already knows; as the origin of a magnet link ({@link
+ * #origin}) it tells the version itself, from the content description.
  */
 final class PeerSource implements Source {
   /** The protocol IBackgroundCopyError reports for peers' failures. */
@@ -113,9 +113,16 @@ final class PeerSource implements Source {
     return origin ? 4 : 2;
   }
 
+  /** What peers that unchoke this machine have: asked now, they would send it. */
   @Override
   public long available(URI uri, long offset) {
     return sessions.apply(uri).map(session -> session.available(offset)).orElse(0L);
+  }
+
+  /** What any connected peer has, whether it unchokes this machine now or not. */
+  @Override
+  public long holds(URI uri, long offset) {
+    return sessions.apply(uri).map(session -> session.held(offset)).orElse(0L);
   }
 
   /** What the session of the file took in from peers, checked or not yet. */
@@ -140,22 +147,43 @@ final class PeerSource implements Source {
     SingleFileTorrent torrent = session.torrent();
     int count = torrent.tree().pieceCount();
     BitSet theirs = OriginShares.othersFetch(salt(torrent), self, fetching(session), count);
-    int torrentPiece = torrent.pieceLength();
-    if (torrentPiece == pieceSize || theirs.isEmpty()) {
-      return theirs;
+    return enginePieces(theirs, torrent, fileSize, pieceSize);
+  }
+
+  /** The pieces the session fetched ahead of any response and keeps, checked. */
+  @Override
+  public BitSet ready(URI uri, long fileSize, int pieceSize) {
+    if (origin || pieceSize <= 0) {
+      return new BitSet();
     }
-    BitSet promised = new BitSet();
+    return sessions
+        .apply(uri)
+        .map(session -> enginePieces(session.kept(), session.torrent(), fileSize, pieceSize))
+        .orElseGet(BitSet::new);
+  }
+
+  /**
+   * The torrent's {@code pieces} as the engine's pieces of {@code pieceSize}: an engine piece is in
+   * where every torrent piece it overlaps is.
+   */
+  private static BitSet enginePieces(
+      BitSet pieces, SingleFileTorrent torrent, long fileSize, int pieceSize) {
+    int torrentPiece = torrent.pieceLength();
+    if (torrentPiece == pieceSize || pieces.isEmpty()) {
+      return pieces;
+    }
+    BitSet engine = new BitSet();
     long length = Math.min(fileSize, torrent.length());
     for (int piece = 0; (long) piece * pieceSize < length; piece++) {
       long start = (long) piece * pieceSize;
       long end = Math.min(length, start + pieceSize);
       int first = (int) (start / torrentPiece);
       int last = (int) ((end - 1) / torrentPiece);
-      if (theirs.nextClearBit(first) > last) {
-        promised.set(piece);
+      if (pieces.nextClearBit(first) > last) {
+        engine.set(piece);
       }
     }
-    return promised;
+    return engine;
   }
 
   /**
@@ -211,7 +239,9 @@ final class PeerSource implements Source {
           length, PROTOCOL, "byte " + start + " is past the end of " + session.torrent().name());
     }
     long end = request.end() < 0 ? length : Math.min(request.end(), length);
-    if (!origin && session.available(start) <= 0) {
+    // What peers hold, not what they send now: one may have choked this machine since the planner
+    // chose the span, and the stream waits for it, or says the peers lack the piece.
+    if (!origin && session.held(start) <= 0) {
       throw unavailable("no peer has byte " + start + " of " + session.torrent().name());
     }
     int pieceSize = session.torrent().pieceLength();

@@ -55,6 +55,14 @@ final class ScriptedPeer implements AutoCloseable {
    */
   static ScriptedPeer connect(TorrentSession session, SingleFileTorrent torrent, Message has)
       throws IOException {
+    ScriptedPeer peer = choking(session, torrent, has);
+    peer.write(Signal.UNCHOKE);
+    return peer;
+  }
+
+  /** As {@link #connect}, but the peer chokes the session until the test unchokes it. */
+  static ScriptedPeer choking(TorrentSession session, SingleFileTorrent torrent, Message has)
+      throws IOException {
     ServerSocket server = new ServerSocket(0, 1, LOOPBACK);
     try {
       server.setSoTimeout(60_000);
@@ -64,7 +72,6 @@ final class ScriptedPeer implements AutoCloseable {
       peer.out.write(
           new Handshake(Reserved.FERRY, torrent.infoHash().truncated(), PeerId.random()).encode());
       peer.write(has);
-      peer.write(Signal.UNCHOKE);
       return peer;
     } catch (IOException | RuntimeException e) {
       server.close();
@@ -93,6 +100,13 @@ final class ScriptedPeer implements AutoCloseable {
       }
     }
     return refs;
+  }
+
+  /** Reads until {@code expected}, dropping other messages. */
+  void await(Message expected) throws IOException {
+    while (!in.read().equals(expected)) {
+      // Another message: not the one the test waits for.
+    }
   }
 
   /** The next message the session sent. */

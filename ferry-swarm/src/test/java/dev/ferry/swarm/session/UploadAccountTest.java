@@ -91,7 +91,7 @@ class UploadAccountTest {
     Account account = new Account(SourceKind.LAN_PEER);
     try (Pair pair = Pair.start(account, file, torrent)) {
       TorrentSession session = pair.session();
-      await().atMost(Duration.ofSeconds(60)).until(() -> session.available(0) > 0);
+      await().atMost(Duration.ofSeconds(60)).until(() -> session.held(0) > 0);
       CompletableFuture<ByteBuffer> piece = session.fetch(0);
       // The leecher wants the piece from a peer it knows has it; the seeder holds it back.
       await()
