@@ -10,6 +10,7 @@ import dev.ferry.spi.SourceKind;
 import dev.ferry.spi.SourceLacks;
 import dev.ferry.spi.SourceProvider;
 import dev.ferry.spi.TransferFailure;
+import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.BitSet;
@@ -259,23 +260,7 @@ public final class SourcePlanner {
    * Source#ready}): the first a request to another source is for.
    */
   public synchronized BitSet ready(long fileSize, int pieceSize) {
-    BitSet ready = new BitSet();
-    if (fileSize <= 0 || pieceSize <= 0) {
-      return ready;
-    }
-    long now = clock.nanoTime();
-    for (OtherSource candidate : others) {
-      if (candidate.bannedAt(now)) {
-        continue;
-      }
-      try {
-        ready.or(candidate.source.ready(file.uri(), fileSize, pieceSize));
-      } catch (RuntimeException e) {
-        log.warn(
-            "source {} failed to say what it holds ready of {}", candidate.source, file.uri(), e);
-      }
-    }
-    return ready;
+    return union(fileSize, pieceSize, Source::ready, "holds ready");
   }
 
   /**
@@ -284,9 +269,19 @@ public final class SourcePlanner {
    * here while the others keep up.
    */
   public synchronized BitSet promised(long fileSize, int pieceSize) {
-    BitSet promised = new BitSet();
+    return union(fileSize, pieceSize, Source::promised, "expects");
+  }
+
+  /** What a question about pieces asks a source: {@link Source#ready}, {@link Source#promised}. */
+  private interface PieceQuestion {
+    BitSet ask(Source source, URI uri, long fileSize, int pieceSize);
+  }
+
+  /** The union of {@code question}'s answers from the sources other than the origin, not banned. */
+  private BitSet union(long fileSize, int pieceSize, PieceQuestion question, String what) {
+    BitSet union = new BitSet();
     if (fileSize <= 0 || pieceSize <= 0) {
-      return promised;
+      return union;
     }
     long now = clock.nanoTime();
     for (OtherSource candidate : others) {
@@ -294,12 +289,12 @@ public final class SourcePlanner {
         continue;
       }
       try {
-        promised.or(candidate.source.promised(file.uri(), fileSize, pieceSize));
+        union.or(question.ask(candidate.source, file.uri(), fileSize, pieceSize));
       } catch (RuntimeException e) {
-        log.warn("source {} failed to say what it expects of {}", candidate.source, file.uri(), e);
+        log.warn("source {} failed to say what it {} of {}", candidate.source, what, file.uri(), e);
       }
     }
-    return promised;
+    return union;
   }
 
   /**

@@ -46,7 +46,7 @@ class SourcePlannerTest {
    * needed here: the planner only decides.
    */
   private record Named(SourceKind kind, long from, LongSupplier to, LongSupplier taken)
-      implements Source {
+      implements Planned {
     Named(SourceKind kind, long from, LongSupplier to) {
       this(kind, from, to, () -> -1);
     }
@@ -74,20 +74,23 @@ class SourcePlannerTest {
     public long takenIn(URI uri) {
       return taken.getAsLong();
     }
+  }
 
+  /** A source the planner only asks about: it never opens one. */
+  private interface Planned extends Source {
     @Override
-    public SourceResponse open(SourceRequest request) {
+    default SourceResponse open(SourceRequest request) {
       throw new UnsupportedOperationException("the planner never opens");
     }
 
     @Override
-    public TransferFailure classify(IOException e, String doing) {
+    default TransferFailure classify(IOException e, String doing) {
       return FAILURE;
     }
   }
 
   /** {@code sends}, holding the bytes {@code [0, holds)} ({@link Source#holds}). */
-  private record Holding(Named sends, long holds) implements Source {
+  private record Holding(Named sends, long holds) implements Planned {
     @Override
     public SourceKind kind() {
       return sends.kind();
@@ -106,16 +109,6 @@ class SourcePlannerTest {
     @Override
     public long holds(URI uri, long offset) {
       return offset < holds ? holds - offset : 0;
-    }
-
-    @Override
-    public SourceResponse open(SourceRequest request) {
-      throw new UnsupportedOperationException("the planner never opens");
-    }
-
-    @Override
-    public TransferFailure classify(IOException e, String doing) {
-      return FAILURE;
     }
   }
 

@@ -29,8 +29,9 @@ import org.slf4j.LoggerFactory;
  * peers spread over the pieces). When every block of every wanted piece is asked for, an idle peer
  * asks again for blocks outstanding elsewhere (the endgame), and for an urgent piece's blocks it
  * does so at once. A peer that sends nothing for {@link #SNUB_AFTER} is snubbed: its requests go to
- * others, and it is asked for one block at a time until it sends one. Under the session's lock, but
- * for its entry points.
+ * others, and it is asked for one block at a time until it sends one. A peer with room left and
+ * none of the wanted pieces to ask for is asked for a piece fetched ahead ({@link Ahead}). Under
+ * the session's lock, but for its entry points.
  */
 final class PiecePicker {
   private static final Logger LOG = LoggerFactory.getLogger(PiecePicker.class);
@@ -183,6 +184,7 @@ final class PiecePicker {
           interestAndFill(p);
         } else if (!state.announced(piece)) {
           p.connection.interested(true);
+          fill(p);
         }
       }
     } finally {
