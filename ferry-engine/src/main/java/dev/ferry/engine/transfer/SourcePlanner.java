@@ -10,7 +10,6 @@ import dev.ferry.spi.SourceKind;
 import dev.ferry.spi.SourceLacks;
 import dev.ferry.spi.SourceProvider;
 import dev.ferry.spi.TransferFailure;
-import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.BitSet;
@@ -97,6 +96,10 @@ public final class SourcePlanner {
   private final FileRef file;
   private final Source origin;
   private final List<OtherSource> others;
+
+  /** The piece sets the others' answers make. */
+  private final OthersPieces othersPieces;
+
   private final Clock clock;
 
   /** What holds the origin back, for a planner that has other sources and an ORIGIN origin. */
@@ -127,6 +130,7 @@ public final class SourcePlanner {
         this.others.add(new OtherSource(source, file.uri()));
       }
     }
+    this.othersPieces = new OthersPieces(this.others, file.uri());
     boolean othersServe =
         this.others.stream().anyMatch(c -> !SourceKind.ORIGIN.equals(c.source.kind()));
     long startNanos = clock.nanoTime();
@@ -208,7 +212,7 @@ public final class SourcePlanner {
    * pieces the origin need not be asked for.
    */
   public synchronized BitSet offered(long fileSize, int pieceSize) {
-    BitSet offered = pieces(fileSize, pieceSize, true);
+    BitSet offered = othersPieces.runs(fileSize, pieceSize, true, clock.nanoTime());
     originRequests.offered((long) offered.cardinality() * pieceSize);
     offeredFileSize = fileSize;
     offeredPieceSize = pieceSize;
@@ -221,38 +225,7 @@ public final class SourcePlanner {
    * another source is for.
    */
   public synchronized BitSet servable(long fileSize, int pieceSize) {
-    return pieces(fileSize, pieceSize, false);
-  }
-
-  /** {@link #offered} (held) or {@link #servable}. */
-  private BitSet pieces(long fileSize, int pieceSize, boolean held) {
-    BitSet pieces = new BitSet();
-    if (fileSize <= 0 || pieceSize <= 0) {
-      return pieces;
-    }
-    int pieceCount = (int) ((fileSize + pieceSize - 1) / pieceSize);
-    long now = clock.nanoTime();
-    for (OtherSource candidate : others) {
-      int piece = 0;
-      while (piece < pieceCount) {
-        long start = (long) piece * pieceSize;
-        long until =
-            held
-                ? candidate.heldEnd(start, fileSize, pieceSize, now)
-                : candidate.servableEnd(start, fileSize, pieceSize, now);
-        if (until <= start) {
-          piece++;
-          continue;
-        }
-        // A run ending inside a piece offers that piece only in part: not offered.
-        int end = until >= fileSize ? pieceCount : (int) (until / pieceSize);
-        if (end > piece) {
-          pieces.set(piece, end);
-        }
-        piece = Math.max(end, piece + 1);
-      }
-    }
-    return pieces;
+    return othersPieces.runs(fileSize, pieceSize, false, clock.nanoTime());
   }
 
   /**
@@ -260,7 +233,7 @@ public final class SourcePlanner {
    * Source#ready}): the first a request to another source is for.
    */
   public synchronized BitSet ready(long fileSize, int pieceSize) {
-    return union(fileSize, pieceSize, Source::ready, "holds ready");
+    return othersPieces.union(fileSize, pieceSize, Source::ready, "holds ready", clock.nanoTime());
   }
 
   /**
@@ -269,32 +242,7 @@ public final class SourcePlanner {
    * here while the others keep up.
    */
   public synchronized BitSet promised(long fileSize, int pieceSize) {
-    return union(fileSize, pieceSize, Source::promised, "expects");
-  }
-
-  /** What a question about pieces asks a source: {@link Source#ready}, {@link Source#promised}. */
-  private interface PieceQuestion {
-    BitSet ask(Source source, URI uri, long fileSize, int pieceSize);
-  }
-
-  /** The union of {@code question}'s answers from the sources other than the origin, not banned. */
-  private BitSet union(long fileSize, int pieceSize, PieceQuestion question, String what) {
-    BitSet union = new BitSet();
-    if (fileSize <= 0 || pieceSize <= 0) {
-      return union;
-    }
-    long now = clock.nanoTime();
-    for (OtherSource candidate : others) {
-      if (candidate.bannedAt(now)) {
-        continue;
-      }
-      try {
-        union.or(question.ask(candidate.source, file.uri(), fileSize, pieceSize));
-      } catch (RuntimeException e) {
-        log.warn("source {} failed to say what it {} of {}", candidate.source, what, file.uri(), e);
-      }
-    }
-    return union;
+    return othersPieces.union(fileSize, pieceSize, Source::promised, "expects", clock.nanoTime());
   }
 
   /**

@@ -67,6 +67,7 @@ final class Ahead {
     }
     for (Wanted w : wanted.values()) {
       if (!w.futures.isEmpty()) {
+        // A waiting fetch counts as one made now: the pieces kept outlast the wait by the while.
         fetched = true;
         fetchedAt = now;
         return true;
@@ -153,9 +154,9 @@ final class Ahead {
 
   /**
    * Under the lock, once a tick: kept pieces the local copy has since are dropped, and all of them
-   * once no fetch was made for a while; whether pieces are fetched ahead still.
+   * once no fetch waits and none was made for a while.
    */
-  boolean tick(Map<Integer, Wanted> wanted, long now) {
+  void tick(Map<Integer, Wanted> wanted, long now) {
     boolean on = on(wanted, now);
     for (Iterator<Map.Entry<Integer, byte[]>> it = kept.entrySet().iterator(); it.hasNext(); ) {
       Map.Entry<Integer, byte[]> piece = it.next();
@@ -170,7 +171,6 @@ final class Ahead {
             dropped);
       }
     }
-    return on;
   }
 
   /** Under the lock: the session closes. */
