@@ -147,7 +147,7 @@ error_log $d/logs/error.log warn;
 events { worker_connections 1024; }
 http {
   # The first field is what bench/run sums; the rest is for reading: which ranges went to whom.
-  log_format sent '\$bytes_sent \$status "\$http_range" \$remote_addr \$request_time';
+  log_format sent '\$bytes_sent \$status "\$http_range" \$remote_addr \$request_time \$msec';
   access_log $d/logs/sent.log sent;
   client_body_temp_path $d/tmp_body;
   proxy_temp_path $d/tmp_proxy;
@@ -621,6 +621,8 @@ sw_run() {
   mkdir -p "$results/logs/swarm-$name-$rep"
   (cd "$d" && find . -type f \( -name '*.log' -o -name '*.json' -o -name '*.out' -o -name '*.txt' -o -name time -o -name cmdline \) -print0 |
     xargs -0 -r cp --parents -t "$results/logs/swarm-$name-$rep") 2>/dev/null || true
+  # What the origin sent to whom and when (nginx's log of this run), to tell copies apart.
+  cp "$sw_origin_log" "$results/logs/swarm-$name-$rep/origin-sent.log" 2>/dev/null || true
   rm -rf "$d"
 }
 
