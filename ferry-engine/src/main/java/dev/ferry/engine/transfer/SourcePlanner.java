@@ -43,9 +43,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>While other sources share a file, the origin is asked for what tells the version alone (a
  * probe), then {@value #ORIGIN_PIECES} pieces a request and {@value #ORIGIN_REQUESTS} request at a
- * time while the others keep up with it ({@link OthersPace}); which pieces, the file's transfer
- * chooses from what the others neither {@link #offered offer} nor are {@link #promised} ({@link
- * ClaimOrder}, {@link OriginPick}).
+ * time while the others keep up with it ({@link OthersPace}) or other machines fetch the file too;
+ * which pieces, the file's transfer chooses from what the others neither {@link #offered offer} nor
+ * are {@link #promised} ({@link ClaimOrder}, {@link OriginPick}).
  */
 public final class SourcePlanner {
   private static final Logger log = LoggerFactory.getLogger(SourcePlanner.class);
@@ -277,7 +277,8 @@ public final class SourcePlanner {
    * As {@link #plan}, for a request about to be made: the source chosen counts it until {@link
    * #release}, and a source with as many requests open as its {@link Source#connectionLimit} is
    * passed over, so that a file's other connections go to the next source (the origin beside
-   * peers).
+   * peers); but a span another source holds waits for its room rather than go to the origin, while
+   * the others keep up ({@link #othersFallBehind}).
    */
   public synchronized Assignment hold(long start, long end, long fileSize, int pieceSize) {
     return choose(start, end, fileSize, pieceSize, true);
@@ -410,6 +411,13 @@ public final class SourcePlanner {
       // The origin has as many requests as it may: this one waits for one of them to end.
       return new Assignment(null, start, end);
     }
+    if (holding && fileSize >= 0 && othersCanServe(start, pieceSize, now) && othersKeepUp(now)) {
+      // Another source holds the piece, and only has no room now (the file's connections chose
+      // their spans while it had): the origin would send what the others have, or what this
+      // machine holds here already, fetched ahead. The request waits for their room; where they
+      // fall behind the origin, the origin takes what they hold (ClaimOrder's fallback).
+      return new Assignment(null, start, end);
+    }
     Assignment chosen = originFor(start, end, fileSize, pieceSize);
     if (holding) {
       originRequests.started(now, chosen.start(), chosen.end(), chosen.probe());
@@ -436,11 +444,17 @@ public final class SourcePlanner {
 
   /**
    * Whether the origin may take no further request now: it has {@link #ORIGIN_REQUESTS} open while
-   * other sources share the file and keep up with it ({@link OthersPace}); others that do not leave
-   * the origin as many connections as without them.
+   * other sources share the file, and either they keep up with it ({@link OthersPace}) or other
+   * machines fetch the file from it too ({@link Source#alsoFetching}). Others that fall behind
+   * leave a machine alone the origin's every connection; where machines fetch together, each still
+   * asks for one request at a time, what it asks for then whatever is missing: all its connections
+   * would take the origin's uplink from the pieces the others fetch of it, for a machine the peers
+   * choke for a few seconds.
    */
   private boolean originCapped(long now) {
-    return !others.isEmpty() && originRequests.open() >= ORIGIN_REQUESTS && othersKeepUp(now);
+    return !others.isEmpty()
+        && originRequests.open() >= ORIGIN_REQUESTS
+        && (othersKeepUp(now) || sharers() > 1);
   }
 
   /**

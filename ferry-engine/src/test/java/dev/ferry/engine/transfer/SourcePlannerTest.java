@@ -89,8 +89,20 @@ class SourcePlannerTest {
     }
   }
 
-  /** {@code sends}, holding the bytes {@code [0, holds)} ({@link Source#holds}). */
-  private record Holding(Named sends, long holds) implements Planned {
+  /**
+   * {@code sends}, holding the bytes {@code [0, holds)} ({@link Source#holds}), with at most {@code
+   * limit} requests open ({@link Source#connectionLimit}).
+   */
+  private record Holding(Named sends, long holds, int limit) implements Planned {
+    Holding(Named sends, long holds) {
+      this(sends, holds, Integer.MAX_VALUE);
+    }
+
+    @Override
+    public int connectionLimit() {
+      return limit;
+    }
+
     @Override
     public SourceKind kind() {
       return sends.kind();
@@ -109,6 +121,29 @@ class SourcePlannerTest {
     @Override
     public long holds(URI uri, long offset) {
       return offset < holds ? holds - offset : 0;
+    }
+  }
+
+  /** {@code sends}, knowing of {@code others} machines that fetch the file too. */
+  private record Sharing(Named sends, int others) implements Planned {
+    @Override
+    public SourceKind kind() {
+      return sends.kind();
+    }
+
+    @Override
+    public String protocol() {
+      return sends.protocol();
+    }
+
+    @Override
+    public long available(URI uri, long offset) {
+      return sends.available(uri, offset);
+    }
+
+    @Override
+    public int alsoFetching(URI uri) {
+      return others;
     }
   }
 
@@ -298,6 +333,63 @@ class SourcePlannerTest {
     planner.received(origin, PIECE);
     planner.release(origin);
     return planner;
+  }
+
+  @Test
+  void aSpanAnotherSourceHoldsWaitsForItsRoomWhileItKeepsUpRatherThanGoToTheOrigin() {
+    // A peer source that takes one request at a time, holding pieces 0 to 3.
+    Source peer = new Holding(new Named(SourceKind.PEER, 4L * PIECE), 4L * PIECE, 1);
+    SourcePlanner planner = afterAnOriginPiece(peer);
+
+    assertThat(planner.hold(0, -1, SIZE, PIECE))
+        .isEqualTo(new SourcePlanner.Assignment(peer, 0, 4L * PIECE));
+    // A second connection chose piece 2 while the peer had room; it has none now.
+    assertThat(planner.hold(2L * PIECE, -1, SIZE, PIECE).waits())
+        .as("what the peer holds is not the origin's to send while the peer keeps up")
+        .isTrue();
+    SourcePlanner.Assignment elsewhere = planner.hold(8L * PIECE, -1, SIZE, PIECE);
+    assertThat(elsewhere.source()).as("what nobody else holds").isSameAs(origin);
+    clock.advance(Duration.ofSeconds(1));
+    planner.received(origin, PIECE);
+    planner.release(origin);
+
+    planner.release(peer);
+    assertThat(planner.hold(2L * PIECE, -1, SIZE, PIECE).source())
+        .as("once it has room again")
+        .isSameAs(peer);
+
+    // The first window counts what it offers as gained; in the next it hands on and gains
+    // nothing: it falls behind the origin, which then takes what the peer holds too.
+    clock.advance(SourcePlanner.QOS_WINDOW);
+    assertThat(planner.othersFallBehind()).isFalse();
+    clock.advance(SourcePlanner.QOS_WINDOW);
+    assertThat(planner.othersFallBehind()).isTrue();
+    assertThat(planner.hold(3L * PIECE, -1, SIZE, PIECE).source()).isSameAs(origin);
+  }
+
+  @Test
+  void othersThatFallBehindLeaveTheOriginOneRequestAtATimeWhereOtherMachinesFetchTheFileToo() {
+    for (int alsoFetching : new int[] {0, 3}) {
+      // A peer that offers the first piece and hands nothing on.
+      Source peer = new Sharing(new Named(SourceKind.PEER, PIECE), alsoFetching);
+      SourcePlanner planner = afterAnOriginPiece(peer);
+      clock.advance(SourcePlanner.QOS_WINDOW);
+      planner.othersFallBehind();
+      clock.advance(SourcePlanner.QOS_WINDOW);
+      assertThat(planner.othersFallBehind()).isTrue();
+
+      assertThat(planner.hold(8L * PIECE, -1, SIZE, PIECE).source()).isSameAs(origin);
+      SourcePlanner.Assignment second = planner.hold(12L * PIECE, -1, SIZE, PIECE);
+      if (alsoFetching == 0) {
+        assertThat(second.source())
+            .as("alone: every connection goes to the origin")
+            .isSameAs(origin);
+      } else {
+        assertThat(second.waits())
+            .as("the origin is shared by %d machines more: one request at a time", alsoFetching)
+            .isTrue();
+      }
+    }
   }
 
   @Test
