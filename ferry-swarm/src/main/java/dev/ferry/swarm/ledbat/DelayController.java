@@ -15,10 +15,10 @@ import java.util.concurrent.TimeUnit;
  * carried uploads (a connection's base delay: the least it showed over the last ten minutes, or the
  * kernel's own minimum where less: a connection first read once its queue had built would else take
  * the full queue as its base), and moves the rate toward the one that keeps that delay at the
- * target: down in proportion to the excess, up in proportion to the room left. Until the delay
- * first passes the target, uploads are not paced at all; the rate never grows past twice what was
- * sent, so that it does not climb while the uploads had less to send than it allowed, and is not
- * cut for that either.
+ * target: down in proportion to the excess (from what the link delivered, the bytes the peers
+ * acknowledged), up in proportion to the room left. Until the delay first passes the target,
+ * uploads are not paced at all; the rate never grows past twice what was sent, so that it does not
+ * climb while the uploads had less to send than it allowed, and is not cut for that either.
  *
  * <p>Why the least: a round-trip time also holds the queue on the way back, in front of the peer's
  * own uplink, which is full when that peer uploads too (every machine of a swarm does). Taking the
@@ -87,9 +87,18 @@ public final class DelayController {
    */
   public long round(long now, List<RttSample> samples, long sentBytes, double seconds) {
     long queuing = -1;
+    long delivered = 0;
     for (RttSample sample : samples) {
-      Link link = links.computeIfAbsent(sample.peer(), peer -> new Link());
+      Link link = links.get(sample.peer());
+      boolean known = link != null;
+      if (!known) {
+        link = new Link();
+        links.put(sample.peer(), link);
+      }
       boolean carried = sample.bytesAcked() > link.acked;
+      if (known && carried) {
+        delivered += sample.bytesAcked() - link.acked;
+      }
       link.acked = sample.bytesAcked();
       link.seenAt = now;
       link.add(now, sample.rttNanos());
@@ -120,8 +129,13 @@ public final class DelayController {
       rate = Math.max(MIN_RATE, sentRate);
     }
     if (offTarget < 0) {
-      // Down in proportion to the excess, at most by half a round.
-      rate = (long) (rate * Math.max(0.5, 1 + offTarget / 2));
+      // Down in proportion to the excess, at most by half a round, from what the peers
+      // acknowledged (what the link delivered), not from the rate allowed: what was handed to the
+      // sockets beyond the link waits in their buffers and reaches the queue over the next
+      // seconds. Cut from the rate again each round while that drained, the rate fell far under
+      // the link, and the uploads left it idle for as long again.
+      long from = delivered > 0 ? (long) (delivered / seconds) : rate;
+      rate = (long) (from * Math.max(0.5, 1 + offTarget / 2));
     } else {
       // Up, but not past twice what was sent: uploads that had less to send than the rate let
       // them tell nothing of the room left. Nor down for it: a second in which peers asked for

@@ -53,6 +53,24 @@ class DelayControllerTest {
   }
 
   @Test
+  void aQueueThatOutlastsACutIsCutFromWhatTheLinkDeliversNotAgainAndAgain() {
+    second(20, 1_000_000);
+    // The link delivers 356 KB/s; the sockets' buffers hold what was handed to them beyond that,
+    // so the queue (130 ms) outlasts the rounds that pace the uploads while it drains.
+    long rate = 0;
+    for (int i = 0; i < 10; i++) {
+      now += SECOND;
+      acked += 356_000;
+      long sent = rate == 0 ? 600_000 : rate;
+      rate = controller.round(now, List.of(new RttSample(PEER, 150 * MS, 0, acked)), sent, 1.0);
+    }
+    assertThat(rate)
+        .as("under what the link delivers, so that the queue drains, and no further")
+        .isLessThan(356_000)
+        .isGreaterThan(300_000);
+  }
+
+  @Test
   void roomUnderTheTargetLetsTheRateGrowButNotPastTwiceWhatWasSent() {
     second(20, 8_000_000);
     long rate = second(300, 8_000_000);
