@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -193,6 +194,38 @@ final class PieceServer implements PeerConnection.Uploads {
       }
     }
     return false;
+  }
+
+  /** Whether the piece is announced as ours: the local copies hold it. */
+  boolean holdsHere(int piece) {
+    state.lock.lock();
+    try {
+      return state.announced(piece);
+    } finally {
+      state.lock.unlock();
+    }
+  }
+
+  /**
+   * The checked bytes of a piece the local copies hold, as served to peers; a piece that cannot be
+   * read or fails its check is no longer announced, and fails here.
+   */
+  ByteBuffer localPiece(int piece) {
+    try {
+      return ByteBuffer.wrap(served.get(piece));
+    } catch (ServedPieces.Unservable e) {
+      state.lock.lock();
+      try {
+        unservable.set(piece);
+        state.announced(piece, false);
+      } finally {
+        state.lock.unlock();
+      }
+      throw new CompletionException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new CompletionException(e);
+    }
   }
 
   /** Under the lock. */

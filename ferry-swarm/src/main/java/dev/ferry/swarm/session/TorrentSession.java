@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 
 /**
  * One torrent in a {@link Swarm}: its peers, what is fetched from them and what is served to them.
@@ -44,6 +45,10 @@ import java.util.concurrent.CompletableFuture;
  * worked.
  */
 public final class TorrentSession {
+  /** Reads of pieces the local copy holds, each on a virtual thread of its own. */
+  private static final Executor LOCAL_READS =
+      task -> Thread.ofVirtual().name("piece-local").start(task);
+
   private final SessionState state;
   private final Availability availability;
   private final PiecePicker picker;
@@ -121,6 +126,14 @@ public final class TorrentSession {
     if (piece < 0 || piece >= state.pieceCount) {
       throw new IllegalArgumentException(
           "piece " + piece + " out of range: the torrent has " + state.pieceCount);
+    }
+    if (server.holdsHere(piece)) {
+      // The local copy has the piece already: another of the engine's responses wrote it (one
+      // took over the rest of a slow one's part as it wrote its last bytes). Peers are never
+      // asked for a piece announced as ours, so the fetch would wait on them in vain: it reads
+      // the piece here, checked, and asks peers only where that fails.
+      return CompletableFuture.supplyAsync(() -> server.localPiece(piece), LOCAL_READS)
+          .exceptionallyCompose(unreadable -> fetches.fetch(piece));
     }
     return fetches.fetch(piece);
   }
