@@ -91,16 +91,22 @@ class SourcePlannerTest {
 
   /**
    * {@code sends}, holding the bytes {@code [0, holds)} ({@link Source#holds}), with at most {@code
-   * limit} requests open ({@link Source#connectionLimit}).
+   * limit} requests open ({@link Source#connectionLimit}), knowing of {@code others} machines that
+   * fetch the file too ({@link Source#alsoFetching}).
    */
-  private record Holding(Named sends, long holds, int limit) implements Planned {
+  private record Holding(Named sends, long holds, int limit, int others) implements Planned {
     Holding(Named sends, long holds) {
-      this(sends, holds, Integer.MAX_VALUE);
+      this(sends, holds, Integer.MAX_VALUE, 0);
     }
 
     @Override
     public int connectionLimit() {
       return limit;
+    }
+
+    @Override
+    public int alsoFetching(URI uri) {
+      return others;
     }
 
     @Override
@@ -121,29 +127,6 @@ class SourcePlannerTest {
     @Override
     public long holds(URI uri, long offset) {
       return offset < holds ? holds - offset : 0;
-    }
-  }
-
-  /** {@code sends}, knowing of {@code others} machines that fetch the file too. */
-  private record Sharing(Named sends, int others) implements Planned {
-    @Override
-    public SourceKind kind() {
-      return sends.kind();
-    }
-
-    @Override
-    public String protocol() {
-      return sends.protocol();
-    }
-
-    @Override
-    public long available(URI uri, long offset) {
-      return sends.available(uri, offset);
-    }
-
-    @Override
-    public int alsoFetching(URI uri) {
-      return others;
     }
   }
 
@@ -338,7 +321,7 @@ class SourcePlannerTest {
   @Test
   void aSpanAnotherSourceHoldsWaitsForItsRoomWhileItKeepsUpRatherThanGoToTheOrigin() {
     // A peer source that takes one request at a time, holding pieces 0 to 3.
-    Source peer = new Holding(new Named(SourceKind.PEER, 4L * PIECE), 4L * PIECE, 1);
+    Source peer = new Holding(new Named(SourceKind.PEER, 4L * PIECE), 4L * PIECE, 1, 0);
     SourcePlanner planner = afterAnOriginPiece(peer);
 
     assertThat(planner.hold(0, -1, SIZE, PIECE))
@@ -371,7 +354,8 @@ class SourcePlannerTest {
   void othersThatFallBehindLeaveTheOriginOneRequestAtATimeWhereOtherMachinesFetchTheFileToo() {
     for (int alsoFetching : new int[] {0, 3}) {
       // A peer that offers the first piece and hands nothing on.
-      Source peer = new Sharing(new Named(SourceKind.PEER, PIECE), alsoFetching);
+      Source peer =
+          new Holding(new Named(SourceKind.PEER, PIECE), PIECE, Integer.MAX_VALUE, alsoFetching);
       SourcePlanner planner = afterAnOriginPiece(peer);
       clock.advance(SourcePlanner.QOS_WINDOW);
       planner.othersFallBehind();

@@ -214,13 +214,7 @@ final class PieceServer implements PeerConnection.Uploads {
     try {
       return ByteBuffer.wrap(served.get(piece));
     } catch (ServedPieces.Unservable e) {
-      state.lock.lock();
-      try {
-        unservable.set(piece);
-        state.announced(piece, false);
-      } finally {
-        state.lock.unlock();
-      }
+      unservable(piece, e);
       throw new CompletionException(e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -326,15 +320,20 @@ final class PieceServer implements PeerConnection.Uploads {
           Math.max(0, bytes.length - ref.begin()));
       return ByteBuffer.wrap(padded);
     } catch (ServedPieces.Unservable e) {
-      LOG.warn("not serving piece {} of {}: {}", piece, state.torrent.infoHash(), e.getMessage());
-      state.lock.lock();
-      try {
-        unservable.set(piece);
-        state.announced(piece, false);
-      } finally {
-        state.lock.unlock();
-      }
+      unservable(piece, e);
       return null;
+    }
+  }
+
+  /** The local copies cannot give the piece as checked: it is no longer announced as ours. */
+  private void unservable(int piece, ServedPieces.Unservable why) {
+    LOG.warn("not serving piece {} of {}: {}", piece, state.torrent.infoHash(), why.getMessage());
+    state.lock.lock();
+    try {
+      unservable.set(piece);
+      state.announced(piece, false);
+    } finally {
+      state.lock.unlock();
     }
   }
 
