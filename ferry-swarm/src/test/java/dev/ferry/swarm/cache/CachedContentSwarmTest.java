@@ -97,7 +97,12 @@ class CachedContentSwarmTest {
 
       TorrentSession session = leecher.add(torrent, LocalPieces.none());
       session.connect(new InetSocketAddress(LOOPBACK, seeder.port()));
-      await().atMost(WAIT).until(() -> session.available(0) == torrent.length());
+      // The first seeder session's writers may still be reading pieces the first leecher fetched
+      // ahead: one that reads piece 2 or 3 now finds the change and drops the entry before this
+      // session sees the seeder. Either way the changed pieces are never handed over.
+      await()
+          .atMost(WAIT)
+          .until(() -> session.available(0) == torrent.length() || cache.entries().isEmpty());
       CompletableFuture<ByteBuffer> changed = session.fetch(2);
       await().atMost(WAIT).until(() -> cache.entries().isEmpty());
 
