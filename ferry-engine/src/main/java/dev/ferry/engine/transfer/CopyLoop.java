@@ -55,7 +55,10 @@ record CopyLoop(
                 "the connection ended " + (end - remote) + " bytes early",
                 null));
       }
-      Span chunk = new Span(remote, remote + n);
+      // Only as far as the segment reaches now: a connection that took over its rest while the
+      // read ran writes those bytes itself.
+      long upTo = segment.take(remote, remote + n);
+      Span chunk = new Span(remote, upTo);
       long fresh = 0;
       for (int i = 0; i < wanted.size(); i++) {
         Span part = chunk.intersect(wanted.get(i));
@@ -78,7 +81,7 @@ record CopyLoop(
       if (fresh > 0) {
         transfer.listener().progressed(fresh);
       }
-      remote += n;
+      remote = upTo;
       segment.advanceTo(remote);
       checkpointer.maybeCheckpoint();
     }

@@ -19,6 +19,10 @@ final class Segments {
     private volatile long cursor;
     private volatile long end;
     private volatile boolean dropped;
+
+    /** The end of the bytes the connection has read and is writing; guarded by this segment. */
+    private long inHand;
+
     private final long startCursor;
     private final long startNanos;
 
@@ -27,6 +31,26 @@ final class Segments {
       this.end = end;
       this.startCursor = start;
       this.startNanos = nanos;
+      this.inHand = start;
+    }
+
+    /**
+     * Takes the bytes {@code [from, to)} its connection just read for writing, as far as the part
+     * still reaches: another connection may have cut it while the read ran. Returns the end of what
+     * may be written; what the part no longer covers belongs to whoever took it.
+     */
+    synchronized long take(long from, long to) {
+      inHand = Math.max(from, Math.min(to, end));
+      return inHand;
+    }
+
+    /**
+     * Ends the part at {@code position}, or after the bytes its connection has in hand if later, so
+     * that no two connections write the same bytes. Returns where the part now ends.
+     */
+    private synchronized long cutAt(long position) {
+      end = Math.max(Math.min(position, end), Math.min(inHand, end));
+      return end;
     }
 
     /** Another connection took the rest of this part because this one was far too slow. */
@@ -127,7 +151,7 @@ final class Segments {
     List<Segment> youngest = new ArrayList<>(active);
     youngest.sort((a, b) -> Long.compare(b.startNanos, a.startNanos));
     for (Segment segment : youngest.subList(0, Math.min(count, youngest.size()))) {
-      segment.end = segment.cursor();
+      segment.cutAt(segment.cursor());
       segment.dropped = true;
     }
     changes.signal();
@@ -187,11 +211,10 @@ final class Segments {
     }
     Segment straggler = straggler();
     if (straggler != null) {
-      long from = straggler.cursor();
-      Segment taken = begin(from, straggler.end());
-      straggler.end = from;
+      long end = straggler.end();
+      long from = straggler.cutAt(straggler.cursor());
       straggler.dropped = true;
-      return taken;
+      return from < end ? begin(from, end) : null;
     }
     Segment largest = null;
     for (Segment segment : active) {
@@ -204,9 +227,9 @@ final class Segments {
     }
     long middle = largest.cursor() + largest.remaining() / 2;
     middle = Math.min(largest.end(), (middle + ALIGNMENT - 1) / ALIGNMENT * ALIGNMENT);
-    Segment taken = begin(middle, largest.end());
-    largest.end = middle;
-    return taken;
+    long end = largest.end();
+    middle = largest.cutAt(middle);
+    return middle < end ? begin(middle, end) : null;
   }
 
   /**

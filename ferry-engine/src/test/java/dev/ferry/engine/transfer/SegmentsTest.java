@@ -88,4 +88,38 @@ class SegmentsTest {
     assertThat(claimed.cursor()).isEqualTo(MIB / 4);
     assertThat(segments.worthWaiting()).as("the new part is too young to judge").isTrue();
   }
+
+  @Test
+  void theBytesAStragglerHasReadStayItsAndNoneBeyondItsNewEndAreWrittenTwice() {
+    Segments.Segment slow = segments.begin(0, 32 * MIB);
+    Segments.Segment fast = segments.begin(32 * MIB, 64 * MIB);
+    now.set(4 * SECOND);
+    slow.advanceTo(MIB);
+    fast.advanceTo(48 * MIB);
+    assertThat(slow.take(MIB, MIB + MIB / 4)).as("a read in hand").isEqualTo(MIB + MIB / 4);
+
+    Segments.Segment claimed = segments.claim(List.of());
+    assertThat(claimed.cursor()).as("the rest after the read in hand").isEqualTo(MIB + MIB / 4);
+    assertThat(slow.end()).isEqualTo(MIB + MIB / 4);
+
+    slow.advanceTo(MIB + MIB / 4);
+    assertThat(slow.take(MIB + MIB / 4, MIB + MIB / 2))
+        .as("a read that ran while the part was cut writes nothing")
+        .isEqualTo(MIB + MIB / 4);
+  }
+
+  @Test
+  void aPartCutInTwoKeepsTheReadInHandAndShedPartsKeepTheirsToo() {
+    Segments.Segment a = segments.begin(0, 16 * MIB);
+    assertThat(a.take(0, 8 * MIB + MIB / 4)).isEqualTo(8 * MIB + MIB / 4);
+    Segments.Segment claimed = segments.claim(List.of());
+    assertThat(claimed.cursor()).isEqualTo(8 * MIB + MIB / 4);
+    assertThat(a.end()).isEqualTo(8 * MIB + MIB / 4);
+
+    a.advanceTo(8 * MIB + MIB / 4);
+    assertThat(claimed.take(claimed.cursor(), 9 * MIB)).isEqualTo(9 * MIB);
+    segments.shed(2);
+    assertThat(claimed.end()).as("shed after what it has in hand").isEqualTo(9 * MIB);
+    assertThat(claimed.dropped()).isTrue();
+  }
 }
