@@ -135,6 +135,7 @@ final class Fetches {
       p.progressAt = now;
       p.snubbed = false;
       p.rateBytes += length;
+      p.sent();
       if (p.known != null) {
         p.known.attempts = 0;
       }

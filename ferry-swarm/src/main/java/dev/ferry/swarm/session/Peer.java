@@ -51,6 +51,10 @@ final class Peer {
   final Map<Long, Integer> unanswered = new HashMap<>();
 
   int pipeline = MIN_PIPELINE;
+
+  /** Until its rate is first measured: the pipeline grows with each block it sends. */
+  private boolean slowStart = true;
+
   Integer current;
   boolean snubbed;
   long progressAt;
@@ -116,12 +120,24 @@ final class Peer {
     return hasAll || has.get(piece);
   }
 
+  /**
+   * A block came: until the first measure, one more request in flight (slow start, as libtorrent's
+   * and TCP's), so the pipeline doubles each round trip instead of waiting a second at its floor,
+   * which held a fast peer to a few hundred MB/s for the whole first second.
+   */
+  void sent() {
+    if (slowStart && pipeline < MAX_PIPELINE) {
+      pipeline++;
+    }
+  }
+
   /** The rate it gave us since the last measure, and the pipeline that follows from it. */
   void measure(long now) {
     long elapsed = now - rateAt;
     if (elapsed < TimeUnit.SECONDS.toNanos(1)) {
       return;
     }
+    slowStart = false;
     rate = rateBytes * 1_000_000_000L / elapsed;
     rateBytes = 0;
     rateAt = now;
@@ -138,7 +154,9 @@ final class Peer {
         hasAll ? pieceCount : has.cardinality(),
         downloaded,
         uploaded,
-        banned);
+        banned,
+        outstanding.size(),
+        snubbed ? PiecePicker.SNUBBED_PIPELINE : pipeline);
   }
 
   @Override

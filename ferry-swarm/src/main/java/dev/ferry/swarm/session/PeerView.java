@@ -15,6 +15,9 @@ import java.net.InetSocketAddress;
  * @param downloaded verified-or-pending payload received from it
  * @param uploaded payload sent to it
  * @param banned banned for bad data: disconnected, and refused for the session's life
+ * @param requests blocks asked of it and not answered yet
+ * @param requestTarget how many blocks it is to have asked of it at once: the pipeline, which grows
+ *     with each block it sends until its rate is first measured, then follows its rate
  */
 public record PeerView(
     InetSocketAddress address,
@@ -24,4 +27,6 @@ public record PeerView(
     int piecesHave,
     long downloaded,
     long uploaded,
-    boolean banned) {}
+    boolean banned,
+    int requests,
+    int requestTarget) {}

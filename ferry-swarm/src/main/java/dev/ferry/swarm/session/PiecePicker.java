@@ -41,7 +41,7 @@ final class PiecePicker {
   static final int MAX_PIPELINE = 500;
 
   /** A snubbed peer is asked for one block at a time until it sends one. */
-  private static final int SNUBBED_PIPELINE = 1;
+  static final int SNUBBED_PIPELINE = 1;
 
   /** How many requests an idle peer makes for blocks outstanding elsewhere, in the endgame. */
   private static final int ENDGAME_REQUESTS = MIN_PIPELINE;
