@@ -274,6 +274,13 @@ final class GetCommand extends Verb {
     }
     BackgroundCopyManager manager = session.manager();
     List<String> notes = new ArrayList<>();
+    if (peerOptions.peerPort != null && session.choice().daemon()) {
+      // ferryd listens for peers once for every download it runs.
+      notes.add(
+          "--peer-port "
+              + peerOptions.peerPort
+              + " is not used: ferryd serves peers on its own port ('ferry daemon --peer-port')");
+    }
     List<BackgroundCopyJob> jobs = new ArrayList<>();
     List<FileInfo> wanted = new ArrayList<>(files);
     resumeEarlierRuns(manager, wanted, jobs, notes);

@@ -161,6 +161,8 @@ class FerrydDownloadEndToEndTest {
                   torrent.toString(),
                   "--json",
                   "-q",
+                  "--peer-port",
+                  "0",
                   "-o",
                   out.toString()));
       // ferryd's session for the content exists once the download began: until then ferryd
@@ -195,6 +197,9 @@ class FerrydDownloadEndToEndTest {
             });
         Cli.Result done = get.join();
         assertThat(done.code()).as(done.toString()).isZero();
+        assertThat(done.err())
+            .as("the embedded engine's port is not ferryd's")
+            .contains("--peer-port 0 is not used: ferryd serves peers on its own port");
         JsonNode record = JSON.readTree(done.out());
         assertThat(record.get("sha256").asText()).isEqualTo(content.sha256());
         // The piece ferryd verified first may be the file's short last one.
