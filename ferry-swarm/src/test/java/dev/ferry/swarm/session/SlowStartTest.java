@@ -10,8 +10,9 @@ import dev.ferry.swarm.wire.Message.BlockRef;
 import dev.ferry.swarm.wire.Message.Signal;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,63 +28,69 @@ class SlowStartTest {
   @TempDir Path dir;
 
   private final FakeClock clock = new FakeClock();
+  private byte[] content;
+  private Swarm swarm;
+  private TorrentSession session;
+  private ScriptedPeer seed;
 
-  @Test
-  void eachBlockAPeerSendsAsksItForTwoMoreUntilItsRateIsMeasured() throws Exception {
+  @BeforeEach
+  void connectASeed() throws Exception {
     Path file = dir.resolve("content");
-    byte[] content = SwarmFiles.write(file, BLOCKS * Wanted.BLOCK, 41);
+    content = SwarmFiles.write(file, BLOCKS * Wanted.BLOCK, 41);
     SingleFileTorrent torrent = CanonicalTorrent.of(file, BLOCKS * Wanted.BLOCK);
-    try (Swarm swarm = Swarm.start(SwarmSettings.defaults().withPort(-1).withClock(clock))) {
-      TorrentSession session = swarm.add(torrent, LocalPieces.none());
-      try (ScriptedPeer seed = ScriptedPeer.connect(session, torrent, Signal.HAVE_ALL)) {
-        session.fetch(0);
-        List<BlockRef> first = seed.requests(PiecePicker.MIN_PIPELINE);
-        for (BlockRef ref : first) {
-          seed.send(content, ref);
-        }
+    swarm = Swarm.start(SwarmSettings.defaults().withPort(-1).withClock(clock));
+    session = swarm.add(torrent, LocalPieces.none());
+    seed = ScriptedPeer.connect(session, torrent, Signal.HAVE_ALL);
+  }
 
-        List<BlockRef> next = seed.requests(2 * PiecePicker.MIN_PIPELINE);
-        assertThat(next).allMatch(ref -> ref.piece() == 0).doesNotHaveDuplicates();
-        assertThat(next).doesNotContainAnyElementsOf(first);
-        PeerView view = session.peers().getFirst();
-        assertThat(view.requests()).isEqualTo(2 * PiecePicker.MIN_PIPELINE);
-        assertThat(view.requestTarget()).isEqualTo(2 * PiecePicker.MIN_PIPELINE);
-      }
+  @AfterEach
+  void close() throws Exception {
+    try {
+      seed.close();
+    } finally {
+      swarm.close();
     }
   }
 
   @Test
-  void onceItsRateIsMeasuredItIsAskedForWhatThatRateCarries() throws Exception {
-    Path file = dir.resolve("content");
-    byte[] content = SwarmFiles.write(file, BLOCKS * Wanted.BLOCK, 42);
-    SingleFileTorrent torrent = CanonicalTorrent.of(file, BLOCKS * Wanted.BLOCK);
-    try (Swarm swarm = Swarm.start(SwarmSettings.defaults().withPort(-1).withClock(clock))) {
-      TorrentSession session = swarm.add(torrent, LocalPieces.none());
-      try (ScriptedPeer seed = ScriptedPeer.connect(session, torrent, Signal.HAVE_ALL)) {
-        session.fetch(0);
-        List<BlockRef> asked = new ArrayList<>(seed.requests(PiecePicker.MIN_PIPELINE));
-        for (BlockRef ref : asked) {
-          seed.send(content, ref);
-        }
-        List<BlockRef> next = seed.requests(2 * PiecePicker.MIN_PIPELINE);
-
-        // 16 blocks in 2 s: 8 a second, under the floor.
-        clock.advance(Duration.ofSeconds(2));
-        await()
-            .atMost(Duration.ofSeconds(60))
-            .until(() -> session.peers().getFirst().requestTarget() == PiecePicker.MIN_PIPELINE);
-
-        long before = session.peers().getFirst().downloaded();
-        seed.send(content, next.getFirst());
-        await()
-            .atMost(Duration.ofSeconds(60))
-            .until(() -> session.peers().getFirst().downloaded() > before);
-        PeerView view = session.peers().getFirst();
-        assertThat(view.requestTarget()).as("no longer grown by a block").isEqualTo(16);
-        assertThat(view.requests())
-            .as("more than the target in flight already: none asked for the block")
-            .isEqualTo(2 * PiecePicker.MIN_PIPELINE - 1);
-      }
+  void eachBlockAPeerSendsAsksItForTwoMoreUntilItsRateIsMeasured() throws Exception {
+    session.fetch(0);
+    List<BlockRef> first = seed.requests(PiecePicker.MIN_PIPELINE);
+    for (BlockRef ref : first) {
+      seed.send(content, ref);
     }
+
+    List<BlockRef> next = seed.requests(2 * PiecePicker.MIN_PIPELINE);
+    assertThat(next).allMatch(ref -> ref.piece() == 0).doesNotHaveDuplicates();
+    assertThat(next).doesNotContainAnyElementsOf(first);
+    PeerView view = session.peers().getFirst();
+    assertThat(view.requests()).isEqualTo(2 * PiecePicker.MIN_PIPELINE);
+    assertThat(view.requestTarget()).isEqualTo(2 * PiecePicker.MIN_PIPELINE);
+  }
+
+  @Test
+  void onceItsRateIsMeasuredItIsAskedForWhatThatRateCarries() throws Exception {
+    session.fetch(0);
+    for (BlockRef ref : seed.requests(PiecePicker.MIN_PIPELINE)) {
+      seed.send(content, ref);
+    }
+    List<BlockRef> next = seed.requests(2 * PiecePicker.MIN_PIPELINE);
+
+    // 16 blocks in 2 s: 8 a second, under the floor.
+    clock.advance(Duration.ofSeconds(2));
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> session.peers().getFirst().requestTarget() == PiecePicker.MIN_PIPELINE);
+
+    long before = session.peers().getFirst().downloaded();
+    seed.send(content, next.getFirst());
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> session.peers().getFirst().downloaded() > before);
+    PeerView view = session.peers().getFirst();
+    assertThat(view.requestTarget()).as("no longer grown by a block").isEqualTo(16);
+    assertThat(view.requests())
+        .as("more than the target in flight already: none asked for the block")
+        .isEqualTo(2 * PiecePicker.MIN_PIPELINE - 1);
   }
 }
