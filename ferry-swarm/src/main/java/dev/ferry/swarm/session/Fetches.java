@@ -207,15 +207,18 @@ final class Fetches {
         bytesDownloaded += w.length;
         keepKind(w);
         state.swarm.downloaded(w.length);
-        if (w.badCopy != null) {
-          blame.judge(w);
-        }
         complete = List.copyOf(w.futures);
         w.futures.clear();
         if (complete.isEmpty() && w.ahead) {
           ahead.keep(w.piece, w.data);
         } else {
           ahead.handed(w.piece);
+        }
+        // Only once the piece is kept or handed: a ban the judgment makes gives the banned peer's
+        // requests to others, and a piece neither wanted, kept nor handed was fetched ahead
+        // again, and counted twice.
+        if (w.badCopy != null) {
+          blame.judge(w);
         }
       } else {
         blame.failed(w);
