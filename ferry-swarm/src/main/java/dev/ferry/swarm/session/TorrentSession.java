@@ -128,10 +128,10 @@ public final class TorrentSession {
           "piece " + piece + " out of range: the torrent has " + state.pieceCount);
     }
     if (server.holdsHere(piece)) {
-      // The local copy has the piece already: another of the engine's responses wrote it (one
-      // took over the rest of a slow one's part as it wrote its last bytes). Peers are never
-      // asked for a piece announced as ours, so the fetch would wait on them in vain: it reads
-      // the piece here, checked, and asks peers only where that fails.
+      // The local copy has the piece already: whoever fetches wants it anyway (the engine no
+      // longer writes a part twice, but a caller may ask for any piece). Peers are never asked
+      // for a piece announced as ours, so the fetch would wait on them in vain: it reads the
+      // piece here, checked, and asks peers only where that fails.
       return CompletableFuture.supplyAsync(() -> server.localPiece(piece), LOCAL_READS)
           .exceptionallyCompose(unreadable -> fetches.fetch(piece));
     }
